@@ -1,0 +1,20 @@
+import type { Actor } from './actor';
+
+/** Every command carries who asked and when (from the injected clock, never the system clock). */
+export interface CommandMetadata {
+  readonly actor: Actor;
+  /** ISO-8601 UTC instant at which the command is decided. */
+  readonly now: string;
+}
+
+export interface Command<Type extends string, Data> {
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: CommandMetadata;
+}
+
+/** A domain event before it is stored: a past-tense type and a JSON payload. */
+export interface DomainEvent<Type extends string, Data> {
+  readonly type: Type;
+  readonly data: Data;
+}

@@ -1,0 +1,171 @@
+/**
+ * The event store port. Two adapters implement it: the embedded SQLite store (the default) and
+ * KurrentDB/EventStoreDB. Both pass the one contract suite in ./contract.
+ */
+
+/**
+ * A position in the global order of all events. KurrentDB positions are a (commit, prepare)
+ * pair of 64-bit log offsets; the SQLite store uses its global sequence number for both.
+ * Compare with comparePositions, never with field arithmetic.
+ */
+export interface Position {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+/** Before the first event: reading or subscribing "from START" starts after it. */
+export const START: Position = Object.freeze({ commit: -1n, prepare: -1n });
+
+export type ExpectedRevision =
+  /** The stream must not exist yet. */
+  | 'no_stream'
+  /** The stream must exist (at any revision). */
+  | 'stream_exists'
+  /** No check. */
+  | 'any'
+  /** The stream's last event must have exactly this revision (0-based). */
+  | bigint;
+
+export interface EventMetadata {
+  /** ISO-8601 instant from the service clock at which the command was decided. */
+  readonly occurredAt: string;
+  readonly actor?: { readonly sub: string; readonly tid: string; readonly roles: readonly string[] };
+  /** The tenant the event concerns (customer tenant where there is one, else the partner). */
+  readonly tenantId?: string;
+  readonly partnerTenantId?: string;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  readonly schemaVersion: number;
+  readonly [extra: string]: unknown;
+}
+
+export interface NewEvent {
+  /** UUID. Appending the same ids to the same stream again is idempotent. */
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
+  /** 0-based position inside the stream. */
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+  /** When the store recorded it (store clock), ISO-8601. */
+  readonly recordedAt: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last event written (or found, for an idempotent retry). */
+  readonly nextExpectedRevision: bigint;
+  /** Global position of the last event written (or found). */
+  readonly position: Position;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to return (inclusive); default 0. */
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
+/** Which events a global read or subscription sees. Absent means every event. */
+export interface EventFilter {
+  /** Stream name prefixes, e.g. ['order-', 'customers-']. */
+  readonly streamPrefixes?: readonly string[];
+  /** Exact event types. */
+  readonly eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position; default START. */
+  readonly after?: Position;
+  readonly maxCount?: number;
+  readonly filter?: EventFilter;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: deliver events strictly after this position; default START. */
+  readonly after?: Position;
+  readonly filter?: EventFilter;
+  /** Events per delivered batch, at most. */
+  readonly batchSize?: number;
+}
+
+/**
+ * A catch-up subscription: delivers every matching event after `after`, in global order, then
+ * follows live appends. The next batch is not delivered before the handler's promise resolves
+ * (back-pressure). If the handler throws, the subscription stops and `closed` rejects with it.
+ */
+export interface Subscription {
+  /** Resolves when stop() was called and delivery stopped; rejects if delivery failed. */
+  readonly closed: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SubscriptionHandler {
+  (events: readonly RecordedEvent[]): Promise<void> | void;
+}
+
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream in revision order; [] for a stream that does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** One page of the global log. An empty array means the end was reached. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribe(handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
+  /** Position of the last event in the store (START when empty). */
+  headPosition(): Promise<Position>;
+  close(): Promise<void>;
+}
+
+/** Thrown when the expected revision does not match; the caller reloads and retries. */
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's actual last revision, or 'no_stream'. */
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`Wrong expected revision on ${streamId}: expected ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The store could not be reached or failed; nothing is known to be written. */
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+/** Text form for APIs and checkpoints: "<commit>" when both halves agree, else "<commit>/<prepare>". */
+export function formatPosition(p: Position): string {
+  return p.commit === p.prepare ? p.commit.toString() : `${p.commit}/${p.prepare}`;
+}
+
+export function parsePosition(text: string): Position | undefined {
+  const m = /^(-1|\d{1,20})(?:\/(-1|\d{1,20}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const commit = BigInt(m[1]!);
+  const prepare = m[2] === undefined ? commit : BigInt(m[2]);
+  return { commit, prepare };
+}
+
+export function matchesFilter(filter: EventFilter | undefined, streamId: string, type: string): boolean {
+  if (!filter) return true;
+  if (filter.streamPrefixes && !filter.streamPrefixes.some((p) => streamId.startsWith(p))) return false;
+  if (filter.eventTypes && !filter.eventTypes.includes(type)) return false;
+  return true;
+}
