@@ -138,7 +138,7 @@ export class WrongExpectedRevisionError extends Error {
 
 /** The store could not be reached or failed; nothing is known to be written. */
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }
