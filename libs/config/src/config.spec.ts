@@ -1,0 +1,73 @@
+import { ConfigError, loadConfig, parseInstant } from './config';
+import { FixedClock, StartedClock } from './clock';
+
+describe('configuration from the environment', () => {
+  it('runs with nothing set: embedded store in ./data, port 3000, projections in process', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe('/srv/app/data');
+    expect(config.eventStoreUrl).toBeUndefined();
+    expect(config.runProjections).toBe(true);
+    expect(config.catalogFile).toBe('/srv/app/config/catalog.json');
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = loadConfig({ PORT: '', DATA_DIR: '  ', EVENTSTORE_URL: '', REDIS_URL: '', CLOCK_START: '' }, '/srv');
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe('/srv/data');
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.clockStart).toBeUndefined();
+  });
+
+  it('switches the read models to Redis and stops running projections in the API by default', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.runProjections).toBe(false);
+    expect(loadConfig({ REDIS_URL: 'redis://x', RUN_PROJECTIONS: 'true' }).runProjections).toBe(true);
+  });
+
+  it('requires a shared key-encryption key and an auth method with KurrentDB', () => {
+    expect(() => loadConfig({ EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' })).toThrow(ConfigError);
+    const config = loadConfig({
+      EVENTSTORE_URL: 'kurrentdb://localhost:2113?tls=false',
+      KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      AUTH_JWT_SECRET: 's',
+    });
+    expect(config.keyEncryptionKey).toHaveLength(32);
+  });
+
+  it('reports every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'abc', CLOCK_START: 'yesterday', KEY_ENCRYPTION_KEY: 'c2hvcnQ=', LOG_LEVEL: 'loud', RUN_PROJECTIONS: 'maybe' });
+      fail('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toHaveLength(5);
+    }
+  });
+
+  it('parses CLOCK_START strictly', () => {
+    expect(loadConfig({ CLOCK_START: '2026-03-02T10:00:00Z' }).clockStart?.toISOString()).toBe('2026-03-02T10:00:00.000Z');
+    expect(parseInstant('2026-03-02')?.toISOString()).toBe('2026-03-02T00:00:00.000Z');
+    expect(parseInstant('2026-03-02T12:00:00+02:00')?.toISOString()).toBe('2026-03-02T10:00:00.000Z');
+    for (const bad of ['2026-02-30', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-03-02T10:00:00', 'now', '1709373600']) {
+      expect(parseInstant(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe('clocks', () => {
+  it('a started clock begins at CLOCK_START and runs forward', async () => {
+    const clock = new StartedClock(new Date('2026-03-02T10:00:00Z'));
+    const first = clock.now().getTime();
+    expect(first).toBeGreaterThanOrEqual(Date.parse('2026-03-02T10:00:00Z'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(clock.now().getTime()).toBeGreaterThan(first);
+  });
+
+  it('a fixed clock moves only when told', () => {
+    const clock = new FixedClock(new Date('2026-01-01T00:00:00Z'));
+    clock.advance(60_000);
+    expect(clock.now().toISOString()).toBe('2026-01-01T00:01:00.000Z');
+  });
+});

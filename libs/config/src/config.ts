@@ -1,0 +1,160 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/** Typed configuration, read once from the environment. An empty variable counts as unset. */
+export interface AppConfig {
+  readonly port: number;
+  readonly projectorPort: number;
+  readonly dataDir: string;
+  /** esdb:// or kurrentdb:// — switches the event store to KurrentDB. */
+  readonly eventStoreUrl?: string;
+  /** Switches the read models to Redis. */
+  readonly redisUrl?: string;
+  readonly redisKeyPrefix: string;
+  /** Whether this process runs the projections (the embedded default does). */
+  readonly runProjections: boolean;
+  readonly auth: {
+    readonly jwtSecret?: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+    /** Tolerated clock skew for exp/nbf, in seconds. */
+    readonly clockToleranceSeconds: number;
+  };
+  /** 32 bytes for AES-256-GCM; absent means a development key kept in DATA_DIR. */
+  readonly keyEncryptionKey?: Buffer;
+  readonly clockStart?: Date;
+  /** Operator-editable data; relative paths are resolved from the working directory. */
+  readonly catalogFile: string;
+  readonly cancellationPoliciesFile: string;
+  readonly azureUnavailableMarketsFile: string;
+  /** Base of download link URLs; absent means the scheme and host the request came in on. */
+  readonly publicBaseUrl?: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Maximum JSON body in bytes (SPEC: 1 MiB). */
+  readonly bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const port = (name: string, fallback: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < 0 || n > 65535) {
+      problems.push(`${name} must be a port number 0-65535, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = get(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  };
+  const file = (name: string, fallback: string): string => {
+    const raw = get(name) ?? fallback;
+    return isAbsolute(raw) ? raw : resolve(cwd, raw);
+  };
+
+  const eventStoreUrl = get('EVENTSTORE_URL');
+  if (eventStoreUrl !== undefined && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(eventStoreUrl)) {
+    problems.push('EVENTSTORE_URL must start with esdb:// or kurrentdb:// (or their +discover forms)');
+  }
+  const redisUrl = get('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://');
+
+  let keyEncryptionKey: Buffer | undefined;
+  const kek = get('KEY_ENCRYPTION_KEY');
+  if (kek !== undefined) {
+    keyEncryptionKey = Buffer.from(kek, 'base64');
+    if (keyEncryptionKey.length !== 32) problems.push('KEY_ENCRYPTION_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  } else if (eventStoreUrl !== undefined) {
+    // Every replica must encrypt with the same key: a per-machine development key would make keys unreadable elsewhere.
+    problems.push('KEY_ENCRYPTION_KEY is required when EVENTSTORE_URL is set');
+  }
+
+  let clockStart: Date | undefined;
+  const cs = get('CLOCK_START');
+  if (cs !== undefined) {
+    clockStart = parseInstant(cs);
+    if (!clockStart) problems.push(`CLOCK_START must be an ISO-8601 instant, got "${cs}"`);
+  }
+
+  const jwtSecret = get('AUTH_JWT_SECRET');
+  const jwksUrl = get('AUTH_JWKS_URL');
+  if (jwksUrl !== undefined && !/^https?:\/\//.test(jwksUrl)) problems.push('AUTH_JWKS_URL must be an http(s) URL');
+  if (eventStoreUrl !== undefined && jwtSecret === undefined && jwksUrl === undefined) {
+    problems.push('AUTH_JWT_SECRET or AUTH_JWKS_URL is required when EVENTSTORE_URL is set');
+  }
+  const skewRaw = get('AUTH_CLOCK_TOLERANCE_SECONDS');
+  const clockToleranceSeconds = skewRaw === undefined ? 30 : Number(skewRaw);
+  if (!Number.isInteger(clockToleranceSeconds) || clockToleranceSeconds < 0 || clockToleranceSeconds > 600) {
+    problems.push('AUTH_CLOCK_TOLERANCE_SECONDS must be an integer 0-600');
+  }
+
+  const logLevel = (get('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const publicBaseUrl = get('PUBLIC_BASE_URL')?.replace(/\/+$/, '');
+  if (publicBaseUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicBaseUrl)) problems.push('PUBLIC_BASE_URL must be an http(s) URL');
+
+  const httpPort = port('PORT', 3000);
+  const projectorPort = port('PROJECTOR_PORT', 3001);
+  const runProjections = bool('RUN_PROJECTIONS', redisUrl === undefined);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: httpPort,
+    projectorPort,
+    dataDir: file('DATA_DIR', './data'),
+    eventStoreUrl,
+    redisUrl,
+    redisKeyPrefix: get('REDIS_KEY_PREFIX') ?? 'csp:',
+    runProjections,
+    auth: { jwtSecret, jwksUrl, issuer: get('AUTH_ISSUER'), audience: get('AUTH_AUDIENCE'), clockToleranceSeconds },
+    keyEncryptionKey,
+    clockStart,
+    catalogFile: file('CATALOG_FILE', 'config/catalog.json'),
+    cancellationPoliciesFile: file('CANCELLATION_POLICIES_FILE', 'config/cancellation-policies.json'),
+    azureUnavailableMarketsFile: file('AZURE_UNAVAILABLE_MARKETS_FILE', 'config/azure-unavailable-markets.json'),
+    publicBaseUrl,
+    logLevel,
+    bodyLimitBytes: 1024 * 1024,
+  };
+}
+
+/** Strict ISO-8601: a date (midnight UTC) or a date-time with an explicit offset or Z. */
+export function parseInstant(text: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2}))?$/.exec(text);
+  if (!m) return undefined;
+  if (m[4] === undefined) {
+    const d = new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00.000Z`);
+    return isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== `${m[1]}-${m[2]}-${m[3]}` ? undefined : d;
+  }
+  const month = Number(m[2]), day = Number(m[3]), hour = Number(m[4]), minute = Number(m[5]), second = Number(m[6] ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const d = new Date(text.replace(' ', 'T'));
+  if (isNaN(d.getTime())) return undefined;
+  // Reject dates JavaScript would roll over (2026-02-30 → March 2).
+  const probe = new Date(Date.UTC(Number(m[1]), month - 1, day));
+  if (probe.getUTCDate() !== day) return undefined;
+  return d;
+}

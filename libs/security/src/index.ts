@@ -1,0 +1,4 @@
+export * from './token-verifier';
+export * from './policy';
+export * from './product-key-vault';
+export * from './download-link-token';

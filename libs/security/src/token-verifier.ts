@@ -1,0 +1,100 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Actor } from '@csp/domain';
+
+/** The token was missing, malformed, badly signed, expired or lacked the claims we need: HTTP 401. */
+export class UnauthenticatedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+export interface TokenVerifierOptions {
+  /** HS256 shared secret (dev, tests, small installs). */
+  readonly jwtSecret?: string;
+  /** RS256/ES256 verification against a JWKS endpoint (larger installs). */
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly clockToleranceSeconds?: number;
+  /**
+   * Token lifetimes are judged by the real clock, not the service clock: CLOCK_START moves
+   * business time (windows, expiries), and must not make freshly minted tokens look expired.
+   */
+  readonly now?: () => Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TOKEN_LENGTH = 8192;
+
+export class TokenVerifier {
+  private readonly secret?: Uint8Array;
+  private readonly jwks?: JWTVerifyGetKey;
+
+  constructor(private readonly options: TokenVerifierOptions) {
+    if (options.jwtSecret) this.secret = new TextEncoder().encode(options.jwtSecret);
+    // jose caches the key set and refetches on an unknown kid (rotation), with a cooldown against floods.
+    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    if (!this.secret && !this.jwks) throw new Error('TokenVerifier needs a JWT secret or a JWKS URL');
+  }
+
+  /** Verifies a bearer token and returns the caller, or throws UnauthenticatedError. */
+  async verify(authorization: string | undefined): Promise<Actor> {
+    if (!authorization) throw new UnauthenticatedError('A bearer token is required (Authorization: Bearer <JWT>)');
+    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/.exec(authorization);
+    if (!match || authorization.length > MAX_TOKEN_LENGTH) throw new UnauthenticatedError('The Authorization header must be "Bearer <JWT>"');
+    const token = match[1]!;
+    const payload = await this.verifySignature(token);
+    return actorFromClaims(payload);
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload> {
+    const common = {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      clockTolerance: this.options.clockToleranceSeconds ?? 30,
+      currentDate: this.options.now?.(),
+    };
+    const header = decodeHeader(token);
+    try {
+      // The algorithm is chosen by which key we hold, never by the token: no `none`, no HS/RS confusion.
+      if (header.alg === 'HS256' && this.secret) {
+        return (await jwtVerify(token, this.secret, { ...common, algorithms: ['HS256'] })).payload;
+      }
+      if ((header.alg === 'RS256' || header.alg === 'ES256') && this.jwks) {
+        return (await jwtVerify(token, this.jwks, { ...common, algorithms: ['RS256', 'ES256'] })).payload;
+      }
+    } catch (error) {
+      throw new UnauthenticatedError(describeJoseError(error));
+    }
+    throw new UnauthenticatedError(`Tokens signed with ${String(header.alg)} are not accepted`);
+  }
+}
+
+function decodeHeader(token: string): { alg?: unknown } {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as unknown;
+    if (header && typeof header === 'object') return header as { alg?: unknown };
+  } catch {
+    // fall through
+  }
+  throw new UnauthenticatedError('The token header is not valid JSON');
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The token has expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `The token's "${error.claim}" claim is not acceptable`;
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is not valid';
+  if (error instanceof errors.JOSEError) return `The token is not valid (${error.code})`;
+  return 'The token is not valid';
+}
+
+export function actorFromClaims(payload: JWTPayload): Actor {
+  const { sub, tid, roles } = payload as { sub?: unknown; tid?: unknown; roles?: unknown };
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new UnauthenticatedError('The token needs a "sub" claim');
+  if (typeof tid !== 'string' || !UUID.test(tid)) throw new UnauthenticatedError('The token needs a "tid" claim holding a tenant id (GUID)');
+  if (!Array.isArray(roles) || roles.length > 50 || !roles.every((r) => typeof r === 'string' && r.length <= 100)) {
+    throw new UnauthenticatedError('The token needs a "roles" claim: an array of role names');
+  }
+  return { sub, tid: tid.toLowerCase(), roles: roles as string[] };
+}
