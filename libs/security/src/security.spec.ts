@@ -8,12 +8,12 @@ import { TokenVerifier, UnauthenticatedError } from './token-verifier';
 
 const partner = randomUUID();
 const customer = randomUUID();
-const actor = (roles: string[], tid = partner): Actor => ({ sub: 'u', tid, roles });
+const actor = (roles: string[], tid: string = partner): Actor => ({ sub: 'u', tid, roles });
 const resource = { partnerTenantId: partner, customerTenantId: customer };
 
 describe('policy table', () => {
   // Expected decisions on a resource of `partner` for `customer`: the SPEC's role rules in one table.
-  const table: [Action, string, Actor['tid'], 'allow' | 'forbidden' | 'not-found'][] = [
+  const table: [Action, string, string, 'allow' | 'forbidden' | 'not-found'][] = [
     ['order.purchase', 'admin-agent', partner, 'allow'],
     ['order.purchase', 'admin-agent', randomUUID(), 'not-found'],
     ['order.purchase', 'global-admin', partner, 'forbidden'],

@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import {
+  APPLICATION_HANDLERS,
+  CLOCK,
+  EVENT_STORE,
+  JsonLogger,
+  REFERENCE_DATA,
+  StreamRepository,
+  type Runtime,
+} from '@csp/application';
+import { ProductKeyVault, TokenVerifier } from '@csp/security';
+import { CatalogController } from './controllers/catalog.controller';
+import { CustomersController } from './controllers/customers.controller';
+import { DownloadsController } from './controllers/downloads.controller';
+import { HealthController } from './controllers/health.controller';
+import { MigrationController } from './controllers/migration.controller';
+import { OrdersController } from './controllers/orders.controller';
+import { RefundRequestsController } from './controllers/refund-requests.controller';
+import { AuthGuard } from './http/auth';
+import { ApiExceptionFilter } from './http/exception.filter';
+import { APP_CONFIG } from './tokens';
+
+@Module({})
+export class ApiModule {
+  /** The HTTP app over a runtime built from configuration (or by a test). */
+  static over(runtime: Runtime): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [
+        HealthController,
+        CatalogController,
+        CustomersController,
+        OrdersController,
+        DownloadsController,
+        RefundRequestsController,
+        MigrationController,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: EVENT_STORE, useValue: runtime.store },
+        { provide: CLOCK, useValue: runtime.clock },
+        { provide: REFERENCE_DATA, useValue: runtime.reference },
+        { provide: ProductKeyVault, useValue: runtime.vault },
+        { provide: TokenVerifier, useValue: runtime.verifier },
+        { provide: JsonLogger, useValue: runtime.logger },
+        { provide: StreamRepository, useValue: new StreamRepository(runtime.store) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useFactory: (logger: JsonLogger) => new ApiExceptionFilter(logger), inject: [JsonLogger] },
+        ...APPLICATION_HANDLERS,
+      ],
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import type { Runtime } from '@csp/application';
+import { ApiModule } from './app.module';
+import { requestContext } from './http/request-context.middleware';
+import { strictValidationPipe } from './http/validation';
+
+/** Builds the HTTP app (not yet listening) over a runtime. */
+export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.over(runtime), {
+    bodyParser: false,
+    logger: runtime.logger,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestContext);
+  // SPEC: bodies are at most 1 MiB (413 beyond); strict JSON only.
+  app.use(express.json({ limit: runtime.config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.useGlobalPipes(strictValidationPipe());
+  return app;
+}

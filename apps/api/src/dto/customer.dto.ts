@@ -1,0 +1,20 @@
+import { IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+
+export class RegisterCustomerDto {
+  @IsString()
+  @Length(1, 1000)
+  name!: string;
+
+  @IsString()
+  @Length(1, 253)
+  domain!: string;
+
+  @IsString()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'market must be an ISO 3166-1 alpha-2 country code' })
+  market!: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'tenantId must be a GUID' })
+  @MaxLength(36)
+  tenantId?: string;
+}

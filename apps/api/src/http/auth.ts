@@ -1,0 +1,50 @@
+import { createParamDecorator, SetMetadata, type CanActivate, type ExecutionContext, Injectable, Inject } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { Actor } from '@csp/domain';
+import { mayAttempt, TokenVerifier, type Action } from '@csp/security';
+import { ApiError } from './api-error';
+
+const ACTION = 'csp:action';
+const PUBLIC = 'csp:public';
+
+/** The policy-table action a route performs; the guard refuses callers holding none of its roles. */
+export const Authorize = (action: Action) => SetMetadata(ACTION, action);
+/** A route that needs no token (health, the download link itself). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+export interface RequestContext {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly requestId: string;
+}
+
+export type AuthenticatedRequest = Request & { actor?: Actor; correlationId: string; requestId: string };
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const actor = await this.verifier.verify(request.headers.authorization);
+    request.actor = actor;
+    const action = this.reflector.getAllAndOverride<Action | undefined>(ACTION, targets);
+    // A route without an action is a programming error: refuse rather than allow by default.
+    if (action === undefined || !mayAttempt(action, actor)) {
+      throw new ApiError(403, 'forbidden', 'Your role may not perform this action');
+    }
+    return true;
+  }
+}
+
+export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.actor) throw new ApiError(401, 'unauthenticated', 'A bearer token is required');
+  return { actor: request.actor, correlationId: request.correlationId, requestId: request.requestId };
+});

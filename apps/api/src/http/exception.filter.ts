@@ -1,0 +1,93 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, type RefusalKind } from '@csp/domain';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@csp/event-store';
+import { UnauthenticatedError } from '@csp/security';
+import type { JsonLogger } from '@csp/application';
+import { errorBody, type ErrorBody } from './error-body';
+
+const STATUS_OF: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, gone: 410 };
+
+/**
+ * Every failure leaves as `{ error: { code, message, details? } }` with the SPEC's status; nothing
+ * unexpected leaks a stack trace, and every 5xx is logged with the request's correlation id.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: JsonLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { correlationId?: string }>();
+    const response = http.getResponse<Response>();
+    const [status, body] = this.translate(exception);
+    if (status >= 500) {
+      this.logger.error(exception instanceof Error ? exception : String(exception), {
+        correlationId: request.correlationId,
+        method: request.method,
+        route: request.route?.path,
+        status,
+      });
+    }
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  private translate(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof DomainError) {
+      return [STATUS_OF[exception.kind], errorBody(exception.code, exception.message, exception.details)];
+    }
+    if (exception instanceof UnauthenticatedError) return [401, errorBody('unauthenticated', exception.message)];
+    if (exception instanceof WrongExpectedRevisionError) {
+      return [409, errorBody('concurrent_change', 'The resource was changed concurrently; retry the request')];
+    }
+    if (exception instanceof EventStoreUnavailableError) {
+      return [503, errorBody('store_unavailable', 'The event store is unavailable; nothing was recorded. Retry later.')];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'error' in response && typeof (response as ErrorBody).error === 'object') {
+        return [status, response as ErrorBody];
+      }
+      return [status, errorBody(codeForStatus(status), exception.message)];
+    }
+    const parserError = exception as { type?: string; status?: number; expose?: boolean };
+    if (parserError?.type === 'entity.too.large') return [413, errorBody('payload_too_large', 'The request body exceeds 1 MiB')];
+    if (parserError?.type === 'entity.parse.failed') return [400, errorBody('malformed_json', 'The request body is not valid JSON')];
+    if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
+      return [415, errorBody('unsupported_encoding', 'The request body encoding is not supported')];
+    }
+    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
+      return [parserError.status, errorBody(codeForStatus(parserError.status), 'The request could not be read')];
+    }
+    return [500, errorBody('internal_error', 'An unexpected error occurred; it has been logged')];
+  }
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad_request';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 409:
+      return 'conflict';
+    case 410:
+      return 'gone';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'too_many_requests';
+    default:
+      return status >= 500 ? 'internal_error' : 'error';
+  }
+}

@@ -1,0 +1,34 @@
+import { RegisterCustomerHandler } from './customers/customer-handlers';
+import { CancelOrderHandler, IssueDownloadLinkHandler, PurchaseSoftwareHandler, RecordDownloadHandler, RevealKeyHandler } from './orders/order-handlers';
+import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
+import { DecideRefundRequestHandler, GetRefundRequestHandler, SubmitRefundRequestHandler } from './refunds/refund-handlers';
+
+export * from './tokens';
+export * from './context';
+export * from './ids';
+export * from './reference-data';
+export * from './stream-repository';
+export * from './logging/json-logger';
+export * from './runtime/runtime';
+export * from './runtime/dev-secrets';
+export * from './customers/customer-handlers';
+export * from './orders/order-commands';
+export * from './orders/order-handlers';
+export * from './orders/order-queries';
+export * from './orders/order-stream';
+export * from './refunds/refund-handlers';
+
+/** Every CQRS handler, for the apps' modules to register. */
+export const APPLICATION_HANDLERS = [
+  RegisterCustomerHandler,
+  PurchaseSoftwareHandler,
+  RevealKeyHandler,
+  IssueDownloadLinkHandler,
+  RecordDownloadHandler,
+  CancelOrderHandler,
+  GetOrderHandler,
+  GetCancellationEligibilityHandler,
+  SubmitRefundRequestHandler,
+  DecideRefundRequestHandler,
+  GetRefundRequestHandler,
+];

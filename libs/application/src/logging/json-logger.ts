@@ -1,0 +1,54 @@
+import type { LoggerService } from '@nestjs/common';
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/**
+ * Structured JSON lines on stdout/stderr. Callers pass fields, never secrets: tokens, product keys,
+ * link tokens and contact details are not logged anywhere (a test greps an e2e run's logs for them).
+ */
+export class JsonLogger implements LoggerService {
+  constructor(
+    private readonly level: Level | 'silent' = 'info',
+    private readonly base: Record<string, unknown> = {},
+  ) {}
+
+  child(fields: Record<string, unknown>): JsonLogger {
+    return new JsonLogger(this.level, { ...this.base, ...fields });
+  }
+
+  debug(message: unknown, fields?: unknown): void {
+    this.write('debug', message, fields);
+  }
+  info(message: unknown, fields?: unknown): void {
+    this.write('info', message, fields);
+  }
+  log(message: unknown, fields?: unknown): void {
+    this.write('info', message, fields);
+  }
+  warn(message: unknown, fields?: unknown): void {
+    this.write('warn', message, fields);
+  }
+  error(message: unknown, fields?: unknown): void {
+    this.write('error', message, fields);
+  }
+  verbose(message: unknown, fields?: unknown): void {
+    this.write('debug', message, fields);
+  }
+
+  private write(level: Level, message: unknown, fields: unknown): void {
+    if (RANK[level] < RANK[this.level]) return;
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, ...this.base };
+    if (message instanceof Error) {
+      entry.msg = message.message;
+      entry.err = { name: message.name, message: message.message, stack: message.stack };
+    } else {
+      entry.msg = typeof message === 'string' ? message : JSON.stringify(message);
+    }
+    // Nest passes its logging context as a trailing string.
+    if (typeof fields === 'string') entry.context = fields;
+    else if (fields && typeof fields === 'object') Object.assign(entry, fields);
+    const line = JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) + '\n';
+    (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line);
+  }
+}

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  customerRegistryStreamId,
+  decideOrder,
+  findCustomer,
+  keyForSelection,
+  notFound,
+  orderStreamId,
+  type OrderCommand,
+  type OrderEvent,
+} from '@csp/domain';
+import { formatPosition, type AppendResult, type EventStore } from '@csp/event-store';
+import { fingerprintProductKey, generateProductKey, hashLinkSecret, newLinkToken, parseLinkToken, ProductKeyVault } from '@csp/security';
+import type { Clock } from '@csp/config';
+import { assertAllowed, eventMetadata, type CommandContext } from '../context';
+import { requestHash, uuidV5 } from '../ids';
+import type { ReferenceData } from '../reference-data';
+import { StreamRepository } from '../stream-repository';
+import { CLOCK, EVENT_STORE, REFERENCE_DATA } from '../tokens';
+import { customerRegistryStream } from '../customers/customer-registry-stream';
+import { orderResource, orderStream, orderView, type OrderStream } from './order-stream';
+import {
+  CancelOrderCommand,
+  IssueDownloadLinkCommand,
+  PurchaseSoftwareCommand,
+  RecordDownloadCommand,
+  RevealKeyCommand,
+} from './order-commands';
+
+const position = (append: AppendResult | undefined) => (append ? formatPosition(append.position) : undefined);
+
+/** Shared by the order handlers: decide a command on an order stream the caller may act on. */
+abstract class OrderHandler {
+  constructor(
+    protected readonly repository: StreamRepository,
+    @Inject(CLOCK) protected readonly clock: Clock,
+    @Inject(REFERENCE_DATA) protected readonly reference: ReferenceData,
+  ) {}
+
+  protected async decide(
+    orderId: string,
+    context: CommandContext,
+    authorise: ((state: OrderStream) => void) | undefined,
+    command: (now: string) => OrderCommand,
+  ) {
+    const now = this.clock.now();
+    return this.repository.execute(
+      orderStreamId(orderId),
+      orderStream,
+      (state) => {
+        authorise?.(state);
+        return decideOrder(command(now.toISOString()), state.domain, this.reference);
+      },
+      {
+        metadata: (event: OrderEvent) => {
+          const ref = 'partnerTenantId' in event.data ? event.data : undefined;
+          return eventMetadata(context, now, { tenantId: ref?.customerTenantId, partnerTenantId: ref?.partnerTenantId });
+        },
+      },
+    );
+  }
+}
+
+@CommandHandler(PurchaseSoftwareCommand)
+export class PurchaseSoftwareHandler extends OrderHandler implements ICommandHandler<PurchaseSoftwareCommand> {
+  constructor(
+    repository: StreamRepository,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(REFERENCE_DATA) reference: ReferenceData,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {
+    super(repository, clock, reference);
+  }
+
+  async execute({ context, customerId, lines, idempotencyKey }: PurchaseSoftwareCommand) {
+    const { actor } = context;
+    // A partner's customers live in its own registry: another partner's customer is simply not there (404).
+    const registry = await this.repository.load(customerRegistryStreamId(actor.tid), customerRegistryStream);
+    const customer = findCustomer(registry.state, customerId);
+    assertAllowed('order.purchase', actor, customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId }, 'customer');
+    const requestLines = lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    // The order id is derived from (partner, idempotency key): a retry meets the existing stream.
+    const orderId = idempotencyKey !== undefined ? uuidV5(`${actor.tid}:${idempotencyKey}`) : randomUUID();
+    const hash = idempotencyKey !== undefined ? requestHash({ customerId, lines: requestLines }) : undefined;
+    const result = await this.decide(orderId, context, undefined, (now) => ({
+      type: 'PurchaseSoftware',
+      data: {
+        orderId,
+        customer: { customerId: customer!.customerId, tenantId: customer!.tenantId, partnerTenantId: customer!.partnerTenantId, market: customer!.market },
+        lines: requestLines,
+        ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash: hash } : {}),
+      },
+      metadata: { actor, now },
+    }));
+    let at = position(result.append);
+    if (at === undefined) {
+      const [first] = await this.store.readStream(orderStreamId(orderId), { maxCount: 1 });
+      at = first && formatPosition(first.position);
+    }
+    return { created: result.events.length > 0, order: { ...orderView(result.state), position: at } };
+  }
+}
+
+@CommandHandler(RevealKeyCommand)
+export class RevealKeyHandler extends OrderHandler implements ICommandHandler<RevealKeyCommand> {
+  constructor(
+    repository: StreamRepository,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(REFERENCE_DATA) reference: ReferenceData,
+    private readonly vault: ProductKeyVault,
+  ) {
+    super(repository, clock, reference);
+  }
+
+  async execute({ context, orderId, selection, keyType }: RevealKeyCommand) {
+    // A candidate key, used by the decider only if this selection has none yet.
+    const keyId = randomUUID();
+    const candidate = generateProductKey();
+    const newKey = { keyId, fingerprint: fingerprintProductKey(candidate), material: this.vault.encrypt(candidate, { orderId, keyId }) };
+    const result = await this.decide(
+      orderId,
+      context,
+      (state) => assertAllowed('order.revealKey', context.actor, orderResource(state), 'order'),
+      (now) => ({
+        type: 'RevealKey',
+        data: { orderId, ...selection, ...(keyType !== undefined ? { keyType } : {}), newKey },
+        metadata: { actor: context.actor, now },
+      }),
+    );
+    const key = keyForSelection(result.state.domain, selection);
+    if (!key) throw new Error('The decider revealed no key for the selection');
+    const revealed = result.events.find((e) => e.type === 'ProductKeyRevealed');
+    return {
+      productKey: this.vault.decrypt(key.material, { orderId, keyId: key.keyId }),
+      keyType: 'MAK',
+      keyId: key.keyId,
+      fingerprint: key.fingerprint,
+      orderId,
+      ...selection,
+      sku: result.state.purchase!.lines.find((l) => l.line === selection.line)?.sku,
+      revealedAt: revealed && 'revealedAt' in revealed.data ? revealed.data.revealedAt : undefined,
+      position: position(result.append),
+    };
+  }
+}
+
+@CommandHandler(IssueDownloadLinkCommand)
+export class IssueDownloadLinkHandler extends OrderHandler implements ICommandHandler<IssueDownloadLinkCommand> {
+  async execute({ context, orderId, selection, baseUrl }: IssueDownloadLinkCommand) {
+    const linkId = randomUUID();
+    const { token, tokenHash } = newLinkToken(orderId);
+    const result = await this.decide(
+      orderId,
+      context,
+      (state) => assertAllowed('order.issueDownloadLink', context.actor, orderResource(state), 'order'),
+      (now) => ({ type: 'IssueDownloadLink', data: { orderId, ...selection, linkId, tokenHash }, metadata: { actor: context.actor, now } }),
+    );
+    const issued = result.events.find((e) => e.type === 'DownloadLinkIssued');
+    if (!issued || issued.type !== 'DownloadLinkIssued') throw new Error('The decider issued no link');
+    return {
+      linkId,
+      url: `${baseUrl}/v1/downloads/${token}`,
+      expiresAt: issued.data.expiresAt,
+      downloadsRemaining: issued.data.maxDownloads,
+      maxDownloads: issued.data.maxDownloads,
+      orderId,
+      ...selection,
+      issuedAt: issued.data.issuedAt,
+      position: position(result.append),
+    };
+  }
+}
+
+@CommandHandler(RecordDownloadCommand)
+export class RecordDownloadHandler extends OrderHandler implements ICommandHandler<RecordDownloadCommand> {
+  async execute({ token, client, correlationId, requestId }: RecordDownloadCommand) {
+    const parsed = parseLinkToken(token);
+    if (!parsed) throw notFound('link_not_found', 'No such download link');
+    const context: CommandContext = { actor: { sub: 'download-link', tid: parsed.orderId, roles: [] }, correlationId, requestId };
+    const result = await this.decide(
+      parsed.orderId,
+      context,
+      (state) => {
+        if (!state.purchase) throw notFound('link_not_found', 'No such download link');
+      },
+      (now) => ({
+        type: 'RecordDownload',
+        data: { orderId: parsed.orderId, tokenHash: hashLinkSecret(parsed.secret), client },
+        metadata: { actor: context.actor, now },
+      }),
+    );
+    const downloaded = result.events.find((e) => e.type === 'SoftwareDownloaded');
+    if (!downloaded || downloaded.type !== 'SoftwareDownloaded') throw new Error('The decider recorded no download');
+    const { data } = downloaded;
+    const line = result.state.purchase!.lines.find((l) => l.line === data.line);
+    return {
+      linkId: data.linkId,
+      orderId: data.orderId,
+      sku: data.sku,
+      name: line?.name,
+      line: data.line,
+      version: data.version,
+      language: data.language,
+      fileType: data.fileType,
+      fileName: `${data.sku}-${data.version}-${data.language}-${data.fileType}.iso`.toLowerCase(),
+      downloadNumber: data.downloadNumber,
+      downloadsRemaining: data.downloadsRemaining,
+      downloadedAt: data.downloadedAt,
+    };
+  }
+}
+
+@CommandHandler(CancelOrderCommand)
+export class CancelOrderHandler extends OrderHandler implements ICommandHandler<CancelOrderCommand> {
+  async execute({ context, orderId, reason, lines }: CancelOrderCommand) {
+    const result = await this.decide(
+      orderId,
+      context,
+      (state) => assertAllowed('order.cancel', context.actor, orderResource(state), 'order'),
+      (now) => ({
+        type: 'CancelOrder',
+        data: { orderId, reason, ...(lines !== undefined ? { lines: [...lines] } : {}) },
+        metadata: { actor: context.actor, now },
+      }),
+    );
+    const cancelled = result.events.find((e) => e.type === 'OrderCancelled');
+    if (!cancelled || cancelled.type !== 'OrderCancelled') throw new Error('The decider cancelled nothing');
+    const { data } = cancelled;
+    return {
+      orderId,
+      status: data.wholeOrder ? 'cancelled' : 'partially-cancelled',
+      cancelledAt: data.cancelledAt,
+      credits: data.lines.map((line) => ({ line: line.line, amount: line.credit.amount, currency: line.credit.currency, invoiceMonth: data.invoiceMonth })),
+      revokedKeys: result.events.filter((e) => e.type === 'ProductKeysRevoked').flatMap((e) => ('keys' in e.data ? e.data.keys.length : 0)).reduce((a, b) => a + b, 0),
+      revokedLinks: result.events.filter((e) => e.type === 'DownloadLinksRevoked').flatMap((e) => ('links' in e.data ? e.data.links.length : 0)).reduce((a, b) => a + b, 0),
+      position: position(result.append),
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
+import { openSqliteEventStore, type EventStore } from '@csp/event-store';
+import { ProductKeyVault, TokenVerifier } from '@csp/security';
+import type { JsonLogger } from '../logging/json-logger';
+import { loadReferenceData, type ReferenceData } from '../reference-data';
+import { developmentSecret } from './dev-secrets';
+import { openKurrentDbEventStore } from '@csp/event-store';
+
+/** Everything the apps wire into Nest, built once from the configuration (the composition root). */
+export interface Runtime {
+  readonly config: AppConfig;
+  readonly logger: JsonLogger;
+  readonly clock: Clock;
+  readonly store: EventStore;
+  readonly reference: ReferenceData;
+  readonly vault: ProductKeyVault;
+  readonly verifier: TokenVerifier;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: AppConfig, logger: JsonLogger): Promise<Runtime> {
+  const clock: Clock = config.clockStart ? new StartedClock(config.clockStart) : new SystemClock();
+  const reference = loadReferenceData(config);
+
+  let jwtSecret = config.auth.jwtSecret;
+  if (!jwtSecret && !config.auth.jwksUrl) {
+    const secret = developmentSecret(config.dataDir, 'jwt-secret');
+    jwtSecret = secret.value.toString('base64');
+    logger.warn('AUTH_JWT_SECRET is not set: using the development secret kept in DATA_DIR (mint tokens with `npm run token`)', { file: secret.file });
+  }
+  let kek = config.keyEncryptionKey;
+  if (!kek) {
+    const secret = developmentSecret(config.dataDir, 'key-encryption-key');
+    kek = secret.value;
+    logger.warn('KEY_ENCRYPTION_KEY is not set: using the development key kept in DATA_DIR; set it in production', { file: secret.file });
+  }
+  const verifier = new TokenVerifier({
+    jwtSecret,
+    jwksUrl: config.auth.jwksUrl,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    clockToleranceSeconds: config.auth.clockToleranceSeconds,
+  });
+
+  let store: EventStore;
+  if (config.eventStoreUrl) {
+    store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
+    logger.info('Event store: KurrentDB', { url: redactUrl(config.eventStoreUrl) });
+  } else {
+    mkdirSync(config.dataDir, { recursive: true });
+    const file = join(config.dataDir, 'events.sqlite');
+    store = openSqliteEventStore({ file, logger });
+    logger.info('Event store: embedded SQLite', { file });
+  }
+  if (config.clockStart) logger.info('Service clock starts at CLOCK_START', { clockStart: config.clockStart.toISOString() });
+
+  return {
+    config,
+    logger,
+    clock,
+    store,
+    reference,
+    vault: new ProductKeyVault([kek]),
+    verifier,
+    close: () => store.close(),
+  };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, type DomainEvent } from '@csp/domain';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type RecordedEvent,
+} from '@csp/event-store';
+
+export interface StreamModel<State, Event extends DomainEvent<string, unknown>> {
+  readonly initialState: State;
+  evolve(state: State, event: Event): State;
+}
+
+export interface Loaded<State> {
+  readonly state: State;
+  /** Revision of the last event folded in, or 'no_stream'. */
+  readonly revision: bigint | 'no_stream';
+}
+
+export interface Executed<State, Event> extends Loaded<State> {
+  /** The events appended by this execution ([] when the decision was to do nothing). */
+  readonly events: readonly Event[];
+  /** Where they were appended; absent when nothing was appended. */
+  readonly append?: AppendResult;
+}
+
+export interface ExecuteOptions<Event> {
+  /** Metadata for each event; the repository adds the event id. */
+  readonly metadata: (event: Event, index: number) => EventMetadata;
+  readonly maxAttempts?: number;
+}
+
+interface CacheEntry {
+  readonly model: StreamModel<unknown, never>;
+  readonly state: unknown;
+  readonly revision: bigint;
+}
+
+/**
+ * Loads a stream's state by folding its events, decides, and appends with the revision it loaded
+ * (optimistic concurrency). On a conflict it reloads and decides again, so concurrent commands on
+ * one order serialise without locks. States are cached per stream and brought up to date by
+ * reading only the events appended since, which keeps long streams (a partner's customer registry)
+ * cheap; the store stays the source of truth, so several API replicas stay correct.
+ */
+export class StreamRepository {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly cacheLimit = 10_000,
+  ) {}
+
+  async load<State, Event extends DomainEvent<string, unknown>>(
+    streamId: string,
+    model: StreamModel<State, Event>,
+  ): Promise<Loaded<State>> {
+    const cached = this.cache.get(streamId);
+    let state: State = model.initialState;
+    let revision: bigint | 'no_stream' = 'no_stream';
+    if (cached && cached.model === (model as unknown)) {
+      state = cached.state as State;
+      revision = cached.revision;
+    }
+    for (;;) {
+      const page: RecordedEvent[] = await this.store.readStream(streamId, { fromRevision: revision === 'no_stream' ? 0n : revision + 1n, maxCount: 1000 });
+      for (const recorded of page) {
+        state = model.evolve(state, { type: recorded.type, data: recorded.data } as Event);
+        revision = recorded.revision;
+      }
+      if (page.length < 1000) break;
+    }
+    if (revision !== 'no_stream') {
+      this.remember(streamId, { model: model as unknown as StreamModel<unknown, never>, state, revision });
+    }
+    return { state, revision };
+  }
+
+  /**
+   * Runs `decide` against the current state and appends what it returns. `decide` may throw a
+   * DomainError to refuse; it is called again after each concurrency conflict.
+   */
+  async execute<State, Event extends DomainEvent<string, unknown>>(
+    streamId: string,
+    model: StreamModel<State, Event>,
+    decide: (state: State, revision: bigint | 'no_stream') => readonly Event[],
+    options: ExecuteOptions<Event>,
+  ): Promise<Executed<State, Event>> {
+    const maxAttempts = options.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const { state, revision } = await this.load(streamId, model);
+      const events = decide(state, revision);
+      if (events.length === 0) return { state, revision, events };
+      const expected: ExpectedRevision = revision === 'no_stream' ? 'no_stream' : revision;
+      try {
+        const append = await this.store.append(
+          streamId,
+          events.map((event, index) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: options.metadata(event, index) })),
+          expected,
+        );
+        const next = events.reduce(model.evolve, state);
+        this.remember(streamId, { model: model as unknown as StreamModel<unknown, never>, state: next, revision: append.nextExpectedRevision });
+        return { state: next, revision: append.nextExpectedRevision, events, append };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.cache.delete(streamId);
+        if (attempt >= maxAttempts) {
+          throw conflict('concurrent_change', 'The resource was changed concurrently too many times; retry the request', { streamId });
+        }
+        // Jittered back-off so that a crowd of writers on one stream does not retry in lock-step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  private remember(streamId: string, entry: CacheEntry): void {
+    this.cache.delete(streamId);
+    this.cache.set(streamId, entry);
+    if (this.cache.size > this.cacheLimit) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/** Injection tokens for the ports the application layer needs; the apps bind the adapters. */
+export const EVENT_STORE = Symbol('EventStore');
+export const CLOCK = Symbol('Clock');
+export const REFERENCE_DATA = Symbol('ReferenceData');
+export const READ_SIDE = Symbol('ReadSide');
+export const LOGGER = Symbol('Logger');

@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
+
+export interface RunningServer {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly secret: string;
+  readonly process: ChildProcess;
+  /** Everything the process printed so far. */
+  logs(): string;
+  /** Graceful stop (SIGTERM) and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: no chance to flush anything. */
+  kill(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly dataDir?: string;
+  readonly clockStart?: string;
+  readonly secret?: string;
+  readonly env?: Record<string, string>;
+}
+
+/** Starts the real compiled API (`npm run build` first) as a child process on a free port. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` before the e2e tests (npm test does)`);
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'csp-e2e-'));
+  const secret = options.secret ?? `e2e-${randomUUID()}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: secret,
+    LOG_LEVEL: 'info',
+    ...(options.clockStart ? { CLOCK_START: options.clockStart } : {}),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`API did not start within 30 s:\n${output.slice(-3000)}`)), 30_000);
+    const onData = () => {
+      const match = /"msg":"Listening on port (\d+)"/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolvePort(Number(match[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`API exited with ${code} before listening:\n${output.slice(-3000)}`));
+    });
+  });
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    secret,
+    process: child,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** An HS256 token as the product's clients mint them (SPEC §2 claims). */
+export function mintToken(secret: string, claims: { sub: string; tid: string; roles: string[] }, ttlSeconds = 3600): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const header = b64({ alg: 'HS256', typ: 'JWT' });
+  const payload = b64({ ...claims, exp: Math.floor(Date.now() / 1000) + ttlSeconds });
+  return `${header}.${payload}.${createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')}`;
+}
+
+export interface HttpResult<T = any> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+/** A small JSON client: `call(server)('POST', '/v1/…', token, body)`. */
+export function client(baseUrl: string) {
+  return async function call<T = any>(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+    const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual' };
+    if (token) (init.headers as Record<string, string>).authorization = `Bearer ${token}`;
+    if (body !== undefined) {
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    const response = await fetch(path.startsWith('http') ? path : baseUrl + path, init);
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers, text };
+  };
+}
