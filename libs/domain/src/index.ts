@@ -1,10 +1,23 @@
-// Public surface of the domain. Filled in by the modules below.
+// The domain's public surface: pure deciders, their events and the rules they share.
 export * from './shared/money';
 export * from './shared/actor';
 export * from './shared/errors';
 export * from './shared/command';
+export * from './shared/time';
+export * from './streams';
 export * from './catalog/sku';
+export * from './catalog/catalog';
 export * from './policy/cancellation-policy';
+export * from './policy/policy-table';
+export * from './policy/window';
+export * from './policy/credit';
 export * from './customers/events';
+export * from './customers/registry';
 export * from './orders/events';
+export * from './orders/commands';
+export * from './orders/state';
+export * from './orders/decide';
+export * from './orders/eligibility';
 export * from './refunds/events';
+export * from './refunds/refund-request';
+export * from './migration/kms-deadline';

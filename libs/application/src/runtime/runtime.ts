@@ -44,16 +44,7 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
   });
 
-  let store: EventStore;
-  if (config.eventStoreUrl) {
-    store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
-    logger.info('Event store: KurrentDB', { url: redactUrl(config.eventStoreUrl) });
-  } else {
-    mkdirSync(config.dataDir, { recursive: true });
-    const file = join(config.dataDir, 'events.sqlite');
-    store = openSqliteEventStore({ file, logger });
-    logger.info('Event store: embedded SQLite', { file });
-  }
+  const store = await openConfiguredEventStore(config, logger);
   if (config.clockStart) logger.info('Service clock starts at CLOCK_START', { clockStart: config.clockStart.toISOString() });
 
   return {
@@ -70,4 +61,18 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/** The event store the configuration names: KurrentDB with EVENTSTORE_URL, else the embedded SQLite file. */
+export async function openConfiguredEventStore(config: AppConfig, logger: JsonLogger): Promise<EventStore> {
+  if (config.eventStoreUrl) {
+    const store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
+    logger.info('Event store: KurrentDB', { url: redactUrl(config.eventStoreUrl) });
+    return store;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'events.sqlite');
+  const store = openSqliteEventStore({ file, logger });
+  logger.info('Event store: embedded SQLite', { file });
+  return store;
 }

@@ -1,0 +1,68 @@
+import { isValidMarket } from '../catalog/catalog';
+import type { Command } from '../shared/command';
+import { conflict, invalid } from '../shared/errors';
+import type { CustomerEvent, CustomerRegistered } from './events';
+
+export type Customer = Omit<CustomerRegistered['data'], 'registeredAt'> & { readonly registeredAt: string };
+
+export type RegisterCustomer = Command<
+  'RegisterCustomer',
+  { customerId: string; tenantId: string; partnerTenantId: string; name: string; domain: string; market: string }
+>;
+
+/** A partner's customers, indexed by the keys that must stay unique within the partner. */
+export interface CustomerRegistryState {
+  readonly byId: ReadonlyMap<string, Customer>;
+  readonly byTenant: ReadonlyMap<string, string>;
+  readonly byDomain: ReadonlyMap<string, string>;
+}
+
+export const initialCustomerRegistryState: CustomerRegistryState = { byId: new Map(), byTenant: new Map(), byDomain: new Map() };
+
+const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export const normaliseDomain = (domain: string) => domain.trim().toLowerCase().replace(/\.$/, '');
+
+export function decideCustomerRegistry(command: RegisterCustomer, state: CustomerRegistryState): CustomerEvent[] {
+  const { customerId, tenantId, partnerTenantId } = command.data;
+  const name = command.data.name.trim();
+  const domain = normaliseDomain(command.data.domain);
+  const market = command.data.market.trim().toUpperCase();
+  if (name === '') throw invalid('invalid_name', 'name must not be empty', { field: 'name' });
+  if (!DOMAIN.test(domain)) throw invalid('invalid_domain', `"${command.data.domain}" is not a domain name`, { field: 'domain' });
+  if (!isValidMarket(market)) throw invalid('invalid_market', 'market must be an ISO 3166-1 alpha-2 country code', { field: 'market' });
+  if (state.byTenant.has(tenantId.toLowerCase())) {
+    throw conflict('customer_tenant_exists', 'A customer with this tenant id is already registered', { field: 'tenantId' });
+  }
+  if (state.byDomain.has(domain)) throw conflict('customer_domain_exists', 'A customer with this domain is already registered', { field: 'domain' });
+  if (state.byId.has(customerId)) throw conflict('customer_exists', 'This customer is already registered');
+  return [
+    {
+      type: 'CustomerRegistered',
+      data: { customerId, tenantId: tenantId.toLowerCase(), partnerTenantId, name, domain, market, registeredAt: command.metadata.now },
+    },
+  ];
+}
+
+/** Copies the maps once per event; registries are read far more often than they grow. */
+export function evolveCustomerRegistry(state: CustomerRegistryState, event: CustomerEvent): CustomerRegistryState {
+  if (event.type !== 'CustomerRegistered') return state;
+  const customer = event.data;
+  return {
+    byId: new Map(state.byId).set(customer.customerId, customer),
+    byTenant: new Map(state.byTenant).set(customer.tenantId, customer.customerId),
+    byDomain: new Map(state.byDomain).set(customer.domain, customer.customerId),
+  };
+}
+
+export function findCustomer(state: CustomerRegistryState, customerId: string): Customer | undefined {
+  return state.byId.get(customerId);
+}
+
+export function findCustomerBy(state: CustomerRegistryState, key: { tenantId?: string; domain?: string }): Customer | undefined {
+  const id = key.tenantId !== undefined ? state.byTenant.get(key.tenantId.toLowerCase()) : key.domain !== undefined ? state.byDomain.get(normaliseDomain(key.domain)) : undefined;
+  const customer = id === undefined ? undefined : state.byId.get(id);
+  // With both keys given they must name the same customer.
+  if (customer && key.tenantId !== undefined && key.domain !== undefined && customer.domain !== normaliseDomain(key.domain)) return undefined;
+  return customer;
+}

@@ -1,0 +1,28 @@
+import { invalid } from '../shared/errors';
+import { DAY_MS, isoOf } from '../shared/time';
+
+/** KMS activations last 180 days before they must renew. */
+export const KMS_RENEWAL_DAYS = 180;
+
+/**
+ * Moving a customer from volume licensing (KMS) to CSP (MAK): the MAK must be deployed before the
+ * last KMS activation expires, 180 days after it, or machines stop being activated.
+ */
+export function kmsToMakDeadline(lastKmsActivation: string): { lastKmsActivation: string; renewalDays: number; deadline: string } {
+  const ms = parseDateOrInstant(lastKmsActivation);
+  if (ms === undefined) throw invalid('invalid_date', 'lastActivation must be an ISO-8601 date or instant', { field: 'lastActivation' });
+  return { lastKmsActivation: isoOf(ms), renewalDays: KMS_RENEWAL_DAYS, deadline: isoOf(ms + KMS_RENEWAL_DAYS * DAY_MS) };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function parseDateOrInstant(text: string): number | undefined {
+  if (DATE.test(text)) {
+    const ms = Date.parse(`${text}T00:00:00.000Z`);
+    // Refuse dates that JavaScript would roll over (2026-02-30).
+    return Number.isFinite(ms) && isoOf(ms).slice(0, 10) === text ? ms : undefined;
+  }
+  const ms = INSTANT.test(text) ? Date.parse(text) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}

@@ -1,0 +1,295 @@
+import { entitledVersions, isTaxInclusiveMarket, type Catalog } from '../catalog/catalog';
+import type { CancellationPolicy } from '../policy/cancellation-policy';
+import { policyInForce } from '../policy/policy-table';
+import { cancellationDeadline, isWithinWindow, windowHoursFor } from '../policy/window';
+import { invoiceMonthAfter, subscriptionCredit } from '../policy/credit';
+import { conflict, gone, invalid, notFound } from '../shared/errors';
+import { DAY_MS, instantMs, isoOf } from '../shared/time';
+import type { AccessedBy, CancelledLine, CreditIssued, OrderEvent, PurchasedLine, Selection } from './events';
+import type { CancelOrder, IssueDownloadLink, OrderCommand, PurchaseSoftware, RecordDownload, RevealKey } from './commands';
+import { selectionKey, type LineState, type OrderState, type PlacedOrder } from './state';
+
+export interface OrderEnvironment {
+  readonly catalog: Catalog;
+  readonly policies: readonly CancellationPolicy[];
+}
+
+export const MAX_LINES = 100;
+export const MAX_QUANTITY = 10_000;
+export const LINK_LIFETIME_MS = 14 * DAY_MS;
+export const LINK_MAX_DOWNLOADS = 50;
+
+export function decideOrder(command: OrderCommand, state: OrderState, env: OrderEnvironment): OrderEvent[] {
+  switch (command.type) {
+    case 'PurchaseSoftware':
+      return purchase(command, state, env);
+    case 'RevealKey':
+      return revealKey(command, placed(state));
+    case 'IssueDownloadLink':
+      return issueDownloadLink(command, placed(state));
+    case 'RecordDownload':
+      return recordDownload(command, placed(state, 'link_not_found', 'No such download link'));
+    case 'CancelOrder':
+      return cancel(command, placed(state));
+  }
+}
+
+function placed(state: OrderState, code = 'order_not_found', message = 'No such order'): PlacedOrder {
+  if (state.status !== 'placed') throw notFound(code, message);
+  return state;
+}
+
+const accessedBy = (command: OrderCommand): AccessedBy => ({
+  sub: command.metadata.actor.sub,
+  tid: command.metadata.actor.tid,
+  roles: [...command.metadata.actor.roles],
+});
+
+function purchase(command: PurchaseSoftware, state: OrderState, env: OrderEnvironment): OrderEvent[] {
+  const { orderId, customer, lines, idempotencyKey, requestHash } = command.data;
+  if (state.status === 'placed') {
+    // Same idempotency key: the same request is a retry (answered with the first order), another is a misuse.
+    if (requestHash !== undefined && state.requestHash === requestHash) return [];
+    if (requestHash !== undefined) throw conflict('idempotency_key_reused', 'This idempotency key was used for a different purchase', { field: 'idempotencyKey' });
+    throw conflict('order_exists', 'This order already exists');
+  }
+  if (lines.length === 0 || lines.length > MAX_LINES) throw invalid('invalid_lines', `An order has 1 to ${MAX_LINES} lines`, { field: 'lines' });
+  const purchased: PurchasedLine[] = lines.map(({ sku: skuId, quantity }, index) => {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+      throw invalid('invalid_quantity', `A quantity is a whole number from 1 to ${MAX_QUANTITY}`, { field: `lines[${index}].quantity` });
+    }
+    const sku = env.catalog.find(skuId);
+    if (!sku) throw invalid('unknown_sku', `There is no SKU "${skuId}" in the catalog`, { field: `lines[${index}].sku` });
+    if (sku.unavailableMarkets.includes(customer.market)) {
+      throw invalid('market_not_available', `${sku.name} cannot be sold to a customer in market ${customer.market}`, { field: `lines[${index}].sku`, market: customer.market });
+    }
+    const amount = sku.unitPrice.amount * quantity;
+    if (!Number.isSafeInteger(amount)) throw invalid('invalid_quantity', 'The line amount is too large', { field: `lines[${index}].quantity` });
+    return {
+      line: index + 1,
+      sku: sku.sku,
+      family: sku.family,
+      name: sku.name,
+      licenseType: sku.licenseType,
+      ...(sku.termMonths !== undefined ? { termMonths: sku.termMonths } : {}),
+      quantity,
+      unitPrice: sku.unitPrice.amount,
+      amount,
+      currency: sku.unitPrice.currency,
+      versions: [...sku.versions],
+      languages: [...sku.languages],
+      fileTypes: [...sku.fileTypes],
+      downgradeDepth: sku.downgradeDepth,
+      cancellationClass: sku.cancellationClass,
+    };
+  });
+  return [
+    {
+      type: 'SoftwarePurchased',
+      data: {
+        orderId,
+        customerId: customer.customerId,
+        customerTenantId: customer.tenantId,
+        partnerTenantId: customer.partnerTenantId,
+        market: customer.market,
+        taxInclusive: isTaxInclusiveMarket(customer.market),
+        lines: purchased,
+        policy: policyInForce(env.policies, command.metadata.now),
+        purchasedAt: command.metadata.now,
+        purchasedBy: accessedBy(command),
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+        ...(requestHash !== undefined ? { requestHash } : {}),
+      },
+    },
+  ];
+}
+
+/** Checks a selection against the line's rights; returns the active line. */
+function selectedLine(order: PlacedOrder, selection: Selection): LineState {
+  const line = order.lines.find((l) => l.line === selection.line);
+  if (!line) throw invalid('unknown_line', `The order has no line ${selection.line}`, { field: 'line' });
+  const versions = entitledVersions(line.versions, line.downgradeDepth);
+  if (!versions.includes(selection.version)) {
+    throw invalid('version_not_entitled', `Version "${selection.version}" is not covered by this licence; entitled versions: ${versions.join(', ')}`, {
+      field: 'version',
+      entitledVersions: versions,
+    });
+  }
+  if (!line.languages.includes(selection.language)) {
+    throw invalid('language_not_available', `Language "${selection.language}" is not offered; available: ${line.languages.join(', ')}`, { field: 'language' });
+  }
+  if (!line.fileTypes.includes(selection.fileType)) {
+    throw invalid('file_type_not_available', `File type "${selection.fileType}" is not offered; available: ${line.fileTypes.join(', ')}`, { field: 'fileType' });
+  }
+  if (line.status === 'cancelled') throw conflict('line_cancelled', `Line ${line.line} of this order is cancelled`, { line: line.line });
+  return line;
+}
+
+const selectionOf = (d: Selection): Selection => ({ line: d.line, version: d.version, language: d.language, fileType: d.fileType });
+
+function revealKey(command: RevealKey, order: PlacedOrder): OrderEvent[] {
+  const { keyType, newKey } = command.data;
+  if (keyType !== undefined) {
+    const type = keyType.toUpperCase();
+    if (type === 'KMS') {
+      throw invalid('kms_not_available', 'CSP purchases activate with MAK (multiple activation) keys; KMS keys are not available', { field: 'keyType' });
+    }
+    if (type !== 'MAK') throw invalid('invalid_key_type', 'keyType must be MAK', { field: 'keyType' });
+  }
+  const selection = selectionOf(command.data);
+  const line = selectedLine(order, selection);
+  const events: OrderEvent[] = [];
+  let key = order.keys.get(selectionKey(selection));
+  if (!key) {
+    events.push({
+      type: 'ProductKeyAssigned',
+      data: { ...order.ref, ...selection, sku: line.sku, keyId: newKey.keyId, keyType: 'MAK', fingerprint: newKey.fingerprint, material: newKey.material, assignedAt: command.metadata.now },
+    });
+    key = { ...newKey, line: line.line, revoked: false };
+  }
+  events.push({
+    type: 'ProductKeyRevealed',
+    data: { ...order.ref, ...selection, sku: line.sku, keyId: key.keyId, fingerprint: key.fingerprint, revealedAt: command.metadata.now, revealedBy: accessedBy(command) },
+  });
+  return events;
+}
+
+function issueDownloadLink(command: IssueDownloadLink, order: PlacedOrder): OrderEvent[] {
+  const selection = selectionOf(command.data);
+  const line = selectedLine(order, selection);
+  const issuedAt = instantMs(command.metadata.now);
+  return [
+    {
+      type: 'DownloadLinkIssued',
+      data: {
+        ...order.ref,
+        ...selection,
+        sku: line.sku,
+        linkId: command.data.linkId,
+        tokenHash: command.data.tokenHash,
+        issuedAt: command.metadata.now,
+        expiresAt: isoOf(issuedAt + LINK_LIFETIME_MS),
+        maxDownloads: LINK_MAX_DOWNLOADS,
+        issuedBy: accessedBy(command),
+      },
+    },
+  ];
+}
+
+function recordDownload(command: RecordDownload, order: PlacedOrder): OrderEvent[] {
+  const link = [...order.links.values()].find((l) => l.tokenHash === command.data.tokenHash);
+  if (!link) throw notFound('link_not_found', 'No such download link');
+  if (link.revoked) throw gone('link_revoked', 'This download link was revoked');
+  if (instantMs(command.metadata.now) >= instantMs(link.expiresAt)) throw gone('link_expired', 'This download link has expired; issue a new one');
+  if (link.downloads >= link.maxDownloads) throw gone('link_exhausted', `This download link was used ${link.maxDownloads} times; issue a new one`);
+  const line = order.lines.find((l) => l.line === link.line)!;
+  const downloadNumber = link.downloads + 1;
+  return [
+    {
+      type: 'SoftwareDownloaded',
+      data: {
+        ...order.ref,
+        ...selectionOf(link),
+        sku: line.sku,
+        linkId: link.linkId,
+        downloadedAt: command.metadata.now,
+        downloadNumber,
+        downloadsRemaining: link.maxDownloads - downloadNumber,
+        client: command.data.client,
+      },
+    },
+  ];
+}
+
+/** Why a line cannot be cancelled now, or undefined if it can. */
+export function lineRefusal(order: PlacedOrder, line: LineState, nowMs: number): { code: string; message: string } | undefined {
+  if (line.status === 'cancelled') return { code: 'line_cancelled', message: `Line ${line.line} is already cancelled` };
+  if (line.cancellationClass === 'support-request') {
+    return { code: 'refund_request_required', message: `${line.name} cannot be cancelled directly: file a refund request instead` };
+  }
+  if (line.cancellationClass === 'non-cancellable') return { code: 'not_cancellable', message: `${line.name} can be neither cancelled nor exchanged` };
+  const deadline = lineDeadline(order, line);
+  if (!isWithinWindow(nowMs, deadline)) {
+    return { code: 'cancellation_window_closed', message: `The cancellation window of line ${line.line} closed at ${isoOf(deadline)}` };
+  }
+  return undefined;
+}
+
+export function lineDeadline(order: PlacedOrder, line: LineState): number {
+  return cancellationDeadline(instantMs(order.purchasedAt), windowHoursFor(order.policy, line.licenseType));
+}
+
+function cancel(command: CancelOrder, order: PlacedOrder): OrderEvent[] {
+  const now = command.metadata.now;
+  const nowMs = instantMs(now);
+  const named = command.data.lines;
+  let targets: LineState[];
+  if (named === undefined) {
+    targets = order.lines.filter((l) => l.status === 'active');
+    if (targets.length === 0) throw conflict('order_cancelled', 'This order is already cancelled');
+  } else {
+    if (named.length === 0 || new Set(named).size !== named.length) throw invalid('invalid_lines', 'lines must name distinct order lines', { field: 'lines' });
+    targets = named.map((n) => {
+      const line = order.lines.find((l) => l.line === n);
+      if (!line) throw invalid('unknown_line', `The order has no line ${n}`, { field: 'lines' });
+      return line;
+    });
+  }
+  // All or nothing: one refused line cancels nothing.
+  for (const line of targets) {
+    const refusal = lineRefusal(order, line, nowMs);
+    if (refusal) throw conflict(refusal.code, refusal.message, { line: line.line });
+  }
+  const purchasedAtMs = instantMs(order.purchasedAt);
+  const invoiceMonth = invoiceMonthAfter(nowMs);
+  const cancelled: CancelledLine[] = targets.map((line) => ({
+    line: line.line,
+    sku: line.sku,
+    licenseType: line.licenseType,
+    amount: line.amount,
+    credit: {
+      amount: line.licenseType === 'perpetual' ? line.amount : subscriptionCredit(line.amount, line.termMonths ?? 12, purchasedAtMs, nowMs),
+      currency: line.currency,
+    },
+  }));
+  const cancelledLines = new Set(targets.map((l) => l.line));
+  const remaining = order.lines.filter((l) => l.status === 'active' && !cancelledLines.has(l.line));
+  const events: OrderEvent[] = [
+    {
+      type: 'OrderCancelled',
+      data: { ...order.ref, lines: cancelled, wholeOrder: remaining.length === 0, reason: command.data.reason, cancelledAt: now, cancelledBy: accessedBy(command), invoiceMonth },
+    },
+  ];
+  const keys = [...order.keys.values()].filter((k) => cancelledLines.has(k.line) && !k.revoked);
+  if (keys.length > 0) {
+    events.push({ type: 'ProductKeysRevoked', data: { ...order.ref, keys: keys.map((k) => ({ keyId: k.keyId, line: k.line, fingerprint: k.fingerprint })), revokedAt: now, reason: 'order-cancelled' } });
+  }
+  const links = [...order.links.values()].filter((l) => cancelledLines.has(l.line) && !l.revoked);
+  if (links.length > 0) {
+    events.push({ type: 'DownloadLinksRevoked', data: { ...order.ref, links: links.map((l) => ({ linkId: l.linkId, line: l.line })), revokedAt: now, reason: 'order-cancelled' } });
+  }
+  for (const line of cancelled) {
+    const purchasedLine = order.lines.find((l) => l.line === line.line)!;
+    const credit: CreditIssued = {
+      type: 'CreditIssued',
+      data: {
+        creditId: `${order.ref.orderId}:${line.line}`,
+        source: { type: 'cancellation', orderId: order.ref.orderId, line: line.line },
+        partnerTenantId: order.ref.partnerTenantId,
+        customerId: order.ref.customerId,
+        customerTenantId: order.ref.customerTenantId,
+        orderId: order.ref.orderId,
+        line: line.line,
+        sku: line.sku,
+        family: purchasedLine.family,
+        amount: line.credit.amount,
+        currency: line.credit.currency,
+        taxInclusive: order.taxInclusive,
+        invoiceMonth,
+        issuedAt: now,
+      },
+    };
+    events.push(credit);
+  }
+  return events;
+}
