@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
 import type { Runtime } from '@csp/application';
 import { ApiModule } from './app.module';
+import { jsonBody } from './http/json-body';
 import { requestContext } from './http/request-context.middleware';
 import { strictValidationPipe } from './http/validation';
 
@@ -17,8 +17,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContext);
-  // SPEC: bodies are at most 1 MiB (413 beyond); strict JSON only.
-  app.use(express.json({ limit: runtime.config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(jsonBody(runtime.config.bodyLimitBytes));
   app.useGlobalPipes(strictValidationPipe());
   return app;
 }

@@ -52,15 +52,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
       }
       return [status, errorBody(codeForStatus(status), exception.message)];
     }
-    const parserError = exception as { type?: string; status?: number; expose?: boolean };
-    if (parserError?.type === 'entity.too.large') return [413, errorBody('payload_too_large', 'The request body exceeds 1 MiB')];
-    if (parserError?.type === 'entity.parse.failed') return [400, errorBody('malformed_json', 'The request body is not valid JSON')];
-    if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
-      return [415, errorBody('unsupported_encoding', 'The request body encoding is not supported')];
-    }
-    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
-      return [parserError.status, errorBody(codeForStatus(parserError.status), 'The request could not be read')];
-    }
     return [500, errorBody('internal_error', 'An unexpected error occurred; it has been logged')];
   }
 }

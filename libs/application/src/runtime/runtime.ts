@@ -6,7 +6,6 @@ import { ProductKeyVault, TokenVerifier } from '@csp/security';
 import type { JsonLogger } from '../logging/json-logger';
 import { loadReferenceData, type ReferenceData } from '../reference-data';
 import { developmentSecret } from './dev-secrets';
-import { openKurrentDbEventStore } from '@csp/event-store';
 
 /** Everything the apps wire into Nest, built once from the configuration (the composition root). */
 export interface Runtime {
@@ -66,9 +65,7 @@ function redactUrl(url: string): string {
 /** The event store the configuration names: KurrentDB with EVENTSTORE_URL, else the embedded SQLite file. */
 export async function openConfiguredEventStore(config: AppConfig, logger: JsonLogger): Promise<EventStore> {
   if (config.eventStoreUrl) {
-    const store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
-    logger.info('Event store: KurrentDB', { url: redactUrl(config.eventStoreUrl) });
-    return store;
+    throw new Error(`KurrentDB adapter pending (${redactUrl(config.eventStoreUrl)})`);
   }
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'events.sqlite');
