@@ -230,6 +230,8 @@ describe('keys, links, downloads and cancellation', () => {
 
   it('tells eligibility, cancels with a full credit on next month\'s invoice, then refuses keys (409) and links (410)', async () => {
     const e = await call('GET', `/v1/orders/${orderId}/cancellation-eligibility`, agent);
+    expect((await call('GET', `/v1/orders/${orderId}/cancellation-eligibility`, accountAdmin)).status).toBe(200);
+    expect((await call('GET', `/v1/orders/${orderId}/cancellation-eligibility`, customerAdmin)).status).toBe(403);
     expect(e.status).toBe(200);
     expect(e.body).toEqual(expect.objectContaining({ eligible: true, daysRemaining: 30 }));
     const link = await call('POST', `/v1/orders/${orderId}/download-links`, agent, selection(item));

@@ -9,7 +9,7 @@ export function parsePolicyTable(raw: unknown): CancellationPolicy[] {
   if (entries.length === 0) throw new Error('cancellation policies: the table is empty');
   const ids = new Set<string>();
   const table = entries.map((entry, index): CancellationPolicy => {
-    const e = entry as Record<string, any>;
+    const e = entry as { id?: unknown; effectiveFrom?: unknown; description?: unknown } & Record<string, { windowHours?: unknown; credit?: unknown } | undefined>;
     const where = (what: string) => new Error(`cancellation policies: entry ${index}${typeof e?.id === 'string' ? ` (${e.id})` : ''}: ${what}`);
     if (typeof e !== 'object' || e === null) throw where('must be an object');
     if (typeof e.id !== 'string' || e.id === '') throw where('id must be a non-empty string');
@@ -20,7 +20,7 @@ export function parsePolicyTable(raw: unknown): CancellationPolicy[] {
     }
     const window = (kind: 'perpetual' | 'subscription', credit: 'full' | 'prorated') => {
       const w = e[kind];
-      if (typeof w !== 'object' || w === null || !Number.isSafeInteger(w.windowHours) || w.windowHours <= 0) {
+      if (typeof w !== 'object' || w === null || !Number.isSafeInteger(w.windowHours) || (w.windowHours as number) <= 0) {
         throw where(`${kind}.windowHours must be a positive whole number of hours`);
       }
       if (w.credit !== credit) throw where(`${kind}.credit must be "${credit}"`);
