@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import {
+  comparePositions,
+  formatPosition,
+  parsePosition,
+  START,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '../port';
+
+export interface OpenedStore {
+  readonly store: EventStore;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The behaviour every EventStore adapter must have. Each test uses streams named after a fresh
+ * UUID, and global reads filter on that prefix, so the suite also runs on a shared server whose
+ * log already holds other events.
+ */
+export function eventStoreContract(adapterName: string, open: () => Promise<OpenedStore>): void {
+  describe(`EventStore contract: ${adapterName}`, () => {
+    let opened: OpenedStore;
+    let store: EventStore;
+    let prefix: string;
+    const stream = (name: string) => `${prefix}${name}`;
+    const event = (type = 'Happened', data: unknown = { n: 1 }): NewEvent => ({
+      eventId: randomUUID(),
+      type,
+      data,
+      metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: randomUUID(), schemaVersion: 1 },
+    });
+    const mine = { streamPrefixes: [] as string[] };
+
+    beforeEach(async () => {
+      opened = await open();
+      store = opened.store;
+      prefix = `t${randomUUID().replace(/-/g, '')}-`;
+      mine.streamPrefixes = [prefix];
+    });
+    afterEach(async () => {
+      await opened.dispose();
+    });
+
+    const expectWrongRevision = async (promise: Promise<unknown>, actual: bigint | 'no_stream') => {
+      const error = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((error as WrongExpectedRevisionError).actual).toBe(actual);
+    };
+
+    describe('append', () => {
+      it('creates a stream with no_stream and numbers revisions from 0', async () => {
+        const result = await store.append(stream('a'), [event(), event(), event()], 'no_stream');
+        expect(result.nextExpectedRevision).toBe(2n);
+        const events = await store.readStream(stream('a'));
+        expect(events.map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+        expect(comparePositions(result.position, events[2]!.position)).toBe(0);
+      });
+
+      it('appends at the expected revision, with any, and with stream_exists', async () => {
+        await store.append(stream('a'), [event()], 'no_stream');
+        expect((await store.append(stream('a'), [event()], 0n)).nextExpectedRevision).toBe(1n);
+        expect((await store.append(stream('a'), [event()], 'any')).nextExpectedRevision).toBe(2n);
+        expect((await store.append(stream('a'), [event()], 'stream_exists')).nextExpectedRevision).toBe(3n);
+        expect((await store.append(stream('b'), [event()], 'any')).nextExpectedRevision).toBe(0n);
+      });
+
+      it('refuses every mismatched expectation with WrongExpectedRevisionError and writes nothing', async () => {
+        await store.append(stream('a'), [event(), event()], 'no_stream');
+        await expectWrongRevision(store.append(stream('a'), [event()], 'no_stream'), 1n);
+        await expectWrongRevision(store.append(stream('a'), [event()], 0n), 1n);
+        await expectWrongRevision(store.append(stream('a'), [event()], 5n), 1n);
+        await expectWrongRevision(store.append(stream('missing'), [event()], 'stream_exists'), 'no_stream');
+        await expectWrongRevision(store.append(stream('missing'), [event()], 0n), 'no_stream');
+        const error = await store.append(stream('a'), [event()], 0n).catch((e: WrongExpectedRevisionError) => e);
+        expect(error).toMatchObject({ streamId: stream('a'), expected: 0n });
+        expect(await store.readStream(stream('a'))).toHaveLength(2);
+        expect(await store.readStream(stream('missing'))).toEqual([]);
+      });
+
+      it('writes a multi-event append atomically and contiguously in the global order', async () => {
+        const result = await store.append(stream('a'), [event('A'), event('B'), event('C')], 'no_stream');
+        const all = await store.readAll({ filter: mine });
+        expect(all.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+        for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
+        expect(comparePositions(all[2]!.position, result.position)).toBe(0);
+        await expectWrongRevision(store.append(stream('a'), [event('D'), event('E')], 0n), 2n);
+        expect(await store.readStream(stream('a'))).toHaveLength(3);
+      });
+
+      it('is idempotent: the same event ids at the same expectation answer as before and write nothing', async () => {
+        const events = [event(), event()];
+        const first = await store.append(stream('a'), events, 'no_stream');
+        const again = await store.append(stream('a'), events, 'no_stream');
+        expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
+        expect(comparePositions(again.position, first.position)).toBe(0);
+        expect(await store.readStream(stream('a'))).toHaveLength(2);
+      });
+
+      it('lets exactly one of two concurrent appends at the same revision win', async () => {
+        await store.append(stream('a'), [event()], 'no_stream');
+        const results = await Promise.allSettled([store.append(stream('a'), [event()], 0n), store.append(stream('a'), [event()], 0n)]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        expect(rejected.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(stream('a'))).toHaveLength(2);
+      });
+
+      it('lets exactly one of many concurrent creators of a stream win', async () => {
+        const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.append(stream('new'), [event()], 'no_stream')));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      });
+    });
+
+    describe('read', () => {
+      it('round-trips data and metadata exactly', async () => {
+        const data = { text: 'Überprüfung — ключ 🔑 "quotes" \\ \n', nested: { list: [1, 2.5, null, true], big: '9007199254740993' }, empty: {} };
+        const written = event('Unicode', data);
+        await store.append(stream('u'), [written], 'no_stream');
+        const [read] = await store.readStream(stream('u'));
+        expect(read).toEqual(expect.objectContaining({ eventId: written.eventId, type: 'Unicode', streamId: stream('u'), revision: 0n, data, metadata: written.metadata }));
+        expect(Number.isFinite(Date.parse(read!.recordedAt))).toBe(true);
+      });
+
+      it('reads a stream from a revision and up to a count', async () => {
+        await store.append(stream('a'), Array.from({ length: 5 }, (_, i) => event('N', { i })), 'no_stream');
+        expect((await store.readStream(stream('a'), { fromRevision: 2n })).map((e) => (e.data as { i: number }).i)).toEqual([2, 3, 4]);
+        expect((await store.readStream(stream('a'), { fromRevision: 1n, maxCount: 2 })).map((e) => e.revision)).toEqual([1n, 2n]);
+        expect(await store.readStream(stream('a'), { fromRevision: 5n })).toEqual([]);
+      });
+
+      it('pages through the global log strictly after a position', async () => {
+        for (let i = 0; i < 5; i++) await store.append(stream(`s${i}`), [event('N', { i })], 'no_stream');
+        const first = await store.readAll({ filter: mine, maxCount: 2 });
+        expect(first.map((e) => (e.data as { i: number }).i)).toEqual([0, 1]);
+        const next = await store.readAll({ filter: mine, after: first[1]!.position, maxCount: 10 });
+        expect(next.map((e) => (e.data as { i: number }).i)).toEqual([2, 3, 4]);
+        expect(await store.readAll({ filter: mine, after: next[2]!.position })).toEqual([]);
+      });
+
+      it('filters by stream prefix and by event type', async () => {
+        await store.append(stream('order-1'), [event('Bought'), event('Cancelled')], 'no_stream');
+        await store.append(stream('customer-1'), [event('Registered')], 'no_stream');
+        const orders = await store.readAll({ filter: { streamPrefixes: [stream('order-')] } });
+        expect(orders.map((e) => e.type)).toEqual(['Bought', 'Cancelled']);
+        const cancelled = await store.readAll({ filter: { streamPrefixes: [prefix], eventTypes: ['Cancelled', 'Registered'] } });
+        expect(cancelled.map((e) => e.type)).toEqual(['Cancelled', 'Registered']);
+      });
+
+      it('tells the head position', async () => {
+        const result = await store.append(stream('a'), [event()], 'no_stream');
+        expect(comparePositions(await store.headPosition(), result.position)).toBeGreaterThanOrEqual(0);
+        expect(comparePositions(result.position, START)).toBe(1);
+      });
+    });
+
+    describe('subscribe', () => {
+      const collect = () => {
+        const seen: RecordedEvent[] = [];
+        const waiters: { count: number; resolve: () => void }[] = [];
+        const handler = async (events: readonly RecordedEvent[]) => {
+          seen.push(...events);
+          for (const w of [...waiters]) if (seen.length >= w.count) w.resolve();
+        };
+        const until = (count: number, timeoutMs = 5000) =>
+          new Promise<void>((resolve, reject) => {
+            if (seen.length >= count) return resolve();
+            const timer = setTimeout(() => reject(new Error(`saw ${seen.length} of ${count} events`)), timeoutMs);
+            waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+          });
+        return { seen, handler, until };
+      };
+
+      it('catches up with existing events, then follows new ones, in order and exactly once', async () => {
+        await store.append(stream('a'), [event('N', { i: 0 }), event('N', { i: 1 })], 'no_stream');
+        const c = collect();
+        const subscription = store.subscribe(c.handler, { filter: mine });
+        await c.until(2);
+        await store.append(stream('a'), [event('N', { i: 2 })], 1n);
+        await store.append(stream('b'), [event('N', { i: 3 })], 'no_stream');
+        await c.until(4);
+        await new Promise((r) => setTimeout(r, 300));
+        await subscription.stop();
+        expect(c.seen.map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3]);
+      });
+
+      it('starts strictly after the given position and respects the filter', async () => {
+        await store.append(stream('a'), [event('Skip'), event('Keep')], 'no_stream');
+        const [skipped] = await store.readStream(stream('a'));
+        await store.append(stream('other'), [event('Ignored')], 'no_stream');
+        const c = collect();
+        const subscription = store.subscribe(c.handler, { after: skipped!.position, filter: { streamPrefixes: [stream('a')] } });
+        await c.until(1);
+        await store.append(stream('a'), [event('Live')], 1n);
+        await c.until(2);
+        await subscription.stop();
+        expect(c.seen.map((e) => e.type)).toEqual(['Keep', 'Live']);
+      });
+
+      it('does not deliver the next batch before the handler has finished the previous one', async () => {
+        await store.append(stream('a'), Array.from({ length: 6 }, (_, i) => event('N', { i })), 'no_stream');
+        let inFlight = 0;
+        let maxInFlight = 0;
+        let delivered = 0;
+        const done = new Promise<void>((resolve) => {
+          const subscription = store.subscribe(
+            async (events) => {
+              inFlight++;
+              maxInFlight = Math.max(maxInFlight, inFlight);
+              await new Promise((r) => setTimeout(r, 20));
+              delivered += events.length;
+              inFlight--;
+              if (delivered >= 6) void subscription.stop().then(resolve);
+            },
+            { filter: mine, batchSize: 2 },
+          );
+        });
+        await done;
+        expect(maxInFlight).toBe(1);
+        expect(delivered).toBe(6);
+      });
+
+      it('stops on a handler error and reports it through closed', async () => {
+        await store.append(stream('a'), [event(), event()], 'no_stream');
+        let calls = 0;
+        const subscription = store.subscribe(
+          () => {
+            calls++;
+            throw new Error('poison');
+          },
+          { filter: mine, batchSize: 1 },
+        );
+        await expect(subscription.closed).rejects.toThrow('poison');
+        await store.append(stream('a'), [event()], 1n);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(calls).toBe(1);
+        await subscription.stop();
+      });
+
+      it('stops delivering after stop()', async () => {
+        const c = collect();
+        const subscription = store.subscribe(c.handler, { filter: mine });
+        await subscription.stop();
+        await store.append(stream('a'), [event()], 'no_stream');
+        await new Promise((r) => setTimeout(r, 300));
+        expect(c.seen).toEqual([]);
+        await expect(subscription.closed).resolves.toBeUndefined();
+      });
+    });
+
+    it('formats and parses positions', async () => {
+      const { position } = await store.append(stream('a'), [event()], 'no_stream');
+      expect(parsePosition(formatPosition(position))).toEqual(position);
+      expect(parsePosition('12/7')).toEqual({ commit: 12n, prepare: 7n });
+      expect(parsePosition('x')).toBeUndefined();
+    });
+  });
+}

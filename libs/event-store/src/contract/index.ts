@@ -1,0 +1,1 @@
+export { eventStoreContract, type OpenedStore } from './event-store.contract';
