@@ -6,12 +6,16 @@ import {
   CLOCK,
   EVENT_STORE,
   JsonLogger,
+  READ_SIDE,
   REFERENCE_DATA,
   StreamRepository,
   type Runtime,
 } from '@csp/application';
 import { ProductKeyVault, TokenVerifier } from '@csp/security';
+import { ActivityLogController } from './controllers/activity-log.controller';
 import { CatalogController } from './controllers/catalog.controller';
+import { CreditsController } from './controllers/credits.controller';
+import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { CustomersController } from './controllers/customers.controller';
 import { DownloadsController } from './controllers/downloads.controller';
 import { HealthController } from './controllers/health.controller';
@@ -33,6 +37,9 @@ export class ApiModule {
         HealthController,
         CatalogController,
         CustomersController,
+        CustomerReadsController,
+        ActivityLogController,
+        CreditsController,
         OrdersController,
         DownloadsController,
         RefundRequestsController,
@@ -42,6 +49,7 @@ export class ApiModule {
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: CLOCK, useValue: runtime.clock },
+        { provide: READ_SIDE, useValue: runtime.readSide },
         { provide: REFERENCE_DATA, useValue: runtime.reference },
         { provide: ProductKeyVault, useValue: runtime.vault },
         { provide: TokenVerifier, useValue: runtime.verifier },

@@ -1,6 +1,8 @@
 import { RegisterCustomerHandler } from './customers/customer-handlers';
 import { CancelOrderHandler, IssueDownloadLinkHandler, PurchaseSoftwareHandler, RecordDownloadHandler, RevealKeyHandler } from './orders/order-handlers';
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
+import { GetActivityLogHandler, GetCreditsHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
+import { ReadConsistency } from './queries/read-consistency';
 import { DecideRefundRequestHandler, GetRefundRequestHandler, SubmitRefundRequestHandler } from './refunds/refund-handlers';
 
 export * from './tokens';
@@ -17,6 +19,8 @@ export * from './orders/order-handlers';
 export * from './orders/order-queries';
 export * from './orders/order-stream';
 export * from './refunds/refund-handlers';
+export * from './queries/read-queries';
+export * from './queries/read-consistency';
 
 /** Every CQRS handler, for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
@@ -31,4 +35,10 @@ export const APPLICATION_HANDLERS = [
   SubmitRefundRequestHandler,
   DecideRefundRequestHandler,
   GetRefundRequestHandler,
+  GetCustomerHandler,
+  GetSoftwareListHandler,
+  GetOrderHistoryHandler,
+  GetActivityLogHandler,
+  GetCreditsHandler,
+  ReadConsistency,
 ];

@@ -1,13 +1,20 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { EVENT_STORE } from '@csp/application';
+import { EVENT_STORE, READ_SIDE } from '@csp/application';
 import { formatPosition, type EventStore } from '@csp/event-store';
+import type { ReadSide } from '@csp/projections';
 import { Public } from '../http/auth';
 
-/** Liveness says the process answers; readiness says it can serve: the event store answers. */
+/**
+ * Liveness says the process answers. Readiness says it can serve: the event store answers and no
+ * read model has stopped on a poison event; it also reports each read model's checkpoint and lag.
+ */
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
+  ) {}
 
   @Get('live')
   @Public()
@@ -21,10 +28,13 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) response: Response) {
     try {
       const head = await this.store.headPosition();
-      return { status: 'ready', eventStore: { head: formatPosition(head) } };
+      const readModels = await this.readSide.lag();
+      const failed = readModels.filter((m) => m.state === 'failed');
+      if (failed.length > 0) response.status(503);
+      return { status: failed.length > 0 ? 'degraded' : 'ready', eventStore: { head: formatPosition(head) }, readModels };
     } catch (error) {
       response.status(503);
-      return { status: 'unavailable', eventStore: { error: (error as Error).message } };
+      return { status: 'unavailable', error: (error as Error).message };
     }
   }
 }

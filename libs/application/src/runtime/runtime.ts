@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
 import { openSqliteEventStore, type EventStore } from '@csp/event-store';
 import { ProductKeyVault, TokenVerifier } from '@csp/security';
+import { createReadSide, MemoryReadModelStore, RedisReadModelStore, type ReadSide } from '@csp/projections';
 import type { JsonLogger } from '../logging/json-logger';
 import { loadReferenceData, type ReferenceData } from '../reference-data';
 import { developmentSecret } from './dev-secrets';
@@ -16,6 +19,7 @@ export interface Runtime {
   readonly reference: ReferenceData;
   readonly vault: ProductKeyVault;
   readonly verifier: TokenVerifier;
+  readonly readSide: ReadSide;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,8 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
   });
 
   const store = await openConfiguredEventStore(config, logger);
+  const readSide = await openConfiguredReadSide(config, store, logger);
+  await readSide.start();
   if (config.clockStart) logger.info('Service clock starts at CLOCK_START', { clockStart: config.clockStart.toISOString() });
 
   return {
@@ -54,7 +60,12 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     reference,
     vault: new ProductKeyVault([kek]),
     verifier,
-    close: () => store.close(),
+    readSide,
+    async close() {
+      await readSide.stop();
+      await readSide.store.close();
+      await store.close();
+    },
   };
 }
 
@@ -72,4 +83,25 @@ export async function openConfiguredEventStore(config: AppConfig, logger: JsonLo
   const store = openSqliteEventStore({ file, logger });
   logger.info('Event store: embedded SQLite', { file });
   return store;
+}
+
+/**
+ * The read side the configuration names: Redis with REDIS_URL (projecting here only when
+ * RUN_PROJECTIONS says so, under a lease), else memory, projected in this process.
+ */
+export async function openConfiguredReadSide(config: AppConfig, store: EventStore, logger: JsonLogger): Promise<ReadSide> {
+  if (config.redisUrl) {
+    const redis = new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+    logger.info('Read models: Redis', { url: config.redisUrl.replace(/\/\/[^@/]*@/, '//***@'), projecting: config.runProjections });
+    return createReadSide({
+      eventStore: store,
+      store: redis,
+      project: config.runProjections,
+      logger,
+      leaseOwner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    });
+  }
+  if (!config.runProjections) logger.warn('RUN_PROJECTIONS=false has no effect without REDIS_URL: in-memory read models are projected in this process');
+  logger.info('Read models: in memory, rebuilt from the event store at start-up');
+  return createReadSide({ eventStore: store, store: new MemoryReadModelStore(), project: true, logger });
 }

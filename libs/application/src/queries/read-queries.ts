@@ -1,0 +1,139 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { Clock } from '@csp/config';
+import type { ReadSide } from '@csp/projections';
+import { scopeOf } from '@csp/security';
+import { DomainError } from '@csp/domain';
+import { assertAllowed, type CommandContext } from '../context';
+import { CLOCK, READ_SIDE } from '../tokens';
+
+export class GetCustomerQuery {
+  constructor(
+    readonly context: CommandContext,
+    readonly customerId: string,
+  ) {}
+}
+export class GetSoftwareListQuery {
+  constructor(
+    readonly context: CommandContext,
+    readonly customerId: string,
+  ) {}
+}
+export class GetOrderHistoryQuery {
+  constructor(
+    readonly context: CommandContext,
+    readonly customerId: string,
+  ) {}
+}
+export class GetActivityLogQuery {
+  constructor(
+    readonly context: CommandContext,
+    readonly range: { from: string; to: string; customerId?: string; cursor?: string; limit?: number },
+  ) {}
+}
+export class GetCreditsQuery {
+  constructor(
+    readonly context: CommandContext,
+    readonly filter: { month?: string; customerId?: string; partnerTenantId?: string },
+  ) {}
+}
+
+const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
+
+abstract class CustomerScopedQuery {
+  constructor(@Inject(READ_SIDE) protected readonly readSide: ReadSide) {}
+
+  /** The customer, if the caller may see it with this action; else 404 (or 403 for the role). */
+  protected async customerFor(context: CommandContext, customerId: string, action: 'customer.read' | 'software.read' | 'order.read') {
+    const customer = await this.readSide.readModels.customer(customerId);
+    assertAllowed(action, context.actor, customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId }, 'customer');
+    return customer!;
+  }
+}
+
+@QueryHandler(GetCustomerQuery)
+export class GetCustomerHandler extends CustomerScopedQuery implements IQueryHandler<GetCustomerQuery> {
+  async execute({ context, customerId }: GetCustomerQuery) {
+    const { customerId: id, tenantId, name, domain, market, registeredAt } = await this.customerFor(context, customerId, 'customer.read');
+    return { customerId: id, tenantId, name, domain, market, registeredAt };
+  }
+}
+
+@QueryHandler(GetSoftwareListQuery)
+export class GetSoftwareListHandler extends CustomerScopedQuery implements IQueryHandler<GetSoftwareListQuery> {
+  constructor(@Inject(READ_SIDE) readSide: ReadSide, @Inject(CLOCK) private readonly clock: Clock) {
+    super(readSide);
+  }
+
+  async execute({ context, customerId }: GetSoftwareListQuery) {
+    await this.customerFor(context, customerId, 'software.read');
+    return this.readSide.readModels.softwareList(customerId, this.clock.now());
+  }
+}
+
+@QueryHandler(GetOrderHistoryQuery)
+export class GetOrderHistoryHandler extends CustomerScopedQuery implements IQueryHandler<GetOrderHistoryQuery> {
+  async execute({ context, customerId }: GetOrderHistoryQuery) {
+    await this.customerFor(context, customerId, 'order.read');
+    return { customerId, orders: await this.readSide.readModels.orderHistory(customerId) };
+  }
+}
+
+@QueryHandler(GetActivityLogQuery)
+export class GetActivityLogHandler implements IQueryHandler<GetActivityLogQuery> {
+  constructor(@Inject(READ_SIDE) private readonly readSide: ReadSide) {}
+
+  async execute({ context, range }: GetActivityLogQuery) {
+    const scope = scopeOf('activityLog.read', context.actor);
+    if (!scope || scope.kind !== 'partner') throw forbidden();
+    if (range.customerId !== undefined) {
+      const customer = await this.readSide.readModels.customer(range.customerId);
+      assertAllowed('activityLog.read', context.actor, customer && { partnerTenantId: customer.partnerTenantId }, 'customer');
+    }
+    const page = await this.readSide.readModels.activityLog({ partnerTenantId: scope.partnerTenantId, ...range });
+    return {
+      from: range.from,
+      to: range.to,
+      items: page.items.map(({ partnerTenantId: _partner, ...entry }) => entry),
+      ...(page.nextCursor ? { nextCursor: Buffer.from(page.nextCursor).toString('base64url') } : {}),
+    };
+  }
+}
+
+@QueryHandler(GetCreditsQuery)
+export class GetCreditsHandler implements IQueryHandler<GetCreditsQuery> {
+  constructor(@Inject(READ_SIDE) private readonly readSide: ReadSide) {}
+
+  async execute({ context, filter }: GetCreditsQuery) {
+    const scope = scopeOf('credits.read', context.actor);
+    if (!scope || scope.kind === 'customer') throw forbidden();
+    // Partner roles see their own partner's credits whatever they ask; operators may filter by partner.
+    const partnerTenantId = scope.kind === 'partner' ? scope.partnerTenantId : filter.partnerTenantId;
+    const { items, totals } = await this.readSide.readModels.credits({ ...filter, partnerTenantId });
+    return {
+      ...(filter.month ? { month: filter.month } : {}),
+      items: items.map((c) => ({
+        creditId: c.creditId,
+        source: c.source.type,
+        ...(c.source.type === 'refund-request' ? { refundRequestId: c.source.refundRequestId } : {}),
+        partnerTenantId: c.partnerTenantId,
+        ...(c.customerId ? { customerId: c.customerId } : {}),
+        ...(c.orderId ? { orderId: c.orderId } : {}),
+        ...(c.line !== undefined ? { line: c.line } : {}),
+        ...(c.sku ? { sku: c.sku } : {}),
+        amount: c.amount,
+        currency: c.currency,
+        taxInclusive: c.taxInclusive,
+        invoiceMonth: c.invoiceMonth,
+        issuedAt: c.issuedAt,
+      })),
+      totals,
+    };
+  }
+}
+
+/** Decodes an activity-log cursor; undefined when it is not one of ours. */
+export function decodeActivityCursor(cursor: string): string | undefined {
+  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
+  return /^\d{15}\|\d{20}\|[0-9a-f-]{36}$/.test(raw) ? raw : undefined;
+}

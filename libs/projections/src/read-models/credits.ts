@@ -1,0 +1,31 @@
+import type { CreditIssued } from '@csp/domain';
+import type { Projection } from '../projection';
+
+export type CreditView = CreditIssued['data'];
+
+export const creditIndexes = {
+  all: 'all',
+  partner: (partnerTenantId: string) => `partner:${partnerTenantId}`,
+  customer: (customerId: string) => `customer:${customerId}`,
+};
+/** Entries sort by invoice month: a month is a key prefix. */
+export const creditEntry = (credit: Pick<CreditView, 'invoiceMonth' | 'creditId'>) => `${credit.invoiceMonth}|${credit.creditId}`;
+export const creditIdOf = (entry: string) => entry.slice(entry.indexOf('|') + 1);
+
+/** Every credit, from cancellations and approved refund requests, by invoice month. */
+export const creditsProjection: Projection = {
+  name: 'credits',
+  eventTypes: new Set(['CreditIssued']),
+  reads: () => [],
+  apply(event) {
+    if (event.type !== 'CreditIssued') return [];
+    const credit = event.data as CreditView;
+    const entry = creditEntry(credit);
+    return [
+      { op: 'put', key: `credit:${credit.creditId}`, value: credit },
+      { op: 'index-add', index: creditIndexes.all, entry },
+      { op: 'index-add', index: creditIndexes.partner(credit.partnerTenantId), entry },
+      ...(credit.customerId ? [{ op: 'index-add' as const, index: creditIndexes.customer(credit.customerId), entry }] : []),
+    ];
+  },
+};

@@ -1,0 +1,14 @@
+import { activityLogProjection } from './activity-log';
+import { creditsProjection } from './credits';
+import { customersProjection } from './customers';
+import { orderHistoryProjection } from './order-history';
+import { softwareListProjection } from './software-list';
+
+export * from './activity-log';
+export * from './credits';
+export * from './customers';
+export * from './order-history';
+export * from './software-list';
+
+/** Every read model the product keeps. */
+export const PROJECTIONS = [customersProjection, softwareListProjection, orderHistoryProjection, activityLogProjection, creditsProjection];

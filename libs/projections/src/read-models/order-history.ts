@@ -1,0 +1,86 @@
+import type { OrderCancelled, SoftwarePurchased } from '@csp/domain';
+import { sortableTime, type Projection } from '../projection';
+
+export interface OrderHistoryView {
+  orderId: string;
+  customerId: string;
+  partnerTenantId: string;
+  customerTenantId: string;
+  status: 'active' | 'partially-cancelled' | 'cancelled';
+  linesCount: number;
+  cancelledLines: number[];
+  totals: { amount: number; currency: string }[];
+  purchasedAt: string;
+  cancelledAt?: string;
+  /** Every event of the order, in order. */
+  events: { type: string; at: string; position: string }[];
+}
+
+const ORDER_EVENTS = new Set([
+  'SoftwarePurchased',
+  'ProductKeyAssigned',
+  'ProductKeyRevealed',
+  'DownloadLinkIssued',
+  'SoftwareDownloaded',
+  'OrderCancelled',
+  'ProductKeysRevoked',
+  'DownloadLinksRevoked',
+  'CreditIssued',
+]);
+const key = (orderId: string) => `order:${orderId}`;
+export const orderHistoryIndex = (customerId: string) => `customer:${customerId}`;
+
+/** The instant an event says it happened (its own field; metadata.occurredAt as a fallback). */
+function instantOf(data: Record<string, unknown>, occurredAt: string): string {
+  for (const field of ['purchasedAt', 'assignedAt', 'revealedAt', 'issuedAt', 'downloadedAt', 'cancelledAt', 'revokedAt']) {
+    if (typeof data[field] === 'string') return data[field] as string;
+  }
+  return occurredAt;
+}
+
+export const orderHistoryProjection: Projection = {
+  name: 'order-history',
+  eventTypes: ORDER_EVENTS,
+  reads: (event) => {
+    if (!ORDER_EVENTS.has(event.type) || event.type === 'SoftwarePurchased') return [];
+    const orderId = (event.data as { orderId?: string }).orderId;
+    // Credits of refund requests live in refund request streams, not in an order's history.
+    return orderId && event.streamId.startsWith('order-') ? [key(orderId)] : [];
+  },
+  apply(event, docs) {
+    if (!ORDER_EVENTS.has(event.type)) return [];
+    const data = event.data as Record<string, unknown>;
+    const entry = { type: event.type, at: instantOf(data, event.metadata.occurredAt), position: event.position.commit.toString() };
+    if (event.type === 'SoftwarePurchased') {
+      const d = data as unknown as SoftwarePurchased['data'];
+      const totals = new Map<string, number>();
+      for (const line of d.lines) totals.set(line.currency, (totals.get(line.currency) ?? 0) + line.amount);
+      const view: OrderHistoryView = {
+        orderId: d.orderId,
+        customerId: d.customerId,
+        partnerTenantId: d.partnerTenantId,
+        customerTenantId: d.customerTenantId,
+        status: 'active',
+        linesCount: d.lines.length,
+        cancelledLines: [],
+        totals: [...totals].map(([currency, amount]) => ({ amount, currency })),
+        purchasedAt: d.purchasedAt,
+        events: [entry],
+      };
+      return [
+        { op: 'put', key: key(d.orderId), value: view },
+        { op: 'index-add', index: orderHistoryIndex(d.customerId), entry: `${sortableTime(d.purchasedAt)}|${d.orderId}` },
+      ];
+    }
+    if (!event.streamId.startsWith('order-')) return [];
+    const view = docs.get(key(String(data.orderId))) as OrderHistoryView | undefined;
+    if (!view) throw new Error(`${event.type} at ${event.streamId}@${event.revision} has no purchase before it`);
+    let next: OrderHistoryView = { ...view, events: [...view.events, entry] };
+    if (event.type === 'OrderCancelled') {
+      const d = data as unknown as OrderCancelled['data'];
+      const cancelledLines = [...new Set([...view.cancelledLines, ...d.lines.map((l) => l.line)])].sort((a, b) => a - b);
+      next = { ...next, cancelledLines, status: cancelledLines.length === view.linesCount ? 'cancelled' : 'partially-cancelled', cancelledAt: d.cancelledAt };
+    }
+    return [{ op: 'put', key: key(view.orderId), value: next }];
+  },
+};

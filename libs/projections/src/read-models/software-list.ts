@@ -1,0 +1,189 @@
+import type {
+  CancellationClass,
+  DownloadLinkIssued,
+  DownloadLinksRevoked,
+  LicenseType,
+  OrderCancelled,
+  ProductKeyAssigned,
+  ProductKeyRevealed,
+  ProductKeysRevoked,
+  SoftwareDownloaded,
+  SoftwarePurchased,
+} from '@csp/domain';
+import type { RecordedEvent } from '@csp/event-store';
+import { sortableTime, type Projection } from '../projection';
+import type { ReadModelOp } from '../store/port';
+
+export interface SoftwareKeyView {
+  keyId: string;
+  version: string;
+  language: string;
+  fileType: string;
+  /** Never the key itself. */
+  fingerprint: string;
+  revoked: boolean;
+  reveals: number;
+  lastRevealedAt?: string;
+}
+
+export interface SoftwareLinkView {
+  linkId: string;
+  version: string;
+  language: string;
+  fileType: string;
+  issuedAt: string;
+  expiresAt: string;
+  maxDownloads: number;
+  downloads: number;
+  revoked: boolean;
+}
+
+export interface SoftwareLineView {
+  line: number;
+  sku: string;
+  family: string;
+  name: string;
+  licenseType: LicenseType;
+  termMonths?: number;
+  quantity: number;
+  amount: number;
+  currency: string;
+  status: 'active' | 'cancelled';
+  cancelledAt?: string;
+  entitledVersions: string[];
+  languages: string[];
+  fileTypes: string[];
+  cancellationClass: CancellationClass;
+  /** When the line's cancellation window closes (standard class only). */
+  cancellationDeadline?: string;
+  keys: SoftwareKeyView[];
+  links: SoftwareLinkView[];
+}
+
+/** One document per order; a customer's software list is its orders' lines. */
+export interface SoftwareOrderView {
+  orderId: string;
+  customerId: string;
+  customerTenantId: string;
+  partnerTenantId: string;
+  purchasedAt: string;
+  taxInclusive: boolean;
+  lines: SoftwareLineView[];
+}
+
+const HOUR_MS = 3_600_000;
+const orderKey = (orderId: string) => `order:${orderId}`;
+export const customerOrdersIndex = (customerId: string) => `customer:${customerId}`;
+
+const ORDER_EVENTS = new Set([
+  'SoftwarePurchased',
+  'ProductKeyAssigned',
+  'ProductKeyRevealed',
+  'DownloadLinkIssued',
+  'SoftwareDownloaded',
+  'OrderCancelled',
+  'ProductKeysRevoked',
+  'DownloadLinksRevoked',
+]);
+
+function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
+  const bought = Date.parse(data.purchasedAt);
+  return {
+    orderId: data.orderId,
+    customerId: data.customerId,
+    customerTenantId: data.customerTenantId,
+    partnerTenantId: data.partnerTenantId,
+    purchasedAt: data.purchasedAt,
+    taxInclusive: data.taxInclusive,
+    lines: data.lines.map((line) => {
+      const windowHours = line.licenseType === 'perpetual' ? data.policy.perpetual.windowHours : data.policy.subscription.windowHours;
+      return {
+        line: line.line,
+        sku: line.sku,
+        family: line.family,
+        name: line.name,
+        licenseType: line.licenseType,
+        ...(line.termMonths !== undefined ? { termMonths: line.termMonths } : {}),
+        quantity: line.quantity,
+        amount: line.amount,
+        currency: line.currency,
+        status: 'active',
+        entitledVersions: line.versions.slice(0, line.downgradeDepth + 1),
+        languages: line.languages,
+        fileTypes: line.fileTypes,
+        cancellationClass: line.cancellationClass,
+        ...(line.cancellationClass === 'standard' ? { cancellationDeadline: new Date(bought + windowHours * HOUR_MS).toISOString() } : {}),
+        keys: [],
+        links: [],
+      };
+    }),
+  };
+}
+
+/** Applies a change to one line of the order, returning a new document. */
+function onLine(order: SoftwareOrderView, line: number, change: (l: SoftwareLineView) => SoftwareLineView): SoftwareOrderView {
+  return { ...order, lines: order.lines.map((l) => (l.line === line ? change(l) : l)) };
+}
+
+function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderView {
+  switch (event.type) {
+    case 'ProductKeyAssigned': {
+      const d = event.data as ProductKeyAssigned['data'];
+      return onLine(order, d.line, (l) => ({
+        ...l,
+        keys: [...l.keys, { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 }],
+      }));
+    }
+    case 'ProductKeyRevealed': {
+      const d = event.data as ProductKeyRevealed['data'];
+      return onLine(order, d.line, (l) => ({ ...l, keys: l.keys.map((k) => (k.keyId === d.keyId ? { ...k, reveals: k.reveals + 1, lastRevealedAt: d.revealedAt } : k)) }));
+    }
+    case 'DownloadLinkIssued': {
+      const d = event.data as DownloadLinkIssued['data'];
+      const link: SoftwareLinkView = { linkId: d.linkId, version: d.version, language: d.language, fileType: d.fileType, issuedAt: d.issuedAt, expiresAt: d.expiresAt, maxDownloads: d.maxDownloads, downloads: 0, revoked: false };
+      return onLine(order, d.line, (l) => ({ ...l, links: [...l.links, link] }));
+    }
+    case 'SoftwareDownloaded': {
+      const d = event.data as SoftwareDownloaded['data'];
+      return onLine(order, d.line, (l) => ({ ...l, links: l.links.map((k) => (k.linkId === d.linkId ? { ...k, downloads: d.downloadNumber } : k)) }));
+    }
+    case 'OrderCancelled': {
+      const d = event.data as OrderCancelled['data'];
+      const cancelled = new Set(d.lines.map((l) => l.line));
+      return { ...order, lines: order.lines.map((l) => (cancelled.has(l.line) ? { ...l, status: 'cancelled', cancelledAt: d.cancelledAt } : l)) };
+    }
+    case 'ProductKeysRevoked': {
+      const revoked = new Set((event.data as ProductKeysRevoked['data']).keys.map((k) => k.keyId));
+      return { ...order, lines: order.lines.map((l) => ({ ...l, keys: l.keys.map((k) => (revoked.has(k.keyId) ? { ...k, revoked: true } : k)) })) };
+    }
+    case 'DownloadLinksRevoked': {
+      const revoked = new Set((event.data as DownloadLinksRevoked['data']).links.map((k) => k.linkId));
+      return { ...order, lines: order.lines.map((l) => ({ ...l, links: l.links.map((k) => (revoked.has(k.linkId) ? { ...k, revoked: true } : k)) })) };
+    }
+    default:
+      return order;
+  }
+}
+
+export const softwareListProjection: Projection = {
+  name: 'software-list',
+  eventTypes: ORDER_EVENTS,
+  reads: (event) => (ORDER_EVENTS.has(event.type) && event.type !== 'SoftwarePurchased' ? [orderKey((event.data as { orderId: string }).orderId)] : []),
+  apply(event, docs): ReadModelOp[] {
+    if (event.type === 'SoftwarePurchased') {
+      const order = purchased(event.data as SoftwarePurchased['data']);
+      return [
+        { op: 'put', key: orderKey(order.orderId), value: order },
+        { op: 'index-add', index: customerOrdersIndex(order.customerId), entry: `${sortableTime(order.purchasedAt)}|${order.orderId}` },
+      ];
+    }
+    if (!ORDER_EVENTS.has(event.type)) return [];
+    const key = orderKey((event.data as { orderId: string }).orderId);
+    const order = docs.get(key) as SoftwareOrderView | undefined;
+    // An order event without its purchase means a damaged log: stop and report rather than guess.
+    if (!order) throw new Error(`${event.type} at ${event.streamId}@${event.revision} has no purchase before it`);
+    return [{ op: 'put', key, value: evolve(order, event) }];
+  },
+};
+
+export const softwareOrderKey = orderKey;

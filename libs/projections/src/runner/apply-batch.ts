@@ -1,0 +1,61 @@
+import { formatPosition, type RecordedEvent } from '@csp/event-store';
+import type { Projection } from '../projection';
+import type { Namespace, ReadModelOp, ReadModelStore } from '../store/port';
+
+/** A projection threw on an event: the read model stops there and says so, rather than skip it. */
+export class PoisonEventError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly event: Pick<RecordedEvent, 'eventId' | 'type' | 'streamId' | 'revision' | 'position'>,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Projection ${projection} failed on ${event.type} ${event.eventId} (${event.streamId}@${event.revision}, position ${formatPosition(event.position)}): ${(cause as Error)?.message ?? String(cause)}`,
+    );
+    this.name = 'PoisonEventError';
+  }
+}
+
+export interface BatchOptions {
+  readonly expectedCheckpoint: string | undefined;
+  readonly leaseOwner?: string;
+  readonly requireCurrentGeneration?: boolean;
+}
+
+/**
+ * Projects a batch and commits its changes with the checkpoint of its last event, atomically.
+ * Documents are read once per batch; later events of the batch see earlier events' changes.
+ * Returns the new checkpoint.
+ */
+export async function applyBatch(projection: Projection, store: ReadModelStore, ns: Namespace, events: readonly RecordedEvent[], options: BatchOptions): Promise<string> {
+  const relevant = events.filter((e) => projection.eventTypes.has(e.type));
+  const keys = [...new Set(relevant.flatMap((e) => projection.reads(e)))];
+  const fetched = await store.getMany(ns, keys);
+  const docs = new Map<string, unknown>(keys.map((key, i) => [key, fetched[i]]));
+  const ops: ReadModelOp[] = [];
+  for (const event of relevant) {
+    let changes: ReadModelOp[];
+    try {
+      changes = projection.apply(event, docs);
+    } catch (error) {
+      throw new PoisonEventError(projection.name, event, error);
+    }
+    for (const change of changes) {
+      if (change.op === 'put') docs.set(change.key, change.value);
+      else if (change.op === 'del') docs.set(change.key, undefined);
+      ops.push(change);
+    }
+  }
+  const checkpoint = formatPosition(events[events.length - 1]!.position);
+  await store.commit(ns, { ops: compact(ops), expectedCheckpoint: options.expectedCheckpoint, checkpoint, leaseOwner: options.leaseOwner, requireCurrentGeneration: options.requireCurrentGeneration });
+  return checkpoint;
+}
+
+/** Only the last write of a document in a batch matters: send less to the store. */
+function compact(ops: readonly ReadModelOp[]): ReadModelOp[] {
+  const lastWrite = new Map<string, number>();
+  ops.forEach((op, i) => {
+    if (op.op === 'put' || op.op === 'del') lastWrite.set(op.key, i);
+  });
+  return ops.filter((op, i) => (op.op === 'put' || op.op === 'del' ? lastWrite.get(op.key) === i : true));
+}

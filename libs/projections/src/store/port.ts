@@ -1,0 +1,68 @@
+/**
+ * Where read models live. A read model's documents and ordered indexes sit in a namespace
+ * (model name + generation), with the checkpoint of the last event applied to it. Changes and
+ * checkpoint are committed together, atomically, and only if the checkpoint is still the one the
+ * writer started from — so a crash or a second projector can never apply an event twice.
+ */
+export interface Namespace {
+  readonly model: string;
+  readonly generation: number;
+}
+
+export type ReadModelOp =
+  | { readonly op: 'put'; readonly key: string; readonly value: unknown }
+  | { readonly op: 'del'; readonly key: string }
+  /** Ordered indexes hold string entries sorted byte-wise; entries are designed to sort as queried. */
+  | { readonly op: 'index-add'; readonly index: string; readonly entry: string }
+  | { readonly op: 'index-remove'; readonly index: string; readonly entry: string };
+
+export interface EntryRange {
+  /** Inclusive lower bound. */
+  readonly from?: string;
+  /** Exclusive lower bound (a cursor: the last entry already seen). */
+  readonly after?: string;
+  /** Exclusive upper bound. */
+  readonly before?: string;
+  readonly limit?: number;
+}
+
+export interface CommitRequest {
+  readonly ops: readonly ReadModelOp[];
+  /** The checkpoint the batch was computed from (undefined: nothing applied yet). */
+  readonly expectedCheckpoint: string | undefined;
+  readonly checkpoint: string;
+  /** When set, the commit only succeeds while this owner holds the model's lease. */
+  readonly leaseOwner?: string;
+  /**
+   * Live writers commit only to the generation queries read, so that a rebuild's switch stops
+   * them; a rebuild writes its new generation before it is current.
+   */
+  readonly requireCurrentGeneration?: boolean;
+}
+
+/** The checkpoint moved under the writer (another projector, or a rebuild switched generations). */
+export class CheckpointConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointConflictError';
+  }
+}
+
+export interface ReadModelStore {
+  readonly kind: 'memory' | 'redis';
+  /** The generation queries read; 1 for a model never rebuilt. */
+  currentGeneration(model: string): Promise<number>;
+  /** Atomically points queries at another generation. */
+  switchGeneration(model: string, generation: number): Promise<void>;
+  checkpoint(ns: Namespace): Promise<string | undefined>;
+  commit(ns: Namespace, request: CommitRequest): Promise<void>;
+  get(ns: Namespace, key: string): Promise<unknown | undefined>;
+  getMany(ns: Namespace, keys: readonly string[]): Promise<(unknown | undefined)[]>;
+  entries(ns: Namespace, index: string, range?: EntryRange): Promise<string[]>;
+  /** Deletes a generation's documents, indexes and checkpoint. */
+  drop(ns: Namespace): Promise<void>;
+  /** Takes or renews the model's lease for `owner`; false while another owner holds it. */
+  acquireLease(model: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(model: string, owner: string): Promise<void>;
+  close(): Promise<void>;
+}

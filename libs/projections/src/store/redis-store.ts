@@ -1,0 +1,163 @@
+import Redis from 'ioredis';
+import { CheckpointConflictError, type CommitRequest, type EntryRange, type Namespace, type ReadModelStore } from './port';
+
+/*
+ * Key layout (prefix defaults to "csp:"; see libs/projections/README.md):
+ *   <prefix>rm:<model>:current              generation that queries read (string integer; absent = 1)
+ *   <prefix>rm:<model>:lease                owner id of the projector applying events (PX ttl)
+ *   <prefix>rm:<model>:g<n>:cp              checkpoint: position of the last event applied
+ *   <prefix>rm:<model>:g<n>:d:<key>         a document, JSON
+ *   <prefix>rm:<model>:g<n>:i:<index>       an ordered index: sorted set, every score 0, read BYLEX
+ */
+
+// One script applies a batch's changes and moves the checkpoint, atomically, and only if the
+// checkpoint (and the lease, when given) is what the writer expects. Keys are built inside the
+// script from one prefix: fine on a single Redis or a replica set, not on Redis Cluster.
+const COMMIT = `
+if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[3] then return redis.error_reply('LEASE_LOST') end
+if ARGV[6] ~= '' and (redis.call('GET', KEYS[3]) or '1') ~= ARGV[6] then return redis.error_reply('GENERATION_SWITCHED') end
+local current = redis.call('GET', KEYS[1])
+if not current then current = '' end
+if current ~= ARGV[1] then return redis.error_reply('CHECKPOINT_MOVED ' .. current) end
+local base = ARGV[5]
+for _, op in ipairs(cjson.decode(ARGV[4])) do
+  local kind = op[1]
+  if kind == 'p' then redis.call('SET', base .. 'd:' .. op[2], op[3])
+  elseif kind == 'd' then redis.call('DEL', base .. 'd:' .. op[2])
+  elseif kind == 'a' then redis.call('ZADD', base .. 'i:' .. op[2], 0, op[3])
+  elseif kind == 'r' then redis.call('ZREM', base .. 'i:' .. op[2], op[3]) end
+end
+redis.call('SET', KEYS[1], ARGV[2])
+return 'OK'
+`;
+
+const LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0
+`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export interface RedisReadModelStoreOptions {
+  readonly url: string;
+  readonly keyPrefix?: string;
+}
+
+export class RedisReadModelStore implements ReadModelStore {
+  readonly kind = 'redis' as const;
+  readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(options: RedisReadModelStoreOptions) {
+    this.prefix = options.keyPrefix ?? 'csp:';
+    // Fail fast on a dead Redis instead of queueing commands forever: callers see the error and retry.
+    this.redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    this.redis.on('error', () => undefined);
+    this.redis.defineCommand('cspCommit', { numberOfKeys: 3, lua: COMMIT });
+    this.redis.defineCommand('cspLease', { numberOfKeys: 1, lua: LEASE });
+    this.redis.defineCommand('cspRelease', { numberOfKeys: 1, lua: RELEASE });
+  }
+
+  private model(model: string): string {
+    return `${this.prefix}rm:${model}:`;
+  }
+  private base(ns: Namespace): string {
+    return `${this.model(ns.model)}g${ns.generation}:`;
+  }
+
+  async currentGeneration(model: string): Promise<number> {
+    const value = await this.redis.get(`${this.model(model)}current`);
+    return value === null ? 1 : Number(value);
+  }
+
+  async switchGeneration(model: string, generation: number): Promise<void> {
+    await this.redis.set(`${this.model(model)}current`, String(generation));
+  }
+
+  async checkpoint(ns: Namespace): Promise<string | undefined> {
+    return (await this.redis.get(`${this.base(ns)}cp`)) ?? undefined;
+  }
+
+  async commit(ns: Namespace, request: CommitRequest): Promise<void> {
+    const ops = request.ops.map((op) => {
+      switch (op.op) {
+        case 'put':
+          return ['p', op.key, JSON.stringify(op.value)];
+        case 'del':
+          return ['d', op.key];
+        case 'index-add':
+          return ['a', op.index, op.entry];
+        case 'index-remove':
+          return ['r', op.index, op.entry];
+      }
+    });
+    try {
+      await (this.redis as unknown as { cspCommit: (...args: string[]) => Promise<string> }).cspCommit(
+        `${this.base(ns)}cp`,
+        `${this.model(ns.model)}lease`,
+        `${this.model(ns.model)}current`,
+        request.expectedCheckpoint ?? '',
+        request.checkpoint,
+        request.leaseOwner ?? '',
+        JSON.stringify(ops),
+        this.base(ns),
+        request.requireCurrentGeneration ? String(ns.generation) : '',
+      );
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/^(LEASE_LOST|CHECKPOINT_MOVED|GENERATION_SWITCHED)/.test(message)) {
+        throw new CheckpointConflictError(`${ns.model}#${ns.generation}: ${message}`);
+      }
+      throw error;
+    }
+  }
+
+  async get(ns: Namespace, key: string): Promise<unknown | undefined> {
+    const text = await this.redis.get(`${this.base(ns)}d:${key}`);
+    return text === null ? undefined : (JSON.parse(text) as unknown);
+  }
+
+  async getMany(ns: Namespace, keys: readonly string[]): Promise<(unknown | undefined)[]> {
+    if (keys.length === 0) return [];
+    const base = this.base(ns);
+    const texts = await this.redis.mget(...keys.map((k) => `${base}d:${k}`));
+    return texts.map((text) => (text === null ? undefined : (JSON.parse(text) as unknown)));
+  }
+
+  async entries(ns: Namespace, index: string, range: EntryRange = {}): Promise<string[]> {
+    let min = '-';
+    if (range.after !== undefined && (range.from === undefined || range.after >= range.from)) min = `(${range.after}`;
+    else if (range.from !== undefined) min = `[${range.from}`;
+    const max = range.before !== undefined ? `(${range.before}` : '+';
+    const key = `${this.base(ns)}i:${index}`;
+    return range.limit !== undefined ? this.redis.zrangebylex(key, min, max, 'LIMIT', 0, range.limit) : this.redis.zrangebylex(key, min, max);
+  }
+
+  async drop(ns: Namespace): Promise<void> {
+    const pattern = `${this.base(ns).replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await this.redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
+
+  async acquireLease(model: string, owner: string, ttlMs: number): Promise<boolean> {
+    const held = await (this.redis as unknown as { cspLease: (...a: (string | number)[]) => Promise<number> }).cspLease(`${this.model(model)}lease`, owner, ttlMs);
+    return held === 1;
+  }
+
+  async releaseLease(model: string, owner: string): Promise<void> {
+    await (this.redis as unknown as { cspRelease: (...a: string[]) => Promise<number> }).cspRelease(`${this.model(model)}lease`, owner);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
