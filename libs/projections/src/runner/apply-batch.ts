@@ -33,12 +33,18 @@ export async function applyBatch(projection: Projection, store: ReadModelStore, 
   const fetched = await store.getMany(ns, keys);
   const docs = new Map<string, unknown>(keys.map((key, i) => [key, fetched[i]]));
   const ops: ReadModelOp[] = [];
-  for (const event of relevant) {
+  let applied = events.length;
+  let poison: PoisonEventError | undefined;
+  for (const [index, event] of events.entries()) {
+    if (!projection.eventTypes.has(event.type)) continue;
     let changes: ReadModelOp[];
     try {
       changes = projection.apply(event, docs);
     } catch (error) {
-      throw new PoisonEventError(projection.name, event, error);
+      // Keep what came before the poison event, so the checkpoint stops right in front of it.
+      poison = new PoisonEventError(projection.name, event, error);
+      applied = index;
+      break;
     }
     for (const change of changes) {
       if (change.op === 'put') docs.set(change.key, change.value);
@@ -46,9 +52,13 @@ export async function applyBatch(projection: Projection, store: ReadModelStore, 
       ops.push(change);
     }
   }
-  const checkpoint = formatPosition(events[events.length - 1]!.position);
-  await store.commit(ns, { ops: compact(ops), expectedCheckpoint: options.expectedCheckpoint, checkpoint, leaseOwner: options.leaseOwner, requireCurrentGeneration: options.requireCurrentGeneration });
-  return checkpoint;
+  let checkpoint = options.expectedCheckpoint;
+  if (applied > 0) {
+    checkpoint = formatPosition(events[applied - 1]!.position);
+    await store.commit(ns, { ops: compact(ops), expectedCheckpoint: options.expectedCheckpoint, checkpoint, leaseOwner: options.leaseOwner, requireCurrentGeneration: options.requireCurrentGeneration });
+  }
+  if (poison) throw poison;
+  return checkpoint!;
 }
 
 /** Only the last write of a document in a batch matters: send less to the store. */

@@ -110,7 +110,7 @@ export class RedisReadModelStore implements ReadModelStore {
       );
     } catch (error) {
       const message = (error as Error).message;
-      if (/^(LEASE_LOST|CHECKPOINT_MOVED|GENERATION_SWITCHED)/.test(message)) {
+      if (/^(ERR )?(LEASE_LOST|CHECKPOINT_MOVED|GENERATION_SWITCHED)/.test(message)) {
         throw new CheckpointConflictError(`${ns.model}#${ns.generation}: ${message}`);
       }
       throw error;
