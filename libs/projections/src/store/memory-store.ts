@@ -1,4 +1,4 @@
-import { CheckpointConflictError, type CommitRequest, type EntryRange, type Namespace, type ReadModelStore } from './port';
+import { CheckpointConflictError, type CommitRequest, type EntryRange, type Namespace, type ReadModelDump, type ReadModelStore } from './port';
 
 interface Generation {
   readonly docs: Map<string, unknown>;
@@ -115,6 +115,15 @@ export class MemoryReadModelStore implements ReadModelStore {
     const end = range.before !== undefined ? lowerBound(list, range.before) : list.length;
     const limit = range.limit ?? Number.MAX_SAFE_INTEGER;
     return list.slice(start, Math.max(start, Math.min(end, start + limit)));
+  }
+
+  async dump(ns: Namespace): Promise<ReadModelDump> {
+    const g = this.gen(ns);
+    const docs: Record<string, unknown> = {};
+    for (const [key, text] of [...g.docs].sort(([a], [b]) => (a < b ? -1 : 1))) docs[key] = JSON.parse(text as string);
+    const indexes: Record<string, string[]> = {};
+    for (const [name, list] of [...g.indexes].sort(([a], [b]) => (a < b ? -1 : 1))) if (list.length > 0) indexes[name] = [...list];
+    return { ...(g.checkpoint !== undefined ? { checkpoint: g.checkpoint } : {}), docs, indexes };
   }
 
   async drop(ns: Namespace): Promise<void> {

@@ -48,6 +48,12 @@ export class CheckpointConflictError extends Error {
   }
 }
 
+export interface ReadModelDump {
+  readonly checkpoint?: string;
+  readonly docs: Record<string, unknown>;
+  readonly indexes: Record<string, string[]>;
+}
+
 export interface ReadModelStore {
   readonly kind: 'memory' | 'redis';
   /** The generation queries read; 1 for a model never rebuilt. */
@@ -59,6 +65,8 @@ export interface ReadModelStore {
   get(ns: Namespace, key: string): Promise<unknown | undefined>;
   getMany(ns: Namespace, keys: readonly string[]): Promise<(unknown | undefined)[]>;
   entries(ns: Namespace, index: string, range?: EntryRange): Promise<string[]>;
+  /** Everything in a generation, for verification (auditors, crash tests); not for serving queries. */
+  dump(ns: Namespace): Promise<ReadModelDump>;
   /** Deletes a generation's documents, indexes and checkpoint. */
   drop(ns: Namespace): Promise<void>;
   /** Takes or renews the model's lease for `owner`; false while another owner holds it. */

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { CheckpointConflictError, type CommitRequest, type EntryRange, type Namespace, type ReadModelStore } from './port';
+import { CheckpointConflictError, type CommitRequest, type EntryRange, type Namespace, type ReadModelDump, type ReadModelStore } from './port';
 
 /*
  * Key layout (prefix defaults to "csp:"; see libs/projections/README.md):
@@ -136,6 +136,26 @@ export class RedisReadModelStore implements ReadModelStore {
     const max = range.before !== undefined ? `(${range.before}` : '+';
     const key = `${this.base(ns)}i:${index}`;
     return range.limit !== undefined ? this.redis.zrangebylex(key, min, max, 'LIMIT', 0, range.limit) : this.redis.zrangebylex(key, min, max);
+  }
+
+  async dump(ns: Namespace): Promise<ReadModelDump> {
+    const base = this.base(ns);
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${base.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    const docs: Record<string, unknown> = {};
+    const indexes: Record<string, string[]> = {};
+    for (const key of keys.sort()) {
+      const rest = key.slice(base.length);
+      if (rest.startsWith('d:')) docs[rest.slice(2)] = JSON.parse((await this.redis.get(key)) ?? 'null');
+      else if (rest.startsWith('i:')) indexes[rest.slice(2)] = await this.redis.zrangebylex(key, '-', '+');
+    }
+    const checkpoint = await this.checkpoint(ns);
+    return { ...(checkpoint !== undefined ? { checkpoint } : {}), docs, indexes };
   }
 
   async drop(ns: Namespace): Promise<void> {

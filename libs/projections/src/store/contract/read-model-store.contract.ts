@@ -33,6 +33,7 @@ export function readModelStoreContract(name: string, open: () => Promise<{ store
       expect(await store.getMany(ns(), ['b', 'missing', 'a'])).toEqual([[1, 2], undefined, { n: 1, text: 'ключ' }]);
       expect(await store.entries(ns(), 'i')).toEqual(['001|a', '002|b']);
       expect(await store.checkpoint(ns())).toBe('2');
+      expect(await store.dump(ns())).toEqual({ checkpoint: '2', docs: { a: { n: 1, text: 'ключ' }, b: [1, 2] }, indexes: { i: ['001|a', '002|b'] } });
     });
 
     it('deletes documents and index entries', async () => {
