@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import { loadConfig } from '@csp/config';
+import { JsonLogger, openConfiguredEventStore, openConfiguredReadSide } from '@csp/application';
+
+/**
+ * The projections as their own process, for installs that scale the API out: reads the event
+ * store from the read models' checkpoints and writes them to Redis. Several instances are safe:
+ * only the holder of a read model's lease applies events to it.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = new JsonLogger(config.logLevel, { service: 'projector' });
+  if (!config.redisUrl) {
+    throw new Error('The projector process writes read models to Redis: set REDIS_URL (the embedded default runs projections inside the API)');
+  }
+  const store = await openConfiguredEventStore(config, logger);
+  const readSide = await openConfiguredReadSide(config, store, logger);
+  await readSide.start();
+
+  const health = createServer((request, response) => {
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.url === '/health/live') return send(200, { status: 'ok' });
+    if (request.url === '/health/ready') {
+      void readSide.lag().then(
+        (lag) => send(lag.every((l) => l.state !== 'failed') ? 200 : 503, { status: 'ready', readModels: lag }),
+        (error: Error) => send(503, { status: 'unavailable', error: error.message }),
+      );
+      return;
+    }
+    send(404, { error: { code: 'not_found', message: 'No such resource' } });
+  });
+  health.listen(config.projectorPort, () => logger.info(`Projector health on port ${config.projectorPort}`, { port: config.projectorPort }));
+
+  const stop = async (signal: string) => {
+    logger.info('Shutting down', { signal });
+    health.close();
+    await readSide.stop();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'Start-up failed', error: (error as Error).message })}\n`);
+  process.exit(1);
+});
