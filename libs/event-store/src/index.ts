@@ -1,2 +1,3 @@
 export * from './port';
 export * from './sqlite';
+export * from './kurrentdb';

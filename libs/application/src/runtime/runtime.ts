@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
-import { openSqliteEventStore, type EventStore } from '@csp/event-store';
+import { openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@csp/event-store';
 import { ProductKeyVault, TokenVerifier } from '@csp/security';
 import { createReadSide, MemoryReadModelStore, RedisReadModelStore, type ReadSide } from '@csp/projections';
 import type { JsonLogger } from '../logging/json-logger';
@@ -76,7 +76,11 @@ function redactUrl(url: string): string {
 /** The event store the configuration names: KurrentDB with EVENTSTORE_URL, else the embedded SQLite file. */
 export async function openConfiguredEventStore(config: AppConfig, logger: JsonLogger): Promise<EventStore> {
   if (config.eventStoreUrl) {
-    throw new Error(`KurrentDB adapter pending (${redactUrl(config.eventStoreUrl)})`);
+    const store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
+    // Fail at start-up, not on the first command, when the cluster cannot be reached.
+    await store.headPosition();
+    logger.info('Event store: KurrentDB', { url: redactUrl(config.eventStoreUrl) });
+    return store;
   }
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'events.sqlite');
