@@ -117,3 +117,39 @@ export function client(baseUrl: string) {
     return { status: response.status, body: parsed as T, headers: response.headers, text };
   };
 }
+
+/** Starts the compiled projector process; resolves once its health server listens. */
+export async function startProjector(env: Record<string, string>): Promise<{ stop(): Promise<void>; kill(): Promise<void>; logs(): string; port: number }> {
+  const main = join(ROOT, 'dist/apps/projector/src/main.js');
+  const port = 45000 + Math.floor(Math.random() * 5000);
+  const child = spawn(process.execPath, [main], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PROJECTOR_PORT: String(port), LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await new Promise<void>((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`projector did not start:\n${output.slice(-2000)}`)), 30_000);
+    child.stdout!.on('data', () => {
+      if (output.includes('Projector health on port')) {
+        clearTimeout(timer);
+        resolveStart();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`projector exited with ${code}:\n${output.slice(-2000)}`));
+    });
+  });
+  return {
+    port,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     throw new Error('The projector process writes read models to Redis: set REDIS_URL (the embedded default runs projections inside the API)');
   }
   const store = await openConfiguredEventStore(config, logger);
-  const readSide = await openConfiguredReadSide(config, store, logger);
+  const readSide = await openConfiguredReadSide(config, store, logger, { project: true });
   await readSide.start();
 
   const health = createServer((request, response) => {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, parseInstant } from './config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, parseInstant } from './config';
 import { FixedClock, StartedClock } from './clock';
 
 describe('configuration from the environment', () => {
@@ -53,6 +53,15 @@ describe('configuration from the environment', () => {
     for (const bad of ['2026-02-30', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-03-02T10:00:00', 'now', '1709373600']) {
       expect(parseInstant(bad)).toBeUndefined();
     }
+  });
+});
+
+describe('the list of configuration variables', () => {
+  it('is exactly what loadConfig reads', () => {
+    const read = new Set<string>();
+    const env = new Proxy({} as Record<string, string | undefined>, { get: (_t, name: string) => (read.add(name), undefined) });
+    loadConfig(env, '/srv');
+    expect([...read].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });
 

@@ -43,6 +43,29 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Every variable the product reads: deploy manifests are checked against this list. */
+export const CONFIG_VARIABLES = [
+  'PORT',
+  'PROJECTOR_PORT',
+  'DATA_DIR',
+  'EVENTSTORE_URL',
+  'REDIS_URL',
+  'REDIS_KEY_PREFIX',
+  'RUN_PROJECTIONS',
+  'AUTH_JWT_SECRET',
+  'AUTH_JWKS_URL',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+  'AUTH_CLOCK_TOLERANCE_SECONDS',
+  'KEY_ENCRYPTION_KEY',
+  'CLOCK_START',
+  'CATALOG_FILE',
+  'CANCELLATION_POLICIES_FILE',
+  'AZURE_UNAVAILABLE_MARKETS_FILE',
+  'PUBLIC_BASE_URL',
+  'LOG_LEVEL',
+] as const;
+
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {

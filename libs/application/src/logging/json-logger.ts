@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
+const NEST_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /**
@@ -24,7 +25,8 @@ export class JsonLogger implements LoggerService {
     this.write('info', message, fields);
   }
   log(message: unknown, fields?: unknown): void {
-    this.write('info', message, fields);
+    // Nest's start-up chatter (modules loaded, routes mapped) is debug detail, not operations news.
+    this.write(typeof fields === 'string' && NEST_CHATTER.has(fields) ? 'debug' : 'info', message, fields);
   }
   warn(message: unknown, fields?: unknown): void {
     this.write('warn', message, fields);

@@ -93,14 +93,15 @@ export async function openConfiguredEventStore(config: AppConfig, logger: JsonLo
  * The read side the configuration names: Redis with REDIS_URL (projecting here only when
  * RUN_PROJECTIONS says so, under a lease), else memory, projected in this process.
  */
-export async function openConfiguredReadSide(config: AppConfig, store: EventStore, logger: JsonLogger): Promise<ReadSide> {
+export async function openConfiguredReadSide(config: AppConfig, store: EventStore, logger: JsonLogger, options: { project?: boolean } = {}): Promise<ReadSide> {
+  const project = options.project ?? config.runProjections;
   if (config.redisUrl) {
     const redis = new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
-    logger.info('Read models: Redis', { url: config.redisUrl.replace(/\/\/[^@/]*@/, '//***@'), projecting: config.runProjections });
+    logger.info('Read models: Redis', { url: config.redisUrl.replace(/\/\/[^@/]*@/, '//***@'), projecting: project });
     return createReadSide({
       eventStore: store,
       store: redis,
-      project: config.runProjections,
+      project,
       logger,
       leaseOwner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     });
