@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Runtime } from '@csp/application';
 import { ApiModule } from './app.module';
+import { accessLog } from './http/access-log';
 import { jsonBody } from './http/json-body';
 import { requestContext } from './http/request-context.middleware';
 import { strictValidationPipe } from './http/validation';
@@ -17,6 +18,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContext);
+  app.use(accessLog(runtime.logger));
   app.use(jsonBody(runtime.config.bodyLimitBytes));
   app.useGlobalPipes(strictValidationPipe());
   return app;

@@ -3,6 +3,7 @@ import { CancelOrderHandler, IssueDownloadLinkHandler, PurchaseSoftwareHandler, 
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
 import { GetActivityLogHandler, GetCreditsHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
 import { ReadConsistency } from './queries/read-consistency';
+import { KeyAccessThrottle } from './throttling/key-access-throttle';
 import { DecideRefundRequestHandler, GetRefundRequestHandler, SubmitRefundRequestHandler } from './refunds/refund-handlers';
 
 export * from './tokens';
@@ -21,6 +22,7 @@ export * from './orders/order-stream';
 export * from './refunds/refund-handlers';
 export * from './queries/read-queries';
 export * from './queries/read-consistency';
+export * from './throttling/key-access-throttle';
 
 /** Every CQRS handler, for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
@@ -41,4 +43,5 @@ export const APPLICATION_HANDLERS = [
   GetActivityLogHandler,
   GetCreditsHandler,
   ReadConsistency,
+  KeyAccessThrottle,
 ];

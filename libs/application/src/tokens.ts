@@ -4,3 +4,5 @@ export const CLOCK = Symbol('Clock');
 export const REFERENCE_DATA = Symbol('ReferenceData');
 export const READ_SIDE = Symbol('ReadSide');
 export const LOGGER = Symbol('Logger');
+export const RATE_LIMITER = Symbol('RateLimiter');
+export const KEY_ACCESS_LIMITS = Symbol('KeyAccessLimits');

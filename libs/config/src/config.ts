@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Maximum JSON body in bytes (SPEC: 1 MiB). */
   readonly bodyLimitBytes: number;
+  /** Key reveals and link issues allowed per window, per caller and per tenant (429 beyond). */
+  readonly keyAccessLimits: { readonly perUser: number; readonly perTenant: number; readonly windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -64,6 +66,9 @@ export const CONFIG_VARIABLES = [
   'AZURE_UNAVAILABLE_MARKETS_FILE',
   'PUBLIC_BASE_URL',
   'LOG_LEVEL',
+  'KEY_ACCESS_LIMIT_PER_USER',
+  'KEY_ACCESS_LIMIT_PER_TENANT',
+  'KEY_ACCESS_WINDOW_SECONDS',
 ] as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -139,6 +144,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const publicBaseUrl = get('PUBLIC_BASE_URL')?.replace(/\/+$/, '');
   if (publicBaseUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicBaseUrl)) problems.push('PUBLIC_BASE_URL must be an http(s) URL');
 
+  const positive = (name: string, fallback: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1_000_000) {
+      problems.push(`${name} must be a whole number from 1 to 1000000, got "${raw}"`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const keyAccessLimits = {
+    perUser: positive('KEY_ACCESS_LIMIT_PER_USER', 60),
+    perTenant: positive('KEY_ACCESS_LIMIT_PER_TENANT', 600),
+    windowSeconds: positive('KEY_ACCESS_WINDOW_SECONDS', 60),
+  };
   const httpPort = port('PORT', 3000);
   const projectorPort = port('PROJECTOR_PORT', 3001);
   const runProjections = bool('RUN_PROJECTIONS', redisUrl === undefined);
@@ -161,6 +180,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicBaseUrl,
     logLevel,
     bodyLimitBytes: 1024 * 1024,
+    keyAccessLimits,
   };
 }
 

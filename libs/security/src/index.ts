@@ -2,3 +2,4 @@ export * from './token-verifier';
 export * from './policy';
 export * from './product-key-vault';
 export * from './download-link-token';
+export * from './rate-limiter';

@@ -17,6 +17,8 @@ export interface TokenVerifierOptions {
   readonly issuer?: string;
   readonly audience?: string;
   readonly clockToleranceSeconds?: number;
+  /** Minimum time between two fetches of the key set (an unknown kid triggers one): rotation vs floods. */
+  readonly jwksCooldownMs?: number;
   /**
    * Token lifetimes are judged by the real clock, not the service clock: CLOCK_START moves
    * business time (windows, expiries), and must not make freshly minted tokens look expired.
@@ -34,7 +36,7 @@ export class TokenVerifier {
   constructor(private readonly options: TokenVerifierOptions) {
     if (options.jwtSecret) this.secret = new TextEncoder().encode(options.jwtSecret);
     // jose caches the key set and refetches on an unknown kid (rotation), with a cooldown against floods.
-    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000, timeoutDuration: 5_000 });
     if (!this.secret && !this.jwks) throw new Error('TokenVerifier needs a JWT secret or a JWKS URL');
   }
 

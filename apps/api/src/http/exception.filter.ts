@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { DomainError, type RefusalKind } from '@csp/domain';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@csp/event-store';
 import { UnauthenticatedError } from '@csp/security';
-import type { JsonLogger } from '@csp/application';
+import { ThrottledError, type JsonLogger } from '@csp/application';
 import { errorBody, type ErrorBody } from './error-body';
 
 const STATUS_OF: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, gone: 410 };
@@ -30,6 +30,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       });
     }
     if (response.headersSent) return;
+    if (exception instanceof ThrottledError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(status).json(body);
   }
 
@@ -38,6 +39,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return [STATUS_OF[exception.kind], errorBody(exception.code, exception.message, exception.details)];
     }
     if (exception instanceof UnauthenticatedError) return [401, errorBody('unauthenticated', exception.message)];
+    if (exception instanceof ThrottledError) {
+      return [429, errorBody('rate_limited', exception.message, { scope: exception.scope, retryAfterSeconds: exception.retryAfterSeconds })];
+    }
     if (exception instanceof WrongExpectedRevisionError) {
       return [409, errorBody('concurrent_change', 'The resource was changed concurrently; retry the request')];
     }

@@ -20,6 +20,7 @@ import type { ReferenceData } from '../reference-data';
 import { StreamRepository } from '../stream-repository';
 import { CLOCK, EVENT_STORE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
+import { KeyAccessThrottle } from '../throttling/key-access-throttle';
 import { orderResource, orderStream, orderView, type OrderStream } from './order-stream';
 import {
   CancelOrderCommand,
@@ -110,11 +111,13 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
     @Inject(CLOCK) clock: Clock,
     @Inject(REFERENCE_DATA) reference: ReferenceData,
     private readonly vault: ProductKeyVault,
+    private readonly throttle: KeyAccessThrottle,
   ) {
     super(repository, clock, reference);
   }
 
   async execute({ context, orderId, selection, keyType }: RevealKeyCommand) {
+    await this.throttle.check('reveal-key', context, orderId);
     // A candidate key, used by the decider only if this selection has none yet.
     const keyId = randomUUID();
     const candidate = generateProductKey();
@@ -148,7 +151,17 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
 
 @CommandHandler(IssueDownloadLinkCommand)
 export class IssueDownloadLinkHandler extends OrderHandler implements ICommandHandler<IssueDownloadLinkCommand> {
+  constructor(
+    repository: StreamRepository,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(REFERENCE_DATA) reference: ReferenceData,
+    private readonly throttle: KeyAccessThrottle,
+  ) {
+    super(repository, clock, reference);
+  }
+
   async execute({ context, orderId, selection, baseUrl }: IssueDownloadLinkCommand) {
+    await this.throttle.check('issue-download-link', context, orderId);
     const linkId = randomUUID();
     const { token, tokenHash } = newLinkToken(orderId);
     const result = await this.decide(

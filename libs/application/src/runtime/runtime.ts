@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
 import { openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@csp/event-store';
-import { ProductKeyVault, TokenVerifier } from '@csp/security';
+import { MemoryRateLimiter, ProductKeyVault, RedisRateLimiter, TokenVerifier, type RateLimiter } from '@csp/security';
 import { createReadSide, MemoryReadModelStore, RedisReadModelStore, type ReadSide } from '@csp/projections';
 import type { JsonLogger } from '../logging/json-logger';
 import { loadReferenceData, type ReferenceData } from '../reference-data';
@@ -20,6 +20,7 @@ export interface Runtime {
   readonly vault: ProductKeyVault;
   readonly verifier: TokenVerifier;
   readonly readSide: ReadSide;
+  readonly rateLimiter: RateLimiter;
   close(): Promise<void>;
 }
 
@@ -61,6 +62,8 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     vault: new ProductKeyVault([kek]),
     verifier,
     readSide,
+    // Replicas share counters through Redis when there is one; alone, a process counts for itself.
+    rateLimiter: readSide.store instanceof RedisReadModelStore ? new RedisRateLimiter(readSide.store.redis, config.redisKeyPrefix) : new MemoryRateLimiter(),
     async close() {
       await readSide.stop();
       await readSide.store.close();

@@ -6,6 +6,7 @@ import {
   START,
   WrongExpectedRevisionError,
   type EventStore,
+  type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
 } from '../port';
@@ -44,14 +45,15 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
       await opened.dispose();
     });
 
-    const expectWrongRevision = async (promise: Promise<unknown>, actual: bigint | 'no_stream') => {
+    const expectWrongRevision = async (promise: Promise<unknown>, streamId: string, expected: ExpectedRevision, actual: bigint | 'no_stream') => {
       const error = await promise.then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(WrongExpectedRevisionError);
-      expect((error as WrongExpectedRevisionError).actual).toBe(actual);
+      expect(error).toMatchObject({ streamId, expected, actual });
     };
+    const countMine = async () => (await store.readAll({ filter: mine, maxCount: 10_000 })).length;
 
     describe('append', () => {
       it('creates a stream with no_stream and numbers revisions from 0', async () => {
@@ -71,16 +73,17 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
       });
 
       it('refuses every mismatched expectation with WrongExpectedRevisionError and writes nothing', async () => {
-        await store.append(stream('a'), [event(), event()], 'no_stream');
-        await expectWrongRevision(store.append(stream('a'), [event()], 'no_stream'), 1n);
-        await expectWrongRevision(store.append(stream('a'), [event()], 0n), 1n);
-        await expectWrongRevision(store.append(stream('a'), [event()], 5n), 1n);
-        await expectWrongRevision(store.append(stream('missing'), [event()], 'stream_exists'), 'no_stream');
-        await expectWrongRevision(store.append(stream('missing'), [event()], 0n), 'no_stream');
-        const error = await store.append(stream('a'), [event()], 0n).catch((e: WrongExpectedRevisionError) => e);
-        expect(error).toMatchObject({ streamId: stream('a'), expected: 0n });
-        expect(await store.readStream(stream('a'))).toHaveLength(2);
-        expect(await store.readStream(stream('missing'))).toEqual([]);
+        const a = stream('a');
+        const missing = stream('missing');
+        await store.append(a, [event(), event()], 'no_stream');
+        await expectWrongRevision(store.append(a, [event()], 'no_stream'), a, 'no_stream', 1n);
+        await expectWrongRevision(store.append(a, [event()], 0n), a, 0n, 1n);
+        await expectWrongRevision(store.append(a, [event()], 5n), a, 5n, 1n);
+        await expectWrongRevision(store.append(missing, [event()], 'stream_exists'), missing, 'stream_exists', 'no_stream');
+        await expectWrongRevision(store.append(missing, [event()], 0n), missing, 0n, 'no_stream');
+        expect(await store.readStream(a)).toHaveLength(2);
+        expect(await store.readStream(missing)).toEqual([]);
+        expect(await countMine()).toBe(2);
       });
 
       it('writes a multi-event append atomically and contiguously in the global order', async () => {
@@ -89,17 +92,43 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         expect(all.map((e) => e.type)).toEqual(['A', 'B', 'C']);
         for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
         expect(comparePositions(all[2]!.position, result.position)).toBe(0);
-        await expectWrongRevision(store.append(stream('a'), [event('D'), event('E')], 0n), 2n);
+        await expectWrongRevision(store.append(stream('a'), [event('D'), event('E')], 0n), stream('a'), 0n, 2n);
         expect(await store.readStream(stream('a'))).toHaveLength(3);
       });
 
+      it('never interleaves the events of concurrent multi-event appends', async () => {
+        await Promise.all(Array.from({ length: 8 }, (_, s) => store.append(stream(`m${s}`), Array.from({ length: 4 }, (_, i) => event('N', { s, i })), 'no_stream')));
+        const all = await store.readAll({ filter: mine });
+        expect(all).toHaveLength(32);
+        for (let at = 0; at < all.length; at += 4) {
+          const group = all.slice(at, at + 4);
+          expect(new Set(group.map((e) => e.streamId)).size).toBe(1);
+          expect(group.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
+        }
+      });
+
       it('is idempotent: the same event ids at the same expectation answer as before and write nothing', async () => {
-        const events = [event(), event()];
-        const first = await store.append(stream('a'), events, 'no_stream');
-        const again = await store.append(stream('a'), events, 'no_stream');
+        const created = [event(), event()];
+        const first = await store.append(stream('a'), created, 'no_stream');
+        const again = await store.append(stream('a'), created, 'no_stream');
         expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
         expect(comparePositions(again.position, first.position)).toBe(0);
-        expect(await store.readStream(stream('a'))).toHaveLength(2);
+
+        const appended = [event(), event()];
+        const second = await store.append(stream('a'), appended, 1n);
+        await store.append(stream('a'), [event()], 3n);
+        const retried = await store.append(stream('a'), appended, 1n);
+        expect(retried.nextExpectedRevision).toBe(3n);
+        expect(comparePositions(retried.position, second.position)).toBe(0);
+        expect(await store.readStream(stream('a'))).toHaveLength(5);
+        expect(await countMine()).toBe(5);
+      });
+
+      it('refuses a retry whose event ids only partly match what was written', async () => {
+        const [e1, e2] = [event(), event()];
+        await store.append(stream('a'), [e1, e2], 'no_stream');
+        await expectWrongRevision(store.append(stream('a'), [e1, event()], 'no_stream'), stream('a'), 'no_stream', 1n);
+        expect((await store.readStream(stream('a'))).map((e) => e.eventId)).toEqual([e1.eventId, e2.eventId]);
       });
 
       it('lets exactly one of two concurrent appends at the same revision win', async () => {
@@ -119,7 +148,14 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
 
     describe('read', () => {
       it('round-trips data and metadata exactly', async () => {
-        const data = { text: 'Überprüfung — ключ 🔑 "quotes" \\ \n', nested: { list: [1, 2.5, null, true], big: '9007199254740993' }, empty: {} };
+        const data = {
+          text: 'Überprüfung — ключ 🔑 "quotes" \\ \n\u0000 中文',
+          nested: { list: [1, -2.5, null, true, false, [], ''], deeper: { still: { deeper: 'yes' } } },
+          big: '9007199254740993',
+          largestSafe: Number.MAX_SAFE_INTEGER,
+          minorUnits: -123456789,
+          empty: {},
+        };
         const written = event('Unicode', data);
         await store.append(stream('u'), [written], 'no_stream');
         const [read] = await store.readStream(stream('u'));
@@ -131,6 +167,7 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         await store.append(stream('a'), Array.from({ length: 5 }, (_, i) => event('N', { i })), 'no_stream');
         expect((await store.readStream(stream('a'), { fromRevision: 2n })).map((e) => (e.data as { i: number }).i)).toEqual([2, 3, 4]);
         expect((await store.readStream(stream('a'), { fromRevision: 1n, maxCount: 2 })).map((e) => e.revision)).toEqual([1n, 2n]);
+        expect((await store.readStream(stream('a'), { maxCount: 1 })).map((e) => e.revision)).toEqual([0n]);
         expect(await store.readStream(stream('a'), { fromRevision: 5n })).toEqual([]);
       });
 
@@ -189,6 +226,23 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         expect(c.seen.map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3]);
       });
 
+      it('delivers every event exactly once and in order while appends race with the catch-up', async () => {
+        const writes = (from: number) => Array.from({ length: 20 }, (_, i) => store.append(stream(`r${from + i}`), [event('N'), event('N')], 'no_stream'));
+        const before = Promise.all(writes(0));
+        const c = collect();
+        const subscription = store.subscribe(c.handler, { filter: mine, batchSize: 3 });
+        const during = Promise.all(writes(20));
+        await Promise.all([before, during]);
+        await Promise.all(writes(40));
+        await c.until(120);
+        await new Promise((r) => setTimeout(r, 300));
+        await subscription.stop();
+        expect(c.seen).toHaveLength(120);
+        expect(new Set(c.seen.map((e) => e.eventId)).size).toBe(120);
+        for (let i = 1; i < c.seen.length; i++) expect(comparePositions(c.seen[i - 1]!.position, c.seen[i]!.position)).toBe(-1);
+        expect(c.seen.map((e) => e.eventId)).toEqual((await store.readAll({ filter: mine, maxCount: 1000 })).map((e) => e.eventId));
+      });
+
       it('starts strictly after the given position and respects the filter', async () => {
         await store.append(stream('a'), [event('Skip'), event('Keep')], 'no_stream');
         const [skipped] = await store.readStream(stream('a'));
@@ -207,9 +261,11 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         let inFlight = 0;
         let maxInFlight = 0;
         let delivered = 0;
+        let largestBatch = 0;
         const done = new Promise<void>((resolve) => {
           const subscription = store.subscribe(
             async (events) => {
+              largestBatch = Math.max(largestBatch, events.length);
               inFlight++;
               maxInFlight = Math.max(maxInFlight, inFlight);
               await new Promise((r) => setTimeout(r, 20));
@@ -222,6 +278,7 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         });
         await done;
         expect(maxInFlight).toBe(1);
+        expect(largestBatch).toBeLessThanOrEqual(2);
         expect(delivered).toBe(6);
       });
 

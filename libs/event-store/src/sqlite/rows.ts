@@ -1,0 +1,52 @@
+import { START, type EventFilter, type EventMetadata, type Position, type RecordedEvent } from '../port';
+
+/** One row of the events table, as better-sqlite3 returns it. */
+export interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+/** The store's global sequence number is both halves of a Position. */
+export const positionOf = (sequence: number | bigint): Position => ({ commit: BigInt(sequence), prepare: BigInt(sequence) });
+
+/** START maps to -1, so "after START" includes the first event at 1. */
+export const sequenceOf = (position: Position | undefined): number => Number((position ?? START).commit);
+
+export function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: BigInt(row.revision),
+    position: positionOf(row.position),
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+/**
+ * SQL conditions (each prefixed with AND) for a filter. Prefixes compare with substr rather than
+ * LIKE so that '%' and '_' in stream names are plain characters.
+ */
+export function filterConditions(filter: EventFilter | undefined): { sql: string; params: string[] } {
+  const conditions: string[] = [];
+  const params: string[] = [];
+  if (filter?.streamPrefixes) {
+    if (filter.streamPrefixes.length === 0) return { sql: ' AND 0', params: [] };
+    conditions.push(`(${filter.streamPrefixes.map(() => 'substr(stream_id, 1, length(?)) = ?').join(' OR ')})`);
+    for (const prefix of filter.streamPrefixes) params.push(prefix, prefix);
+  }
+  if (filter?.eventTypes) {
+    if (filter.eventTypes.length === 0) return { sql: ' AND 0', params: [] };
+    conditions.push(`type IN (${filter.eventTypes.map(() => '?').join(', ')})`);
+    params.push(...filter.eventTypes);
+  }
+  return { sql: conditions.map((condition) => ` AND ${condition}`).join(''), params };
+}

@@ -1,0 +1,77 @@
+import { type EventFilter, type RecordedEvent, type SubscribeOptions, type Subscription, type SubscriptionHandler } from '../port';
+import { sequenceOf } from './rows';
+
+/** What a subscription needs from the store. */
+export interface EventSource {
+  /** Sequence number of the last committed event; 0 when the store is empty. */
+  head(): number;
+  /** Matching events with after < sequence <= upTo, in order, at most `limit`. */
+  page(after: number, upTo: number, limit: number, filter: EventFilter | undefined): RecordedEvent[];
+  /** Calls the listener after each local commit; returns the way to stop listening. */
+  onWrite(listener: () => void): () => void;
+  /** How long to sleep between looks for commits made by another process on the same file. */
+  readonly pollIntervalMs: number;
+}
+
+const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * Catch-up then live delivery from one loop that reads by position. Every read is bounded by a
+ * head taken just before it, and positions are gapless in commit order, so an event committed
+ * while the loop reads is either inside the bound or picked up on the next turn: never skipped,
+ * never delivered twice.
+ */
+export class CatchUpSubscription implements Subscription {
+  readonly closed: Promise<void>;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly source: EventSource,
+    private readonly handler: SubscriptionHandler,
+    private readonly options: SubscribeOptions,
+  ) {
+    const stopListening = source.onWrite(() => this.wakeUp());
+    this.closed = this.deliver().finally(stopListening);
+    // The owner observes a failure through `closed`; it must not also surface as unhandled.
+    this.closed.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeUp();
+    await this.closed.catch(() => undefined);
+  }
+
+  private async deliver(): Promise<void> {
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+    let scanned = sequenceOf(this.options.after);
+    while (!this.stopping) {
+      const head = this.source.head();
+      if (head <= scanned) {
+        await this.sleep();
+        continue;
+      }
+      const events = this.source.page(scanned, head, batchSize, this.options.filter);
+      if (events.length > 0) await this.handler(events);
+      // A short page means every event up to the head was looked at, matching or not.
+      scanned = events.length === batchSize ? Number(events[events.length - 1]!.position.commit) : head;
+    }
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wakeUp(), this.source.pollIntervalMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,59 @@
+import type Redis from 'ioredis';
+
+export interface RateDecision {
+  readonly allowed: boolean;
+  /** Hits in the current window, this one included. */
+  readonly count: number;
+  readonly retryAfterMs: number;
+}
+
+/** Fixed-window counters: `limit` hits per `windowMs` per key. */
+export interface RateLimiter {
+  hit(key: string, limit: number, windowMs: number, now?: number): Promise<RateDecision>;
+}
+
+/** One process's counters: the embedded default. */
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  async hit(key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateDecision> {
+    const start = now - (now % windowMs);
+    let window = this.windows.get(key);
+    if (!window || window.start !== start) {
+      window = { start, count: 0 };
+      this.windows.set(key, window);
+      if (this.windows.size > 100_000) this.prune(start);
+    }
+    window.count++;
+    return { allowed: window.count <= limit, count: window.count, retryAfterMs: start + windowMs - now };
+  }
+
+  private prune(currentStart: number): void {
+    for (const [key, w] of this.windows) if (w.start < currentStart) this.windows.delete(key);
+  }
+}
+
+const HIT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return { count, redis.call('PTTL', KEYS[1]) }
+`;
+
+/** Counters shared by every API replica, in Redis. */
+export class RedisRateLimiter implements RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'csp:',
+  ) {
+    redis.defineCommand('cspRateHit', { numberOfKeys: 1, lua: HIT });
+  }
+
+  async hit(key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateDecision> {
+    const start = now - (now % windowMs);
+    const [count, ttl] = (await (this.redis as unknown as { cspRateHit: (k: string, ms: number) => Promise<[number, number]> }).cspRateHit(
+      `${this.prefix}rate:${key}:${start}`,
+      windowMs,
+    )) as [number, number];
+    return { allowed: count <= limit, count, retryAfterMs: Math.max(0, ttl) };
+  }
+}
