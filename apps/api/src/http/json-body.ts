@@ -9,7 +9,14 @@ export function jsonBody(limitBytes: number) {
   const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
   return (request: Request, response: Response, next: NextFunction) => {
     parse(request, response, (error?: unknown) => {
-      if (!error) return next();
+      if (!error) {
+        const problem = hostileShape(request.body);
+        if (problem) {
+          response.status(400).json(errorBody('invalid_body', problem.message, { field: problem.field }));
+          return;
+        }
+        return next();
+      }
       const { type, status } = error as { type?: string; status?: number };
       if (type === 'entity.too.large') {
         response.status(413).json(errorBody('payload_too_large', `The request body exceeds ${limitBytes} bytes`));
@@ -22,4 +29,26 @@ export function jsonBody(limitBytes: number) {
       }
     });
   };
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_DEPTH = 32;
+
+/**
+ * Bodies the product never needs and that only an attacker sends: prototype-polluting keys and
+ * absurd nesting (which would also cost the validators dearly).
+ */
+function hostileShape(body: unknown): { field: string; message: string } | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DEPTH) return { field: path || 'body', message: `The body is nested deeper than ${MAX_DEPTH} levels` };
+    for (const key of Object.keys(value)) {
+      const field = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.has(key)) return { field, message: `The field name "${key}" is not allowed` };
+      stack.push({ value: (value as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    }
+  }
+  return undefined;
 }

@@ -1,0 +1,254 @@
+/**
+ * Adversarial suite over real HTTP: every role against every route, cross-tenant access, forged
+ * and tampered tokens, abuse limits, hostile bodies. A refused request never changes state and
+ * nothing yields a 500; secrets never reach the logs.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { client, mintToken, startServer, type RunningServer } from '../support/server';
+
+jest.setTimeout(180_000);
+
+let server: RunningServer;
+let call: ReturnType<typeof client>;
+const partner = randomUUID();
+const otherPartner = randomUUID();
+const customerTenant = randomUUID();
+const stats = { cases: 0, refused: 0, stateChangesByRefused: 0, serverErrors: 0 };
+const secrets: string[] = [];
+let item: any;
+
+const token = (tid: string, roles: string[], sub = `${roles[0] ?? 'nobody'}-${tid.slice(0, 4)}`) => mintToken(server.secret, { sub, tid, roles });
+const head = async () => (await call('GET', '/health/ready')).body.eventStore.head as string;
+
+/** Sends a request that must be refused with `status`, and checks that nothing was written. */
+async function refused(status: number, method: string, path: string, tok: string | undefined, body?: unknown, headers?: Record<string, string>) {
+  const before = await head();
+  const res = await call(method, path, tok, body, headers);
+  stats.cases++;
+  if (res.status >= 500) stats.serverErrors++;
+  expect({ method, path, status: res.status }).toEqual({ method, path, status });
+  expect(res.body?.error?.code).toEqual(expect.any(String));
+  expect(res.body?.error?.message).toEqual(expect.any(String));
+  expect(res.text).not.toMatch(/at [\w.<>]+ \(|node_modules|\.ts:\d+/); // no stack traces
+  stats.refused++;
+  if ((await head()) !== before) stats.stateChangesByRefused++;
+  return res;
+}
+
+beforeAll(async () => {
+  server = await startServer({ clockStart: '2026-03-02T10:00:00Z', env: { KEY_ACCESS_LIMIT_PER_USER: '8', KEY_ACCESS_LIMIT_PER_TENANT: '1000' } });
+  call = client(server.baseUrl);
+  item = (await call('GET', '/v1/catalog', token(partner, ['admin-agent']))).body.items.find((i: any) => i.licenseType === 'perpetual' && i.cancellationClass === 'standard');
+});
+
+afterAll(async () => {
+  await server?.stop();
+  console.log(`adversarial suite: ${stats.cases} cases, ${stats.refused} refused as expected, ${stats.stateChangesByRefused} state changes by refused requests, ${stats.serverErrors} server errors`);
+});
+
+async function fixture() {
+  const agent = token(partner, ['admin-agent']);
+  const customer = (await call('POST', '/v1/customers', agent, { name: 'Contoso', domain: `c-${randomUUID().slice(0, 8)}.example`, market: 'FR', tenantId: customerTenant === undefined ? undefined : randomUUID() })).body;
+  const own = (await call('POST', '/v1/customers', agent, { name: 'Owned', domain: `o-${randomUUID().slice(0, 8)}.example`, market: 'FR', tenantId: customerTenant })).body;
+  const order = (await call('POST', `/v1/customers/${own.customerId ?? customer.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] })).body;
+  return { agent, customer: own.customerId ? own : customer, order };
+}
+
+describe('every role against every route', () => {
+  it('allows exactly the roles SPEC names and refuses the others with 403, writing nothing', async () => {
+    const { customer, order } = await fixture();
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const roles = ['admin-agent', 'global-admin', 'account-admin', 'referral-admin', 'marketing-content-admin', 'customer-global-admin', 'back-office', 'analyst'];
+    const tidFor = (role: string) => (role === 'customer-global-admin' ? customerTenant : partner);
+    // route → roles allowed (everyone else: 403).
+    const routes: { method: string; path: string; body?: () => unknown; allowed: string[] }[] = [
+      { method: 'GET', path: '/v1/catalog', allowed: roles },
+      { method: 'POST', path: '/v1/customers', body: () => ({ name: 'X', domain: `x-${randomUUID().slice(0, 8)}.example`, market: 'DE' }), allowed: ['admin-agent', 'global-admin', 'account-admin'] },
+      { method: 'GET', path: `/v1/customers/${customer.customerId}`, allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'] },
+      { method: 'GET', path: `/v1/customers/${customer.customerId}/software`, allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'] },
+      { method: 'GET', path: `/v1/customers/${customer.customerId}/orders`, allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'] },
+      { method: 'POST', path: `/v1/customers/${customer.customerId}/orders`, body: () => ({ lines: [{ sku: item.sku, quantity: 1 }] }), allowed: ['admin-agent'] },
+      { method: 'GET', path: `/v1/orders/${order.orderId}`, allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'] },
+      { method: 'POST', path: `/v1/orders/${order.orderId}/keys`, body: () => sel, allowed: ['admin-agent', 'customer-global-admin'] },
+      { method: 'POST', path: `/v1/orders/${order.orderId}/download-links`, body: () => sel, allowed: ['admin-agent', 'customer-global-admin'] },
+      { method: 'GET', path: `/v1/orders/${order.orderId}/cancellation-eligibility`, allowed: ['admin-agent', 'global-admin', 'account-admin'] },
+      { method: 'GET', path: '/v1/activity-log?from=2026-03-01&to=2026-03-31', allowed: ['global-admin', 'account-admin', 'referral-admin', 'marketing-content-admin'] },
+      { method: 'GET', path: '/v1/credits?month=2026-04', allowed: ['global-admin', 'account-admin', 'back-office', 'analyst'] },
+      { method: 'GET', path: '/v1/kms-migration/deadline?lastActivation=2026-01-01', allowed: roles },
+      // Cancel last: it changes what later calls may do.
+      { method: 'POST', path: `/v1/orders/${order.orderId}/cancel`, body: () => ({ reason: 'matrix' }), allowed: ['admin-agent'] },
+    ];
+    for (const route of routes) {
+      await refused(401, route.method, route.path, undefined, route.body?.());
+      for (const role of roles) {
+        if (route.allowed.includes(role)) {
+          const res = await call(route.method, route.path, token(tidFor(role), [role]), route.body?.());
+          stats.cases++;
+          expect({ route: `${route.method} ${route.path}`, role, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, role, status: expect.any(Number) });
+          expect([200, 201]).toContain(res.status);
+        } else {
+          await refused(403, route.method, route.path, token(tidFor(role), [role]), route.body?.());
+        }
+      }
+    }
+    // A token with no roles at all, and one with an unknown role, may do nothing but the open routes.
+    await refused(403, 'POST', `/v1/orders/${order.orderId}/keys`, token(partner, []), sel);
+    await refused(403, 'POST', `/v1/orders/${order.orderId}/keys`, token(partner, ['superuser']), sel);
+  });
+});
+
+describe('cross-tenant access', () => {
+  it('answers 404 for another partner\'s customers and orders, keys, links and logs, and another tenant\'s admin', async () => {
+    const { customer, order } = await fixture();
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const stranger = token(otherPartner, ['admin-agent']);
+    const strangerAdmin = token(randomUUID(), ['customer-global-admin']);
+    for (const tok of [stranger, strangerAdmin]) {
+      await refused(404, 'POST', `/v1/orders/${order.orderId}/keys`, tok, sel);
+      await refused(404, 'POST', `/v1/orders/${order.orderId}/download-links`, tok, sel);
+      await refused(404, 'GET', `/v1/orders/${order.orderId}`, tok);
+      await refused(404, 'GET', `/v1/customers/${customer.customerId}/software`, tok);
+    }
+    await refused(404, 'POST', `/v1/orders/${order.orderId}/cancel`, stranger, { reason: 'x' });
+    await refused(404, 'GET', `/v1/orders/${order.orderId}/cancellation-eligibility`, stranger);
+    await refused(404, 'POST', `/v1/customers/${customer.customerId}/orders`, stranger, { lines: [{ sku: item.sku, quantity: 1 }] });
+    await refused(404, 'POST', '/v1/refund-requests', stranger, { orderId: order.orderId, tenantId: customerTenant, reason: 'x', amount: 1, contact: { name: 'a', email: 'a@b.example', phone: '123456' } });
+    const logs = await call('GET', '/v1/activity-log?from=2026-01-01&to=2026-12-31', token(otherPartner, ['global-admin']));
+    expect(logs.body.items).toEqual([]);
+    await refused(404, 'GET', `/v1/activity-log?from=2026-01-01&to=2026-12-31&customerId=${customer.customerId}`, token(otherPartner, ['global-admin']));
+  });
+});
+
+describe('forged and tampered tokens', () => {
+  it('are refused with 401 and change nothing', async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const claims = { sub: 'x', tid: partner, roles: ['admin-agent'], exp: Math.floor(Date.now() / 1000) + 600 };
+    const sign = (header: object, payload: object, key = server.secret) => {
+      const h = b64(header), p = b64(payload);
+      return `${h}.${p}.${createHmac('sha256', key).update(`${h}.${p}`).digest('base64url')}`;
+    };
+    const valid = sign({ alg: 'HS256', typ: 'JWT' }, claims);
+    const forged = [
+      `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
+      `${b64({ alg: 'none' })}.${b64(claims)}`,
+      sign({ alg: 'HS256' }, claims, 'guessed-secret'),
+      `${valid.split('.')[0]}.${b64({ ...claims, roles: ['admin-agent', 'global-admin'] })}.${valid.split('.')[2]}`,
+      sign({ alg: 'HS512' }, claims),
+      sign({ alg: 'RS256' }, claims),
+      sign({ alg: 'HS256' }, { ...claims, exp: Math.floor(Date.now() / 1000) - 120 }),
+      sign({ alg: 'HS256' }, { ...claims, nbf: Math.floor(Date.now() / 1000) + 3600 }),
+      sign({ alg: 'HS256' }, { ...claims, tid: 'not-a-guid' }),
+      sign({ alg: 'HS256' }, { sub: 'x', tid: partner }),
+      sign({ alg: 'HS256' }, { ...claims, sub: '' }),
+      'a.b.c',
+      '',
+      'x'.repeat(10_000),
+    ];
+    for (const t of forged) {
+      await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: `Bearer ${t}` });
+    }
+    await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: valid });
+  });
+});
+
+describe('abuse limits', () => {
+  it('refuse a burst of reveals past the per-user limit with 429 and Retry-After, recorded once for back office', async () => {
+    const { agent, order } = await fixture();
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 12; i++) {
+      const res = await call('POST', `/v1/orders/${order.orderId}/keys`, agent, sel);
+      statuses.push(res.status);
+      if (res.status === 429) {
+        retryAfter = res.headers.get('retry-after');
+        expect(res.body.error.code).toBe('rate_limited');
+        expect(res.body).not.toHaveProperty('productKey');
+      }
+    }
+    // The fixture's other calls by this agent count too: at most 8 succeed in the window.
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(8);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    // Another user of the same partner is not affected.
+    expect((await call('POST', `/v1/orders/${order.orderId}/keys`, token(partner, ['admin-agent'], 'another-agent'), sel)).status).toBe(200);
+    const db = new Database(join(server.dataDir, 'events.sqlite'), { readonly: true });
+    const throttled = db.prepare("SELECT data FROM events WHERE type = 'KeyAccessThrottled'").all() as { data: string }[];
+    db.close();
+    expect(throttled).toHaveLength(1);
+    expect(JSON.parse(throttled[0]!.data)).toEqual(expect.objectContaining({ action: 'reveal-key', scope: 'user', orderId: order.orderId, limit: 8 }));
+  });
+});
+
+describe('hostile bodies and parameters', () => {
+  it('refuse malformed, oversized and mistyped input with 400/404/413, never 500', async () => {
+    const { agent, customer, order } = await fixture();
+    const orders = `/v1/customers/${customer.customerId}/orders`;
+    const quantities = [0, -1, -10_000, 10_001, 1e12, 1.5, Number.MAX_SAFE_INTEGER + 2, '1', '', null, true, [], {}, '1e3'];
+    for (const quantity of quantities) await refused(400, 'POST', orders, agent, { lines: [{ sku: item.sku, quantity }] });
+    for (const lines of [null, 'all', {}, [], [null], [[]], Array.from({ length: 101 }, () => ({ sku: item.sku, quantity: 1 }))]) await refused(400, 'POST', orders, agent, { lines });
+    await refused(400, 'POST', orders, agent, '{"lines": [', {});
+    await refused(400, 'POST', orders, agent, '{"lines": [{"sku": "WS", "quantity": 1}]}}', {});
+    await refused(400, 'POST', orders, agent, '"lines"');
+    await refused(400, 'POST', orders, agent, JSON.stringify({ lines: [{ sku: item.sku, quantity: 1 }] }), { 'content-type': 'text/plain' });
+    await refused(413, 'POST', orders, agent, JSON.stringify({ lines: [{ sku: item.sku, quantity: 1 }], idempotencyKey: 'k'.repeat(1_100_000) }));
+    await refused(400, 'POST', orders, agent, JSON.stringify({ lines: [{ sku: item.sku, quantity: 1 }], idempotencyKey: 'k'.repeat(201) }));
+    await refused(400, 'POST', orders, agent, `{"lines":[{"sku":"${item.sku}","quantity":1}],"__proto__":{"admin":true}}`);
+    await refused(400, 'POST', orders, agent, `{"lines":[{"sku":"${item.sku}","quantity":1,"constructor":{"prototype":{"x":1}}}]}`);
+    let deep: unknown = {};
+    for (let i = 0; i < 2000; i++) deep = { a: deep };
+    await refused(400, 'POST', orders, agent, { lines: [{ sku: item.sku, quantity: 1 }], deep });
+    for (const id of ['not-a-uuid', '00000000-0000-0000-0000-000000000000x', "1' OR '1'='1", '..%2F..%2Fetc%2Fpasswd', '%00']) {
+      await refused(404, 'GET', `/v1/orders/${id}`, agent);
+      await refused(404, 'POST', `/v1/orders/${id}/keys`, agent, { line: 1, version: 'x', language: 'x', fileType: 'x' });
+    }
+    for (const q of ['from=&to=', 'from=2026-13-01&to=2026-12-01', 'from=2026-03-01&to=2026-03-02&limit=0', 'from=2026-03-01&to=2026-03-02&limit=abc', 'from=2026-03-01&to=2026-03-02&cursor=abc', 'from=2026-03-01&from=2026-03-02&to=2026-03-03', 'from=2026-03-01&to=2026-03-02&evil=1']) {
+      await refused(400, 'GET', `/v1/activity-log?${q}`, token(partner, ['global-admin']));
+    }
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    for (const bad of [{ ...sel, line: 0 }, { ...sel, line: '1' }, { ...sel, version: '' }, { ...sel, language: 'x'.repeat(51) }, { ...sel, keyType: 'KMS' }, { ...sel, extra: 1 }, {}]) {
+      await refused(400, 'POST', `/v1/orders/${order.orderId}/keys`, token(partner, ['admin-agent'], `fresh-${randomUUID()}`), bad);
+    }
+  });
+
+  it('store unicode and injection strings verbatim where they are valid, and refuse them where they are not', async () => {
+    const agent = token(partner, ['admin-agent']);
+    const nasty = ["Robert'); DROP TABLE events;--", '<script>alert(1)</script>', '${7*7}{{7*7}}', 'Ünïcödé 名前 🔑', '\u202Egnp.exe', 'a\u0000b', '../../etc/passwd', '%s%s%n'];
+    for (const name of nasty) {
+      const res = await call('POST', '/v1/customers', agent, { name, domain: `n-${randomUUID().slice(0, 8)}.example`, market: 'FR' });
+      stats.cases++;
+      expect([201, 400]).toContain(res.status);
+      if (res.status === 201) {
+        const read = await call('GET', `/v1/customers/${res.body.customerId}`, agent);
+        expect(read.body.name).toBe(name.trim());
+        expect(read.headers.get('content-type')).toMatch(/application\/json/);
+      }
+    }
+    for (const domain of nasty) await refused(400, 'POST', '/v1/customers', agent, { name: 'X', domain, market: 'FR' });
+    for (const market of nasty) await refused(400, 'POST', '/v1/customers', agent, { name: 'X', domain: 'ok.example', market });
+  });
+});
+
+describe('secrets in logs', () => {
+  it('never log product keys, link tokens, bearer tokens or contact details', async () => {
+    const { agent, order } = await fixture();
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const other = token(partner, ['admin-agent'], `logs-${randomUUID()}`);
+    const key = (await call('POST', `/v1/orders/${order.orderId}/keys`, other, sel)).body.productKey;
+    const link = (await call('POST', `/v1/orders/${order.orderId}/download-links`, other, sel)).body.url;
+    await call('GET', new URL(link).pathname);
+    await call('GET', new URL(link).pathname + 'x');
+    const contact = { name: 'Zoë Secret-Name', email: 'zoe.secret@contoso.example', phone: '+33 6 99 88 77 66' };
+    await call('POST', '/v1/refund-requests', other, { orderId: order.orderId, tenantId: customerTenant, reason: 'x', amount: 100, contact });
+    secrets.push(key, new URL(link).pathname.split('/').pop()!, other, agent, contact.email, contact.phone, contact.name);
+    await new Promise((r) => setTimeout(r, 100));
+    const logs = server.logs();
+    expect(logs).toContain('"msg":"request"');
+    for (const secret of secrets) expect({ secret: secret.slice(0, 12), inLogs: logs.includes(secret) }).toEqual({ secret: secret.slice(0, 12), inLogs: false });
+    expect(logs).not.toMatch(/[BCDFGHJKMPQRTVWXY2346789]{5}-[BCDFGHJKMPQRTVWXY2346789]{5}-[BCDFGHJKMPQRTVWXY2346789]{5}-/);
+    expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
+  });
+});
