@@ -232,6 +232,40 @@ describe('hostile bodies and parameters', () => {
   });
 });
 
+describe('crypto-shredding', () => {
+  it('destroys a customer tenant\'s key material: reveals answer 410, the audit trail stays, other tenants are untouched', async () => {
+    const agent = token(partner, ['admin-agent']);
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const make = async () => {
+      const c = (await call('POST', '/v1/customers', agent, { name: 'Shred', domain: `s-${randomUUID().slice(0, 8)}.example`, market: 'FR' })).body;
+      const o = (await call('POST', `/v1/customers/${c.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] })).body;
+      return { c, o };
+    };
+    const victim = await make();
+    const bystander = await make();
+    const revealer = token(partner, ['admin-agent'], `shred-${randomUUID()}`);
+    const before = await call('POST', `/v1/orders/${victim.o.orderId}/keys`, revealer, sel);
+    expect(before.status).toBe(200);
+    const bystanderKey = (await call('POST', `/v1/orders/${bystander.o.orderId}/keys`, revealer, sel)).body.productKey;
+
+    await refused(403, 'POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, agent, { reason: 'offboarding' });
+    await refused(404, 'POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, token(otherPartner, ['global-admin']), { reason: 'offboarding' });
+    await refused(400, 'POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, token(partner, ['global-admin']), {});
+    const destroyed = await call('POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, token(partner, ['global-admin']), { reason: 'offboarding' });
+    expect(destroyed.status).toBe(200);
+
+    const again = await refused(410, 'POST', `/v1/orders/${victim.o.orderId}/keys`, revealer, sel);
+    expect(again.body.error.code).toBe('key_material_destroyed');
+    await refused(410, 'POST', `/v1/orders/${victim.o.orderId}/keys`, revealer, { ...sel, version: item.versions[1] });
+    expect((await call('POST', `/v1/orders/${bystander.o.orderId}/keys`, revealer, sel)).body.productKey).toBe(bystanderKey);
+    // The audit trail is intact: the earlier reveal, with its fingerprint, is still in the activity log.
+    const log = await call('GET', `/v1/activity-log?from=2026-01-01&to=2026-12-31&customerId=${victim.c.customerId}`, token(partner, ['global-admin']));
+    expect(log.body.items).toEqual([expect.objectContaining({ kind: 'key-revealed', keyFingerprint: before.body.fingerprint })]);
+    // Back office may shred any tenant.
+    expect((await call('POST', `/v1/customers/${bystander.c.customerId}/key-material/destroy`, token(randomUUID(), ['back-office']), { reason: 'legal request' })).status).toBe(200);
+  });
+});
+
 describe('secrets in logs', () => {
   it('never log product keys, link tokens, bearer tokens or contact details', async () => {
     const { agent, order } = await fixture();

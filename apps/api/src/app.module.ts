@@ -13,7 +13,7 @@ import {
   StreamRepository,
   type Runtime,
 } from '@csp/application';
-import { ProductKeyVault, TokenVerifier } from '@csp/security';
+import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { ActivityLogController } from './controllers/activity-log.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CreditsController } from './controllers/credits.controller';
@@ -56,6 +56,7 @@ export class ApiModule {
         { provide: KEY_ACCESS_LIMITS, useValue: runtime.config.keyAccessLimits },
         { provide: REFERENCE_DATA, useValue: runtime.reference },
         { provide: ProductKeyVault, useValue: runtime.vault },
+        { provide: TenantKeyring, useValue: runtime.keyring },
         { provide: TokenVerifier, useValue: runtime.verifier },
         { provide: JsonLogger, useValue: runtime.logger },
         { provide: StreamRepository, useValue: new StreamRepository(runtime.store) },

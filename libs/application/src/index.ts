@@ -1,4 +1,4 @@
-import { RegisterCustomerHandler } from './customers/customer-handlers';
+import { DestroyKeyMaterialHandler, RegisterCustomerHandler } from './customers/customer-handlers';
 import { CancelOrderHandler, IssueDownloadLinkHandler, PurchaseSoftwareHandler, RecordDownloadHandler, RevealKeyHandler } from './orders/order-handlers';
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
 import { GetActivityLogHandler, GetCreditsHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
@@ -27,6 +27,7 @@ export * from './throttling/key-access-throttle';
 /** Every CQRS handler, for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
   RegisterCustomerHandler,
+  DestroyKeyMaterialHandler,
   PurchaseSoftwareHandler,
   RevealKeyHandler,
   IssueDownloadLinkHandler,

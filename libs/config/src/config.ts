@@ -22,6 +22,8 @@ export interface AppConfig {
   };
   /** 32 bytes for AES-256-GCM; absent means a development key kept in DATA_DIR. */
   readonly keyEncryptionKey?: Buffer;
+  /** Earlier key-encryption keys, still able to unwrap data keys wrapped before a rotation. */
+  readonly previousKeyEncryptionKeys: readonly Buffer[];
   readonly clockStart?: Date;
   /** Operator-editable data; relative paths are resolved from the working directory. */
   readonly catalogFile: string;
@@ -60,6 +62,7 @@ export const CONFIG_VARIABLES = [
   'AUTH_AUDIENCE',
   'AUTH_CLOCK_TOLERANCE_SECONDS',
   'KEY_ENCRYPTION_KEY',
+  'KEY_ENCRYPTION_KEYS_PREVIOUS',
   'CLOCK_START',
   'CATALOG_FILE',
   'CANCELLATION_POLICIES_FILE',
@@ -119,6 +122,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('KEY_ENCRYPTION_KEY is required when EVENTSTORE_URL is set');
   }
 
+  const previousKeyEncryptionKeys = (get('KEY_ENCRYPTION_KEYS_PREVIOUS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '')
+    .map((k) => Buffer.from(k, 'base64'));
+  if (previousKeyEncryptionKeys.some((k) => k.length !== 32)) problems.push('KEY_ENCRYPTION_KEYS_PREVIOUS must be comma-separated base64 32-byte keys');
+
   let clockStart: Date | undefined;
   const cs = get('CLOCK_START');
   if (cs !== undefined) {
@@ -173,6 +183,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     runProjections,
     auth: { jwtSecret, jwksUrl, issuer: get('AUTH_ISSUER'), audience: get('AUTH_AUDIENCE'), clockToleranceSeconds },
     keyEncryptionKey,
+    previousKeyEncryptionKeys,
     clockStart,
     catalogFile: file('CATALOG_FILE', 'config/catalog.json'),
     cancellationPoliciesFile: file('CANCELLATION_POLICIES_FILE', 'config/cancellation-policies.json'),

@@ -3,3 +3,4 @@ export * from './policy';
 export * from './product-key-vault';
 export * from './download-link-token';
 export * from './rate-limiter';
+export * from './keyring';

@@ -9,6 +9,7 @@ export type Action =
   | 'catalog.read'
   | 'customer.register'
   | 'customer.read'
+  | 'customer.destroyKeyMaterial'
   | 'software.read'
   | 'order.purchase'
   | 'order.read'
@@ -48,6 +49,10 @@ export const POLICY: Readonly<Record<Action, readonly Rule[]>> = {
   'customer.read': [
     { roles: PARTNER_STAFF, relation: 'partner' },
     { roles: ['customer-global-admin'], relation: 'customer' },
+  ],
+  'customer.destroyKeyMaterial': [
+    { roles: ['global-admin'], relation: 'partner' },
+    { roles: ['back-office'], relation: 'all' },
   ],
   'software.read': [
     { roles: PARTNER_STAFF, relation: 'partner' },

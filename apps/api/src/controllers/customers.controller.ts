@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { RegisterCustomerCommand } from '@csp/application';
-import { RegisterCustomerDto } from '../dto/customer.dto';
+import { DestroyKeyMaterialCommand, RegisterCustomerCommand } from '@csp/application';
+import { DestroyKeyMaterialDto, RegisterCustomerDto } from '../dto/customer.dto';
+import { UuidParam } from '../http/uuid-param.pipe';
 import { Authorize, Ctx, type RequestContext } from '../http/auth';
 
 @Controller('v1/customers')
@@ -13,5 +14,13 @@ export class CustomersController {
   @Authorize('customer.register')
   register(@Ctx() context: RequestContext, @Body() body: RegisterCustomerDto) {
     return this.commands.execute(new RegisterCustomerCommand(context, body));
+  }
+
+  /** Crypto-shredding of the customer's product keys (offboarding, legal request). */
+  @Post(':customerId/key-material/destroy')
+  @HttpCode(200)
+  @Authorize('customer.destroyKeyMaterial')
+  destroyKeyMaterial(@Ctx() context: RequestContext, @Param('customerId', UuidParam) customerId: string, @Body() body: DestroyKeyMaterialDto) {
+    return this.commands.execute(new DestroyKeyMaterialCommand(context, customerId, body.reason));
   }
 }

@@ -18,3 +18,9 @@ export class RegisterCustomerDto {
   @MaxLength(36)
   tenantId?: string;
 }
+
+export class DestroyKeyMaterialDto {
+  @IsString()
+  @Length(1, 1000)
+  reason!: string;
+}

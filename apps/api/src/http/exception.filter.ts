@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import type { Request, Response } from 'express';
 import { DomainError, type RefusalKind } from '@csp/domain';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@csp/event-store';
-import { UnauthenticatedError } from '@csp/security';
+import { KeyMaterialDestroyedError, UnauthenticatedError } from '@csp/security';
 import { ThrottledError, type JsonLogger } from '@csp/application';
 import { errorBody, type ErrorBody } from './error-body';
 
@@ -39,6 +39,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return [STATUS_OF[exception.kind], errorBody(exception.code, exception.message, exception.details)];
     }
     if (exception instanceof UnauthenticatedError) return [401, errorBody('unauthenticated', exception.message)];
+    if (exception instanceof KeyMaterialDestroyedError) return [410, errorBody('key_material_destroyed', exception.message)];
     if (exception instanceof ThrottledError) {
       return [429, errorBody('rate_limited', exception.message, { scope: exception.scope, retryAfterSeconds: exception.retryAfterSeconds })];
     }

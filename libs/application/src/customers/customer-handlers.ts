@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { customerRegistryStreamId, decideCustomerRegistry, findCustomer } from '@csp/domain';
-import { formatPosition } from '@csp/event-store';
+import { customerRegistryStreamId, decideCustomerRegistry, findCustomer, type CustomerKeyMaterialDestroyed } from '@csp/domain';
+import { formatPosition, type EventStore } from '@csp/event-store';
+import type { ReadSide } from '@csp/projections';
+import { TenantKeyring } from '@csp/security';
 import type { Clock } from '@csp/config';
-import { eventMetadata, type CommandContext } from '../context';
+import { assertAllowed, eventMetadata, type CommandContext } from '../context';
 import { StreamRepository } from '../stream-repository';
-import { CLOCK } from '../tokens';
+import { CLOCK, EVENT_STORE, READ_SIDE } from '../tokens';
 import { customerRegistryStream } from './customer-registry-stream';
 
 export class RegisterCustomerCommand {
@@ -44,5 +46,45 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
     );
     const registered = findCustomer(result.state, customerId)!;
     return { ...registered, position: result.append && formatPosition(result.append.position) };
+  }
+}
+
+export class DestroyKeyMaterialCommand {
+  constructor(
+    readonly context: CommandContext,
+    readonly customerId: string,
+    readonly reason: string,
+  ) {}
+}
+
+/**
+ * Crypto-shredding: destroys the customer tenant's data key, so no product key of the tenant can
+ * be revealed again anywhere, and records who did it and why in the partner's registry stream.
+ */
+@CommandHandler(DestroyKeyMaterialCommand)
+export class DestroyKeyMaterialHandler implements ICommandHandler<DestroyKeyMaterialCommand> {
+  constructor(
+    @Inject(READ_SIDE) private readonly readSide: ReadSide,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly keyring: TenantKeyring,
+  ) {}
+
+  async execute({ context, customerId, reason }: DestroyKeyMaterialCommand) {
+    const customer = await this.readSide.readModels.customer(customerId);
+    assertAllowed('customer.destroyKeyMaterial', context.actor, customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId }, 'customer');
+    const { tenantId, partnerTenantId } = customer!;
+    const now = this.clock.now();
+    await this.keyring.destroy(tenantId);
+    const event: CustomerKeyMaterialDestroyed = {
+      type: 'CustomerKeyMaterialDestroyed',
+      data: { customerId, tenantId, partnerTenantId, reason, destroyedAt: now.toISOString(), destroyedBy: { sub: context.actor.sub, tid: context.actor.tid, roles: [...context.actor.roles] } },
+    };
+    const append = await this.store.append(
+      customerRegistryStreamId(partnerTenantId),
+      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId, partnerTenantId }) }],
+      'any',
+    );
+    return { customerId, tenantId, destroyedAt: event.data.destroyedAt, position: formatPosition(append.position) };
   }
 }

@@ -8,11 +8,12 @@ import {
   keyForSelection,
   notFound,
   orderStreamId,
+  type EncryptedKeyMaterial,
   type OrderCommand,
   type OrderEvent,
 } from '@csp/domain';
 import { formatPosition, type AppendResult, type EventStore } from '@csp/event-store';
-import { fingerprintProductKey, generateProductKey, hashLinkSecret, newLinkToken, parseLinkToken, ProductKeyVault } from '@csp/security';
+import { fingerprintProductKey, generateProductKey, hashLinkSecret, newLinkToken, parseLinkToken, ProductKeyVault, TenantKeyring } from '@csp/security';
 import type { Clock } from '@csp/config';
 import { assertAllowed, eventMetadata, type CommandContext } from '../context';
 import { requestHash, uuidV5 } from '../ids';
@@ -111,6 +112,7 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
     @Inject(CLOCK) clock: Clock,
     @Inject(REFERENCE_DATA) reference: ReferenceData,
     private readonly vault: ProductKeyVault,
+    private readonly keyring: TenantKeyring,
     private readonly throttle: KeyAccessThrottle,
   ) {
     super(repository, clock, reference);
@@ -118,10 +120,21 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
 
   async execute({ context, orderId, selection, keyType }: RevealKeyCommand) {
     await this.throttle.check('reveal-key', context, orderId);
-    // A candidate key, used by the decider only if this selection has none yet.
+    const { state: current } = await this.repository.load(orderStreamId(orderId), orderStream);
+    assertAllowed('order.revealKey', context.actor, orderResource(current), 'order');
+    const tenantId = current.purchase!.customerTenantId;
+    const reveal = (material: EncryptedKeyMaterial, id: string) =>
+      // Material from before envelope encryption was sealed with the key-encryption key itself.
+      material.dek ? this.keyring.decrypt(material, { tenantId, orderId, keyId: id }) : Promise.resolve(this.vault.decrypt(material, { orderId, keyId: id }));
+    // Decrypt or encrypt before deciding: a tenant whose key material was destroyed gets a 410 and no reveal is recorded.
+    const existing = keyForSelection(current.domain, selection);
     const keyId = randomUUID();
-    const candidate = generateProductKey();
-    const newKey = { keyId, fingerprint: fingerprintProductKey(candidate), material: this.vault.encrypt(candidate, { orderId, keyId }) };
+    const candidate = existing ? await reveal(existing.material, existing.keyId) : generateProductKey();
+    const newKey = {
+      keyId,
+      fingerprint: fingerprintProductKey(candidate),
+      material: existing ? existing.material : await this.keyring.encrypt(candidate, { tenantId, orderId, keyId }),
+    };
     const result = await this.decide(
       orderId,
       context,
@@ -135,8 +148,10 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
     const key = keyForSelection(result.state.domain, selection);
     if (!key) throw new Error('The decider revealed no key for the selection');
     const revealed = result.events.find((e) => e.type === 'ProductKeyRevealed');
+    // Another request may have assigned this selection's key first: answer with the one recorded.
+    const productKey = key.keyId === (existing?.keyId ?? keyId) ? candidate : await reveal(key.material, key.keyId);
     return {
-      productKey: this.vault.decrypt(key.material, { orderId, keyId: key.keyId }),
+      productKey,
       keyType: 'MAK',
       keyId: key.keyId,
       fingerprint: key.fingerprint,

@@ -3,8 +3,19 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
-import { openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@csp/event-store';
-import { MemoryRateLimiter, ProductKeyVault, RedisRateLimiter, TokenVerifier, type RateLimiter } from '@csp/security';
+import { connectKurrentDb, openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@csp/event-store';
+import {
+  KurrentDbDataKeyStore,
+  MemoryRateLimiter,
+  ProductKeyVault,
+  RedisRateLimiter,
+  SqliteDataKeyStore,
+  TenantKeyring,
+  TokenVerifier,
+  type DataKeyStore,
+  type KeyringClient,
+  type RateLimiter,
+} from '@csp/security';
 import { createReadSide, MemoryReadModelStore, RedisReadModelStore, type ReadSide } from '@csp/projections';
 import type { JsonLogger } from '../logging/json-logger';
 import { loadReferenceData, type ReferenceData } from '../reference-data';
@@ -21,6 +32,7 @@ export interface Runtime {
   readonly verifier: TokenVerifier;
   readonly readSide: ReadSide;
   readonly rateLimiter: RateLimiter;
+  readonly keyring: TenantKeyring;
   close(): Promise<void>;
 }
 
@@ -49,6 +61,11 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
   });
 
   const store = await openConfiguredEventStore(config, logger);
+  // Tenants' data keys live outside the event log, so that destroying one really removes it.
+  const dataKeys: DataKeyStore = config.eventStoreUrl
+    ? new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient)
+    : new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
+  const keks = [kek, ...config.previousKeyEncryptionKeys];
   const readSide = await openConfiguredReadSide(config, store, logger);
   await readSide.start();
   if (config.clockStart) logger.info('Service clock starts at CLOCK_START', { clockStart: config.clockStart.toISOString() });
@@ -59,7 +76,8 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     clock,
     store,
     reference,
-    vault: new ProductKeyVault([kek]),
+    vault: new ProductKeyVault(keks),
+    keyring: new TenantKeyring(dataKeys, keks, () => clock.now()),
     verifier,
     readSide,
     // Replicas share counters through Redis when there is one; alone, a process counts for itself.
@@ -67,6 +85,7 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     async close() {
       await readSide.stop();
       await readSide.store.close();
+      await dataKeys.close();
       await store.close();
     },
   };

@@ -16,4 +16,20 @@ export type CustomerRegistered = DomainEvent<
   }
 >;
 
-export type CustomerEvent = CustomerRegistered;
+/**
+ * The customer tenant's data key was destroyed (crypto-shredding): every product key encrypted
+ * for the tenant is unreadable from now on; fingerprints and the audit trail stay.
+ */
+export type CustomerKeyMaterialDestroyed = DomainEvent<
+  'CustomerKeyMaterialDestroyed',
+  {
+    customerId: string;
+    tenantId: string;
+    partnerTenantId: string;
+    reason: string;
+    destroyedAt: string;
+    destroyedBy: { sub: string; tid: string; roles: string[] };
+  }
+>;
+
+export type CustomerEvent = CustomerRegistered | CustomerKeyMaterialDestroyed;

@@ -49,8 +49,10 @@ export interface PurchasedLine {
 /** AES-256-GCM ciphertext of a product key; the plain key never enters the event store. */
 export interface EncryptedKeyMaterial {
   alg: 'A256GCM';
-  /** Id of the key-encryption key used, so keys can rotate. */
+  /** Id of the key-encryption key (from configuration) that wraps the data key, so KEKs can rotate. */
   kid: string;
+  /** Id of the customer tenant's data key that encrypted this key (envelope encryption). */
+  dek?: string;
   iv: string;
   tag: string;
   ciphertext: string;

@@ -10,6 +10,7 @@ export class WrongExpectedVersionError extends Error {
 }
 export class StreamNotFoundError extends Error {}
 export class UnavailableError extends Error {}
+export class StreamDeletedError extends Error {}
 
 interface Stored {
   id: string;
@@ -43,6 +44,15 @@ export class FakeKurrentClient implements KurrentClient {
   private readonly live = new Set<{ stream: PassThrough; filter?: FilterLike }>();
   unavailable = false;
   disposed = false;
+  readonly tombstoned = new Set<string>();
+
+  async tombstoneStream(streamName: string) {
+    if (this.tombstoned.has(streamName)) throw new StreamDeletedError(streamName);
+    this.tombstoned.add(streamName);
+    // A tombstone removes the stream's events (the server drops them at scavenge).
+    for (let i = this.log.length - 1; i >= 0; i--) if (this.log[i]!.streamId === streamName) this.log.splice(i, 1);
+    return { position: undefined };
+  }
 
   /** A system event, as KurrentDB writes its own. */
   writeSystemEvent(): void {
@@ -65,6 +75,7 @@ export class FakeKurrentClient implements KurrentClient {
 
   async appendToStream(streamName: string, events: EventData[], options: { streamState?: unknown } = {}) {
     if (this.unavailable) throw new UnavailableError('connection refused');
+    if (this.tombstoned.has(streamName)) throw new StreamDeletedError(streamName);
     const existing = this.log.filter((e) => e.streamId === streamName);
     const actual: bigint | 'no_stream' = existing.length === 0 ? 'no_stream' : BigInt(existing.length - 1);
     const state = options.streamState ?? 'any';
@@ -83,6 +94,7 @@ export class FakeKurrentClient implements KurrentClient {
 
   async *readStream(streamName: string, options: { fromRevision?: unknown; maxCount?: number | bigint } = {}) {
     if (this.unavailable) throw new UnavailableError('connection refused');
+    if (this.tombstoned.has(streamName)) throw new StreamDeletedError(streamName);
     const events = this.log.filter((e) => e.streamId === streamName);
     if (events.length === 0) throw new StreamNotFoundError(streamName);
     const from = typeof options.fromRevision === 'bigint' ? options.fromRevision : 0n;

@@ -1,0 +1,56 @@
+import type { AppendToStreamOptions, EventData, ReadStreamOptions, ResolvedEvent, TombstoneStreamOptions } from '@kurrent/kurrentdb-client';
+import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
+
+/** The part of the KurrentDB client the keyring uses (tests inject a fake). */
+export interface KeyringClient {
+  appendToStream(streamName: string, events: EventData[], options?: AppendToStreamOptions): Promise<unknown>;
+  readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<ResolvedEvent>;
+  tombstoneStream(streamName: string, options?: TombstoneStreamOptions): Promise<unknown>;
+}
+
+const streamOf = (tenantId: string) => `tenantDataKey-${tenantId}`;
+const nameOf = (error: unknown) => (error as { constructor?: { name?: string } })?.constructor?.name;
+
+/**
+ * The shared keyring of a KurrentDB install: one stream per tenant holding its wrapped data key.
+ * Destroying tombstones the stream: it can never be written again and the server drops its data at
+ * the next scavenge.
+ */
+export class KurrentDbDataKeyStore implements DataKeyStore {
+  constructor(private readonly client: KeyringClient) {}
+
+  async read(tenantId: string): Promise<DataKeyRecord> {
+    try {
+      for await (const resolved of this.client.readStream(streamOf(tenantId), { maxCount: 1 })) {
+        if (resolved.event) return { state: 'active', key: resolved.event.data as unknown as WrappedDataKey };
+      }
+      return { state: 'none' };
+    } catch (error) {
+      if (nameOf(error) === 'StreamNotFoundError') return { state: 'none' };
+      if (nameOf(error) === 'StreamDeletedError') return { state: 'destroyed', destroyedAt: 'unknown' };
+      throw error;
+    }
+  }
+
+  async create(tenantId: string, key: WrappedDataKey): Promise<DataKeyRecord> {
+    try {
+      await this.client.appendToStream(streamOf(tenantId), [{ id: key.dekId, contentType: 'application/json', type: 'TenantDataKeyCreated', data: { ...key }, metadata: undefined } as EventData], { streamState: 'no_stream' });
+    } catch (error) {
+      // Another replica created it first, or it was destroyed: what is stored wins.
+      if (nameOf(error) !== 'WrongExpectedVersionError' && nameOf(error) !== 'StreamDeletedError') throw error;
+    }
+    return this.read(tenantId);
+  }
+
+  async destroy(tenantId: string): Promise<void> {
+    try {
+      await this.client.tombstoneStream(streamOf(tenantId));
+    } catch (error) {
+      if (nameOf(error) !== 'StreamDeletedError') throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    // The client belongs to the event store adapter, which closes it.
+  }
+}

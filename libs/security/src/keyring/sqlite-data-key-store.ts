@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3';
+import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
+
+interface Row {
+  dek_id: string;
+  kid: string | null;
+  iv: string | null;
+  tag: string | null;
+  ciphertext: string | null;
+  created_at: string;
+  destroyed_at: string | null;
+}
+
+/**
+ * The embedded keyring: one row per tenant in its own file. Destroying overwrites the wrapped key
+ * (secure_delete) and truncates the WAL, so the bytes do not linger on disk.
+ */
+export class SqliteDataKeyStore implements DataKeyStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('secure_delete = ON');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS data_keys (
+      tenant_id TEXT PRIMARY KEY, dek_id TEXT NOT NULL, kid TEXT, iv TEXT, tag TEXT, ciphertext TEXT,
+      created_at TEXT NOT NULL, destroyed_at TEXT)`);
+  }
+
+  async read(tenantId: string): Promise<DataKeyRecord> {
+    const row = this.db.prepare<[string], Row>('SELECT * FROM data_keys WHERE tenant_id = ?').get(tenantId);
+    if (!row) return { state: 'none' };
+    if (row.destroyed_at !== null) return { state: 'destroyed', destroyedAt: row.destroyed_at };
+    return { state: 'active', key: { dekId: row.dek_id, kid: row.kid!, iv: row.iv!, tag: row.tag!, ciphertext: row.ciphertext!, createdAt: row.created_at } };
+  }
+
+  async create(tenantId: string, key: WrappedDataKey): Promise<DataKeyRecord> {
+    this.db
+      .prepare('INSERT OR IGNORE INTO data_keys (tenant_id, dek_id, kid, iv, tag, ciphertext, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(tenantId, key.dekId, key.kid, key.iv, key.tag, key.ciphertext, key.createdAt);
+    return this.read(tenantId);
+  }
+
+  async destroy(tenantId: string, at: string): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO data_keys (tenant_id, dek_id, created_at, destroyed_at) VALUES (?, 'destroyed', ?, ?)
+         ON CONFLICT (tenant_id) DO UPDATE SET kid = NULL, iv = NULL, tag = NULL, ciphertext = NULL, destroyed_at = coalesce(destroyed_at, excluded.destroyed_at)`,
+      )
+      .run(tenantId, at, at);
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
