@@ -69,7 +69,8 @@ export class GroupCommitWriter {
         try {
           outcomes.push({ append, result: this.writeOne(append) });
         } catch (error) {
-          if (error instanceof Database.SqliteError) throw error;
+          // A failure of SQLite itself (disk full, I/O) aborts the whole transaction.
+          if (isSqliteError(error) && !isEventIdConflict(error)) throw error;
           outcomes.push({ append, error });
         }
       }
@@ -172,8 +173,18 @@ export class GroupCommitWriter {
   }
 }
 
+/**
+ * By shape, not `instanceof`: the native addon throws the SqliteError class of whichever copy of
+ * better-sqlite3's JavaScript registered last, possibly from another JavaScript realm (jest loads
+ * a copy per test file), so neither its class nor `Error` need be ours.
+ */
+function isSqliteError(error: unknown): error is { code: string; message: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof error === 'object' && error !== null && typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
 function isEventIdConflict(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.event_id');
+  return isSqliteError(error) && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && String(error.message).includes('events.event_id');
 }
 
 function satisfies(expected: ExpectedRevision, last: number | undefined): boolean {
