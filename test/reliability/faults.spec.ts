@@ -133,7 +133,10 @@ describe('Redis restarted under the projector', () => {
     await killRedis();
     faults.injected++;
     await new Promise((r) => setTimeout(r, 300));
-    if (wipe) execFileSync('rm', ['-rf', redisDir]), mkdirSync(redisDir);
+    if (wipe) {
+      execFileSync('rm', ['-rf', redisDir]);
+      mkdirSync(redisDir);
+    }
     await startRedis(redisDir);
     expect(await readSide.waitFor(head, 60_000)).toBe(true);
     const fresh = new MemoryReadModelStore();

@@ -1,10 +1,7 @@
+// The read side: pure projections, the stores they are kept in, the runners that keep them, and the queries over them.
 export * from './projection';
-export * from './store/port';
-export * from './store/memory-store';
-export * from './store/redis-store';
 export * from './read-models';
-export * from './runner/apply-batch';
-export * from './runner/projection-runner';
-export * from './runner/rebuild';
-export * from './queries/read-models';
+export * from './stores';
+export * from './runner';
+export * from './queries';
 export * from './read-side';

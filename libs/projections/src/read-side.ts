@@ -1,16 +1,37 @@
-import { comparePositions, formatPosition, START, type EventStore, type Position } from '@csp/event-store';
-import { PROJECTIONS } from './read-models';
+import type { EventStore, Position } from '@csp/event-store';
 import type { Projection } from './projection';
-import { ReadModels } from './queries/read-models';
-import { ProjectionRunner, type RunnerLogger, type RunnerStatus } from './runner/projection-runner';
-import type { ReadModelStore } from './store/port';
+import { ReadModels, type ReadClock } from './queries/read-models';
+import { PROJECTIONS } from './read-models';
+import { checkpointPosition, hasApplied, measureLag } from './runner/progress';
+import { ProjectionRunner, type RunnerLag, type RunnerLogger } from './runner/projection-runner';
+import { MemoryReadModelStore } from './stores/memory-store';
+import type { ReadModelStore } from './stores/port';
+import { RedisReadModelStore } from './stores/redis-store';
 
 /** The streams read models are built from. */
 export const PRODUCT_STREAMS = ['order-', 'customers-', 'refundRequest-'] as const;
 
-export interface LagReport extends RunnerStatus {
-  readonly head: string;
-  readonly caughtUp: boolean;
+/** How often a read side that does not project looks at the checkpoints another process writes. */
+const CHECKPOINT_POLL_MS = 20;
+
+/** The memory store, Redis by URL, or a store the caller opened (and closes). */
+export type ReadSideStore = 'memory' | { readonly redisUrl: string; readonly keyPrefix?: string } | ReadModelStore;
+
+export interface ReadSideOptions {
+  readonly eventStore: EventStore;
+  readonly store: ReadSideStore;
+  /**
+   * Run the projections in this process (default), or only query what another process projects
+   * into a shared store. A memory store is only ever filled by this process.
+   */
+  readonly project?: boolean;
+  readonly logger?: RunnerLogger;
+  /** With several projecting processes on one Redis: this process's lease owner id. */
+  readonly leaseOwner?: string;
+  /** The service clock, for time-dependent answers (days left to cancel, live links). */
+  readonly clock?: ReadClock;
+  readonly projections?: readonly Projection[];
+  readonly batchSize?: number;
 }
 
 export interface ReadSide {
@@ -20,75 +41,77 @@ export interface ReadSide {
   /** Whether this process applies events (false: it only queries what another process projects). */
   readonly projecting: boolean;
   start(): Promise<void>;
+  /** Stops the runners after their current batch; closes the store if this read side opened it. */
   stop(): Promise<void>;
-  /** Read-your-writes: resolves true once every read model has applied `position`. */
+  /** Read-your-writes: resolves true once every read model has applied everything up to `position`. */
   waitFor(position: Position, timeoutMs: number): Promise<boolean>;
-  lag(): Promise<LagReport[]>;
+  /** Per read model: its status, checkpoint, the log's head and how many events it has left. */
+  lag(): Promise<RunnerLag[]>;
 }
 
-export function createReadSide(options: {
-  readonly eventStore: EventStore;
-  readonly store: ReadModelStore;
-  /** Run the projections in this process (the embedded default) or only query. */
-  readonly project: boolean;
-  readonly logger?: RunnerLogger;
-  readonly leaseOwner?: string;
-  readonly projections?: readonly Projection[];
-  readonly batchSize?: number;
-}): ReadSide {
-  const { eventStore, store } = options;
-  const runners = options.project
-    ? (options.projections ?? PROJECTIONS).map(
+function openStore(store: ReadSideStore): { store: ReadModelStore; owned: boolean } {
+  if (store === 'memory') return { store: new MemoryReadModelStore(), owned: true };
+  if ('redisUrl' in store) return { store: new RedisReadModelStore({ url: store.redisUrl, keyPrefix: store.keyPrefix }), owned: true };
+  return { store, owned: false };
+}
+
+/** The read side of the product: read models, the runners that keep them, and the queries over them. */
+export function createReadSide(options: ReadSideOptions): ReadSide {
+  const { eventStore } = options;
+  const { store, owned } = openStore(options.store);
+  const projections = options.projections ?? PROJECTIONS;
+  const filter = { streamPrefixes: PRODUCT_STREAMS };
+  const projecting = options.project ?? true;
+  if (!projecting && store.kind === 'memory') throw new Error('An in-memory read side that does not project would stay empty: project, or use Redis');
+  const runners = projecting
+    ? projections.map(
         (projection) =>
           new ProjectionRunner({ projection, eventStore, store, streamPrefixes: PRODUCT_STREAMS, logger: options.logger, leaseOwner: options.leaseOwner, batchSize: options.batchSize }),
       )
     : [];
 
-  const checkpointsFromStore = async () =>
+  const storedCheckpoints = () =>
     Promise.all(
-      (options.projections ?? PROJECTIONS).map(async (p) => {
+      projections.map(async (p) => {
         const generation = await store.currentGeneration(p.name);
-        const checkpoint = await store.checkpoint({ model: p.name, generation });
-        return { model: p.name, generation, checkpoint };
+        return { model: p.name, generation, checkpoint: await store.checkpoint({ model: p.name, generation }) };
       }),
     );
 
   return {
-    readModels: new ReadModels(store),
+    readModels: new ReadModels(store, options.clock),
     store,
     runners,
-    projecting: options.project,
+    projecting,
     async start() {
       await Promise.all(runners.map((r) => r.start()));
     },
     async stop() {
       await Promise.all(runners.map((r) => r.stop()));
+      if (owned) await store.close();
     },
     async waitFor(position, timeoutMs) {
-      if (options.project) {
-        const reached = await Promise.all(runners.map((r) => r.waitFor(position, timeoutMs)));
-        return reached.every(Boolean);
-      }
-      // Another process projects: poll the stored checkpoints.
+      if (projecting) return (await Promise.all(runners.map((r) => r.waitFor(position, timeoutMs)))).every(Boolean);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const all = await checkpointsFromStore();
-        if (all.every((c) => c.checkpoint !== undefined && compareText(c.checkpoint, position) >= 0)) return true;
+        const reached = await Promise.all((await storedCheckpoints()).map((c) => hasApplied(eventStore, filter, checkpointPosition(c.checkpoint), position)));
+        if (reached.every(Boolean)) return true;
         if (Date.now() >= deadline) return false;
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_POLL_MS));
       }
     },
     async lag() {
-      const head = await eventStore.headPosition();
-      const statuses: RunnerStatus[] = options.project
-        ? runners.map((r) => r.status())
-        : (await checkpointsFromStore()).map((c) => ({ model: c.model, generation: c.generation, state: 'running' as const, ...(c.checkpoint ? { checkpoint: c.checkpoint } : {}) }));
-      return statuses.map((s) => ({ ...s, head: formatPosition(head), caughtUp: s.checkpoint === undefined ? comparePositions(head, START) <= 0 : compareText(s.checkpoint, head) >= 0 }));
+      if (projecting) return Promise.all(runners.map((r) => r.lag()));
+      return Promise.all(
+        (await storedCheckpoints()).map(async ({ model, generation, checkpoint }) => ({
+          model,
+          generation,
+          // Applied by another process: from here, "running" is all that can be said of it.
+          state: 'running' as const,
+          ...(checkpoint !== undefined ? { checkpoint } : {}),
+          ...(await measureLag(eventStore, filter, checkpointPosition(checkpoint))),
+        })),
+      );
     },
   };
-}
-
-function compareText(checkpoint: string, position: Position): number {
-  const [commit, prepare] = checkpoint.split('/');
-  return comparePositions({ commit: BigInt(commit!), prepare: BigInt(prepare ?? commit!) }, position);
 }

@@ -66,7 +66,7 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     ? new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient)
     : new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
   const keks = [kek, ...config.previousKeyEncryptionKeys];
-  const readSide = await openConfiguredReadSide(config, store, logger);
+  const readSide = await openConfiguredReadSide(config, store, logger, { clock });
   await readSide.start();
   if (config.clockStart) logger.info('Service clock starts at CLOCK_START', { clockStart: config.clockStart.toISOString() });
 
@@ -115,7 +115,7 @@ export async function openConfiguredEventStore(config: AppConfig, logger: JsonLo
  * The read side the configuration names: Redis with REDIS_URL (projecting here only when
  * RUN_PROJECTIONS says so, under a lease), else memory, projected in this process.
  */
-export async function openConfiguredReadSide(config: AppConfig, store: EventStore, logger: JsonLogger, options: { project?: boolean } = {}): Promise<ReadSide> {
+export async function openConfiguredReadSide(config: AppConfig, store: EventStore, logger: JsonLogger, options: { project?: boolean; clock?: Clock } = {}): Promise<ReadSide> {
   const project = options.project ?? config.runProjections;
   if (config.redisUrl) {
     const redis = new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
@@ -126,9 +126,10 @@ export async function openConfiguredReadSide(config: AppConfig, store: EventStor
       project,
       logger,
       leaseOwner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   }
   if (!config.runProjections) logger.warn('RUN_PROJECTIONS=false has no effect without REDIS_URL: in-memory read models are projected in this process');
   logger.info('Read models: in memory, rebuilt from the event store at start-up');
-  return createReadSide({ eventStore: store, store: new MemoryReadModelStore(), project: true, logger });
+  return createReadSide({ eventStore: store, store: new MemoryReadModelStore(), project: true, logger, ...(options.clock ? { clock: options.clock } : {}) });
 }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { EventStoreUnavailableError, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../port';
 import { messageOf } from './database';
 import { positionOf } from './rows';

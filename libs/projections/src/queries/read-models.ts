@@ -1,41 +1,184 @@
-import type { ReadModelStore } from '../store/port';
-import { activityEntryKey, activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
+import { daysRemaining, invalid, isWithinWindow, type Money } from '@csp/domain';
+import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
 import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
 import type { CustomerView } from '../read-models/customers';
 import { orderHistoryIndex, type OrderHistoryView } from '../read-models/order-history';
 import { customerOrdersIndex, softwareOrderKey, type SoftwareLineView, type SoftwareOrderView } from '../read-models/software-list';
 import { sortableTime } from '../projection';
+import type { ReadModelStore } from '../stores/port';
 
-const DAY_MS = 86_400_000;
+/** The service clock, as the read side needs it: time-dependent answers are computed when asked. */
+export interface ReadClock {
+  now(): Date;
+}
+
+export const ACTIVITY_PAGE_DEFAULT = 100;
+export const ACTIVITY_PAGE_MAX = 1000;
 
 export interface ActivityQuery {
-  readonly partnerTenantId?: string;
+  readonly partnerTenantId: string;
   readonly customerId?: string;
+  readonly customerTenantId?: string;
   /** Inclusive bounds, ISO-8601. */
   readonly from: string;
   readonly to: string;
+  /** `nextCursor` of the previous page. */
   readonly cursor?: string;
+  /** 1 to 1000; default 100. */
   readonly limit?: number;
+}
+
+export interface ActivityPage {
+  readonly items: ActivityEntry[];
+  /** Present when more entries follow; opaque to callers. */
+  readonly nextCursor?: string;
 }
 
 export interface CreditQuery {
   readonly partnerTenantId?: string;
   readonly customerId?: string;
-  /** YYYY-MM */
+  /** YYYY-MM: the invoice month. */
   readonly month?: string;
 }
 
-/** The link as a reader sees it at `now`. */
-function linkStatus(link: SoftwareLineView['links'][number], nowMs: number): 'active' | 'expired' | 'exhausted' | 'revoked' {
+export interface CreditTotalsByMonthAndPartner {
+  readonly invoiceMonth: string;
+  readonly partnerTenantId: string;
+  readonly totals: Money[];
+}
+
+export interface CreditTotalsByCustomer {
+  readonly customerId: string;
+  readonly totals: Money[];
+}
+
+export interface CreditsAnswer {
+  readonly items: CreditView[];
+  /** Per currency, over the whole selection. */
+  readonly totals: Money[];
+  readonly byInvoiceMonthAndPartner: CreditTotalsByMonthAndPartner[];
+  /** Credits without a customer (a refund request that named none) are in `totals` only. */
+  readonly byCustomer: CreditTotalsByCustomer[];
+}
+
+export type LinkStatus = 'active' | 'expired' | 'exhausted' | 'revoked';
+
+export interface CancellationView {
+  readonly eligible: boolean;
+  /** Whole days left in the window, rounded up; 0 once it has closed or when not eligible. */
+  readonly daysRemaining: number;
+  readonly deadline: string;
+  readonly reason?: string;
+  readonly reasonCode?: string;
+}
+
+export interface SoftwareListItem {
+  readonly orderId: string;
+  readonly purchasedAt: string;
+  readonly taxInclusive: boolean;
+  readonly line: number;
+  readonly sku: string;
+  readonly family: string;
+  readonly name: string;
+  readonly licenseType: SoftwareLineView['licenseType'];
+  readonly termMonths?: number;
+  readonly quantity: number;
+  readonly amount: number;
+  readonly currency: string;
+  readonly status: SoftwareLineView['status'];
+  readonly cancelledAt?: string;
+  readonly keyAvailable: boolean;
+  /** The versions the licence covers: the one bought and its downgrade rights, newest first. */
+  readonly versions: string[];
+  readonly languages: string[];
+  readonly fileTypes: string[];
+  readonly cancellationClass: SoftwareLineView['cancellationClass'];
+  readonly cancellation: CancellationView;
+  readonly keys: {
+    keyId: string;
+    version: string;
+    language: string;
+    fileType: string;
+    fingerprint: string;
+    status: 'active' | 'revoked';
+    reveals: number;
+    lastRevealedAt?: string;
+  }[];
+  readonly downloadLinks: {
+    linkId: string;
+    version: string;
+    language: string;
+    fileType: string;
+    issuedAt: string;
+    expiresAt: string;
+    downloads: number;
+    downloadsRemaining: number;
+    status: LinkStatus;
+  }[];
+}
+
+export interface SoftwareList {
+  readonly customerId: string;
+  readonly items: SoftwareListItem[];
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** An activity index entry: sortable time | sortable position | event id. */
+const ACTIVITY_CURSOR = /^\d{15}\|\d{20}\|[0-9A-Za-z-]{1,64}$/;
+
+/** The link as a reader sees it at `nowMs`. */
+export function linkStatus(link: SoftwareLineView['links'][number], nowMs: number): LinkStatus {
   if (link.revoked) return 'revoked';
   if (nowMs >= Date.parse(link.expiresAt)) return 'expired';
   if (link.downloads >= link.maxDownloads) return 'exhausted';
   return 'active';
 }
 
-/** Queries over the read models. Time-dependent answers (days left, live links) use the given instant. */
+/** Whether the line may be cancelled at `nowMs`, with the same rules and reason codes as the order decider. */
+export function lineCancellation(line: SoftwareLineView, nowMs: number): CancellationView {
+  const deadlineMs = Date.parse(line.cancellationDeadline);
+  const refused = (reasonCode: string, reason: string): CancellationView => ({ eligible: false, daysRemaining: 0, deadline: line.cancellationDeadline, reason, reasonCode });
+  if (line.status === 'cancelled') return refused('line_cancelled', `Line ${line.line} is already cancelled`);
+  if (line.cancellationClass === 'support-request') return refused('refund_request_required', `${line.name} cannot be cancelled directly: file a refund request instead`);
+  if (line.cancellationClass === 'non-cancellable') return refused('not_cancellable', `${line.name} can be neither cancelled nor exchanged`);
+  if (!isWithinWindow(nowMs, deadlineMs)) return refused('cancellation_window_closed', `The cancellation window of line ${line.line} closed at ${line.cancellationDeadline}`);
+  return { eligible: true, daysRemaining: daysRemaining(nowMs, deadlineMs), deadline: line.cancellationDeadline };
+}
+
+function instantArgument(value: string, field: string): number {
+  const ms = Date.parse(value);
+  if (typeof value !== 'string' || !Number.isFinite(ms)) throw invalid('invalid_date', `${field} must be an ISO-8601 instant`, { field });
+  return ms;
+}
+
+function sumByCurrency(credits: readonly CreditView[]): Money[] {
+  const totals = new Map<string, number>();
+  for (const credit of credits) totals.set(credit.currency, (totals.get(credit.currency) ?? 0) + credit.amount);
+  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ amount, currency }));
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * The queries the API answers from the read models. Each reads the generation currently pointed
+ * at, so a rebuild switching generations never shows a half-built model. Answers that depend on
+ * time (days left to cancel, whether a link still works) are computed here from the clock.
+ */
 export class ReadModels {
-  constructor(private readonly store: ReadModelStore) {}
+  constructor(
+    private readonly store: ReadModelStore,
+    private readonly clock: ReadClock = { now: () => new Date() },
+  ) {}
 
   private async ns(model: string) {
     return { model, generation: await this.store.currentGeneration(model) };
@@ -45,6 +188,7 @@ export class ReadModels {
     return (await this.store.get(await this.ns('customers'), `customer:${customerId}`)) as CustomerView | undefined;
   }
 
+  /** The customer's orders as stored, oldest purchase first. */
   async softwareOrders(customerId: string): Promise<SoftwareOrderView[]> {
     const ns = await this.ns('software-list');
     const entries = await this.store.entries(ns, customerOrdersIndex(customerId));
@@ -53,13 +197,12 @@ export class ReadModels {
   }
 
   /** Every line the customer bought: cancelled lines keep their place, marked, with no key available. */
-  async softwareList(customerId: string, now: Date) {
+  async softwareList(customerId: string, now: Date = this.clock.now()): Promise<SoftwareList> {
     const nowMs = now.getTime();
     const orders = await this.softwareOrders(customerId);
     const items = orders.flatMap((order) =>
-      order.lines.map((line) => {
-        const open = line.status === 'active' && line.cancellationDeadline !== undefined && nowMs < Date.parse(line.cancellationDeadline);
-        return {
+      order.lines.map(
+        (line): SoftwareListItem => ({
           orderId: order.orderId,
           purchasedAt: order.purchasedAt,
           taxInclusive: order.taxInclusive,
@@ -79,12 +222,17 @@ export class ReadModels {
           languages: line.languages,
           fileTypes: line.fileTypes,
           cancellationClass: line.cancellationClass,
-          cancellation: {
-            eligible: open,
-            daysRemaining: open ? Math.ceil((Date.parse(line.cancellationDeadline!) - nowMs) / DAY_MS) : 0,
-            ...(line.cancellationDeadline ? { deadline: line.cancellationDeadline } : {}),
-          },
-          keys: line.keys.map((k) => ({ keyId: k.keyId, version: k.version, language: k.language, fileType: k.fileType, fingerprint: k.fingerprint, status: k.revoked ? 'revoked' : 'active', reveals: k.reveals, ...(k.lastRevealedAt ? { lastRevealedAt: k.lastRevealedAt } : {}) })),
+          cancellation: lineCancellation(line, nowMs),
+          keys: line.keys.map((k) => ({
+            keyId: k.keyId,
+            version: k.version,
+            language: k.language,
+            fileType: k.fileType,
+            fingerprint: k.fingerprint,
+            status: k.revoked ? 'revoked' : 'active',
+            reveals: k.reveals,
+            ...(k.lastRevealedAt ? { lastRevealedAt: k.lastRevealedAt } : {}),
+          })),
           downloadLinks: line.links.map((l) => {
             const status = linkStatus(l, nowMs);
             return {
@@ -99,12 +247,13 @@ export class ReadModels {
               status,
             };
           }),
-        };
-      }),
+        }),
+      ),
     );
     return { customerId, items };
   }
 
+  /** The customer's orders, oldest purchase first, each with its status, totals and events. */
   async orderHistory(customerId: string): Promise<OrderHistoryView[]> {
     const ns = await this.ns('order-history');
     const entries = await this.store.entries(ns, orderHistoryIndex(customerId));
@@ -112,34 +261,50 @@ export class ReadModels {
     return docs.filter((d): d is OrderHistoryView => d !== undefined);
   }
 
-  /** A page of the activity log in (time, position) order; `nextCursor` continues it. */
-  async activityLog(query: ActivityQuery): Promise<{ items: ActivityEntry[]; nextCursor?: string }> {
+  /**
+   * One page of a partner's activity log between two instants (both inclusive), in (time,
+   * position) order. Any range, any age: the page is a key range of an ordered index.
+   */
+  async activityLog(query: ActivityQuery): Promise<ActivityPage> {
+    const fromMs = instantArgument(query.from, 'from');
+    const toMs = instantArgument(query.to, 'to');
+    const limit = query.limit ?? ACTIVITY_PAGE_DEFAULT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > ACTIVITY_PAGE_MAX) throw invalid('invalid_limit', `limit must be a whole number from 1 to ${ACTIVITY_PAGE_MAX}`, { field: 'limit' });
+    if (query.cursor !== undefined && !ACTIVITY_CURSOR.test(query.cursor)) throw invalid('invalid_cursor', 'cursor must be a nextCursor returned by this query', { field: 'cursor' });
+    if (toMs < fromMs || toMs < 0) return { items: [] };
     const ns = await this.ns('activity-log');
-    const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
-    const index = query.customerId !== undefined ? activityIndexes.customer(query.customerId) : query.partnerTenantId !== undefined ? activityIndexes.partner(query.partnerTenantId) : activityIndexes.all;
-    const from = `${sortableTime(query.from)}|`;
+    const index =
+      query.customerId !== undefined
+        ? activityIndexes.customer(query.partnerTenantId, query.customerId)
+        : query.customerTenantId !== undefined
+          ? activityIndexes.customerTenant(query.partnerTenantId, query.customerTenantId)
+          : activityIndexes.partner(query.partnerTenantId);
     // `to` is inclusive to the millisecond: stop before the next millisecond's entries.
-    const before = `${String(Date.parse(query.to) + 1).padStart(15, '0')}|`;
+    const from = `${sortableTime(new Date(Math.max(fromMs, 0)).toISOString())}|`;
+    const before = `${sortableTime(new Date(toMs + 1).toISOString())}|`;
     const entries = await this.store.entries(ns, index, { from, before, ...(query.cursor ? { after: query.cursor } : {}), limit: limit + 1 });
     const page = entries.slice(0, limit);
     const docs = (await this.store.getMany(ns, page.map((e) => `entry:${entryIdOf(e)}`))) as (ActivityEntry | undefined)[];
-    let items = docs.filter((d): d is ActivityEntry => d !== undefined);
-    // A customer's index is shared by nobody else, but a partner scope must still hold.
-    if (query.partnerTenantId !== undefined) items = items.filter((i) => i.partnerTenantId === query.partnerTenantId);
+    const items = docs.filter((d): d is ActivityEntry => d !== undefined && (query.customerTenantId === undefined || d.customerTenantId === query.customerTenantId));
     return { items, ...(entries.length > limit ? { nextCursor: page[page.length - 1] } : {}) };
   }
 
-  async credits(query: CreditQuery): Promise<{ items: CreditView[]; totals: { amount: number; currency: string }[] }> {
+  /** Credits by partner, invoice month and customer (each optional), with totals per currency. */
+  async credits(query: CreditQuery = {}): Promise<CreditsAnswer> {
+    if (query.month !== undefined && !MONTH.test(query.month)) throw invalid('invalid_month', 'month must be YYYY-MM', { field: 'month' });
     const ns = await this.ns('credits');
     const index = query.customerId !== undefined ? creditIndexes.customer(query.customerId) : query.partnerTenantId !== undefined ? creditIndexes.partner(query.partnerTenantId) : creditIndexes.all;
-    const range = query.month !== undefined ? { from: `${query.month}|`, before: `${query.month}|\uffff` } : {};
+    // '|' sorts before every character of a credit id, '}' after: the month is a key range.
+    const range = query.month !== undefined ? { from: `${query.month}|`, before: `${query.month}}` } : {};
     const entries = await this.store.entries(ns, index, range);
     const docs = (await this.store.getMany(ns, entries.map((e) => `credit:${creditIdOf(e)}`))) as (CreditView | undefined)[];
     const items = docs.filter((d): d is CreditView => d !== undefined && (query.partnerTenantId === undefined || d.partnerTenantId === query.partnerTenantId));
-    const totals = new Map<string, number>();
-    for (const credit of items) totals.set(credit.currency, (totals.get(credit.currency) ?? 0) + credit.amount);
-    return { items, totals: [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ amount, currency })) };
+    const byMonthAndPartner = groupBy(items, (c) => `${c.invoiceMonth}|${c.partnerTenantId}`);
+    return {
+      items,
+      totals: sumByCurrency(items),
+      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({ invoiceMonth: credits[0]!.invoiceMonth, partnerTenantId: credits[0]!.partnerTenantId, totals: sumByCurrency(credits) })),
+      byCustomer: [...groupBy(items, (c) => c.customerId)].map(([customerId, credits]) => ({ customerId, totals: sumByCurrency(credits) })),
+    };
   }
 }
-
-export { activityEntryKey };

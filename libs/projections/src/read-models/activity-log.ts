@@ -1,5 +1,5 @@
 import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from '@csp/domain';
-import type { RecordedEvent } from '@csp/event-store';
+import { formatPosition, type RecordedEvent } from '@csp/event-store';
 import { sortablePosition, sortableTime, type Projection } from '../projection';
 
 export type ActivityKind = 'key-revealed' | 'download-link-issued' | 'software-downloaded';
@@ -20,6 +20,7 @@ export interface ActivityEntry {
   fileType: string;
   keyFingerprint?: string;
   linkId?: string;
+  /** Global position of the event in the store: the tie-breaker between entries of the same instant. */
   position: string;
 }
 
@@ -29,13 +30,17 @@ const KINDS: Record<string, ActivityKind> = {
   SoftwareDownloaded: 'software-downloaded',
 };
 
+/**
+ * Every query is scoped to one partner, so every index is too: a customer's or customer tenant's
+ * index can never hold another partner's entries, and a page needs no filtering after the read.
+ */
 export const activityIndexes = {
-  all: 'all',
   partner: (partnerTenantId: string) => `partner:${partnerTenantId}`,
-  customer: (customerId: string) => `customer:${customerId}`,
+  customer: (partnerTenantId: string, customerId: string) => `partner:${partnerTenantId}:customer:${customerId}`,
+  customerTenant: (partnerTenantId: string, customerTenantId: string) => `partner:${partnerTenantId}:tenant:${customerTenantId}`,
 };
 
-/** Index entries sort by (time, global position): pages are stable and a range is a key range. */
+/** Index entries sort by (time, global position): pages are stable and a date range is a key range. */
 export const activityEntryKey = (at: string, position: bigint, eventId: string) => `${sortableTime(at)}|${sortablePosition(position)}|${eventId}`;
 export const entryIdOf = (indexEntry: string) => indexEntry.slice(indexEntry.lastIndexOf('|') + 1);
 
@@ -55,7 +60,7 @@ function entryOf(event: RecordedEvent): ActivityEntry | undefined {
     version: base.version,
     language: base.language,
     fileType: base.fileType,
-    position: event.position.commit.toString(),
+    position: formatPosition(event.position),
   };
   switch (event.type) {
     case 'ProductKeyRevealed': {
@@ -84,9 +89,9 @@ export const activityLogProjection: Projection = {
     const indexEntry = activityEntryKey(entry.at, event.position.commit, entry.entryId);
     return [
       { op: 'put', key: `entry:${entry.entryId}`, value: entry },
-      { op: 'index-add', index: activityIndexes.all, entry: indexEntry },
       { op: 'index-add', index: activityIndexes.partner(entry.partnerTenantId), entry: indexEntry },
-      { op: 'index-add', index: activityIndexes.customer(entry.customerId), entry: indexEntry },
+      { op: 'index-add', index: activityIndexes.customer(entry.partnerTenantId, entry.customerId), entry: indexEntry },
+      { op: 'index-add', index: activityIndexes.customerTenant(entry.partnerTenantId, entry.customerTenantId), entry: indexEntry },
     ];
   },
 };

@@ -6,6 +6,7 @@ export type CreditView = CreditIssued['data'];
 export const creditIndexes = {
   all: 'all',
   partner: (partnerTenantId: string) => `partner:${partnerTenantId}`,
+  /** Customer ids are UUIDs, unique across partners; queries still check the partner of each credit. */
   customer: (customerId: string) => `customer:${customerId}`,
 };
 /** Entries sort by invoice month: a month is a key prefix. */

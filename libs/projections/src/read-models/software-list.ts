@@ -1,18 +1,22 @@
-import type {
-  CancellationClass,
-  DownloadLinkIssued,
-  DownloadLinksRevoked,
-  LicenseType,
-  OrderCancelled,
-  ProductKeyAssigned,
-  ProductKeyRevealed,
-  ProductKeysRevoked,
-  SoftwareDownloaded,
-  SoftwarePurchased,
+import {
+  cancellationDeadline,
+  instantMs,
+  isoOf,
+  windowHoursFor,
+  type CancellationClass,
+  type DownloadLinkIssued,
+  type DownloadLinksRevoked,
+  type LicenseType,
+  type OrderCancelled,
+  type ProductKeyAssigned,
+  type ProductKeyRevealed,
+  type ProductKeysRevoked,
+  type SoftwareDownloaded,
+  type SoftwarePurchased,
 } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import { sortableTime, type Projection } from '../projection';
-import type { ReadModelOp } from '../store/port';
+import type { ReadModelOp } from '../stores/port';
 
 export interface SoftwareKeyView {
   keyId: string;
@@ -54,8 +58,11 @@ export interface SoftwareLineView {
   languages: string[];
   fileTypes: string[];
   cancellationClass: CancellationClass;
-  /** When the line's cancellation window closes (standard class only). */
-  cancellationDeadline?: string;
+  /**
+   * purchasedAt + the order's recorded policy window for the line's licence type. Stored for every
+   * class; whether the line may still be cancelled, and for how many days, is decided at query time.
+   */
+  cancellationDeadline: string;
   keys: SoftwareKeyView[];
   links: SoftwareLinkView[];
 }
@@ -71,7 +78,6 @@ export interface SoftwareOrderView {
   lines: SoftwareLineView[];
 }
 
-const HOUR_MS = 3_600_000;
 const orderKey = (orderId: string) => `order:${orderId}`;
 export const customerOrdersIndex = (customerId: string) => `customer:${customerId}`;
 
@@ -87,7 +93,7 @@ const ORDER_EVENTS = new Set([
 ]);
 
 function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
-  const bought = Date.parse(data.purchasedAt);
+  const bought = instantMs(data.purchasedAt, 'purchasedAt');
   return {
     orderId: data.orderId,
     customerId: data.customerId,
@@ -96,7 +102,7 @@ function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
     purchasedAt: data.purchasedAt,
     taxInclusive: data.taxInclusive,
     lines: data.lines.map((line) => {
-      const windowHours = line.licenseType === 'perpetual' ? data.policy.perpetual.windowHours : data.policy.subscription.windowHours;
+      const deadline = cancellationDeadline(bought, windowHoursFor(data.policy, line.licenseType));
       return {
         line: line.line,
         sku: line.sku,
@@ -112,7 +118,7 @@ function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
         languages: line.languages,
         fileTypes: line.fileTypes,
         cancellationClass: line.cancellationClass,
-        ...(line.cancellationClass === 'standard' ? { cancellationDeadline: new Date(bought + windowHours * HOUR_MS).toISOString() } : {}),
+        cancellationDeadline: isoOf(deadline),
         keys: [],
         links: [],
       };
@@ -136,7 +142,12 @@ function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderVi
     }
     case 'ProductKeyRevealed': {
       const d = event.data as ProductKeyRevealed['data'];
-      return onLine(order, d.line, (l) => ({ ...l, keys: l.keys.map((k) => (k.keyId === d.keyId ? { ...k, reveals: k.reveals + 1, lastRevealedAt: d.revealedAt } : k)) }));
+      // A reveal carries everything the view shows of its key, so it stands even without the assignment before it.
+      return onLine(order, d.line, (l) => {
+        const known = l.keys.some((k) => k.keyId === d.keyId);
+        const keys = known ? l.keys : [...l.keys, { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 }];
+        return { ...l, keys: keys.map((k) => (k.keyId === d.keyId ? { ...k, reveals: k.reveals + 1, lastRevealedAt: d.revealedAt } : k)) };
+      });
     }
     case 'DownloadLinkIssued': {
       const d = event.data as DownloadLinkIssued['data'];

@@ -1,6 +1,6 @@
 import { formatPosition, type RecordedEvent } from '@csp/event-store';
 import type { Projection } from '../projection';
-import type { Namespace, ReadModelOp, ReadModelStore } from '../store/port';
+import type { Namespace, ReadModelOp, ReadModelStore } from '../stores/port';
 
 /** A projection threw on an event: the read model stops there and says so, rather than skip it. */
 export class PoisonEventError extends Error {
@@ -8,6 +8,8 @@ export class PoisonEventError extends Error {
     readonly projection: string,
     readonly event: Pick<RecordedEvent, 'eventId' | 'type' | 'streamId' | 'revision' | 'position'>,
     override readonly cause: unknown,
+    /** Where the read model stands: the events of the batch before this one were committed. */
+    readonly checkpoint?: string,
   ) {
     super(
       `Projection ${projection} failed on ${event.type} ${event.eventId} (${event.streamId}@${event.revision}, position ${formatPosition(event.position)}): ${(cause as Error)?.message ?? String(cause)}`,
@@ -42,7 +44,7 @@ export async function applyBatch(projection: Projection, store: ReadModelStore, 
       changes = projection.apply(event, docs);
     } catch (error) {
       // Keep what came before the poison event, so the checkpoint stops right in front of it.
-      poison = new PoisonEventError(projection.name, event, error);
+      poison = new PoisonEventError(projection.name, event, error, index > 0 ? formatPosition(events[index - 1]!.position) : options.expectedCheckpoint);
       applied = index;
       break;
     }

@@ -1,7 +1,8 @@
-import { comparePositions, parsePosition, START, type EventStore, type Position, type Subscription } from '@csp/event-store';
+import { formatPosition, START, type EventFilter, type EventStore, type Position, type RecordedEvent, type Subscription } from '@csp/event-store';
 import type { Projection } from '../projection';
-import { CheckpointConflictError, type Namespace, type ReadModelStore } from '../store/port';
+import { CheckpointConflictError, type Namespace, type ReadModelStore } from '../stores/port';
 import { applyBatch, PoisonEventError } from './apply-batch';
+import { checkpointPosition, hasApplied, measureLag, type LagMeasure } from './progress';
 
 export interface RunnerLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -9,15 +10,23 @@ export interface RunnerLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * idle: not started; standby: another projector holds the lease; running: following the log;
+ * retrying: the store or event store failed, retrying from the stored checkpoint; failed: stopped
+ * on a poison event until someone fixes it; stopped: stop() was called.
+ */
 export type RunnerState = 'idle' | 'standby' | 'running' | 'retrying' | 'failed' | 'stopped';
 
 export interface RunnerStatus {
   readonly model: string;
   readonly generation: number;
   readonly state: RunnerState;
+  /** Position of the last event applied (text form), absent before the first. */
   readonly checkpoint?: string;
   readonly error?: string;
 }
+
+export type RunnerLag = RunnerStatus & LagMeasure;
 
 export interface ProjectionRunnerOptions {
   readonly projection: Projection;
@@ -25,44 +34,58 @@ export interface ProjectionRunnerOptions {
   readonly store: ReadModelStore;
   /** The streams whose events read models are built from. */
   readonly streamPrefixes: readonly string[];
+  /** Events per batch, each batch committed with its checkpoint; default 500. */
   readonly batchSize?: number;
   readonly logger?: RunnerLogger;
   /** With several projector processes: only the lease holder applies events. */
   readonly leaseOwner?: string;
   readonly leaseTtlMs?: number;
+  /** First delay before retrying after a failure; doubles on each failure in a row, up to 30 s. */
   readonly retryDelayMs?: number;
 }
 
 const silent: RunnerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const MAX_RETRY_DELAY_MS = 30_000;
+/** How often a runner that does not apply events itself (standby) looks at the stored checkpoint. */
+const STANDBY_POLL_MS = 50;
 
 /**
  * Keeps one read model up to date: subscribes from its checkpoint, applies batches atomically with
  * the checkpoint, and recovers by itself — from a store outage (retry from the stored checkpoint),
  * a lost lease (standby) or a rebuild's generation switch (move to the new generation). A poison
- * event stops it with the event named; nothing is skipped silently.
+ * event stops it with the event named, in its status and its log; nothing is skipped silently.
  */
 export class ProjectionRunner {
-  private ns: Namespace = { model: '', generation: 1 };
+  private ns: Namespace;
   private checkpoint: string | undefined;
-  private position: Position = START;
+  private applied: Position = START;
   private state: RunnerState = 'idle';
   private error?: string;
   private subscription?: Subscription;
   private stopping = false;
   private loop?: Promise<void>;
-  private wake: () => void = () => undefined;
-  private readonly waiters = new Set<{ target: Position; resolve: (reached: boolean) => void }>();
+  private wakeSleeper: () => void = () => undefined;
+  private changed = signal();
+  /** Failures in a row, for the retry back-off; a committed batch resets it. */
+  private failures = 0;
+  private readonly filter: EventFilter;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.ns = { model: options.projection.name, generation: 1 };
+    this.filter = { streamPrefixes: options.streamPrefixes };
   }
 
   get name(): string {
     return this.options.projection.name;
   }
 
+  private get log(): RunnerLogger {
+    return this.options.logger ?? silent;
+  }
+
   /** Starts in the background; resolves once the first subscription (or standby) is under way. */
   async start(): Promise<void> {
+    if (this.loop && this.state !== 'stopped' && this.state !== 'failed') return;
     this.stopping = false;
     let started!: () => void;
     const first = new Promise<void>((resolve) => (started = resolve));
@@ -70,18 +93,13 @@ export class ProjectionRunner {
     await first;
   }
 
-  private get log(): RunnerLogger {
-    return this.options.logger ?? silent;
-  }
-
   private async supervise(started: () => void): Promise<void> {
     const { store, leaseOwner } = this.options;
     const ttl = this.options.leaseTtlMs ?? 15_000;
-    const retryDelay = this.options.retryDelayMs ?? 1_000;
     while (!this.stopping) {
       try {
         if (leaseOwner && !(await store.acquireLease(this.name, leaseOwner, ttl))) {
-          this.state = 'standby';
+          this.setState('standby');
           started();
           await this.sleep(ttl / 3);
           continue;
@@ -89,56 +107,73 @@ export class ProjectionRunner {
         const generation = await store.currentGeneration(this.name);
         this.ns = { model: this.name, generation };
         this.checkpoint = await store.checkpoint(this.ns);
-        this.position = this.checkpoint !== undefined ? (parsePosition(this.checkpoint) ?? START) : START;
-        this.state = 'running';
+        this.applied = checkpointPosition(this.checkpoint);
         this.error = undefined;
-        this.notifyWaiters();
-        this.subscription = this.options.eventStore.subscribe((events) => this.handle(events), {
-          after: this.position,
-          filter: { streamPrefixes: this.options.streamPrefixes },
+        this.setState('running');
+        const subscription = this.options.eventStore.subscribe((events) => this.handle(events), {
+          after: this.applied,
+          filter: this.filter,
           batchSize: this.options.batchSize ?? 500,
         });
+        this.subscription = subscription;
+        // stop() may have come while this loop was between awaits, before there was anything to stop.
+        if (this.stopping) await subscription.stop();
         started();
-        const renewal = leaseOwner ? this.renewLease(leaseOwner, ttl) : undefined;
+        const renewal = leaseOwner ? this.renewLease(leaseOwner, ttl, subscription) : undefined;
         try {
-          await this.subscription.closed;
+          await subscription.closed;
         } finally {
           renewal?.stop();
+          this.subscription = undefined;
         }
       } catch (error) {
         if (this.stopping) break;
+        // A rebuild may have switched and dropped this generation while the batch read it: the
+        // missing documents say nothing about the event, so resume on the current generation.
+        if (error instanceof PoisonEventError && (await this.generationSwitched())) {
+          this.log.info('Read model generation switched under this runner; resuming on the current one', { model: this.name, from: this.ns.generation });
+          continue;
+        }
         if (error instanceof PoisonEventError) {
-          this.state = 'failed';
           this.error = error.message;
-          this.log.error('Read model stopped on a poison event', { model: this.name, error: error.message, eventId: error.event.eventId });
+          this.log.error('Read model stopped on a poison event: fix the projection or the event, then restart', {
+            model: this.name,
+            eventId: error.event.eventId,
+            eventType: error.event.type,
+            streamId: error.event.streamId,
+            position: formatPosition(error.event.position),
+            error: error.message,
+          });
+          this.setState('failed');
           started();
-          this.notifyWaiters();
           return;
         }
         if (error instanceof CheckpointConflictError) {
-          this.log.warn('Read model moved under this runner; resuming from the stored checkpoint', { model: this.name, reason: error.message });
+          this.log.info('Read model moved under this runner (rebuild or another projector); resuming from the stored checkpoint', { model: this.name, reason: error.message });
           continue;
         }
-        this.state = 'retrying';
+        this.failures++;
         this.error = (error as Error).message;
-        this.log.warn('Read model runner failed; retrying from the stored checkpoint', { model: this.name, error: this.error });
+        const delay = Math.min((this.options.retryDelayMs ?? 1_000) * 2 ** (this.failures - 1), MAX_RETRY_DELAY_MS);
+        this.log.warn('Read model runner failed; retrying from the stored checkpoint', { model: this.name, error: this.error, retryInMs: delay, failures: this.failures });
+        this.setState('retrying');
         started();
-        await this.sleep(retryDelay);
+        await this.sleep(delay);
       }
     }
-    this.state = 'stopped';
+    this.setState('stopped');
     started();
   }
 
-  private renewLease(owner: string, ttl: number): { stop(): void } {
+  private renewLease(owner: string, ttl: number, subscription: Subscription): { stop(): void } {
     const timer = setInterval(() => {
       this.options.store.acquireLease(this.name, owner, ttl).then(
         (held) => {
-          if (!held) {
-            this.log.warn('Lost the read model lease; standing by', { model: this.name });
-            void this.subscription?.stop();
-          }
+          if (held) return;
+          this.log.warn('Lost the read model lease; standing by', { model: this.name });
+          void subscription.stop();
         },
+        // A failed renewal is retried at the next tick; commits check the lease anyway.
         () => undefined,
       );
     }, ttl / 3);
@@ -146,74 +181,117 @@ export class ProjectionRunner {
     return { stop: () => clearInterval(timer) };
   }
 
-  private async handle(events: readonly import('@csp/event-store').RecordedEvent[]): Promise<void> {
+  private async handle(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    this.checkpoint = await applyBatch(this.options.projection, this.options.store, this.ns, events, {
-      expectedCheckpoint: this.checkpoint,
-      leaseOwner: this.options.leaseOwner,
-      requireCurrentGeneration: true,
-    });
-    this.position = events[events.length - 1]!.position;
-    this.notifyWaiters();
+    try {
+      this.checkpoint = await applyBatch(this.options.projection, this.options.store, this.ns, events, {
+        expectedCheckpoint: this.checkpoint,
+        leaseOwner: this.options.leaseOwner,
+        requireCurrentGeneration: true,
+      });
+    } catch (error) {
+      // The events before a poison event were committed: the status shows where the read model stands.
+      if (error instanceof PoisonEventError) {
+        this.checkpoint = error.checkpoint;
+        this.applied = checkpointPosition(error.checkpoint);
+      }
+      throw error;
+    }
+    this.applied = events[events.length - 1]!.position;
+    this.failures = 0;
+    this.notify();
   }
 
-  private notifyWaiters(): void {
-    for (const waiter of [...this.waiters]) {
-      if (comparePositions(this.position, waiter.target) >= 0) {
-        this.waiters.delete(waiter);
-        waiter.resolve(true);
-      } else if (this.state === 'failed') {
-        this.waiters.delete(waiter);
-        waiter.resolve(false);
-      }
-    }
+  private setState(state: RunnerState): void {
+    this.state = state;
+    this.notify();
+  }
+
+  private notify(): void {
+    const previous = this.changed;
+    this.changed = signal();
+    previous.fire();
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      this.wakeSleeper = () => {
         clearTimeout(timer);
         resolve();
       };
     });
   }
 
-  /** Resolves true once the read model has applied everything up to `target`, false on timeout. */
-  waitFor(target: Position, timeoutMs: number): Promise<boolean> {
-    if (comparePositions(this.position, target) >= 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter = {
-        target,
-        resolve: (reached: boolean) => {
-          clearTimeout(timer);
-          resolve(reached);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        resolve(false);
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+  /** Position of the last event applied by this runner (START before the first). */
+  position(): Position {
+    return this.applied;
   }
 
-  appliedPosition(): Position {
-    return this.position;
+  /**
+   * Read-your-writes: resolves true once the read model has applied everything up to `target`,
+   * false on timeout, on a poison event or on stop.
+   */
+  async waitFor(target: Position, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const next = this.changed;
+      if (this.state === 'standby') this.applied = checkpointPosition(await this.storedCheckpoint());
+      if (await hasApplied(this.options.eventStore, this.filter, this.applied, target)) return true;
+      if (this.state === 'failed' || this.state === 'stopped') return false;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await next.wait(this.state === 'standby' ? Math.min(left, STANDBY_POLL_MS) : left);
+    }
   }
 
   status(): RunnerStatus {
-    return { model: this.name, generation: this.ns.generation, state: this.state, ...(this.checkpoint !== undefined ? { checkpoint: this.checkpoint } : {}), ...(this.error ? { error: this.error } : {}) };
+    return {
+      model: this.name,
+      generation: this.ns.generation,
+      state: this.state,
+      ...(this.checkpoint !== undefined ? { checkpoint: this.checkpoint } : {}),
+      ...(this.error ? { error: this.error } : {}),
+    };
   }
 
-  /** Finishes the batch in hand, then stops. */
+  /** The status with how far the read model is behind the log. */
+  async lag(): Promise<RunnerLag> {
+    const own = this.status();
+    // On standby the lease holder's progress is the read model's, not this runner's.
+    const checkpoint = own.state === 'standby' ? await this.storedCheckpoint() : own.checkpoint;
+    const { checkpoint: _stale, ...status } = own;
+    return { ...status, ...(checkpoint !== undefined ? { checkpoint } : {}), ...(await measureLag(this.options.eventStore, this.filter, checkpointPosition(checkpoint))) };
+  }
+
+  private async generationSwitched(): Promise<boolean> {
+    return (await this.options.store.currentGeneration(this.name).catch(() => this.ns.generation)) !== this.ns.generation;
+  }
+
+  private async storedCheckpoint(): Promise<string | undefined> {
+    const { store } = this.options;
+    return store.checkpoint({ model: this.name, generation: await store.currentGeneration(this.name) });
+  }
+
+  /** Finishes the batch in hand, then stops; the checkpoint is that batch's last event. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.wakeSleeper();
     await this.subscription?.stop();
     await this.loop;
     if (this.options.leaseOwner) await this.options.store.releaseLease(this.name, this.options.leaseOwner).catch(() => undefined);
-    for (const waiter of [...this.waiters]) waiter.resolve(false);
-    this.waiters.clear();
   }
+}
+
+/** A one-shot notification that waiters can await with a time limit. */
+function signal() {
+  let fire!: () => void;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return {
+    fire,
+    wait(ms: number): Promise<void> {
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([fired, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+    },
+  };
 }

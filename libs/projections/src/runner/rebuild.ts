@@ -1,10 +1,11 @@
 import { START, type EventStore, type Position } from '@csp/event-store';
 import type { Projection } from '../projection';
-import type { ReadModelStore } from '../store/port';
+import type { ReadModelStore } from '../stores/port';
 import { applyBatch } from './apply-batch';
 
 export interface RebuildProgress {
   readonly model: string;
+  /** Events read from the log so far (every event the read model follows, used or not). */
   readonly events: number;
   readonly seconds: number;
   readonly eventsPerSecond: number;
@@ -16,46 +17,61 @@ export interface RebuildResult extends RebuildProgress {
   readonly previousGeneration: number;
 }
 
-/**
- * Builds a new generation of a read model from the first event, beside the live one that queries
- * keep reading; switches queries to it once it has caught up with the log; drops the old one. Live
- * runners notice the switch at their next commit and continue on the new generation.
- */
-export async function rebuildReadModel(options: {
+export interface RebuildOptions {
   readonly eventStore: EventStore;
   readonly store: ReadModelStore;
   readonly projection: Projection;
   readonly streamPrefixes: readonly string[];
+  /** Events per committed batch; default 1000. */
   readonly batchSize?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
+  /** Least time between two progress reports; default 250 ms. The final report always comes. */
   readonly progressEveryMs?: number;
-}): Promise<RebuildResult> {
+  /**
+   * How long the old generation outlives the switch, so that a query which read the old
+   * generation number just before the switch can finish its reads; default 1 s.
+   */
+  readonly dropAfterMs?: number;
+}
+
+/**
+ * Builds a new generation of a read model from the first event, beside the live one that queries
+ * keep reading; switches queries to it once it has caught up with the log; drops the old one. Live
+ * runners notice the switch at their next commit (a commit to a generation that is no longer
+ * current is refused) and continue on the new generation from its checkpoint, so events appended
+ * during the rebuild are neither lost nor applied twice.
+ */
+export async function rebuildReadModel(options: RebuildOptions): Promise<RebuildResult> {
   const { eventStore, store, projection } = options;
   const model = projection.name;
   const previousGeneration = await store.currentGeneration(model);
   const generation = previousGeneration + 1;
   const ns = { model, generation };
+  // Leftovers of a rebuild that died before its switch.
   await store.drop(ns);
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   let events = 0;
   let checkpoint: string | undefined;
   let after: Position = START;
-  let lastReport = 0;
-  const report = (done: boolean) => options.onProgress?.({ model, events, seconds: seconds(), eventsPerSecond: events / Math.max(seconds(), 1e-9), done });
+  let lastReportMs = -Infinity;
+  const progress = (done: boolean): RebuildProgress => ({ model, events, seconds: seconds(), eventsPerSecond: events / Math.max(seconds(), 1e-9), done });
   for (;;) {
     const page = await eventStore.readAll({ after, maxCount: options.batchSize ?? 1000, filter: { streamPrefixes: options.streamPrefixes } });
     if (page.length === 0) break;
     checkpoint = await applyBatch(projection, store, ns, page, { expectedCheckpoint: checkpoint });
     after = page[page.length - 1]!.position;
     events += page.length;
-    if (seconds() * 1000 - lastReport >= (options.progressEveryMs ?? 250)) {
-      lastReport = seconds() * 1000;
-      report(false);
+    if (seconds() * 1000 - lastReportMs >= (options.progressEveryMs ?? 250)) {
+      lastReportMs = seconds() * 1000;
+      options.onProgress?.(progress(false));
     }
   }
   await store.switchGeneration(model, generation);
+  const result = { ...progress(true), generation, previousGeneration };
+  options.onProgress?.(result);
+  const grace = options.dropAfterMs ?? 1_000;
+  if (grace > 0) await new Promise((resolve) => setTimeout(resolve, grace));
   await store.drop({ model, generation: previousGeneration });
-  report(true);
-  return { model, events, seconds: seconds(), eventsPerSecond: events / Math.max(seconds(), 1e-9), done: true, generation, previousGeneration };
+  return result;
 }

@@ -1,7 +1,13 @@
 import { CheckpointConflictError, type ReadModelStore } from '../port';
 
-/** The behaviour every read-model store must have; run against memory and a real Redis. */
-export function readModelStoreContract(name: string, open: () => Promise<{ store: ReadModelStore; dispose: () => Promise<void> }>): void {
+export interface OpenedReadModelStore {
+  readonly store: ReadModelStore;
+  /** Closes the store and removes whatever the test wrote. */
+  dispose(): Promise<void>;
+}
+
+/** The behaviour every read-model store must have; each adapter's spec runs it with its own factory. */
+export function readModelStoreContract(name: string, open: () => Promise<OpenedReadModelStore>): void {
   describe(`ReadModelStore contract: ${name}`, () => {
     let store: ReadModelStore;
     let dispose: () => Promise<void>;
@@ -85,6 +91,58 @@ export function readModelStoreContract(name: string, open: () => Promise<{ store
       await store.releaseLease(model, 'p1');
       expect(await store.acquireLease(model, 'p2', 5_000)).toBe(true);
       await store.releaseLease(model, 'p2');
+    });
+
+    it('lets exactly one of two commits from the same checkpoint win', async () => {
+      await store.commit(ns(), { ops: [{ op: 'put', key: 'n', value: 0 }], expectedCheckpoint: undefined, checkpoint: '1' });
+      const results = await Promise.allSettled([
+        store.commit(ns(), { ops: [{ op: 'put', key: 'n', value: 'a' }], expectedCheckpoint: '1', checkpoint: '2' }),
+        store.commit(ns(), { ops: [{ op: 'put', key: 'n', value: 'b' }], expectedCheckpoint: '1', checkpoint: '2' }),
+      ]);
+      const won = results.findIndex((r) => r.status === 'fulfilled');
+      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(CheckpointConflictError)]);
+      expect(await store.get(ns(), 'n')).toBe(won === 0 ? 'a' : 'b');
+    });
+
+    it('commits a large batch whole: thousands of operations and documents of any JSON', async () => {
+      const ops = Array.from({ length: 3000 }, (_, i) => [
+        { op: 'put' as const, key: `doc:${i}`, value: { i, text: `"quoted" \\ ${'x'.repeat(i % 50)} ✓`, nested: { list: [i, null, true] } } },
+        { op: 'index-add' as const, index: 'all', entry: String(i).padStart(6, '0') },
+      ]).flat();
+      await store.commit(ns(), { ops, expectedCheckpoint: undefined, checkpoint: '3000' });
+      expect(await store.get(ns(), 'doc:2999')).toEqual({ i: 2999, text: `"quoted" \\ ${'x'.repeat(2999 % 50)} ✓`, nested: { list: [2999, null, true] } });
+      expect(await store.entries(ns(), 'all', { after: '002997' })).toEqual(['002998', '002999']);
+      const dump = await store.dump(ns());
+      expect(Object.keys(dump.docs)).toHaveLength(3000);
+      expect(dump.indexes.all).toHaveLength(3000);
+    });
+
+    it('applies the operations of a batch in order: a later write of the same document wins', async () => {
+      await store.commit(ns(), {
+        ops: [
+          { op: 'put', key: 'a', value: 1 },
+          { op: 'del', key: 'a' },
+          { op: 'put', key: 'b', value: 1 },
+          { op: 'put', key: 'b', value: 2 },
+          { op: 'index-add', index: 'i', entry: 'x' },
+          { op: 'index-remove', index: 'i', entry: 'x' },
+        ],
+        expectedCheckpoint: undefined,
+        checkpoint: '1',
+      });
+      expect(await store.getMany(ns(), ['a', 'b'])).toEqual([undefined, 2]);
+      expect(await store.entries(ns(), 'i')).toEqual([]);
+    });
+
+    it('keeps read models apart: the same keys in two models never meet', async () => {
+      const other = { model: `${model}-other`, generation: 1 };
+      await store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 'mine' }, { op: 'index-add', index: 'i', entry: 'x' }], expectedCheckpoint: undefined, checkpoint: '1' });
+      await store.commit(other, { ops: [{ op: 'put', key: 'a', value: 'theirs' }], expectedCheckpoint: undefined, checkpoint: '7' });
+      expect(await store.get(ns(), 'a')).toBe('mine');
+      expect(await store.entries(other, 'i')).toEqual([]);
+      await store.drop(other);
+      expect(await store.get(ns(), 'a')).toBe('mine');
+      expect(await store.checkpoint(other)).toBeUndefined();
     });
   });
 }

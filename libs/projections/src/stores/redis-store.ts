@@ -43,24 +43,38 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/** Keys per MGET / UNLINK: large enough to save round trips, small enough not to stall Redis. */
+const DUMP_CHUNK = 1000;
+
 export interface RedisReadModelStoreOptions {
   readonly url: string;
   readonly keyPrefix?: string;
 }
 
+/** The client with this store's scripts defined on it (ioredis sends EVALSHA, falling back to EVAL). */
+interface ScriptedRedis extends Redis {
+  cspCommit(cpKey: string, leaseKey: string, currentKey: string, expected: string, checkpoint: string, owner: string, ops: string, base: string, generation: string): Promise<string>;
+  cspLease(leaseKey: string, owner: string, ttlMs: number): Promise<number>;
+  cspRelease(leaseKey: string, owner: string): Promise<number>;
+}
+
 export class RedisReadModelStore implements ReadModelStore {
   readonly kind = 'redis' as const;
   readonly redis: Redis;
+  private readonly scripts: ScriptedRedis;
   private readonly prefix: string;
 
   constructor(options: RedisReadModelStoreOptions) {
     this.prefix = options.keyPrefix ?? 'csp:';
-    // Fail fast on a dead Redis instead of queueing commands forever: callers see the error and retry.
-    this.redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Fail fast on a dead Redis instead of queueing commands forever: the runner sees the error,
+    // logs it and retries from its stored checkpoint.
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: 2 });
+    // Command failures reach their callers; the connection's own error events would otherwise crash the process.
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('cspCommit', { numberOfKeys: 3, lua: COMMIT });
     this.redis.defineCommand('cspLease', { numberOfKeys: 1, lua: LEASE });
     this.redis.defineCommand('cspRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.scripts = this.redis as ScriptedRedis;
   }
 
   private model(model: string): string {
@@ -97,7 +111,7 @@ export class RedisReadModelStore implements ReadModelStore {
       }
     });
     try {
-      await (this.redis as unknown as { cspCommit: (...args: string[]) => Promise<string> }).cspCommit(
+      await this.scripts.cspCommit(
         `${this.base(ns)}cp`,
         `${this.model(ns.model)}lease`,
         `${this.model(ns.model)}current`,
@@ -140,41 +154,56 @@ export class RedisReadModelStore implements ReadModelStore {
 
   async dump(ns: Namespace): Promise<ReadModelDump> {
     const base = this.base(ns);
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${base.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...found);
-    } while (cursor !== '0');
+    const keys = (await this.scan(base)).sort();
+    const docKeys = keys.filter((k) => k.startsWith(`${base}d:`));
+    const indexKeys = keys.filter((k) => k.startsWith(`${base}i:`));
     const docs: Record<string, unknown> = {};
-    const indexes: Record<string, string[]> = {};
-    for (const key of keys.sort()) {
-      const rest = key.slice(base.length);
-      if (rest.startsWith('d:')) docs[rest.slice(2)] = JSON.parse((await this.redis.get(key)) ?? 'null');
-      else if (rest.startsWith('i:')) indexes[rest.slice(2)] = await this.redis.zrangebylex(key, '-', '+');
+    for (let i = 0; i < docKeys.length; i += DUMP_CHUNK) {
+      const chunk = docKeys.slice(i, i + DUMP_CHUNK);
+      const texts = await this.redis.mget(...chunk);
+      chunk.forEach((key, j) => {
+        const text = texts[j];
+        if (text !== null && text !== undefined) docs[key.slice(base.length + 2)] = JSON.parse(text);
+      });
     }
+    const indexes: Record<string, string[]> = {};
+    const pipeline = this.redis.pipeline();
+    for (const key of indexKeys) pipeline.zrangebylex(key, '-', '+');
+    const ranges = indexKeys.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+    indexKeys.forEach((key, j) => {
+      const [error, entries] = ranges[j] ?? [new Error('no reply'), []];
+      if (error) throw error;
+      indexes[key.slice(base.length + 2)] = entries as string[];
+    });
     const checkpoint = await this.checkpoint(ns);
     return { ...(checkpoint !== undefined ? { checkpoint } : {}), docs, indexes };
   }
 
-  async drop(ns: Namespace): Promise<void> {
-    const pattern = `${this.base(ns).replace(/[*?[\]\\]/g, '\\$&')}*`;
+  /** Every key under a prefix; SCAN, so a large read model never blocks Redis. */
+  private async scan(prefix: string): Promise<string[]> {
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
-      if (keys.length > 0) await this.redis.unlink(...keys);
+      keys.push(...found);
     } while (cursor !== '0');
+    return keys;
+  }
+
+  async drop(ns: Namespace): Promise<void> {
+    const keys = await this.scan(this.base(ns));
+    for (let i = 0; i < keys.length; i += DUMP_CHUNK) await this.redis.unlink(...keys.slice(i, i + DUMP_CHUNK));
   }
 
   async acquireLease(model: string, owner: string, ttlMs: number): Promise<boolean> {
-    const held = await (this.redis as unknown as { cspLease: (...a: (string | number)[]) => Promise<number> }).cspLease(`${this.model(model)}lease`, owner, ttlMs);
+    const held = await this.scripts.cspLease(`${this.model(model)}lease`, owner, ttlMs);
     return held === 1;
   }
 
   async releaseLease(model: string, owner: string): Promise<void> {
-    await (this.redis as unknown as { cspRelease: (...a: string[]) => Promise<number> }).cspRelease(`${this.model(model)}lease`, owner);
+    await this.scripts.cspRelease(`${this.model(model)}lease`, owner);
   }
 
   async close(): Promise<void> {

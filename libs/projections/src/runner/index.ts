@@ -1,0 +1,4 @@
+export * from './apply-batch';
+export * from './progress';
+export * from './projection-runner';
+export * from './rebuild';

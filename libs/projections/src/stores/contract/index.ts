@@ -1,0 +1,1 @@
+export { readModelStoreContract, type OpenedReadModelStore } from './read-model-store.contract';

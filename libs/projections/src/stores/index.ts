@@ -1,0 +1,3 @@
+export * from './port';
+export * from './memory-store';
+export * from './redis-store';

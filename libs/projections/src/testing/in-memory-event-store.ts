@@ -1,0 +1,175 @@
+import {
+  matchesFilter,
+  START,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventFilter,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionHandler,
+} from '@csp/event-store';
+
+const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_READ_COUNT = 4096;
+
+/** The sequence number a position stands for here, where commit and prepare are the same. */
+const sequenceOf = (position: Position | undefined): number => (position === undefined ? 0 : Math.max(0, Number(position.commit)));
+const positionOf = (sequence: number): Position => ({ commit: BigInt(sequence), prepare: BigInt(sequence) });
+
+/** JSON round trip: what a real store hands back never aliases what the caller appended. */
+const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+const copyRecorded = (event: RecordedEvent): RecordedEvent => ({ ...event, position: { ...event.position }, data: copy(event.data), metadata: copy(event.metadata) });
+
+export interface InMemoryEventStoreOptions {
+  /** The store clock for `recordedAt`; tests pin it so that two stores fed the same events are equal. */
+  readonly now?: () => string;
+}
+
+/**
+ * An EventStore held in this process's memory, faithful to the port: optimistic concurrency,
+ * idempotent retries by event id, a gapless global order starting at 1, filtered reads, and
+ * catch-up subscriptions with back-pressure (the next batch waits for the handler's promise).
+ * For tests of the read side that must not depend on an adapter under construction.
+ */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly listeners = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  constructor(private readonly options: InMemoryEventStoreOptions = {}) {}
+
+  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    this.assertOpen();
+    const stream = this.streams.get(streamId) ?? [];
+    const retried = this.retriedAppend(streamId, stream, events, expectedRevision);
+    if (retried) return retried;
+    const actual = stream.length === 0 ? 'no_stream' : BigInt(stream.length - 1);
+    const ok =
+      expectedRevision === 'any' ||
+      (expectedRevision === 'no_stream' && actual === 'no_stream') ||
+      (expectedRevision === 'stream_exists' && actual !== 'no_stream') ||
+      (typeof expectedRevision === 'bigint' && actual === expectedRevision);
+    if (!ok) throw new WrongExpectedRevisionError(streamId, expectedRevision, actual);
+    if (events.length === 0) return { nextExpectedRevision: actual === 'no_stream' ? -1n : actual, position: positionOf(this.log.length) };
+    const recordedAt = this.options.now?.() ?? new Date().toISOString();
+    for (const event of events) {
+      const recorded: RecordedEvent = {
+        eventId: event.eventId,
+        type: event.type,
+        streamId,
+        revision: BigInt(stream.length),
+        position: positionOf(this.log.length + 1),
+        data: copy(event.data),
+        metadata: copy(event.metadata),
+        recordedAt,
+      };
+      stream.push(recorded);
+      this.log.push(recorded);
+    }
+    this.streams.set(streamId, stream);
+    for (const listener of [...this.listeners]) listener();
+    const last = stream[stream.length - 1]!;
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  /** The same event ids appended again answer with what was written; a partial match is a conflict. */
+  private retriedAppend(streamId: string, stream: readonly RecordedEvent[], events: readonly NewEvent[], expected: ExpectedRevision): AppendResult | undefined {
+    const first = events[0];
+    if (!first) return undefined;
+    const at = stream.findIndex((e) => e.eventId === first.eventId);
+    if (at < 0) return undefined;
+    const written = stream.slice(at, at + events.length);
+    if (written.length !== events.length || written.some((e, i) => e.eventId !== events[i]!.eventId)) {
+      throw new WrongExpectedRevisionError(streamId, expected, BigInt(stream.length - 1));
+    }
+    const last = written[written.length - 1]!;
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const from = Number(options.fromRevision ?? 0n);
+    const stream = this.streams.get(streamId) ?? [];
+    return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount).map(copyRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.page(sequenceOf(options.after), this.log.length, options.maxCount ?? DEFAULT_READ_COUNT, options.filter);
+  }
+
+  /** Matching events with after < sequence <= upTo, in order, at most `limit`. */
+  private page(after: number, upTo: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] {
+    const found: RecordedEvent[] = [];
+    for (let i = after; i < upTo && found.length < limit; i++) {
+      const event = this.log[i]!;
+      if (matchesFilter(filter, event.streamId, event.type)) found.push(copyRecorded(event));
+    }
+    return found;
+  }
+
+  subscribe(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    let stopping = false;
+    let wake: (() => void) | undefined;
+    const wakeUp = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    this.listeners.add(wakeUp);
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const deliver = async () => {
+      let scanned = sequenceOf(options.after);
+      while (!stopping) {
+        const head = this.log.length;
+        if (head <= scanned) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        const events = this.page(scanned, head, batchSize, options.filter);
+        // Awaiting the handler before reading on is the back-pressure the port promises.
+        if (events.length > 0) await handler(events);
+        scanned = events.length === batchSize ? Number(events[events.length - 1]!.position.commit) : head;
+      }
+    };
+    const closed = deliver().finally(() => {
+      this.listeners.delete(wakeUp);
+      this.subscriptions.delete(subscription);
+    });
+    closed.catch(() => undefined);
+    const subscription: Subscription = {
+      closed,
+      async stop() {
+        stopping = true;
+        wakeUp();
+        await closed.catch(() => undefined);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<Position> {
+    this.assertOpen();
+    return this.log.length === 0 ? START : positionOf(this.log.length);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The event store is closed');
+  }
+}
