@@ -1,12 +1,31 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS, PRAGMAS, SCHEMA_VERSION } from './schema';
+import { inspectWal } from './wal-inspection';
 
 /**
  * Opens the event store file ready for use: durable pragmas, an integrity check, and the schema
  * migrated to this program's version. Refuses to start, naming the file, rather than run on a
  * damaged or newer-than-understood store.
  */
-export function openEventStoreDatabase(file: string): Database.Database {
+export function openEventStoreDatabase(file: string, logger?: { warn(message: string, fields?: Record<string, unknown>): void }): Database.Database {
+  // Before SQLite recovers a WAL left by an unclean stop, say what recovery will keep and drop.
+  const wal = inspectWal(file);
+  if (wal && wal.committedFrames === 0 && wal.bytes > 32 && /header/.test(wal.reason ?? '')) {
+    // SQLite would silently ignore the whole log, and with it every transaction committed since the last checkpoint.
+    throw new Error(
+      `The event store ${file} has a write-ahead log whose header is damaged (${wal.reason}); starting would discard ${wal.bytes} bytes that may hold committed events. ` +
+        `Restore the file and its -wal from a backup, or move ${file}-wal aside to accept the loss.`,
+    );
+  }
+  if (wal && wal.discardedBytes > 0) {
+    logger?.warn('The event store was not closed cleanly: its write-ahead log has a torn or corrupted tail, which recovery drops; every committed transaction before it is kept', {
+      file,
+      walBytes: wal.bytes,
+      committedTransactionsKept: wal.commits,
+      discardedBytes: wal.discardedBytes,
+      reason: wal.reason,
+    });
+  }
   let db: Database.Database;
   try {
     db = new Database(file);

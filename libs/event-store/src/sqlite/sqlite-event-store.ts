@@ -54,7 +54,7 @@ export class SqliteEventStore implements EventStore {
   private closing: Promise<void> | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
-    this.db = openEventStoreDatabase(options.file);
+    this.db = openEventStoreDatabase(options.file, options.logger);
     this.written.setMaxListeners(0);
     this.writer = new GroupCommitWriter(this.db, {
       clock: options.clock ?? (() => new Date()),
