@@ -18,6 +18,7 @@ import { ActivityLogController } from './controllers/activity-log.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CreditsController } from './controllers/credits.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
+import { EventsController } from './controllers/events.controller';
 import { CustomersController } from './controllers/customers.controller';
 import { DownloadsController } from './controllers/downloads.controller';
 import { HealthController } from './controllers/health.controller';
@@ -42,6 +43,7 @@ export class ApiModule {
         CustomerReadsController,
         ActivityLogController,
         CreditsController,
+        EventsController,
         OrdersController,
         DownloadsController,
         RefundRequestsController,

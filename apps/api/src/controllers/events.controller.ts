@@ -1,0 +1,103 @@
+import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { EVENT_STORE, JsonLogger } from '@csp/application';
+import { formatPosition, parsePosition, START, type EventStore, type RecordedEvent } from '@csp/event-store';
+import { PRODUCT_STREAMS } from '@csp/projections';
+import { badRequest } from '../http/api-error';
+import { Authorize } from '../http/auth';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What back office may follow: the product's streams and the abuse-limit records. */
+const STREAMS = [...PRODUCT_STREAMS, 'keyAccessThrottling-'];
+const HEARTBEAT_MS = 15_000;
+
+/** The event as published: ciphertext of product keys is withheld, the fingerprint stays. */
+function published(event: RecordedEvent) {
+  const data = event.data as Record<string, unknown>;
+  const { material: _material, ...rest } = data;
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    streamId: event.streamId,
+    revision: event.revision.toString(),
+    position: formatPosition(event.position),
+    data: event.type === 'ProductKeyAssigned' ? rest : data,
+    metadata: event.metadata,
+  };
+}
+
+function concerns(event: RecordedEvent, customerId: string | undefined): boolean {
+  if (customerId === undefined) return true;
+  const data = event.data as { customerId?: string };
+  return data.customerId === customerId;
+}
+
+/**
+ * Server-Sent Events for back-office services on the embedded default (KurrentDB installs also
+ * offer persistent subscriptions): every event from a position on, in order, filtered by type and
+ * customer; a client that reconnects with Last-Event-ID resumes right after the last event it saw.
+ */
+@Controller('v1/events')
+export class EventsController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  @Get()
+  @Authorize('events.subscribe')
+  stream(
+    @Query() query: Record<string, unknown>,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): void {
+    const allowed = ['types', 'customerId', 'after'];
+    const unknown = Object.keys(query).find((k) => !allowed.includes(k));
+    if (unknown) throw badRequest(unknown, `Unknown query parameter "${unknown}"`);
+    for (const [name, value] of Object.entries(query)) if (typeof value !== 'string') throw badRequest(name, `${name} must be given once`);
+    const { types, customerId, after } = query as Record<string, string | undefined>;
+    const eventTypes = types?.split(',').map((t) => t.trim()).filter(Boolean);
+    if (eventTypes && (eventTypes.length === 0 || eventTypes.some((t) => !/^[A-Za-z]{1,64}$/.test(t)))) throw badRequest('types', 'types is a comma-separated list of event types');
+    if (customerId !== undefined && !UUID.test(customerId)) throw badRequest('customerId', 'customerId must be a customer id');
+    const resumeFrom = lastEventId ?? after;
+    const from = resumeFrom === undefined ? START : parsePosition(resumeFrom);
+    if (!from) throw badRequest(lastEventId !== undefined ? 'Last-Event-ID' : 'after', 'must be an event position from this stream');
+
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Connection', 'keep-alive');
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+    response.write('retry: 2000\n\n');
+
+    let closed = false;
+    // Back-pressure: wait for the socket to drain before taking the next batch from the store.
+    const write = (chunk: string) => (response.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => response.once('drain', () => resolve())));
+    const subscription = this.store.subscribe(
+      async (events) => {
+        for (const event of events) {
+          if (closed) return;
+          if (!concerns(event, customerId?.toLowerCase())) continue;
+          const body = published(event);
+          await write(`id: ${body.position}\nevent: ${event.type}\ndata: ${JSON.stringify(body)}\n\n`);
+        }
+      },
+      { after: from, filter: { streamPrefixes: STREAMS, ...(eventTypes ? { eventTypes } : {}) }, batchSize: 200 },
+    );
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const end = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      void subscription.stop();
+    };
+    request.on('close', end);
+    subscription.closed.catch((error: unknown) => {
+      this.logger.warn('Event stream subscription failed', { error: (error as Error).message });
+      response.end();
+      end();
+    });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Back office follows the event stream over Server-Sent Events: every event of a scenario once,
+ * in order; a reconnection with Last-Event-ID resumes without gaps or repeats.
+ */
+import { randomUUID } from 'node:crypto';
+import { client, mintToken, startServer, type RunningServer } from '../support/server';
+
+jest.setTimeout(60_000);
+let server: RunningServer;
+let call: ReturnType<typeof client>;
+const partner = randomUUID();
+
+interface Frame {
+  id: string;
+  event: string;
+  data: any;
+}
+
+/** Reads SSE frames until `count` were received (or the timeout), then disconnects. */
+async function readFrames(url: string, token: string, count: number, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<Frame[]> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const frames: Frame[] = [];
+  try {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    while (frames.length < count) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while (frames.length < count && (end = buffer.indexOf('\n\n')) >= 0) {
+        const raw = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = Object.fromEntries(raw.split('\n').filter((l) => l && !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+        if (fields.data) frames.push({ id: fields.id!, event: fields.event!, data: JSON.parse(fields.data) });
+      }
+    }
+    controller.abort();
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return frames;
+}
+
+beforeAll(async () => {
+  server = await startServer({ clockStart: '2026-03-02T10:00:00Z' });
+  call = client(server.baseUrl);
+});
+afterAll(() => server?.stop());
+
+it('delivers every event once, in order, and resumes after a disconnect from Last-Event-ID', async () => {
+  const agent = mintToken(server.secret, { sub: 'agent', tid: partner, roles: ['admin-agent'] });
+  const backOffice = mintToken(server.secret, { sub: 'billing', tid: randomUUID(), roles: ['back-office'] });
+  const item = (await call('GET', '/v1/catalog', agent)).body.items.find((i: any) => i.licenseType === 'perpetual');
+  const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+  const customer = (await call('POST', '/v1/customers', agent, { name: 'Stream', domain: 'stream.example', market: 'FR' })).body;
+  const order = (await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] })).body;
+  const key = (await call('POST', `/v1/orders/${order.orderId}/keys`, agent, sel)).body;
+  await call('POST', `/v1/orders/${order.orderId}/cancel`, agent, { reason: 'stream' });
+  // CustomerRegistered, SoftwarePurchased, ProductKeyAssigned, ProductKeyRevealed, OrderCancelled, ProductKeysRevoked, CreditIssued
+  const all = await readFrames(`${server.baseUrl}/v1/events`, backOffice, 7);
+  expect(all.map((f) => f.event)).toEqual(['CustomerRegistered', 'SoftwarePurchased', 'ProductKeyAssigned', 'ProductKeyRevealed', 'OrderCancelled', 'ProductKeysRevoked', 'CreditIssued']);
+  const positions = all.map((f) => BigInt(f.id));
+  expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
+  expect(new Set(all.map((f) => f.data.eventId)).size).toBe(7);
+  expect(all[0]!.data.metadata).toEqual(expect.objectContaining({ correlationId: expect.any(String), schemaVersion: expect.any(Number), actor: expect.objectContaining({ sub: 'agent' }) }));
+  // Key ciphertext is withheld; the plain key is nowhere.
+  expect(all[2]!.data.data).not.toHaveProperty('material');
+  expect(JSON.stringify(all)).not.toContain(key.productKey);
+
+  // Disconnect after three, resume from the last id seen: the rest, no gap, no repeat.
+  const first = await readFrames(`${server.baseUrl}/v1/events`, backOffice, 3);
+  const rest = await readFrames(`${server.baseUrl}/v1/events`, backOffice, 4, { 'last-event-id': first[2]!.id });
+  expect([...first, ...rest].map((f) => f.data.eventId)).toEqual(all.map((f) => f.data.eventId));
+
+  // Live: a new event arrives on an open stream.
+  const live = readFrames(`${server.baseUrl}/v1/events?types=OrderCancelled,SoftwarePurchased`, backOffice, 3);
+  await new Promise((r) => setTimeout(r, 200));
+  await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 2 }] });
+  expect((await live).map((f) => f.event)).toEqual(['SoftwarePurchased', 'OrderCancelled', 'SoftwarePurchased']);
+
+  // Filtered by customer.
+  const other = (await call('POST', '/v1/customers', agent, { name: 'Other', domain: 'other-stream.example', market: 'FR' })).body;
+  await call('POST', `/v1/customers/${other.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] });
+  const mine = await readFrames(`${server.baseUrl}/v1/events?customerId=${other.customerId}`, backOffice, 2, {}, 1500);
+  expect(mine.map((f) => f.data.data.customerId)).toEqual([other.customerId, other.customerId]);
+});
+
+it('is for back office only', async () => {
+  expect((await call('GET', '/v1/events', mintToken(server.secret, { sub: 'a', tid: partner, roles: ['analyst'] }))).status).toBe(403);
+  expect((await call('GET', '/v1/events', mintToken(server.secret, { sub: 'a', tid: partner, roles: ['global-admin'] }))).status).toBe(403);
+  expect((await call('GET', '/v1/events')).status).toBe(401);
+  expect((await call('GET', '/v1/events?after=yesterday', mintToken(server.secret, { sub: 'b', tid: partner, roles: ['back-office'] }))).status).toBe(400);
+});
