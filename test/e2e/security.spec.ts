@@ -99,6 +99,24 @@ describe('every role against every route', () => {
   });
 });
 
+describe('replays and back-office decisions', () => {
+  it('refuse an idempotency key replayed with another body (409) and refund decisions by anyone but back office (403)', async () => {
+    const { agent, customer, order } = await fixture();
+    const orders = `/v1/customers/${customer.customerId}/orders`;
+    const key = `po-${randomUUID()}`;
+    expect((await call('POST', orders, agent, { lines: [{ sku: item.sku, quantity: 1 }], idempotencyKey: key })).status).toBe(201);
+    for (const quantity of [2, 3]) await refused(409, 'POST', orders, agent, { lines: [{ sku: item.sku, quantity }], idempotencyKey: key });
+    // The same key sent as the Idempotency-Key header counts the same.
+    await refused(409, 'POST', orders, agent, { lines: [{ sku: item.sku, quantity: 4 }] }, { 'idempotency-key': key });
+    const refund = (await call('POST', '/v1/refund-requests', agent, { orderId: order.orderId, tenantId: customerTenant, reason: 'dispute', amount: 10, contact: { name: 'A', email: 'a@b.example', phone: '123456' } })).body;
+    for (const role of ['admin-agent', 'global-admin', 'account-admin', 'analyst', 'customer-global-admin']) {
+      await refused(403, 'POST', `/v1/refund-requests/${refund.refundRequestId}/approve`, token(role === 'customer-global-admin' ? customerTenant : partner, [role]), {});
+      await refused(403, 'POST', `/v1/refund-requests/${refund.refundRequestId}/reject`, token(partner, [role]), { reason: 'x' });
+    }
+    await refused(404, 'POST', `/v1/refund-requests/${randomUUID()}/approve`, token(randomUUID(), ['back-office']), {});
+  });
+});
+
 describe('cross-tenant access', () => {
   it('answers 404 for another partner\'s customers and orders, keys, links and logs, and another tenant\'s admin', async () => {
     const { customer, order } = await fixture();

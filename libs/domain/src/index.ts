@@ -4,6 +4,7 @@ export * from './shared/actor';
 export * from './shared/errors';
 export * from './shared/command';
 export * from './shared/time';
+export * from './shared/constant-time';
 export * from './streams';
 export * from './catalog/sku';
 export * from './catalog/catalog';

@@ -4,6 +4,7 @@ import { policyInForce } from '../policy/policy-table';
 import { cancellationDeadline, isWithinWindow, windowHoursFor } from '../policy/window';
 import { invoiceMonthAfter, subscriptionCredit } from '../policy/credit';
 import { conflict, gone, invalid, notFound } from '../shared/errors';
+import { constantTimeEqual } from '../shared/constant-time';
 import { DAY_MS, instantMs, isoOf } from '../shared/time';
 import type { AccessedBy, CancelledLine, CreditIssued, OrderEvent, PurchasedLine, Selection } from './events';
 import type { CancelOrder, IssueDownloadLink, OrderCommand, PurchaseSoftware, RecordDownload, RevealKey } from './commands';
@@ -177,7 +178,9 @@ function issueDownloadLink(command: IssueDownloadLink, order: PlacedOrder): Orde
 }
 
 function recordDownload(command: RecordDownload, order: PlacedOrder): OrderEvent[] {
-  const link = [...order.links.values()].find((l) => l.tokenHash === command.data.tokenHash);
+  // Every stored hash is compared, in constant time, whichever matches.
+  let link: (typeof order.links extends ReadonlyMap<string, infer L> ? L : never) | undefined;
+  for (const candidate of order.links.values()) if (constantTimeEqual(candidate.tokenHash, command.data.tokenHash)) link = candidate;
   if (!link) throw notFound('link_not_found', 'No such download link');
   if (link.revoked) throw gone('link_revoked', 'This download link was revoked');
   if (instantMs(command.metadata.now) >= instantMs(link.expiresAt)) throw gone('link_expired', 'This download link has expired; issue a new one');

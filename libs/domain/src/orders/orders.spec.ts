@@ -339,3 +339,15 @@ describe('cancellationEligibility', () => {
     expect(cancellationEligibility(stateOf(history(purchase(), cancel(T0))), T0)).toEqual(expect.objectContaining({ eligible: false, daysRemaining: 0, reasonCode: 'order_cancelled' }));
   });
 });
+
+describe('constant-time comparison of link token hashes', () => {
+  it('matches equal strings only, whatever the lengths', async () => {
+    const { constantTimeEqual } = await import('../shared/constant-time');
+    expect(constantTimeEqual('abc', 'abc')).toBe(true);
+    expect(constantTimeEqual('abc', 'abd')).toBe(false);
+    expect(constantTimeEqual('abc', 'abcd')).toBe(false);
+    expect(constantTimeEqual('', '')).toBe(true);
+    expect(constantTimeEqual('', 'a')).toBe(false);
+    expect(constantTimeEqual('a'.repeat(64), 'a'.repeat(63) + 'b')).toBe(false);
+  });
+});
