@@ -123,7 +123,7 @@ describe('read models', () => {
   it('report read-model lag on the readiness probe', async () => {
     const ready = await call('GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.readModels.map((m: any) => m.model).sort()).toEqual(['activity-log', 'credits', 'customers', 'order-history', 'software-list']);
+    expect(ready.body.readModels.map((m: any) => m.model).sort()).toEqual(['activity-log', 'analytics', 'credits', 'customers', 'order-history', 'software-list']);
     expect(ready.body.readModels.every((m: any) => m.caughtUp)).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@csp/application';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { ActivityLogController } from './controllers/activity-log.controller';
+import { AnalyticsController } from './controllers/analytics.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CreditsController } from './controllers/credits.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
@@ -44,6 +45,7 @@ export class ApiModule {
         ActivityLogController,
         CreditsController,
         EventsController,
+        AnalyticsController,
         OrdersController,
         DownloadsController,
         RefundRequestsController,

@@ -1,6 +1,7 @@
 import type { EventStore, Position } from '@csp/event-store';
 import type { Projection } from './projection';
 import { ReadModels, type ReadClock } from './queries/read-models';
+import { AnalyticsQueries } from './queries/analytics';
 import { PROJECTIONS } from './read-models';
 import { checkpointPosition, hasApplied, measureLag } from './runner/progress';
 import { ProjectionRunner, type RunnerLag, type RunnerLogger } from './runner/projection-runner';
@@ -36,6 +37,7 @@ export interface ReadSideOptions {
 
 export interface ReadSide {
   readonly readModels: ReadModels;
+  readonly analytics: AnalyticsQueries;
   readonly store: ReadModelStore;
   readonly runners: readonly ProjectionRunner[];
   /** Whether this process applies events (false: it only queries what another process projects). */
@@ -80,6 +82,7 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
 
   return {
     readModels: new ReadModels(store, options.clock),
+    analytics: new AnalyticsQueries(store),
     store,
     runners,
     projecting,

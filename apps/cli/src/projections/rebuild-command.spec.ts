@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openSqliteEventStore } from '@csp/event-store';
-import { MemoryReadModelStore, RedisReadModelStore } from '@csp/projections';
+import { MemoryReadModelStore, PROJECTIONS, RedisReadModelStore } from '@csp/projections';
 import { generatedHistory } from '../../../../libs/projections/src/testing/generated-history';
 import { InMemoryEventStore } from '../../../../libs/projections/src/testing/in-memory-event-store';
 import { appendAll } from '../../../../libs/projections/src/testing/product-history';
@@ -21,7 +21,7 @@ function capture(isTTY: boolean) {
 describe('projections:rebuild', () => {
   it('names one read model or all of them, and nothing else', () => {
     expect(readModelsNamed('credits')!.map((p) => p.name)).toEqual(['credits']);
-    expect(readModelsNamed('all')).toHaveLength(5);
+    expect(readModelsNamed('all')).toHaveLength(PROJECTIONS.length);
     expect(readModelsNamed('everything')).toBeUndefined();
     expect(readModelsNamed(undefined)).toBeUndefined();
   });
@@ -34,8 +34,8 @@ describe('projections:rebuild', () => {
     const results = await runRebuild({ eventStore, store, projections: readModelsNamed('all')!, output: out.output, totalEvents: Number(head.commit), dropAfterMs: 0 });
     expect(results.map((r) => [r.model, r.generation, r.events])).toEqual(readModelsNamed('all')!.map((p) => [p.name, 2, Number(head.commit)]));
     const lines = out.text().trimEnd().split('\n');
-    expect(lines.filter((l) => l.startsWith('rebuilt '))).toHaveLength(6);
-    expect(lines[lines.length - 1]).toMatch(/^rebuilt 5 read models: [\d,]+ events in [\d.]+ s = [\d,]+ events\/s$/);
+    expect(lines.filter((l) => l.startsWith('rebuilt '))).toHaveLength(PROJECTIONS.length + 1);
+    expect(lines[lines.length - 1]).toMatch(/^rebuilt 6 read models: [\d,]+ events in [\d.]+ s = [\d,]+ events\/s$/);
     expect(out.text()).not.toContain('\r');
   });
 
