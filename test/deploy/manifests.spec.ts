@@ -1,51 +1,85 @@
 /**
  * deploy/ agrees with the apps: every manifest parses, sets only variables the product reads,
  * probes the health routes the apps serve on the ports they listen on, and the compose file
- * validates with docker-compose.
+ * validates with docker-compose. Nothing here starts a container: no Docker engine is needed.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CONFIG_VARIABLES } from '@csp/config';
 
 const DEPLOY = resolve(__dirname, '../../deploy');
 const KNOWN = new Set<string>(CONFIG_VARIABLES);
-const COMMANDS: Record<string, { port: string; portVariable: string }> = {
-  'dist/apps/api/src/main.js': { port: '3000', portVariable: 'PORT' },
-  'dist/apps/projector/src/main.js': { port: '3001', portVariable: 'PROJECTOR_PORT' },
-};
-const PROBES = ['/health/live', '/health/ready'];
+/** The two processes of the image, what starts them, and where their health routes listen. */
+const PROCESSES = {
+  api: { script: 'dist/apps/api/src/main.js', port: '3000', portVariable: 'PORT' },
+  projector: { script: 'dist/apps/projector/src/main.js', port: '3001', portVariable: 'PROJECTOR_PORT' },
+} as const;
+const byScript = (script: string) => Object.values(PROCESSES).find((p) => p.script === script);
 const IMAGE = 'csp-software-orders:latest';
+const KURRENTDB_IMAGE = /^kurrentplatform\/kurrentdb:\d+\.\d+/;
 
-const load = (file: string) => parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8'), { merge: true }).map((d) => {
-  expect(d.errors).toEqual([]);
-  return d.toJS({ merge: true }) as any;
-});
+const load = (file: string) =>
+  parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8'), { merge: true }).map((document) => {
+    expect({ file, errors: document.errors }).toEqual({ file, errors: [] });
+    return document.toJS({ merge: true }) as any;
+  });
+const expectKnown = (where: string, variables: Iterable<string>) => {
+  for (const variable of variables) expect({ where, variable, known: KNOWN.has(variable) }).toEqual({ where, variable, known: true });
+};
 
 describe('docker-compose.yml', () => {
   const [compose] = load('docker-compose.yml');
-  const apps = Object.entries(compose.services as Record<string, any>).filter(([, s]) => s.image === IMAGE);
+  const services = compose.services as Record<string, any>;
+  const apps = Object.entries(services).filter(([, s]) => s.image === IMAGE);
+  const nodes = Object.entries(services).filter(([, s]) => KURRENTDB_IMAGE.test(String(s.image)));
 
-  it('runs two API replicas and a projector from the product image, with known variables only', () => {
-    const commands = apps.map(([, s]) => s.command[1]);
-    expect(commands.filter((c) => c === 'dist/apps/api/src/main.js')).toHaveLength(2);
-    expect(commands.filter((c) => c === 'dist/apps/projector/src/main.js')).toHaveLength(1);
+  it('runs two API replicas on host ports 3000 and 3002 and one projector, all from the product image', () => {
+    const scripts = apps.map(([, s]) => s.command[1]);
+    expect(scripts.filter((c) => c === PROCESSES.api.script)).toHaveLength(2);
+    expect(scripts.filter((c) => c === PROCESSES.projector.script)).toHaveLength(1);
+    const hostPorts = apps.filter(([, s]) => s.command[1] === PROCESSES.api.script).flatMap(([, s]) => s.ports.map((p: string) => p.split(':')[0]));
+    expect(hostPorts.sort()).toEqual(['3000', '3002']);
+  });
+
+  it('sets only variables the product reads, and the port each process listens on', () => {
     for (const [name, service] of apps) {
-      for (const variable of Object.keys(service.environment)) expect({ service: name, variable, known: KNOWN.has(variable) }).toEqual({ service: name, variable, known: true });
-      const { port, portVariable } = COMMANDS[service.command[1]]!;
-      expect(service.environment[portVariable]).toBe(port);
-      expect(service.environment.EVENTSTORE_URL).toMatch(/^kurrentdb:\/\//);
-      expect(service.environment.REDIS_URL).toMatch(/^redis:\/\//);
-      expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${port}/health/ready`);
+      expectKnown(name, Object.keys(service.environment));
+      const { port, portVariable } = byScript(service.command[1])!;
+      expect({ name, port: service.environment[portVariable] }).toEqual({ name, port });
+      for (const mapping of service.ports ?? []) expect(String(mapping).split(':')[1]).toBe(port);
     }
   });
 
-  it('runs a three-node KurrentDB cluster and Redis', () => {
-    const nodes = Object.values(compose.services as Record<string, any>).filter((s) => String(s.image).startsWith('kurrentplatform/kurrentdb'));
+  it('points every process at the whole KurrentDB cluster and at Redis', () => {
+    const hosts = nodes.map(([name]) => `${name}:2113`);
+    for (const [name, service] of apps) {
+      const [, scheme, hostList, query] = /^(\w+):\/\/([^?]+)\?(.*)$/.exec(service.environment.EVENTSTORE_URL) ?? [];
+      expect({ name, scheme, hostList }).toEqual({ name, scheme: 'kurrentdb', hostList: hosts.join(',') });
+      expect(new URLSearchParams(query).get('tls')).toBe('false');
+      expect(service.environment.REDIS_URL).toBe('redis://redis:6379');
+    }
+  });
+
+  it('probes readiness of each process through the image’s health check script', () => {
+    for (const [name, service] of apps) expect({ name, test: service.healthcheck.test }).toEqual({ name, test: ['CMD', 'node', 'deploy/healthcheck.js', '/health/ready'] });
+  });
+
+  it('runs a three-node KurrentDB cluster that gossips, with the system projections behind $ce-order', () => {
     expect(nodes).toHaveLength(3);
-    for (const node of nodes) expect(node.environment.KURRENTDB_CLUSTER_SIZE).toBe('3');
-    expect(compose.services.redis.image).toMatch(/^redis:/);
+    const names = nodes.map(([name]) => name);
+    for (const [name, node] of nodes) {
+      expect(node.environment.KURRENTDB_CLUSTER_SIZE).toBe('3');
+      expect(node.environment.KURRENTDB_GOSSIP_SEED.split(',').map((seed: string) => seed.split(':')[0]).sort()).toEqual([...names].sort());
+      expect(node.environment.KURRENTDB_NODE_HOST_ADVERTISE_AS).toBe(name);
+      expect(node.environment.KURRENTDB_RUN_PROJECTIONS).toBe('System');
+      expect(node.environment.KURRENTDB_START_STANDARD_PROJECTIONS).toBe('true');
+      expect(node.healthcheck.test.join(' ')).toContain('/health/live');
+    }
+    expect(services.redis.image).toMatch(/^redis:/);
   });
 
   it('validates with docker-compose config', () => {
@@ -56,7 +90,7 @@ describe('docker-compose.yml', () => {
       available = false;
     }
     if (!available) {
-      if (process.env.CI) throw new Error('docker-compose is not installed (.ci/run installs Debian docker-compose)');
+      if (process.env.CI) throw new Error('docker-compose is not installed (apt-get install docker-compose; .ci/run does)');
       console.warn('DOCKER-COMPOSE VALIDATION SKIPPED: docker-compose is not installed (apt-get install docker-compose)');
       return;
     }
@@ -71,39 +105,105 @@ describe('Kubernetes manifests', () => {
   const docs = readdirSync(join(DEPLOY, 'k8s'))
     .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => load(join('k8s', f)));
+  const namespace = docs.find((d) => d.kind === 'Namespace').metadata.name;
   const deployments = docs.filter((d) => d.kind === 'Deployment');
   const configMap = docs.find((d) => d.kind === 'ConfigMap');
   const secret = docs.find((d) => d.kind === 'Secret');
+  const containerOf = (deployment: any) => deployment.spec.template.spec.containers[0];
+  const deploymentOf = (script: string) => deployments.find((d) => containerOf(d).command[1] === script);
 
-  it('set only variables the product reads', () => {
-    for (const variable of [...Object.keys(configMap.data), ...Object.keys(secret.stringData)]) expect({ variable, known: KNOWN.has(variable) }).toEqual({ variable, known: true });
-    for (const d of deployments) for (const { name } of d.spec.template.spec.containers[0].env ?? []) expect({ name, known: KNOWN.has(name) }).toEqual({ name, known: true });
+  it('put every resource in the one namespace', () => {
+    for (const doc of docs.filter((d) => d.kind !== 'Namespace')) expect({ kind: doc.kind, namespace: doc.metadata.namespace }).toEqual({ kind: doc.kind, namespace });
   });
 
-  it('run the API ×2 and the projector from the product image, probing the health routes on the right ports', () => {
-    const byCommand = Object.fromEntries(deployments.map((d) => [d.spec.template.spec.containers[0].command[1], d]));
-    expect(byCommand['dist/apps/api/src/main.js'].spec.replicas).toBe(2);
-    expect(byCommand['dist/apps/projector/src/main.js'].spec.replicas).toBeGreaterThanOrEqual(1);
-    for (const [command, { port, portVariable }] of Object.entries(COMMANDS)) {
-      const container = byCommand[command].spec.template.spec.containers[0];
-      expect(container.image).toBe(IMAGE);
-      expect(container.env.find((e: any) => e.name === portVariable).value).toBe(port);
-      const named = Object.fromEntries(container.ports.map((p: any) => [p.name, p.containerPort]));
-      for (const probe of [container.readinessProbe, container.livenessProbe]) {
-        expect(PROBES).toContain(probe.httpGet.path);
-        expect(String(named[probe.httpGet.port] ?? probe.httpGet.port)).toBe(port);
-      }
-      expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
-      expect(container.livenessProbe.httpGet.path).toBe('/health/live');
-      expect(byCommand[command].spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+  it('set only variables the product reads', () => {
+    expectKnown('ConfigMap', Object.keys(configMap.data));
+    expectKnown('Secret', Object.keys(secret.stringData));
+    for (const d of deployments) expectKnown(d.metadata.name, (containerOf(d).env ?? []).map((e: { name: string }) => e.name));
+    for (const d of deployments) {
+      const sources = containerOf(d).envFrom.map((source: any) => source.configMapRef?.name ?? source.secretRef?.name);
+      expect(sources.sort()).toEqual([configMap.metadata.name, secret.metadata.name].sort());
     }
   });
 
-  it('point the Dockerfile at the same commands and ports', () => {
-    const dockerfile = readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('CMD ["node", "dist/apps/api/src/main.js"]');
-    expect(dockerfile).toMatch(/EXPOSE 3000 3001/);
-    expect(dockerfile).toMatch(/USER csp/);
-    expect(dockerfile).toContain('/health/live');
+  it('run the API ×2 and the projector ×1 from the product image, probing the health routes on the ports they listen on', () => {
+    expect(deploymentOf(PROCESSES.api.script).spec.replicas).toBe(2);
+    expect(deploymentOf(PROCESSES.projector.script).spec.replicas).toBe(1);
+    for (const { script, port, portVariable } of Object.values(PROCESSES)) {
+      const deployment = deploymentOf(script);
+      const container = containerOf(deployment);
+      expect(container.image).toBe(IMAGE);
+      expect(container.env.find((e: any) => e.name === portVariable).value).toBe(port);
+      const named = Object.fromEntries(container.ports.map((p: any) => [p.name, String(p.containerPort)]));
+      expect(Object.values(named)).toEqual([port]);
+      expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+      expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+      for (const probe of [container.readinessProbe, container.livenessProbe]) expect(named[probe.httpGet.port] ?? String(probe.httpGet.port)).toBe(port);
+      expect(container.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+      expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+      expect(deployment.spec.selector.matchLabels).toEqual(deployment.spec.template.metadata.labels);
+    }
+  });
+
+  it('expose the API through a Service that selects the API pods and targets their port', () => {
+    const service = docs.find((d) => d.kind === 'Service');
+    const api = deploymentOf(PROCESSES.api.script);
+    expect(service.spec.selector).toEqual(api.spec.template.metadata.labels);
+    const targetPort = service.spec.ports[0].targetPort;
+    expect(containerOf(api).ports.some((p: any) => p.name === targetPort || p.containerPort === targetPort)).toBe(true);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+
+  it('builds with the native toolchain in one stage and runs as a non-root user from node:20-bookworm-slim in another', () => {
+    expect(stages).toHaveLength(2);
+    const [build, runtime] = stages as [string, string];
+    expect(build).toMatch(/install -y --no-install-recommends python3 make g\+\+/);
+    expect(build).toContain('npm run build && npm prune --omit=dev');
+    expect(runtime).toMatch(/^node:20-bookworm-slim AS runtime/);
+    for (const copied of ['/app/node_modules', '/app/dist', 'config ./config', 'deploy/healthcheck.js']) expect(runtime).toContain(copied);
+    expect(runtime).toMatch(/^USER csp$/m);
+  });
+
+  it('starts the API by default, exposes both health ports and checks liveness with the shared script', () => {
+    expect(dockerfile).toContain(`CMD ["node", "${PROCESSES.api.script}"]`);
+    expect(dockerfile).toContain(`EXPOSE ${PROCESSES.api.port} ${PROCESSES.projector.port}`);
+    expect(dockerfile).toContain('HEALTHCHECK');
+    expect(dockerfile).toContain('CMD ["node", "deploy/healthcheck.js", "/health/live"]');
+    expectKnown('Dockerfile ENV', [...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map((pair) => pair.split('=')[0]!)).filter((name) => name !== 'NODE_ENV'));
+  });
+});
+
+describe('deploy/healthcheck.js', () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      response.statusCode = request.url === '/health/live' ? 200 : 503;
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const run = (env: NodeJS.ProcessEnv, path: string) =>
+    new Promise<number>((resolve) => {
+      execFile(process.execPath, [join(DEPLOY, 'healthcheck.js'), path], { env: { ...process.env, ...env }, timeout: 10_000 }, (error) =>
+        resolve(error ? ((error as { code?: number }).code ?? -1) : 0),
+      );
+    });
+
+  it('succeeds on 200 and fails on anything else or on no answer', async () => {
+    expect(await run({ PORT: String(port) }, '/health/live')).toBe(0);
+    expect(await run({ PORT: String(port) }, '/health/ready')).toBe(1);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const unused = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    expect(await run({ PORT: String(unused) }, '/health/live')).toBe(1);
   });
 });

@@ -22,14 +22,14 @@ export interface KurrentClient {
   dispose(): Promise<void>;
 }
 
-/** The client accepts kurrentdb:// (and kdb://); esdb:// still works but warns, so translate it. */
+/** The client takes kurrentdb:// and kdb://; it still reads esdb:// but warns on every start, so translate it. */
 export function normaliseConnectionString(connectionString: string): string {
-  return connectionString.replace(/^esdb(\+discover)?:\/\//, (_m, discover: string | undefined) => `kurrentdb${discover ?? ''}://`);
+  return connectionString.replace(/^esdb(\+discover)?:\/\//, (_match, discover: string | undefined) => `kurrentdb${discover ?? ''}://`);
 }
 
-/** Loads the real client only when KurrentDB is configured: the embedded default never pays for gRPC. */
+/** Loads the real client only when KurrentDB is configured: the embedded default never loads gRPC. */
 export function connect(connectionString: string): KurrentClient {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KurrentDBClient } = require('@kurrent/kurrentdb-client') as typeof import('@kurrent/kurrentdb-client');
-  return KurrentDBClient.connectionString(normaliseConnectionString(connectionString)) as unknown as KurrentClient;
+  return KurrentDBClient.connectionString(normaliseConnectionString(connectionString));
 }

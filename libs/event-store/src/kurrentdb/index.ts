@@ -1,3 +1,10 @@
 export { KurrentDbEventStore, openKurrentDbEventStore, type KurrentDbEventStoreOptions, type KurrentSubscribeOptions } from './kurrentdb-event-store';
+export { type BackOff, type KurrentDbLogger } from './catch-up-subscription';
 export { connect as connectKurrentDb, normaliseConnectionString, type KurrentClient } from './client';
-export { ensureBackOfficeSubscription, BACK_OFFICE_GROUP, ORDER_CATEGORY_STREAM } from './persistent-subscriptions';
+export {
+  BACK_OFFICE_GROUP,
+  BACK_OFFICE_SUBSCRIPTION_SETTINGS,
+  ORDER_CATEGORY_STREAM,
+  ensureBackOfficeSubscription,
+  type PersistentSubscriptionAdmin,
+} from './persistent-subscriptions';

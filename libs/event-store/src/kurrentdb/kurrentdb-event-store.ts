@@ -1,12 +1,9 @@
-import type { AllStreamResolvedEvent, AllStreamSubscription, Filter, ReadPosition } from '@kurrent/kurrentdb-client';
 import {
   comparePositions,
   EventStoreUnavailableError,
   matchesFilter,
   START,
-  WrongExpectedRevisionError,
   type AppendResult,
-  type EventFilter,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -18,65 +15,39 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from '../port';
+import { CatchUpSubscription, type BackOff, type KurrentDbLogger } from './catch-up-subscription';
 import { connect, type KurrentClient } from './client';
-import { fromRecorded, isSystemEvent, toEventData, toPosition } from './mapping';
-
-export interface KurrentDbLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
+import { isStreamNotFound, toPortError } from './errors';
+import { fromRecorded, isSystemEvent, toEventData, toPosition, toReadPosition, toServerFilter } from './mapping';
 
 export interface KurrentDbEventStoreOptions {
-  /** kurrentdb://…, kdb://… or esdb://… (translated). */
+  /** kurrentdb://…, kdb://…, or esdb://… (translated); with or without +discover. */
   readonly connectionString?: string;
-  /** An already connected client (tests inject a fake). */
+  /** A client to use instead of connecting (tests inject a fake); close() disposes it. */
   readonly client?: KurrentClient;
   readonly logger?: KurrentDbLogger;
-  /** Back-off between resubscriptions after a dropped subscription: first and maximum delay. */
-  readonly resubscribeDelayMs?: { readonly initial: number; readonly max: number };
+  /** Delays between resubscriptions after a dropped subscription; default 100 ms doubling up to 10 s. */
+  readonly resubscribeBackOff?: BackOff;
 }
 
 export interface KurrentSubscribeOptions extends SubscribeOptions {
   /**
-   * Filtered $all subscriptions report a checkpoint every n×32 events even when no event matches;
-   * a runner that stores it does not rescan a sparse filter's gaps after a restart.
+   * Called with each checkpoint the server reports (every 32 events it scans, matching or not),
+   * once every event before it has been handled. A runner that stores it as its position does
+   * not rescan a sparse filter's gaps after a restart.
    */
   readonly onCheckpoint?: (position: Position) => void | Promise<void>;
 }
 
-const errorName = (error: unknown) => (error as { constructor?: { name?: string } })?.constructor?.name ?? '';
-const UNAVAILABLE = new Set(['UnavailableError', 'DeadlineExceededError', 'CancelledError', 'NotLeaderError', 'TimeoutError']);
-
-function unavailable(error: unknown): boolean {
-  const e = error as { type?: string };
-  return UNAVAILABLE.has(errorName(error)) || e?.type === 'unavailable' || e?.type === 'deadline-exceeded';
-}
-
-function mapError(streamId: string, expected: ExpectedRevision, error: unknown): Error {
-  if (errorName(error) === 'WrongExpectedVersionError') {
-    const actual = (error as { actualState?: unknown }).actualState;
-    return new WrongExpectedRevisionError(streamId, expected, typeof actual === 'bigint' ? actual : 'no_stream');
-  }
-  if (unavailable(error)) return new EventStoreUnavailableError(`KurrentDB is unavailable: ${(error as Error).message}`, error);
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-/** Server-side filter where the protocol has one (one filter per read): stream prefixes first. */
-function serverFilter(filter: EventFilter | undefined, checkpoint?: Filter['checkpointReached']): Filter | undefined {
-  if (filter?.streamPrefixes && filter.streamPrefixes.length > 0) {
-    return { filterOn: 'streamName', prefixes: [...filter.streamPrefixes], checkpointInterval: 1, ...(checkpoint ? { checkpointReached: checkpoint } : {}) } as Filter;
-  }
-  if (filter?.eventTypes && filter.eventTypes.length > 0) {
-    return { filterOn: 'eventType', prefixes: [...filter.eventTypes], checkpointInterval: 1, ...(checkpoint ? { checkpointReached: checkpoint } : {}) } as Filter;
-  }
-  return undefined;
-}
-
-const readPosition = (p: Position | undefined): ReadPosition => (p === undefined || comparePositions(p, START) <= 0 ? 'start' : { commit: p.commit, prepare: p.prepare });
+const DEFAULT_BACK_OFF: BackOff = { initial: 100, max: 10_000 };
+const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_PAGE_SIZE = 1000;
+/** Smallest read while filling a page, so a page of 1 past many dropped events is not read one by one. */
+const MIN_CHUNK = 100;
 
 /**
- * The production event store: EventStoreDB/KurrentDB through @kurrent/kurrentdb-client, behind the
- * same port and contract suite as the embedded store.
+ * The production event store: KurrentDB (EventStoreDB) through @kurrent/kurrentdb-client, behind
+ * the same port and contract suite as the embedded store.
  */
 export class KurrentDbEventStore implements EventStore {
   private readonly client: KurrentClient;
@@ -84,20 +55,21 @@ export class KurrentDbEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(private readonly options: KurrentDbEventStoreOptions) {
-    if (!options.client && !options.connectionString) throw new Error('KurrentDbEventStore needs a connection string or a client');
-    this.client = options.client ?? connect(options.connectionString!);
+    if (options.client) this.client = options.client;
+    else if (options.connectionString) this.client = connect(options.connectionString);
+    else throw new TypeError('KurrentDbEventStore needs a connection string or a client');
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new TypeError('An append needs at least one event');
     try {
-      // The client's stream states are the port's own words: 'no_stream', 'stream_exists', 'any', or a revision.
+      // The client's stream states are the port's own values: 'no_stream', 'stream_exists', 'any' or a bigint revision.
       const result = await this.client.appendToStream(streamId, events.map(toEventData), { streamState: expectedRevision });
       if (!result.position) throw new Error(`KurrentDB acknowledged an append to ${streamId} without a position`);
       return { nextExpectedRevision: result.nextExpectedRevision, position: toPosition(result.position) };
     } catch (error) {
-      throw mapError(streamId, expectedRevision, error);
+      throw toPortError(error, streamId, expectedRevision);
     }
   }
 
@@ -110,197 +82,86 @@ export class KurrentDbEventStore implements EventStore {
         direction: 'forwards',
         ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
       });
-      for await (const resolved of read) if (resolved.event) events.push(fromRecorded(resolved.event));
+      for await (const { event } of read) if (event) events.push(fromRecorded(event));
     } catch (error) {
-      if (errorName(error) === 'StreamNotFoundError') return [];
-      throw mapError(streamId, 'any', error);
+      if (isStreamNotFound(error)) return [];
+      throw toPortError(error, streamId, 'any');
     }
     return events;
   }
 
+  /**
+   * The server filters by stream prefix (or type prefix) and drops its own event types; exact
+   * types and `$` streams are checked here, so a chunk may shrink: read on until the page is full
+   * or the log ends. The server's `fromPosition` is inclusive and the port's `after` is not, so
+   * the event at exactly `after` is skipped.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const maxCount = options.maxCount ?? 1000;
-    const found: RecordedEvent[] = [];
+    const pageSize = options.maxCount ?? DEFAULT_PAGE_SIZE;
+    const chunk = Math.max(pageSize, MIN_CHUNK);
+    const page: RecordedEvent[] = [];
     let after = options.after ?? START;
-    // Client-side checks (exact types, system events) may drop events: read on until the page is full or the log ends.
-    for (;;) {
-      const chunk = Math.max(maxCount, 100);
-      let read = 0;
-      try {
-        for await (const resolved of this.client.readAll({ fromPosition: readPosition(after), direction: 'forwards', maxCount: chunk, filter: serverFilter(options.filter) })) {
-          const event = resolved.event;
+    try {
+      for (;;) {
+        let read = 0;
+        for await (const { event } of this.client.readAll({ fromPosition: toReadPosition(after), direction: 'forwards', maxCount: chunk, filter: toServerFilter(options.filter) })) {
           if (!event) continue;
           read++;
           const position = toPosition(event.position);
-          // readAll's fromPosition is inclusive; the port's `after` is not.
           if (comparePositions(position, after) <= 0) continue;
           after = position;
           if (isSystemEvent(event) || !matchesFilter(options.filter, event.streamId, event.type)) continue;
-          found.push(fromRecorded(event));
-          if (found.length >= maxCount) return found;
+          page.push(fromRecorded(event));
+          if (page.length >= pageSize) return page;
         }
-      } catch (error) {
-        throw mapError('$all', 'any', error);
+        if (read < chunk) return page;
       }
-      if (read < chunk) return found;
+    } catch (error) {
+      throw toPortError(error, '$all', 'any');
     }
   }
 
+  subscribe(handler: SubscriptionHandler, options: KurrentSubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    const subscription = new CatchUpSubscription(this.client, handler, {
+      after: options.after ?? START,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+      backOff: this.options.resubscribeBackOff ?? DEFAULT_BACK_OFF,
+      ...(options.filter ? { filter: options.filter } : {}),
+      ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
+      ...(this.options.logger ? { logger: this.options.logger } : {}),
+    });
+    this.subscriptions.add(subscription);
+    void subscription.closed.then(
+      () => this.subscriptions.delete(subscription),
+      () => this.subscriptions.delete(subscription),
+    );
+    return subscription;
+  }
+
+  /** The last event that is not the server's own, read backwards from the end of $all. */
   async headPosition(): Promise<Position> {
     this.assertOpen();
     try {
-      for await (const resolved of this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1, filter: { filterOn: 'eventType', regex: '^[^$]', checkpointInterval: 1 } as Filter })) {
-        if (resolved.event) return toPosition(resolved.event.position);
+      for await (const { event } of this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1, filter: toServerFilter(undefined) })) {
+        if (event) return toPosition(event.position);
       }
     } catch (error) {
-      throw mapError('$all', 'any', error);
+      throw toPortError(error, '$all', 'any');
     }
     return START;
-  }
-
-  /**
-   * A catch-up subscription to $all that survives dropped connections: on an error or an end it
-   * resubscribes from the last delivered position (KurrentDB subscriptions do not do it themselves),
-   * with bounded exponential back-off. Events are delivered in batches with back-pressure: the
-   * gRPC stream is paused while the handler works.
-   */
-  subscribe(handler: SubscriptionHandler, options: KurrentSubscribeOptions = {}): Subscription {
-    const batchSize = options.batchSize ?? 500;
-    const delays = this.options.resubscribeDelayMs ?? { initial: 100, max: 10_000 };
-    let last: Position = options.after ?? START;
-    let stopped = false;
-    let current: AllStreamSubscription | undefined;
-    let wake: () => void = () => undefined;
-    let interrupt: () => void = () => undefined;
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-
-    const consume = async (subscription: AllStreamSubscription): Promise<void> => {
-      const buffer: AllStreamResolvedEvent[] = [];
-      let ended: { error?: unknown } | undefined;
-      let signal: () => void = () => undefined;
-      const notify = () => signal();
-      interrupt = notify;
-      subscription.on('data', (resolved: AllStreamResolvedEvent) => {
-        buffer.push(resolved);
-        if (buffer.length >= batchSize) subscription.pause();
-        notify();
-      });
-      subscription.on('error', (error: Error) => {
-        ended = { error };
-        notify();
-      });
-      subscription.on('end', () => {
-        ended ??= {};
-        notify();
-      });
-      subscription.on('close', () => {
-        ended ??= {};
-        notify();
-      });
-      for (;;) {
-        if (stopped) return;
-        if (buffer.length === 0) {
-          if (ended) {
-            if (ended.error) throw ended.error;
-            throw new Error('The subscription ended');
-          }
-          await new Promise<void>((resolve) => (signal = resolve));
-          continue;
-        }
-        const taken = buffer.splice(0, batchSize);
-        const batch: RecordedEvent[] = [];
-        for (const resolved of taken) {
-          const event = resolved.event;
-          if (!event) continue;
-          const position = toPosition(event.position);
-          // After a resubscription the server may send the last delivered event again.
-          if (comparePositions(position, last) <= 0) continue;
-          last = position;
-          if (isSystemEvent(event) || !matchesFilter(options.filter, event.streamId, event.type)) continue;
-          batch.push(fromRecorded(event));
-        }
-        if (batch.length > 0) await handlerCall(batch);
-        if (buffer.length < batchSize && subscription.isPaused()) subscription.resume();
-      }
-    };
-
-    class HandlerFailure extends Error {
-      constructor(readonly error: unknown) {
-        super('handler failed');
-      }
-    }
-    const handlerCall = async (batch: RecordedEvent[]) => {
-      try {
-        await handler(batch);
-      } catch (error) {
-        throw new HandlerFailure(error);
-      }
-    };
-
-    const run = async () => {
-      let delay = delays.initial;
-      while (!stopped && !this.closed) {
-        const checkpoint: Filter['checkpointReached'] | undefined = options.onCheckpoint
-          ? async (_sub, position) => {
-              const p = toPosition(position);
-              // A checkpoint moves the resume point past a sparse filter's gaps.
-              if (comparePositions(p, last) > 0) last = p;
-              await options.onCheckpoint!(p);
-            }
-          : undefined;
-        try {
-          current = this.client.subscribeToAll({ fromPosition: readPosition(last), filter: serverFilter(options.filter, checkpoint) });
-          await consume(current);
-        } catch (error) {
-          if (error instanceof HandlerFailure) throw error.error;
-          if (stopped || this.closed) break;
-          this.options.logger?.warn('KurrentDB subscription dropped; resubscribing from the last delivered position', {
-            error: (error as Error)?.message,
-            position: `${last.commit}/${last.prepare}`,
-            retryInMs: delay,
-          });
-          await current?.unsubscribe().catch(() => undefined);
-          await sleep(delay);
-          delay = Math.min(delay * 2, delays.max);
-          continue;
-        }
-        delay = delays.initial;
-      }
-    };
-
-    const closed = run().finally(() => current?.unsubscribe().catch(() => undefined));
-    closed.catch(() => undefined);
-    const subscription: Subscription = {
-      closed,
-      stop: async () => {
-        stopped = true;
-        wake();
-        interrupt();
-        await closed.catch(() => undefined);
-        this.subscriptions.delete(subscription);
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new EventStoreUnavailableError('The event store is closed');
+    if (this.closed) throw new EventStoreUnavailableError('The KurrentDB event store is closed');
   }
 }
 

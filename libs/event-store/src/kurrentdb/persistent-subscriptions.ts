@@ -1,35 +1,65 @@
-import type { KurrentDBClient, PersistentSubscriptionToAllSettings } from '@kurrent/kurrentdb-client';
-
-/** The group back-office services join: competing consumers share the order events between them. */
-export const BACK_OFFICE_GROUP = 'back-office';
-/** The order category: every `order-<orderId>` stream. */
-export const ORDER_CATEGORY_STREAM = 'order-';
+import type { BaseOptions, PersistentSubscriptionToStreamSettings } from '@kurrent/kurrentdb-client';
+import { isPersistentSubscriptionExists } from './errors';
 
 /**
- * Creates, once, the persistent subscription back-office consumers connect to: every event of the
- * order category, delivered to the group's members in turn (round robin), each acknowledged or
- * retried, parked after 10 failures. It is a filtered $all subscription on the `order-` stream
- * prefix, so it needs no system projection ($ce-order) on the server. Idempotent.
+ * The order category: the server's `$by_category` system projection links every event of every
+ * `order-<orderId>` stream into it (run projections with `KURRENTDB_RUN_PROJECTIONS=System` and
+ * `KURRENTDB_START_STANDARD_PROJECTIONS=true`).
  */
-export async function ensureBackOfficeSubscription(
-  client: Pick<KurrentDBClient, 'createPersistentSubscriptionToAll'>,
-  overrides: Partial<PersistentSubscriptionToAllSettings> = {},
-): Promise<'created' | 'exists'> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { persistentSubscriptionToAllSettingsFromDefaults, streamNameFilter, START } = require('@kurrent/kurrentdb-client') as typeof import('@kurrent/kurrentdb-client');
-  const settings = persistentSubscriptionToAllSettingsFromDefaults({
-    startFrom: START,
-    consumerStrategyName: 'RoundRobin',
-    maxRetryCount: 10,
-    messageTimeout: 30_000,
-    checkPointAfter: 2_000,
-    ...overrides,
-  });
+export const ORDER_CATEGORY_STREAM = '$ce-order';
+
+/** The group back-office services (billing, fraud, CRM) join as competing consumers. */
+export const BACK_OFFICE_GROUP = 'back-office';
+
+/**
+ * Every setting spelled out, so what the server runs is what this file says:
+ * - `resolveLinkTos`: the category stream holds links; consumers receive the order events they point to.
+ * - `startFrom: 'start'`: a new group sees the whole order history, not only what comes after its creation.
+ * - `RoundRobin`: events are shared between the connected members; add members to go faster.
+ * - `messageTimeout` 30 s, `maxRetryCount` 10: an event neither acknowledged nor refused in 30 s
+ *   is redelivered; after 10 redeliveries (timeouts or `retry` nacks) the server parks it in
+ *   `$persistentsubscription-$ce-order::back-office-parked` for an operator to replay.
+ * - checkpoints every 2 s, after at least 10 and at most 1,000 acknowledged events: a restarted
+ *   server redelivers at most what came after the last checkpoint, so consumers are idempotent.
+ * - buffers (live 500, read batch 20, history 500) and unlimited members: the client defaults.
+ */
+export const BACK_OFFICE_SUBSCRIPTION_SETTINGS: PersistentSubscriptionToStreamSettings = Object.freeze({
+  resolveLinkTos: true,
+  startFrom: 'start',
+  consumerStrategyName: 'RoundRobin',
+  messageTimeout: 30_000,
+  maxRetryCount: 10,
+  checkPointAfter: 2_000,
+  checkPointLowerBound: 10,
+  checkPointUpperBound: 1_000,
+  maxSubscriberCount: 'unbounded',
+  liveBufferSize: 500,
+  readBatchSize: 20,
+  historyBufferSize: 500,
+  extraStatistics: false,
+});
+
+/** The one client call this module makes; the real client has it, tests pass a fake. */
+export interface PersistentSubscriptionAdmin {
+  createPersistentSubscriptionToStream(
+    streamName: string,
+    groupName: string,
+    settings: PersistentSubscriptionToStreamSettings,
+    options?: BaseOptions,
+  ): Promise<void>;
+}
+
+/**
+ * Creates the back-office group on the order category unless it exists. Safe to call from every
+ * consumer at start-up: the one that comes first creates it, the others find it. An existing
+ * group keeps its settings (changing them is an explicit update, not a side effect of a restart).
+ */
+export async function ensureBackOfficeSubscription(client: PersistentSubscriptionAdmin): Promise<'created' | 'exists'> {
   try {
-    await client.createPersistentSubscriptionToAll(BACK_OFFICE_GROUP, settings, { filter: streamNameFilter({ prefixes: [ORDER_CATEGORY_STREAM] }) });
+    await client.createPersistentSubscriptionToStream(ORDER_CATEGORY_STREAM, BACK_OFFICE_GROUP, { ...BACK_OFFICE_SUBSCRIPTION_SETTINGS });
     return 'created';
   } catch (error) {
-    if ((error as { constructor?: { name?: string } })?.constructor?.name === 'PersistentSubscriptionExistsError') return 'exists';
+    if (isPersistentSubscriptionExists(error)) return 'exists';
     throw error;
   }
 }

@@ -9,7 +9,8 @@ export interface KeyringClient {
 }
 
 const streamOf = (tenantId: string) => `tenantDataKey-${tenantId}`;
-const nameOf = (error: unknown) => (error as { constructor?: { name?: string } })?.constructor?.name;
+/** The client's errors carry a `type` (its ErrorType); read that rather than class names. */
+const typeOf = (error: unknown) => (error as { type?: unknown } | null)?.type;
 
 /**
  * The shared keyring of a KurrentDB install: one stream per tenant holding its wrapped data key.
@@ -26,8 +27,8 @@ export class KurrentDbDataKeyStore implements DataKeyStore {
       }
       return { state: 'none' };
     } catch (error) {
-      if (nameOf(error) === 'StreamNotFoundError') return { state: 'none' };
-      if (nameOf(error) === 'StreamDeletedError') return { state: 'destroyed', destroyedAt: 'unknown' };
+      if (typeOf(error) === 'stream-not-found') return { state: 'none' };
+      if (typeOf(error) === 'stream-deleted') return { state: 'destroyed', destroyedAt: 'unknown' };
       throw error;
     }
   }
@@ -37,7 +38,7 @@ export class KurrentDbDataKeyStore implements DataKeyStore {
       await this.client.appendToStream(streamOf(tenantId), [{ id: key.dekId, contentType: 'application/json', type: 'TenantDataKeyCreated', data: { ...key }, metadata: undefined } as EventData], { streamState: 'no_stream' });
     } catch (error) {
       // Another replica created it first, or it was destroyed: what is stored wins.
-      if (nameOf(error) !== 'WrongExpectedVersionError' && nameOf(error) !== 'StreamDeletedError') throw error;
+      if (typeOf(error) !== 'wrong-expected-version' && typeOf(error) !== 'stream-deleted') throw error;
     }
     return this.read(tenantId);
   }
@@ -46,7 +47,7 @@ export class KurrentDbDataKeyStore implements DataKeyStore {
     try {
       await this.client.tombstoneStream(streamOf(tenantId));
     } catch (error) {
-      if (nameOf(error) !== 'StreamDeletedError') throw error;
+      if (typeOf(error) !== 'stream-deleted') throw error;
     }
   }
 

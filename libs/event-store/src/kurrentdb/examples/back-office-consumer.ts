@@ -1,46 +1,63 @@
 /**
- * A back-office consumer (billing, fraud, CRM) of the order events, as a member of the
- * `back-office` persistent subscription group. Run several: KurrentDB shares the events between
- * them and redelivers what is not acknowledged.
+ * A back-office consumer (billing here; fraud and CRM look the same) of the order events, as one
+ * member of the `back-office` persistent subscription group on `$ce-order`. Run as many as
+ * needed: the server shares the events between the members and redelivers what is not
+ * acknowledged. Handlers must be idempotent (key on the event id): a redelivery is not a new fact.
  *
- *   EVENTSTORE_URL=kurrentdb://localhost:2113?tls=false node dist/libs/event-store/src/kurrentdb/examples/back-office-consumer.js
+ *   EVENTSTORE_URL='kurrentdb://localhost:2113?tls=false' node dist/libs/event-store/src/kurrentdb/examples/back-office-consumer.js
  */
-import { KurrentDBClient, PARK, RETRY } from '@kurrent/kurrentdb-client';
-import type { CreditIssued, OrderCancelled, SoftwarePurchased } from '@csp/domain';
-import { BACK_OFFICE_GROUP, ensureBackOfficeSubscription } from '../persistent-subscriptions';
+import { KurrentDBClient, PARK, RETRY, type PersistentSubscriptionToStreamResolvedEvent } from '@kurrent/kurrentdb-client';
+import type { OrderEvent } from '@csp/domain';
 import { normaliseConnectionString } from '../client';
+import { BACK_OFFICE_GROUP, BACK_OFFICE_SUBSCRIPTION_SETTINGS, ORDER_CATEGORY_STREAM, ensureBackOfficeSubscription } from '../persistent-subscriptions';
 
-type OrderEventOfInterest = SoftwarePurchased | OrderCancelled | CreditIssued;
+/** A failure no redelivery will fix (a payload this consumer cannot read): park the event at once. */
+class UnprocessableEvent extends Error {}
 
-async function handle(event: OrderEventOfInterest): Promise<void> {
+/** What billing does with the order events it cares about; the others are acknowledged and ignored. */
+async function bill(event: OrderEvent, eventId: string): Promise<void> {
   switch (event.type) {
     case 'SoftwarePurchased':
-      console.warn(`bill order ${event.data.orderId}: ${event.data.lines.length} line(s)`);
-      break;
+      if (!Array.isArray(event.data.lines)) throw new UnprocessableEvent(`SoftwarePurchased ${eventId} has no lines`);
+      return report({ eventId, bill: event.data.orderId, lines: event.data.lines.length, taxInclusive: event.data.taxInclusive });
     case 'OrderCancelled':
-      console.warn(`order ${event.data.orderId} cancelled (${event.data.lines.length} line(s))`);
-      break;
+      return report({ eventId, cancelled: event.data.orderId, lines: event.data.lines.length, wholeOrder: event.data.wholeOrder });
     case 'CreditIssued':
-      console.warn(`credit ${event.data.amount} ${event.data.currency} on the ${event.data.invoiceMonth} invoice`);
-      break;
+      return report({ eventId, credit: event.data.creditId, amountMinor: event.data.amount, currency: event.data.currency, invoiceMonth: event.data.invoiceMonth });
+    default:
+      return;
   }
+}
+
+function report(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+async function handle(resolved: PersistentSubscriptionToStreamResolvedEvent): Promise<void> {
+  // With resolveLinkTos the category's link arrives with the order event it points to.
+  const event = resolved.event;
+  if (!event) throw new UnprocessableEvent('a link whose order event was deleted');
+  if (!event.isJson) throw new UnprocessableEvent(`${event.type} ${event.id} is not JSON`);
+  // The order streams hold only this product's events, written in the shapes of @csp/domain.
+  await bill({ type: event.type, data: event.data } as OrderEvent, event.id);
 }
 
 async function main(): Promise<void> {
   const client = KurrentDBClient.connectionString(normaliseConnectionString(process.env.EVENTSTORE_URL ?? 'kurrentdb://localhost:2113?tls=false'));
   await ensureBackOfficeSubscription(client);
-  const subscription = client.subscribeToPersistentSubscriptionToAll(BACK_OFFICE_GROUP);
+  const subscription = client.subscribeToPersistentSubscriptionToStream(ORDER_CATEGORY_STREAM, BACK_OFFICE_GROUP);
+  const shutdown = () => void subscription.unsubscribe().then(() => client.dispose());
+  process.once('SIGTERM', shutdown).once('SIGINT', shutdown);
+
   for await (const resolved of subscription) {
-    const event = resolved.event;
-    if (!event) continue;
     try {
-      if (['SoftwarePurchased', 'OrderCancelled', 'CreditIssued'].includes(event.type)) {
-        await handle({ type: event.type, data: event.data } as OrderEventOfInterest);
-      }
+      await handle(resolved);
       await subscription.ack(resolved);
     } catch (error) {
-      // Retried up to the group's maxRetryCount, then parked for an operator to look at.
-      await subscription.nack(resolved.retryCount >= 9 ? PARK : RETRY, (error as Error).message, resolved);
+      const message = error instanceof Error ? error.message : String(error);
+      // A transient failure is retried; the server parks the event itself after maxRetryCount redeliveries.
+      const action = error instanceof UnprocessableEvent || resolved.retryCount >= BACK_OFFICE_SUBSCRIPTION_SETTINGS.maxRetryCount ? PARK : RETRY;
+      await subscription.nack(action, message, resolved);
     }
   }
 }

@@ -1,157 +1,227 @@
-import { PassThrough } from 'node:stream';
-import type { AllStreamResolvedEvent, AllStreamSubscription, EventData } from '@kurrent/kurrentdb-client';
+import { Transform, type TransformCallback } from 'node:stream';
+import type { AllStreamResolvedEvent, AllStreamSubscription, EventData, Filter } from '@kurrent/kurrentdb-client';
 import type { KurrentClient } from '../client';
 
-// Errors named like the client's, which the adapter recognises by name.
-export class WrongExpectedVersionError extends Error {
-  constructor(readonly streamName: string, readonly actualState: bigint | 'no_stream') {
-    super(`wrong expected version on ${streamName}`);
+/** Errors shaped like the client's: the adapter reads their `type`. */
+export class FakeKurrentError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly actualState?: bigint | 'no_stream',
+  ) {
+    super(message);
   }
 }
-export class StreamNotFoundError extends Error {}
-export class UnavailableError extends Error {}
-export class StreamDeletedError extends Error {}
 
-interface Stored {
-  id: string;
-  type: string;
-  streamId: string;
-  revision: bigint;
-  data: unknown;
-  metadata: unknown;
-  created: Date;
-  position: { commit: bigint; prepare: bigint };
+export interface StoredEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly revision: bigint;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly created: Date;
+  readonly isJson: boolean;
+  readonly position: { readonly commit: bigint; readonly prepare: bigint };
 }
 
-type FilterLike = { filterOn: 'streamName' | 'eventType'; prefixes?: string[]; regex?: string; checkpointReached?: (s: unknown, p: { commit: bigint; prepare: bigint }) => unknown };
+type Position = StoredEvent['position'];
+type Item = { readonly event: StoredEvent } | { readonly checkpoint: Position };
 
-const passes = (filter: FilterLike | undefined, e: Stored) => {
+/** How often the server reports a checkpoint on a filtered subscription: every interval × 32 events scanned. */
+const CHECKPOINT_EVERY = 32;
+
+const passes = (filter: Filter | undefined, event: StoredEvent) => {
   if (!filter) return true;
-  const subject = filter.filterOn === 'streamName' ? e.streamId : e.type;
-  if (filter.prefixes) return filter.prefixes.some((p) => subject.startsWith(p));
-  if (filter.regex) return new RegExp(filter.regex).test(subject);
-  return true;
+  const subject = filter.filterOn === 'streamName' ? event.streamId : event.type;
+  if ('prefixes' in filter) return filter.prefixes.some((prefix) => subject.startsWith(prefix));
+  return new RegExp(filter.regex).test(subject);
 };
 
+const atOrAfter = (event: StoredEvent, from: Position) =>
+  event.position.commit > from.commit || (event.position.commit === from.commit && event.position.prepare >= from.prepare);
+
 /**
- * An in-memory stand-in for the KurrentDB client, faithful to the behaviours the adapter relies
- * on: streamState checks and idempotent re-appends, inclusive readAll positions, positions with
- * distinct commit and prepare parts, system events in $all, and subscriptions that can be dropped.
+ * The client's subscription is a Transform that awaits `checkpointReached` while the events
+ * read before the checkpoint may still wait in its readable buffer; this one does the same, so
+ * the adapter is tested against that ordering.
+ */
+class FakeSubscription extends Transform {
+  transformed = 0;
+  constructor(
+    private readonly checkpointReached: Filter['checkpointReached'],
+    readonly onUnsubscribe: () => void,
+  ) {
+    super({ objectMode: true });
+  }
+
+  override _transform(item: Item, _encoding: BufferEncoding, next: TransformCallback): void {
+    this.transformed++;
+    if ('checkpoint' in item) {
+      Promise.resolve(this.checkpointReached?.(this as unknown as AllStreamSubscription, item.checkpoint)).then(() => next(), next);
+      return;
+    }
+    next(null, { event: item.event, commitPosition: item.event.position.commit });
+  }
+
+  async unsubscribe(): Promise<void> {
+    this.onUnsubscribe();
+  }
+}
+
+interface LiveSubscription {
+  readonly stream: FakeSubscription;
+  readonly filter: Filter | undefined;
+  scanned: number;
+}
+
+/**
+ * An in-memory stand-in for the KurrentDB client, faithful to what the adapter relies on: stream
+ * states and idempotent re-appends, (commit, prepare) positions whose halves differ, inclusive
+ * `fromPosition` on reads and subscriptions, server-side prefix and regex filters, the server's
+ * own events in $all, filtered checkpoints, and subscriptions that can be dropped or refused.
+ * It is not KurrentDB: the wire protocol is verified only by the contract suite on a real server.
  */
 export class FakeKurrentClient implements KurrentClient {
-  readonly log: Stored[] = [];
-  private nextPosition = 1000n;
-  private readonly live = new Set<{ stream: PassThrough; filter?: FilterLike }>();
+  readonly log: StoredEvent[] = [];
+  /** Every subscribeToAll call, in order, with its options. */
+  readonly subscriptionRequests: { fromPosition: unknown; filter: Filter | undefined }[] = [];
+  /** Every readAll call's options. */
+  readonly readAllRequests: { fromPosition: unknown; direction: unknown; maxCount: unknown; filter: Filter | undefined }[] = [];
+  /** Every appendToStream call's stream state. */
+  readonly appendStates: unknown[] = [];
+  /** When set, every call fails as an unreachable server does. */
   unavailable = false;
+  /** How many of the next subscriptions the server drops as soon as they are made. */
+  refuseSubscriptions = 0;
   disposed = false;
-  readonly tombstoned = new Set<string>();
+  private nextCommit = 1000n;
+  private readonly live = new Set<LiveSubscription>();
 
-  async tombstoneStream(streamName: string) {
-    if (this.tombstoned.has(streamName)) throw new StreamDeletedError(streamName);
-    this.tombstoned.add(streamName);
-    // A tombstone removes the stream's events (the server drops them at scavenge).
-    for (let i = this.log.length - 1; i >= 0; i--) if (this.log[i]!.streamId === streamName) this.log.splice(i, 1);
-    return { position: undefined };
+  /** An event of the server's own, as it writes stats and metadata. */
+  writeSystemEvent(streamId = '$stats-127.0.0.1:2113', type = '$statsCollected'): void {
+    this.record(streamId, type, {}, {}, `${streamId}-${this.log.length}`);
   }
 
-  /** A system event, as KurrentDB writes its own. */
-  writeSystemEvent(): void {
-    this.record('$stats-127.0.0.1:2113', '$statsCollected', {}, {});
+  /** An event some other writer stored as bytes, not JSON. */
+  writeBinaryEvent(streamId: string, type: string): void {
+    this.record(streamId, type, new Uint8Array([1, 2, 3]), undefined, `${streamId}-${this.log.length}`, false);
   }
 
-  private record(streamId: string, type: string, data: unknown, metadata: unknown, id = `${streamId}-${this.log.length}`): Stored {
-    const revision = BigInt(this.log.filter((e) => e.streamId === streamId).length);
-    // Prepare positions differ from commit positions, as in a real transaction log.
-    const commit = (this.nextPosition += 137n);
-    const stored: Stored = { id, type, streamId, revision, data, metadata, created: new Date(), position: { commit, prepare: commit - 7n } };
-    this.log.push(stored);
-    for (const { stream, filter } of this.live) if (passes(filter, stored)) stream.write(this.resolved(stored));
-    return stored;
+  /** Drops every live subscription as a broken connection does. */
+  dropSubscriptions(): void {
+    for (const subscription of [...this.live]) {
+      this.live.delete(subscription);
+      subscription.stream.emit('error', new FakeKurrentError('unavailable', 'connection reset'));
+    }
   }
 
-  private resolved(e: Stored): AllStreamResolvedEvent {
-    return { event: { ...e, isJson: true } as never, commitPosition: e.position.commit };
+  get liveSubscriptions(): number {
+    return this.live.size;
+  }
+
+  /** How many items (events and checkpoints) the live subscriptions' streams have taken in. */
+  get transformed(): number {
+    return [...this.live].reduce((sum, { stream }) => sum + stream.transformed, 0);
   }
 
   async appendToStream(streamName: string, events: EventData[], options: { streamState?: unknown } = {}) {
-    if (this.unavailable) throw new UnavailableError('connection refused');
-    if (this.tombstoned.has(streamName)) throw new StreamDeletedError(streamName);
+    this.assertAvailable(streamName);
+    const state = options.streamState ?? 'any';
+    this.appendStates.push(state);
     const existing = this.log.filter((e) => e.streamId === streamName);
     const actual: bigint | 'no_stream' = existing.length === 0 ? 'no_stream' : BigInt(existing.length - 1);
-    const state = options.streamState ?? 'any';
-    // Idempotent: the same ids appended again after the same expectation.
-    const first = existing.findIndex((e) => e.id === events[0]!.id);
-    if (first >= 0 && events.every((ev, i) => existing[first + i]?.id === ev.id)) {
+    // The same ids appended again after the same expectation answer as before.
+    const first = existing.findIndex((e) => e.id === events[0]?.id);
+    const matchesExpectation = (revision: bigint | 'no_stream') =>
+      state === 'any' || (state === 'no_stream' && revision === 'no_stream') || (state === 'stream_exists' && revision !== 'no_stream') || state === revision;
+    if (first >= 0 && events.every((event, i) => existing[first + i]?.id === event.id) && matchesExpectation(first === 0 ? 'no_stream' : BigInt(first - 1))) {
       const last = existing[first + events.length - 1]!;
       return { success: true, nextExpectedRevision: last.revision, position: last.position };
     }
-    const ok = state === 'any' || (state === 'no_stream' && actual === 'no_stream') || (state === 'stream_exists' && actual !== 'no_stream') || (typeof state === 'bigint' && actual === state);
-    if (!ok) throw new WrongExpectedVersionError(streamName, actual);
-    let last!: Stored;
-    for (const e of events) last = this.record(streamName, e.type, e.data, e.metadata, e.id);
-    return { success: true, nextExpectedRevision: last.revision, position: last.position };
+    if (!matchesExpectation(actual)) throw new FakeKurrentError('wrong-expected-version', `wrong expected version on ${streamName}`, actual);
+    let last: StoredEvent | undefined;
+    for (const event of events) last = this.record(streamName, event.type, event.data, event.metadata, event.id);
+    return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
   }
 
   async *readStream(streamName: string, options: { fromRevision?: unknown; maxCount?: number | bigint } = {}) {
-    if (this.unavailable) throw new UnavailableError('connection refused');
-    if (this.tombstoned.has(streamName)) throw new StreamDeletedError(streamName);
+    this.assertAvailable(streamName);
     const events = this.log.filter((e) => e.streamId === streamName);
-    if (events.length === 0) throw new StreamNotFoundError(streamName);
+    if (events.length === 0) throw new FakeKurrentError('stream-not-found', `${streamName} not found`);
     const from = typeof options.fromRevision === 'bigint' ? options.fromRevision : 0n;
-    let count = 0;
-    for (const e of events) {
-      if (e.revision < from) continue;
-      if (options.maxCount !== undefined && count++ >= Number(options.maxCount)) return;
-      yield { event: { ...e, isJson: true } as never };
-    }
-  }
-
-  async *readAll(options: { fromPosition?: unknown; direction?: string; maxCount?: number | bigint; filter?: unknown } = {}) {
-    if (this.unavailable) throw new UnavailableError('connection refused');
-    const filter = options.filter as FilterLike | undefined;
     const max = options.maxCount === undefined ? Infinity : Number(options.maxCount);
-    const from = options.fromPosition as { commit: bigint } | string | undefined;
-    let events = this.log.filter((e) => passes(filter, e));
+    for (const event of events.filter((e) => e.revision >= from).slice(0, max)) yield { event: event as never };
+  }
+
+  async *readAll(options: { fromPosition?: unknown; direction?: unknown; maxCount?: number | bigint; filter?: Filter } = {}): AsyncGenerator<AllStreamResolvedEvent> {
+    this.assertAvailable();
+    this.readAllRequests.push({ fromPosition: options.fromPosition, direction: options.direction, maxCount: options.maxCount, filter: options.filter });
+    const from = typeof options.fromPosition === 'object' ? (options.fromPosition as Position) : undefined;
+    const max = options.maxCount === undefined ? Infinity : Number(options.maxCount);
+    let events = this.log.filter((e) => passes(options.filter, e));
     if (options.direction === 'backwards') {
-      events = [...events].reverse();
-      if (typeof from === 'object') events = events.filter((e) => e.position.commit <= from.commit);
-    } else if (typeof from === 'object') {
-      events = events.filter((e) => e.position.commit >= from.commit); // inclusive, as the real client
+      events = events.reverse();
+      if (from) events = events.filter((e) => !atOrAfter(e, from) || (e.position.commit === from.commit && e.position.prepare === from.prepare));
+    } else if (from) {
+      events = events.filter((e) => atOrAfter(e, from));
     }
-    for (const e of events.slice(0, max)) yield this.resolved(e);
+    for (const event of events.slice(0, max)) yield { event: event as never, commitPosition: event.position.commit };
   }
 
-  subscribeToAll(options: { fromPosition?: unknown; filter?: unknown } = {}): AllStreamSubscription {
-    const stream = new PassThrough({ objectMode: true, highWaterMark: 16 });
-    const filter = options.filter as FilterLike | undefined;
-    const from = options.fromPosition as { commit: bigint } | string | undefined;
-    const entry = { stream, filter };
-    for (const e of this.log) {
-      if (typeof from === 'object' && e.position.commit < from.commit) continue;
-      if (passes(filter, e)) stream.write(this.resolved(e));
-      else if (filter?.checkpointReached) void filter.checkpointReached(stream, e.position);
+  subscribeToAll(options: { fromPosition?: unknown; filter?: Filter } = {}): AllStreamSubscription {
+    this.subscriptionRequests.push({ fromPosition: options.fromPosition, filter: options.filter });
+    const entry: LiveSubscription = {
+      filter: options.filter,
+      scanned: 0,
+      stream: new FakeSubscription(options.filter?.checkpointReached, () => this.live.delete(entry)),
+    };
+    if (this.unavailable || this.refuseSubscriptions > 0) {
+      this.refuseSubscriptions = Math.max(0, this.refuseSubscriptions - 1);
+      setImmediate(() => entry.stream.emit('error', new FakeKurrentError('unavailable', 'connection refused')));
+      return entry.stream as unknown as AllStreamSubscription;
     }
+    const from = typeof options.fromPosition === 'object' ? (options.fromPosition as Position) : undefined;
+    for (const event of this.log) if (!from || atOrAfter(event, from)) this.deliver(entry, event);
     this.live.add(entry);
-    const subscription = Object.assign(stream, {
-      unsubscribe: async () => {
-        this.live.delete(entry);
-        stream.end();
-      },
-    });
-    stream.on('close', () => this.live.delete(entry));
-    return subscription as unknown as AllStreamSubscription;
-  }
-
-  /** Drops every live subscription as a broken connection would. */
-  dropSubscriptions(): void {
-    for (const { stream } of [...this.live]) {
-      this.live.delete({ stream } as never);
-      stream.destroy(new UnavailableError('connection reset'));
-    }
-    this.live.clear();
+    setImmediate(() => entry.stream.emit('confirmation'));
+    return entry.stream as unknown as AllStreamSubscription;
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
+  }
+
+  private deliver(subscription: LiveSubscription, event: StoredEvent): void {
+    if (passes(subscription.filter, event)) subscription.stream.write({ event });
+    subscription.scanned++;
+    if (subscription.filter && subscription.scanned % (subscription.filter.checkpointInterval * CHECKPOINT_EVERY) === 0) {
+      subscription.stream.write({ checkpoint: event.position });
+    }
+  }
+
+  private record(streamId: string, type: string, data: unknown, metadata: unknown, id: string, isJson = true): StoredEvent {
+    const revision = BigInt(this.log.filter((e) => e.streamId === streamId).length);
+    // Prepare positions differ from commit positions, as they can in the server's transaction log.
+    const commit = (this.nextCommit += 137n);
+    const event: StoredEvent = { id, type, streamId, revision, data, metadata, created: new Date(Date.UTC(2026, 2, 2, 10) + this.log.length * 1000), isJson, position: { commit, prepare: commit - 7n } };
+    this.log.push(event);
+    for (const subscription of this.live) this.deliver(subscription, event);
+    return event;
+  }
+
+  private assertAvailable(streamName?: string): void {
+    if (this.unavailable) throw new FakeKurrentError('unavailable', 'connection refused');
+    if (streamName !== undefined && this.tombstoned.has(streamName)) throw new FakeKurrentError('stream-deleted', `${streamName} is deleted`);
+  }
+
+  readonly tombstoned = new Set<string>();
+
+  /** A tombstone removes the stream's events for good (the server drops them at scavenge) and forbids new ones. */
+  async tombstoneStream(streamName: string) {
+    this.assertAvailable(streamName);
+    this.tombstoned.add(streamName);
+    for (let i = this.log.length - 1; i >= 0; i--) if (this.log[i]!.streamId === streamName) this.log.splice(i, 1);
+    return {};
   }
 }
