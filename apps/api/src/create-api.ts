@@ -5,6 +5,7 @@ import type { Runtime } from '@csp/application';
 import { ApiModule } from './app.module';
 import { accessLog } from './http/access-log';
 import { jsonBody } from './http/json-body';
+import { serveOpenApi } from './http/openapi';
 import { requestContext } from './http/request-context.middleware';
 import { strictValidationPipe } from './http/validation';
 
@@ -21,5 +22,6 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.use(accessLog(runtime.logger));
   app.use(jsonBody(runtime.config.bodyLimitBytes));
   app.useGlobalPipes(strictValidationPipe());
+  serveOpenApi(app);
   return app;
 }

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,10 +15,12 @@ import {
 } from 'class-validator';
 
 export class OrderLineDto {
+  @ApiProperty()
   @IsString()
   @Length(1, 100)
   sku!: string;
 
+  @ApiProperty()
   @IsInt()
   @Min(1)
   @Max(10_000)
@@ -25,6 +28,7 @@ export class OrderLineDto {
 }
 
 export class PurchaseSoftwareDto {
+  @ApiProperty({ type: [OrderLineDto] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -32,6 +36,7 @@ export class PurchaseSoftwareDto {
   @Type(() => OrderLineDto)
   lines!: OrderLineDto[];
 
+  @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -39,25 +44,30 @@ export class PurchaseSoftwareDto {
 }
 
 class SelectionDto {
+  @ApiProperty()
   @IsInt()
   @Min(1)
   @Max(100)
   line!: number;
 
+  @ApiProperty()
   @IsString()
   @Length(1, 50)
   version!: string;
 
+  @ApiProperty()
   @IsString()
   @Length(1, 50)
   language!: string;
 
+  @ApiProperty()
   @IsString()
   @Length(1, 50)
   fileType!: string;
 }
 
 export class RevealKeyDto extends SelectionDto {
+  @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @Length(1, 20)
@@ -67,10 +77,12 @@ export class RevealKeyDto extends SelectionDto {
 export class IssueDownloadLinkDto extends SelectionDto {}
 
 export class CancelOrderDto {
+  @ApiProperty()
   @IsString()
   @Length(1, 1000)
   reason!: string;
 
+  @ApiPropertyOptional({ type: [Number] })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
