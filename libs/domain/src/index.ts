@@ -21,3 +21,4 @@ export * from './orders/eligibility';
 export * from './refunds/events';
 export * from './refunds/refund-request';
 export * from './migration/kms-deadline';
+export * from './schema/event-versions';
