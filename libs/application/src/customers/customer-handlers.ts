@@ -40,7 +40,7 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
           },
           state,
         ),
-      { metadata: () => eventMetadata(context, now, { tenantId, partnerTenantId }) },
+      { metadata: (event) => eventMetadata(context, now, { tenantId, partnerTenantId }, event.type) },
     );
     const registered = findCustomer(result.state, customerId)!;
     return { ...registered, position: result.append && formatPosition(result.append.position) };
