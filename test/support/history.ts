@@ -17,6 +17,7 @@ import {
   orderStreamId,
   parseCatalog,
   parsePolicyTable,
+  schemaVersionOf,
   type Actor,
   type DomainEvent,
   type OrderCommand,
@@ -76,9 +77,9 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
   const first = new Date(now).toISOString();
   let total = 0;
   const max = options.maxEvents ?? Number.MAX_SAFE_INTEGER;
-  const meta = (actor: Actor, at: number) => ({ occurredAt: new Date(at).toISOString(), actor, correlationId: seededUuid(`c-${total}`), schemaVersion: 1 });
+  const meta = (actor: Actor, at: number, type: string) => ({ occurredAt: new Date(at).toISOString(), actor, correlationId: seededUuid(`c-${total}`), schemaVersion: schemaVersionOf(type) });
   const toNew = (events: DomainEvent<string, unknown>[], actor: Actor, at: number, salt: string): NewEvent[] =>
-    events.map((e, i) => ({ eventId: seededUuid(`${seed}-${salt}-${i}`), type: e.type, data: e.data, metadata: meta(actor, at) }));
+    events.map((e, i) => ({ eventId: seededUuid(`${seed}-${salt}-${i}`), type: e.type, data: e.data, metadata: meta(actor, at, e.type) }));
   const pending: Promise<unknown>[] = [];
   const flush = async () => {
     await Promise.all(pending.splice(0));

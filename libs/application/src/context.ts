@@ -1,6 +1,6 @@
 import type { Actor } from '@csp/domain';
 import { authorize, type Action, type TenantResource } from '@csp/security';
-import { DomainError, notFound } from '@csp/domain';
+import { DomainError, notFound, schemaVersionOf } from '@csp/domain';
 import type { EventMetadata } from '@csp/event-store';
 
 /** Who is asking, and the ids that tie what they cause together across services. */
@@ -11,12 +11,15 @@ export interface CommandContext {
   readonly requestId: string;
 }
 
-export const EVENT_SCHEMA_VERSION = 1;
-
+/**
+ * The metadata every event carries. `schemaVersion` is the current version of the event's type
+ * (libs/domain/src/schema/event-versions.ts), so a reader knows the shape of its payload.
+ */
 export function eventMetadata(
   context: CommandContext,
   occurredAt: Date,
   tenants: { tenantId?: string; partnerTenantId?: string },
+  eventType: string,
 ): EventMetadata {
   return {
     occurredAt: occurredAt.toISOString(),
@@ -25,7 +28,7 @@ export function eventMetadata(
     ...(tenants.partnerTenantId !== undefined ? { partnerTenantId: tenants.partnerTenantId } : {}),
     correlationId: context.correlationId,
     causationId: context.requestId,
-    schemaVersion: EVENT_SCHEMA_VERSION,
+    schemaVersion: schemaVersionOf(eventType),
   };
 }
 

@@ -23,3 +23,4 @@ export * from './refunds/events';
 export * from './refunds/refund-request';
 export * from './migration/kms-deadline';
 export * from './security/events';
+export * from './schema/event-versions';

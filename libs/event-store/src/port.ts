@@ -29,13 +29,19 @@ export type ExpectedRevision =
 export interface EventMetadata {
   /** ISO-8601 instant from the service clock at which the command was decided. */
   readonly occurredAt: string;
+  /** Who caused the event: the verified claims of the caller's token (user id, tenant id, roles). */
   readonly actor?: { readonly sub: string; readonly tid: string; readonly roles: readonly string[] };
   /** The tenant the event concerns (customer tenant where there is one, else the partner). */
   readonly tenantId?: string;
+  /** The partner tenant the event concerns, where there is one. */
   readonly partnerTenantId?: string;
+  /** Ties together everything one business request caused, across services (the X-Correlation-Id header, or a new UUID). */
   readonly correlationId: string;
+  /** Id of the request (command) that caused the event. */
   readonly causationId?: string;
+  /** Version of the payload's schema for this event type (docs/events.md). Readers see the current version: older events are upcast on read. */
   readonly schemaVersion: number;
+  /** Other keys a reader may meet, e.g. `upcastFrom`: the version the event was stored under, when it was upcast on read. */
   readonly [extra: string]: unknown;
 }
 

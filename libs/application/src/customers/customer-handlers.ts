@@ -42,7 +42,7 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
           },
           state,
         ),
-      { metadata: () => eventMetadata(context, now, { tenantId, partnerTenantId }) },
+      { metadata: (event) => eventMetadata(context, now, { tenantId, partnerTenantId }, event.type) },
     );
     const registered = findCustomer(result.state, customerId)!;
     return { ...registered, position: result.append && formatPosition(result.append.position) };
@@ -82,7 +82,7 @@ export class DestroyKeyMaterialHandler implements ICommandHandler<DestroyKeyMate
     };
     const append = await this.store.append(
       customerRegistryStreamId(partnerTenantId),
-      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId, partnerTenantId }) }],
+      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId, partnerTenantId }, event.type) }],
       'any',
     );
     return { customerId, tenantId, destroyedAt: event.data.destroyedAt, position: formatPosition(append.position) };

@@ -58,7 +58,7 @@ abstract class OrderHandler {
       {
         metadata: (event: OrderEvent) => {
           const ref = 'partnerTenantId' in event.data ? event.data : undefined;
-          return eventMetadata(context, now, { tenantId: ref?.customerTenantId, partnerTenantId: ref?.partnerTenantId });
+          return eventMetadata(context, now, { tenantId: ref?.customerTenantId, partnerTenantId: ref?.partnerTenantId }, event.type);
         },
       },
     );

@@ -118,7 +118,7 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
           },
           state.domain,
         ),
-      { metadata: () => eventMetadata(context, now, { tenantId: customer?.tenantId, partnerTenantId }) },
+      { metadata: (event) => eventMetadata(context, now, { tenantId: customer?.tenantId, partnerTenantId }, event.type) },
     );
     return { ...refundRequestView(result.state), position: result.append && formatPosition(result.append.position) };
   }
@@ -157,8 +157,8 @@ export class DecideRefundRequestHandler implements ICommandHandler<DecideRefundR
           state.domain,
         ),
       {
-        metadata: (_event: RefundRequestEvent) =>
-          eventMetadata(context, now, { tenantId: current.submitted?.customerTenantId, partnerTenantId: current.submitted?.partnerTenantId }),
+        metadata: (event: RefundRequestEvent) =>
+          eventMetadata(context, now, { tenantId: current.submitted?.customerTenantId, partnerTenantId: current.submitted?.partnerTenantId }, event.type),
       },
     );
     const credit = result.events.find((e) => e.type === 'CreditIssued');

@@ -19,6 +19,7 @@ import {
 import { createReadSide, MemoryReadModelStore, RedisReadModelStore, type ReadSide } from '@csp/projections';
 import type { JsonLogger } from '../logging/json-logger';
 import { loadReferenceData, type ReferenceData } from '../reference-data';
+import { upcastingEventStore } from '../upcasting';
 import { developmentSecret } from './dev-secrets';
 
 /** Everything the apps wire into Nest, built once from the configuration (the composition root). */
@@ -95,8 +96,15 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-/** The event store the configuration names: KurrentDB with EVENTSTORE_URL, else the embedded SQLite file. */
+/**
+ * The event store the configuration names: KurrentDB with EVENTSTORE_URL, else the embedded SQLite
+ * file — reading every event in its current schema version (see ../upcasting).
+ */
 export async function openConfiguredEventStore(config: AppConfig, logger: JsonLogger): Promise<EventStore> {
+  return upcastingEventStore(await openRawEventStore(config, logger));
+}
+
+async function openRawEventStore(config: AppConfig, logger: JsonLogger): Promise<EventStore> {
   if (config.eventStoreUrl) {
     const store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
     // Fail at start-up, not on the first command, when the cluster cannot be reached.

@@ -63,7 +63,7 @@ export class KeyAccessThrottle {
     };
     await this.store.append(
       keyAccessThrottlingStreamId(context.actor.tid),
-      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId: context.actor.tid }) }],
+      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId: context.actor.tid }, event.type) }],
       'any',
     );
   }

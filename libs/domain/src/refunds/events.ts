@@ -2,53 +2,89 @@ import type { Money } from '../shared/money';
 import type { DomainEvent } from '../shared/command';
 import type { AccessedBy, CreditIssued } from '../orders/events';
 
+/** Who back office calls back about a refund request. */
 export interface RefundContact {
   name: string;
   email: string;
   phone: string;
 }
 
-/** Stream `refundRequest-<refundRequestId>`. */
+/**
+ * A partner filed a refund request: for a `support-request` product that cannot be cancelled
+ * directly (e.g. Windows 7 ESU), or for any case the partner disputes. Back office then approves
+ * or rejects it.
+ *
+ * @stream refundRequest-<refundRequestId>
+ */
 export type RefundRequestSubmitted = DomainEvent<
   'RefundRequestSubmitted',
   {
+    /** Id of the request (UUID); also the id of the credit an approval issues. */
     refundRequestId: string;
+    /** The partner tenant that filed it. */
     partnerTenantId: string;
-    /** At least one of customerTenantId / domain. */
+    /** The customer's tenant id. At least one of customerTenantId / domain. */
     customerTenantId?: string;
+    /** The customer's primary domain. At least one of customerTenantId / domain. */
     domain?: string;
+    /** The product's customer id, when the customer is registered. */
     customerId?: string;
-    /** At least one of orderId / subscriptionId. */
+    /** The order refunded. At least one of orderId / subscriptionId. */
     orderId?: string;
+    /** The subscription refunded. At least one of orderId / subscriptionId. */
     subscriptionId?: string;
+    /** Why a refund is requested, in the partner's words. */
     reason: string;
+    /** Amount requested, in integer minor units. */
     amountRequested: Money;
+    /** Who back office calls back. */
     contact: RefundContact;
+    /** Names of the files attached to the request (the files live outside the event store). */
     attachments: string[];
+    /** ISO-8601 UTC instant of the submission. */
     submittedAt: string;
+    /** Who submitted it. */
     submittedBy: AccessedBy;
   }
 >;
 
+/**
+ * Back office approved a refund request. Always followed, in the same stream and the same commit,
+ * by the CreditIssued that puts the approved amount on the partner's next monthly invoice.
+ *
+ * @stream refundRequest-<refundRequestId>
+ */
 export type RefundRequestApproved = DomainEvent<
   'RefundRequestApproved',
   {
     refundRequestId: string;
     partnerTenantId: string;
+    /** The amount granted: at most the amount requested, same currency. */
     approvedAmount: Money;
+    /** Back office's note to the partner, if any. */
     note?: string;
+    /** ISO-8601 UTC instant of the decision. */
     approvedAt: string;
+    /** The back-office user who decided. */
     approvedBy: AccessedBy;
   }
 >;
 
+/**
+ * Back office rejected a refund request; no credit is issued. A request is decided once.
+ *
+ * @stream refundRequest-<refundRequestId>
+ */
 export type RefundRequestRejected = DomainEvent<
   'RefundRequestRejected',
   {
     refundRequestId: string;
     partnerTenantId: string;
+    /** Why it was rejected, for the partner. */
     reason: string;
+    /** ISO-8601 UTC instant of the decision. */
     rejectedAt: string;
+    /** The back-office user who decided. */
     rejectedBy: AccessedBy;
   }
 >;
