@@ -20,6 +20,7 @@ import { CatalogController } from './controllers/catalog.controller';
 import { CreditsController } from './controllers/credits.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
+import { WebhooksController } from './controllers/webhooks.controller';
 import { CustomersController } from './controllers/customers.controller';
 import { DownloadsController } from './controllers/downloads.controller';
 import { HealthController } from './controllers/health.controller';
@@ -45,6 +46,7 @@ export class ApiModule {
         ActivityLogController,
         CreditsController,
         EventsController,
+        WebhooksController,
         AnalyticsController,
         OrdersController,
         DownloadsController,

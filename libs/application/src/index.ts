@@ -4,6 +4,7 @@ import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/ord
 import { GetActivityLogHandler, GetCreditsHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
 import { ReadConsistency } from './queries/read-consistency';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
+import { GetWebhookDeadLettersHandler, RegisterWebhookHandler, ReplayWebhookHandler } from './webhooks/webhook-handlers';
 import { DecideRefundRequestHandler, GetRefundRequestHandler, SubmitRefundRequestHandler } from './refunds/refund-handlers';
 
 export * from './tokens';
@@ -24,6 +25,7 @@ export * from './refunds/refund-handlers';
 export * from './queries/read-queries';
 export * from './queries/read-consistency';
 export * from './throttling/key-access-throttle';
+export * from './webhooks';
 
 /** Every CQRS handler, for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
@@ -46,4 +48,7 @@ export const APPLICATION_HANDLERS = [
   GetCreditsHandler,
   ReadConsistency,
   KeyAccessThrottle,
+  RegisterWebhookHandler,
+  ReplayWebhookHandler,
+  GetWebhookDeadLettersHandler,
 ];

@@ -36,6 +36,8 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   /** Key reveals and link issues allowed per window, per caller and per tenant (429 beyond). */
   readonly keyAccessLimits: { readonly perUser: number; readonly perTenant: number; readonly windowSeconds: number };
+  /** Webhook deliveries: attempts per event before dead-lettering, and the first retry delay (doubling). */
+  readonly webhooks: { readonly maxAttempts: number; readonly retryBaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -72,6 +74,8 @@ export const CONFIG_VARIABLES = [
   'KEY_ACCESS_LIMIT_PER_USER',
   'KEY_ACCESS_LIMIT_PER_TENANT',
   'KEY_ACCESS_WINDOW_SECONDS',
+  'WEBHOOK_MAX_ATTEMPTS',
+  'WEBHOOK_RETRY_BASE_MS',
 ] as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -168,6 +172,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     perTenant: positive('KEY_ACCESS_LIMIT_PER_TENANT', 600),
     windowSeconds: positive('KEY_ACCESS_WINDOW_SECONDS', 60),
   };
+  const webhooks = { maxAttempts: positive('WEBHOOK_MAX_ATTEMPTS', 8), retryBaseMs: positive('WEBHOOK_RETRY_BASE_MS', 1000) };
   const httpPort = port('PORT', 3000);
   const projectorPort = port('PROJECTOR_PORT', 3001);
   const runProjections = bool('RUN_PROJECTIONS', redisUrl === undefined);
@@ -192,6 +197,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel,
     bodyLimitBytes: 1024 * 1024,
     keyAccessLimits,
+    webhooks,
   };
 }
 

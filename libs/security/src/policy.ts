@@ -24,6 +24,7 @@ export type Action =
   | 'credits.read'
   | 'analytics.read'
   | 'events.subscribe'
+  | 'webhooks.manage'
   | 'migration.kmsDeadline';
 
 /**
@@ -89,6 +90,7 @@ export const POLICY: Readonly<Record<Action, readonly Rule[]>> = {
     { roles: ['analyst', 'back-office'], relation: 'all' },
   ],
   'events.subscribe': [{ roles: ['back-office'], relation: 'all' }],
+  'webhooks.manage': [{ roles: ['back-office'], relation: 'all' }],
 };
 
 export interface TenantResource {

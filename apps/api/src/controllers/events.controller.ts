@@ -1,30 +1,12 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { EVENT_STORE, JsonLogger } from '@csp/application';
-import { formatPosition, parsePosition, START, type EventStore, type RecordedEvent } from '@csp/event-store';
-import { PRODUCT_STREAMS } from '@csp/projections';
+import { EVENT_STORE, JsonLogger, publishedEvent, PUBLISHED_STREAMS } from '@csp/application';
+import { parsePosition, START, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { badRequest } from '../http/api-error';
 import { Authorize } from '../http/auth';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** What back office may follow: the product's streams and the abuse-limit records. */
-const STREAMS = [...PRODUCT_STREAMS, 'keyAccessThrottling-'];
 const HEARTBEAT_MS = 15_000;
-
-/** The event as published: ciphertext of product keys is withheld, the fingerprint stays. */
-function published(event: RecordedEvent) {
-  const data = event.data as Record<string, unknown>;
-  const { material: _material, ...rest } = data;
-  return {
-    eventId: event.eventId,
-    type: event.type,
-    streamId: event.streamId,
-    revision: event.revision.toString(),
-    position: formatPosition(event.position),
-    data: event.type === 'ProductKeyAssigned' ? rest : data,
-    metadata: event.metadata,
-  };
-}
 
 function concerns(event: RecordedEvent, customerId: string | undefined): boolean {
   if (customerId === undefined) return true;
@@ -80,11 +62,11 @@ export class EventsController {
         for (const event of events) {
           if (closed) return;
           if (!concerns(event, customerId?.toLowerCase())) continue;
-          const body = published(event);
+          const body = publishedEvent(event);
           await write(`id: ${body.position}\nevent: ${event.type}\ndata: ${JSON.stringify(body)}\n\n`);
         }
       },
-      { after: from, filter: { streamPrefixes: STREAMS, ...(eventTypes ? { eventTypes } : {}) }, batchSize: 200 },
+      { after: from, filter: { streamPrefixes: PUBLISHED_STREAMS, ...(eventTypes ? { eventTypes } : {}) }, batchSize: 200 },
     );
     const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const end = () => {

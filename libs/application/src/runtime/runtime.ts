@@ -21,6 +21,7 @@ import type { JsonLogger } from '../logging/json-logger';
 import { loadReferenceData, type ReferenceData } from '../reference-data';
 import { upcastingEventStore } from '../upcasting';
 import { developmentSecret } from './dev-secrets';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 
 /** Everything the apps wire into Nest, built once from the configuration (the composition root). */
 export interface Runtime {
@@ -34,6 +35,8 @@ export interface Runtime {
   readonly readSide: ReadSide;
   readonly rateLimiter: RateLimiter;
   readonly keyring: TenantKeyring;
+  /** Present where this process projects: one process delivers webhooks. */
+  readonly webhooks?: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -67,8 +70,11 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     ? new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient)
     : new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
   const keks = [kek, ...config.previousKeyEncryptionKeys];
+  const vault = new ProductKeyVault(keks);
   const readSide = await openConfiguredReadSide(config, store, logger, { clock });
   await readSide.start();
+  const webhooks = readSide.projecting ? new WebhookDispatcher({ store, vault, logger, now: () => clock.now(), maxAttempts: config.webhooks.maxAttempts, baseDelayMs: config.webhooks.retryBaseMs }) : undefined;
+  await webhooks?.start();
   if (config.clockStart) logger.info('Service clock starts at CLOCK_START', { clockStart: config.clockStart.toISOString() });
 
   return {
@@ -77,13 +83,15 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     clock,
     store,
     reference,
-    vault: new ProductKeyVault(keks),
+    vault,
+    ...(webhooks ? { webhooks } : {}),
     keyring: new TenantKeyring(dataKeys, keks, () => clock.now()),
     verifier,
     readSide,
     // Replicas share counters through Redis when there is one; alone, a process counts for itself.
     rateLimiter: readSide.store instanceof RedisReadModelStore ? new RedisRateLimiter(readSide.store.redis, config.redisKeyPrefix) : new MemoryRateLimiter(),
     async close() {
+      await webhooks?.stop();
       await readSide.stop();
       await readSide.store.close();
       await dataKeys.close();

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { comparePositions, formatPosition, parsePosition, START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@csp/event-store';
+import type { ProductKeyVault } from '@csp/security';
+import { publishedEvent, PUBLISHED_STREAMS } from './published-event';
+import { signWebhook } from './signature';
+import { WEBHOOK_STREAM_PREFIX, webhookStreamId, type WebhookEvent, type WebhookRegistered } from './webhook-events';
+
+export interface WebhookDispatcherOptions {
+  readonly store: EventStore;
+  readonly vault: ProductKeyVault;
+  readonly logger?: { info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
+  readonly now?: () => Date;
+  /** Attempts per event before it is dead-lettered. */
+  readonly maxAttempts?: number;
+  /** First retry delay; doubles each attempt (capped at 30 s). */
+  readonly baseDelayMs?: number;
+  readonly timeoutMs?: number;
+  /** At most one checkpoint event per webhook per this interval: duplicates after a crash stay few. */
+  readonly checkpointEveryMs?: number;
+}
+
+interface Delivery {
+  readonly webhook: WebhookRegistered['data'];
+  readonly secret: string;
+  subscription?: Subscription;
+  delivered: Position;
+  lastCheckpoint: number;
+  checkpointed: Position;
+}
+
+const system = { sub: 'webhook-dispatcher', tid: '00000000-0000-0000-0000-000000000000', roles: [] as string[] };
+
+/**
+ * Delivers every published event to each registered webhook, in order and at least once: a POST
+ * signed with HMAC-SHA256, retried with exponential back-off, dead-lettered after the last attempt
+ * (delivery then goes on). Progress is checkpointed in the webhook's stream, so a restart resumes
+ * there; an operator can replay from any position.
+ */
+export class WebhookDispatcher {
+  private readonly deliveries = new Map<string, Delivery>();
+  private registrations?: Subscription;
+  private stopped = false;
+
+  constructor(private readonly options: WebhookDispatcherOptions) {}
+
+  async start(): Promise<void> {
+    // Registrations, checkpoints and replay requests live in webhook-<id> streams: fold them, then follow them.
+    const states = new Map<string, { registration?: WebhookRegistered['data']; from: Position }>();
+    let after: Position = START;
+    for (;;) {
+      const page = await this.options.store.readAll({ after, maxCount: 1000, filter: { streamPrefixes: [WEBHOOK_STREAM_PREFIX] } });
+      if (page.length === 0) break;
+      for (const event of page) this.fold(states, event);
+      after = page[page.length - 1]!.position;
+    }
+    for (const [, state] of states) if (state.registration) this.startDelivery(state.registration, state.from);
+    this.registrations = this.options.store.subscribe(
+      (events) => {
+        for (const event of events) this.onWebhookEvent(event);
+      },
+      { after, filter: { streamPrefixes: [WEBHOOK_STREAM_PREFIX], eventTypes: ['WebhookRegistered', 'WebhookReplayRequested'] } },
+    );
+  }
+
+  private fold(states: Map<string, { registration?: WebhookRegistered['data']; from: Position }>, event: RecordedEvent): void {
+    const data = event.data as { webhookId: string; position?: string; fromPosition?: string };
+    const state = states.get(data.webhookId) ?? { from: START };
+    if (event.type === 'WebhookRegistered') state.registration = event.data as WebhookRegistered['data'];
+    if (event.type === 'WebhookCheckpointed') state.from = parsePosition(data.position!) ?? state.from;
+    if (event.type === 'WebhookReplayRequested') state.from = parsePosition(data.fromPosition!) ?? state.from;
+    states.set(data.webhookId, state);
+  }
+
+  private onWebhookEvent(event: RecordedEvent): void {
+    if (event.type === 'WebhookRegistered') {
+      const registration = event.data as WebhookRegistered['data'];
+      if (!this.deliveries.has(registration.webhookId)) this.startDelivery(registration, START);
+    } else if (event.type === 'WebhookReplayRequested') {
+      const { webhookId, fromPosition } = event.data as { webhookId: string; fromPosition: string };
+      const delivery = this.deliveries.get(webhookId);
+      const from = parsePosition(fromPosition);
+      if (!delivery || !from) return;
+      void delivery.subscription?.stop().then(() => {
+        if (!this.stopped) this.startDelivery(delivery.webhook, from);
+      });
+    }
+  }
+
+  private startDelivery(webhook: WebhookRegistered['data'], from: Position): void {
+    const secret = this.options.vault.decrypt(webhook.secret, { orderId: webhook.webhookId, keyId: 'webhook-secret' });
+    const delivery: Delivery = { webhook, secret, delivered: from, checkpointed: from, lastCheckpoint: Date.now() };
+    this.deliveries.set(webhook.webhookId, delivery);
+    delivery.subscription = this.options.store.subscribe(
+      async (events) => {
+        for (const event of events) {
+          if (this.stopped) return;
+          await this.deliver(delivery, event);
+          delivery.delivered = event.position;
+        }
+        await this.checkpoint(delivery, false);
+      },
+      { after: from, batchSize: 50, filter: { streamPrefixes: PUBLISHED_STREAMS, ...(webhook.eventTypes?.length ? { eventTypes: webhook.eventTypes } : {}) } },
+    );
+    delivery.subscription.closed.catch((error: unknown) => this.options.logger?.warn('Webhook delivery stopped', { webhookId: webhook.webhookId, error: (error as Error).message }));
+  }
+
+  private async deliver(delivery: Delivery, event: RecordedEvent): Promise<void> {
+    const body = JSON.stringify(publishedEvent(event));
+    const maxAttempts = this.options.maxAttempts ?? 6;
+    let lastError = '';
+    for (let attempt = 1; attempt <= maxAttempts && !this.stopped; attempt++) {
+      // Real time, not the service clock: receivers check the timestamp against their own clocks.
+      const timestamp = Math.floor(Date.now() / 1000);
+      try {
+        const response = await fetch(delivery.webhook.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-csp-signature': signWebhook(delivery.secret, body, timestamp),
+            'x-csp-event-id': event.eventId,
+            'x-csp-event-type': event.type,
+            'x-csp-delivery-attempt': String(attempt),
+          },
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        if (response.status >= 200 && response.status < 300) return;
+        lastError = `HTTP ${response.status}`;
+      } catch (error) {
+        lastError = (error as Error).message;
+      }
+      if (attempt < maxAttempts) await new Promise((r) => setTimeout(r, Math.min((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1), 30_000)));
+    }
+    if (this.stopped) throw new Error('stopping');
+    await this.append(delivery.webhook.webhookId, {
+      type: 'WebhookDeliveryDeadLettered',
+      data: { webhookId: delivery.webhook.webhookId, eventId: event.eventId, eventType: event.type, position: formatPosition(event.position), attempts: maxAttempts, lastError, at: this.now() },
+    });
+    this.options.logger?.warn('Webhook delivery dead-lettered', { webhookId: delivery.webhook.webhookId, eventId: event.eventId, attempts: maxAttempts, lastError });
+  }
+
+  private async checkpoint(delivery: Delivery, force: boolean): Promise<void> {
+    if (comparePositions(delivery.delivered, delivery.checkpointed) <= 0) return;
+    if (!force && Date.now() - delivery.lastCheckpoint < (this.options.checkpointEveryMs ?? 1_000)) return;
+    delivery.lastCheckpoint = Date.now();
+    delivery.checkpointed = delivery.delivered;
+    await this.append(delivery.webhook.webhookId, { type: 'WebhookCheckpointed', data: { webhookId: delivery.webhook.webhookId, position: formatPosition(delivery.delivered), at: this.now() } });
+  }
+
+  private now(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+
+  private async append(webhookId: string, event: WebhookEvent): Promise<void> {
+    await this.options.store.append(
+      webhookStreamId(webhookId),
+      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: { occurredAt: this.now(), actor: system, correlationId: randomUUID(), schemaVersion: 1 } }],
+      'stream_exists',
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.registrations?.stop();
+    await Promise.all([...this.deliveries.values()].map((d) => d.subscription?.stop()));
+    await Promise.all([...this.deliveries.values()].map((d) => this.checkpoint(d, true).catch(() => undefined)));
+  }
+}
