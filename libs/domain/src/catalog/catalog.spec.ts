@@ -35,8 +35,29 @@ describe('catalog', () => {
     [{ cancellationClass: 'maybe' }, /cancellationClass/],
     [{ unavailableMarkets: ['France'] }, /alpha-2/],
     [{ sku: 'ws std' }, /upper-case/],
-  ])('refuses %p naming the problem', (change, message) => {
+    [{ family: '' }, /family/],
+    [{ name: 42 }, /name/],
+    [{ unitPrice: undefined }, /unitPrice.amount/],
+    [{ unitPrice: { amount: 100 } }, /unitPrice.currency/],
+    [{ languages: [] }, /languages/],
+    [{ fileTypes: [] }, /fileTypes/],
+    [{ fileTypes: ['x64', 'x64'] }, /fileTypes has duplicates/],
+    [{ downgradeDepth: 1, versions: ['2025'] }, /at least 2 versions/],
+    [{ downgradeDepth: '1' }, /downgradeDepth/],
+    [{ unavailableMarkets: 'everywhere' }, /unavailableMarkets/],
+  ])('refuses %p, naming the SKU and the field', (change, message) => {
     expect(() => parseCatalog({ items: [{ ...valid, ...change }] }, [])).toThrow(message);
+    if (!('sku' in change)) expect(() => parseCatalog({ items: [{ ...valid, ...change }] }, [])).toThrow(/\(WS-STD\)/);
+  });
+
+  it('refuses an item that is not an object and an Azure market list with a bad code', () => {
+    expect(() => parseCatalog({ items: [valid, 'WS-DC'] }, [])).toThrow(/item 1: must be an object/);
+    expect(() => parseCatalog({ items: [valid] }, ['AQ', 'Antarctica'])).toThrow(/Antarctica/);
+  });
+
+  it('keeps an explicit list of unavailable markets and defaults to none', () => {
+    expect(parseCatalog({ items: [{ ...valid, unavailableMarkets: ['CN', 'RU'] }] }, []).find('WS-STD')?.unavailableMarkets).toEqual(['CN', 'RU']);
+    expect(parseCatalog({ items: [valid] }, ['AQ']).find('WS-STD')?.unavailableMarkets).toEqual([]);
   });
 
   it('refuses duplicate SKUs and a file without items', () => {
@@ -48,10 +69,12 @@ describe('catalog', () => {
     expect(entitledVersions(['2025', '2022', '2019', '2016'], 2)).toEqual(['2025', '2022', '2019']);
     expect(entitledVersions(['2025', '2022', '2019'], 1)).toEqual(['2025', '2022']);
     expect(entitledVersions(['2025', '2022'], 0)).toEqual(['2025']);
+    expect(entitledVersions(['2025', '2022'], 2)).toEqual(['2025', '2022']);
   });
 
   it('knows the tax-inclusive markets and the shape of a market code', () => {
     expect(['AU', 'BR', 'FR', 'US'].map(isTaxInclusiveMarket)).toEqual([true, true, false, false]);
-    expect(['FR', 'fr', 'FRA', ''].map(isValidMarket)).toEqual([true, false, false, false]);
+    expect(['FR', 'fr', 'FRA', '', 'F1', ' FR'].map(isValidMarket)).toEqual([true, false, false, false, false, false]);
+    expect(['au', 'BRA'].map(isTaxInclusiveMarket)).toEqual([false, false]);
   });
 });

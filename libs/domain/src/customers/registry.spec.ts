@@ -1,4 +1,4 @@
-import { specFor } from '../testing/given-when-then';
+import { deciderSpec } from '../testing/given-when-then';
 import { agent, PARTNER } from '../testing/fixtures';
 import type { CustomerEvent } from './events';
 import {
@@ -11,52 +11,96 @@ import {
   type RegisterCustomer,
 } from './registry';
 
-const spec = specFor<CustomerRegistryState, RegisterCustomer, CustomerEvent>({
+const given = deciderSpec<CustomerRegistryState, RegisterCustomer, CustomerEvent>({
   initialState: initialCustomerRegistryState,
   decide: decideCustomerRegistry,
   evolve: evolveCustomerRegistry,
 });
 const NOW = '2026-03-02T10:00:00.000Z';
-const register = (over: Partial<RegisterCustomer['data']> = {}): RegisterCustomer => ({
+const TENANT = 'aaaaaaaa-0000-4000-8000-000000000001';
+const register = (over: Partial<RegisterCustomer['data']> = {}, now = NOW): RegisterCustomer => ({
   type: 'RegisterCustomer',
-  data: { customerId: 'c-1', tenantId: 'AAAAAAAA-0000-4000-8000-000000000001', partnerTenantId: PARTNER, name: ' Contoso ', domain: 'Contoso.Example.', market: 'fr', ...over },
-  metadata: { actor: agent, now: NOW },
+  data: { customerId: 'c-1', tenantId: TENANT.toUpperCase(), partnerTenantId: PARTNER, name: ' Contoso ', domain: ' Contoso.Example. ', market: 'fr', ...over },
+  metadata: { actor: agent, now },
 });
+const contoso = decideCustomerRegistry(register(), initialCustomerRegistryState);
+const other = { customerId: 'c-2', tenantId: 'bbbbbbbb-0000-4000-8000-000000000002', domain: 'fabrikam.example' };
 
-describe('customer registry', () => {
-  it('registers a customer with a normalised domain, market and tenant id', () => {
-    spec().when(register()).then([
-      {
-        type: 'CustomerRegistered',
-        data: { customerId: 'c-1', tenantId: 'aaaaaaaa-0000-4000-8000-000000000001', partnerTenantId: PARTNER, name: 'Contoso', domain: 'contoso.example', market: 'FR', registeredAt: NOW },
-      },
-    ]);
+describe('RegisterCustomer', () => {
+  it('registers a customer with a trimmed name, a lower-case domain and tenant id, and an upper-case market', () => {
+    given()
+      .when(register())
+      .then([
+        {
+          type: 'CustomerRegistered',
+          data: { customerId: 'c-1', tenantId: TENANT, partnerTenantId: PARTNER, name: 'Contoso', domain: 'contoso.example', market: 'FR', registeredAt: NOW },
+        },
+      ]);
   });
 
-  it('keeps tenant ids and domains unique within the partner', () => {
-    const given = decideCustomerRegistry(register(), initialCustomerRegistryState);
-    spec(given).when(register({ customerId: 'c-2', domain: 'other.example' })).thenThrows('conflict', 'customer_tenant_exists', { field: 'tenantId' });
-    spec(given).when(register({ customerId: 'c-2', tenantId: 'bbbbbbbb-0000-4000-8000-000000000002', domain: 'CONTOSO.example' })).thenThrows('conflict', 'customer_domain_exists', { field: 'domain' });
-    spec(given).when(register({ customerId: 'c-2', tenantId: 'bbbbbbbb-0000-4000-8000-000000000002', domain: 'fabrikam.example' })).then((e) => expect(e).toHaveLength(1));
+  it('records the registration instant in canonical UTC form', () => {
+    given().when(register({}, '2026-03-02T11:00:00+01:00')).then(([e]) => expect(e!.type === 'CustomerRegistered' && e!.data.registeredAt).toBe(NOW));
+    given().when(register({}, 'now')).thenThrows('invalid', 'invalid_date', { field: 'now' });
   });
 
+  it('refuses a tenant id the partner already registered, whatever its case', () => {
+    given(contoso).when(register({ ...other, tenantId: TENANT })).thenThrows('conflict', 'customer_tenant_exists', { field: 'tenantId' });
+    given(contoso).when(register({ ...other, tenantId: TENANT.toUpperCase() })).thenThrows('conflict', 'customer_tenant_exists');
+  });
+
+  it('refuses a domain the partner already registered, whatever its case', () => {
+    given(contoso).when(register({ ...other, domain: 'CONTOSO.example' })).thenThrows('conflict', 'customer_domain_exists', { field: 'domain' });
+  });
+
+  it('refuses a customer id registered already', () => {
+    given(contoso).when(register({ tenantId: other.tenantId, domain: other.domain })).thenThrows('conflict', 'customer_exists');
+  });
+
+  it('registers another customer with its own tenant id and domain', () => {
+    given(contoso).when(register(other)).then((events) => expect(events).toHaveLength(1));
+  });
+
+  const label = (n: number) => 'a'.repeat(n);
   it.each([
     [{ market: 'FRA' }, 'invalid_market', 'market'],
     [{ market: '12' }, 'invalid_market', 'market'],
+    [{ market: '' }, 'invalid_market', 'market'],
     [{ domain: 'localhost' }, 'invalid_domain', 'domain'],
     [{ domain: 'bad domain.example' }, 'invalid_domain', 'domain'],
+    [{ domain: 'bad_domain.example' }, 'invalid_domain', 'domain'],
     [{ domain: '-x.example' }, 'invalid_domain', 'domain'],
+    [{ domain: 'contoso..example' }, 'invalid_domain', 'domain'],
+    [{ domain: `${label(64)}.example` }, 'invalid_domain', 'domain'],
+    [{ domain: `${[label(63), label(63), label(63), label(59)].join('.')}.ab` }, 'invalid_domain', 'domain'], // 254 characters
+    [{ domain: '' }, 'invalid_domain', 'domain'],
     [{ name: '   ' }, 'invalid_name', 'name'],
+    [{ tenantId: 'contoso' }, 'invalid_tenant_id', 'tenantId'],
+    [{ tenantId: 'aaaaaaaa-0000-4000-8000-00000000000' }, 'invalid_tenant_id', 'tenantId'],
   ])('refuses %p', (over, code, field) => {
-    spec().when(register(over)).thenThrows('invalid', code, { field });
+    given().when(register(over)).thenThrows('invalid', code, { field });
   });
 
-  it('finds customers by id, tenant id or domain', () => {
-    const state = decideCustomerRegistry(register(), initialCustomerRegistryState).reduce(evolveCustomerRegistry, initialCustomerRegistryState);
-    expect(findCustomer(state, 'c-1')?.name).toBe('Contoso');
-    expect(findCustomerBy(state, { tenantId: 'AAAAAAAA-0000-4000-8000-000000000001' })?.customerId).toBe('c-1');
+  it('accepts a 253-character domain and labels of 63 characters', () => {
+    const longest = `${[label(63), label(63), label(63), label(58)].join('.')}.ab`;
+    expect(longest).toHaveLength(253);
+    given().when(register({ domain: longest })).then(([e]) => expect(e!.type === 'CustomerRegistered' && e!.data.domain).toBe(longest));
+    given().when(register({ domain: 'xn--bcher-kva.example' })).then((events) => expect(events).toHaveLength(1));
+  });
+});
+
+describe('finding customers', () => {
+  const state = contoso.reduce(evolveCustomerRegistry, initialCustomerRegistryState);
+
+  it('by id', () => {
+    expect(findCustomer(state, 'c-1')).toEqual({ customerId: 'c-1', tenantId: TENANT, partnerTenantId: PARTNER, name: 'Contoso', domain: 'contoso.example', market: 'FR', registeredAt: NOW });
+    expect(findCustomer(state, 'c-2')).toBeUndefined();
+  });
+
+  it('by tenant id or domain, case-insensitively; both must name the same customer', () => {
+    expect(findCustomerBy(state, { tenantId: TENANT.toUpperCase() })?.customerId).toBe('c-1');
     expect(findCustomerBy(state, { domain: 'contoso.EXAMPLE' })?.customerId).toBe('c-1');
-    expect(findCustomerBy(state, { tenantId: 'aaaaaaaa-0000-4000-8000-000000000001', domain: 'other.example' })).toBeUndefined();
+    expect(findCustomerBy(state, { tenantId: TENANT, domain: 'Contoso.example' })?.customerId).toBe('c-1');
+    expect(findCustomerBy(state, { tenantId: TENANT, domain: 'other.example' })).toBeUndefined();
     expect(findCustomerBy(state, {})).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { invalid } from '../shared/errors';
-import { DAY_MS, isoOf } from '../shared/time';
+import { DAY_MS, isoOf, parseInstant } from '../shared/time';
 
 /** KMS activations last 180 days before they must renew. */
 export const KMS_RENEWAL_DAYS = 180;
@@ -15,14 +15,8 @@ export function kmsToMakDeadline(lastKmsActivation: string): { lastKmsActivation
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+/** Operators usually know the day of the last activation, not the instant: a bare date means midnight UTC. */
 function parseDateOrInstant(text: string): number | undefined {
-  if (DATE.test(text)) {
-    const ms = Date.parse(`${text}T00:00:00.000Z`);
-    // Refuse dates that JavaScript would roll over (2026-02-30).
-    return Number.isFinite(ms) && isoOf(ms).slice(0, 10) === text ? ms : undefined;
-  }
-  const ms = INSTANT.test(text) ? Date.parse(text) : NaN;
-  return Number.isFinite(ms) ? ms : undefined;
+  return parseInstant(DATE.test(text) ? `${text}T00:00:00.000Z` : text);
 }

@@ -20,23 +20,31 @@ export const MAX_QUANTITY = 10_000;
 export const LINK_LIFETIME_MS = 14 * DAY_MS;
 export const LINK_MAX_DOWNLOADS = 50;
 
+/** The decision instant, parsed once: epoch ms for arithmetic, canonical ISO for events. */
+interface Now {
+  readonly ms: number;
+  readonly iso: string;
+}
+
 export function decideOrder(command: OrderCommand, state: OrderState, env: OrderEnvironment): OrderEvent[] {
+  const ms = instantMs(command.metadata.now, 'now');
+  const now: Now = { ms, iso: isoOf(ms) };
   switch (command.type) {
     case 'PurchaseSoftware':
-      return purchase(command, state, env);
+      return purchase(command, state, env, now);
     case 'RevealKey':
-      return revealKey(command, placed(state));
+      return revealKey(command, placed(state), now);
     case 'IssueDownloadLink':
-      return issueDownloadLink(command, placed(state));
+      return issueDownloadLink(command, placed(state), now);
     case 'RecordDownload':
-      return recordDownload(command, placed(state, 'link_not_found', 'No such download link'));
+      return recordDownload(command, placed(state), now);
     case 'CancelOrder':
-      return cancel(command, placed(state));
+      return cancel(command, placed(state), now);
   }
 }
 
-function placed(state: OrderState, code = 'order_not_found', message = 'No such order'): PlacedOrder {
-  if (state.status !== 'placed') throw notFound(code, message);
+function placed(state: OrderState): PlacedOrder {
+  if (state.status !== 'placed') throw notFound('order_not_found', 'No such order');
   return state;
 }
 
@@ -46,7 +54,7 @@ const accessedBy = (command: OrderCommand): AccessedBy => ({
   roles: [...command.metadata.actor.roles],
 });
 
-function purchase(command: PurchaseSoftware, state: OrderState, env: OrderEnvironment): OrderEvent[] {
+function purchase(command: PurchaseSoftware, state: OrderState, env: OrderEnvironment, now: Now): OrderEvent[] {
   const { orderId, customer, lines, idempotencyKey, requestHash } = command.data;
   if (state.status === 'placed') {
     // Same idempotency key: the same request is a retry (answered with the first order), another is a misuse.
@@ -95,8 +103,8 @@ function purchase(command: PurchaseSoftware, state: OrderState, env: OrderEnviro
         market: customer.market,
         taxInclusive: isTaxInclusiveMarket(customer.market),
         lines: purchased,
-        policy: policyInForce(env.policies, command.metadata.now),
-        purchasedAt: command.metadata.now,
+        policy: policyInForce(env.policies, now.iso),
+        purchasedAt: now.iso,
         purchasedBy: accessedBy(command),
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
         ...(requestHash !== undefined ? { requestHash } : {}),
@@ -128,7 +136,7 @@ function selectedLine(order: PlacedOrder, selection: Selection): LineState {
 
 const selectionOf = (d: Selection): Selection => ({ line: d.line, version: d.version, language: d.language, fileType: d.fileType });
 
-function revealKey(command: RevealKey, order: PlacedOrder): OrderEvent[] {
+function revealKey(command: RevealKey, order: PlacedOrder, now: Now): OrderEvent[] {
   const { keyType, newKey } = command.data;
   if (keyType !== undefined) {
     const type = keyType.toUpperCase();
@@ -144,21 +152,20 @@ function revealKey(command: RevealKey, order: PlacedOrder): OrderEvent[] {
   if (!key) {
     events.push({
       type: 'ProductKeyAssigned',
-      data: { ...order.ref, ...selection, sku: line.sku, keyId: newKey.keyId, keyType: 'MAK', fingerprint: newKey.fingerprint, material: newKey.material, assignedAt: command.metadata.now },
+      data: { ...order.ref, ...selection, sku: line.sku, keyId: newKey.keyId, keyType: 'MAK', fingerprint: newKey.fingerprint, material: newKey.material, assignedAt: now.iso },
     });
     key = { ...newKey, line: line.line, revoked: false };
   }
   events.push({
     type: 'ProductKeyRevealed',
-    data: { ...order.ref, ...selection, sku: line.sku, keyId: key.keyId, fingerprint: key.fingerprint, revealedAt: command.metadata.now, revealedBy: accessedBy(command) },
+    data: { ...order.ref, ...selection, sku: line.sku, keyId: key.keyId, fingerprint: key.fingerprint, revealedAt: now.iso, revealedBy: accessedBy(command) },
   });
   return events;
 }
 
-function issueDownloadLink(command: IssueDownloadLink, order: PlacedOrder): OrderEvent[] {
+function issueDownloadLink(command: IssueDownloadLink, order: PlacedOrder, now: Now): OrderEvent[] {
   const selection = selectionOf(command.data);
   const line = selectedLine(order, selection);
-  const issuedAt = instantMs(command.metadata.now);
   return [
     {
       type: 'DownloadLinkIssued',
@@ -168,8 +175,8 @@ function issueDownloadLink(command: IssueDownloadLink, order: PlacedOrder): Orde
         sku: line.sku,
         linkId: command.data.linkId,
         tokenHash: command.data.tokenHash,
-        issuedAt: command.metadata.now,
-        expiresAt: isoOf(issuedAt + LINK_LIFETIME_MS),
+        issuedAt: now.iso,
+        expiresAt: isoOf(now.ms + LINK_LIFETIME_MS),
         maxDownloads: LINK_MAX_DOWNLOADS,
         issuedBy: accessedBy(command),
       },
@@ -177,13 +184,13 @@ function issueDownloadLink(command: IssueDownloadLink, order: PlacedOrder): Orde
   ];
 }
 
-function recordDownload(command: RecordDownload, order: PlacedOrder): OrderEvent[] {
+function recordDownload(command: RecordDownload, order: PlacedOrder, now: Now): OrderEvent[] {
   // Every stored hash is compared, in constant time, whichever matches.
   let link: (typeof order.links extends ReadonlyMap<string, infer L> ? L : never) | undefined;
   for (const candidate of order.links.values()) if (constantTimeEqual(candidate.tokenHash, command.data.tokenHash)) link = candidate;
   if (!link) throw notFound('link_not_found', 'No such download link');
   if (link.revoked) throw gone('link_revoked', 'This download link was revoked');
-  if (instantMs(command.metadata.now) >= instantMs(link.expiresAt)) throw gone('link_expired', 'This download link has expired; issue a new one');
+  if (now.ms >= instantMs(link.expiresAt)) throw gone('link_expired', 'This download link has expired; issue a new one');
   if (link.downloads >= link.maxDownloads) throw gone('link_exhausted', `This download link was used ${link.maxDownloads} times; issue a new one`);
   const line = order.lines.find((l) => l.line === link.line)!;
   const downloadNumber = link.downloads + 1;
@@ -195,7 +202,7 @@ function recordDownload(command: RecordDownload, order: PlacedOrder): OrderEvent
         ...selectionOf(link),
         sku: line.sku,
         linkId: link.linkId,
-        downloadedAt: command.metadata.now,
+        downloadedAt: now.iso,
         downloadNumber,
         downloadsRemaining: link.maxDownloads - downloadNumber,
         client: command.data.client,
@@ -222,9 +229,15 @@ export function lineDeadline(order: PlacedOrder, line: LineState): number {
   return cancellationDeadline(instantMs(order.purchasedAt), windowHoursFor(order.policy, line.licenseType));
 }
 
-function cancel(command: CancelOrder, order: PlacedOrder): OrderEvent[] {
-  const now = command.metadata.now;
-  const nowMs = instantMs(now);
+/** Perpetual licences are credited in full; subscriptions for the whole days left in their term. */
+function lineCredit(line: LineState, purchasedAtMs: number, cancelledAtMs: number): number {
+  if (line.licenseType === 'perpetual') return line.amount;
+  // A subscription line always records its term at purchase; without one the order's history is corrupt.
+  if (line.termMonths === undefined) throw new Error(`Order line ${line.line} is a subscription without a term`);
+  return subscriptionCredit(line.amount, line.termMonths, purchasedAtMs, cancelledAtMs);
+}
+
+function cancel(command: CancelOrder, order: PlacedOrder, now: Now): OrderEvent[] {
   const named = command.data.lines;
   let targets: LineState[];
   if (named === undefined) {
@@ -240,36 +253,33 @@ function cancel(command: CancelOrder, order: PlacedOrder): OrderEvent[] {
   }
   // All or nothing: one refused line cancels nothing.
   for (const line of targets) {
-    const refusal = lineRefusal(order, line, nowMs);
+    const refusal = lineRefusal(order, line, now.ms);
     if (refusal) throw conflict(refusal.code, refusal.message, { line: line.line });
   }
   const purchasedAtMs = instantMs(order.purchasedAt);
-  const invoiceMonth = invoiceMonthAfter(nowMs);
+  const invoiceMonth = invoiceMonthAfter(now.ms);
   const cancelled: CancelledLine[] = targets.map((line) => ({
     line: line.line,
     sku: line.sku,
     licenseType: line.licenseType,
     amount: line.amount,
-    credit: {
-      amount: line.licenseType === 'perpetual' ? line.amount : subscriptionCredit(line.amount, line.termMonths ?? 12, purchasedAtMs, nowMs),
-      currency: line.currency,
-    },
+    credit: { amount: lineCredit(line, purchasedAtMs, now.ms), currency: line.currency },
   }));
   const cancelledLines = new Set(targets.map((l) => l.line));
   const remaining = order.lines.filter((l) => l.status === 'active' && !cancelledLines.has(l.line));
   const events: OrderEvent[] = [
     {
       type: 'OrderCancelled',
-      data: { ...order.ref, lines: cancelled, wholeOrder: remaining.length === 0, reason: command.data.reason, cancelledAt: now, cancelledBy: accessedBy(command), invoiceMonth },
+      data: { ...order.ref, lines: cancelled, wholeOrder: remaining.length === 0, reason: command.data.reason, cancelledAt: now.iso, cancelledBy: accessedBy(command), invoiceMonth },
     },
   ];
   const keys = [...order.keys.values()].filter((k) => cancelledLines.has(k.line) && !k.revoked);
   if (keys.length > 0) {
-    events.push({ type: 'ProductKeysRevoked', data: { ...order.ref, keys: keys.map((k) => ({ keyId: k.keyId, line: k.line, fingerprint: k.fingerprint })), revokedAt: now, reason: 'order-cancelled' } });
+    events.push({ type: 'ProductKeysRevoked', data: { ...order.ref, keys: keys.map((k) => ({ keyId: k.keyId, line: k.line, fingerprint: k.fingerprint })), revokedAt: now.iso, reason: 'order-cancelled' } });
   }
   const links = [...order.links.values()].filter((l) => cancelledLines.has(l.line) && !l.revoked);
   if (links.length > 0) {
-    events.push({ type: 'DownloadLinksRevoked', data: { ...order.ref, links: links.map((l) => ({ linkId: l.linkId, line: l.line })), revokedAt: now, reason: 'order-cancelled' } });
+    events.push({ type: 'DownloadLinksRevoked', data: { ...order.ref, links: links.map((l) => ({ linkId: l.linkId, line: l.line })), revokedAt: now.iso, reason: 'order-cancelled' } });
   }
   for (const line of cancelled) {
     const purchasedLine = order.lines.find((l) => l.line === line.line)!;
@@ -289,7 +299,7 @@ function cancel(command: CancelOrder, order: PlacedOrder): OrderEvent[] {
         currency: line.credit.currency,
         taxInclusive: order.taxInclusive,
         invoiceMonth,
-        issuedAt: now,
+        issuedAt: now.iso,
       },
     };
     events.push(credit);

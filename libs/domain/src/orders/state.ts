@@ -16,6 +16,7 @@ export interface KeyState {
 export interface LinkState extends Selection {
   readonly linkId: string;
   readonly tokenHash: string;
+  readonly issuedAt: string;
   readonly expiresAt: string;
   readonly maxDownloads: number;
   readonly downloads: number;
@@ -32,7 +33,9 @@ export interface PlacedOrder {
   readonly lines: readonly LineState[];
   /** By selection key (line|version|language|fileType). */
   readonly keys: ReadonlyMap<string, KeyState>;
+  /** By link id; a selection may have several live links, each with its own limits. */
   readonly links: ReadonlyMap<string, LinkState>;
+  readonly idempotencyKey?: string;
   readonly requestHash?: string;
 }
 
@@ -55,6 +58,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       lines: event.data.lines.map((line) => ({ ...line, status: 'active' })),
       keys: new Map(),
       links: new Map(),
+      ...(event.data.idempotencyKey !== undefined ? { idempotencyKey: event.data.idempotencyKey } : {}),
       ...(event.data.requestHash !== undefined ? { requestHash: event.data.requestHash } : {}),
     };
   }
@@ -74,6 +78,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         language: d.language,
         fileType: d.fileType,
         tokenHash: d.tokenHash,
+        issuedAt: d.issuedAt,
         expiresAt: d.expiresAt,
         maxDownloads: d.maxDownloads,
         downloads: 0,

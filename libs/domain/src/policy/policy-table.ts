@@ -1,3 +1,4 @@
+import { instantMs, isoOf, parseInstant } from '../shared/time';
 import type { CancellationPolicy } from './cancellation-policy';
 
 /** Validates the effective-dated policy table and sorts it by effective date. */
@@ -15,9 +16,8 @@ export function parsePolicyTable(raw: unknown): CancellationPolicy[] {
     if (typeof e.id !== 'string' || e.id === '') throw where('id must be a non-empty string');
     if (ids.has(e.id)) throw where('id is used twice');
     ids.add(e.id);
-    if (typeof e.effectiveFrom !== 'string' || !Number.isFinite(Date.parse(e.effectiveFrom)) || !/T.*(Z|[+-]\d{2}:?\d{2})$/.test(e.effectiveFrom)) {
-      throw where('effectiveFrom must be an ISO-8601 instant with a time zone');
-    }
+    const effectiveFrom = typeof e.effectiveFrom === 'string' ? parseInstant(e.effectiveFrom) : undefined;
+    if (effectiveFrom === undefined) throw where('effectiveFrom must be an ISO-8601 instant with a time zone');
     const window = (kind: 'perpetual' | 'subscription', credit: 'full' | 'prorated') => {
       const w = e[kind];
       if (typeof w !== 'object' || w === null || !Number.isSafeInteger(w.windowHours) || (w.windowHours as number) <= 0) {
@@ -28,20 +28,32 @@ export function parsePolicyTable(raw: unknown): CancellationPolicy[] {
     };
     return {
       id: e.id,
-      effectiveFrom: new Date(Date.parse(e.effectiveFrom)).toISOString(),
+      effectiveFrom: isoOf(effectiveFrom),
       perpetual: window('perpetual', 'full') as CancellationPolicy['perpetual'],
       subscription: window('subscription', 'prorated') as CancellationPolicy['subscription'],
       ...(typeof e.description === 'string' ? { description: e.description } : {}),
     };
   });
-  return table.sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom));
+  table.sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom));
+  // Two entries from the same instant would leave the policy of a purchase at that instant undecided.
+  table.forEach((entry, i) => {
+    const previous = table[i - 1];
+    if (previous && previous.effectiveFrom === entry.effectiveFrom) {
+      throw new Error(`cancellation policies: ${previous.id} and ${entry.id} take effect at the same instant ${entry.effectiveFrom}`);
+    }
+  });
+  return table;
 }
 
 /** The entry governing a purchase at `instant`: the latest one whose effective date is not after it. */
 export function policyInForce(table: readonly CancellationPolicy[], instant: string): CancellationPolicy {
-  const at = Date.parse(instant);
+  const at = instantMs(instant);
   let inForce: CancellationPolicy | undefined;
-  for (const entry of table) if (Date.parse(entry.effectiveFrom) <= at) inForce = entry;
+  // No reliance on the table's order: a hand-built table must give the same answer as a parsed one.
+  for (const entry of table) {
+    const from = Date.parse(entry.effectiveFrom);
+    if (from <= at && (inForce === undefined || from > Date.parse(inForce.effectiveFrom))) inForce = entry;
+  }
   if (!inForce) throw new Error(`No cancellation policy is in force at ${instant}`);
   return inForce;
 }

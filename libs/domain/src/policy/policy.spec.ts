@@ -1,3 +1,4 @@
+import { DomainError } from '../shared/errors';
 import { policies } from '../testing/fixtures';
 import { addMonthsUtc, invoiceMonthAfter, roundHalfUpRatio, subscriptionCredit, termDays } from './credit';
 import { parsePolicyTable, policyInForce } from './policy-table';
@@ -5,6 +6,7 @@ import { cancellationDeadline, daysRemaining, isWithinWindow } from './window';
 
 const ms = (iso: string) => Date.parse(iso);
 const D = 86_400_000;
+const H = 3_600_000;
 
 describe('the effective-dated policy table', () => {
   it('picks the entry in force at the purchase instant', () => {
@@ -23,8 +25,40 @@ describe('the effective-dated policy table', () => {
     expect(() => parsePolicyTable({ policies: [{ ...policies[0], subscription: { windowHours: 10, credit: 'full' } }] })).toThrow(/prorated/);
   });
 
-  it('refuses an instant before every entry', () => {
+  it.each([
+    [{ effectiveFrom: '2023-06-30' }, /effectiveFrom/],
+    [{ effectiveFrom: '2023-06-30T00:00:00' }, /effectiveFrom/],
+    [{ effectiveFrom: '2023-02-30T00:00:00.000Z' }, /effectiveFrom/],
+    [{ id: '' }, /id/],
+    [{ perpetual: { windowHours: -24, credit: 'full' } }, /perpetual.windowHours/],
+    [{ perpetual: { windowHours: 1.5, credit: 'full' } }, /perpetual.windowHours/],
+    [{ subscription: { windowHours: '168', credit: 'prorated' } }, /subscription.windowHours/],
+    [{ perpetual: { windowHours: 720, credit: 'prorated' } }, /perpetual.credit/],
+    [{ subscription: undefined }, /subscription.windowHours/],
+  ])('refuses an entry with %p, naming the entry and the field', (change, message) => {
+    expect(() => parsePolicyTable({ policies: [{ ...policies[0], ...change }] })).toThrow(message);
+    expect(() => parsePolicyTable({ policies: [{ ...policies[0], ...change }] })).toThrow(/entry 0/);
+  });
+
+  it('refuses a file without a list and two entries taking effect at the same instant', () => {
+    expect(() => parsePolicyTable({})).toThrow(/policies/);
+    expect(() => parsePolicyTable(null)).toThrow(/policies/);
+    expect(() => parsePolicyTable({ policies: [policies[1], { ...policies[1], id: 'other' }] })).toThrow(/same instant/);
+  });
+
+  it('normalises effective dates to UTC with milliseconds and keeps descriptions', () => {
+    const [entry] = parsePolicyTable({ policies: [{ ...policies[1], effectiveFrom: '2023-06-30T02:00:00+02:00', description: 'current' }] });
+    expect(entry).toEqual({ ...policies[1], effectiveFrom: '2023-06-30T00:00:00.000Z', description: 'current' });
+  });
+
+  it('does not depend on the order of a table it is given', () => {
+    expect(policyInForce([...policies].reverse(), '2024-01-01T00:00:00.000Z').id).toBe('csp-2023-06-30');
+    expect(policyInForce([...policies].reverse(), '2023-01-01T00:00:00.000Z').id).toBe('csp-legacy-60-days');
+  });
+
+  it('refuses an instant before every entry, and an instant that is not one', () => {
     expect(() => policyInForce([policies[1]!], '2020-01-01T00:00:00.000Z')).toThrow(/No cancellation policy/);
+    expect(() => policyInForce(policies, 'today')).toThrow(DomainError);
   });
 });
 
@@ -35,6 +69,14 @@ describe('windows', () => {
     expect(new Date(deadline).toISOString()).toBe('2026-03-09T10:00:00.000Z');
     expect(isWithinWindow(deadline - 1, deadline)).toBe(true);
     expect(isWithinWindow(deadline, deadline)).toBe(false);
+  });
+
+  it.each([
+    ['legacy perpetual and subscription: 60 days', 1440, '2023-06-29T23:59:59.999Z', '2023-08-28T23:59:59.999Z'],
+    ['current perpetual: 30 days', 720, '2023-06-30T00:00:00.000Z', '2023-07-30T00:00:00.000Z'],
+    ['current subscription: 7 days', 168, '2023-06-30T00:00:00.000Z', '2023-07-07T00:00:00.000Z'],
+  ])('%s', (_name, hours, bought, deadline) => {
+    expect(new Date(cancellationDeadline(ms(bought), hours)).toISOString()).toBe(deadline);
   });
 
   it('count whole days left rounded up, 0 once closed', () => {
@@ -77,23 +119,44 @@ describe('subscription credit', () => {
   });
 
   it('rounds half up, exactly', () => {
-    // 730 × 364 / 365 = 728 exactly; 1 × 364/365 → 0.997 → 1; 365 × 182.5 case: amount 1, term 2 days.
     expect(roundHalfUpRatio(5n, 2n)).toBe(3); // 2.5 → 3
     expect(roundHalfUpRatio(7n, 2n)).toBe(4); // 3.5 → 4
     expect(roundHalfUpRatio(249n, 100n)).toBe(2);
     expect(roundHalfUpRatio(250n, 100n)).toBe(3);
-    // 50 × 363 / 365 = 49.726 → 50; 73 × 5 / 730… a real half: amount 146, 365-day term, 182.5 days remaining is impossible,
-    // so use a 366-day term: 183 × 1 / 366 = 0.5 → 1.
+    // A real half needs remaining/term = k/2: in a 366-day term, 183 days left is exactly one half.
     const leapTerm = ms('2023-03-01T00:00:00.000Z');
     expect(termDays(leapTerm, 12)).toBe(366);
-    expect(subscriptionCredit(1, 12, leapTerm, leapTerm + 183 * D)).toBe(1); // 1 × 183/366 = 0.5 → 1
+    expect(subscriptionCredit(1, 12, leapTerm, leapTerm + 183 * D)).toBe(1); // 0.5 → 1
     expect(subscriptionCredit(3, 12, leapTerm, leapTerm + 183 * D)).toBe(2); // 1.5 → 2
+    expect(subscriptionCredit(12_345, 12, leapTerm, leapTerm + 183 * D)).toBe(6_173); // 6,172.5 → 6,173
     expect(subscriptionCredit(1, 12, leapTerm, leapTerm + 184 * D)).toBe(0); // 182/366 < 0.5 → 0
   });
 
   it('stays exact for amounts where floating point would not', () => {
     const amount = 9_007_199_254_740; // × 365 exceeds 2^53
     expect(subscriptionCredit(amount, 12, bought, bought + D)).toBe(Number((BigInt(amount) * 364n * 2n + 365n) / 730n));
+  });
+
+  it('is nothing once the whole term has elapsed, and the whole amount for a cancellation dated before purchase', () => {
+    expect(subscriptionCredit(36_500, 12, bought, bought + 365 * D)).toBe(0);
+    expect(subscriptionCredit(36_500, 12, bought, bought + 400 * D)).toBe(0);
+    expect(subscriptionCredit(36_500, 12, bought, bought - H)).toBe(36_500);
+  });
+
+  it('differs between a term over February 2024 and one over February 2025', () => {
+    // Same amount, same 10 days elapsed: 366-day term vs 365-day term.
+    const overLeap = ms('2023-12-01T00:00:00.000Z');
+    const overCommon = ms('2024-12-01T00:00:00.000Z');
+    expect(termDays(overLeap, 12)).toBe(366);
+    expect(termDays(overCommon, 12)).toBe(365);
+    expect(subscriptionCredit(100_000, 12, overLeap, overLeap + 10 * D)).toBe(97_268); // 100,000 × 356/366 = 97,267.76
+    expect(subscriptionCredit(100_000, 12, overCommon, overCommon + 10 * D)).toBe(97_260); // 100,000 × 355/365 = 97,260.27
+  });
+
+  it('prorates a 36-month term over the leap day it spans', () => {
+    const start = ms('2027-03-01T00:00:00.000Z'); // spans 2028-02-29
+    expect(termDays(start, 36)).toBe(1096);
+    expect(subscriptionCredit(109_600, 36, start, start + 6 * D)).toBe(109_000); // 109,600 × 1,090/1,096
   });
 
   it('prorates over 366 days in a leap term', () => {
@@ -104,6 +167,8 @@ describe('subscription credit', () => {
 
 describe('invoice month', () => {
   it('is the calendar month after the cancellation, UTC', () => {
+    expect(invoiceMonthAfter(ms('2026-12-15T12:00:00.000Z'))).toBe('2027-01');
+    expect(invoiceMonthAfter(ms('2026-01-31T12:00:00.000Z'))).toBe('2026-02');
     expect(invoiceMonthAfter(ms('2026-03-02T10:00:00.000Z'))).toBe('2026-04');
     expect(invoiceMonthAfter(ms('2026-03-31T23:59:59.999Z'))).toBe('2026-04');
     expect(invoiceMonthAfter(ms('2026-12-31T23:00:00.000Z'))).toBe('2027-01');

@@ -1,4 +1,4 @@
-import { specFor } from '../testing/given-when-then';
+import { deciderSpec } from '../testing/given-when-then';
 import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../testing/fixtures';
 import type { Actor } from '../shared/actor';
 import type { RefundRequestEvent } from './events';
@@ -6,12 +6,14 @@ import {
   decideRefundRequest,
   evolveRefundRequest,
   initialRefundRequestState,
+  type ApproveRefundRequest,
   type RefundRequestCommand,
+  type RejectRefundRequest,
   type RefundRequestState,
   type SubmitRefundRequest,
 } from './refund-request';
 
-const spec = specFor<RefundRequestState, RefundRequestCommand, RefundRequestEvent>({
+const given = deciderSpec<RefundRequestState, RefundRequestCommand, RefundRequestEvent>({
   initialState: initialRefundRequestState,
   decide: decideRefundRequest,
   evolve: evolveRefundRequest,
@@ -33,59 +35,110 @@ const submit = (over: Partial<SubmitRefundRequest['data']> = {}): SubmitRefundRe
   },
   metadata: { actor: agent, now: NOW },
 });
-const approve = (amount?: number): RefundRequestCommand => ({
+const approve = (amount?: number, note?: string): ApproveRefundRequest => ({
   type: 'ApproveRefundRequest',
-  data: { refundRequestId: 'r-1', taxInclusive: true, ...(amount !== undefined ? { amount } : {}) },
+  data: { refundRequestId: 'r-1', taxInclusive: true, ...(amount !== undefined ? { amount } : {}), ...(note !== undefined ? { note } : {}) },
   metadata: { actor: backOffice, now: '2026-03-05T09:00:00.000Z' },
 });
-const reject = (): RefundRequestCommand => ({ type: 'RejectRefundRequest', data: { refundRequestId: 'r-1', reason: 'outside policy' }, metadata: { actor: backOffice, now: NOW } });
+const reject = (reason = 'outside policy'): RejectRefundRequest => ({ type: 'RejectRefundRequest', data: { refundRequestId: 'r-1', reason }, metadata: { actor: backOffice, now: NOW } });
 const submitted = decideRefundRequest(submit(), initialRefundRequestState);
 
 describe('refund requests', () => {
   it('are submitted with who filed them', () => {
-    spec().when(submit()).then(([e]) => expect(e).toEqual({ type: 'RefundRequestSubmitted', data: expect.objectContaining({ refundRequestId: 'r-1', submittedAt: NOW, submittedBy: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] } }) }));
+    given().when(submit()).then(([e]) => expect(e).toEqual({ type: 'RefundRequestSubmitted', data: expect.objectContaining({ refundRequestId: 'r-1', submittedAt: NOW, submittedBy: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] } }) }));
   });
 
   it.each([
-    [{ customerTenantId: undefined, domain: undefined }, 'tenantId'],
-    [{ orderId: undefined, subscriptionId: undefined }, 'orderId'],
-    [{ amountRequested: { amount: 0, currency: 'USD' } }, 'amount'],
-    [{ amountRequested: { amount: 10, currency: 'dollars' } }, 'currency'],
-    [{ contact: { name: 'Ana', email: 'not-an-email', phone: '1' } }, 'contact.email'],
-    [{ contact: { name: '', email: 'a@b.example', phone: '1' } }, 'contact.name'],
-    [{ contact: { name: 'Ana', email: 'a@b.example', phone: ' ' } }, 'contact.phone'],
-    [{ attachments: Array.from({ length: 21 }, (_, i) => `${i}.pdf`) }, 'attachments'],
-    [{ reason: '  ' }, 'reason'],
-  ])('refuse %p naming %s', (over, field) => {
-    spec().when(submit(over as Partial<SubmitRefundRequest['data']>)).thenThrows('invalid', expect.any(String) as unknown as string, { field });
+    [{ customerTenantId: undefined, domain: undefined }, 'invalid_refund_request', 'tenantId'],
+    [{ customerTenantId: '', domain: '' }, 'invalid_refund_request', 'tenantId'],
+    [{ orderId: undefined, subscriptionId: undefined }, 'invalid_refund_request', 'orderId'],
+    [{ reason: '  ' }, 'invalid_refund_request', 'reason'],
+    [{ amountRequested: { amount: 0, currency: 'USD' } }, 'invalid_amount', 'amount'],
+    [{ amountRequested: { amount: -5, currency: 'USD' } }, 'invalid_amount', 'amount'],
+    [{ amountRequested: { amount: 10.5, currency: 'USD' } }, 'invalid_amount', 'amount'],
+    [{ amountRequested: { amount: 2 ** 53, currency: 'USD' } }, 'invalid_amount', 'amount'],
+    [{ amountRequested: { amount: 10, currency: 'dollars' } }, 'invalid_currency', 'currency'],
+    [{ amountRequested: { amount: 10, currency: 'usd' } }, 'invalid_currency', 'currency'],
+    [{ contact: { name: 'Ana', email: 'not-an-email', phone: '1' } }, 'invalid_contact', 'contact.email'],
+    [{ contact: { name: 'Ana', email: 'ana@localhost', phone: '1' } }, 'invalid_contact', 'contact.email'],
+    [{ contact: { name: 'Ana', email: 'ana @contoso.example', phone: '1' } }, 'invalid_contact', 'contact.email'],
+    [{ contact: { name: '', email: 'a@b.example', phone: '1' } }, 'invalid_contact', 'contact.name'],
+    [{ contact: { name: 'Ana', email: 'a@b.example', phone: ' ' } }, 'invalid_contact', 'contact.phone'],
+    [{ attachments: Array.from({ length: 21 }, (_, i) => `${i}.pdf`) }, 'invalid_attachments', 'attachments'],
+  ])('refuse %p with %s naming %s', (over, code, field) => {
+    given().when(submit(over as Partial<SubmitRefundRequest['data']>)).thenThrows('invalid', code, { field });
+  });
+
+  it('accept up to 20 attachments, and none', () => {
+    given().when(submit({ attachments: Array.from({ length: 20 }, (_, i) => `${i}.pdf`) })).then((e) => expect(e).toHaveLength(1));
+    given().when(submit({ attachments: [] })).then((e) => expect(e).toHaveLength(1));
   });
 
   it('accept a domain and a subscription id instead of a tenant id and an order id', () => {
-    spec().when(submit({ customerTenantId: undefined, domain: 'contoso.example', orderId: undefined, subscriptionId: 'sub-42' })).then((e) => expect(e).toHaveLength(1));
+    given().when(submit({ customerTenantId: undefined, domain: 'contoso.example', orderId: undefined, subscriptionId: 'sub-42' })).then((e) => expect(e).toHaveLength(1));
   });
 
   it('approved produce a credit on the next monthly invoice, as tax-inclusive as the order', () => {
-    spec(submitted).when(approve()).then(([approved, credit]) => {
+    given(submitted).when(approve()).then(([approved, credit]) => {
       expect(approved!.type).toBe('RefundRequestApproved');
       expect(credit).toEqual({
         type: 'CreditIssued',
         data: expect.objectContaining({ creditId: 'r-1', source: { type: 'refund-request', refundRequestId: 'r-1', orderId: ORDER_ID }, amount: 20_000, currency: 'USD', taxInclusive: true, invoiceMonth: '2026-04', partnerTenantId: PARTNER }),
       });
     });
-    spec(submitted).when(approve(5_000)).then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(5_000));
+    given(submitted).when(approve(5_000)).then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(5_000));
   });
 
   it('refuse an approval above the amount requested, deciding twice, and unknown requests', () => {
-    spec(submitted).when(approve(20_001)).thenThrows('invalid', 'invalid_amount');
-    spec(submitted).when(approve(0)).thenThrows('invalid', 'invalid_amount');
+    given(submitted).when(approve(20_001)).thenThrows('invalid', 'invalid_amount');
+    given(submitted).when(approve(0)).thenThrows('invalid', 'invalid_amount');
     const approved = [...submitted, ...decideRefundRequest(approve(), submitted.reduce(evolveRefundRequest, initialRefundRequestState))];
-    spec(approved).when(reject()).thenThrows('conflict', 'refund_request_decided');
-    spec(approved).when(approve()).thenThrows('conflict', 'refund_request_decided');
-    spec().when(approve()).thenThrows('not-found', 'refund_request_not_found');
-    spec(submitted).when(submit()).thenThrows('conflict', 'refund_request_exists');
+    given(approved).when(reject()).thenThrows('conflict', 'refund_request_decided');
+    given(approved).when(approve()).thenThrows('conflict', 'refund_request_decided');
+    given().when(approve()).thenThrows('not-found', 'refund_request_not_found');
+    given(submitted).when(submit()).thenThrows('conflict', 'refund_request_exists');
   });
 
-  it('rejected produce no credit', () => {
-    spec(submitted).when(reject()).then((e) => expect(e.map((x) => x.type)).toEqual(['RefundRequestRejected']));
+  it('approved keep the back office note and who approved', () => {
+    given(submitted)
+      .when(approve(undefined, 'duplicate ESU purchase'))
+      .then(([approved]) =>
+        expect(approved).toEqual({
+          type: 'RefundRequestApproved',
+          data: {
+            refundRequestId: 'r-1',
+            partnerTenantId: PARTNER,
+            approvedAmount: { amount: 20_000, currency: 'USD' },
+            note: 'duplicate ESU purchase',
+            approvedAt: '2026-03-05T09:00:00.000Z',
+            approvedBy: { sub: 'bo-1', tid: backOffice.tid, roles: ['back-office'] },
+          },
+        }),
+      );
+  });
+
+  it('refuse an approved amount that is not a whole number of minor units', () => {
+    given(submitted).when(approve(1.5)).thenThrows('invalid', 'invalid_amount', { field: 'amount' });
+    given(submitted).when(approve(1)).then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(1));
+  });
+
+  it('rejected produce no credit, and need a reason', () => {
+    given(submitted)
+      .when(reject())
+      .then([
+        {
+          type: 'RefundRequestRejected',
+          data: { refundRequestId: 'r-1', partnerTenantId: PARTNER, reason: 'outside policy', rejectedAt: NOW, rejectedBy: { sub: 'bo-1', tid: backOffice.tid, roles: ['back-office'] } },
+        },
+      ]);
+    given(submitted).when(reject(' ')).thenThrows('invalid', 'invalid_reason', { field: 'reason' });
+  });
+
+  it('evolve through submitted, then approved or rejected', () => {
+    const state = (events: RefundRequestEvent[]) => events.reduce(evolveRefundRequest, initialRefundRequestState).status;
+    expect(state([])).toBe('none');
+    expect(state(submitted)).toBe('submitted');
+    expect(state([...submitted, ...decideRefundRequest(approve(), submitted.reduce(evolveRefundRequest, initialRefundRequestState))])).toBe('approved');
+    expect(state([...submitted, ...decideRefundRequest(reject(), submitted.reduce(evolveRefundRequest, initialRefundRequestState))])).toBe('rejected');
   });
 });

@@ -2,7 +2,7 @@ import { invoiceMonthAfter } from '../policy/credit';
 import type { Command } from '../shared/command';
 import { conflict, invalid, notFound } from '../shared/errors';
 import type { Money } from '../shared/money';
-import { instantMs } from '../shared/time';
+import { instantMs, isoOf } from '../shared/time';
 import type { RefundContact, RefundRequestEvent, RefundRequestSubmitted } from './events';
 
 export type SubmitRefundRequest = Command<
@@ -27,11 +27,13 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
 export function decideRefundRequest(command: RefundRequestCommand, state: RefundRequestState): RefundRequestEvent[] {
   const by = { sub: command.metadata.actor.sub, tid: command.metadata.actor.tid, roles: [...command.metadata.actor.roles] };
+  const nowMs = instantMs(command.metadata.now, 'now');
+  const now = isoOf(nowMs);
   switch (command.type) {
     case 'SubmitRefundRequest': {
       if (state.status !== 'none') throw conflict('refund_request_exists', 'This refund request already exists');
       validateSubmission(command.data);
-      return [{ type: 'RefundRequestSubmitted', data: { ...command.data, submittedAt: command.metadata.now, submittedBy: by } }];
+      return [{ type: 'RefundRequestSubmitted', data: { ...command.data, submittedAt: now, submittedBy: by } }];
     }
     case 'ApproveRefundRequest': {
       const request = decidable(state);
@@ -41,7 +43,6 @@ export function decideRefundRequest(command: RefundRequestCommand, state: Refund
         throw invalid('invalid_amount', `The approved amount must be from 1 to the ${requested.amount} requested`, { field: 'amount' });
       }
       const approvedAmount: Money = { amount, currency: requested.currency };
-      const now = command.metadata.now;
       return [
         {
           type: 'RefundRequestApproved',
@@ -59,7 +60,7 @@ export function decideRefundRequest(command: RefundRequestCommand, state: Refund
             amount,
             currency: requested.currency,
             taxInclusive: command.data.taxInclusive,
-            invoiceMonth: invoiceMonthAfter(instantMs(now)),
+            invoiceMonth: invoiceMonthAfter(nowMs),
             issuedAt: now,
           },
         },
@@ -71,7 +72,7 @@ export function decideRefundRequest(command: RefundRequestCommand, state: Refund
       return [
         {
           type: 'RefundRequestRejected',
-          data: { refundRequestId: request.refundRequestId, partnerTenantId: request.partnerTenantId, reason: command.data.reason, rejectedAt: command.metadata.now, rejectedBy: by },
+          data: { refundRequestId: request.refundRequestId, partnerTenantId: request.partnerTenantId, reason: command.data.reason, rejectedAt: now, rejectedBy: by },
         },
       ];
     }

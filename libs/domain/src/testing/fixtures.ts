@@ -30,6 +30,7 @@ export const catalog: Catalog = parseCatalog(
   {
     items: [
       sku({ sku: 'WS-STD', licenseType: 'perpetual' }),
+      sku({ sku: 'OFFICE-PP', family: 'Office', licenseType: 'perpetual', versions: ['2024', '2021', '2019'], downgradeDepth: 1, fileTypes: ['x64', 'x86'], unitPrice: { amount: 57_400, currency: 'USD' } }),
       sku({ sku: 'WS-SUB-1Y', licenseType: 'subscription', termMonths: 12, unitPrice: { amount: 36_500, currency: 'USD' } }),
       sku({ sku: 'WS-SUB-3Y', licenseType: 'subscription', termMonths: 36, unitPrice: { amount: 109_600, currency: 'USD' } }),
       sku({ sku: 'ESU', licenseType: 'subscription', termMonths: 12, cancellationClass: 'support-request', downgradeDepth: 0 }),

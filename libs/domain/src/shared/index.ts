@@ -1,0 +1,6 @@
+export * from './money';
+export * from './actor';
+export * from './errors';
+export * from './command';
+export * from './time';
+export * from './constant-time';
