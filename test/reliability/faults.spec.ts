@@ -102,6 +102,7 @@ describe('Redis restarted under the projector', () => {
     throw new Error('private redis-server did not start');
   };
   const killRedis = async () => {
+    if (!redis || redis.exitCode !== null || redis.signalCode !== null) return;
     const exited = new Promise((r) => redis!.once('exit', r));
     redis!.kill('SIGKILL');
     await exited;

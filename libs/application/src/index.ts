@@ -13,6 +13,7 @@ export * from './ids';
 export * from './reference-data';
 export * from './stream-repository';
 export * from './upcasting';
+export * from './audit';
 export * from './logging/json-logger';
 export * from './runtime/runtime';
 export * from './runtime/dev-secrets';

@@ -30,7 +30,14 @@ export interface EventMetadata {
   /** ISO-8601 instant from the service clock at which the command was decided. */
   readonly occurredAt: string;
   /** Who caused the event: the verified claims of the caller's token (user id, tenant id, roles). */
-  readonly actor?: { readonly sub: string; readonly tid: string; readonly roles: readonly string[] };
+  readonly actor?: {
+    /** User id (the token's `sub` claim); `download-link` for a download through a link. */
+    readonly sub: string;
+    /** The caller's tenant id (the token's `tid` claim). */
+    readonly tid: string;
+    /** The caller's roles (the token's `roles` claim). */
+    readonly roles: readonly string[];
+  };
   /** The tenant the event concerns (customer tenant where there is one, else the partner). */
   readonly tenantId?: string;
   /** The partner tenant the event concerns, where there is one. */
@@ -54,12 +61,16 @@ export interface NewEvent {
 }
 
 export interface RecordedEvent {
+  /** UUID of the event, unique across the store. */
   readonly eventId: string;
+  /** The event type, a past-tense name such as `SoftwarePurchased`. */
   readonly type: string;
+  /** The stream the event belongs to, e.g. `order-<orderId>`. */
   readonly streamId: string;
   /** 0-based position inside the stream. */
   readonly revision: bigint;
   readonly position: Position;
+  /** The payload, JSON: its shape is the event type's schema (docs/schemas/<type>.v<schemaVersion>.json). */
   readonly data: unknown;
   readonly metadata: EventMetadata;
   /** When the store recorded it (store clock), ISO-8601. */

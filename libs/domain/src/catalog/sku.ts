@@ -1,5 +1,6 @@
 import type { Money } from '../shared/money';
 
+/** `perpetual` licence, or software `subscription` with a term of 12 or 36 months. */
 export type LicenseType = 'perpetual' | 'subscription';
 /**
  * standard: cancellable inside the policy window; support-request: a direct cancel is refused

@@ -29,6 +29,8 @@ export type CustomerRegistered = DomainEvent<
 /**
  * The customer tenant's data key was destroyed (crypto-shredding): every product key encrypted
  * for the tenant is unreadable from now on; fingerprints and the audit trail stay.
+ *
+ * @stream customers-<partnerTenantId> — the partner's customer registry
  */
 export type CustomerKeyMaterialDestroyed = DomainEvent<
   'CustomerKeyMaterialDestroyed',

@@ -186,7 +186,11 @@ export type DownloadLinkIssued = DomainEvent<
       issuedAt: string;
       /** issuedAt + 14 days; the link is dead from this instant on. */
       expiresAt: string;
-      /** How many downloads the link allows (50). Since schema version 2; version 1 events are read with 50. */
+      /**
+       * How many downloads the link allows (50). Version 1 events had no such field (the limit was
+       * implicitly 50): they are read with 50.
+       * @since 2
+       */
       maxDownloads: number;
       /** Who issued the link. */
       issuedBy: AccessedBy;
@@ -231,6 +235,7 @@ export type SoftwareDownloaded = DomainEvent<
 
 /** One cancelled order line and its credit. */
 export interface CancelledLine {
+  /** The order line, numbered from 1. */
   line: number;
   /** Catalog SKU of the line. */
   sku: string;
@@ -268,7 +273,9 @@ export type OrderCancelled = DomainEvent<
 
 /** A revoked product key. */
 export interface RevokedKey {
+  /** The revoked key. */
   keyId: string;
+  /** The key's order line. */
   line: number;
   /** `sha256:<hex>` of the plain key. */
   fingerprint: string;
@@ -276,7 +283,9 @@ export interface RevokedKey {
 
 /** A revoked download link. */
 export interface RevokedLink {
+  /** The revoked link. */
   linkId: string;
+  /** The link's order line. */
   line: number;
 }
 
@@ -317,13 +326,16 @@ export type DownloadLinksRevoked = DomainEvent<
 /** A credit for a cancelled order line. */
 export interface CancellationCreditSource {
   type: 'cancellation';
+  /** The cancelled order. */
   orderId: string;
+  /** The cancelled line. */
   line: number;
 }
 
 /** A credit for an approved refund request. */
 export interface RefundRequestCreditSource {
   type: 'refund-request';
+  /** The approved refund request. */
   refundRequestId: string;
   /** The order refunded, when the request named one. */
   orderId?: string;
@@ -348,8 +360,11 @@ export type CreditIssued = DomainEvent<
     source: CreditSource;
     /** The partner tenant whose invoice carries the credit. */
     partnerTenantId: string;
+    /** The customer credited, when known (always for cancellations). */
     customerId?: string;
+    /** The customer's tenant id, when known (always for cancellations). */
     customerTenantId?: string;
+    /** The order credited, when there is one (always for cancellations). */
     orderId?: string;
     /** The cancelled order line (cancellations only). */
     line?: number;

@@ -4,8 +4,11 @@ import type { AccessedBy, CreditIssued } from '../orders/events';
 
 /** Who back office calls back about a refund request. */
 export interface RefundContact {
+  /** Full name. */
   name: string;
+  /** E-mail address. */
   email: string;
+  /** Phone number, free form. */
   phone: string;
 }
 
@@ -57,7 +60,9 @@ export type RefundRequestSubmitted = DomainEvent<
 export type RefundRequestApproved = DomainEvent<
   'RefundRequestApproved',
   {
+    /** The refund request decided. */
     refundRequestId: string;
+    /** The partner tenant that filed it. */
     partnerTenantId: string;
     /** The amount granted: at most the amount requested, same currency. */
     approvedAmount: Money;
@@ -78,7 +83,9 @@ export type RefundRequestApproved = DomainEvent<
 export type RefundRequestRejected = DomainEvent<
   'RefundRequestRejected',
   {
+    /** The refund request decided. */
     refundRequestId: string;
+    /** The partner tenant that filed it. */
     partnerTenantId: string;
     /** Why it was rejected, for the partner. */
     reason: string;

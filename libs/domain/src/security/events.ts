@@ -4,7 +4,8 @@ import type { AccessedBy } from '../orders/events';
 /**
  * A burst of key reveals or link issues went past a configured limit and was refused (HTTP 429).
  * Recorded once per caller (or tenant) and window, for fraud and back-office services.
- * Stream: `keyAccessThrottling-<tid of the caller>`.
+ *
+ * @stream keyAccessThrottling-<tenantId> — one per caller tenant
  */
 export type KeyAccessThrottled = DomainEvent<
   'KeyAccessThrottled',

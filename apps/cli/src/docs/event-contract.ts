@@ -1,0 +1,345 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import * as ts from 'typescript';
+import { EVENT_SCHEMA_HISTORY, EVENT_TYPES, type SchemaChange } from '@csp/domain';
+import { exampleEvents, type ExampleEvent } from './examples';
+import { validate, type JsonSchema } from './json-schema';
+
+/**
+ * Generates the published event contract from the code: docs/events.md and one JSON Schema per
+ * event type and schema version under docs/schemas/. The event types are read with the TypeScript
+ * compiler API from libs/domain/src/<area>/events.ts (payload fields, their types and TSDoc, the
+ * `@stream` and `@since` tags), the envelope and metadata from libs/event-store/src/port.ts, the
+ * schema history from libs/domain/src/schema/event-versions.ts, and the examples are produced by
+ * the real deciders (./examples.ts).
+ */
+
+const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+const SCHEMA_ID_BASE = 'https://schemas.csp-software-orders.example/events/';
+export const DOC_FILE = 'docs/events.md';
+export const SCHEMA_DIR = 'docs/schemas';
+
+/** The repository root: the nearest directory above `from` with package.json and libs/. */
+export function findRepositoryRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'libs'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`No repository root above ${from}`);
+  }
+}
+
+interface EventDeclaration {
+  readonly type: string;
+  readonly description: string;
+  readonly streams: readonly { readonly name: string; readonly note?: string }[];
+  readonly dataType: ts.Type;
+  readonly file: string;
+}
+
+/** A schema under construction: keeps each property's `@since` so older versions can be cut from it. */
+type Built = JsonSchema;
+
+class TypeWalker {
+  constructor(private readonly checker: ts.TypeChecker) {}
+
+  docOf(symbol: ts.Symbol | undefined): string {
+    if (!symbol) return '';
+    return ts.displayPartsToString(symbol.getDocumentationComment(this.checker)).replace(/\s*\n\s*/g, ' ').trim();
+  }
+
+  tagsOf(symbol: ts.Symbol, name: string): string[] {
+    return symbol
+      .getJsDocTags(this.checker)
+      .filter((t) => t.name === name)
+      .map((t) => ts.displayPartsToString(t.text).replace(/\s*\n\s*/g, ' ').trim());
+  }
+
+  /** The JSON Schema of a TypeScript type, every object closed (additionalProperties: false). */
+  schemaOf(type: ts.Type, where: string): Built {
+    const checker = this.checker;
+    if (type.flags & ts.TypeFlags.Boolean) return { type: 'boolean' };
+    if (type.isUnion()) {
+      const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+      if (members.length === 1) return this.schemaOf(members[0]!, where);
+      if (members.every((t) => t.isStringLiteral())) return { type: 'string', enum: members.map((t) => (t as ts.StringLiteralType).value) };
+      if (members.every((t) => t.isNumberLiteral())) return { type: 'number', enum: members.map((t) => (t as ts.NumberLiteralType).value) };
+      if (members.every((t) => t.flags & ts.TypeFlags.BooleanLiteral)) return { type: 'boolean' };
+      return { oneOf: members.map((t) => this.schemaOf(t, where)) };
+    }
+    if (type.isStringLiteral()) return { type: 'string', const: type.value };
+    if (type.isNumberLiteral()) return { type: 'number', const: type.value };
+    if (type.flags & ts.TypeFlags.BooleanLiteral) return { type: 'boolean', const: checker.typeToString(type) === 'true' };
+    if (type.flags & ts.TypeFlags.String) return { type: 'string' };
+    if (type.flags & ts.TypeFlags.Number) return { type: 'number' };
+    // Only the envelope has these: store revisions and positions (64-bit integers), and the payload.
+    if (type.flags & ts.TypeFlags.BigInt) return { type: 'integer' };
+    if (type.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.Any)) return {};
+    if (checker.isArrayType(type)) {
+      const [item] = checker.getTypeArguments(type as ts.TypeReference);
+      return { type: 'array', items: this.schemaOf(item!, `${where}[]`) };
+    }
+    if (type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection)) {
+      const properties: Record<string, JsonSchema> = {};
+      const required: string[] = [];
+      for (const property of checker.getPropertiesOfType(type)) {
+        const propertyType = checker.getTypeOfSymbol(property);
+        const schema = this.schemaOf(propertyType, `${where}.${property.name}`);
+        const description = this.docOf(property) || this.docOf(propertyType.aliasSymbol ?? propertyType.getSymbol());
+        const since = this.tagsOf(property, 'since').map(Number)[0];
+        properties[property.name] = { ...(description ? { description } : {}), ...schema, ...(since !== undefined && since > 1 ? { 'x-since': since } : {}) };
+        if (!(property.flags & ts.SymbolFlags.Optional)) required.push(property.name);
+      }
+      const open = checker.getIndexInfosOfType(type).length > 0;
+      return { type: 'object', properties, required, additionalProperties: open };
+    }
+    throw new Error(`The contract generator cannot describe the type ${checker.typeToString(type)} at ${where}`);
+  }
+}
+
+/** The schema as it was at `version`: properties that appeared later are left out. */
+function atVersion(schema: JsonSchema, version: number): JsonSchema {
+  const copy: JsonSchema = { ...schema };
+  if (schema.properties) {
+    const kept = Object.entries(schema.properties).filter(([, s]) => (s['x-since'] ?? 1) <= version);
+    copy.properties = Object.fromEntries(kept.map(([k, s]) => [k, atVersion(s, version)]));
+    if (schema.required) copy.required = schema.required.filter((k) => kept.some(([name]) => name === k));
+  }
+  if (schema.items) copy.items = atVersion(schema.items, version);
+  if (schema.oneOf) copy.oneOf = schema.oneOf.map((s) => atVersion(s, version));
+  return copy;
+}
+
+/** Reads the contract's types from the sources. */
+function readSources(root: string) {
+  const domain = join(root, 'libs/domain/src');
+  const eventFiles = readdirSync(domain, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(domain, d.name, 'events.ts')))
+    .map((d) => join(domain, d.name, 'events.ts'))
+    .sort();
+  const portFile = join(root, 'libs/event-store/src/port.ts');
+  const base = ts.readConfigFile(join(root, 'tsconfig.base.json'), (f) => ts.sys.readFile(f));
+  const { options } = ts.parseJsonConfigFileContent(base.config, ts.sys, root);
+  const program = ts.createProgram([...eventFiles, portFile], { ...options, noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  const walker = new TypeWalker(checker);
+
+  const events: EventDeclaration[] = [];
+  for (const file of eventFiles) {
+    const source = program.getSourceFile(file)!;
+    for (const statement of source.statements) {
+      if (!ts.isTypeAliasDeclaration(statement) || !ts.isTypeReferenceNode(statement.type)) continue;
+      const reference = statement.type;
+      if (reference.typeName.getText(source) !== 'DomainEvent' || reference.typeArguments?.length !== 2) continue;
+      const [typeName, dataNode] = reference.typeArguments;
+      if (!typeName || !ts.isLiteralTypeNode(typeName) || !ts.isStringLiteral(typeName.literal)) continue;
+      const symbol = checker.getSymbolAtLocation(statement.name)!;
+      const type = typeName.literal.text;
+      if (type !== statement.name.text) throw new Error(`${relative(root, file)}: the type ${statement.name.text} declares the event type '${type}'; name them alike`);
+      const streams = walker.tagsOf(symbol, 'stream').map((text) => {
+        const [name, ...note] = text.split(/\s+—\s+/);
+        return { name: name!.trim(), ...(note.length ? { note: note.join(' — ') } : {}) };
+      });
+      if (streams.length === 0) throw new Error(`${relative(root, file)}: ${type} has no @stream tag`);
+      const description = walker.docOf(symbol);
+      if (!description) throw new Error(`${relative(root, file)}: ${type} has no TSDoc comment saying what it means`);
+      events.push({ type, description, streams, dataType: checker.getTypeFromTypeNode(dataNode!), file: relative(root, file) });
+    }
+  }
+  const port = program.getSourceFile(portFile)!;
+  const interfaceType = (name: string) => {
+    const declaration = port.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+    if (!declaration) throw new Error(`libs/event-store/src/port.ts has no interface ${name}`);
+    return checker.getTypeAtLocation(declaration.name);
+  };
+  const metadataType = interfaceType('EventMetadata');
+  const otherKeys = checker.getIndexInfosOfType(metadataType)[0]?.declaration;
+  const otherKeysDoc = otherKeys ? ts.getJSDocCommentsAndTags(otherKeys).map((d) => (ts.isJSDoc(d) ? (ts.getTextOfJSDocComment(d.comment) ?? '') : '')).join(' ').replace(/\s*\n\s*/g, ' ').trim() : '';
+  return { walker, events, metadataType, otherKeysDoc, recordedType: interfaceType('RecordedEvent') };
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const schemaFile = (type: string, version: number) => `${type}.v${version}.json`;
+const code = (text: string) => `\`${text}\``;
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** A TypeScript-like rendering of a schema, for the tables. */
+function typeText(schema: JsonSchema): string {
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
+  if (schema.oneOf) return schema.oneOf.map(typeText).join(' | ');
+  if (schema.type === 'array') return `${schema.items ? typeText(schema.items) : 'unknown'}[]`;
+  if (schema.type === 'object') {
+    const discriminant = schema.properties?.type?.const;
+    return discriminant !== undefined ? `object (type ${JSON.stringify(discriminant)})` : 'object';
+  }
+  return schema.type ?? 'unknown';
+}
+
+interface Row {
+  readonly path: string;
+  readonly type: string;
+  readonly required: boolean;
+  readonly since: number;
+  readonly description: string;
+}
+
+/** One row per field, nested fields as `a.b`, array items as `a[].b`, union shapes one after the other. */
+function rows(schema: JsonSchema, prefix = '', inheritedSince = 1): Row[] {
+  const out: Row[] = [];
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const path = `${prefix}${name}`;
+    const since = Math.max(inheritedSince, property['x-since'] ?? 1);
+    out.push({ path, type: typeText(property), required: schema.required?.includes(name) ?? false, since, description: property.description ?? '' });
+    out.push(...nested(property, path, since));
+  }
+  return out;
+}
+
+function nested(schema: JsonSchema, path: string, since: number): Row[] {
+  if (schema.type === 'object' && schema.properties) return rows(schema, `${path}.`, since);
+  if (schema.type === 'array' && schema.items) return nested(schema.items, `${path}[]`, since);
+  if (schema.oneOf) {
+    return schema.oneOf.flatMap((variant) => {
+      const discriminant = Object.entries(variant.properties ?? {}).find(([, s]) => s.const !== undefined);
+      const fields = nested(variant, path, since);
+      if (!discriminant) return fields;
+      const [name, s] = discriminant;
+      const when = `When \`${path}.${name}\` is \`${JSON.stringify(s.const)}\`.`;
+      return fields.map((r) => (r.path === `${path}.${name}` ? { ...r, description: r.description || `Which shape \`${path}\` has.` } : { ...r, description: `${when} ${r.description}`.trim() }));
+    });
+  }
+  return [];
+}
+
+function table(fields: readonly Row[], withSince: boolean): string {
+  const header = withSince ? '| Field | Type | Required | Since | Meaning |\n| --- | --- | --- | --- | --- |' : '| Field | Type | Required | Meaning |\n| --- | --- | --- | --- |';
+  const lines = fields.map((r) =>
+    withSince
+      ? `| ${code(r.path)} | ${cell(code(r.type))} | ${r.required ? 'yes' : 'no'} | v${r.since} | ${cell(r.description)} |`
+      : `| ${code(r.path)} | ${cell(code(r.type))} | ${r.required ? 'yes' : 'no'} | ${cell(r.description)} |`,
+  );
+  return [header, ...lines].join('\n');
+}
+
+function eventSchema(event: EventDeclaration, payload: JsonSchema, version: number): JsonSchema {
+  const schema = atVersion(payload, version);
+  return {
+    $schema: SCHEMA_DIALECT,
+    $id: `${SCHEMA_ID_BASE}${schemaFile(event.type, version)}`,
+    title: `${event.type} payload, schema version ${version}`,
+    description: `The \`data\` of a ${event.type} event whose metadata.schemaVersion is ${version}. ${event.description}`,
+    ...schema,
+  };
+}
+
+/** Every generated file, by path relative to the repository root. */
+export function generateEventContract(root: string = findRepositoryRoot()): Map<string, string> {
+  const { walker, events, metadataType, otherKeysDoc, recordedType } = readSources(root);
+  const found = events.map((e) => e.type);
+  const missing = EVENT_TYPES.filter((t) => !found.includes(t));
+  const unversioned = found.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
+  if (missing.length || unversioned.length) {
+    throw new Error(
+      `The event types in the code and libs/domain/src/schema/event-versions.ts disagree: ${[...missing.map((t) => `${t} has no DomainEvent type`), ...unversioned.map((t) => `${t} has no schema history`)].join('; ')}`,
+    );
+  }
+  const ordered = EVENT_TYPES.map((t) => events.find((e) => e.type === t)!);
+  const examples = exampleEvents(root);
+  const files = new Map<string, string>();
+
+  const metadataSchema: JsonSchema = {
+    $schema: SCHEMA_DIALECT,
+    $id: `${SCHEMA_ID_BASE}EventMetadata.json`,
+    title: 'Event metadata',
+    description: 'The metadata every event carries, whatever its type.',
+    ...walker.schemaOf(metadataType, 'EventMetadata'),
+  };
+  files.set(`${SCHEMA_DIR}/EventMetadata.json`, json(metadataSchema));
+
+  const sections: string[] = [];
+  for (const event of ordered) {
+    const payload = walker.schemaOf(event.dataType, event.type);
+    const history: readonly SchemaChange[] = EVENT_SCHEMA_HISTORY[event.type as keyof typeof EVENT_SCHEMA_HISTORY];
+    const current = history[history.length - 1]!.version;
+    for (const { version } of history) {
+      const schema = eventSchema(event, payload, version);
+      files.set(`${SCHEMA_DIR}/${schemaFile(event.type, version)}`, json(schema));
+    }
+    const example = examples.get(event.type);
+    if (!example) throw new Error(`The example scenario produces no ${event.type}`);
+    const problems = validate(eventSchema(event, payload, current), example.data);
+    if (problems.length) throw new Error(`The ${event.type} example does not match its schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    sections.push(eventSection(event, payload, history, example));
+  }
+
+  files.set(DOC_FILE, document(ordered, sections, walker.schemaOf(recordedType, 'RecordedEvent'), metadataSchema, otherKeysDoc, examples));
+  return files;
+}
+
+function eventSection(event: EventDeclaration, payload: JsonSchema, history: readonly SchemaChange[], example: ExampleEvent): string {
+  const current = history[history.length - 1]!.version;
+  const fields = rows(payload);
+  const streams = event.streams.map((s) => `${code(s.name)}${s.note ? ` — ${s.note}` : ''}`).join('<br>');
+  const parts = [
+    `## ${event.type}`,
+    event.description,
+    [
+      '| | |',
+      '| --- | --- |',
+      `| Stream | ${streams} |`,
+      `| Schema version | ${current}${history.length > 1 ? ` (earlier: ${history.slice(0, -1).map((h) => `v${h.version}`).join(', ')}; see [versions](#${event.type.toLowerCase()}-versions))` : ''} |`,
+      `| JSON Schema | ${history.map((h) => `[${schemaFile(event.type, h.version)}](schemas/${schemaFile(event.type, h.version)})`).join(', ')} |`,
+      `| Declared in | ${code(event.file)} |`,
+    ].join('\n'),
+    '### Payload (`data`)',
+    table(fields, history.length > 1),
+    '### Example',
+    '```json\n' + JSON.stringify(example, null, 2) + '\n```',
+  ];
+  if (history.length > 1) {
+    parts.push(
+      `### ${event.type} versions`,
+      ['| Version | Change |', '| --- | --- |', ...history.map((h) => `| ${h.version} | ${cell(h.change)} |`)].join('\n'),
+    );
+  }
+  return parts.join('\n\n');
+}
+
+function document(events: readonly EventDeclaration[], sections: readonly string[], recorded: JsonSchema, metadata: JsonSchema, otherKeys: string, examples: Map<string, ExampleEvent>): string {
+  const envelope = rows({ ...recorded, properties: Object.fromEntries(Object.entries(recorded.properties ?? {}).filter(([name]) => name !== 'metadata')) }).filter((r) => !r.path.startsWith('position.'));
+  const streams = new Map<string, string[]>();
+  for (const event of events) for (const s of event.streams) streams.set(s.name, [...(streams.get(s.name) ?? []), event.type]);
+  const anchor = (type: string) => `#${type.toLowerCase()}`;
+  const head = [
+    '# Event contract',
+    '> Generated by `npm run docs:events` from the code: the event types in `libs/domain/src/*/events.ts` and their TSDoc, the envelope and metadata in `libs/event-store/src/port.ts`, the schema history in `libs/domain/src/schema/event-versions.ts`; the examples are produced by the real deciders. Do not edit by hand: `test/contract/event-docs.spec.ts` fails when this file or `docs/schemas/` differ from what the code generates.',
+    'Every change to the product is an event, named in the past tense and appended to the stream of what it concerns. Events are the contract with back-office services (billing, fraud, CRM) and with auditors: this page says what each one means, where it lives, its payload and its schema version.',
+    '## Contents',
+    ['- [Envelope and metadata](#envelope-and-metadata)', '- [Streams](#streams)', '- [Versions and upcasting](#versions-and-upcasting)', ...events.map((e) => `- [${e.type}](${anchor(e.type)})`)].join('\n'),
+    '## Envelope and metadata',
+    'A stored event is an envelope around its payload (`data`). The store assigns the stream revision, the global position and the recording time; the service writes the rest.',
+    table(envelope, false),
+    `Every event carries this metadata ([schemas/EventMetadata.json](schemas/EventMetadata.json)). The event id is on the envelope (\`eventId\`, a UUID; appending the same ids to the same stream again is idempotent).`,
+    table(rows(metadata), false) + (otherKeys ? `\n| *other keys* | | no | ${cell(otherKeys)} |` : ''),
+    'Example (the metadata of the DownloadLinkIssued example below):',
+    '```json\n' + JSON.stringify(examples.get('DownloadLinkIssued')!.metadata, null, 2) + '\n```',
+    '## Streams',
+    ['| Stream | Events |', '| --- | --- |', ...[...streams].map(([name, types]) => `| ${code(name)} | ${types.map((t) => `[${t}](${anchor(t)})`).join(', ')} |`)].join('\n'),
+    'The events one command produces are appended to their stream together, in one commit: a first reveal gives ProductKeyAssigned then ProductKeyRevealed; a cancellation gives OrderCancelled, ProductKeysRevoked and DownloadLinksRevoked (when there are keys or links) and one CreditIssued per cancelled line; an approval gives RefundRequestApproved then CreditIssued. The global position orders all events of all streams.',
+    '## Versions and upcasting',
+    [
+      "Each event type has a schema version, written into every event's `metadata.schemaVersion`. A payload that changes shape gets the next version, and `docs/schemas/` keeps one JSON Schema per type and version (`<EventType>.v<version>.json`, draft 2020-12, every object closed with `additionalProperties: false`).",
+      '',
+      'Stored events are never rewritten. The product reads every event through one upcasting step (`libs/application/src/upcasting`, applied where the event store is opened): an event stored under an older version is turned into the current shape before the command side or the projections see it, and its metadata then says the current `schemaVersion` with the stored one in `upcastFrom`.',
+      '',
+      'Consumers that read the event store directly (for example the back-office persistent subscription on KurrentDB) receive events as they were stored: they must accept every version of the types they consume, or apply the same upcasters (listed in each section under *Versions*).',
+      '',
+      '| Event | Current version | Schemas |',
+      '| --- | --- | --- |',
+      ...events.map((e) => {
+        const history: readonly SchemaChange[] = EVENT_SCHEMA_HISTORY[e.type as keyof typeof EVENT_SCHEMA_HISTORY];
+        return `| [${e.type}](${anchor(e.type)}) | ${history[history.length - 1]!.version} | ${history.map((h) => `[v${h.version}](schemas/${schemaFile(e.type, h.version)})`).join(', ')} |`;
+      }),
+    ].join('\n'),
+  ];
+  return `${[...head, ...sections].join('\n\n')}\n`;
+}

@@ -1,0 +1,120 @@
+import { AuditQueryError, normaliseQuery, type KeyAccessEntry } from './key-access';
+import { canonicalJson, chainDigest, checkReport, headerDigest, reportHeader, ReportWriter, sha256, type ReportFormat } from './report';
+
+const query = normaliseQuery({ partnerTenantId: 'p-1', from: '2026-03-01', to: '2026-03-31' });
+const access = (over: Partial<KeyAccessEntry> = {}): Omit<KeyAccessEntry, 'seq'> => ({
+  position: '17',
+  eventId: 'e-1',
+  eventType: 'ProductKeyRevealed',
+  streamId: 'order-o-1',
+  revision: 2,
+  kind: 'key-revealed',
+  at: '2026-03-02T10:00:00.000Z',
+  actorSub: 'agent-1',
+  actorTid: 'p-1',
+  actorRoles: 'admin-agent;global-admin',
+  clientIp: null,
+  clientUserAgent: null,
+  partnerTenantId: 'p-1',
+  customerTenantId: 't-1',
+  customerId: 'c-1',
+  orderId: 'o-1',
+  line: 1,
+  sku: 'WS2025-STD',
+  version: '2025',
+  language: 'en-us',
+  fileType: 'x64',
+  keyFingerprint: 'sha256:ab',
+  linkId: null,
+  correlationId: 'corr-1',
+  ...over,
+});
+/** Values a CSV writer gets wrong: separators, quotes, line breaks, formulas, apostrophes, empty text. */
+const tricky = [
+  access(),
+  access({ eventId: 'e-2', kind: 'software-downloaded', eventType: 'SoftwareDownloaded', actorSub: null, actorTid: null, actorRoles: null, clientIp: '198.51.100.1', clientUserAgent: 'Mozilla/5.0 (X11; "quoted", comma)\r\nsecond line', keyFingerprint: null, linkId: 'l-1' }),
+  access({ eventId: 'e-3', actorSub: '=HYPERLINK("http://evil.example")', sku: "'apostrophe", version: '', language: '+cmd', fileType: '-x', clientUserAgent: '@user' }),
+  access({ eventId: 'e-4', position: '12/10', actorSub: 'ünïcødé — 東京' }),
+];
+const report = (format: ReportFormat, entries = tricky) => {
+  const writer = new ReportWriter(format, reportHeader(query));
+  return writer.start() + entries.map((e) => writer.add(e)).join('') + writer.finish();
+};
+
+describe('audit query', () => {
+  it('normalises instants to UTC ISO: a date alone spans the whole day, a time without offset is UTC', () => {
+    expect(query).toEqual({ partnerTenantId: 'p-1', from: '2026-03-01T00:00:00.000Z', to: '2026-03-31T23:59:59.999Z' });
+    expect(normaliseQuery({ user: 'u', from: '2026-03-01T10:00', to: '2026-03-01T12:00:00+02:00' })).toEqual({ user: 'u', from: '2026-03-01T10:00:00.000Z', to: '2026-03-01T10:00:00.000Z' });
+  });
+
+  it('refuses a missing scope, a missing or malformed bound, and a reversed range', () => {
+    expect(() => normaliseQuery({ from: '2026-03-01', to: '2026-03-02' })).toThrow(AuditQueryError);
+    expect(() => normaliseQuery({ orderId: 'o', from: '', to: '2026-03-02' })).toThrow(/--from is required/);
+    expect(() => normaliseQuery({ orderId: 'o', from: 'yesterday', to: '2026-03-02' })).toThrow(/ISO-8601/);
+    expect(() => normaliseQuery({ orderId: 'o', from: '2026-02-30T25:00', to: '2026-03-02' })).toThrow(/not a valid instant/);
+    expect(() => normaliseQuery({ orderId: 'o', from: '2026-03-03', to: '2026-03-02' })).toThrow(/after --to/);
+  });
+});
+
+describe('report digest chain', () => {
+  it('canonical JSON sorts keys at every level and has one text per value', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: null, y: 'x' }], c: true } })).toBe('{"a":{"c":true,"d":[2,{"y":"x","z":null}]},"b":1}');
+  });
+
+  it('chains sha256(previous + canonical entry) from the header digest, the same in every format', () => {
+    const header = reportHeader(query);
+    let previous = sha256(canonicalJson(header));
+    expect(headerDigest(header)).toBe(previous);
+    tricky.forEach((e, i) => (previous = sha256(previous + canonicalJson({ seq: i + 1, ...e }))));
+    for (const format of ['csv', 'jsonl', 'table'] as const) {
+      const writer = new ReportWriter(format, header);
+      tricky.forEach((e) => writer.add(e));
+      expect(writer.finalDigest).toBe(previous);
+      expect(writer.finish()).toContain(previous);
+    }
+    expect(chainDigest('x', { seq: 1, ...tricky[0]! })).toBe(sha256(`x${canonicalJson({ seq: 1, ...tricky[0]! })}`));
+  });
+
+  it.each(['csv', 'jsonl'] as const)('a %s report with awkward values checks as intact, and round-trips them exactly', (format) => {
+    const text = report(format);
+    const check = checkReport(text);
+    expect(check).toEqual(expect.objectContaining({ intact: true, format, entries: 4, problems: [] }));
+    expect(check.header?.query).toEqual(query);
+    expect(check.finalDigest).toBe(checkReport(report(format === 'csv' ? 'jsonl' : 'csv')).finalDigest);
+    if (format === 'csv') {
+      expect(text).toContain(`"'=HYPERLINK(""http://evil.example"")"`); // no formula for a spreadsheet to run
+      expect(text).toContain(",'+cmd,'-x,");
+    }
+  });
+
+  it.each(['csv', 'jsonl'] as const)('any single changed byte of a %s report is noticed', (format) => {
+    const bytes = Buffer.from(report(format));
+    let missed = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const edited = Buffer.from(bytes);
+      edited[i] = edited[i] === 0x30 ? 0x31 : 0x30; // '0' ↔ another digit or character
+      if (checkReport(edited.toString('utf8')).intact) missed++;
+    }
+    expect(missed).toBe(0);
+  });
+
+  it('notices removed, duplicated and reordered lines, a truncated file, and an empty report changed', () => {
+    const lines = report('jsonl').split('\n');
+    const variants = [
+      [...lines.slice(0, 2), ...lines.slice(3)], // an entry removed
+      [...lines.slice(0, 2), lines[1]!, ...lines.slice(2)], // an entry repeated
+      [lines[0]!, lines[2]!, lines[1]!, ...lines.slice(3)], // two entries swapped
+      lines.slice(0, -2), // trailer cut off
+    ];
+    for (const variant of variants) expect(checkReport(variant.join('\n')).intact).toBe(false);
+    expect(checkReport(report('csv').slice(0, -1)).intact).toBe(false);
+    const empty = report('csv', []);
+    expect(checkReport(empty)).toEqual(expect.objectContaining({ intact: true, entries: 0, finalDigest: headerDigest(reportHeader(query)) }));
+    expect(checkReport(empty.replace('entries=0', 'entries=1')).intact).toBe(false);
+  });
+
+  it('explains that a table cannot be checked, and refuses what is not a report', () => {
+    expect(checkReport(report('table')).problems[0]!.message).toMatch(/export with --format csv or jsonl/);
+    expect(checkReport('seq,at\n1,2\n').problems[0]!.message).toMatch(/not a key-access report/);
+  });
+});

@@ -1,0 +1,5 @@
+export * from './key-access';
+export * from './report';
+export * from './replay';
+export * from './verify';
+export * from './read-model';

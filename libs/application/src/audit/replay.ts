@@ -1,0 +1,83 @@
+import { comparePositions, START, type EventStore, type Position } from '@csp/event-store';
+import { accessOf, inQuery, KEY_ACCESS_EVENT_TYPES, normaliseQuery, type AuditQuery, type KeyAccessEntry } from './key-access';
+import { reportHeader, ReportWriter, type ReportFormat } from './report';
+
+export interface ReplayProgress {
+  /** Key-access events read from the store so far (in and out of the query). */
+  readonly scanned: number;
+  /** Position of the last event read. */
+  readonly position: Position;
+  /** The head the replay stops at. */
+  readonly head: Position;
+}
+
+export interface ReplayOptions {
+  /** Stop at this position (inclusive); default: the head when the replay starts. */
+  readonly until?: Position;
+  readonly batchSize?: number;
+  readonly onProgress?: (progress: ReplayProgress) => void;
+}
+
+/**
+ * The key-access history straight from the event store: every ProductKeyRevealed,
+ * DownloadLinkIssued and SoftwareDownloaded of the order streams, in global order, that falls in
+ * the query's scope and range. Reads up to the head as it was when the replay started, so events
+ * appended meanwhile do not make two replays of a closed range differ.
+ */
+export async function* replayKeyAccess(store: EventStore, query: AuditQuery, options: ReplayOptions = {}): AsyncGenerator<Omit<KeyAccessEntry, 'seq'>> {
+  const q = normaliseQuery(query);
+  const head = options.until ?? (await store.headPosition());
+  let after: Position = START;
+  let scanned = 0;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: options.batchSize ?? 1000, filter: { streamPrefixes: ['order-'], eventTypes: KEY_ACCESS_EVENT_TYPES } });
+    if (page.length === 0) break;
+    let reachedHead = false;
+    for (const event of page) {
+      if (comparePositions(event.position, head) > 0) {
+        reachedHead = true;
+        break;
+      }
+      scanned++;
+      const access = accessOf(event);
+      if (access && inQuery(q, access)) yield access;
+    }
+    after = page[page.length - 1]!.position;
+    options.onProgress?.({ scanned, position: after, head });
+    if (reachedHead || comparePositions(after, head) >= 0) break;
+  }
+}
+
+export interface ExportResult {
+  readonly entries: number;
+  readonly finalDigest: string;
+  /** The head the replay stopped at. */
+  readonly head: Position;
+}
+
+/**
+ * Replays the query and writes the report, line by line, to `write` (which may apply
+ * back-pressure by returning a promise).
+ */
+export async function exportKeyAccessReport(
+  store: EventStore,
+  query: AuditQuery,
+  format: ReportFormat,
+  write: (text: string) => void | Promise<void>,
+  options: ReplayOptions = {},
+): Promise<ExportResult> {
+  const q = normaliseQuery(query);
+  const head = options.until ?? (await store.headPosition());
+  const writer = new ReportWriter(format, reportHeader(q));
+  let buffer = writer.start();
+  for await (const access of replayKeyAccess(store, q, { ...options, until: head })) {
+    buffer += writer.add(access);
+    if (buffer.length >= 64 * 1024) {
+      await write(buffer);
+      buffer = '';
+    }
+  }
+  buffer += writer.finish();
+  await write(buffer);
+  return { entries: writer.entries, finalDigest: writer.finalDigest, head };
+}

@@ -1,0 +1,206 @@
+/**
+ * Auditors' replay over a generated history of more than 10,000 events: `verify` agrees with the
+ * activity-log read model and finds exactly the entry someone tampered with; replays of the same
+ * range are byte-identical; an edited export is caught by `check-report`. The CLI runs compiled
+ * (`npm run build` first; npm test does), the library in-process.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openSqliteEventStore, type EventStore } from '@csp/event-store';
+import { activityLogProjection, PRODUCT_STREAMS, ReadModels, rebuildReadModel, RedisReadModelStore, type ActivityEntry, type ReadModelStore } from '@csp/projections';
+import { REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
+// The modules themselves: @csp/application's index loads Nest, which jest cannot require.
+import { upcastingEventStore } from '../../libs/application/src/upcasting';
+import { openActivityLogReadModel } from '../../libs/application/src/audit/read-model';
+import { verifyKeyAccess } from '../../libs/application/src/audit/verify';
+import { generateHistory, type GeneratedHistory } from '../support/history';
+
+jest.setTimeout(120_000);
+
+const ROOT = resolve(__dirname, '../..');
+const MAIN = join(ROOT, 'dist/apps/cli/src/audit/main.js');
+const FROM = '2026-01-01';
+const TO = '2026-06-30';
+
+let dataDir: string;
+let store: EventStore;
+let history: GeneratedHistory;
+let partner: string;
+
+interface Run {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function audit(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolveRun({ code, stdout: Buffer.concat(out), stderr: err }));
+  });
+}
+
+/** Rewrites one stored activity-log entry, the way a bad write or a hand edit would. */
+async function tamper(readModels: ReadModelStore, entryId: string, change: (entry: ActivityEntry) => ActivityEntry) {
+  const ns = { model: activityLogProjection.name, generation: await readModels.currentGeneration(activityLogProjection.name) };
+  const entry = (await readModels.get(ns, `entry:${entryId}`)) as ActivityEntry;
+  const checkpoint = await readModels.checkpoint(ns);
+  await readModels.commit(ns, { ops: [{ op: 'put', key: `entry:${entryId}`, value: change(entry) }], expectedCheckpoint: checkpoint, checkpoint: checkpoint! });
+}
+
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  dataDir = mkdtempSync(join(tmpdir(), 'csp-audit-'));
+  const raw = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
+  history = await generateHistory(raw, { partners: 2, customersPerPartner: 12, ordersPerCustomer: 65, seed: 2026 });
+  store = upcastingEventStore(raw);
+  partner = history.partners[0]!;
+});
+afterAll(() => store?.close());
+
+describe('audit over a history of more than 10,000 events', () => {
+  it('the generated history is that large', () => {
+    expect(history.events).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('verify (CLI, embedded store): the replay and the activity-log read model agree', async () => {
+    const run = await audit(['verify', '--partner', partner, '--from', FROM, '--to', TO]);
+    expect(run.stderr).toContain('projected from the event store into memory');
+    expect(run.code).toBe(0);
+    expect(run.stdout.toString()).toMatch(/^OK: 0 difference\(s\); (\d+) entries in the event store, \1 in the read model \(memory\)/m);
+  });
+
+  describe('verify (library) against a read model someone changed', () => {
+    let readModel: Awaited<ReturnType<typeof openActivityLogReadModel>>;
+    let head: Awaited<ReturnType<EventStore['headPosition']>>;
+    const query = () => ({ partnerTenantId: partner, from: FROM, to: TO });
+    const someEntry = async (kind: ActivityEntry['kind'], nth = 0) => (await readModel.readModels.activityLog({ ...query(), limit: 1000 })).items.filter((i) => i.kind === kind)[nth]!;
+
+    beforeEach(async () => {
+      head = await store.headPosition();
+      readModel = await openActivityLogReadModel({ redisKeyPrefix: '' }, store, head);
+    });
+    afterEach(() => readModel.close());
+
+    it('finds no difference in the untouched read model', async () => {
+      const result = await verifyKeyAccess({ eventStore: store, readModels: readModel.readModels, query: query(), replay: { until: head } });
+      expect(result.replayed).toBeGreaterThan(1000);
+      expect(result.inReadModel).toBe(result.replayed);
+      expect(result.differences).toEqual([]);
+    });
+
+    it('reports exactly the one tampered entry, naming the field', async () => {
+      const victim = await someEntry('key-revealed', 7);
+      await tamper(readModel.store, victim.entryId, (e) => ({ ...e, actor: { ...e.actor, sub: 'someone-else' } }));
+      const result = await verifyKeyAccess({ eventStore: store, readModels: readModel.readModels, query: query(), replay: { until: head } });
+      expect(result.differences).toEqual([{ kind: 'field-mismatch', entryId: victim.entryId, fields: [{ field: 'actorSub', replay: victim.actor.sub, readModel: 'someone-else' }] }]);
+    });
+
+    it('reports an entry missing from the read model, and one the read model made up', async () => {
+      const gone = await someEntry('software-downloaded', 3);
+      const copied = await someEntry('download-link-issued', 5);
+      const ns = { model: activityLogProjection.name, generation: await readModel.store.currentGeneration(activityLogProjection.name) };
+      const checkpoint = await readModel.store.checkpoint(ns);
+      const fake = { ...copied, entryId: '00000000-0000-4000-8000-000000000001' };
+      const indexEntry = (e: ActivityEntry) => `${String(Date.parse(e.at)).padStart(15, '0')}|${e.position.padStart(20, '0')}|${e.entryId}`;
+      await readModel.store.commit(ns, {
+        ops: [
+          { op: 'del', key: `entry:${gone.entryId}` },
+          { op: 'put', key: `entry:${fake.entryId}`, value: fake },
+          { op: 'index-add', index: `partner:${partner}`, entry: indexEntry(fake) },
+        ],
+        expectedCheckpoint: checkpoint,
+        checkpoint: checkpoint!,
+      });
+      const result = await verifyKeyAccess({ eventStore: store, readModels: readModel.readModels, query: query(), replay: { until: head } });
+      expect(result.differences).toEqual([
+        expect.objectContaining({ kind: 'missing-in-read-model', entryId: gone.entryId }),
+        expect.objectContaining({ kind: 'extra-in-read-model', entryId: fake.entryId }),
+      ]);
+    });
+  });
+
+  it('verify (CLI, REDIS_URL): reads the shared read model and exits 1 with exactly the tampered entry', async () => {
+    if (!(await redisAvailable())) return;
+    const prefix = testPrefix('audit');
+    const redis = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: prefix });
+    try {
+      await rebuildReadModel({ eventStore: store, store: redis, projection: activityLogProjection, streamPrefixes: PRODUCT_STREAMS });
+      const victim = (await new ReadModels(redis).activityLog({ partnerTenantId: history.customers[3]!.partnerTenantId, customerId: history.customers[3]!.customerId, from: FROM, to: TO })).items[2]!;
+      await tamper(redis, victim.entryId, (e) => ({ ...e, at: new Date(Date.parse(e.at) + 1000).toISOString() }));
+      const run = await audit(['verify', '--customer', history.customers[3]!.customerId, '--from', FROM, '--to', TO, '--format', 'jsonl'], { REDIS_URL, REDIS_KEY_PREFIX: prefix });
+      expect(run.code).toBe(1);
+      const lines = run.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toEqual({ kind: 'field-mismatch', entryId: victim.entryId, fields: [{ field: 'at', replay: victim.at, readModel: new Date(Date.parse(victim.at) + 1000).toISOString() }] });
+      expect(lines[1].summary).toEqual(expect.objectContaining({ differences: 1, readModel: 'redis' }));
+    } finally {
+      const generation = await redis.currentGeneration(activityLogProjection.name);
+      await redis.drop({ model: activityLogProjection.name, generation });
+      await redis.close();
+    }
+  });
+
+  it('replay gives the same bytes for the same range, whatever the run, and the same final digest in every format', async () => {
+    const csv = [join(dataDir, 'a.csv'), join(dataDir, 'b.csv')];
+    for (const file of csv) {
+      const run = await audit(['replay', '--partner', partner, '--from', FROM, '--to', TO, '--format', 'csv', '--out', file]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.length).toBe(0);
+    }
+    const [a, b] = csv.map((f) => readFileSync(f));
+    expect(a!.equals(b!)).toBe(true);
+    const jsonl = await Promise.all([1, 2].map(() => audit(['replay', '--partner', partner, '--from', FROM, '--to', TO, '--format', 'jsonl'])));
+    expect(jsonl[0]!.stdout.equals(jsonl[1]!.stdout)).toBe(true);
+    const lines = jsonl[0]!.stdout.toString().trim().split('\n');
+    const trailer = JSON.parse(lines.at(-1)!).trailer;
+    expect(trailer.entries).toBe(lines.length - 2);
+    expect(trailer.entries).toBeGreaterThan(1000);
+    expect(a!.toString()).toContain(`# trailer: entries=${trailer.entries} final-digest=${trailer.finalDigest}\n`);
+    expect(jsonl[0]!.stderr).toContain(`final digest ${trailer.finalDigest}`);
+    // Global order, every entry of the partner, nothing else.
+    const entries = lines.slice(1, -1).map((l) => JSON.parse(l).entry);
+    expect(entries.every((e: { partnerTenantId: string }) => e.partnerTenantId === partner)).toBe(true);
+    expect(entries.map((e: { position: string }) => Number(e.position))).toEqual(entries.map((e: { position: string }) => Number(e.position)).sort((x: number, y: number) => x - y));
+  });
+
+  it('check-report says intact for an export as written, and edited once one byte of a CSV or JSONL export changed', async () => {
+    const csv = join(dataDir, 'report.csv');
+    const jsonl = join(dataDir, 'report.jsonl');
+    expect((await audit(['replay', '--customer', history.customers[0]!.customerId, '--from', FROM, '--to', TO, '--format', 'csv', '--out', csv])).code).toBe(0);
+    expect((await audit(['replay', '--customer', history.customers[0]!.customerId, '--from', FROM, '--to', TO, '--format', 'jsonl', '--out', jsonl])).code).toBe(0);
+
+    const intact = await audit(['check-report', csv, '--against-store']);
+    expect(intact.stdout.toString()).toMatch(/^INTACT: .*report\.csv: \d+ entries, chain verified/);
+    expect(intact.stdout.toString()).toContain('MATCHES THE STORE');
+    expect(intact.code).toBe(0);
+    expect((await audit(['check-report', jsonl])).code).toBe(0);
+
+    for (const file of [csv, jsonl]) {
+      const bytes = readFileSync(file);
+      // One byte in the middle of an entry: a digit of a timestamp becomes another digit.
+      const at = bytes.indexOf('2026-', Math.floor(bytes.length / 2)) + 3;
+      const edited = Buffer.from(bytes);
+      edited[at] = bytes[at] === 0x36 ? 0x37 : 0x36;
+      writeFileSync(file, edited);
+      const run = await audit(['check-report', file]);
+      expect(run.code).toBe(1);
+      expect(run.stdout.toString()).toMatch(/^EDITED: .* line \d+: the entry does not match its digest/);
+    }
+  });
+
+  it('refuses a replay without a range, without a scope, or on a DATA_DIR without a store', async () => {
+    expect((await audit(['replay', '--partner', partner, '--from', FROM])).code).toBe(2);
+    expect((await audit(['replay', '--from', FROM, '--to', TO])).code).toBe(2);
+    const empty = await audit(['replay', '--partner', partner, '--from', FROM, '--to', TO], { DATA_DIR: mkdtempSync(join(tmpdir(), 'csp-audit-empty-')) });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('No event store at');
+  });
+});
