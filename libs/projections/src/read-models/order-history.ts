@@ -1,5 +1,5 @@
 import type { OrderCancelled, SoftwarePurchased } from '@csp/domain';
-import { sortableTime, type Projection } from '../projection';
+import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
 
 export interface OrderHistoryView {
   orderId: string;
@@ -16,17 +16,8 @@ export interface OrderHistoryView {
   events: { type: string; at: string; position: string }[];
 }
 
-const ORDER_EVENTS = new Set([
-  'SoftwarePurchased',
-  'ProductKeyAssigned',
-  'ProductKeyRevealed',
-  'DownloadLinkIssued',
-  'SoftwareDownloaded',
-  'OrderCancelled',
-  'ProductKeysRevoked',
-  'DownloadLinksRevoked',
-  'CreditIssued',
-]);
+// Its credits too: an order's history shows what it cost and what came back.
+const ORDER_EVENTS = new Set([...ORDER_LIFE_EVENTS, 'CreditIssued']);
 const key = (orderId: string) => `order:${orderId}`;
 export const orderHistoryIndex = (customerId: string) => `customer:${customerId}`;
 

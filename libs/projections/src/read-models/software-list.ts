@@ -15,7 +15,7 @@ import {
   type SoftwarePurchased,
 } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
-import { sortableTime, type Projection } from '../projection';
+import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
 import type { ReadModelOp } from '../stores/port';
 
 export interface SoftwareKeyView {
@@ -81,16 +81,7 @@ export interface SoftwareOrderView {
 const orderKey = (orderId: string) => `order:${orderId}`;
 export const customerOrdersIndex = (customerId: string) => `customer:${customerId}`;
 
-const ORDER_EVENTS = new Set([
-  'SoftwarePurchased',
-  'ProductKeyAssigned',
-  'ProductKeyRevealed',
-  'DownloadLinkIssued',
-  'SoftwareDownloaded',
-  'OrderCancelled',
-  'ProductKeysRevoked',
-  'DownloadLinksRevoked',
-]);
+const ORDER_EVENTS = new Set(ORDER_LIFE_EVENTS);
 
 function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
   const bought = instantMs(data.purchasedAt, 'purchasedAt');
