@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -72,8 +72,12 @@ export function depVersion(name: string): string {
   return 'unknown';
 }
 
+const LOAD_AT_START = loadavg();
+
 export interface Machine {
   readonly nproc: number;
+  /** 1-minute load average when the benchmark started and when it ended: other work on the machine skews everything. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
   readonly cpuModel: string;
   readonly memory: string;
   readonly node: string;
@@ -98,6 +102,7 @@ export function machine(): Machine {
   const free = sh('free', ['-h']).split('\n')[1]?.replace(/\s+/g, ' ') ?? '';
   return {
     nproc: Number(sh('nproc', [])) || cpus().length,
+    loadAverage: { start: Number(LOAD_AT_START[0]!.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)) },
     cpuModel,
     memory: free || `${(totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(freemem() / 2 ** 30).toFixed(1)} GiB free`,
     node: process.version,
@@ -153,7 +158,7 @@ export function report(result: BenchResult, startedAt: number): string {
   const text = [
     `\n## ${result.name}\n`,
     result.description,
-    `\nmachine: ${info.nproc} cores, ${info.cpuModel}, memory ${info.memory}, node ${info.node}, commit ${info.commit}\n`,
+    `\nmachine: ${info.nproc} cores, ${info.cpuModel}, memory ${info.memory}, node ${info.node}, commit ${info.commit}; load average ${info.loadAverage.start} at start, ${info.loadAverage.end} at end\n`,
     ...result.tables.map((t) => `### ${t.title}\n\n${table(t.columns, t.rows)}\n`),
     ...(result.notes ?? []).map((n) => `- ${n}`),
     `\nran in ${((now() - startedAt) / 1000).toFixed(1)} s`,
