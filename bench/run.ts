@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, { file: string; what: string }> = {
   rebuild: { file: './rebuild', what: 'projection rebuild of 1M events into memory and Redis vs the raw read and raw Redis writes' },
   replay: { file: './replay', what: "one customer's key-access history for a date range from the event store vs the raw read" },
   lag: { file: './lag', what: 'projection lag (acknowledged command → visible in the read models) under the commands load' },
+  profile: { file: './profile', what: 'CPU profile of the API under the commands phases: hot spots per phase (not a ratio benchmark)' },
 };
 
 async function main(): Promise<void> {

@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, mintToken, startServer, type RunningServer } from '../../test/support/server';
 import { benchDep, log, ROOT } from './common';
@@ -22,9 +23,58 @@ export interface ApiFixture {
   stop(): Promise<void>;
 }
 
+/**
+ * The compiled API as test/support/server.ts starts it, with extra node flags (e.g. --cpu-prof,
+ * which NODE_OPTIONS refuses). Same environment, same readiness line.
+ */
+async function startServerWithFlags(nodeArgs: readonly string[], env: Record<string, string>): Promise<RunningServer> {
+  const main = join(ROOT, 'dist/apps/api/src/main.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'csp-bench-'));
+  const secret = `bench-${randomUUID()}`;
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`API did not start within 30 s:\n${output.slice(-3000)}`)), 30_000);
+    child.stdout!.on('data', () => {
+      const match = /"msg":"Listening on port (\d+)"/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolvePort(Number(match[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`API exited with ${code} before listening:\n${output.slice(-3000)}`));
+    });
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    secret,
+    process: child,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
 /** The compiled API on a fresh DATA_DIR (embedded SQLite, in-memory read models), with one partner and its customers. */
-export async function startApi(options: { customers?: number; env?: Record<string, string> } = {}): Promise<ApiFixture> {
-  const server = await startServer({ env: options.env ?? {} });
+export async function startApi(options: { customers?: number; env?: Record<string, string>; nodeArgs?: readonly string[] } = {}): Promise<ApiFixture> {
+  const server = options.nodeArgs?.length ? await startServerWithFlags(options.nodeArgs, options.env ?? {}) : await startServer({ env: options.env ?? {} });
   const partner = randomUUID();
   const token = mintToken(server.secret, { sub: 'bench-agent', tid: partner, roles: ['admin-agent'] }, 6 * 3600);
   const call = client(server.baseUrl);
@@ -57,6 +107,23 @@ export interface CannonResult {
   readonly p99Ms: number;
   readonly meanMs: number;
   readonly seconds: number;
+  /** CPU time (user + system) the server process spent per 2xx answer, when its pid was given: less sensitive than req/s to other work on the machine. */
+  readonly cpuMsPerRequest?: number;
+  /** The server's CPU use during the run, in cores (1 = one core busy all the time). */
+  readonly serverCores?: number;
+}
+
+/** CPU seconds (user + system) a process used so far, from /proc (Linux); undefined elsewhere. */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks (USER_HZ = 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface CannonOptions {
@@ -66,12 +133,15 @@ export interface CannonOptions {
   readonly amount?: number;
   readonly headers?: Record<string, string>;
   readonly requests: readonly Record<string, unknown>[];
+  /** The server's pid, to report its CPU time per request. */
+  readonly serverPid?: number;
 }
 
 /** One autocannon run; throughput counts 2xx answers only. */
 export async function cannon(options: CannonOptions): Promise<CannonResult> {
   const autocannon = benchDep('autocannon');
   const started = process.hrtime.bigint();
+  const cpuBefore = processCpuSeconds(options.serverPid);
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -81,8 +151,11 @@ export async function cannon(options: CannonOptions): Promise<CannonResult> {
     timeout: 10,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = processCpuSeconds(options.serverPid);
   const ok = result['2xx'] as number;
+  const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
   return {
+    ...(cpu !== undefined ? { cpuMsPerRequest: (cpu * 1000) / Math.max(ok, 1), serverCores: cpu / seconds } : {}),
     requestsPerSecond: ok / seconds,
     ok,
     non2xx: result.non2xx as number,
@@ -96,7 +169,7 @@ export async function cannon(options: CannonOptions): Promise<CannonResult> {
 }
 
 /** The empty Nest app (bench/empty-nest-app.ts) as a child process. */
-export async function startEmptyNest(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startEmptyNest(): Promise<{ baseUrl: string; pid: number | undefined; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'bench/empty-nest-app.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
@@ -122,6 +195,7 @@ export async function startEmptyNest(): Promise<{ baseUrl: string; stop(): Promi
   });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
