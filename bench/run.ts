@@ -1,0 +1,35 @@
+/**
+ * npm run bench -- <name>
+ *
+ * One benchmark per run; each prints its tables and writes bench/results/<name>.json. Every figure
+ * is a ratio against a baseline measured in the same run (see each file's header). Benchmark-only
+ * packages (autocannon, Emmett) come from $BENCH_DEPS or the project's devDependencies.
+ */
+const BENCHMARKS: Record<string, { file: string; what: string }> = {
+  append: { file: './append', what: 'embedded store appends vs raw better-sqlite3 and Emmett SQLite' },
+  commands: { file: './commands', what: 'HTTP throughput and latency of purchase, reveal key, issue link, cancel vs an empty Nest route' },
+  rebuild: { file: './rebuild', what: 'projection rebuild of 1M events into memory and Redis vs the raw read and raw Redis writes' },
+  replay: { file: './replay', what: "one customer's key-access history for a date range from the event store vs the raw read" },
+  lag: { file: './lag', what: 'projection lag (acknowledged command → visible in the read models) under the commands load' },
+  profile: { file: './profile', what: 'CPU profile of the API under the commands phases: hot spots per phase (not a ratio benchmark)' },
+};
+
+async function main(): Promise<void> {
+  const name = process.argv[2];
+  const entry = name ? BENCHMARKS[name] : undefined;
+  if (!entry) {
+    process.stderr.write(`Usage: npm run bench -- <name>\n\n${Object.entries(BENCHMARKS).map(([n, b]) => `  ${n.padEnd(9)} ${b.what}`).join('\n')}\n`);
+    process.exit(2);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bench = require(entry.file) as { run(): Promise<void> };
+  await bench.run();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
