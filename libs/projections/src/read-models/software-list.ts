@@ -1,5 +1,6 @@
 import {
   cancellationDeadline,
+  entitledVersions,
   instantMs,
   isoOf,
   windowHoursFor,
@@ -105,7 +106,7 @@ function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
         amount: line.amount,
         currency: line.currency,
         status: 'active',
-        entitledVersions: line.versions.slice(0, line.downgradeDepth + 1),
+        entitledVersions: entitledVersions(line.versions, line.downgradeDepth),
         languages: line.languages,
         fileTypes: line.fileTypes,
         cancellationClass: line.cancellationClass,
