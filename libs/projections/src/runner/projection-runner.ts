@@ -128,10 +128,11 @@ export class ProjectionRunner {
         }
       } catch (error) {
         if (this.stopping) break;
-        // A rebuild may have switched and dropped this generation while the batch read it: the
-        // missing documents say nothing about the event, so resume on the current generation.
-        if (error instanceof PoisonEventError && (await this.generationSwitched())) {
-          this.log.info('Read model generation switched under this runner; resuming on the current one', { model: this.name, from: this.ns.generation });
+        // The read model may have moved under the batch — a rebuild switched generations, or the
+        // store lost its data (Redis restarted empty): missing documents then say nothing about
+        // the event, so resume from what the store holds instead of stopping.
+        if (error instanceof PoisonEventError && (await this.storeMovedUnder(error.checkpoint))) {
+          this.log.info('Read model changed under this runner; resuming from the stored checkpoint', { model: this.name, generation: this.ns.generation });
           continue;
         }
         if (error instanceof PoisonEventError) {
@@ -264,8 +265,15 @@ export class ProjectionRunner {
     return { ...status, ...(checkpoint !== undefined ? { checkpoint } : {}), ...(await measureLag(this.options.eventStore, this.filter, checkpointPosition(checkpoint))) };
   }
 
-  private async generationSwitched(): Promise<boolean> {
-    return (await this.options.store.currentGeneration(this.name).catch(() => this.ns.generation)) !== this.ns.generation;
+  /** Whether the store no longer holds the generation and checkpoint the failed batch started from. */
+  private async storeMovedUnder(checkpoint: string | undefined): Promise<boolean> {
+    try {
+      const generation = await this.options.store.currentGeneration(this.name);
+      if (generation !== this.ns.generation) return true;
+      return (await this.options.store.checkpoint(this.ns)) !== checkpoint;
+    } catch {
+      return false;
+    }
   }
 
   private async storedCheckpoint(): Promise<string | undefined> {
