@@ -74,7 +74,11 @@ async function startServerWithFlags(nodeArgs: readonly string[], env: Record<str
 
 /** The compiled API on a fresh DATA_DIR (embedded SQLite, in-memory read models), with one partner and its customers. */
 export async function startApi(options: { customers?: number; env?: Record<string, string>; nodeArgs?: readonly string[] } = {}): Promise<ApiFixture> {
-  const server = options.nodeArgs?.length ? await startServerWithFlags(options.nodeArgs, options.env ?? {}) : await startServer({ env: options.env ?? {} });
+  // The key-access rate limits (SPEC defaults: 60 per user, 600 per tenant a minute) would turn
+  // most reveals and links into 429s: the benchmark measures the commands, not the limiter
+  // (1,000,000 a minute is the highest the configuration accepts, far above what one API serves).
+  const env = { KEY_ACCESS_LIMIT_PER_USER: '1000000', KEY_ACCESS_LIMIT_PER_TENANT: '1000000', ...options.env };
+  const server = options.nodeArgs?.length ? await startServerWithFlags(options.nodeArgs, env) : await startServer({ env });
   const partner = randomUUID();
   const token = mintToken(server.secret, { sub: 'bench-agent', tid: partner, roles: ['admin-agent'] }, 6 * 3600);
   const call = client(server.baseUrl);
