@@ -19,6 +19,7 @@ import {
 import { openEventStoreDatabase } from './database';
 import { GroupCommitWriter, type SerializedEvent } from './group-commit';
 import { filterConditions, positionOf, sequenceOf, toRecordedEvent, type EventRow } from './rows';
+import { SharedPages } from './shared-pages';
 import { CatchUpSubscription, type EventSource } from './subscription';
 
 export interface SqliteEventStoreOptions {
@@ -49,6 +50,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly source: EventSource;
   private readonly pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  private readonly sharedPages = new SharedPages();
   private readonly statements;
   private accepting = true;
   private closing: Promise<void> | undefined;
@@ -69,7 +71,7 @@ export class SqliteEventStore implements EventStore {
     };
     this.source = {
       head: () => this.statements.head.get()?.position ?? 0,
-      page: (after, upTo, limit, filter) => this.page(after, upTo, limit, filter),
+      page: (after, upTo, limit, filter) => this.sharedPages.read(pageKey(after, upTo, limit, filter), () => this.page(after, upTo, limit, filter)),
       onWrite: (listener) => {
         this.written.on(WRITTEN, listener);
         return () => this.written.off(WRITTEN, listener);
@@ -141,6 +143,11 @@ export class SqliteEventStore implements EventStore {
 
 export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
   return new SqliteEventStore(options);
+}
+
+/** Subscriptions with the same filter at the same position ask for the same page. */
+function pageKey(after: number, upTo: number, limit: number, filter: EventFilter | undefined): string {
+  return JSON.stringify([after, upTo, limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
 }
 
 /** Events as table text. Data must be plain JSON: a BigInt or a cycle is the caller's bug, refused here. */

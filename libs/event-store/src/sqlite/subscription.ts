@@ -6,7 +6,7 @@ export interface EventSource {
   /** Sequence number of the last committed event; 0 when the store is empty. */
   head(): number;
   /** Matching events with after < sequence <= upTo, in order, at most `limit`. */
-  page(after: number, upTo: number, limit: number, filter: EventFilter | undefined): RecordedEvent[];
+  page(after: number, upTo: number, limit: number, filter: EventFilter | undefined): readonly RecordedEvent[];
   /** Calls the listener after each local commit; returns the way to stop listening. */
   onWrite(listener: () => void): () => void;
   /** How long to sleep between looks for commits made by another process on the same file. */
