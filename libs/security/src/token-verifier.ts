@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Actor } from '@csp/domain';
 
@@ -30,11 +31,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TOKEN_LENGTH = 8192;
 
 export class TokenVerifier {
-  private readonly secret?: Uint8Array;
+  /** A KeyObject made once: given bytes, jose would make one for every token it verifies. */
+  private readonly secret?: KeyObject;
   private readonly jwks?: JWTVerifyGetKey;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    if (options.jwtSecret) this.secret = new TextEncoder().encode(options.jwtSecret);
+    if (options.jwtSecret) this.secret = createSecretKey(Buffer.from(options.jwtSecret, 'utf8'));
     // jose caches the key set and refetches on an unknown kid (rotation), with a cooldown against floods.
     if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000, timeoutDuration: 5_000 });
     if (!this.secret && !this.jwks) throw new Error('TokenVerifier needs a JWT secret or a JWKS URL');

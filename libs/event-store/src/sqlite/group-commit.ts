@@ -16,8 +16,8 @@ export interface GroupCommitOptions {
   readonly clock: () => Date;
   /** Events per transaction at most; an append larger than this still gets one transaction of its own. */
   readonly maxBatchEvents: number;
-  /** Called after each commit that wrote at least one event. */
-  readonly afterWrite: () => void;
+  /** Called after each commit that wrote at least one event, with the highest position it committed. */
+  readonly afterWrite: (head: number) => void;
   /** Called after each committed transaction with the number of appends it carried. */
   readonly onCommit?: (appends: number) => void;
   readonly logger?: { warn(message: string, fields?: Record<string, unknown>): void };
@@ -116,16 +116,16 @@ export class GroupCommitWriter {
       return;
     }
     this.options.onCommit?.(batch.length);
-    let wrote = false;
+    let head = 0;
     for (const outcome of outcomes) {
       if ('result' in outcome) {
-        wrote = true;
+        head = Math.max(head, Number(outcome.result.position.commit));
         outcome.append.resolve(outcome.result);
       } else {
         outcome.append.reject(outcome.error);
       }
     }
-    if (wrote) this.options.afterWrite();
+    if (head > 0) this.options.afterWrite(head);
   }
 
   private apply(append: PendingAppend): AppendResult {

@@ -61,7 +61,7 @@ export class SqliteEventStore implements EventStore {
     this.writer = new GroupCommitWriter(this.db, {
       clock: options.clock ?? (() => new Date()),
       maxBatchEvents: options.maxBatchEvents ?? 500,
-      afterWrite: () => this.written.emit(WRITTEN),
+      afterWrite: (head) => this.written.emit(WRITTEN, head),
       ...(options.onCommit && { onCommit: options.onCommit }),
       ...(options.logger && { logger: options.logger }),
     });

@@ -7,8 +7,11 @@ export interface EventSource {
   head(): number;
   /** Matching events with after < sequence <= upTo, in order, at most `limit`. */
   page(after: number, upTo: number, limit: number, filter: EventFilter | undefined): readonly RecordedEvent[];
-  /** Calls the listener after each local commit; returns the way to stop listening. */
-  onWrite(listener: () => void): () => void;
+  /**
+   * Calls the listener after each local commit with the highest position it committed (every
+   * position up to it is committed too); returns the way to stop listening.
+   */
+  onWrite(listener: (head: number) => void): () => void;
   /** How long to sleep between looks for commits made by another process on the same file. */
   readonly pollIntervalMs: number;
 }
@@ -17,21 +20,28 @@ const DEFAULT_BATCH_SIZE = 500;
 
 /**
  * Catch-up then live delivery from one loop that reads by position. Every read is bounded by a
- * head taken just before it, and positions are gapless in commit order, so an event committed
+ * committed head known before it, and positions are gapless in commit order, so an event committed
  * while the loop reads is either inside the bound or picked up on the next turn: never skipped,
- * never delivered twice.
+ * never delivered twice. A local commit tells its head; the store is asked for the head only at the
+ * start and when the poll timer fires (commits by another process), not on every local commit —
+ * with one subscription per read model that was several queries per commit.
  */
 export class CatchUpSubscription implements Subscription {
   readonly closed: Promise<void>;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private wake: ((polled: boolean) => void) | undefined;
+  /** The highest position known to be committed. */
+  private known = 0;
 
   constructor(
     private readonly source: EventSource,
     private readonly handler: SubscriptionHandler,
     private readonly options: SubscribeOptions,
   ) {
-    const stopListening = source.onWrite(() => this.wakeUp());
+    const stopListening = source.onWrite((head) => {
+      this.known = Math.max(this.known, head);
+      this.wakeUp(false);
+    });
     this.closed = this.deliver().finally(stopListening);
     // The owner observes a failure through `closed`; it must not also surface as unhandled.
     this.closed.catch(() => undefined);
@@ -39,17 +49,22 @@ export class CatchUpSubscription implements Subscription {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wakeUp();
+    this.wakeUp(false);
     await this.closed.catch(() => undefined);
   }
 
   private async deliver(): Promise<void> {
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     let scanned = sequenceOf(this.options.after);
+    let ask = true;
     while (!this.stopping) {
-      const head = this.source.head();
+      if (this.known <= scanned && ask) {
+        this.known = Math.max(this.known, this.source.head());
+        ask = false;
+      }
+      const head = this.known;
       if (head <= scanned) {
-        await this.sleep();
+        ask = await this.sleep();
         continue;
       }
       const events = this.source.page(scanned, head, batchSize, this.options.filter);
@@ -59,19 +74,20 @@ export class CatchUpSubscription implements Subscription {
     }
   }
 
-  private sleep(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.wakeUp(), this.source.pollIntervalMs);
-      this.wake = () => {
+  /** Resolves true when the poll timer woke it (time to ask the store), false on a local commit or stop. */
+  private sleep(): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => this.wakeUp(true), this.source.pollIntervalMs);
+      this.wake = (polled) => {
         clearTimeout(timer);
-        resolve();
+        resolve(polled);
       };
     });
   }
 
-  private wakeUp(): void {
+  private wakeUp(polled: boolean): void {
     const wake = this.wake;
     this.wake = undefined;
-    wake?.();
+    wake?.(polled);
   }
 }
