@@ -31,6 +31,12 @@ export interface ExecuteOptions<Event> {
   /** Metadata for each event; the repository adds the event id. */
   readonly metadata: (event: Event, index: number) => EventMetadata;
   readonly maxAttempts?: number;
+  /**
+   * The state the caller already holds (it loaded the stream, or knows the stream is new): the
+   * first attempt decides on it instead of reading the stream again. Safe whatever its age: the
+   * append expects its revision, so a stale guess only costs a conflict, then a reload.
+   */
+  readonly assume?: Loaded<unknown>;
 }
 
 interface CacheEntry {
@@ -91,7 +97,7 @@ export class StreamRepository {
   ): Promise<Executed<State, Event>> {
     const maxAttempts = options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(streamId, model);
+      const { state, revision } = attempt === 1 && options.assume ? (options.assume as Loaded<State>) : await this.load(streamId, model);
       const events = decide(state, revision);
       if (events.length === 0) return { state, revision, events };
       const expected: ExpectedRevision = revision === 'no_stream' ? 'no_stream' : revision;

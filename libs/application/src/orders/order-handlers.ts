@@ -18,7 +18,7 @@ import type { Clock } from '@csp/config';
 import { assertAllowed, eventMetadata, type CommandContext } from '../context';
 import { requestHash, uuidV5 } from '../ids';
 import type { ReferenceData } from '../reference-data';
-import { StreamRepository } from '../stream-repository';
+import { StreamRepository, type Loaded } from '../stream-repository';
 import { CLOCK, EVENT_STORE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
 import { KeyAccessThrottle } from '../throttling/key-access-throttle';
@@ -46,6 +46,7 @@ abstract class OrderHandler {
     context: CommandContext,
     authorise: ((state: OrderStream) => void) | undefined,
     command: (now: string) => OrderCommand,
+    assume?: Loaded<OrderStream>,
   ) {
     const now = this.clock.now();
     return this.repository.execute(
@@ -60,6 +61,7 @@ abstract class OrderHandler {
           const ref = 'partnerTenantId' in event.data ? event.data : undefined;
           return eventMetadata(context, now, { tenantId: ref?.customerTenantId, partnerTenantId: ref?.partnerTenantId }, event.type);
         },
+        ...(assume && { assume }),
       },
     );
   }
@@ -86,6 +88,8 @@ export class PurchaseSoftwareHandler extends OrderHandler implements ICommandHan
     // The order id is derived from (partner, idempotency key): a retry meets the existing stream.
     const orderId = idempotencyKey !== undefined ? uuidV5(`${actor.tid}:${idempotencyKey}`) : randomUUID();
     const hash = idempotencyKey !== undefined ? requestHash({ customerId, lines: requestLines }) : undefined;
+    // Without a key the id is new: nothing to read (a retry with a key must find its order).
+    const fresh = idempotencyKey === undefined ? { state: orderStream.initialState, revision: 'no_stream' as const } : undefined;
     const result = await this.decide(orderId, context, undefined, (now) => ({
       type: 'PurchaseSoftware',
       data: {
@@ -95,7 +99,7 @@ export class PurchaseSoftwareHandler extends OrderHandler implements ICommandHan
         ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash: hash } : {}),
       },
       metadata: { actor, now },
-    }));
+    }), fresh);
     let at = position(result.append);
     if (at === undefined) {
       const [first] = await this.store.readStream(orderStreamId(orderId), { maxCount: 1 });
@@ -120,7 +124,8 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
 
   async execute({ context, orderId, selection, keyType }: RevealKeyCommand) {
     await this.throttle.check('reveal-key', context, orderId);
-    const { state: current } = await this.repository.load(orderStreamId(orderId), orderStream);
+    const loaded = await this.repository.load(orderStreamId(orderId), orderStream);
+    const current = loaded.state;
     assertAllowed('order.revealKey', context.actor, orderResource(current), 'order');
     const tenantId = current.purchase!.customerTenantId;
     const reveal = (material: EncryptedKeyMaterial, id: string) =>
@@ -144,6 +149,8 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
         data: { orderId, ...selection, ...(keyType !== undefined ? { keyType } : {}), newKey },
         metadata: { actor: context.actor, now },
       }),
+      // The order as just read: deciding on it saves a second read (a change since is a conflict, then a reload).
+      loaded,
     );
     const key = keyForSelection(result.state.domain, selection);
     if (!key) throw new Error('The decider revealed no key for the selection');
