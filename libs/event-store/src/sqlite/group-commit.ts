@@ -42,7 +42,6 @@ type Outcome = { readonly append: PendingAppend } & ({ readonly result: AppendRe
  */
 export class GroupCommitWriter {
   private readonly queue: PendingAppend[] = [];
-  private queuedEvents = 0;
   private scheduled: NodeJS.Immediate | undefined;
   private readonly statements;
   private readonly writeBatch: Database.Transaction<(batch: readonly PendingAppend[], outcomes: Outcome[]) => void>;
@@ -80,9 +79,11 @@ export class GroupCommitWriter {
   enqueue(streamId: string, events: readonly SerializedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, events, expected, resolve, reject });
-      this.queuedEvents += events.length;
-      if (this.queuedEvents >= this.options.maxBatchEvents) this.flush();
-      else this.scheduled ??= setImmediate(() => this.flush());
+      // Always from the event loop, never from here: committing a full batch inside append() let
+      // writers that append again as soon as they are answered re-enter it from microtasks forever,
+      // and timers, I/O and subscriptions never ran (found by the append benchmark). flush() still
+      // caps each transaction at maxBatchEvents.
+      this.scheduled ??= setImmediate(() => this.flush());
     });
   }
 
@@ -101,7 +102,6 @@ export class GroupCommitWriter {
       count++;
       events += append.events.length;
     }
-    this.queuedEvents -= events;
     return this.queue.splice(0, count);
   }
 
