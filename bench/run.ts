@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, { file: string; what: string }> = {
   commands: { file: './commands', what: 'HTTP throughput and latency of purchase, reveal key, issue link, cancel vs an empty Nest route' },
   rebuild: { file: './rebuild', what: 'projection rebuild of 1M events into memory and Redis vs the raw read and raw Redis writes' },
   replay: { file: './replay', what: "one customer's key-access history for a date range from the event store vs the raw read" },
+  registry: { file: './registry', what: "cold load of a partner's customer registry (1k–20k customers) vs the raw read and the old event-by-event fold" },
   lag: { file: './lag', what: 'projection lag (acknowledged command → visible in the read models) under the commands load' },
   profile: { file: './profile', what: 'CPU profile of the API under the commands phases: hot spots per phase (not a ratio benchmark)' },
 };

@@ -77,7 +77,13 @@ export async function startApi(options: { customers?: number; env?: Record<strin
   // The key-access rate limits (SPEC defaults: 60 per user, 600 per tenant a minute) would turn
   // most reveals and links into 429s: the benchmark measures the commands, not the limiter
   // (1,000,000 a minute is the highest the configuration accepts, far above what one API serves).
-  const env = { KEY_ACCESS_LIMIT_PER_USER: '1000000', KEY_ACCESS_LIMIT_PER_TENANT: '1000000', ...options.env };
+  const env = {
+    KEY_ACCESS_LIMIT_PER_USER: '1000000',
+    KEY_ACCESS_LIMIT_PER_TENANT: '1000000',
+    // To try runtime flags on the benchmarked API (e.g. --max-semi-space-size=32).
+    ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
+    ...options.env,
+  };
   const server = options.nodeArgs?.length ? await startServerWithFlags(options.nodeArgs, env) : await startServer({ env });
   const partner = randomUUID();
   const token = mintToken(server.secret, { sub: 'bench-agent', tid: partner, roles: ['admin-agent'] }, 6 * 3600);

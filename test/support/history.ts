@@ -10,7 +10,7 @@ import {
   customerRegistryStreamId,
   decideCustomerRegistry,
   decideOrder,
-  evolveCustomerRegistry,
+  foldCustomerRegistry,
   evolveOrder,
   initialCustomerRegistryState,
   initialOrderState,
@@ -97,7 +97,7 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
         { type: 'RegisterCustomer', data: { customerId, tenantId, partnerTenantId: partner, name: `Customer ${p}-${c}`, domain: `c${p}-${c}-${seed}.example`, market }, metadata: { actor: agent, now: new Date(now).toISOString() } },
         registry,
       );
-      registry = registered.reduce(evolveCustomerRegistry, registry);
+      registry = foldCustomerRegistry(registry, registered);
       await store.append(customerRegistryStreamId(partner), toNew(registered, agent, now, `reg-${p}-${c}`), registryRevision === -1n ? 'no_stream' : registryRevision);
       registryRevision++;
       total += registered.length;

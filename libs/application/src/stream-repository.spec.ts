@@ -71,3 +71,21 @@ describe('StreamRepository', () => {
     await close();
   });
 });
+
+describe('StreamRepository with a model that folds', () => {
+  it('folds a long stream at once, with the same result as evolving event by event', async () => {
+    const { store, close } = countingStore();
+    let folds = 0;
+    const folding: StreamModel<number, Counted> = {
+      ...counter,
+      fold: (total, events) => (folds++, events.reduce(counter.evolve, total)),
+    };
+    const events = Array.from({ length: 2_500 }, (_, i) => ({ eventId: randomUUID(), type: 'Counted', data: { by: i }, metadata: metadata() }));
+    await store.append('counter-long', events, 'no_stream');
+    const loaded = await new StreamRepository(store).load('counter-long', folding);
+    expect(loaded).toEqual({ state: (2_499 * 2_500) / 2, revision: 2_499n });
+    // Read in pages of 1,000, folded once: not 2,500 evolves.
+    expect(folds).toBe(1);
+    await close();
+  });
+});

@@ -12,7 +12,15 @@ import {
 export interface StreamModel<State, Event extends DomainEvent<string, unknown>> {
   readonly initialState: State;
   evolve(state: State, event: Event): State;
+  /**
+   * Several events at once, for states whose evolve copies something that grows with the stream
+   * (a partner's customer registry): equal to reducing with evolve, cheaper on long streams.
+   */
+  fold?(state: State, events: readonly Event[]): State;
 }
+
+const foldWith = <State, Event extends DomainEvent<string, unknown>>(model: StreamModel<State, Event>, state: State, events: readonly Event[]): State =>
+  model.fold ? model.fold(state, events) : events.reduce(model.evolve, state);
 
 export interface Loaded<State> {
   readonly state: State;
@@ -71,14 +79,15 @@ export class StreamRepository {
       state = cached.state as State;
       revision = cached.revision;
     }
+    // Read every page, then fold once: a fold may copy what the state already holds.
+    const events: Event[] = [];
     for (;;) {
       const page: RecordedEvent[] = await this.store.readStream(streamId, { fromRevision: revision === 'no_stream' ? 0n : revision + 1n, maxCount: 1000 });
-      for (const recorded of page) {
-        state = model.evolve(state, { type: recorded.type, data: recorded.data } as Event);
-        revision = recorded.revision;
-      }
+      for (const recorded of page) events.push({ type: recorded.type, data: recorded.data } as Event);
+      if (page.length > 0) revision = page[page.length - 1]!.revision;
       if (page.length < 1000) break;
     }
+    if (events.length > 0) state = foldWith(model, state, events);
     if (revision !== 'no_stream') {
       this.remember(streamId, { model: model as unknown as StreamModel<unknown, never>, state, revision });
     }
@@ -107,7 +116,7 @@ export class StreamRepository {
           events.map((event, index) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: options.metadata(event, index) })),
           expected,
         );
-        const next = events.reduce(model.evolve, state);
+        const next = foldWith(model, state, events);
         this.remember(streamId, { model: model as unknown as StreamModel<unknown, never>, state: next, revision: append.nextExpectedRevision });
         return { state: next, revision: append.nextExpectedRevision, events, append };
       } catch (error) {

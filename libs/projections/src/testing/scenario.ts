@@ -2,7 +2,7 @@ import {
   decideCustomerRegistry,
   decideOrder,
   decideRefundRequest,
-  evolveCustomerRegistry,
+  foldCustomerRegistry,
   evolveOrder,
   evolveRefundRequest,
   initialCustomerRegistryState,
@@ -95,7 +95,7 @@ export class Scenario {
       },
       state,
     );
-    this.registries.set(customer.partnerTenantId, events.reduce(evolveCustomerRegistry, state));
+    this.registries.set(customer.partnerTenantId, foldCustomerRegistry(state, events));
     return this.push(`customers-${customer.partnerTenantId}`, events, at);
   }
 
