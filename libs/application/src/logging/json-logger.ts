@@ -50,7 +50,16 @@ export class JsonLogger implements LoggerService {
     // Nest passes its logging context as a trailing string.
     if (typeof fields === 'string') entry.context = fields;
     else if (fields && typeof fields === 'object') Object.assign(entry, fields);
-    const line = JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) + '\n';
+    const line = `${stringify(entry)}\n`;
     (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line);
+  }
+}
+
+/** Without a replacer first: it makes JSON.stringify several times slower, and only a BigInt needs it. */
+function stringify(entry: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(entry);
+  } catch {
+    return JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   }
 }
