@@ -15,6 +15,7 @@ export interface RateLimiter {
 /** One process's counters: the embedded default. */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
+  private prunedAt = -1;
 
   async hit(key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateDecision> {
     const start = now - (now % windowMs);
@@ -22,13 +23,16 @@ export class MemoryRateLimiter implements RateLimiter {
     if (!window || window.start !== start) {
       window = { start, count: 0 };
       this.windows.set(key, window);
-      if (this.windows.size > 100_000) this.prune(start);
+      // At most once per window: with over 100,000 keys all in the current window, pruning on
+      // every new key would walk them all for nothing.
+      if (this.windows.size > 100_000 && this.prunedAt !== start) this.prune(start);
     }
     window.count++;
     return { allowed: window.count <= limit, count: window.count, retryAfterMs: start + windowMs - now };
   }
 
   private prune(currentStart: number): void {
+    this.prunedAt = currentStart;
     for (const [key, w] of this.windows) if (w.start < currentStart) this.windows.delete(key);
   }
 }
