@@ -246,6 +246,25 @@ describe('SQLite event store', () => {
       expect(seen.map((e) => e.position.commit)).toEqual(Array.from({ length: 21 }, (_, i) => BigInt(i + 1)));
     });
 
+    it("finds the other instance's commits while this one keeps answering idempotent retries (found by review)", async () => {
+      const file = tempFile();
+      const local = open({ file, pollIntervalMs: 50 });
+      const other = open({ file, pollIntervalMs: 50 });
+      const seen: RecordedEvent[] = [];
+      const subscription = local.subscribe((events) => void seen.push(...events));
+      const first = event();
+      await local.append('order-1', [first], 'no_stream');
+      for (let i = 0; i < 200 && seen.length < 1; i++) await new Promise((r) => setTimeout(r, 5));
+      await other.append('order-2', [event()], 'no_stream');
+      // Retries commit nothing new; they must not keep the subscription from polling.
+      for (let i = 0; i < 100 && seen.length < 2; i++) {
+        await local.append('order-1', [first], 'no_stream');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await subscription.stop();
+      expect(seen.map((e) => e.streamId)).toEqual(['order-1', 'order-2']);
+    });
+
     it('serialises appends from both instances on the expected revision', async () => {
       const file = tempFile();
       const one = open({ file });

@@ -30,6 +30,10 @@ function fakeSource(pollIntervalMs = 10_000) {
       for (let i = 0; i < count; i++) log.push(event(log.length + 1));
       for (const listener of listeners) listener(log.length);
     },
+    /** An idempotent retry of the append at `position`: a commit that wrote nothing, telling that old position. */
+    retryLocally(position: number) {
+      for (const listener of listeners) listener(position);
+    },
     /** A commit by another process on the same file: nobody is told. */
     commitElsewhere(count: number) {
       for (let i = 0; i < count; i++) log.push(event(log.length + 1));
@@ -72,4 +76,40 @@ describe('CatchUpSubscription', () => {
     await subscription.stop();
     expect(seen).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
   });
+
+  it('after a poll found commits by another process, asks again once they are read instead of sleeping a poll interval', async () => {
+    const fake = fakeSource(10_000);
+    fake.commitElsewhere(2);
+    const seen: number[] = [];
+    let first = true;
+    const subscription = new CatchUpSubscription(
+      fake.source,
+      (events) => {
+        seen.push(...events.map((e) => Number(e.position.commit)));
+        // The other process keeps writing while this batch is handled.
+        if (first) fake.commitElsewhere(3);
+        first = false;
+      },
+      {},
+    );
+    await until(() => seen.length === 5);
+    await subscription.stop();
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('is not woken by a commit that moved nothing (an idempotent retry), so polling for other processes goes on', async () => {
+    const fake = fakeSource(20);
+    const seen: number[] = [];
+    const subscription = new CatchUpSubscription(fake.source, (events) => void seen.push(...events.map((e) => Number(e.position.commit))), {});
+    fake.commitLocally(1);
+    await until(() => seen.length === 1);
+    fake.commitElsewhere(1);
+    // Retries answered from what is recorded: a commit notification with the same head, every 5 ms.
+    const retries = setInterval(() => fake.retryLocally(1), 5);
+    await until(() => seen.length === 2);
+    clearInterval(retries);
+    await subscription.stop();
+    expect(seen).toEqual([1, 2]);
+  });
 });
+

@@ -39,7 +39,10 @@ export class CatchUpSubscription implements Subscription {
     private readonly options: SubscribeOptions,
   ) {
     const stopListening = source.onWrite((head) => {
-      this.known = Math.max(this.known, head);
+      // Only news wakes the loop: a commit that moved nothing (an idempotent retry) must not
+      // restart the poll timer, or commits by another process wait as long as the retries go on.
+      if (head <= this.known) return;
+      this.known = head;
       this.wakeUp(false);
     });
     this.closed = this.deliver().finally(stopListening);
@@ -59,8 +62,10 @@ export class CatchUpSubscription implements Subscription {
     let ask = true;
     while (!this.stopping) {
       if (this.known <= scanned && ask) {
-        this.known = Math.max(this.known, this.source.head());
-        ask = false;
+        const polled = this.source.head();
+        this.known = Math.max(this.known, polled);
+        // Found commits: ask again once they are read, as another process may still be writing.
+        ask = polled > scanned;
       }
       const head = this.known;
       if (head <= scanned) {
