@@ -15,6 +15,7 @@ import { REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/sr
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
 import { openActivityLogReadModel } from '../../libs/application/src/audit/read-model';
 import { verifyKeyAccess } from '../../libs/application/src/audit/verify';
+import { replayKeyAccess } from '../../libs/application/src/audit/replay';
 import { generateHistory, type GeneratedHistory } from '../support/history';
 
 jest.setTimeout(120_000);
@@ -171,6 +172,23 @@ describe('audit over a history of more than 10,000 events', () => {
     expect(entries.map((e: { position: string }) => Number(e.position))).toEqual(entries.map((e: { position: string }) => Number(e.position)).sort((x: number, y: number) => x - y));
   });
 
+  it("replays one order from its own stream, with exactly the entries a scan of the whole log finds for it", async () => {
+    const all: Awaited<ReturnType<typeof collect>> = await collect(store, { partnerTenantId: partner, from: FROM, to: TO });
+    const counts = new Map<string, number>();
+    for (const entry of all) counts.set(entry.orderId, (counts.get(entry.orderId) ?? 0) + 1);
+    const [busiest] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+    let scans = 0;
+    const watched: EventStore = Object.assign(Object.create(store) as EventStore, { readAll: (...args: Parameters<EventStore['readAll']>) => (scans++, store.readAll(...args)) });
+    const byOrder = await collect(watched, { orderId: busiest, from: FROM, to: TO }, 2);
+    expect(byOrder.length).toBeGreaterThan(2);
+    expect(byOrder).toEqual(all.filter((entry) => entry.orderId === busiest));
+    expect(scans).toBe(0);
+    // A range inside the order's history, and an order nobody has.
+    const middle = byOrder[Math.floor(byOrder.length / 2)]!.at;
+    expect(await collect(watched, { orderId: busiest, from: middle, to: TO })).toEqual(byOrder.filter((entry) => Date.parse(entry.at) >= Date.parse(middle)));
+    expect(await collect(watched, { orderId: '00000000-0000-4000-8000-000000000000', from: FROM, to: TO })).toEqual([]);
+  });
+
   it('check-report says intact for an export as written, and edited once one byte of a CSV or JSONL export changed', async () => {
     const csv = join(dataDir, 'report.csv');
     const jsonl = join(dataDir, 'report.jsonl');
@@ -204,3 +222,9 @@ describe('audit over a history of more than 10,000 events', () => {
     expect(empty.stderr).toContain('No event store at');
   });
 });
+
+async function collect(from: EventStore, query: Parameters<typeof replayKeyAccess>[1], batchSize?: number) {
+  const entries = [];
+  for await (const entry of replayKeyAccess(from, query, batchSize ? { batchSize } : {})) entries.push(entry);
+  return entries;
+}

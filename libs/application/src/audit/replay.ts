@@ -1,3 +1,4 @@
+import { orderStreamId } from '@csp/domain';
 import { comparePositions, START, type EventStore, type Position } from '@csp/event-store';
 import { accessOf, inQuery, KEY_ACCESS_EVENT_TYPES, normaliseQuery, type AuditQuery, type KeyAccessEntry } from './key-access';
 import { reportHeader, ReportWriter, type ReportFormat } from './report';
@@ -27,6 +28,12 @@ export interface ReplayOptions {
 export async function* replayKeyAccess(store: EventStore, query: AuditQuery, options: ReplayOptions = {}): AsyncGenerator<Omit<KeyAccessEntry, 'seq'>> {
   const q = normaliseQuery(query);
   const head = options.until ?? (await store.headPosition());
+  // One order's history is its own stream: read that, not the whole log (same entries, same order,
+  // since a stream's revisions follow the global order).
+  if (q.orderId !== undefined) {
+    yield* replayOrder(store, q, head, options);
+    return;
+  }
   let after: Position = START;
   let scanned = 0;
   for (;;) {
@@ -45,6 +52,30 @@ export async function* replayKeyAccess(store: EventStore, query: AuditQuery, opt
     after = page[page.length - 1]!.position;
     options.onProgress?.({ scanned, position: after, head });
     if (reachedHead || comparePositions(after, head) >= 0) break;
+  }
+}
+
+async function* replayOrder(store: EventStore, q: AuditQuery, head: Position, options: ReplayOptions): AsyncGenerator<Omit<KeyAccessEntry, 'seq'>> {
+  const types = new Set<string>(KEY_ACCESS_EVENT_TYPES);
+  const pageSize = options.batchSize ?? 1000;
+  let scanned = 0;
+  let position: Position = START;
+  for (let from = 0n; ; from += BigInt(pageSize)) {
+    const page = await store.readStream(orderStreamId(q.orderId!), { fromRevision: from, maxCount: pageSize });
+    let reachedHead = false;
+    for (const event of page) {
+      if (comparePositions(event.position, head) > 0) {
+        reachedHead = true;
+        break;
+      }
+      position = event.position;
+      if (!types.has(event.type)) continue;
+      scanned++;
+      const access = accessOf(event);
+      if (access && inQuery(q, access)) yield access;
+    }
+    options.onProgress?.({ scanned, position, head });
+    if (reachedHead || page.length < pageSize) break;
   }
 }
 
