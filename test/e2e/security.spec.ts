@@ -284,6 +284,31 @@ describe('crypto-shredding', () => {
   });
 });
 
+describe('refused reveals touch no key material', () => {
+  it("create no data key for the customer's tenant: the domain refuses before anything is encrypted", async () => {
+    const agent = token(partner, ['admin-agent']);
+    const tenantId = randomUUID();
+    const c = (await call('POST', '/v1/customers', agent, { name: 'Fresh', domain: `f-${randomUUID().slice(0, 8)}.example`, market: 'FR', tenantId })).body;
+    const o = (await call('POST', `/v1/customers/${c.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] })).body;
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const revealer = token(partner, ['admin-agent'], `fresh-${randomUUID()}`);
+    const dataKeys = () => {
+      const db = new Database(join(server.dataDir, 'keyring.sqlite'), { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM data_keys WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    expect((await refused(400, 'POST', `/v1/orders/${o.orderId}/keys`, revealer, { ...sel, keyType: 'KMS' })).body.error.code).toBe('kms_not_available');
+    await refused(400, 'POST', `/v1/orders/${o.orderId}/keys`, revealer, { ...sel, line: 7 });
+    await refused(400, 'POST', `/v1/orders/${o.orderId}/keys`, revealer, { ...sel, version: 'Windows 95' });
+    expect(dataKeys()).toBe(0);
+    expect((await call('POST', `/v1/orders/${o.orderId}/keys`, revealer, sel)).status).toBe(200);
+    expect(dataKeys()).toBe(1);
+  });
+});
+
 describe('secrets in logs', () => {
   it('never log product keys, link tokens, bearer tokens or contact details', async () => {
     const { agent, order } = await fixture();

@@ -31,6 +31,9 @@ import {
   RevealKeyCommand,
 } from './order-commands';
 
+/** Stands in for a new key when only asking whether the domain would refuse a reveal. */
+const UNSEALED_PLACEHOLDER = { keyId: 'placeholder', fingerprint: 'placeholder', material: { alg: 'A256GCM', kid: 'none', iv: '', tag: '', ciphertext: '' } as EncryptedKeyMaterial };
+
 const position = (append: AppendResult | undefined) => (append ? formatPosition(append.position) : undefined);
 
 /** Shared by the order handlers: decide a command on an order stream the caller may act on. */
@@ -127,6 +130,15 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
     const loaded = await this.repository.load(orderStreamId(orderId), orderStream);
     const current = loaded.state;
     assertAllowed('order.revealKey', context.actor, orderResource(current), 'order');
+    const revealCommand = (now: string, newKey: { keyId: string; fingerprint: string; material: EncryptedKeyMaterial }): OrderCommand => ({
+      type: 'RevealKey',
+      data: { orderId, ...selection, ...(keyType !== undefined ? { keyType } : {}), newKey },
+      metadata: { actor: context.actor, now },
+    });
+    // Whatever the domain refuses (KMS, a line or version the order does not have, a cancelled
+    // line) is refused before any key material is touched: a refused reveal must not create the
+    // tenant's data key nor spend a decryption. The decision proper comes after, on fresh state.
+    decideOrder(revealCommand(this.clock.now().toISOString(), UNSEALED_PLACEHOLDER), current.domain, this.reference);
     const tenantId = current.purchase!.customerTenantId;
     const reveal = (material: EncryptedKeyMaterial, id: string) =>
       // Material from before envelope encryption was sealed with the key-encryption key itself.
@@ -144,11 +156,7 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
       orderId,
       context,
       (state) => assertAllowed('order.revealKey', context.actor, orderResource(state), 'order'),
-      (now) => ({
-        type: 'RevealKey',
-        data: { orderId, ...selection, ...(keyType !== undefined ? { keyType } : {}), newKey },
-        metadata: { actor: context.actor, now },
-      }),
+      (now) => revealCommand(now, newKey),
       // The order as just read: deciding on it saves a second read (a change since is a conflict, then a reload).
       loaded,
     );
