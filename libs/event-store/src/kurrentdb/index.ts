@@ -5,6 +5,10 @@ export {
   BACK_OFFICE_GROUP,
   BACK_OFFICE_SUBSCRIPTION_SETTINGS,
   ORDER_CATEGORY_STREAM,
+  UnprocessableEventError,
+  backOfficeEventOf,
   ensureBackOfficeSubscription,
+  type BackOfficeEvent,
   type PersistentSubscriptionAdmin,
+  type ResolvedOrderEvent,
 } from './persistent-subscriptions';

@@ -1,5 +1,16 @@
 import type { PersistentSubscriptionToStreamSettings } from '@kurrent/kurrentdb-client';
-import { BACK_OFFICE_GROUP, BACK_OFFICE_SUBSCRIPTION_SETTINGS, ORDER_CATEGORY_STREAM, ensureBackOfficeSubscription, type PersistentSubscriptionAdmin } from './persistent-subscriptions';
+import { EVENT_UPCASTERS, schemaVersionOf } from '@csp/domain';
+import { UpcasterChain, UpcastingError } from '../upcasting';
+import {
+  BACK_OFFICE_GROUP,
+  BACK_OFFICE_SUBSCRIPTION_SETTINGS,
+  ORDER_CATEGORY_STREAM,
+  UnprocessableEventError,
+  backOfficeEventOf,
+  ensureBackOfficeSubscription,
+  type PersistentSubscriptionAdmin,
+  type ResolvedOrderEvent,
+} from './persistent-subscriptions';
 import { FakeKurrentError } from './testing/fake-client';
 
 /** The server's side of group creation: one group per (stream, name). */
@@ -60,5 +71,33 @@ describe('back-office persistent subscription', () => {
         'startFrom',
       ].sort(),
     );
+  });
+});
+
+describe('what a back-office consumer receives', () => {
+  const upcasting = new UpcasterChain(EVENT_UPCASTERS, schemaVersionOf);
+  const delivered = (type: string, data: unknown, metadata: unknown, over: Partial<NonNullable<ResolvedOrderEvent['event']>> = {}): ResolvedOrderEvent => ({
+    event: { id: 'e-1', type, streamId: 'order-1', revision: 3n, isJson: true, data, metadata, ...over },
+  });
+  const link = { orderId: 'o-1', linkId: 'l-1', line: 1, issuedAt: '2026-03-02T10:00:00.000Z', expiresAt: '2026-03-16T10:00:00.000Z' };
+
+  it('is the current shape of the event: a DownloadLinkIssued stored as version 1 arrives with maxDownloads 50', () => {
+    const event = backOfficeEventOf(delivered('DownloadLinkIssued', link, { schemaVersion: 1, correlationId: 'c' }), upcasting);
+    expect(event).toMatchObject({ eventId: 'e-1', type: 'DownloadLinkIssued', streamId: 'order-1', revision: 3n, data: { ...link, maxDownloads: 50 } });
+    expect(event.metadata).toMatchObject({ schemaVersion: schemaVersionOf('DownloadLinkIssued'), upcastFrom: 1, correlationId: 'c' });
+    // Events without a version in their metadata are version 1 too.
+    expect(backOfficeEventOf(delivered('DownloadLinkIssued', link, undefined), upcasting).data).toMatchObject({ maxDownloads: 50 });
+  });
+
+  it('passes current events through unchanged', () => {
+    const current = { ...link, maxDownloads: 50 };
+    const event = backOfficeEventOf(delivered('DownloadLinkIssued', current, { schemaVersion: schemaVersionOf('DownloadLinkIssued') }), upcasting);
+    expect(event.data).toBe(current);
+  });
+
+  it('refuses what no redelivery can fix (park it) and what a newer program wrote (retry after upgrading)', () => {
+    expect(() => backOfficeEventOf({}, upcasting)).toThrow(UnprocessableEventError);
+    expect(() => backOfficeEventOf(delivered('SoftwarePurchased', new Uint8Array(1), {}, { isJson: false }), upcasting)).toThrow(UnprocessableEventError);
+    expect(() => backOfficeEventOf(delivered('DownloadLinkIssued', link, { schemaVersion: 99 }), upcasting)).toThrow(UpcastingError);
   });
 });

@@ -1,4 +1,6 @@
 import type { BaseOptions, PersistentSubscriptionToStreamSettings } from '@kurrent/kurrentdb-client';
+import type { EventMetadata } from '../port';
+import type { UpcasterChain } from '../upcasting';
 import { isPersistentSubscriptionExists } from './errors';
 
 /**
@@ -62,4 +64,55 @@ export async function ensureBackOfficeSubscription(client: PersistentSubscriptio
     if (isPersistentSubscriptionExists(error)) return 'exists';
     throw error;
   }
+}
+
+/** An event no redelivery will make readable (a deleted link target, a payload that is not JSON): park it at once. */
+export class UnprocessableEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnprocessableEventError';
+  }
+}
+
+/** What the client hands a persistent-subscription member, as far as a consumer reads it. */
+export interface ResolvedOrderEvent {
+  readonly event?: {
+    readonly id: string;
+    readonly type: string;
+    readonly streamId: string;
+    readonly revision: bigint;
+    readonly isJson: boolean;
+    readonly data: unknown;
+    readonly metadata?: unknown;
+  };
+}
+
+/** An order event as a back-office consumer handles it: its current shape, whatever it was stored as. */
+export interface BackOfficeEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly revision: bigint;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+/**
+ * The order event of a delivery, upcast by the product's chain like every other reader's (the
+ * server delivers events as stored: a DownloadLinkIssued written as version 1 has no
+ * maxDownloads). An event written by a newer program throws UpcastingError: retry it once the
+ * consumer is upgraded rather than parking it.
+ */
+export function backOfficeEventOf(resolved: ResolvedOrderEvent, upcasting: UpcasterChain): BackOfficeEvent {
+  const event = resolved.event;
+  if (!event) throw new UnprocessableEventError('a link whose order event was deleted');
+  if (!event.isJson) throw new UnprocessableEventError(`${event.type} ${event.id} is not JSON`);
+  return upcasting.upcast({
+    eventId: event.id,
+    type: event.type,
+    streamId: event.streamId,
+    revision: event.revision,
+    data: event.data,
+    metadata: (event.metadata ?? {}) as EventMetadata,
+  });
 }

@@ -7,18 +7,26 @@
  *   EVENTSTORE_URL='kurrentdb://localhost:2113?tls=false' node dist/libs/event-store/src/kurrentdb/examples/back-office-consumer.js
  */
 import { KurrentDBClient, PARK, RETRY, type PersistentSubscriptionToStreamResolvedEvent } from '@kurrent/kurrentdb-client';
-import type { OrderEvent } from '@csp/domain';
+import { EVENT_UPCASTERS, schemaVersionOf, type OrderEvent } from '@csp/domain';
+import { UpcasterChain } from '../../upcasting';
 import { normaliseConnectionString } from '../client';
-import { BACK_OFFICE_GROUP, BACK_OFFICE_SUBSCRIPTION_SETTINGS, ORDER_CATEGORY_STREAM, ensureBackOfficeSubscription } from '../persistent-subscriptions';
+import {
+  BACK_OFFICE_GROUP,
+  BACK_OFFICE_SUBSCRIPTION_SETTINGS,
+  ORDER_CATEGORY_STREAM,
+  UnprocessableEventError,
+  backOfficeEventOf,
+  ensureBackOfficeSubscription,
+} from '../persistent-subscriptions';
 
-/** A failure no redelivery will fix (a payload this consumer cannot read): park the event at once. */
-class UnprocessableEvent extends Error {}
+/** The product's upcasters: the server delivers events as stored, this consumer reads them as current. */
+const upcasting = new UpcasterChain(EVENT_UPCASTERS, schemaVersionOf);
 
 /** What billing does with the order events it cares about; the others are acknowledged and ignored. */
 async function bill(event: OrderEvent, eventId: string): Promise<void> {
   switch (event.type) {
     case 'SoftwarePurchased':
-      if (!Array.isArray(event.data.lines)) throw new UnprocessableEvent(`SoftwarePurchased ${eventId} has no lines`);
+      if (!Array.isArray(event.data.lines)) throw new UnprocessableEventError(`SoftwarePurchased ${eventId} has no lines`);
       return report({ eventId, bill: event.data.orderId, lines: event.data.lines.length, taxInclusive: event.data.taxInclusive });
     case 'OrderCancelled':
       return report({ eventId, cancelled: event.data.orderId, lines: event.data.lines.length, wholeOrder: event.data.wholeOrder });
@@ -35,11 +43,9 @@ function report(line: Record<string, unknown>): void {
 
 async function handle(resolved: PersistentSubscriptionToStreamResolvedEvent): Promise<void> {
   // With resolveLinkTos the category's link arrives with the order event it points to.
-  const event = resolved.event;
-  if (!event) throw new UnprocessableEvent('a link whose order event was deleted');
-  if (!event.isJson) throw new UnprocessableEvent(`${event.type} ${event.id} is not JSON`);
+  const event = backOfficeEventOf(resolved, upcasting);
   // The order streams hold only this product's events, written in the shapes of @csp/domain.
-  await bill({ type: event.type, data: event.data } as OrderEvent, event.id);
+  await bill({ type: event.type, data: event.data } as OrderEvent, event.eventId);
 }
 
 async function main(): Promise<void> {
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // A transient failure is retried; the server parks the event itself after maxRetryCount redeliveries.
-      const action = error instanceof UnprocessableEvent || resolved.retryCount >= BACK_OFFICE_SUBSCRIPTION_SETTINGS.maxRetryCount ? PARK : RETRY;
+      const action = error instanceof UnprocessableEventError || resolved.retryCount >= BACK_OFFICE_SUBSCRIPTION_SETTINGS.maxRetryCount ? PARK : RETRY;
       await subscription.nack(action, message, resolved);
     }
   }
