@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
-import { loadConfig } from '@csp/config';
-import { JsonLogger, openConfiguredEventStore, openConfiguredReadSide } from '@csp/application';
+import { loadConfig, StartedClock, SystemClock } from '@csp/config';
+import { createWebhookDispatcher, JsonLogger, keyEncryptionKeys, openConfiguredEventStore, openConfiguredReadSide } from '@csp/application';
+import { ProductKeyVault } from '@csp/security';
 
 /**
  * The projections as their own process, for installs that scale the API out: reads the event
- * store from the read models' checkpoints and writes them to Redis. Several instances are safe:
- * only the holder of a read model's lease applies events to it.
+ * store from the read models' checkpoints and writes them to Redis, and delivers the webhooks
+ * (APIs that do not project do not). Several instances are safe: only the holder of a read
+ * model's lease applies events to it, and only the holder of the webhook lease delivers.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,6 +19,9 @@ async function main(): Promise<void> {
   const store = await openConfiguredEventStore(config, logger);
   const readSide = await openConfiguredReadSide(config, store, logger, { project: true });
   await readSide.start();
+  const clock = config.clockStart ? new StartedClock(config.clockStart) : new SystemClock();
+  const webhooks = createWebhookDispatcher(config, store, readSide, new ProductKeyVault(keyEncryptionKeys(config, logger)), logger, clock);
+  await webhooks.start();
 
   const health = createServer((request, response) => {
     const send = (status: number, body: unknown) => {
@@ -26,7 +31,7 @@ async function main(): Promise<void> {
     if (request.url === '/health/live') return send(200, { status: 'ok' });
     if (request.url === '/health/ready') {
       void readSide.lag().then(
-        (lag) => send(lag.every((l) => l.state !== 'failed') ? 200 : 503, { status: 'ready', readModels: lag }),
+        (lag) => send(lag.every((l) => l.state !== 'failed') ? 200 : 503, { status: 'ready', readModels: lag, deliveringWebhooks: webhooks.delivering }),
         (error: Error) => send(503, { status: 'unavailable', error: error.message }),
       );
       return;
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info('Shutting down', { signal });
     health.close();
+    await webhooks.stop();
     await readSide.stop();
     await store.close();
     process.exit(0);

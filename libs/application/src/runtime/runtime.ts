@@ -50,12 +50,7 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     jwtSecret = secret.value.toString('base64');
     logger.warn('AUTH_JWT_SECRET is not set: using the development secret kept in DATA_DIR (mint tokens with `npm run token`)', { file: secret.file });
   }
-  let kek = config.keyEncryptionKey;
-  if (!kek) {
-    const secret = developmentSecret(config.dataDir, 'key-encryption-key');
-    kek = secret.value;
-    logger.warn('KEY_ENCRYPTION_KEY is not set: using the development key kept in DATA_DIR; set it in production', { file: secret.file });
-  }
+  const keks = keyEncryptionKeys(config, logger);
   const verifier = new TokenVerifier({
     jwtSecret,
     jwksUrl: config.auth.jwksUrl,
@@ -69,11 +64,10 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
   const dataKeys: DataKeyStore = config.eventStoreUrl
     ? new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient)
     : new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
-  const keks = [kek, ...config.previousKeyEncryptionKeys];
   const vault = new ProductKeyVault(keks);
   const readSide = await openConfiguredReadSide(config, store, logger, { clock });
   await readSide.start();
-  const webhooks = readSide.projecting ? new WebhookDispatcher({ store, vault, logger, now: () => clock.now(), maxAttempts: config.webhooks.maxAttempts, baseDelayMs: config.webhooks.retryBaseMs }) : undefined;
+  const webhooks = readSide.projecting ? createWebhookDispatcher(config, store, readSide, vault, logger, clock) : undefined;
   await webhooks?.start();
   if (config.clockStart) logger.info('Service clock starts at CLOCK_START', { clockStart: config.clockStart.toISOString() });
 
@@ -99,6 +93,42 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     },
   };
 }
+
+/** The key-encryption keys, current first: KEY_ENCRYPTION_KEY (or the development key in DATA_DIR), then the previous ones. */
+export function keyEncryptionKeys(config: AppConfig, logger: JsonLogger): Buffer[] {
+  let kek = config.keyEncryptionKey;
+  if (!kek) {
+    const secret = developmentSecret(config.dataDir, 'key-encryption-key');
+    kek = secret.value;
+    logger.warn('KEY_ENCRYPTION_KEY is not set: using the development key kept in DATA_DIR; set it in production', { file: secret.file });
+  }
+  return [kek, ...config.previousKeyEncryptionKeys];
+}
+
+/**
+ * The webhook dispatcher of a process that projects. Every such process may run one: they share a
+ * lease in the read-model store (Redis with several processes), and only its holder delivers.
+ */
+export function createWebhookDispatcher(config: AppConfig, store: EventStore, readSide: ReadSide, vault: ProductKeyVault, logger: JsonLogger, clock: Clock): WebhookDispatcher {
+  const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const ttlMs = 15_000;
+  return new WebhookDispatcher({
+    store,
+    vault,
+    logger,
+    now: () => clock.now(),
+    maxAttempts: config.webhooks.maxAttempts,
+    baseDelayMs: config.webhooks.retryBaseMs,
+    lease: {
+      ttlMs,
+      acquire: () => readSide.store.acquireLease(WEBHOOK_LEASE, owner, ttlMs),
+      release: () => readSide.store.releaseLease(WEBHOOK_LEASE, owner),
+    },
+  });
+}
+
+/** The name of the webhook dispatcher's lease among the read models' leases. */
+const WEBHOOK_LEASE = 'webhook-dispatcher';
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');

@@ -17,6 +17,19 @@ export interface WebhookDispatcherOptions {
   readonly timeoutMs?: number;
   /** At most one checkpoint event per webhook per this interval: duplicates after a crash stay few. */
   readonly checkpointEveryMs?: number;
+  /**
+   * With several processes that could deliver (projectors, or APIs that project): only the holder
+   * of this lease delivers; the others stand by and take over when it lapses.
+   */
+  readonly lease?: DispatchLease;
+}
+
+/** A lease shared by the processes that could deliver webhooks (the read-model store's leases). */
+export interface DispatchLease {
+  readonly ttlMs: number;
+  /** Takes or renews the lease; false while another process holds it. */
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
 }
 
 interface Delivery {
@@ -40,10 +53,52 @@ export class WebhookDispatcher {
   private readonly deliveries = new Map<string, Delivery>();
   private registrations?: Subscription;
   private stopped = false;
+  /** Delivering now (without a lease: from start to stop; with one: while it is held). */
+  private active = false;
+  private leaseTimer?: NodeJS.Timeout;
+  private leaseTurn: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
+  /** Whether this process is the one delivering. */
+  get delivering(): boolean {
+    return this.active;
+  }
+
   async start(): Promise<void> {
+    const { lease } = this.options;
+    if (!lease) return this.activate();
+    await this.followLease(lease);
+    this.leaseTimer = setInterval(() => void this.followLease(lease), Math.max(10, lease.ttlMs / 3));
+    this.leaseTimer.unref();
+  }
+
+  /** One turn at a time: take or renew the lease, and start or stop delivering to match. */
+  private followLease(lease: DispatchLease): Promise<void> {
+    this.leaseTurn = this.leaseTurn.then(async () => {
+      if (this.stopped) return;
+      let held: boolean;
+      try {
+        held = await lease.acquire();
+      } catch (error) {
+        // The lease store is unreachable: keep doing what we do; the next turn asks again.
+        this.options.logger?.warn('Webhook lease could not be renewed', { error: (error as Error).message });
+        return;
+      }
+      if (held && !this.active) {
+        this.options.logger?.info('Delivering webhooks (lease taken)');
+        await this.activate();
+      } else if (!held && this.active) {
+        this.options.logger?.warn('Webhook lease held by another process; standing by');
+        await this.deactivate();
+      }
+    });
+    return this.leaseTurn;
+  }
+
+  private async activate(): Promise<void> {
+    this.active = true;
+    this.deliveries.clear();
     // Registrations, checkpoints and replay requests live in webhook-<id> streams: fold them, then follow them.
     const states = new Map<string, { registration?: WebhookRegistered['data']; from: Position }>();
     let after: Position = START;
@@ -81,7 +136,7 @@ export class WebhookDispatcher {
       const from = parsePosition(fromPosition);
       if (!delivery || !from) return;
       void delivery.subscription?.stop().then(() => {
-        if (!this.stopped) this.startDelivery(delivery.webhook, from);
+        if (this.active) this.startDelivery(delivery.webhook, from);
       });
     }
   }
@@ -93,7 +148,7 @@ export class WebhookDispatcher {
     delivery.subscription = this.options.store.subscribe(
       async (events) => {
         for (const event of events) {
-          if (this.stopped) return;
+          if (!this.active) return;
           await this.deliver(delivery, event);
           delivery.delivered = event.position;
         }
@@ -108,7 +163,7 @@ export class WebhookDispatcher {
     const body = JSON.stringify(publishedEvent(event));
     const maxAttempts = this.options.maxAttempts ?? 6;
     let lastError = '';
-    for (let attempt = 1; attempt <= maxAttempts && !this.stopped; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts && this.active; attempt++) {
       // Real time, not the service clock: receivers check the timestamp against their own clocks.
       const timestamp = Math.floor(Date.now() / 1000);
       try {
@@ -133,7 +188,7 @@ export class WebhookDispatcher {
       }
       if (attempt < maxAttempts) await new Promise((r) => setTimeout(r, Math.min((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1), 30_000)));
     }
-    if (this.stopped) throw new Error('stopping');
+    if (!this.active) throw new Error('stopping');
     await this.append(delivery.webhook.webhookId, {
       type: 'WebhookDeliveryDeadLettered',
       data: { webhookId: delivery.webhook.webhookId, eventId: event.eventId, eventType: event.type, position: formatPosition(event.position), attempts: maxAttempts, lastError, at: this.now() },
@@ -161,10 +216,20 @@ export class WebhookDispatcher {
     );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /** Stops delivering after the event in hand, checkpointing what was delivered. */
+  private async deactivate(): Promise<void> {
+    this.active = false;
     await this.registrations?.stop();
     await Promise.all([...this.deliveries.values()].map((d) => d.subscription?.stop()));
     await Promise.all([...this.deliveries.values()].map((d) => this.checkpoint(d, true).catch(() => undefined)));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    await this.leaseTurn;
+    const wasActive = this.active;
+    await this.deactivate();
+    if (wasActive) await this.options.lease?.release().catch(() => undefined);
   }
 }
