@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, mintToken, startProjector, startServer } from '../support/server';
@@ -22,9 +24,21 @@ it('two API replicas and two projectors on one event store and Redis', async () 
   const projectors = [await startProjector(shared), await startProjector(shared)];
   const apis = [await startServer({ dataDir, secret, env: { ...shared, RUN_PROJECTIONS: 'false' } }), await startServer({ dataDir, secret, env: { ...shared, RUN_PROJECTIONS: 'false' } })];
   const [a, b] = apis.map((s) => client(s.baseUrl));
+  // A webhook receiver, counting deliveries per event id.
+  const deliveries = new Map<string, number>();
+  const receiver = createServer((request, response) => {
+    const id = String(request.headers['x-csp-event-id']);
+    deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
+    request.resume();
+    request.on('end', () => response.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   try {
     const partner = randomUUID();
     const agent = mintToken(secret, { sub: 'agent', tid: partner, roles: ['admin-agent'] });
+    const backOffice = mintToken(secret, { sub: 'bo', tid: randomUUID(), roles: ['back-office'] });
+    const registered = await a!('POST', '/v1/webhooks', backOffice, { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, eventTypes: ['ProductKeyRevealed'] });
+    expect(registered.status).toBe(201);
     const item = (await a!('GET', '/v1/catalog', agent)).body.items.find((i: any) => i.licenseType === 'perpetual');
     const customer = (await a!('POST', '/v1/customers', agent, { name: 'Contoso', domain: 'contoso.example', market: 'FR' })).body;
 
@@ -48,6 +62,13 @@ it('two API replicas and two projectors on one event store and Redis', async () 
     const history = await a!('GET', `/v1/customers/${customer.customerId}/orders?atLeast=${last}`, agent);
     expect(history.body.orders[0].events.filter((e: any) => e.type === 'ProductKeyRevealed')).toHaveLength(10);
 
+    // The webhook: delivered by the projectors (the APIs do not project), by one of them, once each.
+    for (let i = 0; i < 500 && deliveries.size < 10; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    expect([...deliveries.values()]).toEqual(Array.from({ length: 10 }, () => 1));
+    const delivering = await Promise.all(projectors.map(async (p) => (await (await fetch(`http://127.0.0.1:${p.port}/health/ready`)).json()).deliveringWebhooks));
+    expect(delivering.filter(Boolean)).toHaveLength(1);
+
     // Exactly one projector holds each read model's lease.
     const redis = new Redis(REDIS_URL);
     const leases = await Promise.all(['customers', 'software-list', 'order-history', 'activity-log', 'credits'].map((m) => redis.get(`${prefix}rm:${m}:lease`)));
@@ -56,6 +77,7 @@ it('two API replicas and two projectors on one event store and Redis', async () 
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   } finally {
+    receiver.close();
     await Promise.all(apis.map((s) => s.stop()));
     await Promise.all(projectors.map((p) => p.stop()));
   }
