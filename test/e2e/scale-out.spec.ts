@@ -66,7 +66,7 @@ it('two API replicas and two projectors on one event store and Redis', async () 
     for (let i = 0; i < 500 && deliveries.size < 10; i++) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 300));
     expect([...deliveries.values()]).toEqual(Array.from({ length: 10 }, () => 1));
-    const delivering = await Promise.all(projectors.map(async (p) => (await (await fetch(`http://127.0.0.1:${p.port}/health/ready`)).json()).deliveringWebhooks));
+    const delivering = await Promise.all(projectors.map(async (p) => ((await (await fetch(`http://127.0.0.1:${p.port}/health/ready`)).json()) as { deliveringWebhooks: boolean }).deliveringWebhooks));
     expect(delivering.filter(Boolean)).toHaveLength(1);
 
     // Exactly one projector holds each read model's lease.
