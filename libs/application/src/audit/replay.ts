@@ -1,5 +1,5 @@
 import { orderStreamId } from '@csp/domain';
-import { comparePositions, START, type EventStore, type Position } from '@csp/event-store';
+import { comparePositions, START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
 import { accessOf, inQuery, KEY_ACCESS_EVENT_TYPES, normaliseQuery, type AuditQuery, type KeyAccessEntry } from './key-access';
 import { reportHeader, ReportWriter, type ReportFormat } from './report';
 
@@ -28,54 +28,45 @@ export interface ReplayOptions {
 export async function* replayKeyAccess(store: EventStore, query: AuditQuery, options: ReplayOptions = {}): AsyncGenerator<Omit<KeyAccessEntry, 'seq'>> {
   const q = normaliseQuery(query);
   const head = options.until ?? (await store.headPosition());
-  // One order's history is its own stream: read that, not the whole log (same entries, same order,
-  // since a stream's revisions follow the global order).
-  if (q.orderId !== undefined) {
-    yield* replayOrder(store, q, head, options);
-    return;
-  }
-  let after: Position = START;
+  const accessTypes = new Set<string>(KEY_ACCESS_EVENT_TYPES);
   let scanned = 0;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: options.batchSize ?? 1000, filter: { streamPrefixes: ['order-'], eventTypes: KEY_ACCESS_EVENT_TYPES } });
-    if (page.length === 0) break;
+  for await (const page of pagesToReplay(store, q, options.batchSize ?? 1000)) {
     let reachedHead = false;
     for (const event of page) {
       if (comparePositions(event.position, head) > 0) {
         reachedHead = true;
         break;
       }
+      if (!accessTypes.has(event.type)) continue;
       scanned++;
       const access = accessOf(event);
       if (access && inQuery(q, access)) yield access;
     }
-    after = page[page.length - 1]!.position;
-    options.onProgress?.({ scanned, position: after, head });
-    if (reachedHead || comparePositions(after, head) >= 0) break;
+    const position = page[page.length - 1]!.position;
+    options.onProgress?.({ scanned, position, head });
+    if (reachedHead || comparePositions(position, head) >= 0) return;
   }
 }
 
-async function* replayOrder(store: EventStore, q: AuditQuery, head: Position, options: ReplayOptions): AsyncGenerator<Omit<KeyAccessEntry, 'seq'>> {
-  const types = new Set<string>(KEY_ACCESS_EVENT_TYPES);
-  const pageSize = options.batchSize ?? 1000;
-  let scanned = 0;
-  let position: Position = START;
-  for (let from = 0n; ; from += BigInt(pageSize)) {
-    const page = await store.readStream(orderStreamId(q.orderId!), { fromRevision: from, maxCount: pageSize });
-    let reachedHead = false;
-    for (const event of page) {
-      if (comparePositions(event.position, head) > 0) {
-        reachedHead = true;
-        break;
-      }
-      position = event.position;
-      if (!types.has(event.type)) continue;
-      scanned++;
-      const access = accessOf(event);
-      if (access && inQuery(q, access)) yield access;
+/**
+ * Where a replay reads, in global order, page by page (never an empty page): one order's history
+ * is its own stream, whose revisions follow the global order, so a replay by order reads that
+ * instead of the whole log; any other scope reads the key-access events of every order stream.
+ */
+async function* pagesToReplay(store: EventStore, q: AuditQuery, pageSize: number): AsyncGenerator<RecordedEvent[]> {
+  if (q.orderId !== undefined) {
+    for (let from = 0n; ; from += BigInt(pageSize)) {
+      const page = await store.readStream(orderStreamId(q.orderId), { fromRevision: from, maxCount: pageSize });
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
     }
-    options.onProgress?.({ scanned, position, head });
-    if (reachedHead || page.length < pageSize) break;
+  }
+  let after: Position = START;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: pageSize, filter: { streamPrefixes: ['order-'], eventTypes: KEY_ACCESS_EVENT_TYPES } });
+    if (page.length === 0) return;
+    yield page;
+    after = page[page.length - 1]!.position;
   }
 }
 
