@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
-import { loadConfig, StartedClock, SystemClock } from '@csp/config';
-import { createWebhookDispatcher, JsonLogger, keyEncryptionKeys, openConfiguredEventStore, openConfiguredReadSide } from '@csp/application';
+import { loadConfig } from '@csp/config';
+import { createWebhookDispatcher, JsonLogger, keyEncryptionKeys, openConfiguredEventStore, openConfiguredReadSide, serviceClock } from '@csp/application';
 import { ProductKeyVault } from '@csp/security';
 
 /**
@@ -19,8 +19,7 @@ async function main(): Promise<void> {
   const store = await openConfiguredEventStore(config, logger);
   const readSide = await openConfiguredReadSide(config, store, logger, { project: true });
   await readSide.start();
-  const clock = config.clockStart ? new StartedClock(config.clockStart) : new SystemClock();
-  const webhooks = createWebhookDispatcher(config, store, readSide, new ProductKeyVault(keyEncryptionKeys(config, logger)), logger, clock);
+  const webhooks = createWebhookDispatcher(config, store, readSide, new ProductKeyVault(keyEncryptionKeys(config, logger)), logger, serviceClock(config));
   await webhooks.start();
 
   const health = createServer((request, response) => {

@@ -41,7 +41,7 @@ export interface Runtime {
 }
 
 export async function createRuntime(config: AppConfig, logger: JsonLogger): Promise<Runtime> {
-  const clock: Clock = config.clockStart ? new StartedClock(config.clockStart) : new SystemClock();
+  const clock = serviceClock(config);
   const reference = loadReferenceData(config);
 
   let jwtSecret = config.auth.jwtSecret;
@@ -94,6 +94,16 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
   };
 }
 
+/** The service clock: real time, or real time moved to CLOCK_START when the process started. */
+export function serviceClock(config: AppConfig): Clock {
+  return config.clockStart ? new StartedClock(config.clockStart) : new SystemClock();
+}
+
+/** Who holds a lease: unique per process, readable in Redis (host and pid). */
+function leaseOwnerId(): string {
+  return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
 /** The key-encryption keys, current first: KEY_ENCRYPTION_KEY (or the development key in DATA_DIR), then the previous ones. */
 export function keyEncryptionKeys(config: AppConfig, logger: JsonLogger): Buffer[] {
   let kek = config.keyEncryptionKey;
@@ -110,7 +120,7 @@ export function keyEncryptionKeys(config: AppConfig, logger: JsonLogger): Buffer
  * lease in the read-model store (Redis with several processes), and only its holder delivers.
  */
 export function createWebhookDispatcher(config: AppConfig, store: EventStore, readSide: ReadSide, vault: ProductKeyVault, logger: JsonLogger, clock: Clock): WebhookDispatcher {
-  const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const owner = leaseOwnerId();
   const ttlMs = 15_000;
   return new WebhookDispatcher({
     store,
@@ -171,7 +181,7 @@ export async function openConfiguredReadSide(config: AppConfig, store: EventStor
       store: redis,
       project,
       logger,
-      leaseOwner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      leaseOwner: leaseOwnerId(),
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }
