@@ -91,7 +91,7 @@ export class StreamRepository {
     }
     if (events.length > 0) state = foldWith(model, state, events);
     if (revision !== 'no_stream') {
-      this.remember(streamId, { model: model as unknown as StreamModel<unknown, never>, state, revision });
+      this.cache.set(streamId, { model: model as unknown as StreamModel<unknown, never>, state, revision });
     }
     return { state, revision };
   }
@@ -119,7 +119,7 @@ export class StreamRepository {
           expected,
         );
         const next = foldWith(model, state, events);
-        this.remember(streamId, { model: model as unknown as StreamModel<unknown, never>, state: next, revision: append.nextExpectedRevision });
+        this.cache.set(streamId, { model: model as unknown as StreamModel<unknown, never>, state: next, revision: append.nextExpectedRevision });
         return { state: next, revision: append.nextExpectedRevision, events, append };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -131,10 +131,6 @@ export class StreamRepository {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
-  }
-
-  private remember(streamId: string, entry: CacheEntry): void {
-    this.cache.set(streamId, entry);
   }
 }
 
