@@ -3,7 +3,7 @@
  *
  * One benchmark per run; each prints its tables and writes bench/results/<name>.json. Every figure
  * is a ratio against a baseline measured in the same run (see each file's header). Benchmark-only
- * packages (autocannon, Emmett) come from $BENCH_DEPS or the project's devDependencies.
+ * packages (autocannon, Emmett) come from bench/.deps (git-ignored), $BENCH_DEPS, or the devDependencies.
  */
 const BENCHMARKS: Record<string, { file: string; what: string }> = {
   append: { file: './append', what: 'embedded store appends vs raw better-sqlite3 and Emmett SQLite' },

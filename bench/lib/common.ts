@@ -3,7 +3,7 @@
  * and the JSON results under bench/results/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,10 +14,13 @@ export const RESULTS_DIR = join(ROOT, 'bench/results');
 /** The packages the benchmarks need beyond the product's own dependencies, pinned. */
 export const BENCH_PACKAGES = ['autocannon@8.0.0', '@event-driven-io/emmett-sqlite@0.38.5', '@event-driven-io/emmett@0.38.5'] as const;
 
+/** Where the benchmark-only packages are installed: a git-ignored folder inside the repository. */
+export const BENCH_DEPS_DIR = join(ROOT, 'bench/.deps/node_modules');
+
 const INSTALL_HINT =
-  `Install the benchmark-only packages into a separate prefix and point BENCH_DEPS at it:\n` +
-  `  npm install --prefix /work/benchdeps ${BENCH_PACKAGES.join(' ')}\n` +
-  `  BENCH_DEPS=/work/benchdeps/node_modules npm run bench -- <name>\n` +
+  `Install the benchmark-only packages into bench/.deps (git-ignored), from the project root:\n` +
+  `  npm install --prefix bench/.deps ${BENCH_PACKAGES.join(' ')}\n` +
+  `  npm run bench -- <name>      (BENCH_DEPS=<a node_modules folder> points elsewhere)\n` +
   `(emmett-sqlite's sqlite3 dependency builds from source; that is expected.) ` +
   `Once they are devDependencies of the project, BENCH_DEPS is not needed.`;
 
@@ -25,8 +28,12 @@ const INSTALL_HINT =
  * Loads a benchmark-only package: from $BENCH_DEPS (a node_modules directory) when set, else
  * through normal resolution (when it is a devDependency). Fails with the install command.
  */
+function benchDepsDir(): string | undefined {
+  return process.env.BENCH_DEPS || (existsSync(BENCH_DEPS_DIR) ? BENCH_DEPS_DIR : undefined);
+}
+
 export function benchDep<T = any>(name: string): T {
-  const dir = process.env.BENCH_DEPS;
+  const dir = benchDepsDir();
   const attempts: string[] = [];
   if (dir) {
     try {
@@ -45,7 +52,7 @@ export function benchDep<T = any>(name: string): T {
 }
 
 export function depVersion(name: string): string {
-  const dir = process.env.BENCH_DEPS;
+  const dir = benchDepsDir();
   for (const base of [dir && join(resolve(dir), '..', 'x.js'), __filename].filter(Boolean) as string[]) {
     try {
       const path = createRequire(base).resolve(`${name}/package.json`);

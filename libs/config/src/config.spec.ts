@@ -19,11 +19,11 @@ describe('configuration from the environment', () => {
     expect(config.clockStart).toBeUndefined();
   });
 
-  it('switches the read models to Redis and stops running projections in the API by default', () => {
+  it('switches the read models to Redis and still projects in the API unless RUN_PROJECTIONS=false says another process does', () => {
     const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
-    expect(config.runProjections).toBe(false);
-    expect(loadConfig({ REDIS_URL: 'redis://x', RUN_PROJECTIONS: 'true' }).runProjections).toBe(true);
+    expect(config.runProjections).toBe(true);
+    expect(loadConfig({ REDIS_URL: 'redis://x', RUN_PROJECTIONS: 'false' }).runProjections).toBe(false);
   });
 
   it('requires a shared key-encryption key and an auth method with KurrentDB', () => {

@@ -175,7 +175,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const webhooks = { maxAttempts: positive('WEBHOOK_MAX_ATTEMPTS', 8), retryBaseMs: positive('WEBHOOK_RETRY_BASE_MS', 1000) };
   const httpPort = port('PORT', 3000);
   const projectorPort = port('PROJECTOR_PORT', 3001);
-  const runProjections = bool('RUN_PROJECTIONS', redisUrl === undefined);
+  // Every process projects unless told another does: several projecting processes share Redis leases.
+  const runProjections = bool('RUN_PROJECTIONS', true);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
