@@ -25,11 +25,38 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
-      name: 'ports-do-not-import-adapters',
-      comment: 'The event store port knows no adapter; the read side and application use the port.',
+      name: 'only-the-composition-root-opens-stores',
+      comment:
+        'Every entry point (API, projector, each CLI command) opens its stores through libs/runtime: ' +
+        'nothing else in the product imports an adapter (event store, read-model store, keyring store, Redis rate limiter). ' +
+        'Tests, contract suites and benchmarks may.',
       severity: 'error',
-      from: { path: '^libs/(domain|projections/src/(?!stores))' },
-      to: { path: '^libs/event-store/src/(sqlite|kurrentdb)/' },
+      from: {
+        path: '^(apps|libs)/',
+        pathNot: [
+          '^libs/runtime/',
+          '\\.spec\\.ts$',
+          '/(testing|contract|bench|examples)/',
+          // An adapter's own files import each other.
+          '^libs/event-store/src/(sqlite|kurrentdb)/',
+          '^libs/projections/src/stores/(memory|redis)-store',
+          '^libs/security/src/keyring/(sqlite|kurrentdb)-data-key-store',
+        ],
+      },
+      to: {
+        path: [
+          '^libs/event-store/src/(sqlite|kurrentdb)/',
+          '^libs/projections/src/stores/(memory|redis)-store',
+          '^libs/security/src/keyring/(sqlite|kurrentdb)-data-key-store',
+          '^libs/security/src/redis-rate-limiter',
+        ],
+      },
+    },
+    {
+      name: 'only-apps-import-the-composition-root',
+      severity: 'error',
+      from: { path: '^libs/', pathNot: '^libs/runtime/' },
+      to: { path: '^libs/runtime/' },
     },
     {
       name: 'no-circular',

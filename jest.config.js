@@ -11,11 +11,17 @@ const swc = [
   },
 ];
 
+// The @csp/* entry points, from the one list of them in tsconfig.base.json.
+const { compilerOptions } = require('./tsconfig.base.json');
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([name, [target]]) => [`^${name.replace(/[/]/g, '\\/')}$`, `<rootDir>/${target}`]),
+);
+
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@csp/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper,
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSqliteEventStore } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { generateHistory } from '../test/support/history';
 
 async function main() {

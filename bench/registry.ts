@@ -21,7 +21,8 @@ import {
   type CustomerEvent,
   type CustomerRegistryState,
 } from '@csp/domain';
-import { openSqliteEventStore, type NewEvent } from '@csp/event-store';
+import { type NewEvent } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { log, now, ratio, report, x } from './lib/common';
 
 const SIZES = (process.env.BENCH_REGISTRY_SIZES ?? '1000,5000,10000,20000').split(',').map(Number);

@@ -11,7 +11,8 @@
  */
 import Database from 'better-sqlite3';
 import { replayKeyAccess } from '@csp/application';
-import { openSqliteEventStore, START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
+import { START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { log, now, ratio, report, x, type BenchResult } from './lib/common';
 import { cachedHistory } from './lib/history-cache';
 

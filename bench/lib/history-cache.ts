@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteEventStore } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { generateHistory } from '../../test/support/history';
 import { log, now } from './common';
 

@@ -13,7 +13,8 @@ const ROOT = resolve(__dirname, '../..');
 // Nest 12 ships ES modules, which jest cannot load on Node 20: build the app from dist/ in a child process.
 const inspect = `
   const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist/libs/config/src'))});
-  const { createRuntime, JsonLogger } = require(${JSON.stringify(join(ROOT, 'dist/libs/application/src'))});
+  const { JsonLogger } = require(${JSON.stringify(join(ROOT, 'dist/libs/application/src'))});
+  const { createRuntime } = require(${JSON.stringify(join(ROOT, 'dist/libs/runtime/src'))});
   const { createApi } = require(${JSON.stringify(join(ROOT, 'dist/apps/api/src/create-api'))});
   const { openApiDocument } = require(${JSON.stringify(join(ROOT, 'dist/apps/api/src/http/openapi'))});
   (async () => {

@@ -3,9 +3,10 @@
  * is read as v2 by the command side and by the projections, from a store where it was written raw.
  */
 import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   customerRegistryStreamId,
   decideCustomerRegistry,
@@ -20,13 +21,17 @@ import {
   type OrderCommand,
   type OrderState,
 } from '@csp/domain';
-import { openSqliteEventStore, type EventStore, type NewEvent } from '@csp/event-store';
+import { type EventStore, type NewEvent } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
 // The application's index loads Nest (ESM), which jest cannot require: import the modules themselves.
 import { orderStream } from '../../libs/application/src/orders/order-stream';
 import { StreamRepository } from '../../libs/application/src/stream-repository';
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
 import { eventMetadata } from '../../libs/application/src/context';
-import { createReadSide, MemoryReadModelStore, PRODUCT_STREAMS, rebuildReadModel, ReadModels, softwareListProjection } from '@csp/projections';
+import { createReadSide, PRODUCT_STREAMS, rebuildReadModel, ReadModels, softwareListProjection } from '@csp/projections';
+import { MemoryReadModelStore } from '@csp/projections/memory';
+import { RedisReadModelStore } from '@csp/projections/redis';
+import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../../libs/projections/src/testing/redis';
 import { hashLinkSecret } from '@csp/security';
 import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from '../../libs/domain/src/testing/fixtures';
 import { client, mintToken, startServer } from '../support/server';
@@ -161,4 +166,56 @@ describe('the service over a store holding a v1 link', () => {
       await server.stop();
     }
   });
+});
+
+describe('npm run projections:rebuild over a store holding a v1 link', () => {
+  const ROOT = resolve(__dirname, '../..');
+  const REBUILD = join(ROOT, 'dist/apps/cli/src/projections/rebuild.js');
+  const at = new Date(Date.parse(T0) + 3_600_000);
+  const v1Store = async () => {
+    const file = tempFile();
+    const raw = openSqliteEventStore({ file });
+    await writeV1History(raw);
+    await raw.close();
+    return join(file, '..');
+  };
+
+  it('rebuilds into memory through the composition root: the link in its current shape (50 downloads)', async () => {
+    const dataDir = await v1Store();
+    // Nest ships ES modules that jest cannot load on Node 20: run the compiled rebuild in a child process.
+    const script = `
+      const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist/libs/config/src'))});
+      const { readModelsNamed } = require(${JSON.stringify(join(ROOT, 'dist/apps/cli/src/projections/rebuild-command'))});
+      const { rebuildConfigured } = require(${JSON.stringify(REBUILD)});
+      (async () => {
+        const config = loadConfig({ DATA_DIR: ${JSON.stringify(dataDir)}, LOG_LEVEL: 'silent' }, ${JSON.stringify(ROOT)});
+        const rebuild = await rebuildConfigured(config, readModelsNamed('software-list'), { write: () => true });
+        const list = await rebuild.readModels.softwareList(${JSON.stringify(CUSTOMER_ID)}, new Date(${JSON.stringify(at.toISOString())}));
+        await rebuild.close();
+        process.stdout.write(JSON.stringify(list));
+      })().catch((e) => { process.stderr.write(String(e && e.stack)); process.exit(1); });
+    `;
+    const list = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }));
+    expect(list.items[0].downloadLinks).toEqual([expect.objectContaining({ linkId: LINK_ID, downloadsRemaining: 50, status: 'active' })]);
+  });
+
+  if (redisForTests('rebuild CLI into Redis')) {
+    it('rebuilds into Redis (the CLI itself): the link in its current shape (50 downloads)', async () => {
+      const dataDir = await v1Store();
+      const prefix = testPrefix('rebuild-v1');
+      execFileSync(process.execPath, [REBUILD, 'software-list'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' },
+      });
+      const store = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: prefix });
+      try {
+        const list = await new ReadModels(store).softwareList(CUSTOMER_ID, at);
+        expect(list.items[0]!.downloadLinks).toEqual([expect.objectContaining({ linkId: LINK_ID, downloadsRemaining: 50, status: 'active' })]);
+      } finally {
+        await deleteKeys(store.redis, prefix);
+        await store.close();
+      }
+    });
+  }
 });

@@ -8,12 +8,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openSqliteEventStore, type EventStore } from '@csp/event-store';
-import { activityLogProjection, PRODUCT_STREAMS, ReadModels, rebuildReadModel, RedisReadModelStore, type ActivityEntry, type ReadModelStore } from '@csp/projections';
+import { type EventStore } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { activityLogProjection, PRODUCT_STREAMS, ReadModels, rebuildReadModel, type ActivityEntry, type ReadModelStore } from '@csp/projections';
+import { RedisReadModelStore } from '@csp/projections/redis';
 import { REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
 // The modules themselves: @csp/application's index loads Nest, which jest cannot require.
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
-import { openActivityLogReadModel } from '../../libs/application/src/audit/read-model';
+import { openActivityLogReadModel } from '../../libs/runtime/src/audit-read-model';
 import { verifyKeyAccess } from '../../libs/application/src/audit/verify';
 import { replayKeyAccess } from '../../libs/application/src/audit/replay';
 import { generateHistory, type GeneratedHistory } from '../support/history';

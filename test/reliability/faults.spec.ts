@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteEventStore } from '@csp/event-store';
-import { applyBatch, createReadSide, MemoryReadModelStore, PRODUCT_STREAMS, PROJECTIONS, RedisReadModelStore } from '@csp/projections';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { applyBatch, createReadSide, PRODUCT_STREAMS, PROJECTIONS } from '@csp/projections';
+import { MemoryReadModelStore } from '@csp/projections/memory';
+import { RedisReadModelStore } from '@csp/projections/redis';
 import { client, mintToken, startServer } from '../support/server';
 import { generateHistory } from '../support/history';
 

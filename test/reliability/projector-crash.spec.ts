@@ -6,8 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openSqliteEventStore } from '@csp/event-store';
-import { applyBatch, MemoryReadModelStore, PRODUCT_STREAMS, PROJECTIONS, RedisReadModelStore } from '@csp/projections';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { applyBatch, PRODUCT_STREAMS, PROJECTIONS } from '@csp/projections';
+import { MemoryReadModelStore } from '@csp/projections/memory';
+import { RedisReadModelStore } from '@csp/projections/redis';
 import { generateHistory } from '../support/history';
 import { REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
 

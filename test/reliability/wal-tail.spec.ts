@@ -6,7 +6,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteEventStore, type NewEvent } from '@csp/event-store';
+import { type NewEvent } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { inspectWal } from '../../libs/event-store/src/sqlite/wal-inspection';
 
 const event = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'Happened', data: { n }, metadata: { occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 1 } });

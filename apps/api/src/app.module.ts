@@ -11,8 +11,8 @@ import {
   READ_SIDE,
   REFERENCE_DATA,
   StreamRepository,
-  type Runtime,
 } from '@csp/application';
+import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { ActivityLogController } from './controllers/activity-log.controller';
 import { AnalyticsController } from './controllers/analytics.controller';

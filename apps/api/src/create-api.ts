@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Runtime } from '@csp/application';
+import type { Runtime } from '@csp/runtime';
 import { ApiModule } from './app.module';
 import { accessLog } from './http/access-log';
 import { jsonBody } from './http/json-body';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@csp/config';
-import { createRuntime, JsonLogger } from '@csp/application';
+import { JsonLogger } from '@csp/application';
+import { createRuntime } from '@csp/runtime';
 import { createApi } from './create-api';
 
 async function main(): Promise<void> {

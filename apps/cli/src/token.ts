@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { loadConfig } from '@csp/config';
-import { developmentSecret } from '@csp/application';
+import { tokenSigningSecret } from '@csp/runtime';
 
 /**
  * Mints an HS256 development token for a role, signed with AUTH_JWT_SECRET or, when that is unset,
@@ -45,7 +45,7 @@ function main(): void {
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('--ttl must be a positive number of seconds');
 
   const config = loadConfig();
-  const secret = config.auth.jwtSecret ?? developmentSecret(config.dataDir, 'jwt-secret').value.toString('base64');
+  const secret = tokenSigningSecret(config);
   const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const header = b64({ alg: 'HS256', typ: 'JWT' });

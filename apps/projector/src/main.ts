@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { loadConfig } from '@csp/config';
-import { createWebhookDispatcher, JsonLogger, keyEncryptionKeys, openConfiguredEventStore, openConfiguredReadSide, serviceClock } from '@csp/application';
-import { ProductKeyVault } from '@csp/security';
+import { JsonLogger } from '@csp/application';
+import { createProjectorRuntime } from '@csp/runtime';
 
 /**
  * The projections as their own process, for installs that scale the API out: reads the event
@@ -13,14 +13,7 @@ import { ProductKeyVault } from '@csp/security';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel, { service: 'projector' });
-  if (!config.redisUrl) {
-    throw new Error('The projector process writes read models to Redis: set REDIS_URL (the embedded default runs projections inside the API)');
-  }
-  const store = await openConfiguredEventStore(config, logger);
-  const readSide = await openConfiguredReadSide(config, store, logger, { project: true });
-  await readSide.start();
-  const webhooks = createWebhookDispatcher(config, store, readSide, new ProductKeyVault(keyEncryptionKeys(config, logger)), logger, serviceClock(config));
-  await webhooks.start();
+  const { readSide, webhooks, close } = await createProjectorRuntime(config, logger);
 
   const health = createServer((request, response) => {
     const send = (status: number, body: unknown) => {
@@ -42,9 +35,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info('Shutting down', { signal });
     health.close();
-    await webhooks.stop();
-    await readSide.stop();
-    await store.close();
+    await close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -15,8 +15,6 @@ export * from './stream-repository';
 export * from './upcasting';
 export * from './audit';
 export * from './logging/json-logger';
-export * from './runtime/runtime';
-export * from './runtime/dev-secrets';
 export * from './customers/customer-handlers';
 export * from './orders/order-commands';
 export * from './orders/order-handlers';

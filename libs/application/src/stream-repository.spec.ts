@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DomainEvent } from '@csp/domain';
-import { openSqliteEventStore, type EventStore } from '@csp/event-store';
+import { type EventStore } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { StreamRepository, type StreamModel } from './stream-repository';
 
 type Counted = DomainEvent<'Counted', { by: number }>;

@@ -1,4 +1,4 @@
+// The event store port and what works over any adapter. The adapters are opened by the composition
+// root (libs/runtime) only, through their own entry points: @csp/event-store/sqlite, @csp/event-store/kurrentdb.
 export * from './port';
-export * from './sqlite';
-export * from './kurrentdb';
 export * from './upcasting';

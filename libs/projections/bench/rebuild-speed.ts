@@ -8,8 +8,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteEventStore, type EventStore } from '@csp/event-store';
-import { MemoryReadModelStore, PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, RedisReadModelStore, type ReadModelStore } from '../src';
+import { type EventStore } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, type ReadModelStore } from '../src';
+import { MemoryReadModelStore } from '../src/stores/memory-store';
+import { RedisReadModelStore } from '../src/stores/redis-store';
 import { generatedHistory } from '../src/testing/generated-history';
 import { InMemoryEventStore } from '../src/testing/in-memory-event-store';
 import { appendAll } from '../src/testing/product-history';

@@ -16,15 +16,22 @@ const open = (...args: Parameters<typeof createReadSide>) => {
   sides.push(side);
   return side;
 };
+const redisStores: RedisReadModelStore[] = [];
+const redisStore = (keyPrefix: string) => {
+  const store = new RedisReadModelStore({ url: REDIS_URL, keyPrefix });
+  redisStores.push(store);
+  return store;
+};
 afterEach(async () => {
   await Promise.all(sides.splice(0).map((s) => s.stop()));
+  await Promise.all(redisStores.splice(0).map((s) => s.close()));
 });
 
 describe('createReadSide, in memory (the embedded default)', () => {
   it('builds every read model from the event store at start, then follows new events: read-your-writes', async () => {
     const eventStore = new InMemoryEventStore();
     await appendAll(eventStore, log.slice(0, steps.firstCancel));
-    const side = open({ eventStore, store: 'memory', clock });
+    const side = open({ eventStore, store: new MemoryReadModelStore(), clock });
     await side.start();
     expect(await side.waitFor(await eventStore.headPosition(), 5_000)).toBe(true);
     expect((await side.readModels.softwareList(contoso.customerId)).items[0]).toEqual(expect.objectContaining({ status: 'active', keyAvailable: true }));
@@ -46,7 +53,7 @@ describe('createReadSide, in memory (the embedded default)', () => {
     // A damaged purchase: the software list and order history cannot place it; the others do not read it.
     await eventStore.append(purchase.streamId, [{ eventId: randomUUID(), type: 'SoftwarePurchased', data: { ...(purchase.data as object), purchasedAt: 'not an instant' }, metadata: purchase.metadata }], 'any');
     const registered = await appendAll(eventStore, log.filter((e) => e.type === 'CustomerRegistered'));
-    const side = open({ eventStore, store: 'memory', clock });
+    const side = open({ eventStore, store: new MemoryReadModelStore(), clock });
     await side.start();
     expect(await side.waitFor(registered, 500)).toBe(false);
     const states = Object.fromEntries((await side.lag()).map((l) => [l.model, l.state]));
@@ -55,7 +62,7 @@ describe('createReadSide, in memory (the embedded default)', () => {
   });
 
   it('refuses a memory read side that would not project, since nothing else can fill it', () => {
-    expect(() => createReadSide({ eventStore: new InMemoryEventStore(), store: 'memory', project: false })).toThrow(/would stay empty/);
+    expect(() => createReadSide({ eventStore: new InMemoryEventStore(), store: new MemoryReadModelStore(), project: false })).toThrow(/would stay empty/);
   });
 
   it('leaves a store it was given open for its owner to close', async () => {
@@ -80,8 +87,8 @@ if (redisForTests('read side on Redis')) {
     it('a projecting process and a query-only process share the read models; the query-only one waits for positions too', async () => {
       const eventStore = new InMemoryEventStore();
       await appendAll(eventStore, log.slice(0, steps.firstCancel));
-      const projector = open({ eventStore, store: { redisUrl: REDIS_URL, keyPrefix: prefix }, leaseOwner: 'projector-1', clock });
-      const api = open({ eventStore, store: { redisUrl: REDIS_URL, keyPrefix: prefix }, project: false, clock });
+      const projector = open({ eventStore, store: redisStore(prefix), leaseOwner: 'projector-1', clock });
+      const api = open({ eventStore, store: redisStore(prefix), project: false, clock });
       await projector.start();
       await api.start();
       expect(api.runners).toEqual([]);

@@ -5,9 +5,7 @@ import { AnalyticsQueries } from './queries/analytics';
 import { PROJECTIONS } from './read-models';
 import { checkpointPosition, hasApplied, measureLag } from './runner/progress';
 import { ProjectionRunner, type RunnerLag, type RunnerLogger } from './runner/projection-runner';
-import { MemoryReadModelStore } from './stores/memory-store';
 import type { ReadModelStore } from './stores/port';
-import { RedisReadModelStore } from './stores/redis-store';
 
 /** The streams read models are built from. */
 export const PRODUCT_STREAMS = ['order-', 'customers-', 'refundRequest-'] as const;
@@ -15,12 +13,10 @@ export const PRODUCT_STREAMS = ['order-', 'customers-', 'refundRequest-'] as con
 /** How often a read side that does not project looks at the checkpoints another process writes. */
 const CHECKPOINT_POLL_MS = 20;
 
-/** The memory store, Redis by URL, or a store the caller opened (and closes). */
-export type ReadSideStore = 'memory' | { readonly redisUrl: string; readonly keyPrefix?: string } | ReadModelStore;
-
 export interface ReadSideOptions {
   readonly eventStore: EventStore;
-  readonly store: ReadSideStore;
+  /** The read-model store, opened (and closed) by the caller: memory or Redis (libs/runtime). */
+  readonly store: ReadModelStore;
   /**
    * Run the projections in this process (default), or only query what another process projects
    * into a shared store. A memory store is only ever filled by this process.
@@ -43,7 +39,7 @@ export interface ReadSide {
   /** Whether this process applies events (false: it only queries what another process projects). */
   readonly projecting: boolean;
   start(): Promise<void>;
-  /** Stops the runners after their current batch; closes the store if this read side opened it. */
+  /** Stops the runners after their current batch (the store stays open: its opener closes it). */
   stop(): Promise<void>;
   /** Read-your-writes: resolves true once every read model has applied everything up to `position`. */
   waitFor(position: Position, timeoutMs: number): Promise<boolean>;
@@ -51,16 +47,9 @@ export interface ReadSide {
   lag(): Promise<RunnerLag[]>;
 }
 
-function openStore(store: ReadSideStore): { store: ReadModelStore; owned: boolean } {
-  if (store === 'memory') return { store: new MemoryReadModelStore(), owned: true };
-  if ('redisUrl' in store) return { store: new RedisReadModelStore({ url: store.redisUrl, keyPrefix: store.keyPrefix }), owned: true };
-  return { store, owned: false };
-}
-
 /** The read side of the product: read models, the runners that keep them, and the queries over them. */
 export function createReadSide(options: ReadSideOptions): ReadSide {
-  const { eventStore } = options;
-  const { store, owned } = openStore(options.store);
+  const { eventStore, store } = options;
   const projections = options.projections ?? PROJECTIONS;
   const filter = { streamPrefixes: PRODUCT_STREAMS };
   const projecting = options.project ?? true;
@@ -91,7 +80,6 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
     },
     async stop() {
       await Promise.all(runners.map((r) => r.stop()));
-      if (owned) await store.close();
     },
     async waitFor(position, timeoutMs) {
       if (projecting) return (await Promise.all(runners.map((r) => r.waitFor(position, timeoutMs)))).every(Boolean);

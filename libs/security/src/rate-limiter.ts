@@ -1,5 +1,3 @@
-import type Redis from 'ioredis';
-
 export interface RateDecision {
   readonly allowed: boolean;
   /** Hits in the current window, this one included. */
@@ -37,27 +35,3 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 }
 
-const HIT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return { count, redis.call('PTTL', KEYS[1]) }
-`;
-
-/** Counters shared by every API replica, in Redis. */
-export class RedisRateLimiter implements RateLimiter {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix = 'csp:',
-  ) {
-    redis.defineCommand('cspRateHit', { numberOfKeys: 1, lua: HIT });
-  }
-
-  async hit(key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateDecision> {
-    const start = now - (now % windowMs);
-    const [count, ttl] = (await (this.redis as unknown as { cspRateHit: (k: string, ms: number) => Promise<[number, number]> }).cspRateHit(
-      `${this.prefix}rate:${key}:${start}`,
-      windowMs,
-    )) as [number, number];
-    return { allowed: count <= limit, count, retryAfterMs: Math.max(0, ttl) };
-  }
-}

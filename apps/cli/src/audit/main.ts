@@ -9,8 +9,6 @@ import {
   exportKeyAccessReport,
   JsonLogger,
   normaliseQuery,
-  openActivityLogReadModel,
-  openConfiguredEventStore,
   REPORT_FORMATS,
   verifyKeyAccess,
   type AuditQuery,
@@ -18,6 +16,7 @@ import {
   type ReportFormat,
 } from '@csp/application';
 import { formatPosition, type EventStore, type Position } from '@csp/event-store';
+import { openActivityLogReadModel, openConfiguredEventStore } from '@csp/runtime';
 import { progressReporter } from '../progress';
 
 const USAGE = `Usage:

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '@csp/config';
-import { openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@csp/event-store';
-import { MemoryReadModelStore, RedisReadModelStore, type ReadModelStore } from '@csp/projections';
+import { loadConfig, type AppConfig } from '@csp/config';
+import { JsonLogger } from '@csp/application';
+import { ReadModels, type Projection, type RebuildResult } from '@csp/projections';
+import { openConfiguredEventStore, openConfiguredReadModelStore } from '@csp/runtime';
 import { READ_MODEL_NAMES, readModelsNamed, runRebuild } from './rebuild-command';
+import type { ProgressOutput } from './progress-bar';
 
 /**
  * npm run projections:rebuild -- <read model>|all
@@ -14,6 +16,33 @@ import { READ_MODEL_NAMES, readModelsNamed, runRebuild } from './rebuild-command
  * REDIS_URL the read models live inside the API process and are rebuilt at each start, so this
  * rebuilds into a scratch memory store: a dry run that checks every event projects, and measures.
  */
+export interface ConfiguredRebuild {
+  readonly results: RebuildResult[];
+  /** The rebuilt read models, for the caller to look at before close(). */
+  readonly readModels: ReadModels;
+  close(): Promise<void>;
+}
+
+/** The rebuild over the stores the configuration names, opened by the composition root (upcasting included). */
+export async function rebuildConfigured(config: AppConfig, projections: readonly Projection[], output: ProgressOutput): Promise<ConfiguredRebuild> {
+  const logger = new JsonLogger('warn', { service: 'projections:rebuild' });
+  const eventStore = await openConfiguredEventStore(config, logger);
+  const store = openConfiguredReadModelStore(config, logger);
+  const close = async () => {
+    await store.close();
+    await eventStore.close();
+  };
+  try {
+    // The SQLite position is the event's sequence number: the head tells how many events there are.
+    const totalEvents = config.eventStoreUrl ? undefined : Number((await eventStore.headPosition()).commit);
+    const results = await runRebuild({ eventStore, store, projections, output, ...(totalEvents !== undefined && totalEvents > 0 ? { totalEvents } : {}) });
+    return { results, readModels: new ReadModels(store), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 async function main(): Promise<number> {
   const projections = readModelsNamed(process.argv[2]);
   if (!projections) {
@@ -21,36 +50,26 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  let eventStore: EventStore;
-  let totalEvents: number | undefined;
-  if (config.eventStoreUrl) {
-    eventStore = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl });
-  } else {
+  if (!config.eventStoreUrl) {
     const file = join(config.dataDir, 'events.sqlite');
     // Rebuilding from a store that is not there would switch the live read models to empty ones.
     if (!existsSync(file)) {
       process.stderr.write(`No event store at ${file}: set DATA_DIR to the service's data directory\n`);
       return 1;
     }
-    eventStore = openSqliteEventStore({ file });
-    // The SQLite position is the event's sequence number: the head tells how many events there are.
-    totalEvents = Number((await eventStore.headPosition()).commit);
   }
-  const store: ReadModelStore = config.redisUrl ? new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }) : new MemoryReadModelStore();
   if (!config.redisUrl) process.stderr.write('REDIS_URL is not set: rebuilding into a scratch in-memory store (a dry run; the API rebuilds its own read models at start-up)\n');
-  try {
-    await runRebuild({ eventStore, store, projections, output: process.stderr, ...(totalEvents !== undefined && totalEvents > 0 ? { totalEvents } : {}) });
-    return 0;
-  } finally {
-    await store.close();
-    await eventStore.close();
-  }
+  const rebuild = await rebuildConfigured(config, projections, process.stderr);
+  await rebuild.close();
+  return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`projections:rebuild failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`projections:rebuild failed: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -2,4 +2,3 @@ export * from './key-access';
 export * from './report';
 export * from './replay';
 export * from './verify';
-export * from './read-model';

@@ -3,27 +3,20 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
-import { connectKurrentDb, openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@csp/event-store';
-import {
-  KurrentDbDataKeyStore,
-  MemoryRateLimiter,
-  ProductKeyVault,
-  RedisRateLimiter,
-  SqliteDataKeyStore,
-  TenantKeyring,
-  TokenVerifier,
-  type DataKeyStore,
-  type KeyringClient,
-  type RateLimiter,
-} from '@csp/security';
-import { createReadSide, MemoryReadModelStore, RedisReadModelStore, type ReadSide } from '@csp/projections';
-import type { JsonLogger } from '../logging/json-logger';
-import { loadReferenceData, type ReferenceData } from '../reference-data';
-import { upcastingEventStore } from '../upcasting';
+import type { EventStore } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { connectKurrentDb, openKurrentDbEventStore } from '@csp/event-store/kurrentdb';
+import { MemoryRateLimiter, ProductKeyVault, TenantKeyring, TokenVerifier, type DataKeyStore, type RateLimiter } from '@csp/security';
+import { SqliteDataKeyStore } from '@csp/security/sqlite';
+import { KurrentDbDataKeyStore, type KeyringClient } from '@csp/security/kurrentdb';
+import { RedisRateLimiter } from '@csp/security/redis';
+import { createReadSide, type ReadModelStore, type ReadSide } from '@csp/projections';
+import { MemoryReadModelStore } from '@csp/projections/memory';
+import { RedisReadModelStore } from '@csp/projections/redis';
+import { loadReferenceData, upcastingEventStore, WebhookDispatcher, type JsonLogger, type ReferenceData } from '@csp/application';
 import { developmentSecret } from './dev-secrets';
-import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 
-/** Everything the apps wire into Nest, built once from the configuration (the composition root). */
+/** Everything the API wires into Nest, built once from the configuration. */
 export interface Runtime {
   readonly config: AppConfig;
   readonly logger: JsonLogger;
@@ -35,11 +28,12 @@ export interface Runtime {
   readonly readSide: ReadSide;
   readonly rateLimiter: RateLimiter;
   readonly keyring: TenantKeyring;
-  /** Present where this process projects: one process delivers webhooks. */
+  /** Present where this process projects: the holder of the webhook lease delivers. */
   readonly webhooks?: WebhookDispatcher;
   close(): Promise<void>;
 }
 
+/** The API process: the event store, the read side (projecting unless RUN_PROJECTIONS=false), keys, tokens, webhooks. */
 export async function createRuntime(config: AppConfig, logger: JsonLogger): Promise<Runtime> {
   const clock = serviceClock(config);
   const reference = loadReferenceData(config);
@@ -60,12 +54,10 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
   });
 
   const store = await openConfiguredEventStore(config, logger);
-  // Tenants' data keys live outside the event log, so that destroying one really removes it.
-  const dataKeys: DataKeyStore = config.eventStoreUrl
-    ? new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient)
-    : new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
+  const dataKeys = openConfiguredDataKeyStore(config);
   const vault = new ProductKeyVault(keks);
-  const readSide = await openConfiguredReadSide(config, store, logger, { clock });
+  const readModelStore = openConfiguredReadModelStore(config, logger);
+  const readSide = openConfiguredReadSide(config, store, readModelStore, logger, { clock });
   await readSide.start();
   const webhooks = readSide.projecting ? createWebhookDispatcher(config, store, readSide, vault, logger, clock) : undefined;
   await webhooks?.start();
@@ -83,12 +75,42 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     verifier,
     readSide,
     // Replicas share counters through Redis when there is one; alone, a process counts for itself.
-    rateLimiter: readSide.store instanceof RedisReadModelStore ? new RedisRateLimiter(readSide.store.redis, config.redisKeyPrefix) : new MemoryRateLimiter(),
+    rateLimiter: readModelStore instanceof RedisReadModelStore ? new RedisRateLimiter(readModelStore.redis, config.redisKeyPrefix) : new MemoryRateLimiter(),
     async close() {
       await webhooks?.stop();
       await readSide.stop();
-      await readSide.store.close();
+      await readModelStore.close();
       await dataKeys.close();
+      await store.close();
+    },
+  };
+}
+
+/** The projector process: the read models in Redis and the webhooks, from the configured event store. */
+export interface ProjectorRuntime {
+  readonly readSide: ReadSide;
+  readonly webhooks: WebhookDispatcher;
+  close(): Promise<void>;
+}
+
+export async function createProjectorRuntime(config: AppConfig, logger: JsonLogger): Promise<ProjectorRuntime> {
+  if (!config.redisUrl) {
+    throw new Error('The projector process writes read models to Redis: set REDIS_URL (the embedded default runs projections inside the API)');
+  }
+  const clock = serviceClock(config);
+  const store = await openConfiguredEventStore(config, logger);
+  const readModelStore = openConfiguredReadModelStore(config, logger);
+  const readSide = openConfiguredReadSide(config, store, readModelStore, logger, { project: true, clock });
+  await readSide.start();
+  const webhooks = createWebhookDispatcher(config, store, readSide, new ProductKeyVault(keyEncryptionKeys(config, logger)), logger, clock);
+  await webhooks.start();
+  return {
+    readSide,
+    webhooks,
+    async close() {
+      await webhooks.stop();
+      await readSide.stop();
+      await readModelStore.close();
       await store.close();
     },
   };
@@ -115,11 +137,23 @@ export function keyEncryptionKeys(config: AppConfig, logger: JsonLogger): Buffer
   return [kek, ...config.previousKeyEncryptionKeys];
 }
 
+/** The secret development tokens are signed with when AUTH_JWT_SECRET is not set (npm run token). */
+export function tokenSigningSecret(config: AppConfig): string {
+  return config.auth.jwtSecret ?? developmentSecret(config.dataDir, 'jwt-secret').value.toString('base64');
+}
+
+/** Tenants' data keys live outside the event log, so that destroying one really removes it. */
+function openConfiguredDataKeyStore(config: AppConfig): DataKeyStore {
+  return config.eventStoreUrl
+    ? new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient)
+    : new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
+}
+
 /**
  * The webhook dispatcher of a process that projects. Every such process may run one: they share a
  * lease in the read-model store (Redis with several processes), and only its holder delivers.
  */
-export function createWebhookDispatcher(config: AppConfig, store: EventStore, readSide: ReadSide, vault: ProductKeyVault, logger: JsonLogger, clock: Clock): WebhookDispatcher {
+function createWebhookDispatcher(config: AppConfig, store: EventStore, readSide: ReadSide, vault: ProductKeyVault, logger: JsonLogger, clock: Clock): WebhookDispatcher {
   const owner = leaseOwnerId();
   const ttlMs = 15_000;
   return new WebhookDispatcher({
@@ -146,7 +180,8 @@ function redactUrl(url: string): string {
 
 /**
  * The event store the configuration names: KurrentDB with EVENTSTORE_URL, else the embedded SQLite
- * file — reading every event in its current schema version (see ../upcasting).
+ * file — reading every event in its current schema version (libs/application/src/upcasting).
+ * Every entry point opens its store here; the layering check forbids any other way.
  */
 export async function openConfiguredEventStore(config: AppConfig, logger: JsonLogger): Promise<EventStore> {
   return upcastingEventStore(await openRawEventStore(config, logger));
@@ -167,25 +202,39 @@ async function openRawEventStore(config: AppConfig, logger: JsonLogger): Promise
   return store;
 }
 
-/**
- * The read side the configuration names: Redis with REDIS_URL (projecting here only when
- * RUN_PROJECTIONS says so, under a lease), else memory, projected in this process.
- */
-export async function openConfiguredReadSide(config: AppConfig, store: EventStore, logger: JsonLogger, options: { project?: boolean; clock?: Clock } = {}): Promise<ReadSide> {
-  const project = options.project ?? config.runProjections;
+/** The read-model store the configuration names: Redis with REDIS_URL, else memory (filled by this process). */
+export function openConfiguredReadModelStore(config: AppConfig, logger: JsonLogger): ReadModelStore {
   if (config.redisUrl) {
-    const redis = new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
-    logger.info('Read models: Redis', { url: config.redisUrl.replace(/\/\/[^@/]*@/, '//***@'), projecting: project });
-    return createReadSide({
-      eventStore: store,
-      store: redis,
-      project,
-      logger,
-      leaseOwner: leaseOwnerId(),
-      ...(options.clock ? { clock: options.clock } : {}),
-    });
+    logger.info('Read models: Redis', { url: redactUrl(config.redisUrl) });
+    return new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   }
-  if (!config.runProjections) logger.warn('RUN_PROJECTIONS=false has no effect without REDIS_URL: in-memory read models are projected in this process');
   logger.info('Read models: in memory, rebuilt from the event store at start-up');
-  return createReadSide({ eventStore: store, store: new MemoryReadModelStore(), project: true, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  return new MemoryReadModelStore();
+}
+
+/**
+ * The read side over that store: projecting here unless RUN_PROJECTIONS=false (with Redis, under a
+ * lease per read model); memory read models are always projected here, since nothing else fills them.
+ */
+export function openConfiguredReadSide(
+  config: AppConfig,
+  eventStore: EventStore,
+  store: ReadModelStore,
+  logger: JsonLogger,
+  options: { readonly project?: boolean; readonly clock?: Clock } = {},
+): ReadSide {
+  let project = options.project ?? config.runProjections;
+  if (!project && store.kind === 'memory') {
+    logger.warn('RUN_PROJECTIONS=false has no effect without REDIS_URL: in-memory read models are projected in this process');
+    project = true;
+  }
+  logger.info('Projections', { projecting: project });
+  return createReadSide({
+    eventStore,
+    store,
+    project,
+    logger,
+    ...(store.kind === 'memory' ? {} : { leaseOwner: leaseOwnerId() }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
 }

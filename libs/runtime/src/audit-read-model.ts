@@ -1,6 +1,8 @@
 import type { AppConfig } from '@csp/config';
 import { comparePositions, parsePosition, type EventStore, type Position } from '@csp/event-store';
-import { activityLogProjection, MemoryReadModelStore, PRODUCT_STREAMS, ReadModels, rebuildReadModel, RedisReadModelStore, type RebuildProgress, type ReadModelStore } from '@csp/projections';
+import { activityLogProjection, PRODUCT_STREAMS, ReadModels, rebuildReadModel, type RebuildProgress, type ReadModelStore } from '@csp/projections';
+import { MemoryReadModelStore } from '@csp/projections/memory';
+import { RedisReadModelStore } from '@csp/projections/redis';
 
 export interface AuditReadModel {
   readonly readModels: ReadModels;
