@@ -23,6 +23,7 @@ export * from './orders/order-stream';
 export * from './refunds/refund-handlers';
 export * from './queries/read-queries';
 export * from './queries/read-consistency';
+export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
 export * from './webhooks';
 

@@ -13,6 +13,22 @@ export const PRODUCT_STREAMS = ['order-', 'customers-', 'refundRequest-'] as con
 /** How often a read side that does not project looks at the checkpoints another process writes. */
 const CHECKPOINT_POLL_MS = 20;
 
+/** A read model behind the log whose checkpoint has not moved for this long is stalled, lease or not. */
+export const STALLED_AFTER_MS = 30_000;
+
+/**
+ * A read model's state as a process sees it: its own runner's, or — for a read model another
+ * process projects — `running`, or `stalled` when no live process advances it (nobody holds its
+ * lease, or its checkpoint has not moved for STALLED_AFTER_MS) while the log is ahead.
+ */
+export type ReadModelLag = Omit<RunnerLag, 'state'> & {
+  readonly state: RunnerLag['state'] | 'stalled';
+  /** For a read model another process projects: the owner of its lease, null when nobody holds it. */
+  readonly leaseHolder?: string | null;
+  /** How long it has been behind with its checkpoint still: since the store recorded the oldest event it has to apply. */
+  readonly stalledForSeconds?: number;
+};
+
 export interface ReadSideOptions {
   readonly eventStore: EventStore;
   /** The read-model store, opened (and closed) by the caller: memory or Redis (libs/runtime). */
@@ -44,7 +60,7 @@ export interface ReadSide {
   /** Read-your-writes: resolves true once every read model has applied everything up to `position`. */
   waitFor(position: Position, timeoutMs: number): Promise<boolean>;
   /** Per read model: its status, checkpoint, the log's head and how many events it has left. */
-  lag(): Promise<RunnerLag[]>;
+  lag(): Promise<ReadModelLag[]>;
 }
 
 /** The read side of the product: read models, the runners that keep them, and the queries over them. */
@@ -68,6 +84,22 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
         return { model: p.name, generation, checkpoint: await store.checkpoint({ model: p.name, generation }) };
       }),
     );
+
+  // Where this process last saw each foreign read model's checkpoint, and since when it has not moved.
+  const lastSeen = new Map<string, { checkpoint: string | undefined; sinceMs: number }>();
+  const foreignLag = async (model: string, generation: number, checkpoint: string | undefined): Promise<ReadModelLag> => {
+    const measure = await measureLag(eventStore, filter, checkpointPosition(checkpoint));
+    const base = { model, generation, ...(checkpoint !== undefined ? { checkpoint } : {}), ...measure };
+    const nowMs = Date.now();
+    const seen = lastSeen.get(model);
+    if (!seen || seen.checkpoint !== checkpoint) lastSeen.set(model, { checkpoint, sinceMs: nowMs });
+    if (measure.caughtUp) return { ...base, state: 'running' };
+    const leaseHolder = (await store.leaseHolder(model)) ?? null;
+    const stillForMs = nowMs - (lastSeen.get(model)?.sinceMs ?? nowMs);
+    if (leaseHolder !== null && stillForMs < STALLED_AFTER_MS) return { ...base, state: 'running', leaseHolder };
+    const behindSinceMs = measure.behindSince ? Date.parse(measure.behindSince) : nowMs;
+    return { ...base, state: 'stalled', leaseHolder, stalledForSeconds: Math.max(0, Math.round((nowMs - behindSinceMs) / 1000)) };
+  };
 
   return {
     readModels: new ReadModels(store, options.clock),
@@ -93,16 +125,7 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
     },
     async lag() {
       if (projecting) return Promise.all(runners.map((r) => r.lag()));
-      return Promise.all(
-        (await storedCheckpoints()).map(async ({ model, generation, checkpoint }) => ({
-          model,
-          generation,
-          // Applied by another process: from here, "running" is all that can be said of it.
-          state: 'running' as const,
-          ...(checkpoint !== undefined ? { checkpoint } : {}),
-          ...(await measureLag(eventStore, filter, checkpointPosition(checkpoint))),
-        })),
-      );
+      return Promise.all((await storedCheckpoints()).map(({ model, generation, checkpoint }) => foreignLag(model, generation, checkpoint)));
     },
   };
 }

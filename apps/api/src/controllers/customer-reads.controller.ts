@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { GetCustomerQuery, GetOrderHistoryQuery, GetSoftwareListQuery, ReadConsistency } from '@csp/application';
+import { answerById, GetCustomerQuery, GetOrderHistoryQuery, GetSoftwareListQuery, ReadConsistency } from '@csp/application';
 import { Authorize, Ctx, type RequestContext } from '../http/auth';
 import { minimumPosition, reportFreshness } from '../http/freshness';
 import { UuidParam } from '../http/uuid-param.pipe';
@@ -14,8 +14,11 @@ export class CustomerReadsController {
     private readonly consistency: ReadConsistency,
   ) {}
 
-  private async fresh(response: Response, atLeast?: string, header?: string) {
-    reportFreshness(response, await this.consistency.ensure(minimumPosition(atLeast, header)));
+  /** Read-your-writes, then the query by id: 503 read_model_behind instead of a 404 it cannot know. */
+  private async byId<T>(response: Response, atLeast: string | undefined, header: string | undefined, query: () => Promise<T>): Promise<T> {
+    const freshness = await this.consistency.ensure(minimumPosition(atLeast, header));
+    reportFreshness(response, freshness);
+    return answerById(freshness, query);
   }
 
   @Get()
@@ -27,8 +30,7 @@ export class CustomerReadsController {
     @Headers('x-min-position') header: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    await this.fresh(response, atLeast, header);
-    return this.queries.execute(new GetCustomerQuery(context, customerId));
+    return this.byId(response, atLeast, header, () => this.queries.execute(new GetCustomerQuery(context, customerId)));
   }
 
   @Get('software')
@@ -40,8 +42,7 @@ export class CustomerReadsController {
     @Headers('x-min-position') header: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    await this.fresh(response, atLeast, header);
-    return this.queries.execute(new GetSoftwareListQuery(context, customerId));
+    return this.byId(response, atLeast, header, () => this.queries.execute(new GetSoftwareListQuery(context, customerId)));
   }
 
   @Get('orders')
@@ -53,7 +54,6 @@ export class CustomerReadsController {
     @Headers('x-min-position') header: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    await this.fresh(response, atLeast, header);
-    return this.queries.execute(new GetOrderHistoryQuery(context, customerId));
+    return this.byId(response, atLeast, header, () => this.queries.execute(new GetOrderHistoryQuery(context, customerId)));
   }
 }

@@ -6,8 +6,9 @@ import type { ReadSide } from '@csp/projections';
 import { Public } from '../http/auth';
 
 /**
- * Liveness says the process answers. Readiness says it can serve: the event store answers and no
- * read model has stopped on a poison event; it also reports each read model's checkpoint and lag.
+ * Liveness says the process answers. Readiness says it can serve: the event store answers, no
+ * read model has stopped on a poison event and none is stalled (behind the log with no live
+ * process advancing it); it also reports each read model's checkpoint and lag.
  */
 @Controller('health')
 export class HealthController {
@@ -29,9 +30,9 @@ export class HealthController {
     try {
       const head = await this.store.headPosition();
       const readModels = await this.readSide.lag();
-      const failed = readModels.filter((m) => m.state === 'failed');
-      if (failed.length > 0) response.status(503);
-      return { status: failed.length > 0 ? 'degraded' : 'ready', eventStore: { head: formatPosition(head) }, readModels };
+      const degraded = readModels.some((m) => m.state === 'failed' || m.state === 'stalled');
+      if (degraded) response.status(503);
+      return { status: degraded ? 'degraded' : 'ready', eventStore: { head: formatPosition(head) }, readModels };
     } catch (error) {
       response.status(503);
       return { status: 'unavailable', error: (error as Error).message };

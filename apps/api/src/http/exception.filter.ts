@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { DomainError, type RefusalKind } from '@csp/domain';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@csp/event-store';
 import { KeyMaterialDestroyedError, UnauthenticatedError } from '@csp/security';
-import { ThrottledError, type JsonLogger } from '@csp/application';
+import { ReadModelBehindError, ThrottledError, type JsonLogger } from '@csp/application';
 import { errorBody, type ErrorBody } from './error-body';
 
 const STATUS_OF: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, gone: 410 };
@@ -30,7 +30,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       });
     }
     if (response.headersSent) return;
-    if (exception instanceof ThrottledError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof ThrottledError || exception instanceof ReadModelBehindError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(status).json(body);
   }
 
@@ -42,6 +42,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof KeyMaterialDestroyedError) return [410, errorBody('key_material_destroyed', exception.message)];
     if (exception instanceof ThrottledError) {
       return [429, errorBody('rate_limited', exception.message, { scope: exception.scope, retryAfterSeconds: exception.retryAfterSeconds })];
+    }
+    if (exception instanceof ReadModelBehindError) {
+      return [503, errorBody('read_model_behind', exception.message, { position: exception.freshness.position, retryAfterSeconds: exception.retryAfterSeconds })];
     }
     if (exception instanceof WrongExpectedRevisionError) {
       return [409, errorBody('concurrent_change', 'The resource was changed concurrently; retry the request')];

@@ -3,11 +3,9 @@ import { formatPosition, type EventStore, type Position } from '@csp/event-store
 import type { ReadSide } from '@csp/projections';
 import { EVENT_STORE, READ_SIDE } from '../tokens';
 
-export interface Freshness {
-  /** The position the answer reflects at least (when reached). */
-  readonly position: string;
-  readonly reached: boolean;
-}
+import type { Freshness } from './freshness';
+
+export type { Freshness } from './freshness';
 
 /**
  * Read-your-writes for read-model queries: a query waits, within a bound, until the read models

@@ -142,6 +142,11 @@ export class MemoryReadModelStore implements ReadModelStore {
     if (this.leases.get(model)?.owner === owner) this.leases.delete(model);
   }
 
+  async leaseHolder(model: string): Promise<string | undefined> {
+    const lease = this.leases.get(model);
+    return lease && lease.until > Date.now() ? lease.owner : undefined;
+  }
+
   async close(): Promise<void> {
     this.generations.clear();
   }

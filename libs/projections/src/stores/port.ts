@@ -72,5 +72,7 @@ export interface ReadModelStore {
   /** Takes or renews the model's lease for `owner`; false while another owner holds it. */
   acquireLease(model: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLease(model: string, owner: string): Promise<void>;
+  /** Who holds the model's lease now (a live projector renews it), if anyone. */
+  leaseHolder(model: string): Promise<string | undefined>;
   close(): Promise<void>;
 }

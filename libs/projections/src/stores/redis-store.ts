@@ -206,6 +206,11 @@ export class RedisReadModelStore implements ReadModelStore {
     await this.scripts.cspRelease(`${this.model(model)}lease`, owner);
   }
 
+  async leaseHolder(model: string): Promise<string | undefined> {
+    // The key expires with the lease (PX), so whatever is there is held now.
+    return (await this.redis.get(`${this.model(model)}lease`)) ?? undefined;
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

@@ -83,12 +83,23 @@ export function readModelStoreContract(name: string, open: () => Promise<OpenedR
     });
 
     it('grants a lease to one owner at a time and refuses commits from others', async () => {
+      expect(await store.leaseHolder(model)).toBeUndefined();
       expect(await store.acquireLease(model, 'p1', 5_000)).toBe(true);
+      expect(await store.leaseHolder(model)).toBe('p1');
       expect(await store.acquireLease(model, 'p2', 5_000)).toBe(false);
       expect(await store.acquireLease(model, 'p1', 5_000)).toBe(true);
       await expect(store.commit(ns(), { ops: [], expectedCheckpoint: undefined, checkpoint: '1', leaseOwner: 'p2' })).rejects.toBeInstanceOf(CheckpointConflictError);
       await store.commit(ns(), { ops: [], expectedCheckpoint: undefined, checkpoint: '1', leaseOwner: 'p1' });
       await store.releaseLease(model, 'p1');
+      expect(await store.leaseHolder(model)).toBeUndefined();
+      expect(await store.acquireLease(model, 'p2', 5_000)).toBe(true);
+      await store.releaseLease(model, 'p2');
+    });
+
+    it('forgets a lease its holder stopped renewing', async () => {
+      expect(await store.acquireLease(model, 'p1', 50)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(await store.leaseHolder(model)).toBeUndefined();
       expect(await store.acquireLease(model, 'p2', 5_000)).toBe(true);
       await store.releaseLease(model, 'p2');
     });
