@@ -18,8 +18,9 @@ const ROOT = resolve(__dirname, '../..');
 
 function startProjector(file: string, prefix: string): ChildProcess {
   const script = `
-    const { openSqliteEventStore } = require(${JSON.stringify(join(ROOT, 'dist/libs/event-store/src'))});
-    const { RedisReadModelStore, createReadSide } = require(${JSON.stringify(join(ROOT, 'dist/libs/projections/src'))});
+    const { openSqliteEventStore } = require(${JSON.stringify(join(ROOT, 'dist/libs/event-store/src/sqlite'))});
+    const { createReadSide } = require(${JSON.stringify(join(ROOT, 'dist/libs/projections/src'))});
+    const { RedisReadModelStore } = require(${JSON.stringify(join(ROOT, 'dist/libs/projections/src/stores/redis-store'))});
     const eventStore = openSqliteEventStore({ file: ${JSON.stringify(file)}, pollIntervalMs: 20 });
     const store = new RedisReadModelStore({ url: ${JSON.stringify(REDIS_URL)}, keyPrefix: ${JSON.stringify(prefix)} });
     const readSide = createReadSide({ eventStore, store, project: true, batchSize: 50 });

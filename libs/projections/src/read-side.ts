@@ -97,7 +97,9 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
     const leaseHolder = (await store.leaseHolder(model)) ?? null;
     const stillForMs = nowMs - (lastSeen.get(model)?.sinceMs ?? nowMs);
     if (leaseHolder !== null && stillForMs < STALLED_AFTER_MS) return { ...base, state: 'running', leaseHolder };
-    const behindSinceMs = measure.behindSince ? Date.parse(measure.behindSince) : nowMs;
+    // Behind since the store recorded the oldest event it has still to apply.
+    const [oldest] = await eventStore.readAll({ after: checkpointPosition(checkpoint), maxCount: 1, filter });
+    const behindSinceMs = oldest ? Date.parse(oldest.recordedAt) : nowMs;
     return { ...base, state: 'stalled', leaseHolder, stalledForSeconds: Math.max(0, Math.round((nowMs - behindSinceMs) / 1000)) };
   };
 

@@ -9,8 +9,6 @@ export interface LagMeasure {
   /** Events the read model still has to apply, when at most LAG_COUNT_LIMIT. */
   readonly lagEvents?: number;
   readonly caughtUp: boolean;
-  /** When the store recorded the oldest event the read model has still to apply. */
-  readonly behindSince?: string;
 }
 
 export const checkpointPosition = (checkpoint: string | undefined): Position => (checkpoint === undefined ? START : (parsePosition(checkpoint) ?? START));
@@ -34,6 +32,5 @@ export async function measureLag(eventStore: EventStore, filter: EventFilter, ap
     head: formatPosition(head),
     ...(pending.length <= LAG_COUNT_LIMIT ? { lagEvents: pending.length } : {}),
     caughtUp: pending.length === 0,
-    ...(pending[0] ? { behindSince: pending[0].recordedAt } : {}),
   };
 }
