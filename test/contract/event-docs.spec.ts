@@ -12,6 +12,8 @@ import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { DOC_FILE, findRepositoryRoot, generateEventContract, SCHEMA_DIR } from '../../apps/cli/src/docs/event-contract';
 import { validate, type JsonSchema } from '../../apps/cli/src/docs/json-schema';
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
+import { ORDER_ID } from '../../libs/domain/src/testing/fixtures';
+import { history, purchase, stateOf } from '../../libs/domain/src/testing/orders';
 import { generateHistory } from '../support/history';
 
 const root = findRepositoryRoot(__dirname);
@@ -84,10 +86,12 @@ describe('real events conform to the schemas', () => {
 
   it('refund requests, approved (with the credit) or rejected, and with or without optional fields, match', () => {
     const actor = { sub: 'agent', tid: '11111111-1111-4111-8111-111111111111', roles: ['admin-agent'] };
+    // The order r1 names (100,000 USD); its decision would be appended to that order's stream.
+    const order = stateOf(history(purchase()));
     const run = (commands: RefundRequestCommand[]) => {
       let state: RefundRequestState = initialRefundRequestState;
       return commands.flatMap((command) => {
-        const decided = decideRefundRequest(command, state);
+        const decided = decideRefundRequest(command, state, order);
         state = decided.reduce(evolveRefundRequest, state);
         return decided;
       });
@@ -98,8 +102,8 @@ describe('real events conform to the schemas', () => {
       metadata: { actor, now: '2026-03-02T10:00:00.000Z' },
     });
     const decided = [
-      ...run([submit('r1', { domain: 'contoso.example', orderId: 'o1' }), { type: 'ApproveRefundRequest', data: { refundRequestId: 'r1', taxInclusive: true }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } }]),
-      ...run([submit('r2', { customerTenantId: 't', customerId: 'c', subscriptionId: 's', attachments: ['a.pdf'] }), { type: 'ApproveRefundRequest', data: { refundRequestId: 'r2', amount: 5, note: 'partial', taxInclusive: false }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } }]),
+      ...run([submit('r1', { domain: 'contoso.example', orderId: ORDER_ID, amountRequested: { amount: 1200 } }), { type: 'ApproveRefundRequest', data: { refundRequestId: 'r1' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } }]),
+      ...run([submit('r2', { customerTenantId: 't', customerId: 'c', subscriptionId: 's', attachments: ['a.pdf'] }), { type: 'ApproveRefundRequest', data: { refundRequestId: 'r2', amount: 5, note: 'partial' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } }]),
       ...run([submit('r3', { domain: 'x.example', subscriptionId: 's' }), { type: 'RejectRefundRequest', data: { refundRequestId: 'r3', reason: 'no' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } }]),
     ];
     expect(decided.map((e) => e.type)).toEqual(['RefundRequestSubmitted', 'RefundRequestApproved', 'CreditIssued', 'RefundRequestSubmitted', 'RefundRequestApproved', 'CreditIssued', 'RefundRequestSubmitted', 'RefundRequestRejected']);

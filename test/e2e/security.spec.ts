@@ -117,6 +117,47 @@ describe('replays and back-office decisions', () => {
   });
 });
 
+describe('refund credits (issue 12: a USD order credited in JPY; 107,900 USD paid, 1,294,800 USD credited)', () => {
+  it('refuse a request in another currency than its order (400 currency_mismatch) and credits beyond what the order was paid (409 credit_exceeds_order), also when approvals race', async () => {
+    const { agent, customer, order } = await fixture();
+    const backOffice = token(randomUUID(), ['back-office']);
+    const { amount: paid, currency } = order.lines[0];
+    const body = (extra: object) => ({ orderId: order.orderId, tenantId: order.customerTenantId, reason: 'dispute', contact: { name: 'A', email: 'a@b.example', phone: '123456' }, ...extra });
+    const file = async (extra: object) => {
+      const res = await call('POST', '/v1/refund-requests', agent, body(extra));
+      expect(res.status).toBe(201);
+      return res.body;
+    };
+    const approve = (id: string) => `/v1/refund-requests/${id}/approve`;
+
+    // Another currency than the order's, refused; none given takes the order's.
+    const yen = await refused(400, 'POST', '/v1/refund-requests', agent, body({ amount: paid, currency: currency === 'JPY' ? 'USD' : 'JPY' }));
+    expect(yen.body.error).toEqual(expect.objectContaining({ code: 'currency_mismatch', details: expect.objectContaining({ field: 'currency', orderCurrencies: [currency] }) }));
+    const twelveTimes = await file({ amount: paid * 12 });
+    expect(twelveTimes.amountRequested).toEqual({ amount: paid * 12, currency });
+
+    // More than the order cost: refused, naming what is left; an explicit amount beyond it too.
+    const over = await refused(409, 'POST', approve(twelveTimes.refundRequestId), backOffice, {});
+    expect(over.body.error).toEqual(expect.objectContaining({ code: 'credit_exceeds_order', details: expect.objectContaining({ remaining: { amount: paid, currency } }) }));
+    expect((await refused(409, 'POST', approve(twelveTimes.refundRequestId), backOffice, { amount: paid + 1 })).body.error.code).toBe('credit_exceeds_order');
+
+    // Twelve requests for the whole price, approved at once: one credit, eleven refusals.
+    const requests = await Promise.all(Array.from({ length: 12 }, () => file({ amount: paid })));
+    const approvals = await Promise.all(requests.map((r) => call('POST', approve(r.refundRequestId), backOffice, {})));
+    stats.cases += approvals.length;
+    expect(approvals.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(approvals.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(Array(11).fill('credit_exceeds_order'));
+    // Nothing is left: even the smallest approval and the refunded order's cancellation credit nothing more.
+    expect((await refused(409, 'POST', approve(twelveTimes.refundRequestId), backOffice, { amount: 1 })).body.error.details.remaining).toEqual({ amount: 0, currency });
+    const cancelled = await call('POST', `/v1/orders/${order.orderId}/cancel`, agent, { reason: 'refunded already' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.credits).toEqual([expect.objectContaining({ line: 1, amount: 0, currency })]);
+    const credits = await call('GET', `/v1/credits?customerId=${customer.customerId}`, backOffice);
+    expect(credits.body.totals).toEqual([{ amount: paid, currency }]);
+    expect(credits.body.items).toHaveLength(1);
+  });
+});
+
 describe('cross-tenant access', () => {
   it('answers 404 for another partner\'s customers and orders, keys, links and logs, and another tenant\'s admin', async () => {
     const { customer, order } = await fixture();

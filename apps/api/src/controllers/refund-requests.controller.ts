@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { DecideRefundRequestCommand, GetRefundRequestQuery, SubmitRefundRequestCommand } from '@csp/application';
 import { ApproveRefundRequestDto, RejectRefundRequestDto, SubmitRefundRequestDto } from '../dto/refund-request.dto';
 import { badRequest } from '../http/api-error';
@@ -16,6 +17,13 @@ export class RefundRequestsController {
   @Post()
   @HttpCode(201)
   @Authorize('refundRequest.submit')
+  @ApiOperation({ summary: 'File a refund request (partner); a request naming an order is in that order\'s currency' })
+  @ApiResponse({ status: 201, description: 'Submitted.' })
+  @ApiResponse({
+    status: 400,
+    description: 'Invalid input, naming the field; `currency_mismatch` (field `currency`) for a request naming an order in another currency than the order was paid in.',
+  })
+  @ApiResponse({ status: 404, description: 'No such order or customer of yours.' })
   submit(@Ctx() context: RequestContext, @Body() body: SubmitRefundRequestDto) {
     const { amountRequested, amount, ...rest } = body;
     if (amount !== undefined && amountRequested !== undefined && amount !== amountRequested) {
@@ -37,6 +45,20 @@ export class RefundRequestsController {
   @Post(':refundRequestId/approve')
   @HttpCode(200)
   @Authorize('refundRequest.decide')
+  @ApiOperation({
+    summary: 'Approve a refund request into a credit (back office)',
+    description:
+      'For a request naming an order, the approval and its credit are appended to the order\'s stream in one commit, under its expected revision: ' +
+      'the order\'s credits (cancellations and approved refunds) never exceed what its lines were paid, also when approvals and cancellations race.',
+  })
+  @ApiResponse({ status: 200, description: 'Approved; `credit` is the credit issued.' })
+  @ApiResponse({ status: 400, description: '`invalid_amount`: not a whole number of minor units from 1 to the amount requested.' })
+  @ApiResponse({
+    status: 409,
+    description:
+      '`credit_exceeds_order`: the amount (explicit, or the amount requested) exceeds what the order has left to credit, or nothing is left; ' +
+      '`details.remaining`, `details.paid` and `details.credited` say how much. `refund_request_decided`: already approved or rejected.',
+  })
   approve(@Ctx() context: RequestContext, @Param('refundRequestId', UuidParam) id: string, @Body() body: ApproveRefundRequestDto) {
     return this.commands.execute(new DecideRefundRequestCommand(context, id, { approve: true, ...body }));
   }
@@ -44,6 +66,8 @@ export class RefundRequestsController {
   @Post(':refundRequestId/reject')
   @HttpCode(200)
   @Authorize('refundRequest.decide')
+  @ApiResponse({ status: 200, description: 'Rejected; no credit.' })
+  @ApiResponse({ status: 409, description: '`refund_request_decided`: already approved or rejected.' })
   reject(@Ctx() context: RequestContext, @Param('refundRequestId', UuidParam) id: string, @Body() body: RejectRefundRequestDto) {
     return this.commands.execute(new DecideRefundRequestCommand(context, id, { approve: false, reason: body.reason }));
   }

@@ -79,7 +79,13 @@ export class SubmitRefundRequestDto {
   @Max(Number.MAX_SAFE_INTEGER)
   amountRequested?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    description:
+      'ISO 4217 code of the amount. A request naming an order is in that order\'s currency: omit it (the order\'s is taken) or give the order\'s own; ' +
+      'another is refused with 400 `currency_mismatch` (field `currency`), since a credit in another currency would refund what was never paid. ' +
+      'Without an order: the currency given, USD by default.',
+    example: 'USD',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' })
@@ -101,7 +107,13 @@ export class SubmitRefundRequestDto {
 }
 
 export class ApproveRefundRequestDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    description:
+      'Minor units to credit: 1 to the amount requested (400 `invalid_amount` otherwise); default: the amount requested. ' +
+      'For a request naming an order, at most what the order has left to credit — what its lines were paid minus every credit already issued for it ' +
+      '(cancellations and earlier approved refunds): beyond it, or when nothing is left, 409 `credit_exceeds_order` with `details.remaining`. ' +
+      'Without an amount, a request asking for more than the remainder is refused the same way: approve with an explicit amount of at most the remainder.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

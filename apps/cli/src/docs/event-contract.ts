@@ -324,7 +324,7 @@ function document(events: readonly EventDeclaration[], sections: readonly string
     '```json\n' + JSON.stringify(examples.get('DownloadLinkIssued')!.metadata, null, 2) + '\n```',
     '## Streams',
     ['| Stream | Events |', '| --- | --- |', ...[...streams].map(([name, types]) => `| ${code(name)} | ${types.map((t) => `[${t}](${anchor(t)})`).join(', ')} |`)].join('\n'),
-    'The events one command produces are appended to their stream together, in one commit: a first reveal gives ProductKeyAssigned then ProductKeyRevealed; a cancellation gives OrderCancelled, ProductKeysRevoked and DownloadLinksRevoked (when there are keys or links) and one CreditIssued per cancelled line; an approval gives RefundRequestApproved then CreditIssued. The global position orders all events of all streams.',
+    'The events one command produces are appended to their stream together, in one commit: a first reveal gives ProductKeyAssigned then ProductKeyRevealed; a cancellation gives OrderCancelled, ProductKeysRevoked and DownloadLinksRevoked (when there are keys or links) and one CreditIssued per cancelled line with a credit; an approval gives RefundRequestApproved then CreditIssued (in the stream of the order the request names, else in the request’s own). The global position orders all events of all streams.',
     '## Versions and upcasting',
     [
       "Each event type has a schema version, written into every event's `metadata.schemaVersion`. A payload that changes shape gets the next version, and `docs/schemas/` keeps one JSON Schema per type and version (`<EventType>.v<version>.json`, draft 2020-12, every object closed with `additionalProperties: false`).",

@@ -137,7 +137,7 @@ export function exampleEvents(root: string): Map<string, ExampleEvent> {
       record(refundRequestStreamId(refundRequestId), events, command.metadata.actor, command.metadata.now, tenants);
     }
   };
-  refund(REFUND_ID, () => ({ type: 'ApproveRefundRequest', data: { refundRequestId: REFUND_ID, amount: 15_000, note: 'Approved for the unused months', taxInclusive: false }, metadata: { actor: backOffice, now: at(4 * 24 * 60) } }));
+  refund(REFUND_ID, () => ({ type: 'ApproveRefundRequest', data: { refundRequestId: REFUND_ID, amount: 15_000, note: 'Approved for the unused months' }, metadata: { actor: backOffice, now: at(4 * 24 * 60) } }));
   refund(REJECTED_REFUND_ID, () => ({ type: 'RejectRefundRequest', data: { refundRequestId: REJECTED_REFUND_ID, reason: 'The licence was activated on 14 machines' }, metadata: { actor: backOffice, now: at(4 * 24 * 60) } }));
 
   // Recorded by the application rather than a decider: abuse limits and crypto-shredding.

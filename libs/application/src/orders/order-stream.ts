@@ -1,9 +1,12 @@
 import {
+  creditableRemainders,
   evolveOrder,
   initialOrderState,
+  paidByCurrency,
   type CancelledLine,
-  type OrderEvent,
+  type Money,
   type OrderState,
+  type OrderStreamEvent,
   type SoftwarePurchased,
 } from '@csp/domain';
 import type { TenantResource } from '@csp/security';
@@ -17,13 +20,32 @@ export interface OrderStream {
   readonly domain: OrderState;
   readonly purchase?: SoftwarePurchased['data'];
   readonly cancelled: Readonly<Record<number, { readonly cancelledAt: string; readonly credit: CancelledLine['credit']; readonly invoiceMonth: string }>>;
+  /** Decisions of the refund requests that name this order, which live in its stream, by request id. */
+  readonly refundDecisions: Readonly<Record<string, RefundDecisionView>>;
 }
 
-export const orderStream: StreamModel<OrderStream, OrderEvent> = {
-  initialState: { domain: initialOrderState, cancelled: {} },
+/** A refund request's decision as the API shows it. */
+export interface RefundDecisionView {
+  readonly status: 'approved' | 'rejected';
+  readonly at: string;
+  readonly amount?: Money;
+  readonly reason?: string;
+  readonly note?: string;
+}
+
+export const orderStream: StreamModel<OrderStream, OrderStreamEvent> = {
+  initialState: { domain: initialOrderState, cancelled: {}, refundDecisions: {} },
   evolve(state, event) {
     const domain = evolveOrder(state.domain, event);
     if (event.type === 'SoftwarePurchased') return { ...state, domain, purchase: event.data };
+    if (event.type === 'RefundRequestApproved') {
+      const { refundRequestId, approvedAt, approvedAmount, note } = event.data;
+      return { ...state, domain, refundDecisions: { ...state.refundDecisions, [refundRequestId]: { status: 'approved', at: approvedAt, amount: approvedAmount, ...(note ? { note } : {}) } } };
+    }
+    if (event.type === 'RefundRequestRejected') {
+      const { refundRequestId, rejectedAt, reason } = event.data;
+      return { ...state, domain, refundDecisions: { ...state.refundDecisions, [refundRequestId]: { status: 'rejected', at: rejectedAt, reason } } };
+    }
     if (event.type === 'OrderCancelled') {
       const cancelled = { ...state.cancelled };
       for (const line of event.data.lines) {
@@ -42,8 +64,7 @@ export function orderResource(state: OrderStream): TenantResource | undefined {
 /** The order as the API shows it. */
 export function orderView(state: OrderStream) {
   const purchase = state.purchase!;
-  const totals = new Map<string, number>();
-  for (const line of purchase.lines) totals.set(line.currency, (totals.get(line.currency) ?? 0) + line.amount);
+  const totals = paidByCurrency(purchase.lines);
   const cancelledCount = Object.keys(state.cancelled).length;
   return {
     orderId: purchase.orderId,
@@ -69,6 +90,8 @@ export function orderView(state: OrderStream) {
       ...(state.cancelled[line.line] ? { cancelledAt: state.cancelled[line.line]!.cancelledAt } : {}),
     })),
     totals: [...totals].map(([currency, amount]) => ({ amount, currency })),
+    // What cancellations and refund approvals may still credit, by the rule that caps them.
+    ...(state.domain.status === 'placed' ? { creditable: creditableRemainders(state.domain) } : {}),
     cancellationPolicy: purchase.policy,
     ...(purchase.idempotencyKey !== undefined ? { idempotencyKey: purchase.idempotencyKey } : {}),
   };

@@ -3,20 +3,23 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   customerRegistryStreamId,
+  decideRefundDecision,
   decideRefundRequest,
   findCustomerBy,
   invalid,
   notFound,
   orderStreamId,
   refundRequestStreamId,
+  type ApproveRefundRequest,
   type RefundContact,
-  type RefundRequestEvent,
+  type CreditIssued,
+  type RejectRefundRequest,
 } from '@csp/domain';
 import { formatPosition } from '@csp/event-store';
 import type { Clock } from '@csp/config';
 import { assertAllowed, eventMetadata, type CommandContext } from '../context';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
-import { orderResource, orderStream } from '../orders/order-stream';
+import { orderResource, orderStream, type OrderStream } from '../orders/order-stream';
 import { StreamRepository } from '../stream-repository';
 import { CLOCK } from '../tokens';
 import { refundRequestStream, refundRequestView, type RefundRequestStream } from './refund-request-stream';
@@ -72,14 +75,14 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
     const { actor } = context;
     const partnerTenantId = actor.tid;
     let customer: { customerId: string; tenantId: string; domain: string } | undefined;
-    let currency = request.currency;
+    let order: OrderStream | undefined;
     if (request.orderId !== undefined) {
       // A refund request names one of the partner's own orders; another partner's order is not found.
       const { state } = await this.repository.load(orderStreamId(request.orderId), orderStream);
       assertAllowed('refundRequest.submit', actor, orderResource(state), 'order');
+      order = state;
       const purchase = state.purchase!;
       customer = { customerId: purchase.customerId, tenantId: purchase.customerTenantId, domain: '' };
-      currency ??= purchase.lines[0]?.currency;
       if (request.tenantId !== undefined && request.tenantId.toLowerCase() !== purchase.customerTenantId) {
         throw invalid('tenant_mismatch', 'tenantId is not the tenant of the order', { field: 'tenantId' });
       }
@@ -110,13 +113,15 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
               ...(request.orderId !== undefined ? { orderId: request.orderId } : {}),
               ...(request.subscriptionId !== undefined ? { subscriptionId: request.subscriptionId } : {}),
               reason: request.reason,
-              amountRequested: { amount: request.amount, currency: currency ?? 'USD' },
+              // The domain gives a request naming an order that order's currency, and refuses another.
+              amountRequested: { amount: request.amount, ...(request.currency !== undefined ? { currency: request.currency } : {}) },
               contact: request.contact,
               attachments: request.attachments ?? [],
             },
             metadata: { actor, now: now.toISOString() },
           },
           state.domain,
+          order?.domain,
         ),
       { metadata: (event) => eventMetadata(context, now, { tenantId: customer?.tenantId, partnerTenantId }, event.type) },
     );
@@ -124,6 +129,17 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
   }
 }
 
+/**
+ * Decides a refund request. The decision of a request that names an order — the approval and its
+ * credit, or the rejection — is appended to the order's stream in one commit, under the order's
+ * expected revision, decided on the order's state as just read: its credits (cancellations and
+ * earlier approvals) cap the approval, and an approval, a rejection or a cancellation racing it
+ * on another replica makes the append conflict, so the loser decides again on the new state (and
+ * is refused if nothing is left, or if the request was decided meanwhile). One append, so no
+ * crash can leave a credit without its approval or the reverse. The request's own stream holds
+ * only its submission then, and is read for it; a request without an order is decided in its own
+ * stream, capped by the amount requested.
+ */
 @CommandHandler(DecideRefundRequestCommand)
 export class DecideRefundRequestHandler implements ICommandHandler<DecideRefundRequestCommand> {
   constructor(
@@ -133,41 +149,32 @@ export class DecideRefundRequestHandler implements ICommandHandler<DecideRefundR
 
   async execute({ context, refundRequestId, decision }: DecideRefundRequestCommand) {
     const streamId = refundRequestStreamId(refundRequestId);
-    const { state: current } = await this.repository.load(streamId, refundRequestStream);
+    const loaded = await this.repository.load(streamId, refundRequestStream);
+    const current = loaded.state;
     assertAllowed('refundRequest.decide', context.actor, refundResource(current), 'refund request');
-    // The credit is as tax-inclusive as the order it refunds.
-    let taxInclusive = false;
-    if (current.submitted?.orderId) {
-      const order = await this.repository.load(orderStreamId(current.submitted.orderId), orderStream);
-      taxInclusive = order.state.purchase?.taxInclusive ?? false;
-    }
     const now = this.clock.now();
-    const result = await this.repository.execute(
-      streamId,
-      refundRequestStream,
-      (state) =>
-        decideRefundRequest(
-          decision.approve
-            ? {
-                type: 'ApproveRefundRequest',
-                data: { refundRequestId, taxInclusive, ...(decision.amount !== undefined ? { amount: decision.amount } : {}), ...(decision.note ? { note: decision.note } : {}) },
-                metadata: { actor: context.actor, now: now.toISOString() },
-              }
-            : { type: 'RejectRefundRequest', data: { refundRequestId, reason: decision.reason }, metadata: { actor: context.actor, now: now.toISOString() } },
-          state.domain,
-        ),
-      {
-        metadata: (event: RefundRequestEvent) =>
-          eventMetadata(context, now, { tenantId: current.submitted?.customerTenantId, partnerTenantId: current.submitted?.partnerTenantId }, event.type),
-      },
-    );
-    const credit = result.events.find((e) => e.type === 'CreditIssued');
+    const metadata = { actor: context.actor, now: now.toISOString() };
+    const command: ApproveRefundRequest | RejectRefundRequest = decision.approve
+      ? { type: 'ApproveRefundRequest', data: { refundRequestId, ...(decision.amount !== undefined ? { amount: decision.amount } : {}), ...(decision.note ? { note: decision.note } : {}) }, metadata }
+      : { type: 'RejectRefundRequest', data: { refundRequestId, reason: decision.reason }, metadata };
+    const options = {
+      metadata: (event: { type: string }) =>
+        eventMetadata(context, now, { tenantId: current.submitted?.customerTenantId, partnerTenantId: current.submitted?.partnerTenantId }, event.type),
+    };
+    const orderId = current.submitted?.orderId;
+    const { view, events, append } =
+      orderId !== undefined
+        ? await this.repository
+            .execute(orderStreamId(orderId), orderStream, (order) => decideRefundDecision(command, current.domain, order.domain), options)
+            .then((r) => ({ view: refundRequestView(current, r.state), events: r.events, append: r.append }))
+        : await this.repository
+            .execute(streamId, refundRequestStream, (state) => decideRefundDecision(command, state.domain), { ...options, assume: loaded })
+            .then((r) => ({ view: refundRequestView(r.state), events: r.events, append: r.append }));
+    const credit = events.find((e): e is CreditIssued => e.type === 'CreditIssued');
     return {
-      ...refundRequestView(result.state),
-      ...(credit && credit.type === 'CreditIssued'
-        ? { credit: { creditId: credit.data.creditId, amount: credit.data.amount, currency: credit.data.currency, invoiceMonth: credit.data.invoiceMonth } }
-        : {}),
-      position: result.append && formatPosition(result.append.position),
+      ...view,
+      ...(credit ? { credit: { creditId: credit.data.creditId, amount: credit.data.amount, currency: credit.data.currency, invoiceMonth: credit.data.invoiceMonth } } : {}),
+      position: append && formatPosition(append.position),
     };
   }
 }
@@ -179,6 +186,8 @@ export class GetRefundRequestHandler implements IQueryHandler<GetRefundRequestQu
   async execute({ context, refundRequestId }: GetRefundRequestQuery) {
     const { state } = await this.repository.load(refundRequestStreamId(refundRequestId), refundRequestStream);
     assertAllowed('refundRequest.read', context.actor, refundResource(state), 'refund request');
-    return refundRequestView(state);
+    // The decision of a request naming an order is in the order's stream.
+    const orderId = state.submitted?.orderId;
+    return refundRequestView(state, orderId !== undefined ? (await this.repository.load(orderStreamId(orderId), orderStream)).state : undefined);
   }
 }

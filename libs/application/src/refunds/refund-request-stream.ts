@@ -5,6 +5,7 @@ import {
   type RefundRequestState,
   type RefundRequestSubmitted,
 } from '@csp/domain';
+import type { OrderStream } from '../orders/order-stream';
 import type { StreamModel } from '../stream-repository';
 
 /** The refund request's decision state plus what the edge shows and authorises on. */
@@ -32,11 +33,17 @@ export const refundRequestStream: StreamModel<RefundRequestStream, RefundRequest
   },
 };
 
-export function refundRequestView(state: RefundRequestStream) {
+/**
+ * The request as the API shows it. `order` is the state of the order it names: the decision of such
+ * a request is in the order's stream (requests decided before that was so have it in their own).
+ */
+export function refundRequestView(state: RefundRequestStream, order?: OrderStream) {
   const s = state.submitted!;
+  const onOrder = order?.refundDecisions[s.refundRequestId];
+  const decision = onOrder ? { at: onOrder.at, ...(onOrder.amount ? { amount: onOrder.amount } : {}), ...(onOrder.reason ? { reason: onOrder.reason } : {}), ...(onOrder.note ? { note: onOrder.note } : {}) } : state.decision;
   return {
     refundRequestId: s.refundRequestId,
-    status: state.status,
+    status: onOrder?.status ?? state.status,
     ...(s.customerTenantId ? { tenantId: s.customerTenantId } : {}),
     ...(s.domain ? { domain: s.domain } : {}),
     ...(s.customerId ? { customerId: s.customerId } : {}),
@@ -46,6 +53,6 @@ export function refundRequestView(state: RefundRequestStream) {
     amountRequested: s.amountRequested,
     attachments: s.attachments,
     submittedAt: s.submittedAt,
-    ...(state.decision ? { decision: state.decision } : {}),
+    ...(decision ? { decision } : {}),
   };
 }

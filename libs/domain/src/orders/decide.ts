@@ -3,6 +3,7 @@ import type { CancellationPolicy } from '../policy/cancellation-policy';
 import { policyInForce } from '../policy/policy-table';
 import { cancellationDeadline, isWithinWindow, windowHoursFor } from '../policy/window';
 import { invoiceMonthAfter, subscriptionCredit } from '../policy/credit';
+import { addCredit, creditableRemainder } from './credits';
 import { conflict, gone, invalid, notFound } from '../shared/errors';
 import { constantTimeEqual } from '../shared/constant-time';
 import { DAY_MS, instantMs, isoOf } from '../shared/time';
@@ -258,13 +259,16 @@ function cancel(command: CancelOrder, order: PlacedOrder, now: Now): OrderEvent[
   }
   const purchasedAtMs = instantMs(order.purchasedAt);
   const invoiceMonth = invoiceMonthAfter(now.ms);
-  const cancelled: CancelledLine[] = targets.map((line) => ({
-    line: line.line,
-    sku: line.sku,
-    licenseType: line.licenseType,
-    amount: line.amount,
-    credit: { amount: lineCredit(line, purchasedAtMs, now.ms), currency: line.currency },
-  }));
+  // Approved refunds may already have credited part of the order: each line's credit is capped by
+  // what the order has left to credit in its currency (after the lines before it in this
+  // cancellation), so the order's credits together never exceed what its lines were paid. Without
+  // earlier refunds the cap never bites: the line credits sum to at most the lines' amounts.
+  let credited = order.credited;
+  const cancelled: CancelledLine[] = targets.map((line) => {
+    const amount = Math.min(lineCredit(line, purchasedAtMs, now.ms), creditableRemainder({ paid: order.paid, credited }, line.currency));
+    credited = addCredit(credited, { amount, currency: line.currency });
+    return { line: line.line, sku: line.sku, licenseType: line.licenseType, amount: line.amount, credit: { amount, currency: line.currency } };
+  });
   const cancelledLines = new Set(targets.map((l) => l.line));
   const remaining = order.lines.filter((l) => l.status === 'active' && !cancelledLines.has(l.line));
   const events: OrderEvent[] = [
@@ -281,7 +285,8 @@ function cancel(command: CancelOrder, order: PlacedOrder, now: Now): OrderEvent[
   if (links.length > 0) {
     events.push({ type: 'DownloadLinksRevoked', data: { ...order.ref, links: links.map((l) => ({ linkId: l.linkId, line: l.line })), revokedAt: now.iso, reason: 'order-cancelled' } });
   }
-  for (const line of cancelled) {
+  // A line whose credit the cap brought to 0 is cancelled with no credit: there is nothing to invoice.
+  for (const line of cancelled.filter((l) => l.credit.amount > 0)) {
     const purchasedLine = order.lines.find((l) => l.line === line.line)!;
     const credit: CreditIssued = {
       type: 'CreditIssued',

@@ -242,14 +242,20 @@ export interface CancelledLine {
   licenseType: LicenseType;
   /** The line's amount at purchase, in integer minor units. */
   amount: number;
-  /** The credit: the whole amount for perpetual licences, prorated by remaining days for subscriptions. */
+  /**
+   * The credit: the whole amount for perpetual licences, prorated by remaining days for
+   * subscriptions — capped by what the order has left to credit once approved refund requests
+   * credited part of it, so that the order's credits never exceed what its lines were paid (0 when
+   * refunds credited everything).
+   */
   credit: Money;
 }
 
 /**
  * A partner admin agent cancelled an order, whole or some of its lines, inside the cancellation
  * window of the policy recorded at purchase. Followed in the same commit by ProductKeysRevoked and
- * DownloadLinksRevoked (when there are any) and one CreditIssued per cancelled line.
+ * DownloadLinksRevoked (when there are any) and one CreditIssued per cancelled line whose credit is
+ * not 0 (a line's credit is 0 only when approved refund requests already credited the order in full).
  *
  * @stream order-<orderId>
  */
@@ -345,16 +351,18 @@ export type CreditSource = CancellationCreditSource | RefundRequestCreditSource;
 
 /**
  * A credit on the partner's next monthly invoice (the calendar month after it was issued, UTC).
- * Emitted once per cancelled order line, and once per approved refund request. Amounts are exact
- * integer minor units.
+ * Emitted once per cancelled order line (with a credit above 0), and once per approved refund
+ * request. Amounts are exact integer minor units. The credits of one order — cancellations and
+ * approved refund requests naming it — are all in the order's stream, in the order's currency,
+ * and never add up to more than its lines were paid.
  *
- * @stream order-<orderId> — credits of cancellations
- * @stream refundRequest-<refundRequestId> — credits of approved refund requests
+ * @stream order-<orderId> — credits of cancellations, and of approved refund requests that name the order
+ * @stream refundRequest-<refundRequestId> — credits of approved refund requests without an order (and of requests naming one that were approved before such credits moved to the order's stream)
  */
 export type CreditIssued = DomainEvent<
   'CreditIssued',
   {
-    /** Id of the credit: `<orderId>:<line>` for a cancellation, the refund request id for a refund. */
+    /** Id of the credit: `<orderId>:<line>` for a cancellation, the refund request id for a refund (one credit per request). */
     creditId: string;
     /** What the credit is for. */
     source: CreditSource;

@@ -1,5 +1,14 @@
 import type { CancellationPolicy } from '../policy/cancellation-policy';
+import type { RefundRequestApproved, RefundRequestRejected } from '../refunds/events';
+import { addCredit, paidByCurrency, type OrderMoney } from './credits';
 import type { EncryptedKeyMaterial, OrderEvent, OrderRef, PurchasedLine, Selection } from './events';
+
+/**
+ * Everything an order's stream holds: the order's own events and the decisions of the refund
+ * requests that name the order. A decision moves the order's money, so it is decided and appended
+ * under the order's expected revision, in one commit with its credit.
+ */
+export type OrderStreamEvent = OrderEvent | RefundRequestApproved | RefundRequestRejected;
 
 export interface LineState extends PurchasedLine {
   readonly status: 'active' | 'cancelled';
@@ -23,7 +32,7 @@ export interface LinkState extends Selection {
   readonly revoked: boolean;
 }
 
-export interface PlacedOrder {
+export interface PlacedOrder extends OrderMoney {
   readonly status: 'placed';
   readonly ref: OrderRef;
   readonly market: string;
@@ -35,6 +44,8 @@ export interface PlacedOrder {
   readonly keys: ReadonlyMap<string, KeyState>;
   /** By link id; a selection may have several live links, each with its own limits. */
   readonly links: ReadonlyMap<string, LinkState>;
+  /** The refund requests naming this order that were decided, by id: a request is decided once. */
+  readonly refundDecisions: ReadonlyMap<string, 'approved' | 'rejected'>;
   readonly idempotencyKey?: string;
   readonly requestHash?: string;
 }
@@ -45,7 +56,7 @@ export const initialOrderState: OrderState = { status: 'none' };
 
 export const selectionKey = (s: Selection) => `${s.line}|${s.version}|${s.language}|${s.fileType}`;
 
-export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
+export function evolveOrder(state: OrderState, event: OrderStreamEvent): OrderState {
   if (event.type === 'SoftwarePurchased') {
     const { orderId, customerId, customerTenantId, partnerTenantId } = event.data;
     return {
@@ -58,6 +69,9 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       lines: event.data.lines.map((line) => ({ ...line, status: 'active' })),
       keys: new Map(),
       links: new Map(),
+      paid: paidByCurrency(event.data.lines),
+      credited: new Map(),
+      refundDecisions: new Map(),
       ...(event.data.idempotencyKey !== undefined ? { idempotencyKey: event.data.idempotencyKey } : {}),
       ...(event.data.requestHash !== undefined ? { requestHash: event.data.requestHash } : {}),
     };
@@ -108,8 +122,15 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       }
       return { ...state, links };
     }
+    case 'CreditIssued':
+      // Every credit of the order, whatever its source, counts against what the order was paid.
+      return { ...state, credited: addCredit(state.credited, event.data) };
+    case 'RefundRequestApproved':
+      return { ...state, refundDecisions: new Map(state.refundDecisions).set(event.data.refundRequestId, 'approved') };
+    case 'RefundRequestRejected':
+      return { ...state, refundDecisions: new Map(state.refundDecisions).set(event.data.refundRequestId, 'rejected') };
     default:
-      // ProductKeyRevealed and CreditIssued change nothing a decision depends on.
+      // ProductKeyRevealed changes nothing a decision depends on.
       return state;
   }
 }

@@ -15,7 +15,7 @@ export interface RefundContact {
 /**
  * A partner filed a refund request: for a `support-request` product that cannot be cancelled
  * directly (e.g. Windows 7 ESU), or for any case the partner disputes. Back office then approves
- * or rejects it.
+ * or rejects it; the decision of a request that names an order is in that order's stream.
  *
  * @stream refundRequest-<refundRequestId>
  */
@@ -38,7 +38,10 @@ export type RefundRequestSubmitted = DomainEvent<
     subscriptionId?: string;
     /** Why a refund is requested, in the partner's words. */
     reason: string;
-    /** Amount requested, in integer minor units. */
+    /**
+     * Amount requested, in integer minor units. When the request names an order, in the order's
+     * currency (a request giving another was refused).
+     */
     amountRequested: Money;
     /** Who back office calls back. */
     contact: RefundContact;
@@ -53,9 +56,13 @@ export type RefundRequestSubmitted = DomainEvent<
 
 /**
  * Back office approved a refund request. Always followed, in the same stream and the same commit,
- * by the CreditIssued that puts the approved amount on the partner's next monthly invoice.
+ * by the CreditIssued that puts the approved amount on the partner's next monthly invoice. For a
+ * request that names an order, both are in the order's stream, decided under its expected
+ * revision: the approved amount is at most what the order has left to credit after its
+ * cancellations and earlier approved refunds.
  *
- * @stream refundRequest-<refundRequestId>
+ * @stream order-<orderId> — requests that name an order
+ * @stream refundRequest-<refundRequestId> — requests without an order (and requests naming one decided before their decisions moved to the order's stream)
  */
 export type RefundRequestApproved = DomainEvent<
   'RefundRequestApproved',
@@ -64,7 +71,7 @@ export type RefundRequestApproved = DomainEvent<
     refundRequestId: string;
     /** The partner tenant that filed it. */
     partnerTenantId: string;
-    /** The amount granted: at most the amount requested, same currency. */
+    /** The amount granted: at most the amount requested, same currency; for a request naming an order, at most what that order had left to credit. */
     approvedAmount: Money;
     /** Back office's note to the partner, if any. */
     note?: string;
@@ -76,9 +83,11 @@ export type RefundRequestApproved = DomainEvent<
 >;
 
 /**
- * Back office rejected a refund request; no credit is issued. A request is decided once.
+ * Back office rejected a refund request; no credit is issued. A request is decided once: for a
+ * request naming an order, the rejection is in the order's stream, where its approval would be.
  *
- * @stream refundRequest-<refundRequestId>
+ * @stream order-<orderId> — requests that name an order
+ * @stream refundRequest-<refundRequestId> — requests without an order (and requests naming one decided before their decisions moved to the order's stream)
  */
 export type RefundRequestRejected = DomainEvent<
   'RefundRequestRejected',

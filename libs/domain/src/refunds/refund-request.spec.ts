@@ -1,6 +1,8 @@
 import { deciderSpec } from '../testing/given-when-then';
 import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../testing/fixtures';
+import { history, purchase, stateOf, T0 } from '../testing/orders';
 import type { Actor } from '../shared/actor';
+import type { OrderState } from '../orders/state';
 import type { RefundRequestEvent } from './events';
 import {
   decideRefundRequest,
@@ -13,9 +15,12 @@ import {
   type SubmitRefundRequest,
 } from './refund-request';
 
+// The order the requests name: one ESU licence (support-request class) for 100,000 USD, bought in France.
+const order: OrderState = stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }])));
+// The request's own stream; decisions of a request naming an order are checked on that order (see refund-credits.spec.ts).
 const given = deciderSpec<RefundRequestState, RefundRequestCommand, RefundRequestEvent>({
   initialState: initialRefundRequestState,
-  decide: decideRefundRequest,
+  decide: (command, state) => decideRefundRequest(command, state, order),
   evolve: evolveRefundRequest,
 });
 const NOW = '2026-03-02T10:00:00.000Z';
@@ -37,11 +42,14 @@ const submit = (over: Partial<SubmitRefundRequest['data']> = {}): SubmitRefundRe
 });
 const approve = (amount?: number, note?: string): ApproveRefundRequest => ({
   type: 'ApproveRefundRequest',
-  data: { refundRequestId: 'r-1', taxInclusive: true, ...(amount !== undefined ? { amount } : {}), ...(note !== undefined ? { note } : {}) },
+  data: { refundRequestId: 'r-1', ...(amount !== undefined ? { amount } : {}), ...(note !== undefined ? { note } : {}) },
   metadata: { actor: backOffice, now: '2026-03-05T09:00:00.000Z' },
 });
 const reject = (reason = 'outside policy'): RejectRefundRequest => ({ type: 'RejectRefundRequest', data: { refundRequestId: 'r-1', reason }, metadata: { actor: backOffice, now: NOW } });
-const submitted = decideRefundRequest(submit(), initialRefundRequestState);
+const submitted = decideRefundRequest(submit(), initialRefundRequestState, order);
+const stateAfter = (events: RefundRequestEvent[]) => events.reduce(evolveRefundRequest, initialRefundRequestState);
+/** A request without an order (a subscription id): decided in its own stream. */
+const unbound = decideRefundRequest(submit({ orderId: undefined, subscriptionId: 'sub-42' }), initialRefundRequestState);
 
 describe('refund requests', () => {
   it('are submitted with who filed them', () => {
@@ -83,16 +91,23 @@ describe('refund requests', () => {
       expect(approved!.type).toBe('RefundRequestApproved');
       expect(credit).toEqual({
         type: 'CreditIssued',
-        data: expect.objectContaining({ creditId: 'r-1', source: { type: 'refund-request', refundRequestId: 'r-1', orderId: ORDER_ID }, amount: 20_000, currency: 'USD', taxInclusive: true, invoiceMonth: '2026-04', partnerTenantId: PARTNER }),
+        data: expect.objectContaining({ creditId: 'r-1', source: { type: 'refund-request', refundRequestId: 'r-1', orderId: ORDER_ID }, amount: 20_000, currency: 'USD', taxInclusive: false, invoiceMonth: '2026-04', partnerTenantId: PARTNER }),
       });
     });
     given(submitted).when(approve(5_000)).then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(5_000));
+    // Bought in Australia, where prices include taxes: so does the credit.
+    const australian = stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }], { market: 'AU' })));
+    const [, credit] = decideRefundRequest(approve(), stateAfter(decideRefundRequest(submit(), initialRefundRequestState, australian)), australian);
+    expect(credit!.type === 'CreditIssued' && credit!.data.taxInclusive).toBe(true);
+    // Without an order there are no prices to follow.
+    given(unbound).when(approve()).then(([, c]) => expect(c!.type === 'CreditIssued' && c!.data.taxInclusive).toBe(false));
   });
 
   it('refuse an approval above the amount requested, deciding twice, and unknown requests', () => {
     given(submitted).when(approve(20_001)).thenThrows('invalid', 'invalid_amount');
     given(submitted).when(approve(0)).thenThrows('invalid', 'invalid_amount');
-    const approved = [...submitted, ...decideRefundRequest(approve(), submitted.reduce(evolveRefundRequest, initialRefundRequestState))];
+    // In the request's own stream (a request without an order, or one decided before decisions moved to the order's stream).
+    const approved = [...unbound, ...decideRefundRequest(approve(), stateAfter(unbound))];
     given(approved).when(reject()).thenThrows('conflict', 'refund_request_decided');
     given(approved).when(approve()).thenThrows('conflict', 'refund_request_decided');
     given().when(approve()).thenThrows('not-found', 'refund_request_not_found');
@@ -135,10 +150,44 @@ describe('refund requests', () => {
   });
 
   it('evolve through submitted, then approved or rejected', () => {
-    const state = (events: RefundRequestEvent[]) => events.reduce(evolveRefundRequest, initialRefundRequestState).status;
+    const state = (events: RefundRequestEvent[]) => stateAfter(events).status;
     expect(state([])).toBe('none');
     expect(state(submitted)).toBe('submitted');
-    expect(state([...submitted, ...decideRefundRequest(approve(), submitted.reduce(evolveRefundRequest, initialRefundRequestState))])).toBe('approved');
-    expect(state([...submitted, ...decideRefundRequest(reject(), submitted.reduce(evolveRefundRequest, initialRefundRequestState))])).toBe('rejected');
+    expect(state([...unbound, ...decideRefundRequest(approve(), stateAfter(unbound))])).toBe('approved');
+    expect(state([...unbound, ...decideRefundRequest(reject(), stateAfter(unbound))])).toBe('rejected');
+  });
+});
+
+describe('refund requests naming an order are in its currency', () => {
+  it('take the order\'s currency when they give none, and accept it when they give it', () => {
+    given().when(submit({ amountRequested: { amount: 20_000 } })).then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested).toEqual({ amount: 20_000, currency: 'USD' }));
+    given().when(submit({ amountRequested: { amount: 20_000, currency: 'USD' } })).then((e) => expect(e).toHaveLength(1));
+  });
+
+  it('refuse another currency with currency_mismatch naming the field and the order\'s currencies (400)', () => {
+    const refusal = given().when(submit({ amountRequested: { amount: 20_000, currency: 'JPY' } })).thenThrows('invalid', 'currency_mismatch', { field: 'currency', orderCurrencies: ['USD'] });
+    expect(refusal.message).toContain('USD');
+  });
+
+  it('need a currency when the order was paid in several', () => {
+    const mixed = stateOf([
+      ...history(purchase(T0, [{ sku: 'ESU', quantity: 1 }])).map((e) =>
+        e.type === 'SoftwarePurchased' ? { ...e, data: { ...e.data, lines: [...e.data.lines, { ...e.data.lines[0]!, line: 2, currency: 'EUR' }] } } : e,
+      ),
+    ]);
+    const decide = (over: Partial<SubmitRefundRequest['data']>) => () => decideRefundRequest(submit(over), initialRefundRequestState, mixed);
+    expect(decide({ amountRequested: { amount: 10 } })).toThrow(expect.objectContaining({ kind: 'invalid', code: 'invalid_currency', details: expect.objectContaining({ field: 'currency' }) }));
+    expect(decide({ amountRequested: { amount: 10, currency: 'EUR' } })()[0]).toEqual(expect.objectContaining({ type: 'RefundRequestSubmitted' }));
+    expect(decide({ amountRequested: { amount: 10, currency: 'JPY' } })).toThrow(expect.objectContaining({ code: 'currency_mismatch' }));
+  });
+
+  it('without an order keep the currency given, USD when none', () => {
+    const bySubscription = (amountRequested: { amount: number; currency?: string }) => submit({ orderId: undefined, subscriptionId: 'sub-42', amountRequested });
+    given().when(bySubscription({ amount: 5, currency: 'JPY' })).then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested.currency).toBe('JPY'));
+    given().when(bySubscription({ amount: 5 })).then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested.currency).toBe('USD'));
+  });
+
+  it('refuse an order that is not the one named, as not found', () => {
+    expect(() => decideRefundRequest(submit({ orderId: 'another-order' }), initialRefundRequestState, order)).toThrow(expect.objectContaining({ kind: 'not-found', code: 'order_not_found' }));
   });
 });

@@ -1,4 +1,4 @@
-import type { OrderCancelled, SoftwarePurchased } from '@csp/domain';
+import { paidByCurrency, type OrderCancelled, type SoftwarePurchased } from '@csp/domain';
 import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
 
 export interface OrderHistoryView {
@@ -35,7 +35,9 @@ export const orderHistoryProjection: Projection = {
   reads: (event) => {
     if (!ORDER_EVENTS.has(event.type) || event.type === 'SoftwarePurchased') return [];
     const orderId = (event.data as { orderId?: string }).orderId;
-    // Credits of refund requests live in refund request streams, not in an order's history.
+    // Only the order's own stream: a refund request that names the order has its credit there (one
+    // commit with its approval), so the history shows it once; requests decided before that was so
+    // have their credit in their own stream, which the history leaves out as it always did.
     return orderId && event.streamId.startsWith('order-') ? [key(orderId)] : [];
   },
   apply(event, docs) {
@@ -44,8 +46,7 @@ export const orderHistoryProjection: Projection = {
     const entry = { type: event.type, at: instantOf(data, event.metadata.occurredAt), position: event.position.commit.toString() };
     if (event.type === 'SoftwarePurchased') {
       const d = data as unknown as SoftwarePurchased['data'];
-      const totals = new Map<string, number>();
-      for (const line of d.lines) totals.set(line.currency, (totals.get(line.currency) ?? 0) + line.amount);
+      const totals = paidByCurrency(d.lines);
       const view: OrderHistoryView = {
         orderId: d.orderId,
         customerId: d.customerId,

@@ -253,3 +253,26 @@ describe('projections are pure', () => {
     expect(JSON.stringify([...before.docs])).toBe(frozen);
   });
 });
+
+describe('the credit of an approved refund request that names an order', () => {
+  const isRefundCredit = (e: RecordedEvent) => e.type === 'CreditIssued' && (e.data as CreditIssued['data']).source.type === 'refund-request';
+  const specialHistory = (events: readonly RecordedEvent[]) => fold(orderHistoryProjection, events).docs.get(`order:${ids.specialOrder}`) as OrderHistoryView;
+
+  it('is in the order\'s stream, so the order\'s history and the credits show it once each', () => {
+    const [credit, ...others] = log.filter(isRefundCredit);
+    expect(others).toEqual([]);
+    expect(credit!.streamId).toBe(`order-${ids.specialOrder}`);
+    expect(specialHistory(log).events.filter((e) => e.type === 'CreditIssued')).toEqual([expect.objectContaining({ position: credit!.position.commit.toString() })]);
+    const { docs, indexes } = fold(creditsProjection, log);
+    expect([...docs.keys()].filter((k) => k === `credit:${ids.approvedRefund}`)).toHaveLength(1);
+    expect(indexes.get(creditIndexes.all)!.filter((e) => e.endsWith(`|${ids.approvedRefund}`))).toHaveLength(1);
+  });
+
+  it('stored in the request\'s own stream (decided before decisions moved to the order) counts once in the credits, and stays out of the order\'s history', () => {
+    const legacy = log.map((e) => (isRefundCredit(e) ? { ...e, streamId: `refundRequest-${ids.approvedRefund}`, revision: 2n } : e));
+    const { docs } = fold(creditsProjection, legacy);
+    expect(docs.get(`credit:${ids.approvedRefund}`)).toEqual(expect.objectContaining({ amount: 500, source: expect.objectContaining({ orderId: ids.specialOrder }) }));
+    expect(docs.size).toBe(fold(creditsProjection, log).docs.size);
+    expect(specialHistory(legacy).events.filter((e) => e.type === 'CreditIssued')).toEqual([]);
+  });
+});

@@ -76,7 +76,7 @@ export function productHistory(): ProductHistory {
     data: { refundRequestId, partnerTenantId: ids.partner, customerTenantId: contoso.tenantId, customerId: contoso.customerId, orderId: ids.specialOrder, reason: 'ESU bought twice', amountRequested: { amount, currency: 'USD' }, contact: { name: 'Ann', email: 'ann@contoso.example', phone: '+33 1 00 00 00 00' }, attachments: [] },
   });
   s.refund(request(ids.approvedRefund, 500), at(50), agentOf(ids.partner));
-  s.refund({ type: 'ApproveRefundRequest', data: { refundRequestId: ids.approvedRefund, taxInclusive: false } }, '2026-04-02T09:00:00.000Z', backOffice);
+  s.refund({ type: 'ApproveRefundRequest', data: { refundRequestId: ids.approvedRefund } }, '2026-04-02T09:00:00.000Z', backOffice);
   s.refund(request(ids.rejectedRefund, 700), at(51), agentOf(ids.partner));
   s.refund({ type: 'RejectRefundRequest', data: { refundRequestId: ids.rejectedRefund, reason: 'not a duplicate' } }, '2026-04-02T10:00:00.000Z', backOffice);
   return { log: s.log, steps: { firstCancel, secondCancel, refunds } };

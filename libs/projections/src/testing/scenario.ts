@@ -9,12 +9,15 @@ import {
   initialOrderState,
   initialRefundRequestState,
   parseCatalog,
+  refundDecisionStreamId,
+  refundRequestStreamId,
   type Actor,
   type CancellationPolicy,
   type CustomerRegistryState,
   type DomainEvent,
   type OrderCommand,
   type OrderState,
+  type OrderStreamEvent,
   type RefundRequestCommand,
   type RefundRequestState,
 } from '@csp/domain';
@@ -109,12 +112,24 @@ export class Scenario {
     return this.push(`order-${orderId}`, events, at);
   }
 
+  /**
+   * Decides a refund request command as the product does: a submission in the request's stream; a
+   * decision in the stream of the order the request names (with the order's state), else in the
+   * request's own.
+   */
   refund(command: Omit<RefundRequestCommand, 'metadata'>, at: string, actor: Actor): RecordedEvent[] {
-    const id = command.data.refundRequestId;
+    const full = { ...command, metadata: { actor, now: at } } as RefundRequestCommand;
+    const id = full.data.refundRequestId;
     const state = this.refunds.get(id) ?? initialRefundRequestState;
-    const events = decideRefundRequest({ ...command, metadata: { actor, now: at } } as RefundRequestCommand, state);
-    this.refunds.set(id, events.reduce(evolveRefundRequest, state));
-    return this.push(`refundRequest-${id}`, events, at);
+    const orderId = full.type === 'SubmitRefundRequest' ? full.data.orderId : state.status !== 'none' ? state.request.orderId : undefined;
+    const order = orderId !== undefined ? (this.orders.get(orderId) ?? initialOrderState) : undefined;
+    const events = decideRefundRequest(full, state, order);
+    if (full.type === 'SubmitRefundRequest' || orderId === undefined) {
+      this.refunds.set(id, events.reduce(evolveRefundRequest, state));
+      return this.push(full.type === 'SubmitRefundRequest' ? refundRequestStreamId(id) : refundDecisionStreamId({ refundRequestId: id }), events, at);
+    }
+    this.orders.set(orderId, (events as OrderStreamEvent[]).reduce(evolveOrder, order!));
+    return this.push(refundDecisionStreamId({ refundRequestId: id, orderId }), events, at);
   }
 
   /** An event no projection knows (a later schema, another bounded context). */

@@ -7,7 +7,7 @@
  *   EVENTSTORE_URL='kurrentdb://localhost:2113?tls=false' node dist/libs/event-store/src/kurrentdb/examples/back-office-consumer.js
  */
 import { KurrentDBClient, PARK, RETRY, type PersistentSubscriptionToStreamResolvedEvent } from '@kurrent/kurrentdb-client';
-import { EVENT_UPCASTERS, schemaVersionOf, type OrderEvent } from '@csp/domain';
+import { EVENT_UPCASTERS, schemaVersionOf, type OrderStreamEvent } from '@csp/domain';
 import { UpcasterChain } from '../../upcasting';
 import { normaliseConnectionString } from '../client';
 import {
@@ -22,8 +22,11 @@ import {
 /** The product's upcasters: the server delivers events as stored, this consumer reads them as current. */
 const upcasting = new UpcasterChain(EVENT_UPCASTERS, schemaVersionOf);
 
-/** What billing does with the order events it cares about; the others are acknowledged and ignored. */
-async function bill(event: OrderEvent, eventId: string): Promise<void> {
+/**
+ * What billing does with the order events it cares about; the others are acknowledged and ignored.
+ * Every credit of an order is in its stream, cancellations' and approved refund requests' alike.
+ */
+async function bill(event: OrderStreamEvent, eventId: string): Promise<void> {
   switch (event.type) {
     case 'SoftwarePurchased':
       if (!Array.isArray(event.data.lines)) throw new UnprocessableEventError(`SoftwarePurchased ${eventId} has no lines`);
@@ -45,7 +48,7 @@ async function handle(resolved: PersistentSubscriptionToStreamResolvedEvent): Pr
   // With resolveLinkTos the category's link arrives with the order event it points to.
   const event = backOfficeEventOf(resolved, upcasting);
   // The order streams hold only this product's events, written in the shapes of @csp/domain.
-  await bill({ type: event.type, data: event.data } as OrderEvent, event.eventId);
+  await bill({ type: event.type, data: event.data } as OrderStreamEvent, event.eventId);
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,108 @@
+import type { OrderCommand } from '../orders/commands';
+import { decideOrder, type OrderEnvironment } from '../orders/decide';
+import { evolveOrder, initialOrderState, type OrderState, type OrderStreamEvent } from '../orders/state';
+import type { RefundRequestEvent } from '../refunds/events';
+import {
+  decideRefundRequest,
+  evolveRefundRequest,
+  initialRefundRequestState,
+  type ApproveRefundRequest,
+  type RefundRequestCommand,
+  type RefundRequestState,
+  type RejectRefundRequest,
+  type SubmitRefundRequest,
+} from '../refunds/refund-request';
+import type { Actor } from '../shared/actor';
+import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from './fixtures';
+import { deciderSpec } from './given-when-then';
+
+/**
+ * One order and the refund requests around it, as one decider, so that specs can say "given the
+ * order was bought, a refund approved and a line cancelled, when …": each event folds into the
+ * stream it is appended to — a decision of a request that names the order into the order, the
+ * decision of a request without an order into the request.
+ */
+export interface OrderAndRefunds {
+  readonly order: OrderState;
+  readonly requests: ReadonlyMap<string, RefundRequestState>;
+}
+
+export type OrderOrRefundCommand = OrderCommand | RefundRequestCommand;
+export type OrderOrRefundEvent = OrderStreamEvent | RefundRequestEvent;
+
+const REFUND_COMMANDS = new Set<string>(['SubmitRefundRequest', 'ApproveRefundRequest', 'RejectRefundRequest']);
+const isRefundCommand = (command: OrderOrRefundCommand): command is RefundRequestCommand => REFUND_COMMANDS.has(command.type);
+
+export const initialOrderAndRefunds: OrderAndRefunds = { order: initialOrderState, requests: new Map() };
+
+export function decideOrderOrRefund(command: OrderOrRefundCommand, state: OrderAndRefunds, environment: OrderEnvironment = env): OrderOrRefundEvent[] {
+  if (!isRefundCommand(command)) return decideOrder(command, state.order, environment);
+  return decideRefundRequest(command, state.requests.get(command.data.refundRequestId) ?? initialRefundRequestState, state.order);
+}
+
+export function evolveOrderAndRefunds(state: OrderAndRefunds, event: OrderOrRefundEvent): OrderAndRefunds {
+  const requestOf = (id: string) => state.requests.get(id) ?? initialRefundRequestState;
+  const intoRequest = (id: string) => ({ ...state, requests: new Map(state.requests).set(id, evolveRefundRequest(requestOf(id), event as RefundRequestEvent)) });
+  const namesOrder = (id: string) => {
+    const request = requestOf(id);
+    return request.status !== 'none' && request.request.orderId !== undefined;
+  };
+  switch (event.type) {
+    case 'RefundRequestSubmitted':
+      return intoRequest(event.data.refundRequestId);
+    case 'RefundRequestApproved':
+    case 'RefundRequestRejected':
+      return namesOrder(event.data.refundRequestId) ? { ...state, order: evolveOrder(state.order, event) } : intoRequest(event.data.refundRequestId);
+    case 'CreditIssued':
+      return event.data.source.type === 'refund-request' && !namesOrder(event.data.source.refundRequestId) ? intoRequest(event.data.source.refundRequestId) : { ...state, order: evolveOrder(state.order, event) };
+    default:
+      return { ...state, order: evolveOrder(state.order, event) };
+  }
+}
+
+export const orderAndRefunds = { initialState: initialOrderAndRefunds, decide: (command: OrderOrRefundCommand, state: OrderAndRefunds) => decideOrderOrRefund(command, state), evolve: evolveOrderAndRefunds };
+export const givenOrderAndRefunds = deciderSpec<OrderAndRefunds, OrderOrRefundCommand, OrderOrRefundEvent>(orderAndRefunds);
+
+/** The events of a sequence of accepted commands on the order and its refund requests. */
+export function orderAndRefundsHistory(...commands: OrderOrRefundCommand[]): OrderOrRefundEvent[] {
+  const events: OrderOrRefundEvent[] = [];
+  let state = initialOrderAndRefunds;
+  for (const command of commands) {
+    const decided = decideOrderOrRefund(command, state);
+    events.push(...decided);
+    state = decided.reduce(evolveOrderAndRefunds, state);
+  }
+  return events;
+}
+
+export const BACK_OFFICE: Actor = { sub: 'bo-1', tid: '99999999-9999-4999-8999-999999999999', roles: ['back-office'] };
+
+/** A refund request naming the fixture order (ORDER_ID), currency left to the order unless given. */
+export const submitRefund = (refundRequestId: string, now: string, over: Partial<SubmitRefundRequest['data']> = {}): SubmitRefundRequest => ({
+  type: 'SubmitRefundRequest',
+  data: {
+    refundRequestId,
+    partnerTenantId: PARTNER,
+    customerTenantId: CUSTOMER_TENANT,
+    customerId: CUSTOMER_ID,
+    orderId: ORDER_ID,
+    reason: 'ESU bought by mistake',
+    amountRequested: { amount: 20_000 },
+    contact: { name: 'Ana', email: 'ana@contoso.example', phone: '+33 1 23 45 67 89' },
+    attachments: ['invoice.pdf'],
+    ...over,
+  },
+  metadata: { actor: agent, now },
+});
+
+export const approveRefund = (refundRequestId: string, now: string, amount?: number, note?: string): ApproveRefundRequest => ({
+  type: 'ApproveRefundRequest',
+  data: { refundRequestId, ...(amount !== undefined ? { amount } : {}), ...(note !== undefined ? { note } : {}) },
+  metadata: { actor: BACK_OFFICE, now },
+});
+
+export const rejectRefund = (refundRequestId: string, now: string, reason = 'outside policy'): RejectRefundRequest => ({
+  type: 'RejectRefundRequest',
+  data: { refundRequestId, reason },
+  metadata: { actor: BACK_OFFICE, now },
+});
