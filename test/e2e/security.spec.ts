@@ -248,6 +248,18 @@ describe('hostile bodies and parameters', () => {
     for (const domain of nasty) await refused(400, 'POST', '/v1/customers', agent, { name: 'X', domain, market: 'FR' });
     for (const market of nasty) await refused(400, 'POST', '/v1/customers', agent, { name: 'X', domain: 'ok.example', market });
   });
+
+  it('refuse a market that is not an officially assigned ISO 3166-1 alpha-2 code with 400 invalid_market', async () => {
+    const agent = token(partner, ['admin-agent']);
+    // User-assigned (AA, QM–QZ, XA–XZ, ZZ), reserved or withdrawn (EU, UK, YU), never assigned (OO), not a code at all.
+    for (const market of ['XX', 'ZZ', 'QQ', 'AA', 'XK', 'qm', 'EU', 'UK', 'YU', 'OO', 'FRA', 'F1', '', ' ']) {
+      const res = await refused(400, 'POST', '/v1/customers', agent, { name: 'X', domain: `m-${randomUUID().slice(0, 8)}.example`, market });
+      expect({ market, code: res.body.error.code, field: res.body.error.details?.field }).toEqual({ market, code: 'invalid_market', field: 'market' });
+    }
+    for (const market of ['AX', 'ss', 'TW']) {
+      expect((await call('POST', '/v1/customers', agent, { name: 'X', domain: `m-${randomUUID().slice(0, 8)}.example`, market })).status).toBe(201);
+    }
+  });
 });
 
 describe('crypto-shredding', () => {

@@ -29,6 +29,8 @@ export interface AppConfig {
   readonly catalogFile: string;
   readonly cancellationPoliciesFile: string;
   readonly azureUnavailableMarketsFile: string;
+  /** The officially assigned ISO 3166-1 alpha-2 codes: the markets a customer may have. */
+  readonly marketsFile: string;
   /** Base of download link URLs; absent means the scheme and host the request came in on. */
   readonly publicBaseUrl?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -69,6 +71,7 @@ export const CONFIG_VARIABLES = [
   'CATALOG_FILE',
   'CANCELLATION_POLICIES_FILE',
   'AZURE_UNAVAILABLE_MARKETS_FILE',
+  'MARKETS_FILE',
   'PUBLIC_BASE_URL',
   'LOG_LEVEL',
   'KEY_ACCESS_LIMIT_PER_USER',
@@ -193,6 +196,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     catalogFile: file('CATALOG_FILE', 'config/catalog.json'),
     cancellationPoliciesFile: file('CANCELLATION_POLICIES_FILE', 'config/cancellation-policies.json'),
     azureUnavailableMarketsFile: file('AZURE_UNAVAILABLE_MARKETS_FILE', 'config/azure-unavailable-markets.json'),
+    marketsFile: file('MARKETS_FILE', 'config/iso-3166-1-alpha-2.json'),
     publicBaseUrl,
     logLevel,
     bodyLimitBytes: 1024 * 1024,

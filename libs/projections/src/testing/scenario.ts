@@ -19,6 +19,7 @@ import {
   type RefundRequestState,
 } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
+import { markets } from '../../../domain/src/testing/fixtures';
 import { recorder } from './recorded';
 
 export const policies: CancellationPolicy[] = [
@@ -94,6 +95,7 @@ export class Scenario {
         metadata: { actor: agentOf(customer.partnerTenantId), now: at },
       },
       state,
+      { markets },
     );
     this.registries.set(customer.partnerTenantId, foldCustomerRegistry(state, events));
     return this.push(`customers-${customer.partnerTenantId}`, events, at);
