@@ -117,6 +117,45 @@ describe('replays and back-office decisions', () => {
   });
 });
 
+describe('webhook destinations', () => {
+  it('refuse internal targets in every spelling with 400 webhook_url_not_allowed naming url, recording nothing', async () => {
+    const backOffice = token(randomUUID(), ['back-office']);
+    const internal = [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/',
+      'http://0xa9fea9fe/',
+      'http://0251.0376.0251.0376/',
+      'http://169.254.43518/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[fe80::1]/',
+      'http://0.0.0.0/',
+      'http://0/',
+      'http://[::]/',
+      'http://127.0.0.1:8080/',
+      'http://127.1/',
+      'http://[::1]/',
+      'http://localhost:3000/hook',
+      'https://10.0.0.1/',
+      'https://172.16.0.1/',
+      'https://192.168.0.1/',
+      'https://[fd00::1]/',
+      'https://100.64.0.1/',
+      'http://224.0.0.1/',
+      'http://255.255.255.255/',
+    ];
+    for (const url of internal) {
+      const res = await refused(400, 'POST', '/v1/webhooks', backOffice, { url });
+      expect({ url, code: res.body.error.code, field: res.body.error.details?.field }).toEqual({ url, code: 'webhook_url_not_allowed', field: 'url' });
+    }
+  });
+
+  it('stop start-up on a WEBHOOK_ALLOWED_HOSTS entry that is not a host, an address or a CIDR block', async () => {
+    await expect(startServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,10.0.0.0/33' } })).rejects.toThrow(/WEBHOOK_ALLOWED_HOSTS: \\"10\.0\.0\.0\/33\\" is not a host name, an IP address or a CIDR block/);
+  });
+});
+
 describe('cross-tenant access', () => {
   it('answers 404 for another partner\'s customers and orders, keys, links and logs, and another tenant\'s admin', async () => {
     const { customer, order } = await fixture();

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseAllowedDestinations, type AllowedDestinations } from '@csp/security';
 
 /** Typed configuration, read once from the environment. An empty variable counts as unset. */
 export interface AppConfig {
@@ -38,8 +39,11 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   /** Key reveals and link issues allowed per window, per caller and per tenant (429 beyond). */
   readonly keyAccessLimits: { readonly perUser: number; readonly perTenant: number; readonly windowSeconds: number };
-  /** Webhook deliveries: attempts per event before dead-lettering, and the first retry delay (doubling). */
-  readonly webhooks: { readonly maxAttempts: number; readonly retryBaseMs: number };
+  /**
+   * Webhook deliveries: attempts per event before dead-lettering, the first retry delay (doubling),
+   * and the internal destinations the operator allows (WEBHOOK_ALLOWED_HOSTS; none by default).
+   */
+  readonly webhooks: { readonly maxAttempts: number; readonly retryBaseMs: number; readonly allowedHosts: AllowedDestinations };
 }
 
 export class ConfigError extends Error {
@@ -79,6 +83,7 @@ export const CONFIG_VARIABLES = [
   'KEY_ACCESS_WINDOW_SECONDS',
   'WEBHOOK_MAX_ATTEMPTS',
   'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_ALLOWED_HOSTS',
 ] as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -175,7 +180,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     perTenant: positive('KEY_ACCESS_LIMIT_PER_TENANT', 600),
     windowSeconds: positive('KEY_ACCESS_WINDOW_SECONDS', 60),
   };
-  const webhooks = { maxAttempts: positive('WEBHOOK_MAX_ATTEMPTS', 8), retryBaseMs: positive('WEBHOOK_RETRY_BASE_MS', 1000) };
+  const allowedHosts = parseAllowedDestinations(get('WEBHOOK_ALLOWED_HOSTS'));
+  problems.push(...allowedHosts.problems.map((problem) => `WEBHOOK_ALLOWED_HOSTS: ${problem}`));
+  const webhooks = { maxAttempts: positive('WEBHOOK_MAX_ATTEMPTS', 8), retryBaseMs: positive('WEBHOOK_RETRY_BASE_MS', 1000), allowedHosts: allowedHosts.allowed };
   const httpPort = port('PORT', 3000);
   const projectorPort = port('PROJECTOR_PORT', 3001);
   const runProjections = bool('RUN_PROJECTIONS', redisUrl === undefined);

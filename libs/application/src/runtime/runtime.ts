@@ -12,6 +12,7 @@ import {
   SqliteDataKeyStore,
   TenantKeyring,
   TokenVerifier,
+  WebhookDestinations,
   type DataKeyStore,
   type KeyringClient,
   type RateLimiter,
@@ -37,6 +38,8 @@ export interface Runtime {
   readonly keyring: TenantKeyring;
   /** Present where this process projects: one process delivers webhooks. */
   readonly webhooks?: WebhookDispatcher;
+  /** Where webhooks may be registered (and delivered): the rule and the operator's WEBHOOK_ALLOWED_HOSTS. */
+  readonly webhookDestinations: WebhookDestinations;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,7 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     reference,
     vault,
     ...(webhooks ? { webhooks } : {}),
+    webhookDestinations: webhookDestinations(config),
     keyring: new TenantKeyring(dataKeys, keks, () => clock.now()),
     verifier,
     readSide,
@@ -115,6 +119,11 @@ export function keyEncryptionKeys(config: AppConfig, logger: JsonLogger): Buffer
   return [kek, ...config.previousKeyEncryptionKeys];
 }
 
+/** The webhook destination rule with the operator's exceptions (registration and delivery use the same). */
+export function webhookDestinations(config: AppConfig): WebhookDestinations {
+  return new WebhookDestinations(config.webhooks.allowedHosts);
+}
+
 /**
  * The webhook dispatcher of a process that projects. Every such process may run one: they share a
  * lease in the read-model store (Redis with several processes), and only its holder delivers.
@@ -122,9 +131,13 @@ export function keyEncryptionKeys(config: AppConfig, logger: JsonLogger): Buffer
 export function createWebhookDispatcher(config: AppConfig, store: EventStore, readSide: ReadSide, vault: ProductKeyVault, logger: JsonLogger, clock: Clock): WebhookDispatcher {
   const owner = leaseOwnerId();
   const ttlMs = 15_000;
+  if (config.webhooks.allowedHosts.entries.length > 0) {
+    logger.info('Webhooks may be delivered to these internal destinations (WEBHOOK_ALLOWED_HOSTS)', { allowed: config.webhooks.allowedHosts.entries });
+  }
   return new WebhookDispatcher({
     store,
     vault,
+    destinations: webhookDestinations(config),
     logger,
     now: () => clock.now(),
     maxAttempts: config.webhooks.maxAttempts,
