@@ -360,6 +360,38 @@ describe('refused reveals touch no key material', () => {
   });
 });
 
+describe('HEAD on a download link', () => {
+  it('answers what a GET would (200, 404, 410) with headers only, and counts and records nothing', async () => {
+    const { customer, order } = await fixture();
+    const agent = token(partner, ['admin-agent'], `head-${randomUUID()}`);
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const path = new URL((await call('POST', `/v1/orders/${order.orderId}/download-links`, agent, sel)).body.url).pathname;
+    const headOnly = async (p: string, status: number) => {
+      const before = await head();
+      const res = await call('HEAD', p);
+      expect({ p, status: res.status, body: res.text }).toEqual({ p, status, body: '' });
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      expect(await head()).toBe(before);
+      return res;
+    };
+
+    await headOnly(path, 200);
+    expect((await call('GET', path)).body.downloadsRemaining).toBe(49);
+    for (let i = 0; i < 3; i++) await headOnly(path, 200);
+    expect((await call('GET', path)).body.downloadsRemaining).toBe(48);
+    await headOnly(`${path.slice(0, -4)}AAAA`, 404);
+    await headOnly('/v1/downloads/not-a-token', 404);
+    // The activity log shows the two GETs, not the HEADs.
+    const log = await call('GET', `/v1/activity-log?from=2026-01-01&to=2026-12-31&customerId=${customer.customerId}`, token(partner, ['global-admin']));
+    expect(log.body.items.filter((e: any) => e.kind === 'software-downloaded')).toHaveLength(2);
+
+    // Revoked with the order: HEAD and GET both 410, neither counted.
+    expect((await call('POST', `/v1/orders/${order.orderId}/cancel`, token(partner, ['admin-agent']), { reason: 'head test' })).status).toBe(200);
+    await headOnly(path, 410);
+    await refused(410, 'GET', path, undefined);
+  });
+});
+
 describe('secrets in logs', () => {
   it('never log product keys, link tokens, bearer tokens or contact details', async () => {
     const { agent, order } = await fixture();
