@@ -4,6 +4,7 @@
  * nothing yields a 500; secrets never reach the logs.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
@@ -208,6 +209,82 @@ describe('forged and tampered tokens', () => {
     }
     await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
     await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: valid });
+  });
+});
+
+describe('401 challenges', () => {
+  it('carry WWW-Authenticate: Bearer, with error="invalid_token" when a token was given and refused', async () => {
+    const body = { name: 'X', domain: 'challenge.example', market: 'FR' };
+    const bare = await refused(401, 'POST', '/v1/customers', undefined, body);
+    expect(bare.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await refused(401, 'GET', '/v1/catalog', undefined)).headers.get('www-authenticate')).toBe('Bearer');
+    expect((await refused(401, 'POST', '/v1/customers', undefined, body, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).headers.get('www-authenticate')).toBe('Bearer');
+    const expired = mintToken(server.secret, { sub: 'x', tid: partner, roles: ['admin-agent'] }, -120);
+    for (const bad of ['a.b.c', expired, `${token(partner, ['admin-agent'])}x`, 'not-a-jwt']) {
+      const res = await refused(401, 'POST', '/v1/customers', undefined, body, { authorization: `Bearer ${bad}` });
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    }
+  });
+});
+
+/** Talks to the server over a bare TCP socket: what it answers, and when it closes the socket. */
+function rawExchange(port: number, data: string | undefined, waitMs = 5_000): Promise<{ status: number; head: string; body: any; closedAfterMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', () => undefined); // a reset after the answer
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept a socket open for ${waitMs} ms (received ${JSON.stringify(text.slice(0, 200))})`));
+    }, waitMs);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      let body: unknown;
+      try {
+        body = JSON.parse(rest.join('\r\n\r\n'));
+      } catch {
+        body = rest.join('\r\n\r\n');
+      }
+      resolve({ status: Number(head.split(' ')[1]), head, body, closedAfterMs: Date.now() - started });
+    });
+    if (data !== undefined) socket.write(data);
+  });
+}
+
+describe("the HTTP server's own refusals and limits", () => {
+  const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
+
+  it('answer a malformed request line with 400 and headers beyond 16 KiB with 431, in the error shape', async () => {
+    const malformed = await rawExchange(server.port, 'GARBAGE / NOT-HTTP\r\n\r\n');
+    expect(malformed).toEqual(expect.objectContaining({ status: 400, body: errorShape }));
+    expect(malformed.body.error.code).toBe('malformed_request');
+    expect(malformed.head).toMatch(/\r\ncontent-type: application\/json/i);
+    const badHeader = await rawExchange(server.port, 'GET /v1/catalog HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n');
+    expect(badHeader).toEqual(expect.objectContaining({ status: 400, body: errorShape }));
+    const huge = await rawExchange(server.port, `GET /v1/catalog HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toEqual(expect.objectContaining({ status: 431, body: { error: { code: 'headers_too_large', message: expect.any(String) } } }));
+    // The server is still fine.
+    expect((await call('GET', '/health/live')).status).toBe(200);
+  });
+
+  it('close a socket that sends nothing, or its headers too slowly, or idles after a response, within the configured limits', async () => {
+    const quick = await startServer({ env: { HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300' } });
+    try {
+      const silent = await rawExchange(quick.port, undefined);
+      expect(silent.closedAfterMs).toBeLessThan(2_000);
+      expect(silent).toEqual(expect.objectContaining({ status: 408, body: { error: { code: 'request_timeout', message: expect.any(String) } } }));
+      const slow = await rawExchange(quick.port, 'GET /health/live HTTP/1.1\r\nHost: x\r\n');
+      expect(slow.closedAfterMs).toBeLessThan(2_000);
+      expect(slow.status).toBe(408);
+      const idle = await rawExchange(quick.port, 'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(idle.status).toBe(200);
+      expect(idle.closedAfterMs).toBeLessThan(2_000);
+    } finally {
+      await quick.stop();
+    }
   });
 });
 

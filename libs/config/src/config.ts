@@ -37,6 +37,11 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Maximum JSON body in bytes (SPEC: 1 MiB). */
   readonly bodyLimitBytes: number;
+  /**
+   * How long the HTTP server waits, in ms, for a request's headers, for the whole request, and
+   * for the next request on an idle keep-alive connection: a silent socket is closed past these.
+   */
+  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly keepAliveTimeoutMs: number };
   /** Key reveals and link issues allowed per window, per caller and per tenant (429 beyond). */
   readonly keyAccessLimits: { readonly perUser: number; readonly perTenant: number; readonly windowSeconds: number };
   /**
@@ -84,6 +89,9 @@ export const CONFIG_VARIABLES = [
   'WEBHOOK_MAX_ATTEMPTS',
   'WEBHOOK_RETRY_BASE_MS',
   'WEBHOOK_ALLOWED_HOSTS',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
 ] as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -183,6 +191,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const allowedHosts = parseAllowedDestinations(get('WEBHOOK_ALLOWED_HOSTS'));
   problems.push(...allowedHosts.problems.map((problem) => `WEBHOOK_ALLOWED_HOSTS: ${problem}`));
   const webhooks = { maxAttempts: positive('WEBHOOK_MAX_ATTEMPTS', 8), retryBaseMs: positive('WEBHOOK_RETRY_BASE_MS', 1000), allowedHosts: allowedHosts.allowed };
+  const http = {
+    headersTimeoutMs: positive('HTTP_HEADERS_TIMEOUT_MS', 30_000),
+    requestTimeoutMs: positive('HTTP_REQUEST_TIMEOUT_MS', 60_000),
+    keepAliveTimeoutMs: positive('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+  };
+  // Node measures both from the same start: headers that may take longer than the whole request make no sense.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   const httpPort = port('PORT', 3000);
   const projectorPort = port('PROJECTOR_PORT', 3001);
   const runProjections = bool('RUN_PROJECTIONS', redisUrl === undefined);
@@ -207,6 +222,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicBaseUrl,
     logLevel,
     bodyLimitBytes: 1024 * 1024,
+    http,
     keyAccessLimits,
     webhooks,
   };
