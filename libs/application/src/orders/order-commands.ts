@@ -38,11 +38,6 @@ export class RecordDownloadCommand {
   ) {}
 }
 
-/** A HEAD on a download link: what a download would answer, counting nothing. */
-export class CheckDownloadLinkQuery {
-  constructor(readonly token: string) {}
-}
-
 export class CancelOrderCommand {
   constructor(
     readonly context: CommandContext,

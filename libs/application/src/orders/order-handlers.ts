@@ -23,9 +23,9 @@ import { CLOCK, EVENT_STORE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
 import { KeyAccessThrottle } from '../throttling/key-access-throttle';
 import { orderResource, orderStream, orderView, type OrderStream } from './order-stream';
+import { CheckDownloadLinkQuery } from './order-queries';
 import {
   CancelOrderCommand,
-  CheckDownloadLinkQuery,
   IssueDownloadLinkCommand,
   PurchaseSoftwareCommand,
   RecordDownloadCommand,
