@@ -33,7 +33,7 @@ import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../../libs/projections/src/testing/redis';
 import { hashLinkSecret } from '@csp/security';
-import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from '../../libs/domain/src/testing/fixtures';
+import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, markets, ORDER_ID, PARTNER } from '../../libs/domain/src/testing/fixtures';
 import { client, mintToken, startServer } from '../support/server';
 
 jest.setTimeout(60_000);
@@ -59,6 +59,7 @@ async function writeV1History(store: EventStore): Promise<void> {
   const registered = decideCustomerRegistry(
     { type: 'RegisterCustomer', data: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, name: 'Contoso', domain: 'contoso.example', market: 'FR' }, metadata: { actor: agent, now: T0 } },
     initialCustomerRegistryState,
+    { markets },
   );
   await store.append(customerRegistryStreamId(PARTNER), toNew(registered, false), 'no_stream');
   let state: OrderState = initialOrderState;

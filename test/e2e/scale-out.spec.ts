@@ -20,7 +20,8 @@ it('two API replicas and two projectors on one event store and Redis', async () 
   const dataDir = mkdtempSync(join(tmpdir(), 'csp-scale-'));
   const secret = `scale-${randomUUID()}`;
   const prefix = testPrefix('scale');
-  const shared = { REDIS_URL, REDIS_KEY_PREFIX: prefix, DATA_DIR: dataDir, KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') };
+  // WEBHOOK_ALLOWED_HOSTS: the webhook receiver below is on loopback (the APIs register, the projectors deliver).
+  const shared = { REDIS_URL, REDIS_KEY_PREFIX: prefix, DATA_DIR: dataDir, KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
   const projectors = [await startProjector(shared), await startProjector(shared)];
   const apis = [await startServer({ dataDir, secret, env: { ...shared, RUN_PROJECTIONS: 'false' } }), await startServer({ dataDir, secret, env: { ...shared, RUN_PROJECTIONS: 'false' } })];
   const [a, b] = apis.map((s) => client(s.baseUrl));

@@ -4,6 +4,7 @@
  * nothing yields a 500; secrets never reach the logs.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
@@ -158,6 +159,45 @@ describe('refund credits (issue 12: a USD order credited in JPY; 107,900 USD pai
   });
 });
 
+describe('webhook destinations', () => {
+  it('refuse internal targets in every spelling with 400 webhook_url_not_allowed naming url, recording nothing', async () => {
+    const backOffice = token(randomUUID(), ['back-office']);
+    const internal = [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/',
+      'http://0xa9fea9fe/',
+      'http://0251.0376.0251.0376/',
+      'http://169.254.43518/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[fe80::1]/',
+      'http://0.0.0.0/',
+      'http://0/',
+      'http://[::]/',
+      'http://127.0.0.1:8080/',
+      'http://127.1/',
+      'http://[::1]/',
+      'http://localhost:3000/hook',
+      'https://10.0.0.1/',
+      'https://172.16.0.1/',
+      'https://192.168.0.1/',
+      'https://[fd00::1]/',
+      'https://100.64.0.1/',
+      'http://224.0.0.1/',
+      'http://255.255.255.255/',
+    ];
+    for (const url of internal) {
+      const res = await refused(400, 'POST', '/v1/webhooks', backOffice, { url });
+      expect({ url, code: res.body.error.code, field: res.body.error.details?.field }).toEqual({ url, code: 'webhook_url_not_allowed', field: 'url' });
+    }
+  });
+
+  it('stop start-up on a WEBHOOK_ALLOWED_HOSTS entry that is not a host, an address or a CIDR block', async () => {
+    await expect(startServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,10.0.0.0/33' } })).rejects.toThrow(/WEBHOOK_ALLOWED_HOSTS: \\"10\.0\.0\.0\/33\\" is not a host name, an IP address or a CIDR block/);
+  });
+});
+
 describe('cross-tenant access', () => {
   it('answers 404 for another partner\'s customers and orders, keys, links and logs, and another tenant\'s admin', async () => {
     const { customer, order } = await fixture();
@@ -210,6 +250,82 @@ describe('forged and tampered tokens', () => {
     }
     await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
     await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: valid });
+  });
+});
+
+describe('401 challenges', () => {
+  it('carry WWW-Authenticate: Bearer, with error="invalid_token" when a token was given and refused', async () => {
+    const body = { name: 'X', domain: 'challenge.example', market: 'FR' };
+    const bare = await refused(401, 'POST', '/v1/customers', undefined, body);
+    expect(bare.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await refused(401, 'GET', '/v1/catalog', undefined)).headers.get('www-authenticate')).toBe('Bearer');
+    expect((await refused(401, 'POST', '/v1/customers', undefined, body, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).headers.get('www-authenticate')).toBe('Bearer');
+    const expired = mintToken(server.secret, { sub: 'x', tid: partner, roles: ['admin-agent'] }, -120);
+    for (const bad of ['a.b.c', expired, `${token(partner, ['admin-agent'])}x`, 'not-a-jwt']) {
+      const res = await refused(401, 'POST', '/v1/customers', undefined, body, { authorization: `Bearer ${bad}` });
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    }
+  });
+});
+
+/** Talks to the server over a bare TCP socket: what it answers, and when it closes the socket. */
+function rawExchange(port: number, data: string | undefined, waitMs = 5_000): Promise<{ status: number; head: string; body: any; closedAfterMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', () => undefined); // a reset after the answer
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept a socket open for ${waitMs} ms (received ${JSON.stringify(text.slice(0, 200))})`));
+    }, waitMs);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      let body: unknown;
+      try {
+        body = JSON.parse(rest.join('\r\n\r\n'));
+      } catch {
+        body = rest.join('\r\n\r\n');
+      }
+      resolve({ status: Number(head.split(' ')[1]), head, body, closedAfterMs: Date.now() - started });
+    });
+    if (data !== undefined) socket.write(data);
+  });
+}
+
+describe("the HTTP server's own refusals and limits", () => {
+  const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
+
+  it('answer a malformed request line with 400 and headers beyond 16 KiB with 431, in the error shape', async () => {
+    const malformed = await rawExchange(server.port, 'GARBAGE / NOT-HTTP\r\n\r\n');
+    expect(malformed).toEqual(expect.objectContaining({ status: 400, body: errorShape }));
+    expect(malformed.body.error.code).toBe('malformed_request');
+    expect(malformed.head).toMatch(/\r\ncontent-type: application\/json/i);
+    const badHeader = await rawExchange(server.port, 'GET /v1/catalog HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n');
+    expect(badHeader).toEqual(expect.objectContaining({ status: 400, body: errorShape }));
+    const huge = await rawExchange(server.port, `GET /v1/catalog HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toEqual(expect.objectContaining({ status: 431, body: { error: { code: 'headers_too_large', message: expect.any(String) } } }));
+    // The server is still fine.
+    expect((await call('GET', '/health/live')).status).toBe(200);
+  });
+
+  it('close a socket that sends nothing, or its headers too slowly, or idles after a response, within the configured limits', async () => {
+    const quick = await startServer({ env: { HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300' } });
+    try {
+      const silent = await rawExchange(quick.port, undefined);
+      expect(silent.closedAfterMs).toBeLessThan(2_000);
+      expect(silent).toEqual(expect.objectContaining({ status: 408, body: { error: { code: 'request_timeout', message: expect.any(String) } } }));
+      const slow = await rawExchange(quick.port, 'GET /health/live HTTP/1.1\r\nHost: x\r\n');
+      expect(slow.closedAfterMs).toBeLessThan(2_000);
+      expect(slow.status).toBe(408);
+      const idle = await rawExchange(quick.port, 'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(idle.status).toBe(200);
+      expect(idle.closedAfterMs).toBeLessThan(2_000);
+    } finally {
+      await quick.stop();
+    }
   });
 });
 
@@ -289,6 +405,18 @@ describe('hostile bodies and parameters', () => {
     for (const domain of nasty) await refused(400, 'POST', '/v1/customers', agent, { name: 'X', domain, market: 'FR' });
     for (const market of nasty) await refused(400, 'POST', '/v1/customers', agent, { name: 'X', domain: 'ok.example', market });
   });
+
+  it('refuse a market that is not an officially assigned ISO 3166-1 alpha-2 code with 400 invalid_market', async () => {
+    const agent = token(partner, ['admin-agent']);
+    // User-assigned (AA, QM–QZ, XA–XZ, ZZ), reserved or withdrawn (EU, UK, YU), never assigned (OO), not a code at all.
+    for (const market of ['XX', 'ZZ', 'QQ', 'AA', 'XK', 'qm', 'EU', 'UK', 'YU', 'OO', 'FRA', 'F1', '', ' ']) {
+      const res = await refused(400, 'POST', '/v1/customers', agent, { name: 'X', domain: `m-${randomUUID().slice(0, 8)}.example`, market });
+      expect({ market, code: res.body.error.code, field: res.body.error.details?.field }).toEqual({ market, code: 'invalid_market', field: 'market' });
+    }
+    for (const market of ['AX', 'ss', 'TW']) {
+      expect((await call('POST', '/v1/customers', agent, { name: 'X', domain: `m-${randomUUID().slice(0, 8)}.example`, market })).status).toBe(201);
+    }
+  });
 });
 
 describe('crypto-shredding', () => {
@@ -347,6 +475,38 @@ describe('refused reveals touch no key material', () => {
     expect(dataKeys()).toBe(0);
     expect((await call('POST', `/v1/orders/${o.orderId}/keys`, revealer, sel)).status).toBe(200);
     expect(dataKeys()).toBe(1);
+  });
+});
+
+describe('HEAD on a download link', () => {
+  it('answers what a GET would (200, 404, 410) with headers only, and counts and records nothing', async () => {
+    const { customer, order } = await fixture();
+    const agent = token(partner, ['admin-agent'], `head-${randomUUID()}`);
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const path = new URL((await call('POST', `/v1/orders/${order.orderId}/download-links`, agent, sel)).body.url).pathname;
+    const headOnly = async (p: string, status: number) => {
+      const before = await head();
+      const res = await call('HEAD', p);
+      expect({ p, status: res.status, body: res.text }).toEqual({ p, status, body: '' });
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      expect(await head()).toBe(before);
+      return res;
+    };
+
+    await headOnly(path, 200);
+    expect((await call('GET', path)).body.downloadsRemaining).toBe(49);
+    for (let i = 0; i < 3; i++) await headOnly(path, 200);
+    expect((await call('GET', path)).body.downloadsRemaining).toBe(48);
+    await headOnly(`${path.slice(0, -4)}AAAA`, 404);
+    await headOnly('/v1/downloads/not-a-token', 404);
+    // The activity log shows the two GETs, not the HEADs.
+    const log = await call('GET', `/v1/activity-log?from=2026-01-01&to=2026-12-31&customerId=${customer.customerId}`, token(partner, ['global-admin']));
+    expect(log.body.items.filter((e: any) => e.kind === 'software-downloaded')).toHaveLength(2);
+
+    // Revoked with the order: HEAD and GET both 410, neither counted.
+    expect((await call('POST', `/v1/orders/${order.orderId}/cancel`, token(partner, ['admin-agent']), { reason: 'head test' })).status).toBe(200);
+    await headOnly(path, 410);
+    await refused(410, 'GET', path, undefined);
   });
 });
 

@@ -33,7 +33,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
-  api = await startServer({ clockStart: '2026-03-02T10:00:00Z', env: { WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100' } });
+  // The receiver is on loopback, which webhooks never target unless the operator allows it.
+  api = await startServer({ clockStart: '2026-03-02T10:00:00Z', env: { WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
   call = client(api.baseUrl);
 });
 afterAll(async () => {

@@ -16,6 +16,7 @@ import {
   initialOrderState,
   orderStreamId,
   parseCatalog,
+  parseMarkets,
   parsePolicyTable,
   schemaVersionOf,
   type Actor,
@@ -28,6 +29,7 @@ const ROOT = join(__dirname, '../..');
 const read = (name: string) => JSON.parse(readFileSync(join(ROOT, 'config', name), 'utf8'));
 const catalog = parseCatalog(read('catalog.json'), read('azure-unavailable-markets.json').markets);
 const policies = parsePolicyTable(read('cancellation-policies.json'));
+const markets = parseMarkets(read('iso-3166-1-alpha-2.json'));
 const sellable = catalog.items.filter((i) => i.unavailableMarkets.length === 0);
 
 /** A small deterministic PRNG (mulberry32). */
@@ -96,6 +98,7 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
       const registered = decideCustomerRegistry(
         { type: 'RegisterCustomer', data: { customerId, tenantId, partnerTenantId: partner, name: `Customer ${p}-${c}`, domain: `c${p}-${c}-${seed}.example`, market }, metadata: { actor: agent, now: new Date(now).toISOString() } },
         registry,
+        { markets },
       );
       registry = foldCustomerRegistry(registry, registered);
       await store.append(customerRegistryStreamId(partner), toNew(registered, agent, now, `reg-${p}-${c}`), registryRevision === -1n ? 'no_stream' : registryRevision);

@@ -11,6 +11,7 @@ import {
   READ_SIDE,
   REFERENCE_DATA,
   StreamRepository,
+  WEBHOOK_DESTINATIONS,
 } from '@csp/application';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
@@ -61,6 +62,7 @@ export class ApiModule {
         { provide: RATE_LIMITER, useValue: runtime.rateLimiter },
         { provide: KEY_ACCESS_LIMITS, useValue: runtime.config.keyAccessLimits },
         { provide: REFERENCE_DATA, useValue: runtime.reference },
+        { provide: WEBHOOK_DESTINATIONS, useValue: runtime.webhookDestinations },
         { provide: ProductKeyVault, useValue: runtime.vault },
         { provide: TenantKeyring, useValue: runtime.keyring },
         { provide: TokenVerifier, useValue: runtime.verifier },

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Runtime } from '@csp/runtime';
 import { ApiModule } from './app.module';
 import { accessLog } from './http/access-log';
+import { applyHttpLimits } from './http/http-server';
 import { jsonBody } from './http/json-body';
 import { serveOpenApi } from './http/openapi';
 import { requestContext } from './http/request-context.middleware';
@@ -16,6 +17,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
     logger: runtime.logger,
     abortOnError: false,
   });
+  applyHttpLimits(app.getHttpServer(), runtime.config.http, runtime.logger);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestContext);

@@ -1,5 +1,5 @@
 import { DestroyKeyMaterialHandler, RegisterCustomerHandler } from './customers/customer-handlers';
-import { CancelOrderHandler, IssueDownloadLinkHandler, PurchaseSoftwareHandler, RecordDownloadHandler, RevealKeyHandler } from './orders/order-handlers';
+import { CancelOrderHandler, CheckDownloadLinkHandler, IssueDownloadLinkHandler, PurchaseSoftwareHandler, RecordDownloadHandler, RevealKeyHandler } from './orders/order-handlers';
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
 import { GetActivityLogHandler, GetCreditsHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
 import { ReadConsistency } from './queries/read-consistency';
@@ -35,6 +35,7 @@ export const APPLICATION_HANDLERS = [
   RevealKeyHandler,
   IssueDownloadLinkHandler,
   RecordDownloadHandler,
+  CheckDownloadLinkHandler,
   CancelOrderHandler,
   GetOrderHandler,
   GetCancellationEligibilityHandler,

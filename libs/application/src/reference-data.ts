@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { parseCatalog, parsePolicyTable, type CancellationPolicy, type Catalog } from '@csp/domain';
+import { parseCatalog, parseMarkets, parsePolicyTable, type CancellationPolicy, type Catalog, type Markets } from '@csp/domain';
 
-/** The operator-editable data the deciders need: the catalog and the cancellation policy table. */
+/** The data the deciders need: the catalog, the cancellation policy table and the ISO 3166-1 markets. */
 export interface ReferenceData {
   readonly catalog: Catalog;
   readonly policies: readonly CancellationPolicy[];
+  readonly markets: Markets;
 }
 
 export interface ReferenceDataFiles {
   readonly catalogFile: string;
   readonly cancellationPoliciesFile: string;
   readonly azureUnavailableMarketsFile: string;
+  readonly marketsFile: string;
 }
 
 /** Reads and validates the data files; a bad file stops start-up with a message naming it. */
@@ -23,6 +25,7 @@ export function loadReferenceData(files: ReferenceDataFiles): ReferenceData {
     return {
       catalog: parseCatalog(readJson(files.catalogFile), markets.markets as string[]),
       policies: parsePolicyTable(readJson(files.cancellationPoliciesFile)),
+      markets: parseMarkets(readJson(files.marketsFile)),
     };
   } catch (error) {
     throw new Error(`Reference data is invalid: ${(error as Error).message}`);

@@ -6,3 +6,4 @@ export const READ_SIDE = Symbol('ReadSide');
 export const LOGGER = Symbol('Logger');
 export const RATE_LIMITER = Symbol('RateLimiter');
 export const KEY_ACCESS_LIMITS = Symbol('KeyAccessLimits');
+export const WEBHOOK_DESTINATIONS = Symbol('WebhookDestinations');

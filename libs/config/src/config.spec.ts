@@ -46,6 +46,24 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('reads the internal webhook destinations the operator allows, refusing what is not a host, an address or a CIDR block', () => {
+    expect(loadConfig({}).webhooks.allowedHosts.entries).toEqual([]);
+    const config = loadConfig({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, 10.20.0.0/16,billing.internal' });
+    expect(config.webhooks.allowedHosts.entries).toEqual(['127.0.0.1', '10.20.0.0/16', 'billing.internal']);
+    expect(config.webhooks.allowedHosts.addresses.check('10.20.3.4')).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,10.0.0.0/33,http://billing.internal' })).toThrow(
+      /WEBHOOK_ALLOWED_HOSTS: "10\.0\.0\.0\/33" is not a host name, an IP address or a CIDR block[\s\S]*WEBHOOK_ALLOWED_HOSTS: "http:\/\/billing\.internal" is not/,
+    );
+  });
+
+  it('closes silent HTTP connections within about a minute by default, and reads shorter or longer limits', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 30_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 });
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' }).http).toEqual({ headersTimeoutMs: 500, requestTimeoutMs: 1000, keepAliveTimeoutMs: 65_000 });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '0' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must be a whole number/);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '1s' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS must be a whole number/);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '90000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+  });
+
   it('parses CLOCK_START strictly', () => {
     expect(loadConfig({ CLOCK_START: '2026-03-02T10:00:00Z' }).clockStart?.toISOString()).toBe('2026-03-02T10:00:00.000Z');
     expect(parseInstant('2026-03-02')?.toISOString()).toBe('2026-03-02T00:00:00.000Z');

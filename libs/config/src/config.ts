@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseAllowedDestinations, type AllowedDestinations } from '@csp/security';
 
 /** Typed configuration, read once from the environment. An empty variable counts as unset. */
 export interface AppConfig {
@@ -29,15 +30,25 @@ export interface AppConfig {
   readonly catalogFile: string;
   readonly cancellationPoliciesFile: string;
   readonly azureUnavailableMarketsFile: string;
+  /** The officially assigned ISO 3166-1 alpha-2 codes: the markets a customer may have. */
+  readonly marketsFile: string;
   /** Base of download link URLs; absent means the scheme and host the request came in on. */
   readonly publicBaseUrl?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Maximum JSON body in bytes (SPEC: 1 MiB). */
   readonly bodyLimitBytes: number;
+  /**
+   * How long the HTTP server waits, in ms, for a request's headers, for the whole request, and
+   * for the next request on an idle keep-alive connection: a silent socket is closed past these.
+   */
+  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly keepAliveTimeoutMs: number };
   /** Key reveals and link issues allowed per window, per caller and per tenant (429 beyond). */
   readonly keyAccessLimits: { readonly perUser: number; readonly perTenant: number; readonly windowSeconds: number };
-  /** Webhook deliveries: attempts per event before dead-lettering, and the first retry delay (doubling). */
-  readonly webhooks: { readonly maxAttempts: number; readonly retryBaseMs: number };
+  /**
+   * Webhook deliveries: attempts per event before dead-lettering, the first retry delay (doubling),
+   * and the internal destinations the operator allows (WEBHOOK_ALLOWED_HOSTS; none by default).
+   */
+  readonly webhooks: { readonly maxAttempts: number; readonly retryBaseMs: number; readonly allowedHosts: AllowedDestinations };
 }
 
 export class ConfigError extends Error {
@@ -69,6 +80,7 @@ export const CONFIG_VARIABLES = [
   'CATALOG_FILE',
   'CANCELLATION_POLICIES_FILE',
   'AZURE_UNAVAILABLE_MARKETS_FILE',
+  'MARKETS_FILE',
   'PUBLIC_BASE_URL',
   'LOG_LEVEL',
   'KEY_ACCESS_LIMIT_PER_USER',
@@ -76,6 +88,10 @@ export const CONFIG_VARIABLES = [
   'KEY_ACCESS_WINDOW_SECONDS',
   'WEBHOOK_MAX_ATTEMPTS',
   'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_ALLOWED_HOSTS',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
 ] as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -172,7 +188,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     perTenant: positive('KEY_ACCESS_LIMIT_PER_TENANT', 600),
     windowSeconds: positive('KEY_ACCESS_WINDOW_SECONDS', 60),
   };
-  const webhooks = { maxAttempts: positive('WEBHOOK_MAX_ATTEMPTS', 8), retryBaseMs: positive('WEBHOOK_RETRY_BASE_MS', 1000) };
+  const allowedHosts = parseAllowedDestinations(get('WEBHOOK_ALLOWED_HOSTS'));
+  problems.push(...allowedHosts.problems.map((problem) => `WEBHOOK_ALLOWED_HOSTS: ${problem}`));
+  const webhooks = { maxAttempts: positive('WEBHOOK_MAX_ATTEMPTS', 8), retryBaseMs: positive('WEBHOOK_RETRY_BASE_MS', 1000), allowedHosts: allowedHosts.allowed };
+  const http = {
+    headersTimeoutMs: positive('HTTP_HEADERS_TIMEOUT_MS', 30_000),
+    requestTimeoutMs: positive('HTTP_REQUEST_TIMEOUT_MS', 60_000),
+    keepAliveTimeoutMs: positive('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+  };
+  // Node measures both from the same start: headers that may take longer than the whole request make no sense.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   const httpPort = port('PORT', 3000);
   const projectorPort = port('PROJECTOR_PORT', 3001);
   // Every process projects unless told another does: several projecting processes share Redis leases.
@@ -194,9 +219,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     catalogFile: file('CATALOG_FILE', 'config/catalog.json'),
     cancellationPoliciesFile: file('CANCELLATION_POLICIES_FILE', 'config/cancellation-policies.json'),
     azureUnavailableMarketsFile: file('AZURE_UNAVAILABLE_MARKETS_FILE', 'config/azure-unavailable-markets.json'),
+    marketsFile: file('MARKETS_FILE', 'config/iso-3166-1-alpha-2.json'),
     publicBaseUrl,
     logLevel,
     bodyLimitBytes: 1024 * 1024,
+    http,
     keyAccessLimits,
     webhooks,
   };

@@ -1,7 +1,8 @@
 // Loads the operator's real data files through the domain's parsers (the test reads files; the domain does not).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { entitledVersions, isValidMarket, parseCatalog } from './catalog/catalog';
+import { entitledVersions, parseCatalog } from './catalog/catalog';
+import { isMarketCode, parseMarkets } from './catalog/markets';
 import type { Sku } from './catalog/sku';
 import { parsePolicyTable, policyInForce } from './policy/policy-table';
 
@@ -11,11 +12,39 @@ const rawCatalog = read('catalog.json');
 const catalog = parseCatalog(rawCatalog, azure);
 const where = (predicate: (sku: Sku) => boolean) => catalog.items.filter(predicate);
 
-describe('config/azure-unavailable-markets.json', () => {
+const rawMarkets = read('iso-3166-1-alpha-2.json');
+const markets = parseMarkets(rawMarkets);
+
+describe('config/iso-3166-1-alpha-2.json', () => {
+  it('holds the 249 officially assigned ISO 3166-1 alpha-2 codes and names its source', () => {
+    expect(markets.codes).toHaveLength(249);
+    expect(rawMarkets.source).toMatch(/ISO 3166/);
+    for (const code of ['FR', 'DE', 'US', 'AU', 'BR', 'JP', 'AQ', 'CN', 'AX', 'BQ', 'CW', 'SS', 'SX', 'TW', 'PS', 'EH', 'GB']) expect({ code, assigned: markets.isAssigned(code) }).toEqual({ code, assigned: true });
+    // User-assigned, exceptionally or transitionally reserved, withdrawn, never assigned.
+    for (const code of ['AA', 'QM', 'QZ', 'XA', 'XK', 'XX', 'ZZ', 'EU', 'UK', 'UN', 'AC', 'IC', 'FX', 'AN', 'CS', 'YU', 'SU', 'OO']) expect({ code, assigned: markets.isAssigned(code) }).toEqual({ code, assigned: false });
+  });
+});
+
+// The SPEC's copy of the list, where this checkout sits beside it (../shared or ../../shared for a worktree).
+const specList = ['../../../../shared', '../../../../../shared']
+  .map((dir) => join(__dirname, dir, 'data/azure-reservation-unavailable-markets.json'))
+  .find((file) => existsSync(file));
+const azureLists: [string, string[]][] = [
+  ['config/azure-unavailable-markets.json', azure],
+  ...(specList ? [['shared/data/azure-reservation-unavailable-markets.json', JSON.parse(readFileSync(specList, 'utf8')).markets] as [string, string[]]] : []),
+];
+
+describe.each(azureLists)('%s', (_name, list) => {
   it('lists the 106 distinct markets where Azure reservations are not sold', () => {
-    expect(azure).toHaveLength(106);
-    expect(new Set(azure).size).toBe(106);
-    expect(azure.every(isValidMarket)).toBe(true);
+    expect(list).toHaveLength(106);
+    expect(new Set(list).size).toBe(106);
+    expect(list.every(isMarketCode)).toBe(true);
+    expect([...list].sort()).toEqual([...azure].sort());
+  });
+
+  it('is a subset of the assigned codes but for XK, the user-assigned code the reference documentation uses for Kosovo', () => {
+    // XK can be no customer's market, so it never matches a purchase; it stays because the SPEC's list names it.
+    expect(list.filter((code) => !markets.isAssigned(code))).toEqual(['XK']);
   });
 });
 

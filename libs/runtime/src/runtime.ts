@@ -6,7 +6,7 @@ import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/conf
 import type { EventStore } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { connectKurrentDb, openKurrentDbEventStore } from '@csp/event-store/kurrentdb';
-import { MemoryRateLimiter, ProductKeyVault, TenantKeyring, TokenVerifier, type DataKeyStore, type RateLimiter } from '@csp/security';
+import { MemoryRateLimiter, ProductKeyVault, TenantKeyring, TokenVerifier, WebhookDestinations, type DataKeyStore, type RateLimiter } from '@csp/security';
 import { SqliteDataKeyStore } from '@csp/security/sqlite';
 import { KurrentDbDataKeyStore, type KeyringClient } from '@csp/security/kurrentdb';
 import { RedisRateLimiter } from '@csp/security/redis';
@@ -30,6 +30,8 @@ export interface Runtime {
   readonly keyring: TenantKeyring;
   /** Present where this process projects: the holder of the webhook lease delivers. */
   readonly webhooks?: WebhookDispatcher;
+  /** Where webhooks may be registered (and delivered): the rule and the operator's WEBHOOK_ALLOWED_HOSTS. */
+  readonly webhookDestinations: WebhookDestinations;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     reference,
     vault,
     ...(webhooks ? { webhooks } : {}),
+    webhookDestinations: webhookDestinations(config),
     keyring: new TenantKeyring(dataKeys, keks, () => clock.now()),
     verifier,
     readSide,
@@ -149,6 +152,11 @@ function openConfiguredDataKeyStore(config: AppConfig): DataKeyStore {
     : new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
 }
 
+/** The webhook destination rule with the operator's exceptions (registration and delivery use the same). */
+export function webhookDestinations(config: AppConfig): WebhookDestinations {
+  return new WebhookDestinations(config.webhooks.allowedHosts);
+}
+
 /**
  * The webhook dispatcher of a process that projects. Every such process may run one: they share a
  * lease in the read-model store (Redis with several processes), and only its holder delivers.
@@ -156,9 +164,13 @@ function openConfiguredDataKeyStore(config: AppConfig): DataKeyStore {
 function createWebhookDispatcher(config: AppConfig, store: EventStore, readSide: ReadSide, vault: ProductKeyVault, logger: JsonLogger, clock: Clock): WebhookDispatcher {
   const owner = leaseOwnerId();
   const ttlMs = 15_000;
+  if (config.webhooks.allowedHosts.entries.length > 0) {
+    logger.info('Webhooks may be delivered to these internal destinations (WEBHOOK_ALLOWED_HOSTS)', { allowed: config.webhooks.allowedHosts.entries });
+  }
   return new WebhookDispatcher({
     store,
     vault,
+    destinations: webhookDestinations(config),
     logger,
     now: () => clock.now(),
     maxAttempts: config.webhooks.maxAttempts,

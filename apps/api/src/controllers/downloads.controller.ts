@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { RecordDownloadCommand } from '@csp/application';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { CheckDownloadLinkQuery, RecordDownloadCommand } from '@csp/application';
 import { Public, type AuthenticatedRequest } from '../http/auth';
 
 /**
@@ -9,11 +10,20 @@ import { Public, type AuthenticatedRequest } from '../http/auth';
  */
 @Controller('v1/downloads')
 export class DownloadsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get(':token')
   @Public()
+  @ApiOkResponse({ description: 'The download, counted and recorded. A `HEAD` answers the same status and headers and counts nothing.' })
+  @ApiGoneResponse({ description: '`link_expired`, `link_exhausted` or `link_revoked`: nothing is counted' })
+  @ApiNotFoundResponse({ description: '`link_not_found`' })
   download(@Param('token') token: string, @Req() request: AuthenticatedRequest) {
+    // Express answers HEAD with this GET route: SPEC says a HEAD counts no download, so it only
+    // asks what a GET would answer (link checkers and proxies send HEADs).
+    if (request.method === 'HEAD') return this.queries.execute(new CheckDownloadLinkQuery(token));
     const userAgent = request.get('user-agent')?.slice(0, 200);
     const client = { ...(request.ip ? { ip: request.ip } : {}), ...(userAgent ? { userAgent } : {}) };
     return this.commands.execute(new RecordDownloadCommand(token, client, request.correlationId, request.requestId));

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { GetWebhookDeadLettersQuery, RegisterWebhookCommand, ReplayWebhookCommand } from '@csp/application';
 import { Authorize, Ctx, type RequestContext } from '../http/auth';
 import { UuidParam } from '../http/uuid-param.pipe';
 
 export class RegisterWebhookDto {
-  @ApiProperty()
+  @ApiProperty({ description: 'http(s) URL of the receiver; never a loopback, private, link-local, unspecified, multicast or reserved address unless WEBHOOK_ALLOWED_HOSTS allows it' })
   @IsString()
   @Length(8, 1000)
   @Matches(/^https?:\/\//, { message: 'url must be an http(s) URL' })
@@ -44,6 +44,12 @@ export class WebhooksController {
   @Post()
   @HttpCode(201)
   @Authorize('webhooks.manage')
+  @ApiCreatedResponse({ description: 'Registered: `{ webhookId, url, eventTypes, secret, signature }`; the signing secret is shown this once' })
+  @ApiBadRequestResponse({
+    description:
+      '`invalid_url`; or `webhook_url_not_allowed` (details.field `url`): the URL names, or its host resolves only to, a loopback, private, link-local, ' +
+      'unspecified, multicast or reserved address (any spelling, IPv4-mapped and NAT64 forms included) that WEBHOOK_ALLOWED_HOSTS does not allow',
+  })
   register(@Ctx() context: RequestContext, @Body() body: RegisterWebhookDto) {
     return this.commands.execute(new RegisterWebhookCommand(context, body.url, body.eventTypes));
   }

@@ -43,6 +43,15 @@ export class AuthGuard implements CanActivate {
   }
 }
 
+/**
+ * The `WWW-Authenticate` challenge of a 401 (RFC 6750 §3): bare when the request carried no bearer
+ * token, `error="invalid_token"` when it carried one that was refused (malformed, badly signed,
+ * expired, lacking claims).
+ */
+export function bearerChallenge(authorization: string | undefined): string {
+  return authorization !== undefined && /^Bearer\s+\S/i.test(authorization) ? 'Bearer error="invalid_token"' : 'Bearer';
+}
+
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!request.actor) throw new ApiError(401, 'unauthenticated', 'A bearer token is required');

@@ -4,6 +4,7 @@ import { DomainError, type RefusalKind } from '@csp/domain';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@csp/event-store';
 import { KeyMaterialDestroyedError, UnauthenticatedError } from '@csp/security';
 import { ReadModelBehindError, ThrottledError, type JsonLogger } from '@csp/application';
+import { bearerChallenge } from './auth';
 import { errorBody, type ErrorBody } from './error-body';
 
 const STATUS_OF: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, gone: 410 };
@@ -31,6 +32,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (response.headersSent) return;
     if (exception instanceof ThrottledError || exception instanceof ReadModelBehindError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (status === 401) response.setHeader('WWW-Authenticate', bearerChallenge(request.headers.authorization));
     response.status(status).json(body);
   }
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   customerRegistryStreamId,
@@ -12,8 +11,6 @@ import {
   initialOrderState,
   initialRefundRequestState,
   orderStreamId,
-  parseCatalog,
-  parsePolicyTable,
   refundRequestStreamId,
   keyAccessThrottlingStreamId,
   type Actor,
@@ -29,6 +26,7 @@ import type { EventMetadata } from '@csp/event-store';
 import { hashLinkSecret } from '@csp/security';
 // The module itself, not @csp/application: its index loads Nest, which this generator does not need.
 import { eventMetadata } from '../../../../libs/application/src/context';
+import { loadReferenceData } from '../../../../libs/application/src/reference-data';
 
 /** An event as a consumer reads it (without the store-assigned revision, position and recordedAt). */
 export interface ExampleEvent {
@@ -62,9 +60,13 @@ const uuidOf = (text: string) => {
  * order cancelled, two refund requests (one approved, one rejected). Deterministic.
  */
 export function exampleEvents(root: string): Map<string, ExampleEvent> {
-  const read = (name: string) => JSON.parse(readFileSync(join(root, 'config', name), 'utf8')) as unknown;
-  const markets = (read('azure-unavailable-markets.json') as { markets: string[] }).markets;
-  const reference = { catalog: parseCatalog(read('catalog.json'), markets), policies: parsePolicyTable(read('cancellation-policies.json')) };
+  const config = (name: string) => join(root, 'config', name);
+  const reference = loadReferenceData({
+    catalogFile: config('catalog.json'),
+    cancellationPoliciesFile: config('cancellation-policies.json'),
+    azureUnavailableMarketsFile: config('azure-unavailable-markets.json'),
+    marketsFile: config('iso-3166-1-alpha-2.json'),
+  });
   const examples = new Map<string, ExampleEvent>();
   let step = 0;
   const record = (streamId: string, events: readonly DomainEvent<string, unknown>[], actor: Actor, occurredAt: string, tenants: { tenantId?: string; partnerTenantId?: string }) => {
@@ -79,6 +81,7 @@ export function exampleEvents(root: string): Map<string, ExampleEvent> {
   const registered = decideCustomerRegistry(
     { type: 'RegisterCustomer', data: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, name: 'Contoso Ltd', domain: 'contoso.example', market: 'FR' }, metadata: { actor: agent, now: at(0) } },
     initialCustomerRegistryState,
+    reference,
   );
   record(customerRegistryStreamId(PARTNER), registered, agent, at(0), { tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER });
 

@@ -8,7 +8,8 @@ import { TenantKeyring } from '@csp/security';
 import type { Clock } from '@csp/config';
 import { assertAllowed, eventMetadata, type CommandContext } from '../context';
 import { StreamRepository } from '../stream-repository';
-import { CLOCK, EVENT_STORE, READ_SIDE } from '../tokens';
+import type { ReferenceData } from '../reference-data';
+import { CLOCK, EVENT_STORE, READ_SIDE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from './customer-registry-stream';
 
 export class RegisterCustomerCommand {
@@ -23,6 +24,7 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
   constructor(
     private readonly repository: StreamRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REFERENCE_DATA) private readonly reference: ReferenceData,
   ) {}
 
   async execute({ context, customer }: RegisterCustomerCommand) {
@@ -41,6 +43,7 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
             metadata: { actor: context.actor, now: now.toISOString() },
           },
           state,
+          this.reference,
         ),
       { metadata: (event) => eventMetadata(context, now, { tenantId, partnerTenantId }, event.type) },
     );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   customerRegistryStreamId,
   decideOrder,
@@ -23,6 +23,7 @@ import { CLOCK, EVENT_STORE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
 import { KeyAccessThrottle } from '../throttling/key-access-throttle';
 import { orderResource, orderStream, orderView, type OrderStream } from './order-stream';
+import { CheckDownloadLinkQuery } from './order-queries';
 import {
   CancelOrderCommand,
   IssueDownloadLinkCommand,
@@ -216,42 +217,74 @@ export class IssueDownloadLinkHandler extends OrderHandler implements ICommandHa
   }
 }
 
+/** A download through a link: the order the token names, and the command the domain decides. */
+function downloadThrough(token: string, client: RecordDownloadCommand['client']) {
+  const parsed = parseLinkToken(token);
+  if (!parsed) throw notFound('link_not_found', 'No such download link');
+  const actor = { sub: 'download-link', tid: parsed.orderId, roles: [] };
+  return {
+    orderId: parsed.orderId,
+    actor,
+    authorise: (state: OrderStream) => {
+      if (!state.purchase) throw notFound('link_not_found', 'No such download link');
+    },
+    command: (now: string): OrderCommand => ({
+      type: 'RecordDownload',
+      data: { orderId: parsed.orderId, tokenHash: hashLinkSecret(parsed.secret), client },
+      metadata: { actor, now },
+    }),
+  };
+}
+
+/** What a download answers, from the SoftwareDownloaded event the domain decided. */
+function downloadView(events: readonly OrderEvent[], state: OrderStream) {
+  const downloaded = events.find((e) => e.type === 'SoftwareDownloaded');
+  if (!downloaded || downloaded.type !== 'SoftwareDownloaded') throw new Error('The decider recorded no download');
+  const { data } = downloaded;
+  const line = state.purchase!.lines.find((l) => l.line === data.line);
+  return {
+    linkId: data.linkId,
+    orderId: data.orderId,
+    sku: data.sku,
+    name: line?.name,
+    line: data.line,
+    version: data.version,
+    language: data.language,
+    fileType: data.fileType,
+    fileName: `${data.sku}-${data.version}-${data.language}-${data.fileType}.iso`.toLowerCase(),
+    downloadNumber: data.downloadNumber,
+    downloadsRemaining: data.downloadsRemaining,
+    downloadedAt: data.downloadedAt,
+  };
+}
+
 @CommandHandler(RecordDownloadCommand)
 export class RecordDownloadHandler extends OrderHandler implements ICommandHandler<RecordDownloadCommand> {
   async execute({ token, client, correlationId, requestId }: RecordDownloadCommand) {
-    const parsed = parseLinkToken(token);
-    if (!parsed) throw notFound('link_not_found', 'No such download link');
-    const context: CommandContext = { actor: { sub: 'download-link', tid: parsed.orderId, roles: [] }, correlationId, requestId };
-    const result = await this.decide(
-      parsed.orderId,
-      context,
-      (state) => {
-        if (!state.purchase) throw notFound('link_not_found', 'No such download link');
-      },
-      (now) => ({
-        type: 'RecordDownload',
-        data: { orderId: parsed.orderId, tokenHash: hashLinkSecret(parsed.secret), client },
-        metadata: { actor: context.actor, now },
-      }),
-    );
-    const downloaded = result.events.find((e) => e.type === 'SoftwareDownloaded');
-    if (!downloaded || downloaded.type !== 'SoftwareDownloaded') throw new Error('The decider recorded no download');
-    const { data } = downloaded;
-    const line = result.state.purchase!.lines.find((l) => l.line === data.line);
-    return {
-      linkId: data.linkId,
-      orderId: data.orderId,
-      sku: data.sku,
-      name: line?.name,
-      line: data.line,
-      version: data.version,
-      language: data.language,
-      fileType: data.fileType,
-      fileName: `${data.sku}-${data.version}-${data.language}-${data.fileType}.iso`.toLowerCase(),
-      downloadNumber: data.downloadNumber,
-      downloadsRemaining: data.downloadsRemaining,
-      downloadedAt: data.downloadedAt,
-    };
+    const download = downloadThrough(token, client);
+    const context: CommandContext = { actor: download.actor, correlationId, requestId };
+    const result = await this.decide(download.orderId, context, download.authorise, download.command);
+    return downloadView(result.events, result.state);
+  }
+}
+
+/**
+ * What a download through the link would answer now — the same refusals (404, 410) and the same
+ * view — decided by the domain but not appended: nothing is counted or recorded (a HEAD).
+ */
+@QueryHandler(CheckDownloadLinkQuery)
+export class CheckDownloadLinkHandler implements IQueryHandler<CheckDownloadLinkQuery> {
+  constructor(
+    private readonly repository: StreamRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REFERENCE_DATA) private readonly reference: ReferenceData,
+  ) {}
+
+  async execute({ token }: CheckDownloadLinkQuery) {
+    const download = downloadThrough(token, {});
+    const { state } = await this.repository.load(orderStreamId(download.orderId), orderStream);
+    download.authorise(state);
+    return downloadView(decideOrder(download.command(this.clock.now().toISOString()), state.domain, this.reference), state);
   }
 }
 

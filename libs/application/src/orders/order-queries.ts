@@ -21,6 +21,11 @@ export class GetCancellationEligibilityQuery {
   ) {}
 }
 
+/** A HEAD on a download link: what a download would answer, counting nothing (handled beside RecordDownload). */
+export class CheckDownloadLinkQuery {
+  constructor(readonly token: string) {}
+}
+
 /** Reads the order's own stream: always current, so the answer never lags a command just made. */
 @QueryHandler(GetOrderQuery)
 export class GetOrderHandler implements IQueryHandler<GetOrderQuery> {

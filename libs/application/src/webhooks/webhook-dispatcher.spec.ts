@@ -7,28 +7,39 @@ import { join } from 'node:path';
 import { type EventStore } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { MemoryReadModelStore } from '@csp/projections/memory';
-import { ProductKeyVault } from '@csp/security';
+import { parseAllowedDestinations, ProductKeyVault, WebhookDestinations, type Resolver } from '@csp/security';
 import { WebhookDispatcher, type DispatchLease } from './webhook-dispatcher';
 import { webhookStreamId } from './webhook-events';
 
 const metadata = () => ({ occurredAt: '2026-03-02T10:00:00.000Z', correlationId: randomUUID(), schemaVersion: 1 });
 
-/** A receiver that counts deliveries per event id. */
-async function receiver(): Promise<{ url: string; deliveries: Map<string, number>; close(): Promise<void> }> {
+/** A receiver that counts deliveries per event id, and answers `status` (a body that must not leak with it). */
+async function receiver(status = () => 204): Promise<{ url: string; port: number; deliveries: Map<string, number>; close(): Promise<void> }> {
   const deliveries = new Map<string, number>();
   const server: Server = createServer((request, response) => {
     const id = String(request.headers['x-csp-event-id']);
     deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
     request.resume();
-    request.on('end', () => response.writeHead(204).end());
+    request.on('end', () => response.writeHead(status()).end(status() === 204 ? undefined : 'internal stack trace: secret=hunter2'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, deliveries, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/hook`, port, deliveries, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const until = async (condition: () => boolean, ms = 10_000) => {
+/** The receivers of these tests listen on 127.0.0.1: allowed as an operator would, with WEBHOOK_ALLOWED_HOSTS. */
+const allowLoopback = (resolver?: Resolver) => new WebhookDestinations(parseAllowedDestinations('127.0.0.1').allowed, resolver);
+
+const registration = (vault: ProductKeyVault, webhookId: string, url: string) => ({
+  eventId: randomUUID(),
+  type: 'WebhookRegistered',
+  data: { webhookId, url, secret: vault.encrypt('s3cret', { orderId: webhookId, keyId: 'webhook-secret' }), registeredAt: '2026-03-02T10:00:00.000Z', registeredBy: { sub: 'bo', tid: 't', roles: ['back-office'] } },
+  metadata: metadata(),
+});
+
+const until = async (condition: () => boolean | Promise<boolean>, ms = 10_000) => {
   const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   return condition();
 };
 
@@ -38,7 +49,7 @@ describe('WebhookDispatcher with several processes', () => {
   const vault = new ProductKeyVault([randomBytes(32)]);
   const leases = new MemoryReadModelStore();
   const lease = (owner: string): DispatchLease => ({ ttlMs: 150, acquire: () => leases.acquireLease('webhook-dispatcher', owner, 150), release: () => leases.releaseLease('webhook-dispatcher', owner) });
-  const dispatcher = (owner: string) => new WebhookDispatcher({ store, vault, lease: lease(owner), baseDelayMs: 10, checkpointEveryMs: 0 });
+  const dispatcher = (owner: string) => new WebhookDispatcher({ store, vault, destinations: allowLoopback(), lease: lease(owner), baseDelayMs: 10, checkpointEveryMs: 0 });
   const publish = async (count: number) => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -53,18 +64,7 @@ describe('WebhookDispatcher with several processes', () => {
     store = openSqliteEventStore({ file: join(mkdtempSync(join(tmpdir(), 'csp-webhooks-')), 'events.sqlite'), pollIntervalMs: 20 });
     hook = await receiver();
     const webhookId = randomUUID();
-    await store.append(
-      webhookStreamId(webhookId),
-      [
-        {
-          eventId: randomUUID(),
-          type: 'WebhookRegistered',
-          data: { webhookId, url: hook.url, secret: vault.encrypt('s3cret', { orderId: webhookId, keyId: 'webhook-secret' }), registeredAt: '2026-03-02T10:00:00.000Z', registeredBy: { sub: 'bo', tid: 't', roles: ['back-office'] } },
-          metadata: metadata(),
-        },
-      ],
-      'no_stream',
-    );
+    await store.append(webhookStreamId(webhookId), [registration(vault, webhookId, hook.url)], 'no_stream');
   });
   afterAll(async () => {
     await hook.close();
@@ -91,5 +91,106 @@ describe('WebhookDispatcher with several processes', () => {
     expect(await until(() => second.every((id) => hook.deliveries.has(id)))).toBe(true);
     await b.stop();
     expect([...first, ...second].map((id) => hook.deliveries.get(id))).toEqual([...first, ...second].map(() => 1));
+  });
+});
+
+describe('WebhookDispatcher destinations', () => {
+  let store: EventStore;
+  const vault = new ProductKeyVault([randomBytes(32)]);
+  const deadLetters = async (webhookId: string) =>
+    (await store.readStream(webhookStreamId(webhookId))).filter((e) => e.type === 'WebhookDeliveryDeadLettered').map((e) => e.data as { eventId: string; lastError: string; attempts: number });
+  const register = async (url: string) => {
+    const webhookId = randomUUID();
+    await store.append(webhookStreamId(webhookId), [registration(vault, webhookId, url)], 'no_stream');
+    return webhookId;
+  };
+  const publish = async () => {
+    const eventId = randomUUID();
+    await store.append(`order-${randomUUID()}`, [{ eventId, type: 'OrderCancelled', data: { orderId: 'o' }, metadata: metadata() }], 'no_stream');
+    return eventId;
+  };
+  const run = async (destinations: WebhookDestinations, body: () => Promise<void>) => {
+    const dispatcher = new WebhookDispatcher({ store, vault, destinations, maxAttempts: 2, baseDelayMs: 10, checkpointEveryMs: 0, timeoutMs: 2_000 });
+    await dispatcher.start();
+    try {
+      await body();
+    } finally {
+      await dispatcher.stop();
+    }
+  };
+
+  beforeEach(() => {
+    store = openSqliteEventStore({ file: join(mkdtempSync(join(tmpdir(), 'csp-webhook-destinations-')), 'events.sqlite'), pollIntervalMs: 20 });
+  });
+  afterEach(() => store.close());
+
+  it('refuses, at delivery, a registration whose address is internal (one stored before the rule, say): nothing is sent', async () => {
+    const hook = await receiver();
+    try {
+      const webhookIds = [await register(hook.url), await register(`http://2130706433:${hook.port}/hook`), await register('http://169.254.169.254/latest/meta-data/')];
+      await run(new WebhookDestinations(), async () => {
+        const eventId = await publish();
+        for (const webhookId of webhookIds) {
+          await until(async () => (await deadLetters(webhookId)).length > 0);
+          expect(await deadLetters(webhookId)).toEqual([expect.objectContaining({ eventId, attempts: 2, lastError: 'destination address not allowed' })]);
+        }
+      });
+      expect(hook.deliveries.size).toBe(0);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('connects to the address it checked: a DNS answer that changes after the check (rebinding) reaches no internal address', async () => {
+    const hook = await receiver();
+    // The name resolves to the allowed 127.0.0.1 when checked, then to the metadata service.
+    let answer = '127.0.0.1';
+    const lookups: string[] = [];
+    const resolver: Resolver = async (host) => {
+      lookups.push(host);
+      return [{ address: answer, family: 4 }];
+    };
+    try {
+      // rebind.test exists in no DNS: had the HTTP client resolved it again, the delivery would fail.
+      const webhookId = await register(`http://rebind.test:${hook.port}/hook`);
+      await run(allowLoopback(resolver), async () => {
+        const first = await publish();
+        await until(() => hook.deliveries.has(first));
+        expect(hook.deliveries.get(first)).toBe(1);
+        expect(lookups).toEqual(['rebind.test']);
+
+        answer = '169.254.169.254';
+        const second = await publish();
+        await until(async () => (await deadLetters(webhookId)).length > 0);
+        expect(await deadLetters(webhookId)).toEqual([expect.objectContaining({ eventId: second, lastError: 'destination address not allowed' })]);
+        expect(hook.deliveries.has(second)).toBe(false);
+        // Checked at every attempt.
+        expect(lookups).toEqual(['rebind.test', 'rebind.test', 'rebind.test']);
+      });
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it("says what failed in its own words, never with the receiver's body", async () => {
+    const failing = await receiver(() => 500);
+    const closed = await receiver();
+    await closed.close();
+    try {
+      const http500 = await register(failing.url);
+      const refused = await register(closed.url);
+      const unknown = await register('http://no-such-host.invalid/hook');
+      const nxdomain: Resolver = async (host) => Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }));
+      await run(allowLoopback(nxdomain), async () => {
+        await publish();
+        const all = async () => [...(await deadLetters(http500)), ...(await deadLetters(refused)), ...(await deadLetters(unknown))];
+        await until(async () => (await all()).length === 3);
+        expect((await deadLetters(http500)).map((d) => d.lastError)).toEqual(['HTTP 500']);
+        expect((await deadLetters(refused)).map((d) => d.lastError)).toEqual(['connection refused']);
+        expect((await deadLetters(unknown)).map((d) => d.lastError)).toEqual(['host not found']);
+      });
+    } finally {
+      await failing.close();
+    }
   });
 });

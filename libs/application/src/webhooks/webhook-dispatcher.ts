@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { comparePositions, formatPosition, parsePosition, START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@csp/event-store';
-import type { ProductKeyVault } from '@csp/security';
+import { pinnedLookup, type ProductKeyVault, type ResolvedAddress, type WebhookDestinations } from '@csp/security';
 import { publishedEvent, PUBLISHED_STREAMS } from './published-event';
 import { signWebhook } from './signature';
 import { WEBHOOK_STREAM_PREFIX, webhookStreamId, type WebhookEvent, type WebhookRegistered } from './webhook-events';
@@ -8,6 +10,8 @@ import { WEBHOOK_STREAM_PREFIX, webhookStreamId, type WebhookEvent, type Webhook
 export interface WebhookDispatcherOptions {
   readonly store: EventStore;
   readonly vault: ProductKeyVault;
+  /** Where deliveries may go: checked again at every attempt, on the addresses the host resolves to then. */
+  readonly destinations: WebhookDestinations;
   readonly logger?: { info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
   readonly now?: () => Date;
   /** Attempts per event before it is dead-lettered. */
@@ -166,26 +170,15 @@ export class WebhookDispatcher {
     for (let attempt = 1; attempt <= maxAttempts && this.active; attempt++) {
       // Real time, not the service clock: receivers check the timestamp against their own clocks.
       const timestamp = Math.floor(Date.now() / 1000);
-      try {
-        const response = await fetch(delivery.webhook.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-csp-signature': signWebhook(delivery.secret, body, timestamp),
-            'x-csp-event-id': event.eventId,
-            'x-csp-event-type': event.type,
-            'x-csp-delivery-attempt': String(attempt),
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-        });
-        await response.arrayBuffer().catch(() => undefined);
-        if (response.status >= 200 && response.status < 300) return;
-        lastError = `HTTP ${response.status}`;
-      } catch (error) {
-        lastError = (error as Error).message;
-      }
+      const failure = await this.attempt(delivery.webhook.url, body, {
+        'content-type': 'application/json',
+        'x-csp-signature': signWebhook(delivery.secret, body, timestamp),
+        'x-csp-event-id': event.eventId,
+        'x-csp-event-type': event.type,
+        'x-csp-delivery-attempt': String(attempt),
+      });
+      if (failure === undefined) return;
+      lastError = failure;
       if (attempt < maxAttempts) await new Promise((r) => setTimeout(r, Math.min((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1), 30_000)));
     }
     if (!this.active) throw new Error('stopping');
@@ -194,6 +187,25 @@ export class WebhookDispatcher {
       data: { webhookId: delivery.webhook.webhookId, eventId: event.eventId, eventType: event.type, position: formatPosition(event.position), attempts: maxAttempts, lastError, at: this.now() },
     });
     this.options.logger?.warn('Webhook delivery dead-lettered', { webhookId: delivery.webhook.webhookId, eventId: event.eventId, attempts: maxAttempts, lastError });
+  }
+
+  /**
+   * One POST, to an address the destination rule accepts now; undefined when the receiver answered
+   * 2xx, else what failed. The failure is the product's own words (a refused address, a network
+   * error's code, the HTTP status), never the receiver's body: dead letters are shown to callers.
+   */
+  private async attempt(url: string, body: string, headers: OutgoingHttpHeaders): Promise<string | undefined> {
+    const target = new URL(url);
+    const destination = await this.options.destinations.check(target);
+    if (!destination.allowed) return destination.reason === 'not_allowed' ? 'destination address not allowed' : destination.message;
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const status = await post(target, destination.addresses, headers, body, signal);
+      return status >= 200 && status < 300 ? undefined : `HTTP ${status}`;
+    } catch (error) {
+      return signal.aborted ? `no answer within ${timeoutMs} ms` : connectionFailure(error);
+    }
   }
 
   private async checkpoint(delivery: Delivery, force: boolean): Promise<void> {
@@ -232,4 +244,37 @@ export class WebhookDispatcher {
     await this.deactivate();
     if (wasActive) await this.options.lease?.release().catch(() => undefined);
   }
+}
+
+/**
+ * POSTs `body` to `url`, connecting only to `addresses` (already checked): a fresh connection each
+ * time (no pooled socket from an earlier answer), no redirects followed. Resolves with the status.
+ */
+function post(url: URL, addresses: readonly ResolvedAddress[], headers: OutgoingHttpHeaders, body: string, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false, lookup: pinnedLookup(addresses), signal },
+      (response) => {
+        // Only the status matters: the body is drained and dropped, never read into an error.
+        response.on('error', () => undefined);
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** A failed connection or exchange, in a few fixed words (no address, no remote text). */
+function connectionFailure(error: unknown): string {
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection reset';
+  if (code === 'ETIMEDOUT') return 'connection timed out';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'destination unreachable';
+  if (code.startsWith('HPE_')) return 'invalid HTTP response';
+  if (/CERT|SELF_SIGNED|ERR_TLS|EPROTO|SSL/.test(code)) return `TLS handshake failed (${code})`;
+  return code ? `request failed (${code})` : 'request failed';
 }

@@ -3,10 +3,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { invalid, notFound } from '@csp/domain';
 import { parsePosition, type EventStore } from '@csp/event-store';
-import { ProductKeyVault } from '@csp/security';
+import { ProductKeyVault, WebhookDestinations } from '@csp/security';
 import type { Clock } from '@csp/config';
 import { eventMetadata, type CommandContext } from '../context';
-import { CLOCK, EVENT_STORE } from '../tokens';
+import { CLOCK, EVENT_STORE, WEBHOOK_DESTINATIONS } from '../tokens';
 import { webhookStreamId, type WebhookDeliveryDeadLettered, type WebhookRegistered, type WebhookReplayRequested } from './webhook-events';
 
 export class RegisterWebhookCommand {
@@ -33,6 +33,7 @@ export class RegisterWebhookHandler implements ICommandHandler<RegisterWebhookCo
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly vault: ProductKeyVault,
+    @Inject(WEBHOOK_DESTINATIONS) private readonly destinations: WebhookDestinations,
   ) {}
 
   async execute({ context, url, eventTypes }: RegisterWebhookCommand) {
@@ -43,6 +44,16 @@ export class RegisterWebhookHandler implements ICommandHandler<RegisterWebhookCo
       throw invalid('invalid_url', 'url must be an absolute http(s) URL', { field: 'url' });
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalid('invalid_url', 'url must be an http(s) URL', { field: 'url' });
+    // A host that does not resolve now is kept: its receiver may not be in DNS yet, and every
+    // delivery checks the addresses it resolves to then (DNS can change after registration anyway).
+    const destination = await this.destinations.check(parsed);
+    if (!destination.allowed && destination.reason === 'not_allowed') {
+      throw invalid(
+        'webhook_url_not_allowed',
+        `url must not point at a loopback, private, link-local, unspecified, multicast or reserved address (${destination.message}); an operator can allow internal receivers with WEBHOOK_ALLOWED_HOSTS`,
+        { field: 'url' },
+      );
+    }
     const webhookId = randomUUID();
     // The signing secret is shown once, here; the store keeps it encrypted under the key-encryption key.
     const secret = randomBytes(32).toString('hex');

@@ -1,2 +1,3 @@
 export * from './sku';
 export * from './catalog';
+export * from './markets';

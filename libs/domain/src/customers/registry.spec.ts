@@ -1,5 +1,5 @@
 import { deciderSpec } from '../testing/given-when-then';
-import { agent, PARTNER } from '../testing/fixtures';
+import { agent, markets, PARTNER } from '../testing/fixtures';
 import type { CustomerEvent } from './events';
 import {
   decideCustomerRegistry,
@@ -14,7 +14,7 @@ import {
 
 const given = deciderSpec<CustomerRegistryState, RegisterCustomer, CustomerEvent>({
   initialState: initialCustomerRegistryState,
-  decide: decideCustomerRegistry,
+  decide: (command, state) => decideCustomerRegistry(command, state, { markets }),
   evolve: evolveCustomerRegistry,
 });
 const NOW = '2026-03-02T10:00:00.000Z';
@@ -24,7 +24,7 @@ const register = (over: Partial<RegisterCustomer['data']> = {}, now = NOW): Regi
   data: { customerId: 'c-1', tenantId: TENANT.toUpperCase(), partnerTenantId: PARTNER, name: ' Contoso ', domain: ' Contoso.Example. ', market: 'fr', ...over },
   metadata: { actor: agent, now },
 });
-const contoso = decideCustomerRegistry(register(), initialCustomerRegistryState);
+const contoso = decideCustomerRegistry(register(), initialCustomerRegistryState, { markets });
 const other = { customerId: 'c-2', tenantId: 'bbbbbbbb-0000-4000-8000-000000000002', domain: 'fabrikam.example' };
 
 describe('RegisterCustomer', () => {
@@ -66,6 +66,17 @@ describe('RegisterCustomer', () => {
     [{ market: 'FRA' }, 'invalid_market', 'market'],
     [{ market: '12' }, 'invalid_market', 'market'],
     [{ market: '' }, 'invalid_market', 'market'],
+    // Shaped like codes, but user-assigned (AA, QM–QZ, XA–XZ, ZZ) or assigned to no country.
+    [{ market: 'XX' }, 'invalid_market', 'market'],
+    [{ market: 'ZZ' }, 'invalid_market', 'market'],
+    [{ market: 'QQ' }, 'invalid_market', 'market'],
+    [{ market: 'AA' }, 'invalid_market', 'market'],
+    [{ market: 'XK' }, 'invalid_market', 'market'],
+    [{ market: 'EU' }, 'invalid_market', 'market'],
+    [{ market: 'UK' }, 'invalid_market', 'market'],
+    [{ market: 'YU' }, 'invalid_market', 'market'],
+    [{ market: 'OO' }, 'invalid_market', 'market'],
+    [{ market: 'F1' }, 'invalid_market', 'market'],
     [{ domain: 'localhost' }, 'invalid_domain', 'domain'],
     [{ domain: 'bad domain.example' }, 'invalid_domain', 'domain'],
     [{ domain: 'bad_domain.example' }, 'invalid_domain', 'domain'],
@@ -79,6 +90,12 @@ describe('RegisterCustomer', () => {
     [{ tenantId: 'aaaaaaaa-0000-4000-8000-00000000000' }, 'invalid_tenant_id', 'tenantId'],
   ])('refuses %p', (over, code, field) => {
     given().when(register(over)).thenThrows('invalid', code, { field });
+  });
+
+  it('accepts every officially assigned market, whatever its case', () => {
+    for (const market of ['AX', 'BQ', 'SS', 'TW', 'ps', ' eh ']) {
+      given().when(register({ market })).then(([e]) => expect(e!.type === 'CustomerRegistered' && e!.data.market).toBe(market.trim().toUpperCase()));
+    }
   });
 
   it('accepts a 253-character domain and labels of 63 characters', () => {

@@ -1,4 +1,4 @@
-import { isValidMarket } from '../catalog/catalog';
+import type { Markets } from '../catalog/markets';
 import type { Command } from '../shared/command';
 import { conflict, invalid } from '../shared/errors';
 import { instantMs, isoOf } from '../shared/time';
@@ -18,6 +18,11 @@ export interface CustomerRegistryState {
   readonly byDomain: ReadonlyMap<string, string>;
 }
 
+/** The reference data registration needs: which market codes exist. */
+export interface CustomerRegistryEnvironment {
+  readonly markets: Markets;
+}
+
 export const initialCustomerRegistryState: CustomerRegistryState = { byId: new Map(), byTenant: new Map(), byDomain: new Map() };
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -25,7 +30,7 @@ const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](
 
 export const normaliseDomain = (domain: string) => domain.trim().toLowerCase().replace(/\.$/, '');
 
-export function decideCustomerRegistry(command: RegisterCustomer, state: CustomerRegistryState): CustomerEvent[] {
+export function decideCustomerRegistry(command: RegisterCustomer, state: CustomerRegistryState, env: CustomerRegistryEnvironment): CustomerEvent[] {
   const { customerId, partnerTenantId } = command.data;
   const registeredAt = isoOf(instantMs(command.metadata.now, 'now'));
   // Directory tenant ids are GUIDs; compared lower-case so that one tenant cannot be registered twice by case.
@@ -35,7 +40,8 @@ export function decideCustomerRegistry(command: RegisterCustomer, state: Custome
   const market = command.data.market.trim().toUpperCase();
   if (name === '') throw invalid('invalid_name', 'name must not be empty', { field: 'name' });
   if (!DOMAIN.test(domain)) throw invalid('invalid_domain', `"${command.data.domain}" is not a domain name`, { field: 'domain' });
-  if (!isValidMarket(market)) throw invalid('invalid_market', 'market must be an ISO 3166-1 alpha-2 country code', { field: 'market' });
+  // Officially assigned codes only: user-assigned ones (XX, ZZ, QQ…) and unassigned ones name no country.
+  if (!env.markets.isAssigned(market)) throw invalid('invalid_market', 'market must be an officially assigned ISO 3166-1 alpha-2 country code', { field: 'market' });
   if (!TENANT_ID.test(tenantId)) throw invalid('invalid_tenant_id', 'tenantId must be a GUID', { field: 'tenantId' });
   if (state.byTenant.has(tenantId)) {
     throw conflict('customer_tenant_exists', 'A customer with this tenant id is already registered', { field: 'tenantId' });

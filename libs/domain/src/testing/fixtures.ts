@@ -1,4 +1,8 @@
+// Tests may read files; the domain itself is handed its data.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCatalog, type Catalog } from '../catalog/catalog';
+import { parseMarkets, type Markets } from '../catalog/markets';
 import type { CancellationPolicy } from '../policy/cancellation-policy';
 import type { Actor } from '../shared/actor';
 
@@ -42,3 +46,6 @@ export const catalog: Catalog = parseCatalog(
 );
 
 export const env = { catalog, policies };
+
+/** The shipped list of officially assigned ISO 3166-1 alpha-2 codes. */
+export const markets: Markets = parseMarkets(JSON.parse(readFileSync(join(__dirname, '../../../../config/iso-3166-1-alpha-2.json'), 'utf8')));

@@ -22,6 +22,7 @@ import {
   type RefundRequestState,
 } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
+import { markets } from '../../../domain/src/testing/fixtures';
 import { recorder } from './recorded';
 
 export const policies: CancellationPolicy[] = [
@@ -97,6 +98,7 @@ export class Scenario {
         metadata: { actor: agentOf(customer.partnerTenantId), now: at },
       },
       state,
+      { markets },
     );
     this.registries.set(customer.partnerTenantId, foldCustomerRegistry(state, events));
     return this.push(`customers-${customer.partnerTenantId}`, events, at);
