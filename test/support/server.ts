@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -118,10 +119,23 @@ export function client(baseUrl: string) {
   };
 }
 
+/** A port nothing listens on right now (the projector logs the port it was given, so it cannot be 0). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolveListen, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolveListen);
+  });
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolveClose) => probe.close(() => resolveClose()));
+  return port;
+}
+
 /** Starts the compiled projector process; resolves once its health server listens. */
 export async function startProjector(env: Record<string, string>): Promise<{ stop(): Promise<void>; kill(): Promise<void>; logs(): string; port: number }> {
   const main = join(ROOT, 'dist/apps/projector/src/main.js');
-  const port = 45000 + Math.floor(Math.random() * 5000);
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` before the e2e tests (npm test does)`);
+  const port = await freePort();
   const child = spawn(process.execPath, [main], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PROJECTOR_PORT: String(port), LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
