@@ -1,5 +1,5 @@
 import { AuditQueryError, normaliseQuery, parseAuditQuery, type KeyAccessEntry } from './key-access';
-import { canonicalJson, chainDigest, checkReport, headerDigest, reportHeader, ReportWriter, sha256, type ReportFormat } from './report';
+import { canonicalJson, chainDigest, checkReport, headerDigest, printable, reportHeader, ReportWriter, sha256, type ReportFormat } from './report';
 
 const query = normaliseQuery({ partnerTenantId: 'p-1', from: '2026-03-01', to: '2026-03-31' });
 const access = (over: Partial<KeyAccessEntry> = {}): Omit<KeyAccessEntry, 'seq'> => ({
@@ -146,3 +146,20 @@ describe('report digest chain', () => {
   });
 });
 
+describe('the table, for a terminal', () => {
+  const hostile = access({ eventId: 'e-9', actorSub: 'evil\x1b]0;owned\x07\x1b[2J\u009b31m\u202egnp.exe\u2066x\u2069\\x1b', sku: 'SKU\r\nforged line' });
+
+  it('escapes control characters (C0, DEL, C1) and bidirectional controls, and backslashes', () => {
+    expect(printable('a\x1b[31m\x07\x7f\u0085\u009b\u202a\u202e\u2066\u2069\u200f\\ é 東京')).toBe('a\\x1b[31m\\x07\\x7f\\x85\\x9b\\u202a\\u202e\\u2066\\u2069\\u200f\\\\ é 東京');
+    const table = report('table', [hostile]);
+    expect([...table].filter((c) => /[\p{Cc}\p{Bidi_Control}]/u.test(c) && c !== '\n')).toEqual([]); // only the rows' own newlines
+    expect(table).toContain('evil\\x1b]0;owned\\x07');
+    expect(table.split('\n').filter((line) => line.includes('forged line'))).toEqual([expect.stringContaining('SKU\\x0d\\x0aforged line')]);
+  });
+
+  it.each(['csv', 'jsonl'] as const)('leaves the %s bytes exactly as the events have them (the chain covers them)', (format) => {
+    const text = report(format, [hostile]);
+    expect(format === 'csv' ? text : JSON.parse(text.split('\n')[1]!).entry.actorSub).toContain(hostile.actorSub!);
+    expect(checkReport(text).intact).toBe(true);
+  });
+});
