@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { loadConfig } from '@csp/config';
 import { openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@csp/event-store';
 import { MemoryReadModelStore, RedisReadModelStore, type ReadModelStore } from '@csp/projections';
-import { READ_MODEL_NAMES, readModelsNamed, runRebuild } from './rebuild-command';
+import { usageExit } from '../args';
+import { REBUILD_USAGE, rebuildTarget, runRebuild } from './rebuild-command';
 
 /**
- * npm run projections:rebuild -- <read model>|all
+ * npm run projections:rebuild -- <read model>|all   (--help for more)
  *
  * Builds a new generation of read models beside the live ones, switches queries to it once it
  * has caught up, and drops the old one: no downtime. Reads the embedded event store in DATA_DIR
@@ -15,11 +16,7 @@ import { READ_MODEL_NAMES, readModelsNamed, runRebuild } from './rebuild-command
  * rebuilds into a scratch memory store: a dry run that checks every event projects, and measures.
  */
 async function main(): Promise<number> {
-  const projections = readModelsNamed(process.argv[2]);
-  if (!projections) {
-    process.stderr.write(`Usage: npm run projections:rebuild -- <${[...READ_MODEL_NAMES, 'all'].join('|')}>\n`);
-    return 2;
-  }
+  const projections = rebuildTarget(process.argv.slice(2));
   const config = loadConfig();
   let eventStore: EventStore;
   let totalEvents: number | undefined;
@@ -50,7 +47,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`projections:rebuild failed: ${(error as Error).message}\n`);
-    process.exit(1);
+    const code = usageExit(error, REBUILD_USAGE);
+    if (code === undefined) process.stderr.write(`projections:rebuild failed: ${(error as Error).message}\n`);
+    process.exit(code ?? 1);
   },
 );
