@@ -5,10 +5,11 @@
  * (`npm run build` first; npm test does), the library in-process.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type EventStore } from '@csp/event-store';
+import { type EventStore, type NewEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { activityLogProjection, PRODUCT_STREAMS, ReadModels, rebuildReadModel, type ActivityEntry, type ReadModelStore } from '@csp/projections';
 import { RedisReadModelStore } from '@csp/projections/redis';
@@ -38,7 +39,7 @@ interface Run {
   stderr: string;
 }
 
-function audit(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function audit(args: string[], env: Record<string, string> = {}, whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<Run & { signal: NodeJS.Signals | null }> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -46,7 +47,8 @@ function audit(args: string[], env: Record<string, string> = {}): Promise<Run> {
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', reject);
-    child.once('close', (code) => resolveRun({ code, stdout: Buffer.concat(out), stderr: err }));
+    child.once('close', (code, signal) => resolveRun({ code, signal, stdout: Buffer.concat(out), stderr: err }));
+    whileRunning?.(child);
   });
 }
 
@@ -230,3 +232,207 @@ async function collect(from: EventStore, query: Parameters<typeof replayKeyAcces
   for await (const entry of replayKeyAccess(from, query, batchSize ? { batchSize } : {})) entries.push(entry);
   return entries;
 }
+
+/** Every entry of a folder, with the bytes of each file: what "nothing created or changed" compares. */
+const snapshot = (dir: string): Record<string, unknown> =>
+  Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).isDirectory() ? snapshot(join(dir, name)) : readFileSync(join(dir, name)).toString('base64')]));
+
+/**
+ * A small store of its own (the shared one must stay as generated), with one order whose key was
+ * revealed to a `sub` full of terminal escapes, and optionally an event the replay cannot read at
+ * the end of the log.
+ */
+async function craftedStore(options: { unreadableLast?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'csp-audit-crafted-'));
+  const crafted = openSqliteEventStore({ file: join(dir, 'events.sqlite') });
+  const small = await generateHistory(crafted, { partners: 1, customersPerPartner: 2, ordersPerCustomer: 8, seed: 7 });
+  const sample = (await crafted.readAll({ maxCount: 10_000, filter: { eventTypes: ['ProductKeyRevealed'] } }))[0]!;
+  const orderId = randomUUID();
+  const data = sample.data as { orderId: string; revealedBy: Record<string, unknown> };
+  const hostileSub = '\u202eevil\x1b]0;owned\x07\x1b[2J';
+  const copy = (over: Partial<NewEvent>): NewEvent => ({ eventId: randomUUID(), type: sample.type, data: { ...data, orderId, revealedBy: { ...data.revealedBy, sub: hostileSub } }, metadata: sample.metadata, ...over });
+  await crafted.append(`order-${orderId}`, [copy({})], 'no_stream');
+  if (options.unreadableLast) await crafted.append(`order-${randomUUID()}`, [copy({ data: null as unknown as NewEvent['data'] })], 'no_stream');
+  await crafted.close();
+  return { dir, partner: small.partners[0]!, orderId, hostileSub };
+}
+
+describe('the audit CLI refuses what it cannot answer', () => {
+  const range = ['--from', FROM, '--to', TO];
+
+  describe('ids, as the API reads them', () => {
+    it('an upper-case GUID names the same partner as the lower-case one: the same report, byte for byte', async () => {
+      const lower = await audit(['replay', '--partner', partner, ...range, '--format', 'jsonl']);
+      const upper = await audit(['replay', '--partner', partner.toUpperCase(), ...range, '--format', 'jsonl']);
+      expect(upper.code).toBe(0);
+      expect(upper.stdout.toString().split('\n').length).toBeGreaterThan(1000);
+      expect(upper.stdout.equals(lower.stdout)).toBe(true);
+    });
+
+    it.each([
+      ['--partner', 'not-an-id', /^--partner must be a partner tenant id \(a UUID\), got "not-an-id"/],
+      ['--customer', '12345', /^--customer must be a customer id/],
+      ['--order', 'order-1', /^--order must be an order id/],
+    ])('%s %s exits 2 naming the option, instead of an empty history', async (option, value, message) => {
+      const run = await audit(['replay', option, value, ...range]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stdout.length).toBe(0);
+    });
+  });
+
+  it('--to 2026-02-29 exits 2 naming --to instead of reading 1 March', async () => {
+    const run = await audit(['replay', '--partner', partner, '--from', '2026-02-01', '--to', '2026-02-29']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^--to is not a valid instant: "2026-02-29"/);
+    expect(run.stdout.length).toBe(0);
+  });
+
+  describe('--out', () => {
+    const refused = async (out: string, message: RegExp) => {
+      const run = await audit(['replay', '--partner', partner, ...range, '--format', 'csv', '--out', out]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/final digest [0-9a-f]{64}/);
+      expect(run.stderr).not.toContain('audit replay:'); // refused before the replay started
+    };
+
+    it('into a folder that does not exist: exit 2 before the replay, nothing created', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'csp-audit-out-'));
+      await refused(join(dir, 'missing', 'q1.csv'), /^--out .*: the folder .*missing does not exist/);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('naming an existing folder: exit 2, and no <folder>.partial left beside it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'csp-audit-out-'));
+      mkdirSync(join(dir, 'reports'));
+      writeFileSync(join(dir, 'reports', 'kept.csv'), 'kept');
+      const before = snapshot(dir);
+      await refused(join(dir, 'reports'), /^--out .*reports is a folder/);
+      expect(snapshot(dir)).toEqual(before);
+    });
+
+    it('where it cannot write: exit 2 before the replay', async () => {
+      let folder = '/sys'; // root writes anywhere else
+      if (process.getuid?.() !== 0) {
+        folder = mkdtempSync(join(tmpdir(), 'csp-audit-out-'));
+        chmodSync(folder, 0o555);
+      }
+      await refused(join(folder, 'csp-audit-q1.csv'), /^--out .*: cannot write in /);
+      expect(existsSync(join(folder, 'csp-audit-q1.csv'))).toBe(false);
+    });
+
+    it('a replay that fails midway leaves neither the report nor its temporary file, and says no success', async () => {
+      const crafted = await craftedStore({ unreadableLast: true });
+      const dir = mkdtempSync(join(tmpdir(), 'csp-audit-out-'));
+      const run = await audit(['replay', '--partner', crafted.partner, ...range, '--format', 'csv', '--out', join(dir, 'q1.csv')], { DATA_DIR: crafted.dir });
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('audit failed:');
+      expect(run.stderr).not.toMatch(/final digest [0-9a-f]{64}/);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('Ctrl-C during the replay removes the temporary file and leaves no report', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'csp-audit-out-'));
+      const run = await audit(['replay', '--partner', partner, ...range, '--format', 'csv', '--out', join(dir, 'q1.csv')], {}, (child) => {
+        const poll = () => (readdirSync(dir).some((f) => f.endsWith('.partial')) ? child.kill('SIGINT') : setTimeout(poll, 2));
+        poll();
+      });
+      expect(run.signal).toBe('SIGINT');
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('an existing report is replaced whole, through a temporary file beside it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'csp-audit-out-'));
+      writeFileSync(join(dir, 'q1.jsonl'), 'an older report');
+      const run = await audit(['replay', '--partner', partner, ...range, '--format', 'jsonl', '--out', join(dir, 'q1.jsonl')]);
+      expect(run.code).toBe(0);
+      expect(readdirSync(dir)).toEqual(['q1.jsonl']);
+      expect(run.stderr).toMatch(/final digest [0-9a-f]{64}/);
+      expect((await audit(['check-report', join(dir, 'q1.jsonl')])).code).toBe(0);
+    });
+  });
+
+  describe('the store, opened read-only', () => {
+    const stores: [string, (dir: string) => void, RegExp][] = [
+      ['no file', () => undefined, /^No event store at .*events\.sqlite/],
+      ['a 0-byte file', (dir) => writeFileSync(join(dir, 'events.sqlite'), ''), /events\.sqlite is not an event store: it is empty \(0 bytes\)/],
+      ['a file that is not SQLite', (dir) => writeFileSync(join(dir, 'events.sqlite'), '{"not":"a database"}\n'.repeat(300)), /events\.sqlite is not an event store: it is not an SQLite database/],
+    ];
+
+    it.each(stores)('%s: exit 2 with a clear message, nothing created or migrated', async (_, make, message) => {
+      const dir = mkdtempSync(join(tmpdir(), 'csp-audit-store-'));
+      make(dir);
+      const before = snapshot(dir);
+      for (const args of [['replay', '--partner', partner, ...range], ['verify', '--partner', partner, ...range]]) {
+        const run = await audit(args, { DATA_DIR: dir });
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(message);
+        expect(snapshot(dir)).toEqual(before);
+      }
+      const report = join(mkdtempSync(join(tmpdir(), 'csp-audit-report-')), 'q1.jsonl');
+      expect((await audit(['replay', '--partner', partner, ...range, '--format', 'jsonl', '--out', report])).code).toBe(0);
+      const check = await audit(['check-report', report, '--against-store'], { DATA_DIR: dir });
+      expect(check.code).toBe(2);
+      expect(check.stderr).toMatch(message);
+      expect(snapshot(dir)).toEqual(before);
+    });
+
+    it('replays while the service keeps writing the store, from another process', async () => {
+      const before = await audit(['replay', '--partner', partner, ...range, '--format', 'jsonl']);
+      let writing = true;
+      let appended = 0;
+      const writer = (async () => {
+        // Events of no order: the service at work elsewhere, which must not disturb the replay.
+        while (writing) await store.append(`noise-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Noise', data: { n: appended++ }, metadata: { occurredAt: new Date().toISOString(), correlationId: randomUUID(), schemaVersion: 1 } }], 'no_stream');
+      })();
+      try {
+        const during = await audit(['replay', '--partner', partner, ...range, '--format', 'jsonl']);
+        expect(during.code).toBe(0);
+        expect(during.stdout.equals(before.stdout)).toBe(true);
+      } finally {
+        writing = false;
+        await writer;
+      }
+      expect(appended).toBeGreaterThan(0);
+    });
+  });
+
+  it("the table escapes the control and bidi characters of a token's sub; JSONL keeps its exact bytes", async () => {
+    const crafted = await craftedStore();
+    const args = ['replay', '--order', crafted.orderId, ...range];
+    const table = await audit([...args, '--format', 'table'], { DATA_DIR: crafted.dir });
+    expect(table.code).toBe(0);
+    const text = table.stdout.toString();
+    expect([...text].filter((c) => /[\p{Cc}\p{Bidi_Control}]/u.test(c) && c !== '\n')).toEqual([]);
+    expect(text).toContain('\\u202eevil\\x1b]0;owned\\x07');
+    const jsonl = await audit([...args, '--format', 'jsonl'], { DATA_DIR: crafted.dir });
+    expect(JSON.parse(jsonl.stdout.toString().split('\n')[1]!).entry.actorSub).toBe(crafted.hostileSub);
+  });
+
+  describe('its command line (node:util parseArgs)', () => {
+    it.each([[['--help']], [['-h']], [['replay', '--help']], [['check-report', '-h']]])('%j: the usage on stdout, exit 0', async (args) => {
+      const run = await audit(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout.toString()).toMatch(/^Usage:\n {2}npm run audit -- replay/);
+      expect(run.stderr).toBe('');
+    });
+
+    it.each([
+      [['replay', '--partner', 'x', '--bogus'], /Unknown option '--bogus'/],
+      [['replay', '--partner'], /--partner <value>' argument missing/],
+      [['replay', '--partner=', ...['--from', FROM, '--to', TO]], /^--partner needs a value/],
+      [['replay', '--from', FROM, '--from', FROM], /^--from is given twice/],
+      [['replay', '--against-store'], /Unknown option '--against-store'/],
+      [['verify', 'extra'], /Unexpected argument 'extra'/],
+      [['check-report', 'a.csv', 'b.csv'], /^check-report takes one file/],
+      [['bogus'], /^Unknown command "bogus"/],
+    ])('%j: exit 2, the reason and the usage on stderr', async (args, message) => {
+      const run = await audit(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).toContain('Usage:');
+      expect(run.stdout.length).toBe(0);
+    });
+  });
+});

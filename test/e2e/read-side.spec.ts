@@ -90,6 +90,18 @@ describe('read models', () => {
     expect((await call('GET', '/v1/activity-log?from=2026-04-01&to=2026-04-30', t(partner, 'global-admin'))).body.items).toEqual([]);
   });
 
+  it('read the activity log range and ids by the rules the audit CLI shares (parseInstantRange, parseId)', async () => {
+    const admin = t(partner, 'global-admin');
+    const bad = await call('GET', '/v1/activity-log?from=2026-02-01&to=2026-02-29', admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual(expect.objectContaining({ field: 'to' }));
+    const lower = await call('GET', `/v1/activity-log?from=2026-03-01&to=2026-03-31&customerId=${customerId}`, admin);
+    const upper = await call('GET', `/v1/activity-log?from=2026-03-01&to=2026-03-31&customerId=${customerId.toUpperCase()}`, admin);
+    expect(lower.body.items.length).toBeGreaterThan(0);
+    expect(upper.body.items).toEqual(lower.body.items);
+    expect((await call('GET', '/v1/activity-log?from=2026-03-01&to=2026-03-31&customerId=not-an-id', admin)).status).toBe(400);
+  });
+
   it('page the activity log with a cursor, without gaps or repeats', async () => {
     const order = (await call('POST', `/v1/customers/${customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] })).body;
     for (let i = 0; i < 5; i++) await call('POST', `/v1/orders/${order.orderId}/keys`, agent, sel());

@@ -1,11 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { loadConfig } from '@csp/config';
 import { tokenSigningSecret } from '@csp/runtime';
+import { parseId } from '@csp/domain';
+import { readCommandLine, UsageError, usageExit } from './args';
 
 /**
  * Mints an HS256 development token for a role, signed with AUTH_JWT_SECRET or, when that is unset,
  * the development secret `npm start` keeps in DATA_DIR.
- *   npm run token -- --role admin-agent [--tid <tenant GUID>] [--sub <user>] [--ttl 3600]
+ *   npm run token -- --role admin-agent [--tid <tenant GUID>] [--sub <user>] [--ttl 3600]   (--help for more)
  */
 const ROLES = [
   'admin-agent',
@@ -18,31 +20,23 @@ const ROLES = [
   'analyst',
 ];
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const args: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new Error(`Unexpected argument "${arg}"`);
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value`);
-    args[name] = value;
-  }
-  return args;
-}
+const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}>[,<role>...] [--tid <tenant GUID>] [--sub <user id>] [--ttl <seconds>]
+       npm run token -- --help
+
+Prints an HS256 token signed with AUTH_JWT_SECRET, or the development secret in \${DATA_DIR:-./data}.
+Without --tid a new tenant id is generated (and said on stderr). --ttl defaults to 3600.`;
+
+const OPTIONS = { role: { type: 'string' }, tid: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' } } as const;
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.help !== undefined || !args.role) {
-    process.stderr.write(`Usage: npm run token -- --role <${ROLES.join('|')}> [--tid <tenant GUID>] [--sub <user id>] [--ttl <seconds>]\n`);
-    process.exit(args.role ? 0 : 2);
-  }
+  const { values: args } = readCommandLine(process.argv.slice(2), OPTIONS);
+  if (!args.role) throw new UsageError('--role is required');
   const roles = args.role.split(',');
-  for (const role of roles) if (!ROLES.includes(role)) throw new Error(`Unknown role "${role}"; one of ${ROLES.join(', ')}`);
-  const tid = args.tid ?? randomUUID();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tid)) throw new Error('--tid must be a GUID');
+  for (const role of roles) if (!ROLES.includes(role)) throw new UsageError(`Unknown role "${role}"; one of ${ROLES.join(', ')}`);
+  const tid = args.tid !== undefined ? parseId(args.tid) : randomUUID();
+  if (!tid) throw new UsageError('--tid must be a GUID');
   const ttl = Number(args.ttl ?? 3600);
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('--ttl must be a positive number of seconds');
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new UsageError('--ttl must be a positive number of seconds');
 
   const config = loadConfig();
   const secret = tokenSigningSecret(config);
@@ -58,6 +52,7 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  process.stderr.write(`token: ${(error as Error).message}\n`);
-  process.exit(2);
+  const code = usageExit(error, USAGE);
+  if (code === undefined) process.stderr.write(`token: ${(error as Error).message}\n`);
+  process.exitCode = code ?? 2;
 }

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseAllowedDestinations, type AllowedDestinations } from '@csp/security';
+import { parseDateOrInstant } from '@csp/domain';
 
 /** Typed configuration, read once from the environment. An empty variable counts as unset. */
 export interface AppConfig {
@@ -229,20 +230,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
 }
 
-/** Strict ISO-8601: a date (midnight UTC) or a date-time with an explicit offset or Z. */
+/** Strict ISO-8601: a date (midnight UTC) or a date-time with an explicit offset or Z (the rule of parseDateOrInstant). */
 export function parseInstant(text: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2}))?$/.exec(text);
-  if (!m) return undefined;
-  if (m[4] === undefined) {
-    const d = new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00.000Z`);
-    return isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== `${m[1]}-${m[2]}-${m[3]}` ? undefined : d;
-  }
-  const month = Number(m[2]), day = Number(m[3]), hour = Number(m[4]), minute = Number(m[5]), second = Number(m[6] ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const d = new Date(text.replace(' ', 'T'));
-  if (isNaN(d.getTime())) return undefined;
-  // Reject dates JavaScript would roll over (2026-02-30 → March 2).
-  const probe = new Date(Date.UTC(Number(m[1]), month - 1, day));
-  if (probe.getUTCDate() !== day) return undefined;
-  return d;
+  const ms = parseDateOrInstant(text);
+  return ms === undefined ? undefined : new Date(ms);
 }

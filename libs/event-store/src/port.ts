@@ -186,3 +186,18 @@ export function matchesFilter(filter: EventFilter | undefined, streamId: string,
   if (filter.eventTypes && !filter.eventTypes.includes(type)) return false;
   return true;
 }
+
+/**
+ * The file a reader was pointed at is not an event store this program can read: missing, not a
+ * file, empty, not SQLite, or SQLite without the store's schema. The operator named the wrong file
+ * (a usage error for a command line), as opposed to a store that is there and fails.
+ */
+export class NotAnEventStoreError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NotAnEventStoreError';
+  }
+}

@@ -194,12 +194,16 @@ function redactUrl(url: string): string {
  * The event store the configuration names: KurrentDB with EVENTSTORE_URL, else the embedded SQLite
  * file — reading every event in its current schema version (libs/application/src/upcasting).
  * Every entry point opens its store here; the layering check forbids any other way.
+ *
+ * `readOnly` is for readers that must not change what they are pointed at (the audit CLI, rebuilds):
+ * the SQLite file must already be an event store (else NotAnEventStoreError) and is neither created,
+ * nor migrated, nor written; with KurrentDB it changes nothing (a client that never appends).
  */
-export async function openConfiguredEventStore(config: AppConfig, logger: JsonLogger): Promise<EventStore> {
-  return upcastingEventStore(await openRawEventStore(config, logger));
+export async function openConfiguredEventStore(config: AppConfig, logger: JsonLogger, options: { readonly readOnly?: boolean } = {}): Promise<EventStore> {
+  return upcastingEventStore(await openRawEventStore(config, logger, options.readOnly ?? false));
 }
 
-async function openRawEventStore(config: AppConfig, logger: JsonLogger): Promise<EventStore> {
+async function openRawEventStore(config: AppConfig, logger: JsonLogger, readOnly: boolean): Promise<EventStore> {
   if (config.eventStoreUrl) {
     const store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
     // Fail at start-up, not on the first command, when the cluster cannot be reached.
@@ -207,10 +211,10 @@ async function openRawEventStore(config: AppConfig, logger: JsonLogger): Promise
     logger.info('Event store: KurrentDB', { url: redactUrl(config.eventStoreUrl) });
     return store;
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  if (!readOnly) mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'events.sqlite');
-  const store = openSqliteEventStore({ file, logger });
-  logger.info('Event store: embedded SQLite', { file });
+  const store = openSqliteEventStore({ file, logger, readOnly });
+  logger.info('Event store: embedded SQLite', { file, ...(readOnly ? { readOnly } : {}) });
   return store;
 }
 

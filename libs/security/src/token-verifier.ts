@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Actor } from '@csp/domain';
+import { parseId, type Actor } from '@csp/domain';
 
 /** The token was missing, malformed, badly signed, expired or lacked the claims we need: HTTP 401. */
 export class UnauthenticatedError extends Error {
@@ -27,7 +27,6 @@ export interface TokenVerifierOptions {
   readonly now?: () => Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TOKEN_LENGTH = 8192;
 
 export class TokenVerifier {
@@ -96,9 +95,10 @@ function describeJoseError(error: unknown): string {
 export function actorFromClaims(payload: JWTPayload): Actor {
   const { sub, tid, roles } = payload as { sub?: unknown; tid?: unknown; roles?: unknown };
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new UnauthenticatedError('The token needs a "sub" claim');
-  if (typeof tid !== 'string' || !UUID.test(tid)) throw new UnauthenticatedError('The token needs a "tid" claim holding a tenant id (GUID)');
+  const tenantId = parseId(tid);
+  if (!tenantId) throw new UnauthenticatedError('The token needs a "tid" claim holding a tenant id (GUID)');
   if (!Array.isArray(roles) || roles.length > 50 || !roles.every((r) => typeof r === 'string' && r.length <= 100)) {
     throw new UnauthenticatedError('The token needs a "roles" claim: an array of role names');
   }
-  return { sub, tid: tid.toLowerCase(), roles: roles as string[] };
+  return { sub, tid: tenantId, roles: roles as string[] };
 }

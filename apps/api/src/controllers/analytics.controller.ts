@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { READ_SIDE, ReadConsistency } from '@csp/application';
+import { parseId } from '@csp/domain';
 import type { ReadSide } from '@csp/projections';
 import { scopeOf } from '@csp/security';
 import { ApiError, badRequest } from '../http/api-error';
@@ -8,7 +9,6 @@ import { Authorize, Ctx, type RequestContext } from '../http/auth';
 import { toCsv } from '../http/csv';
 import { minimumPosition, reportFreshness } from '../http/freshness';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -75,15 +75,16 @@ export class AnalyticsController {
     if (unknown) throw badRequest(unknown, `Unknown query parameter "${unknown}"`);
     for (const [name, value] of Object.entries(query)) if (typeof value !== 'string') throw badRequest(name, `${name} must be given once`);
     const q = query as Record<string, string | undefined>;
-    if (q.partnerTenantId !== undefined && !UUID.test(q.partnerTenantId)) throw badRequest('partnerTenantId', 'partnerTenantId must be a tenant id');
+    const asked = q.partnerTenantId !== undefined ? parseId(q.partnerTenantId) : undefined;
+    if (q.partnerTenantId !== undefined && !asked) throw badRequest('partnerTenantId', 'partnerTenantId must be a tenant id');
     const offset = q.offset === undefined ? 0 : Number(q.offset);
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     if (!Number.isInteger(offset) || offset < 0) throw badRequest('offset', 'offset must be a whole number ≥ 0');
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest('limit', 'limit must be a whole number from 1 to 1000');
     const scope = scopeOf('analytics.read', context.actor);
     if (!scope || scope.kind === 'customer') throw new ApiError(403, 'forbidden', 'Your role may not perform this action');
-    const partnerTenantId = scope.kind === 'partner' ? scope.partnerTenantId : q.partnerTenantId?.toLowerCase();
-    if (scope.kind === 'partner' && q.partnerTenantId !== undefined && q.partnerTenantId.toLowerCase() !== scope.partnerTenantId) {
+    const partnerTenantId = scope.kind === 'partner' ? scope.partnerTenantId : asked;
+    if (scope.kind === 'partner' && asked !== undefined && asked !== scope.partnerTenantId) {
       throw new ApiError(404, 'not_found', 'No such partner');
     }
     reportFreshness(response, await this.consistency.ensure(minimumPosition(q.atLeast, headers['x-min-position'])));

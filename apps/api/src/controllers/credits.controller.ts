@@ -2,11 +2,10 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { GetCreditsQuery, ReadConsistency } from '@csp/application';
+import { parseId } from '@csp/domain';
 import { badRequest } from '../http/api-error';
 import { Authorize, Ctx, type RequestContext } from '../http/auth';
 import { minimumPosition, reportFreshness } from '../http/freshness';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Credits from cancellations and approved refund requests, by invoice month. */
 @Controller('v1/credits')
@@ -28,16 +27,18 @@ export class CreditsController {
     const unknown = Object.keys(query).find((k) => !allowed.includes(k));
     if (unknown) throw badRequest(unknown, `Unknown query parameter "${unknown}"`);
     for (const [name, value] of Object.entries(query)) if (typeof value !== 'string') throw badRequest(name, `${name} must be given once`);
-    const { month, customerId, partnerTenantId, atLeast } = query as Record<string, string | undefined>;
+    const { month, atLeast, ...ids } = query as Record<string, string | undefined>;
     if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badRequest('month', 'month must be YYYY-MM');
-    if (customerId !== undefined && !UUID.test(customerId)) throw badRequest('customerId', 'customerId must be a customer id');
-    if (partnerTenantId !== undefined && !UUID.test(partnerTenantId)) throw badRequest('partnerTenantId', 'partnerTenantId must be a tenant id');
+    const customerId = ids.customerId !== undefined ? parseId(ids.customerId) : undefined;
+    if (ids.customerId !== undefined && !customerId) throw badRequest('customerId', 'customerId must be a customer id');
+    const partnerTenantId = ids.partnerTenantId !== undefined ? parseId(ids.partnerTenantId) : undefined;
+    if (ids.partnerTenantId !== undefined && !partnerTenantId) throw badRequest('partnerTenantId', 'partnerTenantId must be a tenant id');
     reportFreshness(response, await this.consistency.ensure(minimumPosition(atLeast, header)));
     return this.queries.execute(
       new GetCreditsQuery(context, {
         ...(month ? { month } : {}),
-        ...(customerId ? { customerId: customerId.toLowerCase() } : {}),
-        ...(partnerTenantId ? { partnerTenantId: partnerTenantId.toLowerCase() } : {}),
+        ...(customerId ? { customerId } : {}),
+        ...(partnerTenantId ? { partnerTenantId } : {}),
       }),
     );
   }

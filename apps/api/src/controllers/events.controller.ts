@@ -1,11 +1,11 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EVENT_STORE, JsonLogger, publishedEvent, PUBLISHED_STREAMS } from '@csp/application';
+import { parseId } from '@csp/domain';
 import { parsePosition, START, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { badRequest } from '../http/api-error';
 import { Authorize } from '../http/auth';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEARTBEAT_MS = 15_000;
 
 function concerns(event: RecordedEvent, customerId: string | undefined): boolean {
@@ -38,10 +38,11 @@ export class EventsController {
     const unknown = Object.keys(query).find((k) => !allowed.includes(k));
     if (unknown) throw badRequest(unknown, `Unknown query parameter "${unknown}"`);
     for (const [name, value] of Object.entries(query)) if (typeof value !== 'string') throw badRequest(name, `${name} must be given once`);
-    const { types, customerId, after } = query as Record<string, string | undefined>;
+    const { types, after, ...ids } = query as Record<string, string | undefined>;
     const eventTypes = types?.split(',').map((t) => t.trim()).filter(Boolean);
     if (eventTypes && (eventTypes.length === 0 || eventTypes.some((t) => !/^[A-Za-z]{1,64}$/.test(t)))) throw badRequest('types', 'types is a comma-separated list of event types');
-    if (customerId !== undefined && !UUID.test(customerId)) throw badRequest('customerId', 'customerId must be a customer id');
+    const customerId = ids.customerId !== undefined ? parseId(ids.customerId) : undefined;
+    if (ids.customerId !== undefined && !customerId) throw badRequest('customerId', 'customerId must be a customer id');
     const resumeFrom = lastEventId ?? after;
     const from = resumeFrom === undefined ? START : parsePosition(resumeFrom);
     if (!from) throw badRequest(lastEventId !== undefined ? 'Last-Event-ID' : 'after', 'must be an event position from this stream');
@@ -61,7 +62,7 @@ export class EventsController {
       async (events) => {
         for (const event of events) {
           if (closed) return;
-          if (!concerns(event, customerId?.toLowerCase())) continue;
+          if (!concerns(event, customerId)) continue;
           const body = publishedEvent(event);
           await write(`id: ${body.position}\nevent: ${event.type}\ndata: ${JSON.stringify(body)}\n\n`);
         }

@@ -1,29 +1,33 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Writable } from 'node:stream';
-import { loadConfig, type AppConfig } from '@csp/config';
+import { accessSync, constants, readFileSync, realpathSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigError, loadConfig, type AppConfig } from '@csp/config';
 import {
   AuditQueryError,
   checkReport,
   exportKeyAccessReport,
   JsonLogger,
-  normaliseQuery,
+  parseAuditQuery,
+  printable,
   REPORT_FORMATS,
   verifyKeyAccess,
   type AuditQuery,
   type Difference,
   type ReportFormat,
 } from '@csp/application';
-import { formatPosition, type EventStore, type Position } from '@csp/event-store';
+import { formatPosition, NotAnEventStoreError, type EventStore, type Position } from '@csp/event-store';
 import { openActivityLogReadModel, openConfiguredEventStore } from '@csp/runtime';
+import { HelpRequested, readCommandLine, UsageError, usageExit } from '../args';
 import { progressReporter } from '../progress';
 
 const USAGE = `Usage:
   npm run audit -- replay (--partner <tenant id> | --customer <customer id> | --user <sub> | --order <order id>)...
-                          --from <ISO-8601> --to <ISO-8601> [--format table|csv|jsonl] [--out <file>]
-  npm run audit -- verify (scope as above) --from <ISO-8601> --to <ISO-8601> [--format table|jsonl] [--out <file>]
+                          --from <date|instant> --to <date|instant> [--format table|csv|jsonl] [--out <file>]
+  npm run audit -- verify (scope as above) --from <date|instant> --to <date|instant> [--format table|jsonl] [--out <file>] [--wait-ms <ms>]
   npm run audit -- check-report <file> [--against-store]
+  npm run audit -- --help
 
 replay        the key-access history (key reveals, download links issued, downloads) straight from
               the event store, in global order, with a SHA-256 digest chain over the entries
@@ -31,88 +35,187 @@ verify        replays and compares with the activity-log read model; exits 1 on 
 check-report  recomputes a CSV or JSONL report's chain: exits 0 if intact, 1 if edited;
               --against-store also replays the report's query and compares the final digests
 
-Scopes combine with AND. --from and --to are inclusive, UTC: --to 2026-03-31 includes that whole day.
-The event store is the configured one: \${DATA_DIR:-./data}/events.sqlite, or EVENTSTORE_URL.
+Scopes combine with AND. Tenant, customer and order ids are UUIDs, in either case (as in the API).
+--from and --to are inclusive, UTC, read as the API reads them: an ISO-8601 date (2026-03-31) or
+date-time (2026-03-31T12:00:00Z, with an offset or Z; without one it is UTC); a real calendar date;
+--to 2026-03-31 includes that whole day.
+--out writes the report to a temporary file beside <file> and renames it into place once complete:
+on any failure (or Ctrl-C) nothing is left; the folder must exist and <file> must not be a folder.
+The event store is the configured one, opened read-only (never created or migrated):
+\${DATA_DIR:-./data}/events.sqlite, or EVENTSTORE_URL.
 verify reads the read model from REDIS_URL when set, else projects it here as the embedded API does.
 Exit codes: 0 ok, 1 differences found / report edited, 2 usage or configuration error, 3 failure.`;
 
-class UsageError extends Error {}
+const SCOPE_OPTIONS = {
+  partner: { type: 'string' },
+  customer: { type: 'string' },
+  user: { type: 'string' },
+  order: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+const REPLAY_OPTIONS = { ...SCOPE_OPTIONS, format: { type: 'string' }, out: { type: 'string' } } as const;
+const VERIFY_OPTIONS = { ...REPLAY_OPTIONS, 'wait-ms': { type: 'string' } } as const;
+const CHECK_REPORT_OPTIONS = { 'against-store': { type: 'boolean' } } as const;
 
-interface Options {
-  readonly command: string;
-  readonly positional: string[];
-  readonly values: Map<string, string>;
-  readonly flags: Set<string>;
-}
+type ScopeValues = { readonly [K in keyof typeof SCOPE_OPTIONS]?: string };
 
-const VALUE_OPTIONS = new Set(['--partner', '--customer', '--user', '--order', '--from', '--to', '--format', '--out', '--wait-ms']);
-const FLAG_OPTIONS = new Set(['--against-store', '--help']);
-
-function parseArgs(argv: readonly string[]): Options {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === 'help') throw new UsageError('');
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const [name, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (VALUE_OPTIONS.has(name)) {
-      const value = inline ?? rest[++i];
-      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-      if (values.has(name)) throw new UsageError(`${name} is given twice`);
-      values.set(name, value);
-    } else if (FLAG_OPTIONS.has(name)) {
-      flags.add(name);
-    } else if (arg.startsWith('--')) {
-      throw new UsageError(`Unknown option ${arg}`);
-    } else {
-      positional.push(arg);
-    }
-  }
-  if (flags.has('--help')) throw new UsageError('');
-  return { command, positional, values, flags };
-}
-
-function queryOf(options: Options): AuditQuery {
-  return normaliseQuery({
-    partnerTenantId: options.values.get('--partner'),
-    customerId: options.values.get('--customer'),
-    user: options.values.get('--user'),
-    orderId: options.values.get('--order'),
-    from: options.values.get('--from') ?? '',
-    to: options.values.get('--to') ?? '',
+function queryOf(values: ScopeValues): AuditQuery {
+  return parseAuditQuery({
+    partnerTenantId: values.partner,
+    customerId: values.customer,
+    user: values.user,
+    orderId: values.order,
+    from: values.from ?? '',
+    to: values.to ?? '',
   });
 }
 
-function formatOf(options: Options, allowed: readonly ReportFormat[]): ReportFormat {
-  const format = (options.values.get('--format') ?? 'table') as ReportFormat;
+function formatOf<F extends ReportFormat>(value: string | undefined, allowed: readonly F[]): F {
+  const format = (value ?? 'table') as F;
   if (!allowed.includes(format)) throw new UsageError(`--format must be ${allowed.join(', ')}`);
   return format;
 }
 
-/** stdout, or a file written beside its final name and renamed into place once complete. */
-function openOutput(file: string | undefined) {
-  const target = file ? createWriteStream(`${file}.partial`) : process.stdout;
+interface Output {
+  write(text: string): Promise<void>;
+  /** The report is complete: make it the file's content. */
+  commit(): Promise<void>;
+  /** The run failed: leave nothing behind. */
+  discard(): Promise<void>;
+}
+
+const stdoutOutput: Output = {
+  async write(text) {
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  },
+  commit: async () => undefined,
+  discard: async () => undefined,
+};
+
+/** Stats of a path, or undefined when there is nothing there (ENOTDIR: a file where a folder would be). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+/** Where --out writes: a file in an existing folder, or an existing file we may replace (followed through symlinks). */
+function outputTarget(file: string): string {
+  const resolved = resolve(file);
+  const existing = statOf(resolved);
+  if (existing?.isDirectory()) throw new UsageError(`--out ${file} is a folder: name the report's file`, false);
+  if (existing && !existing.isFile()) throw new UsageError(`--out ${file} is not a regular file`, false);
+  const target = existing ? realpathSync(resolved) : resolved;
+  const folder = statOf(dirname(target));
+  if (!folder) throw new UsageError(`--out ${file}: the folder ${dirname(target)} does not exist`, false);
+  if (!folder.isDirectory()) throw new UsageError(`--out ${file}: ${dirname(target)} is not a folder`, false);
+  if (existing) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch {
+      throw new UsageError(`--out ${file} exists and is not writable`, false);
+    }
+  }
+  return target;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * stdout, or --out: a temporary file created beside the target before any work (so an unwritable
+ * folder is refused before the replay), renamed over it once the report is complete and synced (the
+ * same folder, so the rename is atomic: a reader of the target never sees half a report), and
+ * removed on any failure, at exit and on SIGINT/SIGTERM/SIGHUP.
+ */
+async function openOutput(file: string | undefined): Promise<Output> {
+  if (file === undefined) return stdoutOutput;
+  const target = outputTarget(file);
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
+  let settled = false;
+  const remove = () => {
+    if (settled) return;
+    settled = true;
+    rmSync(temporary, { force: true });
+  };
+  // Ends the process as the signal would have, once the temporary file is gone.
+  const onSignal = (signal: NodeJS.Signals) => {
+    remove();
+    process.kill(process.pid, signal);
+  };
+  const forget = () => {
+    process.off('exit', remove);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  };
+  // Listening before the file exists: a signal between its creation and the listeners would leave it behind.
+  process.once('exit', remove);
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(temporary, 'wx');
+  } catch (error) {
+    settled = true;
+    forget();
+    throw new UsageError(`--out ${file}: cannot write in ${dirname(target)}: ${(error as Error).message}`, false);
+  }
   return {
-    async write(text: string): Promise<void> {
-      if (!target.write(text)) await once(target as Writable, 'drain');
+    async write(text) {
+      const bytes = Buffer.from(text, 'utf8');
+      for (let offset = 0; offset < bytes.length; ) offset += (await handle.write(bytes, offset)).bytesWritten;
     },
-    async close(ok: boolean): Promise<void> {
-      if (!file) return;
-      target.end();
-      await once(target as Writable, 'close');
-      if (ok) renameSync(`${file}.partial`, file);
-      else rmSync(`${file}.partial`, { force: true });
+    async commit() {
+      await handle.sync();
+      await handle.close();
+      renameSync(temporary, target);
+      settled = true;
+      forget();
+    },
+    async discard() {
+      await handle.close().catch(() => undefined);
+      remove();
+      forget();
     },
   };
 }
 
-async function openStore(config: AppConfig): Promise<EventStore> {
-  if (!config.eventStoreUrl && !existsSync(join(config.dataDir, 'events.sqlite'))) {
-    throw new UsageError(`No event store at ${join(config.dataDir, 'events.sqlite')}: set DATA_DIR (or EVENTSTORE_URL)`);
+/** Runs `work` with the output, committing it when `work` succeeds and discarding it otherwise. */
+async function writingTo<T>(file: string | undefined, work: (out: Output) => Promise<T>): Promise<T> {
+  const out = await openOutput(file);
+  let result: T;
+  try {
+    result = await work(out);
+    await out.commit();
+  } catch (error) {
+    await out.discard();
+    throw error;
   }
-  return openConfiguredEventStore(config, new JsonLogger('warn', { service: 'audit' }));
+  return result;
+}
+
+/**
+ * The configured store, read-only: a replay must not create, migrate or write the file it is
+ * pointed at. A file that is not an event store is the operator's mistake (exit 2), not a failure.
+ */
+async function openStore(config: AppConfig): Promise<EventStore> {
+  try {
+    return await openConfiguredEventStore(config, new JsonLogger('warn', { service: 'audit' }), { readOnly: true });
+  } catch (error) {
+    if (error instanceof NotAnEventStoreError) throw new UsageError(`${error.message} (set DATA_DIR to the service's data directory, or EVENTSTORE_URL)`, false);
+    throw error;
+  }
+}
+
+async function withStore<T>(config: AppConfig, work: (store: EventStore) => Promise<T>): Promise<T> {
+  const store = await openStore(config);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Progress on stderr, in events of the log (SQLite positions count events) when the total is known. */
@@ -129,117 +232,119 @@ function replayProgress(label: string, config: AppConfig, head: Position) {
   };
 }
 
-async function replay(options: Options): Promise<number> {
-  const query = queryOf(options);
-  const format = formatOf(options, REPORT_FORMATS);
+async function replay(args: readonly string[]): Promise<number> {
+  const { values } = readCommandLine(args, REPLAY_OPTIONS);
+  const query = queryOf(values);
+  const format = formatOf(values.format, REPORT_FORMATS);
   const config = loadConfig();
-  const store = await openStore(config);
-  const out = openOutput(options.values.get('--out'));
-  let ok = false;
-  try {
-    const head = await store.headPosition();
-    const progress = replayProgress('audit replay', config, head);
-    const result = await exportKeyAccessReport(store, query, format, (text) => out.write(text), { until: head, onProgress: progress.update });
-    ok = true;
-    progress.done(`audit replay: ${result.entries} entries up to position ${formatPosition(result.head)}; final digest ${result.finalDigest}`);
-    return 0;
-  } finally {
-    await out.close(ok);
-    await store.close();
-  }
+  const { summary } = await writingTo(values.out, (out) =>
+    withStore(config, async (store) => {
+      const head = await store.headPosition();
+      const progress = replayProgress('audit replay', config, head);
+      const result = await exportKeyAccessReport(store, query, format, (text) => out.write(text), { until: head, onProgress: progress.update });
+      return { summary: () => progress.done(`audit replay: ${result.entries} entries up to position ${formatPosition(result.head)}; final digest ${result.finalDigest}`) };
+    }),
+  );
+  // Only once the report is in place: a failure before leaves no success line behind it.
+  summary();
+  return 0;
 }
 
 function differenceLine(difference: Difference, format: 'table' | 'jsonl'): string {
   if (format === 'jsonl') return `${JSON.stringify(difference)}\n`;
+  const shown = (value: string | number | null) => (typeof value === 'string' ? `"${printable(value)}"` : String(value));
   switch (difference.kind) {
     case 'missing-in-read-model':
-      return `missing-in-read-model  ${difference.entryId}  ${difference.replay.kind} at ${difference.replay.at} position ${difference.replay.position}\n`;
+      return `missing-in-read-model  ${printable(difference.entryId)}  ${shown(difference.replay.kind)} at ${shown(difference.replay.at)} position ${shown(difference.replay.position)}\n`;
     case 'extra-in-read-model':
-      return `extra-in-read-model    ${difference.entryId}  ${difference.readModel.kind} at ${difference.readModel.at} position ${difference.readModel.position}\n`;
+      return `extra-in-read-model    ${printable(difference.entryId)}  ${shown(difference.readModel.kind)} at ${shown(difference.readModel.at)} position ${shown(difference.readModel.position)}\n`;
     default:
-      return `field-mismatch         ${difference.entryId}  ${difference.fields.map((f) => `${f.field}: event store ${JSON.stringify(f.replay)}, read model ${JSON.stringify(f.readModel)}`).join('; ')}\n`;
+      return `field-mismatch         ${printable(difference.entryId)}  ${difference.fields.map((f) => `${f.field}: event store ${shown(f.replay)}, read model ${shown(f.readModel)}`).join('; ')}\n`;
   }
 }
 
-async function verify(options: Options): Promise<number> {
-  const query = queryOf(options);
-  const format = formatOf(options, ['table', 'jsonl']) as 'table' | 'jsonl';
-  const waitMs = Number(options.values.get('--wait-ms') ?? 10_000);
+async function verify(args: readonly string[]): Promise<number> {
+  const { values } = readCommandLine(args, VERIFY_OPTIONS);
+  const query = queryOf(values);
+  const format = formatOf(values.format, ['table', 'jsonl'] as const);
+  const waitMs = Number(values['wait-ms'] ?? 10_000);
   if (!Number.isFinite(waitMs) || waitMs < 0) throw new UsageError('--wait-ms must be a number of milliseconds');
   const config = loadConfig();
-  const store = await openStore(config);
-  const out = openOutput(options.values.get('--out'));
-  let ok = false;
-  try {
-    const head = await store.headPosition();
-    const building = progressReporter(config.redisUrl ? 'audit verify: waiting for the Redis read model' : 'audit verify: projecting the activity log', !config.eventStoreUrl && head.commit > 0n ? Number(head.commit) : undefined);
-    const readModel = await openActivityLogReadModel(config, store, head, { waitMs, onProgress: (p) => building.update(p.events, p.eventsPerSecond) });
-    building.done(
-      readModel.source === 'memory'
-        ? 'audit verify: activity log projected from the event store into memory (as the embedded API does)'
-        : `audit verify: Redis read model at position ${readModel.checkpoint ?? 'none'}${readModel.caughtUp ? '' : ` — BEHIND the event store head ${formatPosition(head)}: later accesses will show as missing`}`,
-    );
-    try {
-      const progress = replayProgress('audit verify: replay', config, head);
-      const result = await verifyKeyAccess({ eventStore: store, readModels: readModel.readModels, query, replay: { until: head, onProgress: progress.update } });
-      progress.done(`audit verify: ${result.replayed} entries replayed, ${result.inReadModel} in the read model`);
-      for (const difference of result.differences) await out.write(differenceLine(difference, format));
-      const summary = { replayed: result.replayed, inReadModel: result.inReadModel, head: result.head, differences: result.differences.length, readModel: readModel.source };
-      await out.write(format === 'jsonl' ? `${JSON.stringify({ summary })}\n` : `${result.differences.length === 0 ? 'OK' : 'DIFFERENCES'}: ${result.differences.length} difference(s); ${result.replayed} entries in the event store, ${result.inReadModel} in the read model (${readModel.source}), up to position ${result.head}\n`);
-      ok = true;
-      return result.differences.length === 0 ? 0 : 1;
-    } finally {
-      await readModel.close();
-    }
-  } finally {
-    await out.close(ok);
-    await store.close();
-  }
+  return writingTo(values.out, (out) =>
+    withStore(config, async (store) => {
+      const head = await store.headPosition();
+      const building = progressReporter(config.redisUrl ? 'audit verify: waiting for the Redis read model' : 'audit verify: projecting the activity log', !config.eventStoreUrl && head.commit > 0n ? Number(head.commit) : undefined);
+      const readModel = await openActivityLogReadModel(config, store, head, { waitMs, onProgress: (p) => building.update(p.events, p.eventsPerSecond) });
+      building.done(
+        readModel.source === 'memory'
+          ? 'audit verify: activity log projected from the event store into memory (as the embedded API does)'
+          : `audit verify: Redis read model at position ${readModel.checkpoint ?? 'none'}${readModel.caughtUp ? '' : ` — BEHIND the event store head ${formatPosition(head)}: later accesses will show as missing`}`,
+      );
+      try {
+        const progress = replayProgress('audit verify: replay', config, head);
+        const result = await verifyKeyAccess({ eventStore: store, readModels: readModel.readModels, query, replay: { until: head, onProgress: progress.update } });
+        progress.done(`audit verify: ${result.replayed} entries replayed, ${result.inReadModel} in the read model`);
+        for (const difference of result.differences) await out.write(differenceLine(difference, format));
+        const summary = { replayed: result.replayed, inReadModel: result.inReadModel, head: result.head, differences: result.differences.length, readModel: readModel.source };
+        await out.write(
+          format === 'jsonl'
+            ? `${JSON.stringify({ summary })}\n`
+            : `${result.differences.length === 0 ? 'OK' : 'DIFFERENCES'}: ${result.differences.length} difference(s); ${result.replayed} entries in the event store, ${result.inReadModel} in the read model (${readModel.source}), up to position ${result.head}\n`,
+        );
+        return result.differences.length === 0 ? 0 : 1;
+      } finally {
+        await readModel.close();
+      }
+    }),
+  );
 }
 
-async function checkReportCommand(options: Options): Promise<number> {
-  const [file, ...extra] = options.positional;
+async function checkReportCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = readCommandLine(args, CHECK_REPORT_OPTIONS, true);
+  const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('check-report takes one file');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read ${file}: ${(error as Error).message}`);
+    throw new UsageError(`Cannot read ${file}: ${(error as Error).message}`, false);
   }
   const check = checkReport(text);
   if (!check.intact) {
-    for (const problem of check.problems) process.stdout.write(`EDITED: ${file} line ${problem.line}: ${problem.message}\n`);
+    // The problem may quote the edited file (an entry number): shown escaped, like a table.
+    for (const problem of check.problems) process.stdout.write(`EDITED: ${file} line ${problem.line}: ${printable(problem.message)}\n`);
     return 1;
   }
   process.stdout.write(`INTACT: ${file}: ${check.entries} entries, chain verified; final digest ${check.finalDigest}\n`);
-  if (options.flags.has('--against-store')) {
-    const config = loadConfig();
-    const store = await openStore(config);
-    try {
-      const replayed = await exportKeyAccessReport(store, check.header!.query, 'jsonl', () => undefined);
-      if (replayed.finalDigest !== check.finalDigest) {
-        process.stdout.write(`DIFFERS FROM THE STORE: replaying the report's query now gives ${replayed.entries} entries and final digest ${replayed.finalDigest}\n`);
-        return 1;
-      }
-      process.stdout.write(`MATCHES THE STORE: replaying the report's query now gives the same ${replayed.entries} entries and final digest\n`);
-    } finally {
-      await store.close();
+  if (!values['against-store']) return 0;
+  return withStore(loadConfig(), async (store) => {
+    const replayed = await exportKeyAccessReport(store, check.header!.query, 'jsonl', () => undefined);
+    if (replayed.finalDigest !== check.finalDigest) {
+      process.stdout.write(`DIFFERS FROM THE STORE: replaying the report's query now gives ${replayed.entries} entries and final digest ${replayed.finalDigest}\n`);
+      return 1;
     }
-  }
-  return 0;
+    process.stdout.write(`MATCHES THE STORE: replaying the report's query now gives the same ${replayed.entries} entries and final digest\n`);
+    return 0;
+  });
 }
 
-async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
-  switch (options.command) {
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
     case 'replay':
-      return replay(options);
+      return replay(rest);
     case 'verify':
-      return verify(options);
+      return verify(rest);
     case 'check-report':
-      return checkReportCommand(options);
+      return checkReportCommand(rest);
+    case '--help':
+    case '-h':
+    case 'help':
+      throw new HelpRequested();
+    case undefined:
+      throw new UsageError('');
     default:
-      throw new UsageError(`Unknown command ${options.command}`);
+      throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
   }
 }
 
@@ -249,17 +354,23 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof AuditQueryError) {
-      process.stderr.write(`${error.message ? `${error.message}\n\n` : ''}${USAGE}\n`);
+    // A configuration the CLI cannot run with is the operator's to fix, like a usage error (exit 2).
+    if (error instanceof ConfigError) {
+      process.stderr.write(`audit: ${error.message}\n`);
       process.exitCode = 2;
-    } else {
-      process.stderr.write(`audit failed: ${(error as Error).message}\n`);
-      process.exitCode = 3;
+      return;
     }
+    const code = usageExit(error instanceof AuditQueryError ? new UsageError(error.message) : error, USAGE);
+    if (code !== undefined) {
+      process.exitCode = code;
+      return;
+    }
+    process.stderr.write(`audit failed: ${(error as Error).message}\n`);
+    process.exitCode = 3;
   },
 );

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readCommandLine, usageExit } from '../args';
 import { findRepositoryRoot, generateEventContract, SCHEMA_DIR } from './event-contract';
 
 /**
@@ -8,8 +9,14 @@ import { findRepositoryRoot, generateEventContract, SCHEMA_DIR } from './event-c
  * Regenerates docs/events.md and docs/schemas/*.json from the code. With --check, writes nothing
  * and exits 1 when the committed files differ from what the code generates (CI).
  */
+const USAGE = `Usage: npm run docs:events [-- --check]
+       npm run docs:events -- --help
+
+Regenerates docs/events.md and docs/schemas/*.json from the code; with --check, writes nothing and
+exits 1 when the committed files differ from what the code generates.`;
+
 function main(): void {
-  const check = process.argv.includes('--check');
+  const check = readCommandLine(process.argv.slice(2), { check: { type: 'boolean' } }).values.check === true;
   const root = findRepositoryRoot(process.cwd());
   const files = generateEventContract(root);
   const schemaDir = join(root, SCHEMA_DIR);
@@ -52,6 +59,7 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  process.stderr.write(`docs:events failed: ${(error as Error).message}\n`);
-  process.exit(1);
+  const code = usageExit(error, USAGE);
+  if (code === undefined) process.stderr.write(`docs:events failed: ${(error as Error).message}\n`);
+  process.exit(code ?? 1);
 }

@@ -1,5 +1,6 @@
 import type { EventStore } from '@csp/event-store';
 import { PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, type Projection, type ReadModelStore, type RebuildResult } from '@csp/projections';
+import { readCommandLine, UsageError } from '../args';
 import { ProgressBar, type ProgressOutput } from './progress-bar';
 
 export const READ_MODEL_NAMES = PROJECTIONS.map((p) => p.name);
@@ -9,6 +10,22 @@ export function readModelsNamed(target: string | undefined): Projection[] | unde
   if (target === 'all') return [...PROJECTIONS];
   const projection = PROJECTIONS.find((p) => p.name === target);
   return projection ? [projection] : undefined;
+}
+
+export const REBUILD_USAGE = `Usage: npm run projections:rebuild -- <${[...READ_MODEL_NAMES, 'all'].join('|')}>
+       npm run projections:rebuild -- --help
+
+Builds a new generation of the read model(s) from the event store (\${DATA_DIR:-./data}/events.sqlite,
+or EVENTSTORE_URL) into the Redis of REDIS_URL and switches queries to it once caught up; without
+REDIS_URL, into a scratch in-memory store (a dry run).`;
+
+/** The read models a command line names (one positional: a read model or `all`); a UsageError for anything else. */
+export function rebuildTarget(args: readonly string[]): Projection[] {
+  const { positionals } = readCommandLine(args, {}, true);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'Name a read model, or all' : 'Name one read model, or all');
+  const projections = readModelsNamed(positionals[0]);
+  if (!projections) throw new UsageError(`Unknown read model ${JSON.stringify(positionals[0])}`);
+  return projections;
 }
 
 export interface RebuildCommandOptions {

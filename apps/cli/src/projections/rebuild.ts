@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '@csp/config';
 import { JsonLogger } from '@csp/application';
+import { NotAnEventStoreError } from '@csp/event-store';
 import { ReadModels, type Projection, type RebuildResult } from '@csp/projections';
 import { openConfiguredEventStore, openConfiguredReadModelStore } from '@csp/runtime';
-import { READ_MODEL_NAMES, readModelsNamed, runRebuild } from './rebuild-command';
+import { usageExit } from '../args';
+import { REBUILD_USAGE, rebuildTarget, runRebuild } from './rebuild-command';
 import type { ProgressOutput } from './progress-bar';
 
 /**
- * npm run projections:rebuild -- <read model>|all
+ * npm run projections:rebuild -- <read model>|all   (--help for more)
  *
  * Builds a new generation of read models beside the live ones, switches queries to it once it
  * has caught up, and drops the old one: no downtime. Reads the embedded event store in DATA_DIR
@@ -26,7 +26,9 @@ export interface ConfiguredRebuild {
 /** The rebuild over the stores the configuration names, opened by the composition root (upcasting included). */
 export async function rebuildConfigured(config: AppConfig, projections: readonly Projection[], output: ProgressOutput): Promise<ConfiguredRebuild> {
   const logger = new JsonLogger('warn', { service: 'projections:rebuild' });
-  const eventStore = await openConfiguredEventStore(config, logger);
+  // Read-only: rebuilding from a file that is not a store (or is not there) would switch the live
+  // read models to empty ones; it is refused, nothing created or migrated.
+  const eventStore = await openConfiguredEventStore(config, logger, { readOnly: true });
   const store = openConfiguredReadModelStore(config, logger);
   const close = async () => {
     await store.close();
@@ -44,23 +46,17 @@ export async function rebuildConfigured(config: AppConfig, projections: readonly
 }
 
 async function main(): Promise<number> {
-  const projections = readModelsNamed(process.argv[2]);
-  if (!projections) {
-    process.stderr.write(`Usage: npm run projections:rebuild -- <${[...READ_MODEL_NAMES, 'all'].join('|')}>\n`);
-    return 2;
-  }
+  const projections = rebuildTarget(process.argv.slice(2));
   const config = loadConfig();
-  if (!config.eventStoreUrl) {
-    const file = join(config.dataDir, 'events.sqlite');
-    // Rebuilding from a store that is not there would switch the live read models to empty ones.
-    if (!existsSync(file)) {
-      process.stderr.write(`No event store at ${file}: set DATA_DIR to the service's data directory\n`);
-      return 1;
-    }
-  }
   if (!config.redisUrl) process.stderr.write('REDIS_URL is not set: rebuilding into a scratch in-memory store (a dry run; the API rebuilds its own read models at start-up)\n');
-  const rebuild = await rebuildConfigured(config, projections, process.stderr);
-  await rebuild.close();
+  try {
+    const rebuild = await rebuildConfigured(config, projections, process.stderr);
+    await rebuild.close();
+  } catch (error) {
+    if (!(error instanceof NotAnEventStoreError)) throw error;
+    process.stderr.write(`${error.message}: set DATA_DIR to the service's data directory\n`);
+    return 1;
+  }
   return 0;
 }
 
@@ -68,8 +64,9 @@ if (require.main === module) {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`projections:rebuild failed: ${(error as Error).message}\n`);
-      process.exit(1);
+      const code = usageExit(error, REBUILD_USAGE);
+      if (code === undefined) process.stderr.write(`projections:rebuild failed: ${(error as Error).message}\n`);
+      process.exit(code ?? 1);
     },
   );
 }

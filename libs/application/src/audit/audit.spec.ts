@@ -1,5 +1,5 @@
-import { AuditQueryError, normaliseQuery, type KeyAccessEntry } from './key-access';
-import { canonicalJson, chainDigest, checkReport, headerDigest, reportHeader, ReportWriter, sha256, type ReportFormat } from './report';
+import { AuditQueryError, normaliseQuery, parseAuditQuery, type KeyAccessEntry } from './key-access';
+import { canonicalJson, chainDigest, checkReport, headerDigest, printable, reportHeader, ReportWriter, sha256, type ReportFormat } from './report';
 
 const query = normaliseQuery({ partnerTenantId: 'p-1', from: '2026-03-01', to: '2026-03-31' });
 const access = (over: Partial<KeyAccessEntry> = {}): Omit<KeyAccessEntry, 'seq'> => ({
@@ -53,6 +53,33 @@ describe('audit query', () => {
     expect(() => normaliseQuery({ orderId: 'o', from: 'yesterday', to: '2026-03-02' })).toThrow(/ISO-8601/);
     expect(() => normaliseQuery({ orderId: 'o', from: '2026-02-30T25:00', to: '2026-03-02' })).toThrow(/not a valid instant/);
     expect(() => normaliseQuery({ orderId: 'o', from: '2026-03-03', to: '2026-03-02' })).toThrow(/after --to/);
+  });
+});
+
+describe('audit query as an auditor types it', () => {
+  const PARTNER = '5f0c1e1a-7d3b-4c2e-9a4f-0b6d8e2c1a33';
+
+  it('reads ids in either case as the stored, lower-case id, as the API does', () => {
+    expect(parseAuditQuery({ partnerTenantId: PARTNER.toUpperCase(), customerId: PARTNER, orderId: PARTNER.toUpperCase(), from: '2026-03-01', to: '2026-03-31' })).toEqual({
+      partnerTenantId: PARTNER,
+      customerId: PARTNER,
+      orderId: PARTNER,
+      from: '2026-03-01T00:00:00.000Z',
+      to: '2026-03-31T23:59:59.999Z',
+    });
+    expect(parseAuditQuery({ user: 'Agent-1', from: '2026-03-01', to: '2026-03-31' }).user).toBe('Agent-1'); // a sub is not an id: kept as given
+  });
+
+  it('refuses what cannot be an id, naming the option, instead of answering an empty history', () => {
+    expect(() => parseAuditQuery({ partnerTenantId: 'not-an-id', from: '2026-03-01', to: '2026-03-31' })).toThrow(/^--partner must be a partner tenant id \(a UUID\), got "not-an-id"$/);
+    expect(() => parseAuditQuery({ customerId: `${PARTNER}x`, from: '2026-03-01', to: '2026-03-31' })).toThrow(/^--customer must be a customer id/);
+    expect(() => parseAuditQuery({ orderId: 'o-1', from: '2026-03-01', to: '2026-03-31' })).toThrow(/^--order must be an order id/);
+  });
+
+  it('refuses a date that is not in the calendar instead of rolling it over, naming the option', () => {
+    expect(() => normaliseQuery({ partnerTenantId: PARTNER, from: '2026-02-01', to: '2026-02-29' })).toThrow(/^--to is not a valid instant: "2026-02-29"/);
+    expect(() => normaliseQuery({ partnerTenantId: PARTNER, from: '2026-04-31', to: '2026-05-01' })).toThrow(/^--from is not a valid instant/);
+    expect(normaliseQuery({ partnerTenantId: PARTNER, from: '2024-02-01', to: '2024-02-29' }).to).toBe('2024-02-29T23:59:59.999Z');
   });
 });
 
@@ -116,5 +143,23 @@ describe('report digest chain', () => {
   it('explains that a table cannot be checked, and refuses what is not a report', () => {
     expect(checkReport(report('table')).problems[0]!.message).toMatch(/export with --format csv or jsonl/);
     expect(checkReport('seq,at\n1,2\n').problems[0]!.message).toMatch(/not a key-access report/);
+  });
+});
+
+describe('the table, for a terminal', () => {
+  const hostile = access({ eventId: 'e-9', actorSub: 'evil\x1b]0;owned\x07\x1b[2J\u009b31m\u202egnp.exe\u2066x\u2069\\x1b', sku: 'SKU\r\nforged line' });
+
+  it('escapes control characters (C0, DEL, C1) and bidirectional controls, and backslashes', () => {
+    expect(printable('a\x1b[31m\x07\x7f\u0085\u009b\u202a\u202e\u2066\u2069\u200f\\ é 東京')).toBe('a\\x1b[31m\\x07\\x7f\\x85\\x9b\\u202a\\u202e\\u2066\\u2069\\u200f\\\\ é 東京');
+    const table = report('table', [hostile]);
+    expect([...table].filter((c) => /[\p{Cc}\p{Bidi_Control}]/u.test(c) && c !== '\n')).toEqual([]); // only the rows' own newlines
+    expect(table).toContain('evil\\x1b]0;owned\\x07');
+    expect(table.split('\n').filter((line) => line.includes('forged line'))).toEqual([expect.stringContaining('SKU\\x0d\\x0aforged line')]);
+  });
+
+  it.each(['csv', 'jsonl'] as const)('leaves the %s bytes exactly as the events have them (the chain covers them)', (format) => {
+    const text = report(format, [hostile]);
+    expect(format === 'csv' ? text : JSON.parse(text.split('\n')[1]!).entry.actorSub).toContain(hostile.actorSub!);
+    expect(checkReport(text).intact).toBe(true);
   });
 });

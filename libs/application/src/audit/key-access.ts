@@ -1,4 +1,4 @@
-import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from '@csp/domain';
+import { parseId, parseInstantRange, type DownloadLinkIssued, type ProductKeyRevealed, type SoftwareDownloaded } from '@csp/domain';
 import { formatPosition, type RecordedEvent } from '@csp/event-store';
 
 /** The events that make up the key-access history auditors replay. */
@@ -35,22 +35,29 @@ export class AuditQueryError extends Error {
   }
 }
 
-/** The query with its instants written in one canonical form (so the same range gives the same report). */
+/** The CLI option each part of a query comes from, for messages. */
+const OPTION = { partnerTenantId: '--partner', customerId: '--customer', user: '--user', orderId: '--order', from: '--from', to: '--to' } as const;
+
+// The audit CLI's usage says its times are UTC, so a date-time without a zone is read as UTC
+// (the API refuses one instead); everything else about the text is parseInstantRange's rule.
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+const inUtc = (text: string | undefined) => (text !== undefined && ZONELESS.test(text) ? `${text}Z` : text);
+
+/**
+ * The query with its instants written in one canonical form (so the same range gives the same
+ * report). The range is read as the activity-log API reads it (parseInstantRange: strict ISO-8601,
+ * real calendar dates, a date alone as --to meaning that whole day in UTC).
+ */
 export function normaliseQuery(query: AuditQuery): AuditQuery {
-  const instant = (name: 'from' | 'to', value: string | undefined) => {
-    if (value === undefined || value.trim() === '') throw new AuditQueryError(`--${name} is required (ISO-8601)`);
-    if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) throw new AuditQueryError(`--${name} must be an ISO-8601 date or instant, got ${JSON.stringify(value)}`);
-    // A date-time without an offset is UTC here (JavaScript would read it in the machine's zone);
-    // a date alone means the whole day: from its first millisecond, to its last.
-    let trimmed = value.trim().replace(' ', 'T');
-    if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) trimmed = `${trimmed}T${name === 'from' ? '00:00:00.000' : '23:59:59.999'}Z`;
-    const ms = Date.parse(/T/.test(trimmed) && !/(Z|[+-]\d{2}:?\d{2})$/.test(trimmed) ? `${trimmed}Z` : trimmed);
-    if (Number.isNaN(ms)) throw new AuditQueryError(`--${name} is not a valid instant: ${JSON.stringify(value)}`);
-    return new Date(ms).toISOString();
-  };
-  const from = instant('from', query.from);
-  const to = instant('to', query.to);
-  if (from > to) throw new AuditQueryError(`--from (${from}) is after --to (${to})`);
+  const range = parseInstantRange(inUtc(query.from), inUtc(query.to));
+  if ('problem' in range) {
+    const option = OPTION[range.field];
+    if (range.problem === 'missing') throw new AuditQueryError(`${option} is required (ISO-8601)`);
+    if (range.problem === 'malformed') {
+      throw new AuditQueryError(`${option} is not a valid instant: ${JSON.stringify(query[range.field])} (give an ISO-8601 date such as 2026-03-31, or a date-time such as 2026-03-31T12:00:00Z)`);
+    }
+    throw new AuditQueryError(`--from (${query.from}) is after --to (${query.to})`);
+  }
   const scope = {
     ...(query.partnerTenantId ? { partnerTenantId: query.partnerTenantId } : {}),
     ...(query.customerId ? { customerId: query.customerId } : {}),
@@ -58,7 +65,29 @@ export function normaliseQuery(query: AuditQuery): AuditQuery {
     ...(query.orderId ? { orderId: query.orderId } : {}),
   };
   if (Object.keys(scope).length === 0) throw new AuditQueryError('Name what to replay: --partner <tenant id>, --customer <customer id>, --user <sub> and/or --order <order id>');
-  return { ...scope, from, to };
+  return { ...scope, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
+}
+
+/**
+ * A query as an auditor types it: the ids (partner tenant, customer, order) checked and written in
+ * their stored form by the rule every edge of the product applies to ids (parseId: a UUID in either
+ * case), so that an id that cannot name anything is refused instead of answering an empty history,
+ * then normalised. normaliseQuery alone keeps ids as given (a report's header is replayed as written).
+ */
+export function parseAuditQuery(query: AuditQuery): AuditQuery {
+  const ids: Partial<Record<'partnerTenantId' | 'customerId' | 'orderId', string>> = {};
+  for (const [field, what] of [
+    ['partnerTenantId', 'a partner tenant id'],
+    ['customerId', 'a customer id'],
+    ['orderId', 'an order id'],
+  ] as const) {
+    const text = query[field];
+    if (text === undefined) continue;
+    const id = parseId(text);
+    if (!id) throw new AuditQueryError(`${OPTION[field]} must be ${what} (a UUID), got ${JSON.stringify(text)}`);
+    ids[field] = id;
+  }
+  return normaliseQuery({ ...query, ...ids });
 }
 
 /**

@@ -142,6 +142,22 @@ function decodeCsvEntry(cells: readonly string[]): { entry: KeyAccessEntry; dige
 
 // --- table -------------------------------------------------------------------------------------
 
+/**
+ * Text for a terminal. Much of an entry is whatever a client sent (a token's `sub`, a user agent):
+ * raw, its control characters (C0, DEL, C1: ESC, BEL, CSI…) could move the cursor, rewrite earlier
+ * lines or retitle the window, and the bidirectional controls (U+202A–U+202E, U+2066–U+2069, the
+ * marks U+061C, U+200E, U+200F) could reorder what an auditor reads. They are written as escapes
+ * (`\x1b`, `\u202e`), and a backslash as `\\`, so that an escape in a table always means one.
+ * Only the table: CSV and JSONL keep the exact text, which their digest chain covers.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Bidi_Control}\\]/gu, (c) => {
+    const code = c.codePointAt(0)!;
+    if (c === '\\') return '\\\\';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 const TABLE_COLUMNS: readonly { title: string; width: number; value: (e: KeyAccessEntry) => string }[] = [
   { title: 'seq', width: 6, value: (e) => String(e.seq) },
   { title: 'at', width: 24, value: (e) => e.at },
@@ -154,7 +170,10 @@ const TABLE_COLUMNS: readonly { title: string; width: number; value: (e: KeyAcce
   { title: 'position', width: 10, value: (e) => e.position },
   { title: 'digest', width: 16, value: () => '' },
 ];
-const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
+const pad = (raw: string, width: number) => {
+  const text = printable(raw);
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+};
 const tableRow = (values: readonly string[]) => `${values.map((v, i) => pad(v, TABLE_COLUMNS[i]!.width)).join('  ').trimEnd()}\n`;
 
 // --- writing -----------------------------------------------------------------------------------
@@ -180,7 +199,7 @@ export class ReportWriter {
       default: {
         const q = this.header.query;
         const scope = [q.partnerTenantId && `partner ${q.partnerTenantId}`, q.customerId && `customer ${q.customerId}`, q.user && `user ${q.user}`, q.orderId && `order ${q.orderId}`].filter(Boolean).join(', ');
-        return `Key-access history for ${scope}, ${q.from} to ${q.to} (from the event store, in global order)\nheader digest ${this.previous}\n\n${tableRow(TABLE_COLUMNS.map((c) => c.title))}`;
+        return `Key-access history for ${printable(scope)}, ${q.from} to ${q.to} (from the event store, in global order)\nheader digest ${this.previous}\n\n${tableRow(TABLE_COLUMNS.map((c) => c.title))}`;
       }
     }
   }

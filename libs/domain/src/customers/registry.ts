@@ -1,6 +1,7 @@
 import type { Markets } from '../catalog/markets';
 import type { Command } from '../shared/command';
 import { conflict, invalid } from '../shared/errors';
+import { parseId } from '../shared/ids';
 import { instantMs, isoOf } from '../shared/time';
 import type { CustomerEvent, CustomerRegistered } from './events';
 
@@ -25,7 +26,6 @@ export interface CustomerRegistryEnvironment {
 
 export const initialCustomerRegistryState: CustomerRegistryState = { byId: new Map(), byTenant: new Map(), byDomain: new Map() };
 
-const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export const normaliseDomain = (domain: string) => domain.trim().toLowerCase().replace(/\.$/, '');
@@ -33,8 +33,8 @@ export const normaliseDomain = (domain: string) => domain.trim().toLowerCase().r
 export function decideCustomerRegistry(command: RegisterCustomer, state: CustomerRegistryState, env: CustomerRegistryEnvironment): CustomerEvent[] {
   const { customerId, partnerTenantId } = command.data;
   const registeredAt = isoOf(instantMs(command.metadata.now, 'now'));
-  // Directory tenant ids are GUIDs; compared lower-case so that one tenant cannot be registered twice by case.
-  const tenantId = command.data.tenantId.trim().toLowerCase();
+  // Directory tenant ids are GUIDs; kept lower-case so that one tenant cannot be registered twice by case.
+  const tenantId = parseId(command.data.tenantId.trim());
   const name = command.data.name.trim();
   const domain = normaliseDomain(command.data.domain);
   const market = command.data.market.trim().toUpperCase();
@@ -42,7 +42,7 @@ export function decideCustomerRegistry(command: RegisterCustomer, state: Custome
   if (!DOMAIN.test(domain)) throw invalid('invalid_domain', `"${command.data.domain}" is not a domain name`, { field: 'domain' });
   // Officially assigned codes only: user-assigned ones (XX, ZZ, QQ…) and unassigned ones name no country.
   if (!env.markets.isAssigned(market)) throw invalid('invalid_market', 'market must be an officially assigned ISO 3166-1 alpha-2 country code', { field: 'market' });
-  if (!TENANT_ID.test(tenantId)) throw invalid('invalid_tenant_id', 'tenantId must be a GUID', { field: 'tenantId' });
+  if (!tenantId) throw invalid('invalid_tenant_id', 'tenantId must be a GUID', { field: 'tenantId' });
   if (state.byTenant.has(tenantId)) {
     throw conflict('customer_tenant_exists', 'A customer with this tenant id is already registered', { field: 'tenantId' });
   }

@@ -1,5 +1,5 @@
 import { invalid } from '../shared/errors';
-import { DAY_MS, isoOf, parseInstant } from '../shared/time';
+import { DAY_MS, isoOf, parseDateOrInstant } from '../shared/time';
 
 /** KMS activations last 180 days before they must renew. */
 export const KMS_RENEWAL_DAYS = 180;
@@ -12,11 +12,4 @@ export function kmsToMakDeadline(lastKmsActivation: string): { lastKmsActivation
   const ms = parseDateOrInstant(lastKmsActivation);
   if (ms === undefined) throw invalid('invalid_date', 'lastActivation must be an ISO-8601 date or instant', { field: 'lastActivation' });
   return { lastKmsActivation: isoOf(ms), renewalDays: KMS_RENEWAL_DAYS, deadline: isoOf(ms + KMS_RENEWAL_DAYS * DAY_MS) };
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Operators usually know the day of the last activation, not the instant: a bare date means midnight UTC. */
-function parseDateOrInstant(text: string): number | undefined {
-  return parseInstant(DATE.test(text) ? `${text}T00:00:00.000Z` : text);
 }

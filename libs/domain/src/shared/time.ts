@@ -19,6 +19,38 @@ export function parseInstant(text: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A moment as people write it in a query or a setting (activity-log ranges, the audit CLI,
+ * CLOCK_START, a last KMS activation): an ISO-8601 instant with a zone — with `T`, or a space as
+ * RFC 3339 allows, between date and time — or a calendar date alone, meaning midnight UTC at its
+ * start. Epoch milliseconds, or undefined when the text is not one (30 February included).
+ */
+export function parseDateOrInstant(text: string): number | undefined {
+  return DATE_ONLY.test(text) ? parseInstant(`${text}T00:00:00.000Z`) : parseInstant(text.replace(' ', 'T'));
+}
+
+/** Why a range was refused, naming the bound at fault. */
+export type RangeRefusal = { readonly field: 'from' | 'to'; readonly problem: 'missing' | 'malformed' } | { readonly field: 'from'; readonly problem: 'after-to' };
+
+/**
+ * An inclusive range of instants as a query gives it (GET /v1/activity-log, the audit CLI): both
+ * bounds required, each parseDateOrInstant; a date alone as `to` means the whole of that day (UTC),
+ * so up to its last millisecond; `from` not after `to`. Epoch milliseconds, or the first problem.
+ */
+export function parseInstantRange(from: string | undefined, to: string | undefined): { readonly from: number; readonly to: number } | RangeRefusal {
+  if (!from) return { field: 'from', problem: 'missing' };
+  if (!to) return { field: 'to', problem: 'missing' };
+  const start = parseDateOrInstant(from);
+  if (start === undefined) return { field: 'from', problem: 'malformed' };
+  const toStart = parseDateOrInstant(to);
+  if (toStart === undefined) return { field: 'to', problem: 'malformed' };
+  const end = DATE_ONLY.test(to) ? toStart + DAY_MS - 1 : toStart;
+  if (start > end) return { field: 'from', problem: 'after-to' };
+  return { from: start, to: end };
+}
+
 /** Epoch milliseconds of an ISO-8601 instant; refuses what is not one, naming the field. */
 export function instantMs(iso: string, field = 'instant'): number {
   const ms = typeof iso === 'string' ? parseInstant(iso) : undefined;

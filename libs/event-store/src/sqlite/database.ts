@@ -1,14 +1,41 @@
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, PRAGMAS, SCHEMA_VERSION } from './schema';
 import { inspectWal } from './wal-inspection';
+import { NotAnEventStoreError } from '../port';
+
+type Logger = { warn(message: string, fields?: Record<string, unknown>): void };
 
 /**
  * Opens the event store file ready for use: durable pragmas, an integrity check, and the schema
  * migrated to this program's version. Refuses to start, naming the file, rather than run on a
  * damaged or newer-than-understood store.
+ *
+ * With `readOnly`, for readers that must not change what they read (the audit CLI): see
+ * openReadOnly.
  */
-export function openEventStoreDatabase(file: string, logger?: { warn(message: string, fields?: Record<string, unknown>): void }): Database.Database {
-  // Before SQLite recovers a WAL left by an unclean stop, say what recovery will keep and drop.
+export function openEventStoreDatabase(file: string, logger?: Logger, options: { readonly readOnly?: boolean } = {}): Database.Database {
+  refuseDamagedWal(file, logger);
+  if (options.readOnly) return openReadOnly(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw new Error(`Cannot open the event store ${file}: ${messageOf(error)}`, { cause: error });
+  }
+  try {
+    for (const pragma of PRAGMAS) db.pragma(pragma);
+    checkIntegrity(db, file);
+    migrate(db, file);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Before SQLite recovers (or, read-only, reads) a WAL left by an unclean stop, say what it will keep and drop. */
+function refuseDamagedWal(file: string, logger: Logger | undefined): void {
   const wal = inspectWal(file);
   if (wal && wal.committedFrames === 0 && wal.bytes > 32 && /header/.test(wal.reason ?? '')) {
     // SQLite would silently ignore the whole log, and with it every transaction committed since the last checkpoint.
@@ -26,21 +53,67 @@ export function openEventStoreDatabase(file: string, logger?: { warn(message: st
       reason: wal.reason,
     });
   }
+}
+
+/**
+ * Read-only: the file must exist and already be an event store of this program's schema version;
+ * nothing is created, migrated or set (the journal mode is the writer's), so pointing a reader at
+ * the wrong file changes nothing. SQLite reads a WAL-mode store this way while another process
+ * writes it, through the -wal and -shm files beside it; when the store was closed cleanly they are
+ * absent and SQLite creates them (empty, owned like the store) if the folder is writable, and a
+ * read-only connection cannot remove them: the next writer to close the store does.
+ */
+function openReadOnly(file: string): Database.Database {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new NotAnEventStoreError(file, `No event store at ${file}`);
+  if (!stat.isFile()) throw new NotAnEventStoreError(file, `${file} is not an event store: it is not a file`);
   let db: Database.Database;
   try {
-    db = new Database(file);
+    db = new Database(file, { readonly: true, fileMustExist: true });
   } catch (error) {
     throw new Error(`Cannot open the event store ${file}: ${messageOf(error)}`, { cause: error });
   }
   try {
-    for (const pragma of PRAGMAS) db.pragma(pragma);
+    db.pragma('busy_timeout = 5000');
+    checkSchema(db, file, stat.size);
     checkIntegrity(db, file);
-    migrate(db, file);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** The store's table as this program's migrations create it, column by column. */
+function expectedColumns(): string {
+  const scratch = new Database(':memory:');
+  try {
+    for (const migration of MIGRATIONS) scratch.exec(migration);
+    return columnsOf(scratch);
+  } finally {
+    scratch.close();
+  }
+}
+
+const columnsOf = (db: Database.Database) => JSON.stringify(db.pragma('table_info(events)'));
+
+/** Whether the file is an event store at this program's schema version (a reader cannot migrate it). */
+function checkSchema(db: Database.Database, file: string, bytes: number): void {
+  let version: number;
+  let columns: string;
+  try {
+    version = db.pragma('user_version', { simple: true }) as number;
+    columns = columnsOf(db);
+  } catch (error) {
+    // SQLite opens any file and finds out on the first read that it is not a database.
+    if ((error as { code?: unknown }).code === 'SQLITE_NOTADB') throw new NotAnEventStoreError(file, `${file} is not an event store: it is not an SQLite database`);
+    throw error;
+  }
+  // Version 0: no migration of ours ever ran on this file, whatever tables it has.
+  if (version === 0 || columns === '[]') throw new NotAnEventStoreError(file, `${file} is not an event store: ${bytes === 0 ? 'it is empty (0 bytes)' : columns === '[]' ? 'it has no events table' : 'its schema version is 0'}`);
+  if (version > SCHEMA_VERSION) throw new Error(`The event store ${file} has schema version ${version}, newer than this program understands (${SCHEMA_VERSION})`);
+  if (version < SCHEMA_VERSION) throw new Error(`The event store ${file} has schema version ${version}, older than this program's (${SCHEMA_VERSION}): start the service on it once to migrate it`);
+  if (columns !== expectedColumns()) throw new NotAnEventStoreError(file, `${file} is not an event store: its events table is not the one the store creates`);
 }
 
 function checkIntegrity(db: Database.Database, file: string): void {

@@ -33,6 +33,12 @@ export interface SqliteEventStoreOptions {
   readonly logger?: { warn(message: string, fields?: Record<string, unknown>): void };
   /** Observes group commit: called after each committed transaction with the number of appends it carried. */
   readonly onCommit?: (appends: number) => void;
+  /**
+   * Read only (auditors): the file must already be an event store of this schema version; nothing
+   * is created or migrated, appends are refused. Reads, and subscriptions to another process's
+   * writes, work as usual.
+   */
+  readonly readOnly?: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -45,7 +51,8 @@ const WRITTEN = 'written';
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
-  private readonly writer: GroupCommitWriter;
+  /** Absent when read-only. */
+  private readonly writer: GroupCommitWriter | undefined;
   private readonly written = new EventEmitter();
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly source: EventSource;
@@ -56,15 +63,17 @@ export class SqliteEventStore implements EventStore {
   private closing: Promise<void> | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
-    this.db = openEventStoreDatabase(options.file, options.logger);
+    this.db = openEventStoreDatabase(options.file, options.logger, { readOnly: options.readOnly ?? false });
     this.written.setMaxListeners(0);
-    this.writer = new GroupCommitWriter(this.db, {
-      clock: options.clock ?? (() => new Date()),
-      maxBatchEvents: options.maxBatchEvents ?? 500,
-      afterWrite: (head) => this.written.emit(WRITTEN, head),
-      ...(options.onCommit && { onCommit: options.onCommit }),
-      ...(options.logger && { logger: options.logger }),
-    });
+    this.writer = options.readOnly
+      ? undefined
+      : new GroupCommitWriter(this.db, {
+          clock: options.clock ?? (() => new Date()),
+          maxBatchEvents: options.maxBatchEvents ?? 500,
+          afterWrite: (head) => this.written.emit(WRITTEN, head),
+          ...(options.onCommit && { onCommit: options.onCommit }),
+          ...(options.logger && { logger: options.logger }),
+        });
     this.statements = {
       readStream: this.db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
@@ -82,6 +91,7 @@ export class SqliteEventStore implements EventStore {
 
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (!this.accepting) return Promise.reject(new EventStoreUnavailableError('The event store is closed'));
+    if (!this.writer) return Promise.reject(new Error('The event store is open read-only'));
     let serialized: SerializedEvent[];
     try {
       serialized = serialize(events);
@@ -119,7 +129,7 @@ export class SqliteEventStore implements EventStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.accepting = false;
-      this.writer.flush();
+      this.writer?.flush();
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
       this.db.close();
     })();
