@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './audit/report';
+import { canonicalJson } from './canonical-json';
 import { requestHash } from './ids';
 
 /**
@@ -54,5 +54,11 @@ describe('canonical JSON: the stored bytes', () => {
     expect(canonicalJson(value)).toBe(text);
     expect(createHash('sha256').update(text, 'utf8').digest('hex')).toBe(sha256);
     expect(requestHash(value)).toBe(sha256);
+  });
+});
+
+describe('canonical JSON: what has no text', () => {
+  it('refuses undefined (whole or in an array) and non-finite numbers rather than writing them as something else', () => {
+    for (const value of [undefined, [1, undefined], { a: [NaN] }, Infinity]) expect(() => canonicalJson(value)).toThrow(/^canonicalJson: /);
   });
 });

@@ -1,5 +1,6 @@
 import { AuditQueryError, normaliseQuery, parseAuditQuery, type KeyAccessEntry } from './key-access';
-import { canonicalJson, chainDigest, checkReport, headerDigest, printable, reportHeader, ReportWriter, sha256, type ReportFormat } from './report';
+import { canonicalJson } from '../canonical-json';
+import { chainDigest, checkReport, headerDigest, printable, reportHeader, ReportWriter, sha256, type ReportFormat } from './report';
 
 const query = normaliseQuery({ partnerTenantId: 'p-1', from: '2026-03-01', to: '2026-03-31' });
 const access = (over: Partial<KeyAccessEntry> = {}): Omit<KeyAccessEntry, 'seq'> => ({

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json';
 import { ENTRY_COLUMNS, KEY_ACCESS_EVENT_TYPES, type AuditQuery, type KeyAccessEntry } from './key-access';
 
 /**
@@ -41,20 +42,6 @@ export function reportHeader(query: AuditQuery): ReportHeader {
     order: 'global-position',
     range: 'inclusive, on the access instant (revealedAt, issuedAt, downloadedAt)',
   };
-}
-
-/** JSON with object keys sorted at every level and no whitespace: one text per value. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonicalJson: non-finite number');
-    if (value === undefined) throw new Error('canonicalJson: undefined');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
