@@ -83,7 +83,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-/** An HS256 token as the product's clients mint them (SPEC §2 claims). */
+/**
+ * An HS256 token as the product's clients mint them (SPEC §2 claims). Signed by hand on purpose,
+ * unlike the product (apps/cli/src/token.ts signs with jose): it stands for an outside client, and
+ * it stays synchronous for the many tests that mint inline (jose's SignJWT only signs async).
+ */
 export function mintToken(secret: string, claims: { sub: string; tid: string; roles: string[] }, ttlSeconds = 3600): string {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const header = b64({ alg: 'HS256', typ: 'JWT' });

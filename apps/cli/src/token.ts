@@ -1,4 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { loadConfig } from '@csp/config';
 import { tokenSigningSecret } from '@csp/runtime';
 import { parseId } from '@csp/domain';
@@ -28,7 +29,7 @@ Without --tid a new tenant id is generated (and said on stderr). --ttl defaults 
 
 const OPTIONS = { role: { type: 'string' }, tid: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' } } as const;
 
-function main(): void {
+async function main(): Promise<void> {
   const { values: args } = readCommandLine(process.argv.slice(2), OPTIONS);
   if (!args.role) throw new UsageError('--role is required');
   const roles = args.role.split(',');
@@ -40,19 +41,18 @@ function main(): void {
 
   const config = loadConfig();
   const secret = tokenSigningSecret(config);
-  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const header = b64({ alg: 'HS256', typ: 'JWT' });
-  const payload = b64({ sub: args.sub ?? `${roles[0]}-dev`, tid, roles, iat: now, exp: now + ttl });
-  const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
-  process.stdout.write(`${header}.${payload}.${signature}\n`);
+  const token = await new SignJWT({ sub: args.sub ?? `${roles[0]}-dev`, tid, roles })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttl)
+    .sign(new TextEncoder().encode(secret));
+  process.stdout.write(`${token}\n`);
   if (!args.tid) process.stderr.write(`(tid ${tid} was generated; pass --tid to act for an existing tenant)\n`);
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   const code = usageExit(error, USAGE);
   if (code === undefined) process.stderr.write(`token: ${(error as Error).message}\n`);
   process.exitCode = code ?? 2;
-}
+});
