@@ -1,7 +1,7 @@
 import type { EventStore } from '@csp/event-store';
 import { PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, type Projection, type ReadModelStore, type RebuildResult } from '@csp/projections';
 import { readCommandLine, UsageError } from '../args';
-import { ProgressBar, type ProgressOutput } from './progress-bar';
+import { ProgressBar, type ProgressOutput } from '../progress';
 
 export const READ_MODEL_NAMES = PROJECTIONS.map((p) => p.name);
 
