@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { loadConfig } from '@csp/config';
 import { tokenSigningSecret } from '@csp/runtime';
-import { parseId } from '@csp/domain';
+import { ANALYST_ROLE, BACK_OFFICE_ROLE, CUSTOMER_ADMIN_ROLE, parseId, PARTNER_ROLES } from '@csp/domain';
 import { readCommandLine, UsageError, usageExit } from './args';
 
 /**
@@ -10,16 +10,7 @@ import { readCommandLine, UsageError, usageExit } from './args';
  * the development secret `npm start` keeps in DATA_DIR.
  *   npm run token -- --role admin-agent [--tid <tenant GUID>] [--sub <user>] [--ttl 3600]   (--help for more)
  */
-const ROLES = [
-  'admin-agent',
-  'global-admin',
-  'account-admin',
-  'referral-admin',
-  'marketing-content-admin',
-  'customer-global-admin',
-  'back-office',
-  'analyst',
-];
+const ROLES: readonly string[] = [...PARTNER_ROLES, CUSTOMER_ADMIN_ROLE, BACK_OFFICE_ROLE, ANALYST_ROLE];
 
 const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}>[,<role>...] [--tid <tenant GUID>] [--sub <user id>] [--ttl <seconds>]
        npm run token -- --help
