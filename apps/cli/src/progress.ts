@@ -8,7 +8,8 @@ const WIDTH = 30;
 /** How often a plain (non-terminal) output gets a line: enough to show life in CI logs, not to flood them. */
 const PLAIN_EVERY_MS = 2_000;
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
+/** A whole number with thousands separators (1,234,567), the way every CLI line counts. */
+export const count = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /**
  * A progress bar redrawn in place on a terminal; on anything else (CI logs, files) a plain line
