@@ -5,8 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { client, mintToken, startServer, type RunningServer } from '../../test/support/server';
 import { benchDep, log, ROOT } from './common';
@@ -23,55 +22,6 @@ export interface ApiFixture {
   stop(): Promise<void>;
 }
 
-/**
- * The compiled API as test/support/server.ts starts it, with extra node flags (e.g. --cpu-prof,
- * which NODE_OPTIONS refuses). Same environment, same readiness line.
- */
-async function startServerWithFlags(nodeArgs: readonly string[], env: Record<string, string>): Promise<RunningServer> {
-  const main = join(ROOT, 'dist/apps/api/src/main.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'csp-bench-'));
-  const secret = `bench-${randomUUID()}`;
-  const child = spawn(process.execPath, [...nodeArgs, main], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start within 30 s:\n${output.slice(-3000)}`)), 30_000);
-    child.stdout!.on('data', () => {
-      const match = /"msg":"Listening on port (\d+)"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolvePort(Number(match[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`API exited with ${code} before listening:\n${output.slice(-3000)}`));
-    });
-  });
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    port,
-    dataDir,
-    secret,
-    process: child,
-    logs: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-    async kill() {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
 /** The compiled API on a fresh DATA_DIR (embedded SQLite, in-memory read models), with one partner and its customers. */
 export async function startApi(options: { customers?: number; env?: Record<string, string>; nodeArgs?: readonly string[] } = {}): Promise<ApiFixture> {
   // The key-access rate limits (SPEC defaults: 60 per user, 600 per tenant a minute) would turn
@@ -84,7 +34,8 @@ export async function startApi(options: { customers?: number; env?: Record<strin
     ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
     ...options.env,
   };
-  const server = options.nodeArgs?.length ? await startServerWithFlags(options.nodeArgs, env) : await startServer({ env });
+  // With node flags (a profile), a long run: only the end of the API's output is kept.
+  const server = options.nodeArgs?.length ? await startServer({ env, nodeArgs: options.nodeArgs, keepLogChars: 20_000 }) : await startServer({ env });
   const partner = randomUUID();
   const token = mintToken(server.secret, { sub: 'bench-agent', tid: partner, roles: ['admin-agent'] }, 6 * 3600);
   const call = client(server.baseUrl);

@@ -5,7 +5,8 @@
  * (`npm run build` first; npm test does). The audit CLI has its own tests (audit.spec.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -57,9 +58,14 @@ describe('the token command line', () => {
     const tid = '0F8FAD5B-D9CB-469F-A165-70867728950E';
     const result = run('token', ['--role', 'global-admin,account-admin', '--tid', tid, '--sub', 'alice', '--ttl', '60'], dataDir);
     expect(result.code).toBe(0);
-    const payload = JSON.parse(Buffer.from(result.stdout.trim().split('.')[1]!, 'base64url').toString());
+    const [header, body, signature] = result.stdout.trim().split('.') as [string, string, string];
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
     expect(payload).toEqual(expect.objectContaining({ sub: 'alice', tid: tid.toLowerCase(), roles: ['global-admin', 'account-admin'] }));
     expect(payload.exp - payload.iat).toBe(60);
+    // HS256 with the development secret `npm start` keeps in DATA_DIR, checked here by hand.
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+    const secret = readFileSync(join(dataDir, 'secrets', 'jwt-secret'), 'utf8').trim();
+    expect(createHmac('sha256', secret).update(`${header}.${body}`).digest('base64url')).toBe(signature);
     expect(run('token', ['--role', 'admin-agent', '--tid', 'not-a-guid'], dataDir)).toEqual(expect.objectContaining({ code: 2, stderr: expect.stringMatching(/^--tid must be a GUID/) }));
     expect(run('token', [], dataDir)).toEqual(expect.objectContaining({ code: 2, stderr: expect.stringMatching(/^--role is required/) }));
   });

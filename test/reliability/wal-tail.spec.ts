@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NewEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { recordingLogger } from '../../libs/config/src/testing/recording-logger';
 import { inspectWal } from '../../libs/event-store/src/sqlite/wal-inspection';
 
 const event = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'Happened', data: { n }, metadata: { occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 1 } });
@@ -26,10 +27,6 @@ async function crashedStore(events: number): Promise<{ file: string; pageSize: n
   return { file, pageSize: readFileSync(`${file}-wal`).readUInt32BE(8) };
 }
 
-const warnings = () => {
-  const seen: { message: string; fields?: Record<string, unknown> }[] = [];
-  return { seen, logger: { warn: (message: string, fields?: Record<string, unknown>) => void seen.push({ message, fields }) } };
-};
 let faults = 0;
 afterAll(() => console.log(`WAL tail: ${faults} torn or corrupted tails injected, 0 committed events lost`));
 
@@ -38,10 +35,10 @@ describe('a torn or corrupted WAL tail', () => {
     const { file } = await crashedStore(20);
     // 20 appends and the transaction that created the schema.
     expect(inspectWal(file)).toEqual(expect.objectContaining({ discardedBytes: 0, commits: 21 }));
-    const w = warnings();
+    const w = recordingLogger();
     const store = openSqliteEventStore({ file, logger: w.logger });
     expect((await store.readAll()).length).toBe(20);
-    expect(w.seen).toEqual([]);
+    expect(w.lines).toEqual([]);
     await store.close();
   });
 
@@ -63,14 +60,15 @@ describe('a torn or corrupted WAL tail', () => {
     const clean = inspectWal(file)!;
     damage(file, pageSize);
     faults++;
-    const w = warnings();
+    const w = recordingLogger();
     const store = openSqliteEventStore({ file, logger: w.logger });
     const events = await store.readAll();
     expect(events.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 25 }, (_, i) => i));
-    expect(w.seen).toHaveLength(1);
-    expect(w.seen[0]!.message).toMatch(/torn or corrupted tail/);
-    expect(w.seen[0]!.fields).toEqual(expect.objectContaining({ committedTransactionsKept: clean.commits, walBytes: expect.any(Number) }));
-    expect(w.seen[0]!.fields!.discardedBytes).toBeGreaterThan(0);
+    expect(w.lines).toHaveLength(1);
+    expect(w.lines[0]!.level).toBe('warn');
+    expect(w.lines[0]!.message).toMatch(/torn or corrupted tail/);
+    expect(w.lines[0]!.fields).toEqual(expect.objectContaining({ committedTransactionsKept: clean.commits, walBytes: expect.any(Number) }));
+    expect(w.lines[0]!.fields!.discardedBytes).toBeGreaterThan(0);
     // And the store works on: new appends after recovery are durable.
     await store.append('order-new', [event(99)], 'no_stream');
     await store.close();

@@ -24,6 +24,7 @@ import {
   type OrderCommand,
 } from '@csp/domain';
 import type { EventStore, NewEvent } from '@csp/event-store';
+import { random, seededUuid } from '../../libs/projections/src/testing/generated-history';
 
 const ROOT = join(__dirname, '../..');
 const read = (name: string) => JSON.parse(readFileSync(join(ROOT, 'config', name), 'utf8'));
@@ -31,24 +32,6 @@ const catalog = parseCatalog(read('catalog.json'), read('azure-unavailable-marke
 const policies = parsePolicyTable(read('cancellation-policies.json'));
 const markets = parseMarkets(read('iso-3166-1-alpha-2.json'));
 const sellable = catalog.items.filter((i) => i.unavailableMarkets.length === 0);
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A UUID-shaped id derived from text: the same seed gives the same ids. */
-export function seededUuid(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 export interface HistoryOptions {
   readonly partners?: number;

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
-const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 
 export interface RunningServer {
   readonly baseUrl: string;
@@ -27,63 +26,103 @@ export interface ServerOptions {
   readonly clockStart?: string;
   readonly secret?: string;
   readonly env?: Record<string, string>;
+  /** Flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  readonly nodeArgs?: readonly string[];
+  /** Keep only the last this many characters of output (a long benchmark); all of it by default. */
+  readonly keepLogChars?: number;
 }
 
 /** Starts the real compiled API (`npm run build` first) as a child process on a free port. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` before the e2e tests (npm test does)`);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'csp-e2e-'));
   const secret = options.secret ?? `e2e-${randomUUID()}`;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
     PORT: '0',
     DATA_DIR: dataDir,
     AUTH_JWT_SECRET: secret,
-    LOG_LEVEL: 'info',
     ...(options.clockStart ? { CLOCK_START: options.clockStart } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = await startCompiled('API', 'dist/apps/api/src/main.js', env, /"msg":"Listening on port (\d+)"/, options);
+  const port = Number(started.ready[1]);
+  return { baseUrl: `http://127.0.0.1:${port}`, port, dataDir, secret, ...started.service };
+}
+
+/** Starts the compiled projector process; resolves once its health server listens. */
+export async function startProjector(env: Record<string, string>): Promise<{ stop(): Promise<void>; kill(): Promise<void>; logs(): string; port: number }> {
+  const port = await freePort();
+  const started = await startCompiled('projector', 'dist/apps/projector/src/main.js', { PROJECTOR_PORT: String(port), ...env }, /Projector health on port/);
+  return { port, ...started.service };
+}
+
+interface Service {
+  readonly process: ChildProcess;
+  logs(): string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/**
+ * Spawns a compiled entry point (PATH and LOG_LEVEL=info, then `env`) and waits up to 30 s for the
+ * line that says it is ready; fails with the end of its output if it does not come or the process
+ * exits first.
+ */
+async function startCompiled(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  readyLine: RegExp,
+  options: Pick<ServerOptions, 'nodeArgs' | 'keepLogChars'> = {},
+): Promise<{ ready: RegExpExecArray; service: Service }> {
+  const main = join(ROOT, entry);
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` before the e2e tests (npm test does)`);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const keep = (d: Buffer) => {
+    output += d.toString();
+    if (options.keepLogChars !== undefined && output.length > options.keepLogChars) output = output.slice(-options.keepLogChars);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
 
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start within 30 s:\n${output.slice(-3000)}`)), 30_000);
-    const onData = () => {
-      const match = /"msg":"Listening on port (\d+)"/.exec(output);
+  const ready = await new Promise<RegExpExecArray>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s:\n${output.slice(-3000)}`)), 30_000);
+    child.stdout!.on('data', () => {
+      const match = readyLine.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolvePort(Number(match[1]));
+        resolveReady(match);
       }
-    };
-    child.stdout!.on('data', onData);
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`API exited with ${code} before listening:\n${output.slice(-3000)}`));
+      reject(new Error(`${name} exited with ${code} before it was ready:\n${output.slice(-3000)}`));
     });
   });
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    port,
-    dataDir,
-    secret,
-    process: child,
-    logs: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-    async kill() {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
+    ready,
+    service: {
+      process: child,
+      logs: () => output,
+      async stop() {
+        if (child.exitCode === null) child.kill('SIGTERM');
+        await exited;
+      },
+      async kill() {
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await exited;
+      },
     },
   };
 }
 
-/** An HS256 token as the product's clients mint them (SPEC §2 claims). */
+/**
+ * An HS256 token as the product's clients mint them (SPEC §2 claims). Signed by hand on purpose,
+ * unlike the product (apps/cli/src/token.ts signs with jose): it stands for an outside client, and
+ * it stays synchronous for the many tests that mint inline (jose's SignJWT only signs async).
+ */
 export function mintToken(secret: string, claims: { sub: string; tid: string; roles: string[] }, ttlSeconds = 3600): string {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const header = b64({ alg: 'HS256', typ: 'JWT' });
@@ -129,41 +168,4 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as { port: number };
   await new Promise<void>((resolveClose) => probe.close(() => resolveClose()));
   return port;
-}
-
-/** Starts the compiled projector process; resolves once its health server listens. */
-export async function startProjector(env: Record<string, string>): Promise<{ stop(): Promise<void>; kill(): Promise<void>; logs(): string; port: number }> {
-  const main = join(ROOT, 'dist/apps/projector/src/main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` before the e2e tests (npm test does)`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [main], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PROJECTOR_PORT: String(port), LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await new Promise<void>((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`projector did not start:\n${output.slice(-2000)}`)), 30_000);
-    child.stdout!.on('data', () => {
-      if (output.includes('Projector health on port')) {
-        clearTimeout(timer);
-        resolveStart();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`projector exited with ${code}:\n${output.slice(-2000)}`));
-    });
-  });
-  return {
-    port,
-    logs: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-    async kill() {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }

@@ -1,7 +1,8 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { loadConfig } from '@csp/config';
 import { tokenSigningSecret } from '@csp/runtime';
-import { parseId } from '@csp/domain';
+import { ANALYST_ROLE, BACK_OFFICE_ROLE, CUSTOMER_ADMIN_ROLE, parseId, PARTNER_ROLES } from '@csp/domain';
 import { readCommandLine, UsageError, usageExit } from './args';
 
 /**
@@ -9,16 +10,7 @@ import { readCommandLine, UsageError, usageExit } from './args';
  * the development secret `npm start` keeps in DATA_DIR.
  *   npm run token -- --role admin-agent [--tid <tenant GUID>] [--sub <user>] [--ttl 3600]   (--help for more)
  */
-const ROLES = [
-  'admin-agent',
-  'global-admin',
-  'account-admin',
-  'referral-admin',
-  'marketing-content-admin',
-  'customer-global-admin',
-  'back-office',
-  'analyst',
-];
+const ROLES: readonly string[] = [...PARTNER_ROLES, CUSTOMER_ADMIN_ROLE, BACK_OFFICE_ROLE, ANALYST_ROLE];
 
 const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}>[,<role>...] [--tid <tenant GUID>] [--sub <user id>] [--ttl <seconds>]
        npm run token -- --help
@@ -28,7 +20,7 @@ Without --tid a new tenant id is generated (and said on stderr). --ttl defaults 
 
 const OPTIONS = { role: { type: 'string' }, tid: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' } } as const;
 
-function main(): void {
+async function main(): Promise<void> {
   const { values: args } = readCommandLine(process.argv.slice(2), OPTIONS);
   if (!args.role) throw new UsageError('--role is required');
   const roles = args.role.split(',');
@@ -40,19 +32,18 @@ function main(): void {
 
   const config = loadConfig();
   const secret = tokenSigningSecret(config);
-  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const header = b64({ alg: 'HS256', typ: 'JWT' });
-  const payload = b64({ sub: args.sub ?? `${roles[0]}-dev`, tid, roles, iat: now, exp: now + ttl });
-  const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
-  process.stdout.write(`${header}.${payload}.${signature}\n`);
+  const token = await new SignJWT({ sub: args.sub ?? `${roles[0]}-dev`, tid, roles })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttl)
+    .sign(new TextEncoder().encode(secret));
+  process.stdout.write(`${token}\n`);
   if (!args.tid) process.stderr.write(`(tid ${tid} was generated; pass --tid to act for an existing tenant)\n`);
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   const code = usageExit(error, USAGE);
   if (code === undefined) process.stderr.write(`token: ${(error as Error).message}\n`);
   process.exitCode = code ?? 2;
-}
+});

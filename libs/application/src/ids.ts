@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 
 // Fixed namespace for ids derived from (partner, idempotency key): the same pair always names the same order.
 const ORDER_NAMESPACE = 'b8f0c2a4-5d0e-4c7e-9a52-6f1d2c3b4a59';
@@ -16,15 +17,4 @@ export function uuidV5(name: string, namespace: string = ORDER_NAMESPACE): strin
 /** SHA-256 of a value's canonical JSON (keys sorted), to recognise "the same request" byte for byte. */
 export function requestHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

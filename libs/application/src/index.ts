@@ -10,6 +10,7 @@ import { DecideRefundRequestHandler, GetRefundRequestHandler, SubmitRefundReques
 export * from './tokens';
 export * from './context';
 export * from './ids';
+export * from './csv';
 export * from './reference-data';
 export * from './stream-repository';
 export * from './upcasting';

@@ -95,7 +95,10 @@ describe('StreamRepository cache', () => {
   it('keeps the streams in use, drops the ones not used for a while, and never holds more than its limit', async () => {
     const { store, reads, close } = countingStore();
     const repository = new StreamRepository(store, 10);
-    const cache = (repository as unknown as { cache: { size: number; has(id: string): boolean } }).cache;
+    // The private cache, looked into through the one method the repository uses.
+    const { cache: state } = repository as unknown as { cache: { get(id: string): unknown } };
+    const streams = ['counter-hot', ...Array.from({ length: 50 }, (_, i) => `counter-${i}`)];
+    const cache = { has: (id: string) => state.get(id) !== undefined, get size() { return streams.filter(cache.has).length; } };
     await repository.execute('counter-hot', counter, add(1), { metadata });
     const readsBefore = reads();
     for (let i = 0; i < 50; i++) {

@@ -164,12 +164,4 @@ class StateCache {
     this.young.delete(streamId);
     this.old.delete(streamId);
   }
-
-  get size(): number {
-    return this.young.size + this.old.size;
-  }
-
-  has(streamId: string): boolean {
-    return this.young.has(streamId) || this.old.has(streamId);
-  }
 }

@@ -1,10 +1,11 @@
+import type { Logger } from '@csp/config';
 import type { EventStore, Position } from '@csp/event-store';
 import type { Projection } from './projection';
 import { ReadModels, type ReadClock } from './queries/read-models';
 import { AnalyticsQueries } from './queries/analytics';
 import { PROJECTIONS } from './read-models';
 import { checkpointPosition, hasApplied, measureLag } from './runner/progress';
-import { ProjectionRunner, type RunnerLag, type RunnerLogger } from './runner/projection-runner';
+import { ProjectionRunner, type RunnerLag } from './runner/projection-runner';
 import type { ReadModelStore } from './stores/port';
 
 /** The streams read models are built from. */
@@ -38,7 +39,7 @@ export interface ReadSideOptions {
    * into a shared store. A memory store is only ever filled by this process.
    */
   readonly project?: boolean;
-  readonly logger?: RunnerLogger;
+  readonly logger?: Logger;
   /** With several projecting processes on one Redis: this process's lease owner id. */
   readonly leaseOwner?: string;
   /** The service clock, for time-dependent answers (days left to cancel, live links). */

@@ -20,7 +20,7 @@ import {
 import { formatPosition, NotAnEventStoreError, type EventStore, type Position } from '@csp/event-store';
 import { openActivityLogReadModel, openConfiguredEventStore } from '@csp/runtime';
 import { HelpRequested, readCommandLine, UsageError, usageExit } from '../args';
-import { progressReporter } from '../progress';
+import { ProgressBar } from '../progress';
 
 const USAGE = `Usage:
   npm run audit -- replay (--partner <tenant id> | --customer <customer id> | --user <sub> | --order <order id>)...
@@ -221,7 +221,7 @@ async function withStore<T>(config: AppConfig, work: (store: EventStore) => Prom
 /** Progress on stderr, in events of the log (SQLite positions count events) when the total is known. */
 function replayProgress(label: string, config: AppConfig, head: Position) {
   const total = !config.eventStoreUrl && head.commit > 0n ? Number(head.commit) : undefined;
-  const bar = progressReporter(label, total);
+  const bar = new ProgressBar(process.stderr, label, total);
   const started = Date.now();
   return {
     update: (p: { scanned: number; position: Position }) => {
@@ -273,7 +273,7 @@ async function verify(args: readonly string[]): Promise<number> {
   return writingTo(values.out, (out) =>
     withStore(config, async (store) => {
       const head = await store.headPosition();
-      const building = progressReporter(config.redisUrl ? 'audit verify: waiting for the Redis read model' : 'audit verify: projecting the activity log', !config.eventStoreUrl && head.commit > 0n ? Number(head.commit) : undefined);
+      const building = new ProgressBar(process.stderr, config.redisUrl ? 'audit verify: waiting for the Redis read model' : 'audit verify: projecting the activity log', !config.eventStoreUrl && head.commit > 0n ? Number(head.commit) : undefined);
       const readModel = await openActivityLogReadModel(config, store, head, { waitMs, onProgress: (p) => building.update(p.events, p.eventsPerSecond) });
       building.done(
         readModel.source === 'memory'

@@ -10,7 +10,7 @@ import { generatedHistory } from '../../../../libs/projections/src/testing/gener
 import { InMemoryEventStore } from '../../../../libs/projections/src/testing/in-memory-event-store';
 import { appendAll } from '../../../../libs/projections/src/testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../../../../libs/projections/src/testing/redis';
-import { ProgressBar } from './progress-bar';
+import { ProgressBar } from '../progress';
 import { readModelsNamed, runRebuild } from './rebuild-command';
 
 const ROOT = resolve(__dirname, '../../../..');

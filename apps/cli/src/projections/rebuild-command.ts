@@ -1,7 +1,7 @@
 import type { EventStore } from '@csp/event-store';
 import { PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, type Projection, type ReadModelStore, type RebuildResult } from '@csp/projections';
 import { readCommandLine, UsageError } from '../args';
-import { ProgressBar, type ProgressOutput } from './progress-bar';
+import { count, ProgressBar, type ProgressOutput } from '../progress';
 
 export const READ_MODEL_NAMES = PROJECTIONS.map((p) => p.name);
 
@@ -37,8 +37,6 @@ export interface RebuildCommandOptions {
   readonly totalEvents?: number;
   readonly dropAfterMs?: number;
 }
-
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** Rebuilds each read model in turn, with a progress bar, and closes with its events/s. */
 export async function runRebuild(options: RebuildCommandOptions): Promise<RebuildResult[]> {

@@ -5,7 +5,7 @@ import { ReadModels, type Projection, type RebuildResult } from '@csp/projection
 import { openConfiguredEventStore, openConfiguredReadModelStore } from '@csp/runtime';
 import { usageExit } from '../args';
 import { REBUILD_USAGE, rebuildTarget, runRebuild } from './rebuild-command';
-import type { ProgressOutput } from './progress-bar';
+import type { ProgressOutput } from '../progress';
 
 /**
  * npm run projections:rebuild -- <read model>|all   (--help for more)

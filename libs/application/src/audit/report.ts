@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json';
+import { csvRecords } from '../csv';
 import { ENTRY_COLUMNS, KEY_ACCESS_EVENT_TYPES, type AuditQuery, type KeyAccessEntry } from './key-access';
 
 /**
@@ -43,20 +45,6 @@ export function reportHeader(query: AuditQuery): ReportHeader {
   };
 }
 
-/** JSON with object keys sorted at every level and no whitespace: one text per value. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonicalJson: non-finite number');
-    if (value === undefined) throw new Error('canonicalJson: undefined');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 export const headerDigest = (header: ReportHeader) => sha256(canonicalJson(header));
 export const chainDigest = (previous: string, entry: KeyAccessEntry) => sha256(previous + canonicalJson(entry));
@@ -70,21 +58,11 @@ const jsonlTrailer = (entries: number, finalDigest: string) => `{"trailer":{"ent
 // --- CSV ---------------------------------------------------------------------------------------
 
 const CSV_MAGIC = `# ${REPORT_NAME} report, format ${REPORT_FORMAT_VERSION}; header: `;
-const CSV_COLUMNS = `${[...ENTRY_COLUMNS.map((c) => c.name), 'digest'].join(',')}\n`;
-
-/**
- * A cell. Text that a spreadsheet would run as a formula (starting with = + - @, or a tab or CR) is
- * prefixed with an apostrophe, and so is text starting with an apostrophe, so decoding is exact.
- */
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r']/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) || safe === '' ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+const CSV_COLUMNS = csvRecords([[...ENTRY_COLUMNS.map((c) => c.name), 'digest']], '\n');
 
 const csvHeader = (header: ReportHeader, digest: string) => `${CSV_MAGIC}${canonicalJson(header)}\n# header-digest: ${digest}\n${CSV_COLUMNS}`;
-const csvEntry = (entry: KeyAccessEntry, digest: string) => `${[...ENTRY_COLUMNS.map((c) => csvCell(entry[c.name])), digest].join(',')}\n`;
+/** One record by the product's CSV rule (csv.ts: formulas defused, "" for an empty text), LF-ended. */
+const csvEntry = (entry: KeyAccessEntry, digest: string) => csvRecords([[...ENTRY_COLUMNS.map((c) => entry[c.name]), digest]], '\n');
 const csvTrailer = (entries: number, finalDigest: string) => `# trailer: entries=${entries} final-digest=${finalDigest}\n`;
 
 /** Splits one CSV record (no newline inside quotes is produced except in quoted cells). */

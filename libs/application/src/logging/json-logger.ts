@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import type { Logger } from '@csp/config';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const NEST_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
@@ -7,8 +8,9 @@ const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, 
 /**
  * Structured JSON lines on stdout/stderr. Callers pass fields, never secrets: tokens, product keys,
  * link tokens and contact details are not logged anywhere (a test greps an e2e run's logs for them).
+ * The product's Logger (the port in libs/config), and Nest's logger too.
  */
-export class JsonLogger implements LoggerService {
+export class JsonLogger implements Logger, LoggerService {
   constructor(
     private readonly level: Level | 'silent' = 'info',
     private readonly base: Record<string, unknown> = {},

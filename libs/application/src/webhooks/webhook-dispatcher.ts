@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Logger } from '@csp/config';
 import { comparePositions, formatPosition, parsePosition, START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@csp/event-store';
 import { pinnedLookup, type ProductKeyVault, type ResolvedAddress, type WebhookDestinations } from '@csp/security';
 import { publishedEvent, PUBLISHED_STREAMS } from './published-event';
@@ -12,7 +13,7 @@ export interface WebhookDispatcherOptions {
   readonly vault: ProductKeyVault;
   /** Where deliveries may go: checked again at every attempt, on the addresses the host resolves to then. */
   readonly destinations: WebhookDestinations;
-  readonly logger?: { info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
+  readonly logger?: Logger;
   readonly now?: () => Date;
   /** Attempts per event before it is dead-lettered. */
   readonly maxAttempts?: number;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions, type NewEvent, type Position, type RecordedEvent } from '../port';
-import type { KurrentDbLogger } from './catch-up-subscription';
+import { recordingLogger } from '../../../config/src/testing/recording-logger';
 import { KurrentDbEventStore } from './kurrentdb-event-store';
 import { FakeKurrentClient } from './testing/fake-client';
 
@@ -12,15 +12,6 @@ const event = (n: number, type = 'E'): NewEvent => ({
 });
 const numbers = (events: readonly RecordedEvent[]) => events.map((e) => (e.data as { n: number }).n);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-
-function recordingLogger() {
-  const lines: { level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }[] = [];
-  const logger: KurrentDbLogger = {
-    info: (message, fields) => void lines.push({ level: 'info', message, ...(fields ? { fields } : {}) }),
-    warn: (message, fields) => void lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) }),
-  };
-  return { logger, lines };
-}
 
 function open(backOff = { initial: 1, max: 8 }) {
   const client = new FakeKurrentClient();

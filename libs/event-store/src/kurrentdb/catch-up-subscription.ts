@@ -1,12 +1,8 @@
 import type { AllStreamResolvedEvent, AllStreamSubscription, Filter } from '@kurrent/kurrentdb-client';
+import type { Logger } from '@csp/config';
 import { comparePositions, formatPosition, matchesFilter, type EventFilter, type Position, type RecordedEvent, type Subscription, type SubscriptionHandler } from '../port';
 import type { KurrentClient } from './client';
 import { fromRecorded, isSystemEvent, toPosition, toReadPosition, toServerFilter } from './mapping';
-
-export interface KurrentDbLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
 
 /** Delay before each resubscription: `initial`, doubling after every failed attempt, never above `max`. */
 export interface BackOff {
@@ -21,7 +17,7 @@ export interface CatchUpSubscriptionOptions {
   readonly batchSize: number;
   readonly backOff: BackOff;
   readonly onCheckpoint?: (position: Position) => void | Promise<void>;
-  readonly logger?: KurrentDbLogger;
+  readonly logger?: Logger;
 }
 
 /** Marks a failure on this side (handler, checkpoint hook, unreadable event): it stops the subscription, where a connection failure only resubscribes. */

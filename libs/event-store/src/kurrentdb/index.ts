@@ -1,5 +1,5 @@
 export { KurrentDbEventStore, openKurrentDbEventStore, type KurrentDbEventStoreOptions, type KurrentSubscribeOptions } from './kurrentdb-event-store';
-export { type BackOff, type KurrentDbLogger } from './catch-up-subscription';
+export { type BackOff } from './catch-up-subscription';
 export { connect as connectKurrentDb, normaliseConnectionString, type KurrentClient } from './client';
 export {
   BACK_OFFICE_GROUP,

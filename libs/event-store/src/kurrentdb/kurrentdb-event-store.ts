@@ -1,3 +1,4 @@
+import type { Logger } from '@csp/config';
 import {
   comparePositions,
   EventStoreUnavailableError,
@@ -15,7 +16,7 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from '../port';
-import { CatchUpSubscription, type BackOff, type KurrentDbLogger } from './catch-up-subscription';
+import { CatchUpSubscription, type BackOff } from './catch-up-subscription';
 import { connect, type KurrentClient } from './client';
 import { isStreamNotFound, toPortError } from './errors';
 import { fromRecorded, isSystemEvent, toEventData, toPosition, toReadPosition, toServerFilter } from './mapping';
@@ -25,7 +26,7 @@ export interface KurrentDbEventStoreOptions {
   readonly connectionString?: string;
   /** A client to use instead of connecting (tests inject a fake); close() disposes it. */
   readonly client?: KurrentClient;
-  readonly logger?: KurrentDbLogger;
+  readonly logger?: Logger;
   /** Delays between resubscriptions after a dropped subscription; default 100 ms doubling up to 10 s. */
   readonly resubscribeBackOff?: BackOff;
 }

@@ -1,10 +1,9 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { Logger } from '@csp/config';
 import { MIGRATIONS, PRAGMAS, SCHEMA_VERSION } from './schema';
 import { inspectWal } from './wal-inspection';
 import { NotAnEventStoreError } from '../port';
-
-type Logger = { warn(message: string, fields?: Record<string, unknown>): void };
 
 /**
  * Opens the event store file ready for use: durable pragmas, an integrity check, and the schema

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Logger } from '@csp/config';
 import { EventStoreUnavailableError, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../port';
 import { messageOf } from './database';
 import { positionOf } from './rows';
@@ -20,7 +21,7 @@ export interface GroupCommitOptions {
   readonly afterWrite: (head: number) => void;
   /** Called after each committed transaction with the number of appends it carried. */
   readonly onCommit?: (appends: number) => void;
-  readonly logger?: { warn(message: string, fields?: Record<string, unknown>): void };
+  readonly logger?: Logger;
 }
 
 interface PendingAppend {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
+import type { Logger } from '@csp/config';
 import {
   EventStoreUnavailableError,
   START,
@@ -30,7 +31,7 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Events per group-commit transaction at most; default 500. */
   readonly maxBatchEvents?: number;
-  readonly logger?: { warn(message: string, fields?: Record<string, unknown>): void };
+  readonly logger?: Logger;
   /** Observes group commit: called after each committed transaction with the number of appends it carried. */
   readonly onCommit?: (appends: number) => void;
   /**

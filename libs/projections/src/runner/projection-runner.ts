@@ -1,14 +1,9 @@
+import type { Logger } from '@csp/config';
 import { formatPosition, START, type EventFilter, type EventStore, type Position, type RecordedEvent, type Subscription } from '@csp/event-store';
 import type { Projection } from '../projection';
 import { CheckpointConflictError, type Namespace, type ReadModelStore } from '../stores/port';
 import { applyBatch, PoisonEventError } from './apply-batch';
 import { checkpointPosition, hasApplied, measureLag, type LagMeasure } from './progress';
-
-export interface RunnerLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
 
 /**
  * idle: not started; standby: another projector holds the lease; running: following the log;
@@ -36,7 +31,7 @@ export interface ProjectionRunnerOptions {
   readonly streamPrefixes: readonly string[];
   /** Events per batch, each batch committed with its checkpoint; default 500. */
   readonly batchSize?: number;
-  readonly logger?: RunnerLogger;
+  readonly logger?: Logger;
   /** With several projector processes: only the lease holder applies events. */
   readonly leaseOwner?: string;
   readonly leaseTtlMs?: number;
@@ -44,7 +39,7 @@ export interface ProjectionRunnerOptions {
   readonly retryDelayMs?: number;
 }
 
-const silent: RunnerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const MAX_RETRY_DELAY_MS = 30_000;
 /** How often a runner that does not apply events itself (standby) looks at the stored checkpoint. */
 const STANDBY_POLL_MS = 50;
@@ -79,7 +74,7 @@ export class ProjectionRunner {
     return this.options.projection.name;
   }
 
-  private get log(): RunnerLogger {
+  private get log(): Logger {
     return this.options.logger ?? silent;
   }
 

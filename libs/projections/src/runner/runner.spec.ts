@@ -4,7 +4,8 @@ import type { Projection } from '../projection';
 import { MemoryReadModelStore } from '../stores/memory-store';
 import type { CommitRequest, Namespace, ReadModelStore } from '../stores/port';
 import { InMemoryEventStore } from '../testing/in-memory-event-store';
-import { ProjectionRunner, type ProjectionRunnerOptions, type RunnerLogger } from './projection-runner';
+import { recordingLogger } from '../../../config/src/testing/recording-logger';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './projection-runner';
 import { rebuildReadModel } from './rebuild';
 
 const event = (type = 'Counted', data: unknown = {}): NewEvent => ({ eventId: randomUUID(), type, data, metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: 'c', schemaVersion: 1 } });
@@ -20,17 +21,6 @@ const counter: Projection = {
     return [{ op: 'put', key: 'count', value: { n: current.n + 1, ids: [...current.ids, e.eventId] } }];
   },
 };
-
-/** Records what the runner logs, to show that failures are reported, not swallowed. */
-function recordingLogger() {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const logger: RunnerLogger = {
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-    error: (message, fields) => lines.push({ level: 'error', message, fields }),
-  };
-  return { logger, lines };
-}
 
 /** A store whose commits wait until the test lets them through. */
 function gatedStore(inner: ReadModelStore) {

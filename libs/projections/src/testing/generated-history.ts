@@ -9,7 +9,7 @@ export function seededUuid(text: string): string {
 }
 
 /** A small deterministic PRNG (mulberry32): the same seed draws the same history. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
