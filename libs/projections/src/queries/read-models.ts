@@ -1,4 +1,4 @@
-import { daysRemaining, invalid, isWithinWindow, type Money } from '@csp/domain';
+import { instantMs, invalid, lineCancellation, linkStatus, type LineCancellation, type LinkStatus, type Money } from '@csp/domain';
 import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
 import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
 import type { CustomerView } from '../read-models/customers';
@@ -61,16 +61,10 @@ export interface CreditsAnswer {
   readonly byCustomer: CreditTotalsByCustomer[];
 }
 
-export type LinkStatus = 'active' | 'expired' | 'exhausted' | 'revoked';
+export type { LinkStatus } from '@csp/domain';
 
-export interface CancellationView {
-  readonly eligible: boolean;
-  /** Whole days left in the window, rounded up; 0 once it has closed or when not eligible. */
-  readonly daysRemaining: number;
-  readonly deadline: string;
-  readonly reason?: string;
-  readonly reasonCode?: string;
-}
+/** A line's cancellation eligibility: the decider's rule and reason codes (@csp/domain lineCancellation). */
+export type CancellationView = LineCancellation;
 
 export interface SoftwareListItem {
   readonly orderId: string;
@@ -125,25 +119,6 @@ export interface SoftwareList {
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** An activity index entry: sortable time | sortable position | event id. */
 const ACTIVITY_CURSOR = /^\d{15}\|\d{20}\|[0-9A-Za-z-]{1,64}$/;
-
-/** The link as a reader sees it at `nowMs`. */
-export function linkStatus(link: SoftwareLineView['links'][number], nowMs: number): LinkStatus {
-  if (link.revoked) return 'revoked';
-  if (nowMs >= Date.parse(link.expiresAt)) return 'expired';
-  if (link.downloads >= link.maxDownloads) return 'exhausted';
-  return 'active';
-}
-
-/** Whether the line may be cancelled at `nowMs`, with the same rules and reason codes as the order decider. */
-export function lineCancellation(line: SoftwareLineView, nowMs: number): CancellationView {
-  const deadlineMs = Date.parse(line.cancellationDeadline);
-  const refused = (reasonCode: string, reason: string): CancellationView => ({ eligible: false, daysRemaining: 0, deadline: line.cancellationDeadline, reason, reasonCode });
-  if (line.status === 'cancelled') return refused('line_cancelled', `Line ${line.line} is already cancelled`);
-  if (line.cancellationClass === 'support-request') return refused('refund_request_required', `${line.name} cannot be cancelled directly: file a refund request instead`);
-  if (line.cancellationClass === 'non-cancellable') return refused('not_cancellable', `${line.name} can be neither cancelled nor exchanged`);
-  if (!isWithinWindow(nowMs, deadlineMs)) return refused('cancellation_window_closed', `The cancellation window of line ${line.line} closed at ${line.cancellationDeadline}`);
-  return { eligible: true, daysRemaining: daysRemaining(nowMs, deadlineMs), deadline: line.cancellationDeadline };
-}
 
 function instantArgument(value: string, field: string): number {
   const ms = Date.parse(value);
@@ -222,7 +197,8 @@ export class ReadModels {
           languages: line.languages,
           fileTypes: line.fileTypes,
           cancellationClass: line.cancellationClass,
-          cancellation: lineCancellation(line, nowMs),
+          // The eligibility route's answer for this line at this instant (one rule: @csp/domain lineCancellation).
+          cancellation: lineCancellation(line, instantMs(line.cancellationDeadline, 'cancellationDeadline'), nowMs),
           keys: line.keys.map((k) => ({
             keyId: k.keyId,
             version: k.version,
