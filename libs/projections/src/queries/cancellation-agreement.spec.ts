@@ -49,7 +49,7 @@ async function answersAt(nowMs: number): Promise<{ route: Omit<LineEligibility, 
   const now = new Date(nowMs);
   const past = log.filter((e) => Date.parse(e.recordedAt) <= nowMs);
   const store = new MemoryReadModelStore();
-  for (const projection of PROJECTIONS) await applyBatch(projection, store, { model: projection.name, generation: 1 }, past, {});
+  for (const projection of PROJECTIONS) await applyBatch(projection, store, { model: projection.name, generation: 1 }, past, { expectedCheckpoint: undefined });
   const { items } = await new ReadModels(store).softwareList(customer.customerId, now);
   // The orders bought by then, in the software list's order (purchase instant, then id).
   const bought = past.filter((e) => e.type === 'SoftwarePurchased').sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt) || (a.streamId < b.streamId ? -1 : 1));

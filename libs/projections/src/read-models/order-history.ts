@@ -1,4 +1,4 @@
-import { paidByCurrency, type OrderCancelled, type SoftwarePurchased } from '@csp/domain';
+import { orderStatus, paidByCurrency, type OrderCancelled, type OrderStatus, type SoftwarePurchased } from '@csp/domain';
 import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
 
 export interface OrderHistoryView {
@@ -6,7 +6,7 @@ export interface OrderHistoryView {
   customerId: string;
   partnerTenantId: string;
   customerTenantId: string;
-  status: 'active' | 'partially-cancelled' | 'cancelled';
+  status: OrderStatus;
   linesCount: number;
   cancelledLines: number[];
   totals: { amount: number; currency: string }[];
@@ -52,7 +52,7 @@ export const orderHistoryProjection: Projection = {
         customerId: d.customerId,
         partnerTenantId: d.partnerTenantId,
         customerTenantId: d.customerTenantId,
-        status: 'active',
+        status: orderStatus(d.lines.length, 0),
         linesCount: d.lines.length,
         cancelledLines: [],
         totals: [...totals].map(([currency, amount]) => ({ amount, currency })),
@@ -71,7 +71,7 @@ export const orderHistoryProjection: Projection = {
     if (event.type === 'OrderCancelled') {
       const d = data as unknown as OrderCancelled['data'];
       const cancelledLines = [...new Set([...view.cancelledLines, ...d.lines.map((l) => l.line)])].sort((a, b) => a - b);
-      next = { ...next, cancelledLines, status: cancelledLines.length === view.linesCount ? 'cancelled' : 'partially-cancelled', cancelledAt: d.cancelledAt };
+      next = { ...next, cancelledLines, status: orderStatus(view.linesCount, cancelledLines.length), cancelledAt: d.cancelledAt };
     }
     return [{ op: 'put', key: key(view.orderId), value: next }];
   },
