@@ -3,7 +3,7 @@ import {
   evolveOrder,
   initialOrderState,
   orderStatus,
-  paidByCurrency,
+  totalsByCurrency,
   type CancelledLine,
   type Money,
   type OrderState,
@@ -69,7 +69,6 @@ export const orderStatusOf = (state: OrderStream): OrderStatus => orderStatus(st
 /** The order as the API shows it. */
 export function orderView(state: OrderStream) {
   const purchase = state.purchase!;
-  const totals = paidByCurrency(purchase.lines);
   return {
     orderId: purchase.orderId,
     customerId: purchase.customerId,
@@ -93,7 +92,7 @@ export function orderView(state: OrderStream) {
       status: state.cancelled[line.line] ? 'cancelled' : 'active',
       ...(state.cancelled[line.line] ? { cancelledAt: state.cancelled[line.line]!.cancelledAt } : {}),
     })),
-    totals: [...totals].map(([currency, amount]) => ({ amount, currency })),
+    totals: totalsByCurrency(purchase.lines),
     // What cancellations and refund approvals may still credit, by the rule that caps them.
     ...(state.domain.status === 'placed' ? { creditable: creditableRemainders(state.domain) } : {}),
     cancellationPolicy: purchase.policy,

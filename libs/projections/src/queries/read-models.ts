@@ -1,4 +1,4 @@
-import { instantMs, invalid, lineCancellation, linkStatus, type LineCancellation, type LinkStatus, type Money } from '@csp/domain';
+import { instantMs, invalid, lineCancellation, linkStatus, totalsByCurrency, type LineCancellation, type LinkStatus, type Money } from '@csp/domain';
 import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
 import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
 import type { CustomerView } from '../read-models/customers';
@@ -124,12 +124,6 @@ function instantArgument(value: string, field: string): number {
   const ms = Date.parse(value);
   if (typeof value !== 'string' || !Number.isFinite(ms)) throw invalid('invalid_date', `${field} must be an ISO-8601 instant`, { field });
   return ms;
-}
-
-function sumByCurrency(credits: readonly CreditView[]): Money[] {
-  const totals = new Map<string, number>();
-  for (const credit of credits) totals.set(credit.currency, (totals.get(credit.currency) ?? 0) + credit.amount);
-  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ amount, currency }));
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
@@ -278,9 +272,9 @@ export class ReadModels {
     const byMonthAndPartner = groupBy(items, (c) => `${c.invoiceMonth}|${c.partnerTenantId}`);
     return {
       items,
-      totals: sumByCurrency(items),
-      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({ invoiceMonth: credits[0]!.invoiceMonth, partnerTenantId: credits[0]!.partnerTenantId, totals: sumByCurrency(credits) })),
-      byCustomer: [...groupBy(items, (c) => c.customerId)].map(([customerId, credits]) => ({ customerId, totals: sumByCurrency(credits) })),
+      totals: totalsByCurrency(items),
+      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({ invoiceMonth: credits[0]!.invoiceMonth, partnerTenantId: credits[0]!.partnerTenantId, totals: totalsByCurrency(credits) })),
+      byCustomer: [...groupBy(items, (c) => c.customerId)].map(([customerId, credits]) => ({ customerId, totals: totalsByCurrency(credits) })),
     };
   }
 }

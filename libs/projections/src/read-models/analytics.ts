@@ -1,4 +1,4 @@
-import type { DownloadLinkIssued, OrderCancelled, ProductKeyRevealed, SoftwareDownloaded, SoftwarePurchased } from '@csp/domain';
+import { addByCurrency, type DownloadLinkIssued, type OrderCancelled, type ProductKeyRevealed, type SoftwareDownloaded, type SoftwarePurchased } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { Projection } from '../projection';
 import type { ReadModelOp } from '../stores/port';
@@ -87,7 +87,7 @@ export const analyticsProjection: Projection = {
       for (const line of d.lines) {
         const key = analyticsKeys.purchases(d.partnerTenantId, line.sku, d.market);
         const current = counters.get(key) ?? (docs.get(key) as PurchaseCounters | undefined) ?? { partnerTenantId: d.partnerTenantId, sku: line.sku, family: line.family, market: d.market, lines: 0, quantity: 0, amounts: {} };
-        counters.set(key, { ...current, lines: current.lines + 1, quantity: current.quantity + line.quantity, amounts: { ...current.amounts, [line.currency]: (current.amounts[line.currency] ?? 0) + line.amount } });
+        counters.set(key, { ...current, lines: current.lines + 1, quantity: current.quantity + line.quantity, amounts: Object.fromEntries(addByCurrency([line], new Map(Object.entries(current.amounts)))) });
       }
       for (const [key, value] of counters) {
         if (!docs.get(key)) ops.push({ op: 'index-add', index: analyticsKeys.purchasesIndex, entry: key.slice('purchases:'.length) });

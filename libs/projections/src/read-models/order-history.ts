@@ -1,4 +1,4 @@
-import { orderStatus, paidByCurrency, type OrderCancelled, type OrderStatus, type SoftwarePurchased } from '@csp/domain';
+import { orderStatus, totalsByCurrency, type OrderCancelled, type Money, type OrderStatus, type SoftwarePurchased } from '@csp/domain';
 import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
 
 export interface OrderHistoryView {
@@ -9,7 +9,8 @@ export interface OrderHistoryView {
   status: OrderStatus;
   linesCount: number;
   cancelledLines: number[];
-  totals: { amount: number; currency: string }[];
+  /** Per currency, in currency-code order. */
+  totals: Money[];
   purchasedAt: string;
   cancelledAt?: string;
   /** Every event of the order, in order. */
@@ -46,7 +47,6 @@ export const orderHistoryProjection: Projection = {
     const entry = { type: event.type, at: instantOf(data, event.metadata.occurredAt), position: event.position.commit.toString() };
     if (event.type === 'SoftwarePurchased') {
       const d = data as unknown as SoftwarePurchased['data'];
-      const totals = paidByCurrency(d.lines);
       const view: OrderHistoryView = {
         orderId: d.orderId,
         customerId: d.customerId,
@@ -55,7 +55,7 @@ export const orderHistoryProjection: Projection = {
         status: orderStatus(d.lines.length, 0),
         linesCount: d.lines.length,
         cancelledLines: [],
-        totals: [...totals].map(([currency, amount]) => ({ amount, currency })),
+        totals: totalsByCurrency(d.lines),
         purchasedAt: d.purchasedAt,
         events: [entry],
       };
