@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cancellationEligibility, evolveOrder, HOUR_MS, initialOrderState, type LineEligibility, type OrderStreamEvent } from '@csp/domain';
+import { cancellationEligibility, evolveOrder, HOUR_MS, initialOrderState, orderStreamId, type LineEligibility, type OrderStreamEvent } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import { PROJECTIONS } from '../read-models';
 import { applyBatch } from '../runner/apply-batch';
@@ -54,7 +54,7 @@ async function answersAt(nowMs: number): Promise<{ route: Omit<LineEligibility, 
   // The orders bought by then, in the software list's order (purchase instant, then id).
   const bought = past.filter((e) => e.type === 'SoftwarePurchased').sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt) || (a.streamId < b.streamId ? -1 : 1));
   const route = bought.map((e) => (e.data as { orderId: string }).orderId).flatMap((orderId) => {
-    const state = past.filter((e) => e.streamId === `order-${orderId}`).reduce((s, e) => evolveOrder(s, e as unknown as OrderStreamEvent), initialOrderState);
+    const state = past.filter((e) => e.streamId === orderStreamId(orderId)).reduce((s, e) => evolveOrder(s, e as unknown as OrderStreamEvent), initialOrderState);
     return cancellationEligibility(state, now.toISOString()).lines.map(({ line: _line, ...answer }) => answer);
   });
   return { route, softwareList: items.map((i) => i.cancellation) };

@@ -1,4 +1,4 @@
-import { orderStatus, totalsByCurrency, type OrderCancelled, type Money, type OrderStatus, type SoftwarePurchased } from '@csp/domain';
+import { isOrderStream, orderStatus, totalsByCurrency, type OrderCancelled, type Money, type OrderStatus, type SoftwarePurchased } from '@csp/domain';
 import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
 
 export interface OrderHistoryView {
@@ -39,7 +39,7 @@ export const orderHistoryProjection: Projection = {
     // Only the order's own stream: a refund request that names the order has its credit there (one
     // commit with its approval), so the history shows it once; requests decided before that was so
     // have their credit in their own stream, which the history leaves out as it always did.
-    return orderId && event.streamId.startsWith('order-') ? [key(orderId)] : [];
+    return orderId && isOrderStream(event.streamId) ? [key(orderId)] : [];
   },
   apply(event, docs) {
     if (!ORDER_EVENTS.has(event.type)) return [];
@@ -64,7 +64,7 @@ export const orderHistoryProjection: Projection = {
         { op: 'index-add', index: orderHistoryIndex(d.customerId), entry: `${sortableTime(d.purchasedAt)}|${d.orderId}` },
       ];
     }
-    if (!event.streamId.startsWith('order-')) return [];
+    if (!isOrderStream(event.streamId)) return [];
     const view = docs.get(key(String(data.orderId))) as OrderHistoryView | undefined;
     if (!view) throw new Error(`${event.type} at ${event.streamId}@${event.revision} has no purchase before it`);
     let next: OrderHistoryView = { ...view, events: [...view.events, entry] };
