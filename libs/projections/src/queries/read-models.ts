@@ -1,4 +1,4 @@
-import { instantMs, invalid, lineCancellation, linkStatus, totalsByCurrency, type LineCancellation, type LinkStatus, type Money } from '@csp/domain';
+import { instantMs, invalid, lineCancellation, linkStatus, parseDateOrInstant, parseRangeEnd, totalsByCurrency, type LineCancellation, type LinkStatus, type Money } from '@csp/domain';
 import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
 import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
 import type { CustomerView } from '../read-models/customers';
@@ -19,7 +19,7 @@ export interface ActivityQuery {
   readonly partnerTenantId: string;
   readonly customerId?: string;
   readonly customerTenantId?: string;
-  /** Inclusive bounds, ISO-8601. */
+  /** Inclusive bounds, ISO-8601 instants with a zone or dates (a date alone as `to` means that whole day, UTC). */
   readonly from: string;
   readonly to: string;
   /** `nextCursor` of the previous page. */
@@ -120,9 +120,14 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** An activity index entry: sortable time | sortable position | event id. */
 const ACTIVITY_CURSOR = /^\d{15}\|\d{20}\|[0-9A-Za-z-]{1,64}$/;
 
-function instantArgument(value: string, field: string): number {
-  const ms = Date.parse(value);
-  if (typeof value !== 'string' || !Number.isFinite(ms)) throw invalid('invalid_date', `${field} must be an ISO-8601 instant`, { field });
+/**
+ * A bound of the activity-log range, read as every edge reads one (@csp/domain time.ts): an
+ * ISO-8601 instant with a zone, or a date alone — from its first millisecond as `from`, and to its
+ * last as `to` (a date alone means that whole day, UTC).
+ */
+function rangeBound(value: string, field: 'from' | 'to'): number {
+  const ms = typeof value !== 'string' ? undefined : field === 'from' ? parseDateOrInstant(value) : parseRangeEnd(value);
+  if (ms === undefined) throw invalid('invalid_date', `${field} must be an ISO-8601 date or instant`, { field });
   return ms;
 }
 
@@ -236,8 +241,8 @@ export class ReadModels {
    * position) order. Any range, any age: the page is a key range of an ordered index.
    */
   async activityLog(query: ActivityQuery): Promise<ActivityPage> {
-    const fromMs = instantArgument(query.from, 'from');
-    const toMs = instantArgument(query.to, 'to');
+    const fromMs = rangeBound(query.from, 'from');
+    const toMs = rangeBound(query.to, 'to');
     const limit = query.limit ?? ACTIVITY_PAGE_DEFAULT;
     if (!Number.isInteger(limit) || limit < 1 || limit > ACTIVITY_PAGE_MAX) throw invalid('invalid_limit', `limit must be a whole number from 1 to ${ACTIVITY_PAGE_MAX}`, { field: 'limit' });
     if (query.cursor !== undefined && !ACTIVITY_CURSOR.test(query.cursor)) throw invalid('invalid_cursor', 'cursor must be a nextCursor returned by this query', { field: 'cursor' });
