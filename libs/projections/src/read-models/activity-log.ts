@@ -1,28 +1,15 @@
-import { keyAccessOf, KEY_ACCESS_EVENT_TYPES, type KeyAccessActor, type KeyAccessKind } from '@csp/domain';
+import { keyAccessOf, KEY_ACCESS_EVENT_TYPES, type KeyAccess, type KeyAccessKind } from '@csp/domain';
 import { formatPosition, type RecordedEvent } from '@csp/event-store';
 import { sortablePosition, sortableTime, type Projection } from '../projection';
 
 /** The kind of access (the domain's mapping, keyAccessOf). */
 export type ActivityKind = KeyAccessKind;
 
-export interface ActivityEntry {
-  entryId: string;
-  kind: ActivityKind;
-  at: string;
-  actor: KeyAccessActor;
-  partnerTenantId: string;
-  customerId: string;
-  customerTenantId: string;
-  orderId: string;
-  line: number;
-  sku: string;
-  version: string;
-  language: string;
-  fileType: string;
-  keyFingerprint?: string;
-  linkId?: string;
+/** One access as the activity log keeps it: what its event records (@csp/domain KeyAccess), by event id, with its position. */
+export interface ActivityEntry extends Omit<KeyAccess, 'eventType'> {
+  readonly entryId: string;
   /** Global position of the event in the store: the tie-breaker between entries of the same instant. */
-  position: string;
+  readonly position: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { addByCurrency, isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKind, type OrderCancelled, type SoftwarePurchased } from '@csp/domain';
+import { addByCurrency, DAY_MS, isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKind, type OrderCancelled, type SoftwarePurchased } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { Projection } from '../projection';
 import type { ReadModelOp } from '../stores/port';
@@ -55,8 +55,6 @@ const COUNTER: Record<KeyAccessKind, keyof Pick<AccessCounters, 'keyReveals' | '
   'download-link-issued': 'linkIssues',
   'software-downloaded': 'downloads',
 };
-
-const DAY_MS = 86_400_000;
 
 /**
  * Counters for analysts: purchases by SKU and market, key access per day, cancellations. Partner
