@@ -11,13 +11,14 @@
  */
 import Database from 'better-sqlite3';
 import { replayKeyAccess } from '@csp/application';
+import { KEY_ACCESS_EVENT_TYPES, ORDER_STREAM_PREFIX } from '@csp/domain';
 import { START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { log, now, ratio, report, x, type BenchResult } from './lib/common';
 import { cachedHistory } from './lib/history-cache';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const ACCESS_TYPES = ['ProductKeyRevealed', 'DownloadLinkIssued', 'SoftwareDownloaded'];
+const ACCESS_TYPES = [...KEY_ACCESS_EVENT_TYPES];
 const PAGE = 1000;
 const RUNS = 3;
 
@@ -46,7 +47,7 @@ async function replay(store: EventStore, customerId: string, from: string, to: s
   let after: Position = START;
   const events: RecordedEvent[] = [];
   for (;;) {
-    const page = await store.readAll({ after, maxCount: PAGE, filter: { streamPrefixes: ['order-'], eventTypes: ACCESS_TYPES } });
+    const page = await store.readAll({ after, maxCount: PAGE, filter: { streamPrefixes: [ORDER_STREAM_PREFIX], eventTypes: ACCESS_TYPES } });
     if (page.length === 0) break;
     for (const e of page) {
       const at = e.metadata.occurredAt;
@@ -64,7 +65,7 @@ function sqlReplay(file: string, customerId: string, from: string, to: string, h
     const t0 = now();
     const rows = db
       .prepare(
-        `SELECT * FROM events WHERE type IN (${ACCESS_TYPES.map(() => '?').join(',')}) AND substr(stream_id, 1, 6) = 'order-'
+        `SELECT * FROM events WHERE type IN (${ACCESS_TYPES.map(() => '?').join(',')}) AND substr(stream_id, 1, ${ORDER_STREAM_PREFIX.length}) = '${ORDER_STREAM_PREFIX}'
            AND json_extract(data, '$.customerId') = ? AND json_extract(metadata, '$.occurredAt') >= ? AND json_extract(metadata, '$.occurredAt') < ? ORDER BY position`,
       )
       .all(...ACCESS_TYPES, customerId, from, to) as { data: string; metadata: string }[];

@@ -132,6 +132,32 @@ describe('read models', () => {
     expect((await call('GET', '/v1/credits', agent)).status).toBe(403);
   });
 
+  it('answer cancellation eligibility alike on the eligibility route and in the software list, for every class', async () => {
+    const catalog: any[] = (await call('GET', '/v1/catalog', agent)).body.items;
+    const sellable = (i: any) => !(i.unavailableMarkets ?? []).includes('FR');
+    const skus = [
+      catalog.find((i) => sellable(i) && i.cancellationClass === 'standard' && i.licenseType === 'perpetual'),
+      catalog.find((i) => sellable(i) && i.cancellationClass === 'standard' && i.licenseType === 'subscription'),
+      catalog.find((i) => sellable(i) && i.cancellationClass === 'support-request'),
+      catalog.find((i) => sellable(i) && i.cancellationClass === 'non-cancellable'),
+      catalog.find((i) => sellable(i) && i.cancellationClass === 'standard' && i.licenseType === 'perpetual'),
+    ].map((i) => i.sku);
+    const buyer = (await call('POST', '/v1/customers', agent, { name: 'Agreement', domain: `agreement-${randomUUID().slice(0, 8)}.example`, market: 'FR' })).body.customerId;
+    const order = (await call('POST', `/v1/customers/${buyer}/orders`, agent, { lines: skus.map((sku) => ({ sku, quantity: 1 })) })).body;
+    const cancelled = await call('POST', `/v1/orders/${order.orderId}/cancel`, agent, { reason: 'one line', lines: [5] });
+    expect(cancelled.status).toBe(200);
+    const route = (await call('GET', `/v1/orders/${order.orderId}/cancellation-eligibility`, agent)).body;
+    const list = (await call('GET', `/v1/customers/${buyer}/software?atLeast=${cancelled.body.position}`, agent)).body.items.filter((i: any) => i.orderId === order.orderId);
+    expect(list.map((i: any) => i.cancellation)).toEqual(route.lines.map(({ line: _line, ...answer }: any) => answer));
+    expect(route.lines.map((l: any) => [l.eligible, l.reasonCode ?? null, 'deadline' in l])).toEqual([
+      [true, null, true],
+      [true, null, true],
+      [false, 'refund_request_required', false],
+      [false, 'not_cancellable', false],
+      [false, 'line_cancelled', true],
+    ]);
+  });
+
   it('report read-model lag on the readiness probe', async () => {
     const ready = await call('GET', '/health/ready');
     expect(ready.status).toBe(200);

@@ -1,4 +1,5 @@
 import type { Logger } from '@csp/config';
+import { CUSTOMER_REGISTRY_STREAM_PREFIX, ORDER_STREAM_PREFIX, REFUND_REQUEST_STREAM_PREFIX } from '@csp/domain';
 import type { EventStore, Position } from '@csp/event-store';
 import type { Projection } from './projection';
 import { ReadModels, type ReadClock } from './queries/read-models';
@@ -9,7 +10,7 @@ import { ProjectionRunner, type RunnerLag } from './runner/projection-runner';
 import type { ReadModelStore } from './stores/port';
 
 /** The streams read models are built from. */
-export const PRODUCT_STREAMS = ['order-', 'customers-', 'refundRequest-'] as const;
+export const PRODUCT_STREAMS = [ORDER_STREAM_PREFIX, CUSTOMER_REGISTRY_STREAM_PREFIX, REFUND_REQUEST_STREAM_PREFIX] as const;
 
 /** How often a read side that does not project looks at the checkpoints another process writes. */
 const CHECKPOINT_POLL_MS = 20;

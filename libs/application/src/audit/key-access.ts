@@ -1,16 +1,8 @@
-import { parseId, parseInstantRange, type DownloadLinkIssued, type ProductKeyRevealed, type SoftwareDownloaded } from '@csp/domain';
+import { keyAccessOf, parseId, parseInstantRange, type KeyAccessEventType, type KeyAccessKind } from '@csp/domain';
 import { formatPosition, type RecordedEvent } from '@csp/event-store';
 
-/** The events that make up the key-access history auditors replay. */
-export const KEY_ACCESS_EVENT_TYPES = ['ProductKeyRevealed', 'DownloadLinkIssued', 'SoftwareDownloaded'] as const;
-export type KeyAccessEventType = (typeof KEY_ACCESS_EVENT_TYPES)[number];
-
-const KINDS = {
-  ProductKeyRevealed: 'key-revealed',
-  DownloadLinkIssued: 'download-link-issued',
-  SoftwareDownloaded: 'software-downloaded',
-} as const;
-export type KeyAccessKind = (typeof KINDS)[KeyAccessEventType];
+/** The events that make up the key-access history auditors replay, and their kinds: the domain's one mapping (keyAccessOf). */
+export { KEY_ACCESS_EVENT_TYPES, type KeyAccessEventType, type KeyAccessKind } from '@csp/domain';
 
 /**
  * Which part of the history to replay: at least one scope (combined with AND) and an inclusive
@@ -157,50 +149,35 @@ export const ENTRY_COLUMNS: readonly { readonly name: keyof KeyAccessEntry; read
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const roles = (value: unknown): string | null => (Array.isArray(value) && value.length > 0 ? value.map(String).join(';') : null);
 
-/** The access an event records, without its report number; undefined for other events. */
+/** The access an event records (the domain's mapping, keyAccessOf), flat and without its report number; undefined for other events. */
 export function accessOf(event: RecordedEvent): Omit<KeyAccessEntry, 'seq'> | undefined {
-  if (!(KEY_ACCESS_EVENT_TYPES as readonly string[]).includes(event.type)) return undefined;
-  const type = event.type as KeyAccessEventType;
-  const d = event.data as ProductKeyRevealed['data'] & DownloadLinkIssued['data'] & SoftwareDownloaded['data'];
-  let at: string;
-  let actor: { sub?: string; tid?: string; roles?: readonly string[]; ip?: string; userAgent?: string };
-  switch (type) {
-    case 'ProductKeyRevealed':
-      at = d.revealedAt;
-      actor = d.revealedBy ?? {};
-      break;
-    case 'DownloadLinkIssued':
-      at = d.issuedAt;
-      actor = d.issuedBy ?? {};
-      break;
-    default:
-      at = d.downloadedAt;
-      actor = d.client ?? {};
-  }
+  const access = keyAccessOf(event);
+  if (!access) return undefined;
+  const { actor } = access;
   return {
     position: formatPosition(event.position),
     eventId: event.eventId,
-    eventType: type,
+    eventType: access.eventType,
     streamId: event.streamId,
     revision: Number(event.revision),
-    kind: KINDS[type],
-    at,
+    kind: access.kind,
+    at: access.at,
     actorSub: text(actor.sub),
     actorTid: text(actor.tid),
     actorRoles: roles(actor.roles),
     clientIp: text(actor.ip),
     clientUserAgent: text(actor.userAgent),
-    partnerTenantId: d.partnerTenantId,
-    customerTenantId: d.customerTenantId,
-    customerId: d.customerId,
-    orderId: d.orderId,
-    line: d.line,
-    sku: d.sku,
-    version: d.version,
-    language: d.language,
-    fileType: d.fileType,
-    keyFingerprint: type === 'ProductKeyRevealed' ? text(d.fingerprint) : null,
-    linkId: type === 'ProductKeyRevealed' ? null : text(d.linkId),
+    partnerTenantId: access.partnerTenantId,
+    customerTenantId: access.customerTenantId,
+    customerId: access.customerId,
+    orderId: access.orderId,
+    line: access.line,
+    sku: access.sku,
+    version: access.version,
+    language: access.language,
+    fileType: access.fileType,
+    keyFingerprint: text(access.keyFingerprint),
+    linkId: text(access.linkId),
     correlationId: text(event.metadata?.correlationId),
   };
 }

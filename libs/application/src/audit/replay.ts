@@ -1,4 +1,4 @@
-import { orderStreamId } from '@csp/domain';
+import { ORDER_STREAM_PREFIX, orderStreamId } from '@csp/domain';
 import { comparePositions, START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
 import { accessOf, inQuery, KEY_ACCESS_EVENT_TYPES, normaliseQuery, type AuditQuery, type KeyAccessEntry } from './key-access';
 import { reportHeader, ReportWriter, type ReportFormat } from './report';
@@ -63,7 +63,7 @@ async function* pagesToReplay(store: EventStore, q: AuditQuery, pageSize: number
   }
   let after: Position = START;
   for (;;) {
-    const page = await store.readAll({ after, maxCount: pageSize, filter: { streamPrefixes: ['order-'], eventTypes: KEY_ACCESS_EVENT_TYPES } });
+    const page = await store.readAll({ after, maxCount: pageSize, filter: { streamPrefixes: [ORDER_STREAM_PREFIX], eventTypes: KEY_ACCESS_EVENT_TYPES } });
     if (page.length === 0) return;
     yield page;
     after = page[page.length - 1]!.position;

@@ -22,7 +22,7 @@ import { StreamRepository, type Loaded } from '../stream-repository';
 import { CLOCK, EVENT_STORE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
 import { KeyAccessThrottle } from '../throttling/key-access-throttle';
-import { orderResource, orderStream, orderView, type OrderStream } from './order-stream';
+import { orderResource, orderStatusOf, orderStream, orderView, type OrderStream } from './order-stream';
 import { CheckDownloadLinkQuery } from './order-queries';
 import {
   CancelOrderCommand,
@@ -306,7 +306,7 @@ export class CancelOrderHandler extends OrderHandler implements ICommandHandler<
     const { data } = cancelled;
     return {
       orderId,
-      status: data.wholeOrder ? 'cancelled' : 'partially-cancelled',
+      status: orderStatusOf(result.state),
       cancelledAt: data.cancelledAt,
       credits: data.lines.map((line) => ({ line: line.line, amount: line.credit.amount, currency: line.credit.currency, invoiceMonth: data.invoiceMonth })),
       revokedKeys: result.events.filter((e) => e.type === 'ProductKeysRevoked').flatMap((e) => ('keys' in e.data ? e.data.keys.length : 0)).reduce((a, b) => a + b, 0),

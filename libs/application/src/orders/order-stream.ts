@@ -2,10 +2,12 @@ import {
   creditableRemainders,
   evolveOrder,
   initialOrderState,
-  paidByCurrency,
+  orderStatus,
+  totalsByCurrency,
   type CancelledLine,
   type Money,
   type OrderState,
+  type OrderStatus,
   type OrderStreamEvent,
   type SoftwarePurchased,
 } from '@csp/domain';
@@ -61,16 +63,17 @@ export function orderResource(state: OrderStream): TenantResource | undefined {
   return state.purchase && { partnerTenantId: state.purchase.partnerTenantId, customerTenantId: state.purchase.customerTenantId };
 }
 
+/** The status of a placed order (the rule: @csp/domain orderStatus), for its view and the CancelOrder response. */
+export const orderStatusOf = (state: OrderStream): OrderStatus => orderStatus(state.purchase!.lines.length, Object.keys(state.cancelled).length);
+
 /** The order as the API shows it. */
 export function orderView(state: OrderStream) {
   const purchase = state.purchase!;
-  const totals = paidByCurrency(purchase.lines);
-  const cancelledCount = Object.keys(state.cancelled).length;
   return {
     orderId: purchase.orderId,
     customerId: purchase.customerId,
     customerTenantId: purchase.customerTenantId,
-    status: cancelledCount === 0 ? 'active' : cancelledCount === purchase.lines.length ? 'cancelled' : 'partially-cancelled',
+    status: orderStatusOf(state),
     market: purchase.market,
     taxInclusive: purchase.taxInclusive,
     purchasedAt: purchase.purchasedAt,
@@ -89,7 +92,7 @@ export function orderView(state: OrderStream) {
       status: state.cancelled[line.line] ? 'cancelled' : 'active',
       ...(state.cancelled[line.line] ? { cancelledAt: state.cancelled[line.line]!.cancelledAt } : {}),
     })),
-    totals: [...totals].map(([currency, amount]) => ({ amount, currency })),
+    totals: totalsByCurrency(purchase.lines),
     // What cancellations and refund approvals may still credit, by the rule that caps them.
     ...(state.domain.status === 'placed' ? { creditable: creditableRemainders(state.domain) } : {}),
     cancellationPolicy: purchase.policy,

@@ -1,3 +1,4 @@
+import { CUSTOMER_REGISTRY_STREAM_PREFIX, KEY_ACCESS_THROTTLING_STREAM_PREFIX, ORDER_STREAM_PREFIX, REFUND_REQUEST_STREAM_PREFIX } from '@csp/domain';
 import { formatPosition, type RecordedEvent } from '@csp/event-store';
 
 /** An event as published to back office (SSE, webhooks): product-key ciphertext withheld, fingerprint kept. */
@@ -16,4 +17,4 @@ export function publishedEvent(event: RecordedEvent) {
 }
 
 /** The streams back office may follow: the product's, and the abuse-limit records. */
-export const PUBLISHED_STREAMS = ['order-', 'customers-', 'refundRequest-', 'keyAccessThrottling-'];
+export const PUBLISHED_STREAMS = [ORDER_STREAM_PREFIX, CUSTOMER_REGISTRY_STREAM_PREFIX, REFUND_REQUEST_STREAM_PREFIX, KEY_ACCESS_THROTTLING_STREAM_PREFIX];

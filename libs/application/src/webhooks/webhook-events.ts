@@ -20,5 +20,5 @@ export type WebhookReplayRequested = DomainEvent<'WebhookReplayRequested', { web
 
 export type WebhookEvent = WebhookRegistered | WebhookCheckpointed | WebhookDeliveryDeadLettered | WebhookReplayRequested;
 
-export const webhookStreamId = (webhookId: string) => `webhook-${webhookId}`;
-export const WEBHOOK_STREAM_PREFIX = 'webhook-';
+/** The webhooks' stream names live with every other stream name (@csp/domain streams.ts). */
+export { WEBHOOK_STREAM_PREFIX, webhookStreamId } from '@csp/domain';

@@ -1,4 +1,4 @@
-import type { Money } from '../shared/money';
+import { addByCurrency, moneyList, type Money } from '../shared/money';
 import type { PurchasedLine } from './events';
 
 /**
@@ -14,11 +14,9 @@ export interface OrderMoney {
   readonly credited: ReadonlyMap<string, number>;
 }
 
-/** What an order's lines were paid, per currency, in line order. */
+/** What an order's lines were paid, per currency (the rule: shared/money.ts). */
 export function paidByCurrency(lines: readonly Pick<PurchasedLine, 'amount' | 'currency'>[]): Map<string, number> {
-  const paid = new Map<string, number>();
-  for (const line of lines) paid.set(line.currency, (paid.get(line.currency) ?? 0) + line.amount);
-  return paid;
+  return addByCurrency(lines);
 }
 
 /**
@@ -30,12 +28,12 @@ export function creditableRemainder(money: OrderMoney, currency: string): number
   return Math.max(0, (money.paid.get(currency) ?? 0) - (money.credited.get(currency) ?? 0));
 }
 
-/** The remainder of every currency the order was paid in, for responses and refusals. */
+/** The remainder of every currency the order was paid in, for responses and refusals, in currency-code order. */
 export function creditableRemainders(money: OrderMoney): Money[] {
-  return [...money.paid.keys()].map((currency) => ({ amount: creditableRemainder(money, currency), currency }));
+  return moneyList(new Map([...money.paid.keys()].map((currency) => [currency, creditableRemainder(money, currency)])));
 }
 
 /** `credited` plus one credit. */
 export function addCredit(credited: ReadonlyMap<string, number>, credit: Money): Map<string, number> {
-  return new Map(credited).set(credit.currency, (credited.get(credit.currency) ?? 0) + credit.amount);
+  return addByCurrency([credit], credited);
 }

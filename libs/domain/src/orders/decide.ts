@@ -1,9 +1,11 @@
 import { entitledVersions, isTaxInclusiveMarket, type Catalog } from '../catalog/catalog';
 import type { CancellationPolicy } from '../policy/cancellation-policy';
 import { policyInForce } from '../policy/policy-table';
-import { cancellationDeadline, isWithinWindow, windowHoursFor } from '../policy/window';
 import { invoiceMonthAfter, subscriptionCredit } from '../policy/credit';
+import { cancellationRefusal, lineCancellationDeadline, type CancellationRefusal } from './cancellability';
 import { addCredit, creditableRemainder } from './credits';
+import { linkStatus } from './links';
+import { orderStatus } from './status';
 import { conflict, gone, invalid, notFound } from '../shared/errors';
 import { constantTimeEqual } from '../shared/constant-time';
 import { DAY_MS, instantMs, isoOf } from '../shared/time';
@@ -190,9 +192,10 @@ function recordDownload(command: RecordDownload, order: PlacedOrder, now: Now): 
   let link: (typeof order.links extends ReadonlyMap<string, infer L> ? L : never) | undefined;
   for (const candidate of order.links.values()) if (constantTimeEqual(candidate.tokenHash, command.data.tokenHash)) link = candidate;
   if (!link) throw notFound('link_not_found', 'No such download link');
-  if (link.revoked) throw gone('link_revoked', 'This download link was revoked');
-  if (now.ms >= instantMs(link.expiresAt)) throw gone('link_expired', 'This download link has expired; issue a new one');
-  if (link.downloads >= link.maxDownloads) throw gone('link_exhausted', `This download link was used ${link.maxDownloads} times; issue a new one`);
+  const status = linkStatus(link, now.ms);
+  if (status === 'revoked') throw gone('link_revoked', 'This download link was revoked');
+  if (status === 'expired') throw gone('link_expired', 'This download link has expired; issue a new one');
+  if (status === 'exhausted') throw gone('link_exhausted', `This download link was used ${link.maxDownloads} times; issue a new one`);
   const line = order.lines.find((l) => l.line === link.line)!;
   const downloadNumber = link.downloads + 1;
   return [
@@ -212,22 +215,14 @@ function recordDownload(command: RecordDownload, order: PlacedOrder, now: Now): 
   ];
 }
 
-/** Why a line cannot be cancelled now, or undefined if it can. */
-export function lineRefusal(order: PlacedOrder, line: LineState, nowMs: number): { code: string; message: string } | undefined {
-  if (line.status === 'cancelled') return { code: 'line_cancelled', message: `Line ${line.line} is already cancelled` };
-  if (line.cancellationClass === 'support-request') {
-    return { code: 'refund_request_required', message: `${line.name} cannot be cancelled directly: file a refund request instead` };
-  }
-  if (line.cancellationClass === 'non-cancellable') return { code: 'not_cancellable', message: `${line.name} can be neither cancelled nor exchanged` };
-  const deadline = lineDeadline(order, line);
-  if (!isWithinWindow(nowMs, deadline)) {
-    return { code: 'cancellation_window_closed', message: `The cancellation window of line ${line.line} closed at ${isoOf(deadline)}` };
-  }
-  return undefined;
+/** Why a line cannot be cancelled now, or undefined if it can (the rule: cancellability.ts). */
+export function lineRefusal(order: PlacedOrder, line: LineState, nowMs: number): CancellationRefusal | undefined {
+  return cancellationRefusal(line, lineDeadline(order, line), nowMs);
 }
 
+/** When the line's cancellation window closes, epoch ms (the rule: cancellability.ts). */
 export function lineDeadline(order: PlacedOrder, line: LineState): number {
-  return cancellationDeadline(instantMs(order.purchasedAt), windowHoursFor(order.policy, line.licenseType));
+  return lineCancellationDeadline(instantMs(order.purchasedAt), order.policy, line.licenseType);
 }
 
 /** Perpetual licences are credited in full; subscriptions for the whole days left in their term. */
@@ -270,11 +265,11 @@ function cancel(command: CancelOrder, order: PlacedOrder, now: Now): OrderEvent[
     return { line: line.line, sku: line.sku, licenseType: line.licenseType, amount: line.amount, credit: { amount, currency: line.currency } };
   });
   const cancelledLines = new Set(targets.map((l) => l.line));
-  const remaining = order.lines.filter((l) => l.status === 'active' && !cancelledLines.has(l.line));
+  const cancelledAfter = order.lines.filter((l) => l.status === 'cancelled' || cancelledLines.has(l.line)).length;
   const events: OrderEvent[] = [
     {
       type: 'OrderCancelled',
-      data: { ...order.ref, lines: cancelled, wholeOrder: remaining.length === 0, reason: command.data.reason, cancelledAt: now.iso, cancelledBy: accessedBy(command), invoiceMonth },
+      data: { ...order.ref, lines: cancelled, wholeOrder: orderStatus(order.lines.length, cancelledAfter) === 'cancelled', reason: command.data.reason, cancelledAt: now.iso, cancelledBy: accessedBy(command), invoiceMonth },
     },
   ];
   const keys = [...order.keys.values()].filter((k) => cancelledLines.has(k.line) && !k.revoked);

@@ -1,15 +1,11 @@
-import { daysRemaining } from '../policy/window';
-import { instantMs, isoOf } from '../shared/time';
-import { lineDeadline, lineRefusal } from './decide';
+import { instantMs } from '../shared/time';
+import { lineCancellation, type LineCancellation } from './cancellability';
+import { lineDeadline } from './decide';
 import type { OrderState } from './state';
 
-export interface LineEligibility {
+/** A line's eligibility (the rule: cancellability.ts), numbered. */
+export interface LineEligibility extends LineCancellation {
   readonly line: number;
-  readonly eligible: boolean;
-  readonly daysRemaining: number;
-  readonly deadline?: string;
-  readonly reason?: string;
-  readonly reasonCode?: string;
 }
 
 export interface CancellationEligibility {
@@ -26,18 +22,7 @@ export interface CancellationEligibility {
 export function cancellationEligibility(state: OrderState, now: string): CancellationEligibility {
   if (state.status !== 'placed') return { eligible: false, daysRemaining: 0, reason: 'No such order', reasonCode: 'order_not_found', lines: [] };
   const nowMs = instantMs(now);
-  const lines: LineEligibility[] = state.lines.map((line) => {
-    const refusal = lineRefusal(state, line, nowMs);
-    const standard = line.cancellationClass === 'standard';
-    const deadline = standard ? lineDeadline(state, line) : undefined;
-    return {
-      line: line.line,
-      eligible: refusal === undefined,
-      daysRemaining: refusal === undefined && deadline !== undefined ? daysRemaining(nowMs, deadline) : 0,
-      ...(deadline !== undefined ? { deadline: isoOf(deadline) } : {}),
-      ...(refusal ? { reason: refusal.message, reasonCode: refusal.code } : {}),
-    };
-  });
+  const lines: LineEligibility[] = state.lines.map((line) => ({ line: line.line, ...lineCancellation(line, lineDeadline(state, line), nowMs) }));
   const active = state.lines.filter((l) => l.status === 'active').map((l) => lines.find((e) => e.line === l.line)!);
   if (active.length === 0) {
     return { eligible: false, daysRemaining: 0, reason: 'The order is cancelled', reasonCode: 'order_cancelled', lines };

@@ -2,6 +2,7 @@ import type { CancellationPolicy } from '../policy/cancellation-policy';
 import type { RefundRequestApproved, RefundRequestRejected } from '../refunds/events';
 import { addCredit, paidByCurrency, type OrderMoney } from './credits';
 import type { EncryptedKeyMaterial, OrderEvent, OrderRef, PurchasedLine, Selection } from './events';
+import type { LineStatus } from './status';
 
 /**
  * Everything an order's stream holds: the order's own events and the decisions of the refund
@@ -11,7 +12,7 @@ import type { EncryptedKeyMaterial, OrderEvent, OrderRef, PurchasedLine, Selecti
 export type OrderStreamEvent = OrderEvent | RefundRequestApproved | RefundRequestRejected;
 
 export interface LineState extends PurchasedLine {
-  readonly status: 'active' | 'cancelled';
+  readonly status: LineStatus;
 }
 
 export interface KeyState {

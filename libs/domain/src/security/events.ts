@@ -20,5 +20,3 @@ export type KeyAccessThrottled = DomainEvent<
     throttledAt: string;
   }
 >;
-
-export const keyAccessThrottlingStreamId = (tenantId: string) => `keyAccessThrottling-${tenantId}`;

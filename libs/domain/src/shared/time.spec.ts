@@ -1,4 +1,4 @@
-import { parseDateOrInstant, parseInstantRange } from './time';
+import { parseDateOrInstant, parseInstantRange, parseRangeEnd } from './time';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -29,5 +29,15 @@ describe('an inclusive range of instants', () => {
     expect(parseInstantRange('yesterday', '2026-03-31')).toEqual({ field: 'from', problem: 'malformed' });
     expect(parseInstantRange('2026-02-01', '2026-02-29')).toEqual({ field: 'to', problem: 'malformed' });
     expect(parseInstantRange('2026-03-02', '2026-03-01T23:59:59Z')).toEqual({ field: 'from', problem: 'after-to' });
+  });
+});
+
+describe('the end of an inclusive range', () => {
+  it('is the last millisecond of a date alone, and an instant itself', () => {
+    expect(iso(parseRangeEnd('2026-03-31'))).toBe('2026-03-31T23:59:59.999Z');
+    expect(iso(parseRangeEnd('2024-02-29'))).toBe('2024-02-29T23:59:59.999Z');
+    expect(iso(parseRangeEnd('2026-03-31T12:00:00+02:00'))).toBe('2026-03-31T10:00:00.000Z');
+    expect(parseRangeEnd('2026-02-29')).toBeUndefined();
+    expect(parseRangeEnd('March 31, 2026')).toBeUndefined();
   });
 });

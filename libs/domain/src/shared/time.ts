@@ -31,22 +31,32 @@ export function parseDateOrInstant(text: string): number | undefined {
   return DATE_ONLY.test(text) ? parseInstant(`${text}T00:00:00.000Z`) : parseInstant(text.replace(' ', 'T'));
 }
 
+/**
+ * The last instant an inclusive range's upper bound names: "a date alone means that whole day
+ * (UTC)", so a date alone is its last millisecond; an instant (parseDateOrInstant) is itself.
+ * The one rule, used by parseInstantRange (GET /v1/activity-log, the audit CLI) and the
+ * activity-log query (libs/projections queries/read-models.ts). Undefined when the text is not one.
+ */
+export function parseRangeEnd(text: string): number | undefined {
+  const start = parseDateOrInstant(text);
+  return start !== undefined && DATE_ONLY.test(text) ? start + DAY_MS - 1 : start;
+}
+
 /** Why a range was refused, naming the bound at fault. */
 export type RangeRefusal = { readonly field: 'from' | 'to'; readonly problem: 'missing' | 'malformed' } | { readonly field: 'from'; readonly problem: 'after-to' };
 
 /**
  * An inclusive range of instants as a query gives it (GET /v1/activity-log, the audit CLI): both
  * bounds required, each parseDateOrInstant; a date alone as `to` means the whole of that day (UTC),
- * so up to its last millisecond; `from` not after `to`. Epoch milliseconds, or the first problem.
+ * so up to its last millisecond (parseRangeEnd); `from` not after `to`. Epoch milliseconds, or the first problem.
  */
 export function parseInstantRange(from: string | undefined, to: string | undefined): { readonly from: number; readonly to: number } | RangeRefusal {
   if (!from) return { field: 'from', problem: 'missing' };
   if (!to) return { field: 'to', problem: 'missing' };
   const start = parseDateOrInstant(from);
   if (start === undefined) return { field: 'from', problem: 'malformed' };
-  const toStart = parseDateOrInstant(to);
-  if (toStart === undefined) return { field: 'to', problem: 'malformed' };
-  const end = DATE_ONLY.test(to) ? toStart + DAY_MS - 1 : toStart;
+  const end = parseRangeEnd(to);
+  if (end === undefined) return { field: 'to', problem: 'malformed' };
   if (start > end) return { field: 'from', problem: 'after-to' };
   return { from: start, to: end };
 }

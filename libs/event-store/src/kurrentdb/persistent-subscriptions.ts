@@ -1,4 +1,5 @@
 import type { BaseOptions, PersistentSubscriptionToStreamSettings } from '@kurrent/kurrentdb-client';
+import { ORDER_STREAM_PREFIX, streamCategory } from '@csp/domain';
 import type { EventMetadata } from '../port';
 import type { UpcasterChain } from '../upcasting';
 import { isPersistentSubscriptionExists } from './errors';
@@ -8,7 +9,7 @@ import { isPersistentSubscriptionExists } from './errors';
  * `order-<orderId>` stream into it (run projections with `KURRENTDB_RUN_PROJECTIONS=System` and
  * `KURRENTDB_START_STANDARD_PROJECTIONS=true`).
  */
-export const ORDER_CATEGORY_STREAM = '$ce-order';
+export const ORDER_CATEGORY_STREAM = `$ce-${streamCategory(ORDER_STREAM_PREFIX)}`;
 
 /** The group back-office services (billing, fraud, CRM) join as competing consumers. */
 export const BACK_OFFICE_GROUP = 'back-office';

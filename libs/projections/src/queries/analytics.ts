@@ -1,13 +1,10 @@
+import { addByCurrency, moneyList, type Money } from '@csp/domain';
 import { analyticsKeys, type AccessCounters, type CancellationCounters, type PurchaseCounters } from '../read-models/analytics';
 import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
 import type { ReadModelStore } from '../stores/port';
 
-export type Amounts = { amount: number; currency: string }[];
-const amounts = (byCurrency: Record<string, number>): Amounts =>
-  Object.entries(byCurrency)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([currency, amount]) => ({ amount, currency }));
-const add = (into: Record<string, number>, currency: string, amount: number) => void (into[currency] = (into[currency] ?? 0) + amount);
+/** Per currency, in currency-code order (the rule: @csp/domain moneyList). */
+export type Amounts = Money[];
 
 /** Which partners a question covers: one (a partner's own admins) or all (analysts, back office). */
 export interface AnalyticsScope {
@@ -27,17 +24,17 @@ export class AnalyticsQueries {
     const ns = await this.ns('analytics');
     const entries = await this.store.entries(ns, analyticsKeys.purchasesIndex, scope.partnerTenantId ? { from: `${scope.partnerTenantId}|`, before: `${scope.partnerTenantId}}` } : {});
     const docs = (await this.store.getMany(ns, entries.map((e) => `purchases:${e}`))) as (PurchaseCounters | undefined)[];
-    const groups = new Map<string, { sku?: string; family?: string; market?: string; lines: number; quantity: number; amounts: Record<string, number> }>();
+    const groups = new Map<string, { sku?: string; family?: string; market?: string; lines: number; quantity: number; amounts: Map<string, number> }>();
     for (const doc of docs) {
       if (!doc) continue;
       const key = groupBy.map((g) => doc[g]).join('|');
-      const group = groups.get(key) ?? { ...(groupBy.includes('sku') ? { sku: doc.sku, family: doc.family } : {}), ...(groupBy.includes('market') ? { market: doc.market } : {}), lines: 0, quantity: 0, amounts: {} };
+      const group = groups.get(key) ?? { ...(groupBy.includes('sku') ? { sku: doc.sku, family: doc.family } : {}), ...(groupBy.includes('market') ? { market: doc.market } : {}), lines: 0, quantity: 0, amounts: new Map<string, number>() };
       group.lines += doc.lines;
       group.quantity += doc.quantity;
-      for (const [currency, amount] of Object.entries(doc.amounts)) add(group.amounts, currency, amount);
+      group.amounts = addByCurrency(moneyList(doc.amounts), group.amounts);
       groups.set(key, group);
     }
-    return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ ...g, amounts: amounts(g.amounts) }));
+    return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ ...g, amounts: moneyList(g.amounts) }));
   }
 
   /** Key reveals, link issues and downloads per UTC day, in [from, to] (YYYY-MM-DD, inclusive). */
@@ -88,15 +85,15 @@ export class AnalyticsQueries {
     const entries = await this.store.entries(ns, index, month ? { from: `${month}|`, before: `${month}}` } : {});
     const credits = ((await this.store.getMany(ns, entries.map((e) => `credit:${creditIdOf(e)}`))) as (CreditView | undefined)[]).filter((c): c is CreditView => c !== undefined);
     const field = (c: CreditView) => (groupBy === 'partner' ? c.partnerTenantId : groupBy === 'customer' ? (c.customerId ?? '(none)') : (c.family ?? '(refund request)'));
-    const groups = new Map<string, { invoiceMonth: string; key: string; credits: number; amounts: Record<string, number> }>();
+    const groups = new Map<string, { invoiceMonth: string; key: string; credits: number; amounts: Map<string, number> }>();
     for (const c of credits) {
       const key = `${c.invoiceMonth}|${field(c)}`;
-      const group = groups.get(key) ?? { invoiceMonth: c.invoiceMonth, key: field(c), credits: 0, amounts: {} };
+      const group = groups.get(key) ?? { invoiceMonth: c.invoiceMonth, key: field(c), credits: 0, amounts: new Map<string, number>() };
       group.credits++;
-      add(group.amounts, c.currency, c.amount);
+      group.amounts = addByCurrency([c], group.amounts);
       groups.set(key, group);
     }
     const name = groupBy === 'partner' ? 'partnerTenantId' : groupBy === 'customer' ? 'customerId' : 'family';
-    return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ invoiceMonth: g.invoiceMonth, [name]: g.key, credits: g.credits, amounts: amounts(g.amounts) }));
+    return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ invoiceMonth: g.invoiceMonth, [name]: g.key, credits: g.credits, amounts: moneyList(g.amounts) }));
   }
 }

@@ -176,6 +176,14 @@ describe('activity log', () => {
     expect(await refusal(readModels.activityLog({ ...all, from: 'last week' }))).toEqual(expect.objectContaining({ code: 'invalid_date' }));
   });
 
+  it('reads a date alone as that whole day (UTC), as the API route and the audit CLI do, and refuses 30 February', async () => {
+    const day = await readModels.activityLog({ partnerTenantId: ids.partner, from: '2026-03-02', to: '2026-03-02', limit: 1000 });
+    expect(day).toEqual(await readModels.activityLog({ partnerTenantId: ids.partner, from: '2026-03-02T00:00:00.000Z', to: '2026-03-02T23:59:59.999Z', limit: 1000 }));
+    expect(day.items).toHaveLength(4 + 1 + 50);
+    expect((await readModels.activityLog({ partnerTenantId: ids.partner, from: '2026-03-01', to: '2026-03-01' })).items).toEqual([]);
+    expect(await refusal(readModels.activityLog({ ...all, to: '2026-02-30' }))).toEqual(expect.objectContaining({ code: 'invalid_date', details: expect.objectContaining({ field: 'to' }) }));
+  });
+
   it('answers nothing for an empty or reversed range', async () => {
     expect((await readModels.activityLog({ ...all, from: '2026-12-31T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' })).items).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { daysRemaining, invalid, isWithinWindow, type Money } from '@csp/domain';
+import { instantMs, invalid, lineCancellation, linkStatus, parseDateOrInstant, parseRangeEnd, totalsByCurrency, type LineCancellation, type LinkStatus, type Money } from '@csp/domain';
 import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
 import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
 import type { CustomerView } from '../read-models/customers';
@@ -19,7 +19,7 @@ export interface ActivityQuery {
   readonly partnerTenantId: string;
   readonly customerId?: string;
   readonly customerTenantId?: string;
-  /** Inclusive bounds, ISO-8601. */
+  /** Inclusive bounds, ISO-8601 instants with a zone or dates (a date alone as `to` means that whole day, UTC). */
   readonly from: string;
   readonly to: string;
   /** `nextCursor` of the previous page. */
@@ -61,16 +61,10 @@ export interface CreditsAnswer {
   readonly byCustomer: CreditTotalsByCustomer[];
 }
 
-export type LinkStatus = 'active' | 'expired' | 'exhausted' | 'revoked';
+export type { LinkStatus } from '@csp/domain';
 
-export interface CancellationView {
-  readonly eligible: boolean;
-  /** Whole days left in the window, rounded up; 0 once it has closed or when not eligible. */
-  readonly daysRemaining: number;
-  readonly deadline: string;
-  readonly reason?: string;
-  readonly reasonCode?: string;
-}
+/** A line's cancellation eligibility: the decider's rule and reason codes (@csp/domain lineCancellation). */
+export type CancellationView = LineCancellation;
 
 export interface SoftwareListItem {
   readonly orderId: string;
@@ -126,35 +120,15 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** An activity index entry: sortable time | sortable position | event id. */
 const ACTIVITY_CURSOR = /^\d{15}\|\d{20}\|[0-9A-Za-z-]{1,64}$/;
 
-/** The link as a reader sees it at `nowMs`. */
-export function linkStatus(link: SoftwareLineView['links'][number], nowMs: number): LinkStatus {
-  if (link.revoked) return 'revoked';
-  if (nowMs >= Date.parse(link.expiresAt)) return 'expired';
-  if (link.downloads >= link.maxDownloads) return 'exhausted';
-  return 'active';
-}
-
-/** Whether the line may be cancelled at `nowMs`, with the same rules and reason codes as the order decider. */
-export function lineCancellation(line: SoftwareLineView, nowMs: number): CancellationView {
-  const deadlineMs = Date.parse(line.cancellationDeadline);
-  const refused = (reasonCode: string, reason: string): CancellationView => ({ eligible: false, daysRemaining: 0, deadline: line.cancellationDeadline, reason, reasonCode });
-  if (line.status === 'cancelled') return refused('line_cancelled', `Line ${line.line} is already cancelled`);
-  if (line.cancellationClass === 'support-request') return refused('refund_request_required', `${line.name} cannot be cancelled directly: file a refund request instead`);
-  if (line.cancellationClass === 'non-cancellable') return refused('not_cancellable', `${line.name} can be neither cancelled nor exchanged`);
-  if (!isWithinWindow(nowMs, deadlineMs)) return refused('cancellation_window_closed', `The cancellation window of line ${line.line} closed at ${line.cancellationDeadline}`);
-  return { eligible: true, daysRemaining: daysRemaining(nowMs, deadlineMs), deadline: line.cancellationDeadline };
-}
-
-function instantArgument(value: string, field: string): number {
-  const ms = Date.parse(value);
-  if (typeof value !== 'string' || !Number.isFinite(ms)) throw invalid('invalid_date', `${field} must be an ISO-8601 instant`, { field });
+/**
+ * A bound of the activity-log range, read as every edge reads one (@csp/domain time.ts): an
+ * ISO-8601 instant with a zone, or a date alone — from its first millisecond as `from`, and to its
+ * last as `to` (a date alone means that whole day, UTC).
+ */
+function rangeBound(value: string, field: 'from' | 'to'): number {
+  const ms = typeof value !== 'string' ? undefined : field === 'from' ? parseDateOrInstant(value) : parseRangeEnd(value);
+  if (ms === undefined) throw invalid('invalid_date', `${field} must be an ISO-8601 date or instant`, { field });
   return ms;
-}
-
-function sumByCurrency(credits: readonly CreditView[]): Money[] {
-  const totals = new Map<string, number>();
-  for (const credit of credits) totals.set(credit.currency, (totals.get(credit.currency) ?? 0) + credit.amount);
-  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ amount, currency }));
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
@@ -222,7 +196,8 @@ export class ReadModels {
           languages: line.languages,
           fileTypes: line.fileTypes,
           cancellationClass: line.cancellationClass,
-          cancellation: lineCancellation(line, nowMs),
+          // The eligibility route's answer for this line at this instant (one rule: @csp/domain lineCancellation).
+          cancellation: lineCancellation(line, instantMs(line.cancellationDeadline, 'cancellationDeadline'), nowMs),
           keys: line.keys.map((k) => ({
             keyId: k.keyId,
             version: k.version,
@@ -266,8 +241,8 @@ export class ReadModels {
    * position) order. Any range, any age: the page is a key range of an ordered index.
    */
   async activityLog(query: ActivityQuery): Promise<ActivityPage> {
-    const fromMs = instantArgument(query.from, 'from');
-    const toMs = instantArgument(query.to, 'to');
+    const fromMs = rangeBound(query.from, 'from');
+    const toMs = rangeBound(query.to, 'to');
     const limit = query.limit ?? ACTIVITY_PAGE_DEFAULT;
     if (!Number.isInteger(limit) || limit < 1 || limit > ACTIVITY_PAGE_MAX) throw invalid('invalid_limit', `limit must be a whole number from 1 to ${ACTIVITY_PAGE_MAX}`, { field: 'limit' });
     if (query.cursor !== undefined && !ACTIVITY_CURSOR.test(query.cursor)) throw invalid('invalid_cursor', 'cursor must be a nextCursor returned by this query', { field: 'cursor' });
@@ -302,9 +277,9 @@ export class ReadModels {
     const byMonthAndPartner = groupBy(items, (c) => `${c.invoiceMonth}|${c.partnerTenantId}`);
     return {
       items,
-      totals: sumByCurrency(items),
-      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({ invoiceMonth: credits[0]!.invoiceMonth, partnerTenantId: credits[0]!.partnerTenantId, totals: sumByCurrency(credits) })),
-      byCustomer: [...groupBy(items, (c) => c.customerId)].map(([customerId, credits]) => ({ customerId, totals: sumByCurrency(credits) })),
+      totals: totalsByCurrency(items),
+      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({ invoiceMonth: credits[0]!.invoiceMonth, partnerTenantId: credits[0]!.partnerTenantId, totals: totalsByCurrency(credits) })),
+      byCustomer: [...groupBy(items, (c) => c.customerId)].map(([customerId, credits]) => ({ customerId, totals: totalsByCurrency(credits) })),
     };
   }
 }

@@ -1,34 +1,16 @@
-import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from '@csp/domain';
+import { keyAccessOf, KEY_ACCESS_EVENT_TYPES, type KeyAccess, type KeyAccessKind } from '@csp/domain';
 import { formatPosition, type RecordedEvent } from '@csp/event-store';
 import { sortablePosition, sortableTime, type Projection } from '../projection';
 
-export type ActivityKind = 'key-revealed' | 'download-link-issued' | 'software-downloaded';
+/** The kind of access (the domain's mapping, keyAccessOf). */
+export type ActivityKind = KeyAccessKind;
 
-export interface ActivityEntry {
-  entryId: string;
-  kind: ActivityKind;
-  at: string;
-  actor: { sub?: string; tid?: string; roles?: string[]; ip?: string; userAgent?: string };
-  partnerTenantId: string;
-  customerId: string;
-  customerTenantId: string;
-  orderId: string;
-  line: number;
-  sku: string;
-  version: string;
-  language: string;
-  fileType: string;
-  keyFingerprint?: string;
-  linkId?: string;
+/** One access as the activity log keeps it: what its event records (@csp/domain KeyAccess), by event id, with its position. */
+export interface ActivityEntry extends Omit<KeyAccess, 'eventType'> {
+  readonly entryId: string;
   /** Global position of the event in the store: the tie-breaker between entries of the same instant. */
-  position: string;
+  readonly position: string;
 }
-
-const KINDS: Record<string, ActivityKind> = {
-  ProductKeyRevealed: 'key-revealed',
-  DownloadLinkIssued: 'download-link-issued',
-  SoftwareDownloaded: 'software-downloaded',
-};
 
 /**
  * Every query is scoped to one partner, so every index is too: a customer's or customer tenant's
@@ -44,44 +26,26 @@ export const activityIndexes = {
 export const activityEntryKey = (at: string, position: bigint, eventId: string) => `${sortableTime(at)}|${sortablePosition(position)}|${eventId}`;
 export const entryIdOf = (indexEntry: string) => indexEntry.slice(indexEntry.lastIndexOf('|') + 1);
 
+/** The entry of a key-access event (which events those are, and what each tells: @csp/domain keyAccessOf). */
 function entryOf(event: RecordedEvent): ActivityEntry | undefined {
-  const kind = KINDS[event.type];
-  if (!kind) return undefined;
-  const base = event.data as ProductKeyRevealed['data'] | DownloadLinkIssued['data'] | SoftwareDownloaded['data'];
-  const common = {
+  const access = keyAccessOf(event);
+  if (!access) return undefined;
+  const { eventType: _type, at, actor, keyFingerprint, linkId, ...where } = access;
+  return {
     entryId: event.eventId,
-    kind,
-    partnerTenantId: base.partnerTenantId,
-    customerId: base.customerId,
-    customerTenantId: base.customerTenantId,
-    orderId: base.orderId,
-    line: base.line,
-    sku: base.sku,
-    version: base.version,
-    language: base.language,
-    fileType: base.fileType,
+    ...where,
     position: formatPosition(event.position),
+    at,
+    actor,
+    ...(keyFingerprint !== undefined ? { keyFingerprint } : {}),
+    ...(linkId !== undefined ? { linkId } : {}),
   };
-  switch (event.type) {
-    case 'ProductKeyRevealed': {
-      const d = event.data as ProductKeyRevealed['data'];
-      return { ...common, at: d.revealedAt, actor: d.revealedBy, keyFingerprint: d.fingerprint };
-    }
-    case 'DownloadLinkIssued': {
-      const d = event.data as DownloadLinkIssued['data'];
-      return { ...common, at: d.issuedAt, actor: d.issuedBy, linkId: d.linkId };
-    }
-    default: {
-      const d = event.data as SoftwareDownloaded['data'];
-      return { ...common, at: d.downloadedAt, actor: { ...d.client }, linkId: d.linkId };
-    }
-  }
 }
 
 /** Who accessed which key, who issued which link, who downloaded what, and when. */
 export const activityLogProjection: Projection = {
   name: 'activity-log',
-  eventTypes: new Set(Object.keys(KINDS)),
+  eventTypes: new Set(KEY_ACCESS_EVENT_TYPES),
   reads: () => [],
   apply(event) {
     const entry = entryOf(event);

@@ -1,4 +1,4 @@
-import type { DownloadLinkIssued, OrderCancelled, ProductKeyRevealed, SoftwareDownloaded, SoftwarePurchased } from '@csp/domain';
+import { addByCurrency, DAY_MS, isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKind, type OrderCancelled, type SoftwarePurchased } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { Projection } from '../projection';
 import type { ReadModelOp } from '../stores/port';
@@ -49,13 +49,12 @@ export const analyticsKeys = {
   order: (orderId: string) => `order:${orderId}`,
 };
 
-const ACCESS: Record<string, keyof Pick<AccessCounters, 'keyReveals' | 'linkIssues' | 'downloads'>> = {
-  ProductKeyRevealed: 'keyReveals',
-  DownloadLinkIssued: 'linkIssues',
-  SoftwareDownloaded: 'downloads',
+/** The counter of each kind of key access (which events those are: @csp/domain keyAccessOf). */
+const COUNTER: Record<KeyAccessKind, keyof Pick<AccessCounters, 'keyReveals' | 'linkIssues' | 'downloads'>> = {
+  'key-revealed': 'keyReveals',
+  'download-link-issued': 'linkIssues',
+  'software-downloaded': 'downloads',
 };
-
-const DAY_MS = 86_400_000;
 
 /**
  * Counters for analysts: purchases by SKU and market, key access per day, cancellations. Partner
@@ -63,7 +62,7 @@ const DAY_MS = 86_400_000;
  */
 export const analyticsProjection: Projection = {
   name: 'analytics',
-  eventTypes: new Set(['SoftwarePurchased', 'OrderCancelled', ...Object.keys(ACCESS)]),
+  eventTypes: new Set(['SoftwarePurchased', 'OrderCancelled', ...KEY_ACCESS_EVENT_TYPES]),
   reads(event: RecordedEvent): string[] {
     if (event.type === 'SoftwarePurchased') {
       const d = event.data as SoftwarePurchased['data'];
@@ -73,9 +72,9 @@ export const analyticsProjection: Projection = {
       const d = event.data as OrderCancelled['data'];
       return [analyticsKeys.order(d.orderId), analyticsKeys.cancellations(d.partnerTenantId)];
     }
-    if (ACCESS[event.type]) {
-      const d = event.data as ProductKeyRevealed['data'];
-      return [analyticsKeys.access(d.partnerTenantId, dayOf(event))];
+    if (isKeyAccessEvent(event.type)) {
+      const access = keyAccessOf(event)!;
+      return [analyticsKeys.access(access.partnerTenantId, dayOf(event))];
     }
     return [];
   },
@@ -87,7 +86,7 @@ export const analyticsProjection: Projection = {
       for (const line of d.lines) {
         const key = analyticsKeys.purchases(d.partnerTenantId, line.sku, d.market);
         const current = counters.get(key) ?? (docs.get(key) as PurchaseCounters | undefined) ?? { partnerTenantId: d.partnerTenantId, sku: line.sku, family: line.family, market: d.market, lines: 0, quantity: 0, amounts: {} };
-        counters.set(key, { ...current, lines: current.lines + 1, quantity: current.quantity + line.quantity, amounts: { ...current.amounts, [line.currency]: (current.amounts[line.currency] ?? 0) + line.amount } });
+        counters.set(key, { ...current, lines: current.lines + 1, quantity: current.quantity + line.quantity, amounts: Object.fromEntries(addByCurrency([line], new Map(Object.entries(current.amounts)))) });
       }
       for (const [key, value] of counters) {
         if (!docs.get(key)) ops.push({ op: 'index-add', index: analyticsKeys.purchasesIndex, entry: key.slice('purchases:'.length) });
@@ -114,9 +113,9 @@ export const analyticsProjection: Projection = {
         { op: 'put', key: analyticsKeys.order(d.orderId), value: { ...facts, cancelled: true } },
       ];
     }
-    const field = ACCESS[event.type];
-    if (!field) return [];
-    const d = event.data as ProductKeyRevealed['data'] | DownloadLinkIssued['data'] | SoftwareDownloaded['data'];
+    const d = keyAccessOf(event);
+    if (!d) return [];
+    const field = COUNTER[d.kind];
     const day = dayOf(event);
     const key = analyticsKeys.access(d.partnerTenantId, day);
     const current = (docs.get(key) as AccessCounters | undefined) ?? { partnerTenantId: d.partnerTenantId, day, keyReveals: 0, linkIssues: 0, downloads: 0 };
@@ -129,8 +128,7 @@ export const analyticsProjection: Projection = {
   },
 };
 
-/** The UTC day of an access, from the event's own instant. */
+/** The UTC day of an access, from the event's own instant (events write instants in UTC). */
 function dayOf(event: RecordedEvent): string {
-  const d = event.data as { revealedAt?: string; issuedAt?: string; downloadedAt?: string };
-  return (d.revealedAt ?? d.issuedAt ?? d.downloadedAt ?? event.metadata.occurredAt).slice(0, 10);
+  return (keyAccessOf(event)?.at ?? event.metadata.occurredAt).slice(0, 10);
 }

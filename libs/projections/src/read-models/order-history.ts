@@ -1,4 +1,4 @@
-import { paidByCurrency, type OrderCancelled, type SoftwarePurchased } from '@csp/domain';
+import { isOrderStream, orderStatus, totalsByCurrency, type OrderCancelled, type Money, type OrderStatus, type SoftwarePurchased } from '@csp/domain';
 import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
 
 export interface OrderHistoryView {
@@ -6,10 +6,11 @@ export interface OrderHistoryView {
   customerId: string;
   partnerTenantId: string;
   customerTenantId: string;
-  status: 'active' | 'partially-cancelled' | 'cancelled';
+  status: OrderStatus;
   linesCount: number;
   cancelledLines: number[];
-  totals: { amount: number; currency: string }[];
+  /** Per currency, in currency-code order. */
+  totals: Money[];
   purchasedAt: string;
   cancelledAt?: string;
   /** Every event of the order, in order. */
@@ -38,7 +39,7 @@ export const orderHistoryProjection: Projection = {
     // Only the order's own stream: a refund request that names the order has its credit there (one
     // commit with its approval), so the history shows it once; requests decided before that was so
     // have their credit in their own stream, which the history leaves out as it always did.
-    return orderId && event.streamId.startsWith('order-') ? [key(orderId)] : [];
+    return orderId && isOrderStream(event.streamId) ? [key(orderId)] : [];
   },
   apply(event, docs) {
     if (!ORDER_EVENTS.has(event.type)) return [];
@@ -46,16 +47,15 @@ export const orderHistoryProjection: Projection = {
     const entry = { type: event.type, at: instantOf(data, event.metadata.occurredAt), position: event.position.commit.toString() };
     if (event.type === 'SoftwarePurchased') {
       const d = data as unknown as SoftwarePurchased['data'];
-      const totals = paidByCurrency(d.lines);
       const view: OrderHistoryView = {
         orderId: d.orderId,
         customerId: d.customerId,
         partnerTenantId: d.partnerTenantId,
         customerTenantId: d.customerTenantId,
-        status: 'active',
+        status: orderStatus(d.lines.length, 0),
         linesCount: d.lines.length,
         cancelledLines: [],
-        totals: [...totals].map(([currency, amount]) => ({ amount, currency })),
+        totals: totalsByCurrency(d.lines),
         purchasedAt: d.purchasedAt,
         events: [entry],
       };
@@ -64,14 +64,14 @@ export const orderHistoryProjection: Projection = {
         { op: 'index-add', index: orderHistoryIndex(d.customerId), entry: `${sortableTime(d.purchasedAt)}|${d.orderId}` },
       ];
     }
-    if (!event.streamId.startsWith('order-')) return [];
+    if (!isOrderStream(event.streamId)) return [];
     const view = docs.get(key(String(data.orderId))) as OrderHistoryView | undefined;
     if (!view) throw new Error(`${event.type} at ${event.streamId}@${event.revision} has no purchase before it`);
     let next: OrderHistoryView = { ...view, events: [...view.events, entry] };
     if (event.type === 'OrderCancelled') {
       const d = data as unknown as OrderCancelled['data'];
       const cancelledLines = [...new Set([...view.cancelledLines, ...d.lines.map((l) => l.line)])].sort((a, b) => a - b);
-      next = { ...next, cancelledLines, status: cancelledLines.length === view.linesCount ? 'cancelled' : 'partially-cancelled', cancelledAt: d.cancelledAt };
+      next = { ...next, cancelledLines, status: orderStatus(view.linesCount, cancelledLines.length), cancelledAt: d.cancelledAt };
     }
     return [{ op: 'put', key: key(view.orderId), value: next }];
   },

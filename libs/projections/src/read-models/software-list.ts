@@ -1,13 +1,13 @@
 import {
-  cancellationDeadline,
   entitledVersions,
   instantMs,
   isoOf,
-  windowHoursFor,
+  lineCancellationDeadline,
   type CancellationClass,
   type DownloadLinkIssued,
   type DownloadLinksRevoked,
   type LicenseType,
+  type LineStatus,
   type OrderCancelled,
   type ProductKeyAssigned,
   type ProductKeyRevealed,
@@ -53,7 +53,7 @@ export interface SoftwareLineView {
   quantity: number;
   amount: number;
   currency: string;
-  status: 'active' | 'cancelled';
+  status: LineStatus;
   cancelledAt?: string;
   entitledVersions: string[];
   languages: string[];
@@ -61,7 +61,9 @@ export interface SoftwareLineView {
   cancellationClass: CancellationClass;
   /**
    * purchasedAt + the order's recorded policy window for the line's licence type. Stored for every
-   * class; whether the line may still be cancelled, and for how many days, is decided at query time.
+   * class; whether the line may still be cancelled, for how many days, and whether the deadline is
+   * shown (only for `standard` lines, the only ones with a window) is decided at query time by the
+   * decider's rule (@csp/domain lineCancellation).
    */
   cancellationDeadline: string;
   keys: SoftwareKeyView[];
@@ -94,7 +96,7 @@ function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
     purchasedAt: data.purchasedAt,
     taxInclusive: data.taxInclusive,
     lines: data.lines.map((line) => {
-      const deadline = cancellationDeadline(bought, windowHoursFor(data.policy, line.licenseType));
+      const deadline = lineCancellationDeadline(bought, data.policy, line.licenseType);
       return {
         line: line.line,
         sku: line.sku,

@@ -1,3 +1,4 @@
+import { orderStreamId } from '@csp/domain';
 import { START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
 import { agentOf, material, Scenario, type TestCustomer } from './scenario';
 
@@ -51,7 +52,7 @@ export function productHistory(): ProductHistory {
   s.order({ type: 'RevealKey', data: { orderId: ids.order, ...sel, newKey: { keyId: 'unused', fingerprint: 'unused', material } } }, at(2), { sub: 'admin@contoso', tid: contoso.tenantId, roles: ['customer-global-admin'] });
   s.order({ type: 'IssueDownloadLink', data: { orderId: ids.order, ...sel, linkId: ids.link, tokenHash: 'hash-1' } }, at(3));
   s.order({ type: 'RecordDownload', data: { orderId: ids.order, tokenHash: 'hash-1', client: { ip: '203.0.113.7', userAgent: 'curl/8' } } }, at(4));
-  s.foreign(`order-${ids.order}`, 'OrderNoteAdded', at(4.5));
+  s.foreign(orderStreamId(ids.order), 'OrderNoteAdded', at(4.5));
   s.foreign('inventory-1', 'StockCounted', at(4.6));
 
   s.order({ type: 'PurchaseSoftware', data: { orderId: ids.specialOrder, customer: contoso, lines: [{ sku: 'ESU', quantity: 1 }, { sku: 'SLES', quantity: 3 }] } }, at(5));

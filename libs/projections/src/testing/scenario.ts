@@ -1,4 +1,5 @@
 import {
+  customerRegistryStreamId,
   decideCustomerRegistry,
   decideOrder,
   decideRefundRequest,
@@ -8,6 +9,7 @@ import {
   initialCustomerRegistryState,
   initialOrderState,
   initialRefundRequestState,
+  orderStreamId,
   parseCatalog,
   refundDecisionStreamId,
   refundRequestStreamId,
@@ -101,7 +103,7 @@ export class Scenario {
       { markets },
     );
     this.registries.set(customer.partnerTenantId, foldCustomerRegistry(state, events));
-    return this.push(`customers-${customer.partnerTenantId}`, events, at);
+    return this.push(customerRegistryStreamId(customer.partnerTenantId), events, at);
   }
 
   /** Decides an order command as `actor` (the partner's agent by default) at `at`. */
@@ -111,7 +113,7 @@ export class Scenario {
     const partner = state.status === 'placed' ? state.ref.partnerTenantId : (command.data as { customer: TestCustomer }).customer.partnerTenantId;
     const events = decideOrder({ ...command, metadata: { actor: actor ?? agentOf(partner), now: at } } as OrderCommand, state, { catalog, policies });
     this.orders.set(orderId, events.reduce(evolveOrder, state));
-    return this.push(`order-${orderId}`, events, at);
+    return this.push(orderStreamId(orderId), events, at);
   }
 
   /**

@@ -1,0 +1,27 @@
+import { instantMs } from '../shared/time';
+
+/** A download link at an instant: usable, or dead for the first of these reasons. */
+export type LinkStatus = 'active' | 'expired' | 'exhausted' | 'revoked';
+
+/** What of a link decides its status (the order state's link and the software list's link both have it). */
+export interface LinkLimits {
+  readonly revoked: boolean;
+  /** ISO-8601 instant: the link is dead from this instant on. */
+  readonly expiresAt: string;
+  readonly downloads: number;
+  readonly maxDownloads: number;
+}
+
+/**
+ * A link's status at `nowMs`, checked in this order: revoked, then expired (from `expiresAt`
+ * on), then exhausted (`maxDownloads` used). The one rule, used by the RecordDownload decider
+ * (decide.ts: anything but `active` is the 410 with `link_<status>`, and nothing is counted) and
+ * the software list (libs/projections queries/read-models.ts: each link's `status`).
+ */
+export function linkStatus(link: LinkLimits, nowMs: number): LinkStatus {
+  if (link.revoked) return 'revoked';
+  if (nowMs >= instantMs(link.expiresAt, 'expiresAt')) return 'expired';
+  if (link.downloads >= link.maxDownloads) return 'exhausted';
+  return 'active';
+}
+
