@@ -3,7 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Clock } from '@csp/config';
 import type { ReadModels, ReadSide } from '@csp/projections';
 import { scopeOf } from '@csp/security';
-import { DomainError } from '@csp/domain';
+import { DomainError, parseId } from '@csp/domain';
 import { assertAllowed, type CommandContext } from '../context';
 import { CLOCK, READ_SIDE } from '../tokens';
 
@@ -183,8 +183,9 @@ export class GetCreditsHandler implements IQueryHandler<GetCreditsQuery> {
   }
 }
 
-/** Decodes an activity-log cursor; undefined when it is not one of ours. */
+/** Decodes an activity-log cursor (sortable time | sortable position | event id); undefined when it is not one of ours. */
 export function decodeActivityCursor(cursor: string): string | undefined {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^\d{15}\|\d{20}\|[0-9a-f-]{36}$/.test(raw) ? raw : undefined;
+  const [at, position, eventId, ...rest] = raw.split('|');
+  return rest.length === 0 && /^\d{15}$/.test(at ?? '') && /^\d{20}$/.test(position ?? '') && parseId(eventId) === eventId ? raw : undefined;
 }
