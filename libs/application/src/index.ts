@@ -2,7 +2,9 @@ import { DestroyKeyMaterialHandler, RegisterCustomerHandler } from './customers/
 import { CancelOrderHandler, CheckDownloadLinkHandler, IssueDownloadLinkHandler, PurchaseSoftwareHandler, RecordDownloadHandler, RevealKeyHandler } from './orders/order-handlers';
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
 import { GetActivityLogHandler, GetCreditsHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
+import { GetCancellationAnalyticsHandler, GetCreditAnalyticsHandler, GetKeyAccessAnalyticsHandler, GetPurchaseAnalyticsHandler } from './queries/analytics-queries';
 import { ReadConsistency } from './queries/read-consistency';
+import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
 import { GetWebhookDeadLettersHandler, RegisterWebhookHandler, ReplayWebhookHandler } from './webhooks/webhook-handlers';
 import { DecideRefundRequestHandler, GetRefundRequestHandler, SubmitRefundRequestHandler } from './refunds/refund-handlers';
@@ -23,6 +25,8 @@ export * from './orders/order-queries';
 export * from './orders/order-stream';
 export * from './refunds/refund-handlers';
 export * from './queries/read-queries';
+export * from './queries/analytics-queries';
+export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
@@ -48,6 +52,12 @@ export const APPLICATION_HANDLERS = [
   GetOrderHistoryHandler,
   GetActivityLogHandler,
   GetCreditsHandler,
+  GetPurchaseAnalyticsHandler,
+  GetKeyAccessAnalyticsHandler,
+  GetCancellationAnalyticsHandler,
+  GetCreditAnalyticsHandler,
+  GetCatalogHandler,
+  GetKmsMigrationDeadlineHandler,
   ReadConsistency,
   KeyAccessThrottle,
   RegisterWebhookHandler,

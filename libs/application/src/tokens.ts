@@ -3,7 +3,6 @@ export const EVENT_STORE = Symbol('EventStore');
 export const CLOCK = Symbol('Clock');
 export const REFERENCE_DATA = Symbol('ReferenceData');
 export const READ_SIDE = Symbol('ReadSide');
-export const LOGGER = Symbol('Logger');
 export const RATE_LIMITER = Symbol('RateLimiter');
 export const KEY_ACCESS_LIMITS = Symbol('KeyAccessLimits');
 export const WEBHOOK_DESTINATIONS = Symbol('WebhookDestinations');

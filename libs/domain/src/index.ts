@@ -8,4 +8,6 @@ export * from './orders';
 export * from './refunds';
 export * from './migration';
 export * from './security/events';
+export * from './security/throttling';
+export * from './webhooks';
 export * from './schema/event-versions';

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { parseId } from '@csp/domain';
 
 /**
  * A download link token is `<orderId>.<secret>`: the order id routes the request to its stream,
@@ -10,16 +11,17 @@ export interface LinkToken {
   readonly secret: string;
 }
 
-const TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+const TOKEN = /^([^.]+)\.([A-Za-z0-9_-]{43})$/;
 
 export function newLinkToken(orderId: string): { token: string; tokenHash: string } {
   const secret = randomBytes(32).toString('base64url');
   return { token: `${orderId}.${secret}`, tokenHash: hashLinkSecret(secret) };
 }
 
+/** The order id (an id by parseId, spelt as minted: lower case) and the secret, or undefined. */
 export function parseLinkToken(token: string): LinkToken | undefined {
   const m = TOKEN.exec(token);
-  return m ? { orderId: m[1]!, secret: m[2]! } : undefined;
+  return m && parseId(m[1]) === m[1] ? { orderId: m[1]!, secret: m[2]! } : undefined;
 }
 
 export function hashLinkSecret(secret: string): string {

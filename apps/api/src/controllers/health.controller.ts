@@ -9,6 +9,10 @@ import { Public } from '../http/auth';
  * Liveness says the process answers. Readiness says it can serve: the event store answers, no
  * read model has stopped on a poison event and none is stalled (behind the log with no live
  * process advancing it); it also reports each read model's checkpoint and lag.
+ *
+ * The probes talk to the ports themselves rather than through the QueryBus, on purpose: they are
+ * not product reads (no caller, no authorisation, no read-your-writes) but checks of the adapters
+ * the queries depend on, and must answer — 503 — precisely when those adapters fail.
  */
 @Controller('health')
 export class HealthController {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import {
   CancelOrderCommand,
@@ -9,8 +9,8 @@ import {
   PurchaseSoftwareCommand,
   RevealKeyCommand,
 } from '@csp/application';
-import { QueryBus } from '@nestjs/cqrs';
 import type { AppConfig } from '@csp/config';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '@csp/domain';
 import { CancelOrderDto, IssueDownloadLinkDto, PurchaseSoftwareDto, RevealKeyDto } from '../dto/order.dto';
 import { badRequest } from '../http/api-error';
 import { Authorize, Ctx, type RequestContext } from '../http/auth';
@@ -34,8 +34,8 @@ export class OrdersController {
     @Headers('idempotency-key') headerKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    if (headerKey !== undefined && (headerKey.length === 0 || headerKey.length > 200)) {
-      throw badRequest('Idempotency-Key', 'The Idempotency-Key header must be 1-200 characters');
+    if (headerKey !== undefined && (headerKey.length === 0 || headerKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      throw badRequest('Idempotency-Key', `The Idempotency-Key header must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
     }
     if (headerKey !== undefined && body.idempotencyKey !== undefined && headerKey !== body.idempotencyKey) {
       throw badRequest('idempotencyKey', 'The Idempotency-Key header and the idempotencyKey field differ');

@@ -3,7 +3,6 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { DecideRefundRequestCommand, GetRefundRequestQuery, SubmitRefundRequestCommand } from '@csp/application';
 import { ApproveRefundRequestDto, RejectRefundRequestDto, SubmitRefundRequestDto } from '../dto/refund-request.dto';
-import { badRequest } from '../http/api-error';
 import { Authorize, Ctx, type RequestContext } from '../http/auth';
 import { UuidParam } from '../http/uuid-param.pipe';
 
@@ -25,15 +24,9 @@ export class RefundRequestsController {
   })
   @ApiResponse({ status: 404, description: 'No such order or customer of yours.' })
   submit(@Ctx() context: RequestContext, @Body() body: SubmitRefundRequestDto) {
+    // What a request needs (tenant id or domain, order or subscription, the amount…) is the domain's rule.
     const { amountRequested, amount, ...rest } = body;
-    if (amount !== undefined && amountRequested !== undefined && amount !== amountRequested) {
-      throw badRequest('amount', 'amount and amountRequested differ; send one of them');
-    }
-    const requested = amount ?? amountRequested;
-    if (requested === undefined) throw badRequest('amount', 'amount (the amount requested, in minor units) is required');
-    if (body.tenantId === undefined && body.domain === undefined) throw badRequest('tenantId', 'tenantId or domain is required');
-    if (body.orderId === undefined && body.subscriptionId === undefined) throw badRequest('orderId', 'orderId or subscriptionId is required');
-    return this.commands.execute(new SubmitRefundRequestCommand(context, { ...rest, amount: requested }));
+    return this.commands.execute(new SubmitRefundRequestCommand(context, { ...rest, amount: amount ?? amountRequested }));
   }
 
   @Get(':refundRequestId')

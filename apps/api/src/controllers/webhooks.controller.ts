@@ -1,33 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ApiBadRequestResponse, ApiCreatedResponse } from '@nestjs/swagger';
 import { GetWebhookDeadLettersQuery, RegisterWebhookCommand, ReplayWebhookCommand } from '@csp/application';
+import { RegisterWebhookDto, ReplayWebhookDto } from '../dto/webhook.dto';
 import { Authorize, Ctx, type RequestContext } from '../http/auth';
 import { UuidParam } from '../http/uuid-param.pipe';
-
-export class RegisterWebhookDto {
-  @ApiProperty({ description: 'http(s) URL of the receiver; never a loopback, private, link-local, unspecified, multicast or reserved address unless WEBHOOK_ALLOWED_HOSTS allows it' })
-  @IsString()
-  @Length(8, 1000)
-  @Matches(/^https?:\/\//, { message: 'url must be an http(s) URL' })
-  url!: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Matches(/^[A-Za-z]{1,64}$/, { each: true, message: 'eventTypes are event type names' })
-  eventTypes?: string[];
-}
-
-export class ReplayWebhookDto {
-  @ApiProperty()
-  @IsString()
-  @Matches(/^-?\d{1,20}(\/-?\d{1,20})?$/, { message: 'fromPosition must be an event position' })
-  fromPosition!: string;
-}
 
 /**
  * Signed webhooks for back-office services: every published event POSTed to the URL, in order and

@@ -1,33 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { MAX_DOMAIN_LENGTH, MAX_TEXT_LENGTH } from '@csp/domain';
+import { IsId } from '../http/query-params';
 
 export class RegisterCustomerDto {
   @ApiProperty()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_TEXT_LENGTH)
   name!: string;
 
   @ApiProperty()
   @IsString()
-  @Length(1, 253)
+  @Length(1, MAX_DOMAIN_LENGTH)
   domain!: string;
 
   /** Which codes are markets is reference data: the domain decides (400 invalid_market), not a pattern here. */
   @ApiProperty({ description: 'An officially assigned ISO 3166-1 alpha-2 country code (case-insensitive); anything else is 400 invalid_market', example: 'FR' })
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(MAX_TEXT_LENGTH)
   market!: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsUUID('all', { message: 'tenantId must be a GUID' })
-  @MaxLength(36)
+  @IsId({ message: 'tenantId must be a GUID' })
   tenantId?: string;
 }
 
 export class DestroyKeyMaterialDto {
   @ApiProperty()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_TEXT_LENGTH)
   reason!: string;
 }

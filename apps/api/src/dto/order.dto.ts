@@ -13,17 +13,18 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_KEY_TYPE_LENGTH, MAX_LINES, MAX_QUANTITY, MAX_SELECTION_TEXT_LENGTH, MAX_SKU_LENGTH, MAX_TEXT_LENGTH } from '@csp/domain';
 
 export class OrderLineDto {
   @ApiProperty()
   @IsString()
-  @Length(1, 100)
+  @Length(1, MAX_SKU_LENGTH)
   sku!: string;
 
   @ApiProperty()
   @IsInt()
   @Min(1)
-  @Max(10_000)
+  @Max(MAX_QUANTITY)
   quantity!: number;
 }
 
@@ -31,7 +32,7 @@ export class PurchaseSoftwareDto {
   @ApiProperty({ type: [OrderLineDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_LINES)
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
   lines!: OrderLineDto[];
@@ -39,7 +40,7 @@ export class PurchaseSoftwareDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @Length(1, MAX_IDEMPOTENCY_KEY_LENGTH)
   idempotencyKey?: string;
 }
 
@@ -47,22 +48,22 @@ class SelectionDto {
   @ApiProperty()
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(MAX_LINES)
   line!: number;
 
   @ApiProperty()
   @IsString()
-  @Length(1, 50)
+  @Length(1, MAX_SELECTION_TEXT_LENGTH)
   version!: string;
 
   @ApiProperty()
   @IsString()
-  @Length(1, 50)
+  @Length(1, MAX_SELECTION_TEXT_LENGTH)
   language!: string;
 
   @ApiProperty()
   @IsString()
-  @Length(1, 50)
+  @Length(1, MAX_SELECTION_TEXT_LENGTH)
   fileType!: string;
 }
 
@@ -70,7 +71,7 @@ export class RevealKeyDto extends SelectionDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Length(1, 20)
+  @Length(1, MAX_KEY_TYPE_LENGTH)
   keyType?: string;
 }
 
@@ -79,17 +80,17 @@ export class IssueDownloadLinkDto extends SelectionDto {}
 export class CancelOrderDto {
   @ApiProperty()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_TEXT_LENGTH)
   reason!: string;
 
   @ApiPropertyOptional({ type: [Number] })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_LINES)
   @ArrayUnique()
   @IsInt({ each: true })
   @Min(1, { each: true })
-  @Max(100, { each: true })
+  @Max(MAX_LINES, { each: true })
   lines?: number[];
 }

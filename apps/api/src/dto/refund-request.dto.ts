@@ -1,37 +1,42 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsEmail,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateBy, ValidateNested, type ValidationArguments } from 'class-validator';
+import { MAX_ATTACHMENT_NAME_LENGTH, MAX_ATTACHMENTS, MAX_DOMAIN_LENGTH, MAX_SUBSCRIPTION_ID_LENGTH, MAX_TEXT_LENGTH } from '@csp/domain';
+import { IsId } from '../http/query-params';
+
+// Shapes and sizes only: what a refund request needs (tenant id or domain, order id or subscription
+// id, a positive amount, a real e-mail address and telephone number, a currency the order was paid
+// in) is the domain's rule (checkRefundSubmission and decideRefundRequest), refused naming the same fields.
 
 export class RefundContactDto {
   @ApiProperty()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_TEXT_LENGTH)
   name!: string;
 
-  @ApiProperty()
-  @IsEmail({}, { message: 'contact.email must be an e-mail address' })
-  @Length(3, 320)
+  @ApiProperty({ description: 'An e-mail address' })
+  @IsString()
+  @MaxLength(MAX_TEXT_LENGTH)
   email!: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'A telephone number: digits, spaces, ( ) . - and an optional leading +' })
   @IsString()
-  @Matches(/^\+?[0-9 ().-]{4,40}$/, { message: 'contact.phone must be a telephone number' })
+  @MaxLength(MAX_TEXT_LENGTH)
   phone!: string;
 }
+
+/** `amountRequested` is another name for `amount`: the two may both be sent only with one value. */
+const SameAsAmountRequested = () =>
+  ValidateBy({
+    name: 'sameAsAmountRequested',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const alias = (args?.object as { amountRequested?: unknown } | undefined)?.amountRequested;
+        return value === undefined || alias === undefined || alias === value;
+      },
+      defaultMessage: () => 'amount and amountRequested differ; send one of them',
+    },
+  });
 
 /**
  * SPEC: tenant id or domain, order id or subscription id, reason, amount requested, contact,
@@ -40,39 +45,40 @@ export class RefundContactDto {
 export class SubmitRefundRequestDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsUUID('all', { message: 'tenantId must be a GUID' })
+  @IsId({ message: 'tenantId must be a GUID' })
   tenantId?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Length(1, 253)
+  @Length(1, MAX_DOMAIN_LENGTH)
   domain?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsUUID('all', { message: 'orderId must be a GUID' })
+  @IsId({ message: 'orderId must be a GUID' })
   orderId?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @Length(1, MAX_SUBSCRIPTION_ID_LENGTH)
   subscriptionId?: string;
 
   @ApiProperty()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_TEXT_LENGTH)
   reason!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'The amount requested, in minor units (required, here or as amountRequested)' })
+  @SameAsAmountRequested()
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   amount?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Another name for amount' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -88,7 +94,7 @@ export class SubmitRefundRequestDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' })
+  @MaxLength(MAX_TEXT_LENGTH)
   currency?: string;
 
   @ApiProperty({ type: RefundContactDto })
@@ -100,9 +106,9 @@ export class SubmitRefundRequestDto {
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_ATTACHMENTS)
   @IsString({ each: true })
-  @Length(1, 255, { each: true })
+  @Length(1, MAX_ATTACHMENT_NAME_LENGTH, { each: true })
   attachments?: string[];
 }
 
@@ -123,13 +129,13 @@ export class ApproveRefundRequestDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_TEXT_LENGTH)
   note?: string;
 }
 
 export class RejectRefundRequestDto {
   @ApiProperty()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_TEXT_LENGTH)
   reason!: string;
 }

@@ -8,5 +8,4 @@ export class ApiError extends HttpException {
   }
 }
 
-export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `No such ${what}`);
 export const badRequest = (field: string, message: string) => new ApiError(400, 'validation_failed', message, { field });

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ApiError } from './api-error';
 
 export interface FieldProblem {
@@ -19,24 +19,56 @@ export function fieldProblems(errors: readonly ValidationError[], parent = ''): 
   return problems;
 }
 
+/** What class-validator found, on its way from the exception factory to the refusal that names where it was. */
+class InvalidInput extends Error {
+  constructor(readonly problems: FieldProblem[]) {
+    super('invalid input');
+  }
+}
+
+/** Names that would reach an object's prototype: Nest strips them before validating, so they are refused first. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
- * Strict input: unknown fields are refused (not silently dropped), no implicit type conversion
- * (the string "1" is not a quantity), and the 400 names the first offending field.
+ * Strict input, one pipe for bodies and query strings alike: unknown fields and query parameters
+ * are refused (not silently dropped), no implicit type conversion (the string "1" is not a
+ * quantity), and the 400 names the first offending field or parameter.
  */
-export function strictValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    stopAtFirstError: false,
-    exceptionFactory: (errors) => {
-      const problems = fieldProblems(errors);
-      const first = problems[0] ?? { field: 'body', message: 'The request body is not valid' };
-      const message = first.message.includes('should not exist') ? `Unknown field "${first.field}"` : first.message;
-      return new ApiError(400, 'validation_failed', message, { field: first.field, problems });
-    },
-  });
+export class StrictValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      stopAtFirstError: false,
+      exceptionFactory: (errors) => new InvalidInput(fieldProblems(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const where = metadata.type === 'query' ? 'query parameter' : 'field';
+    if (metadata.type === 'query' && metadata.metatype && this.toValidate(metadata) && typeof value === 'object' && value !== null) {
+      const hostile = Object.keys(value).find((key) => PROTOTYPE_KEYS.has(key));
+      if (hostile !== undefined) throw refusal([{ field: hostile, message: `${hostile} should not exist` }], where);
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof InvalidInput) throw refusal(error.problems, where);
+      throw error;
+    }
+  }
+}
+
+function refusal(problems: FieldProblem[], where: 'field' | 'query parameter'): ApiError {
+  const first = problems[0] ?? (where === 'field' ? { field: 'body', message: 'The request body is not valid' } : { field: 'query', message: 'The query string is not valid' });
+  const message = first.message.includes('should not exist') ? `Unknown ${where} "${first.field}"` : first.message;
+  return new ApiError(400, 'validation_failed', message, { field: first.field, problems });
+}
+
+export function strictValidationPipe(): StrictValidationPipe {
+  return new StrictValidationPipe();
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { customerRegistryStreamId, decideCustomerRegistry, findCustomer, type CustomerKeyMaterialDestroyed } from '@csp/domain';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { customerRegistryStreamId, decideCustomerRegistry, decideKeyMaterialDestruction, findCustomer, type Customer } from '@csp/domain';
 import { formatPosition, type EventStore } from '@csp/event-store';
 import type { ReadSide } from '@csp/projections';
 import { TenantKeyring } from '@csp/security';
@@ -12,11 +12,16 @@ import type { ReferenceData } from '../reference-data';
 import { CLOCK, EVENT_STORE, READ_SIDE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from './customer-registry-stream';
 
-export class RegisterCustomerCommand {
+/** A registered customer, and the position its registration was committed at. */
+export type RegisteredCustomer = Customer & { readonly position: string | undefined };
+
+export class RegisterCustomerCommand extends Command<RegisteredCustomer> {
   constructor(
     readonly context: CommandContext,
     readonly customer: { name: string; domain: string; market: string; tenantId?: string },
-  ) {}
+  ) {
+    super();
+  }
 }
 
 @CommandHandler(RegisterCustomerCommand)
@@ -27,7 +32,7 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
     @Inject(REFERENCE_DATA) private readonly reference: ReferenceData,
   ) {}
 
-  async execute({ context, customer }: RegisterCustomerCommand) {
+  async execute({ context, customer }: RegisterCustomerCommand): Promise<RegisteredCustomer> {
     const partnerTenantId = context.actor.tid;
     const customerId = randomUUID();
     const tenantId = (customer.tenantId ?? randomUUID()).toLowerCase();
@@ -52,12 +57,21 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
   }
 }
 
-export class DestroyKeyMaterialCommand {
+export interface KeyMaterialDestruction {
+  readonly customerId: string;
+  readonly tenantId: string;
+  readonly destroyedAt: string;
+  readonly position: string;
+}
+
+export class DestroyKeyMaterialCommand extends Command<KeyMaterialDestruction> {
   constructor(
     readonly context: CommandContext,
     readonly customerId: string,
     readonly reason: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /**
@@ -79,15 +93,16 @@ export class DestroyKeyMaterialHandler implements ICommandHandler<DestroyKeyMate
     const { tenantId, partnerTenantId } = customer!;
     const now = this.clock.now();
     await this.keyring.destroy(tenantId);
-    const event: CustomerKeyMaterialDestroyed = {
-      type: 'CustomerKeyMaterialDestroyed',
-      data: { customerId, tenantId, partnerTenantId, reason, destroyedAt: now.toISOString(), destroyedBy: { sub: context.actor.sub, tid: context.actor.tid, roles: [...context.actor.roles] } },
-    };
+    const events = decideKeyMaterialDestruction({
+      type: 'DestroyKeyMaterial',
+      data: { customerId, tenantId, partnerTenantId, reason },
+      metadata: { actor: context.actor, now: now.toISOString() },
+    });
     const append = await this.store.append(
       customerRegistryStreamId(partnerTenantId),
-      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId, partnerTenantId }, event.type) }],
+      events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId, partnerTenantId }, event.type) })),
       'any',
     );
-    return { customerId, tenantId, destroyedAt: event.data.destroyedAt, position: formatPosition(append.position) };
+    return { customerId, tenantId, destroyedAt: events[0]!.data.destroyedAt, position: formatPosition(append.position) };
   }
 }

@@ -30,6 +30,11 @@ import {
   PurchaseSoftwareCommand,
   RecordDownloadCommand,
   RevealKeyCommand,
+  type Download,
+  type IssuedDownloadLink,
+  type OrderCancellation,
+  type Purchase,
+  type RevealedKey,
 } from './order-commands';
 
 /** Stands in for a new key when only asking whether the domain would refuse a reveal. */
@@ -82,7 +87,7 @@ export class PurchaseSoftwareHandler extends OrderHandler implements ICommandHan
     super(repository, clock, reference);
   }
 
-  async execute({ context, customerId, lines, idempotencyKey }: PurchaseSoftwareCommand) {
+  async execute({ context, customerId, lines, idempotencyKey }: PurchaseSoftwareCommand): Promise<Purchase> {
     const { actor } = context;
     // A partner's customers live in its own registry: another partner's customer is simply not there (404).
     const registry = await this.repository.load(customerRegistryStreamId(actor.tid), customerRegistryStream);
@@ -126,7 +131,7 @@ export class RevealKeyHandler extends OrderHandler implements ICommandHandler<Re
     super(repository, clock, reference);
   }
 
-  async execute({ context, orderId, selection, keyType }: RevealKeyCommand) {
+  async execute({ context, orderId, selection, keyType }: RevealKeyCommand): Promise<RevealedKey> {
     await this.throttle.check('reveal-key', context, orderId);
     const loaded = await this.repository.load(orderStreamId(orderId), orderStream);
     const current = loaded.state;
@@ -191,7 +196,7 @@ export class IssueDownloadLinkHandler extends OrderHandler implements ICommandHa
     super(repository, clock, reference);
   }
 
-  async execute({ context, orderId, selection, baseUrl }: IssueDownloadLinkCommand) {
+  async execute({ context, orderId, selection, baseUrl }: IssueDownloadLinkCommand): Promise<IssuedDownloadLink> {
     await this.throttle.check('issue-download-link', context, orderId);
     const linkId = randomUUID();
     const { token, tokenHash } = newLinkToken(orderId);
@@ -237,7 +242,7 @@ function downloadThrough(token: string, client: RecordDownloadCommand['client'])
 }
 
 /** What a download answers, from the SoftwareDownloaded event the domain decided. */
-function downloadView(events: readonly OrderEvent[], state: OrderStream) {
+function downloadView(events: readonly OrderEvent[], state: OrderStream): Download {
   const downloaded = events.find((e) => e.type === 'SoftwareDownloaded');
   if (!downloaded || downloaded.type !== 'SoftwareDownloaded') throw new Error('The decider recorded no download');
   const { data } = downloaded;
@@ -260,7 +265,7 @@ function downloadView(events: readonly OrderEvent[], state: OrderStream) {
 
 @CommandHandler(RecordDownloadCommand)
 export class RecordDownloadHandler extends OrderHandler implements ICommandHandler<RecordDownloadCommand> {
-  async execute({ token, client, correlationId, requestId }: RecordDownloadCommand) {
+  async execute({ token, client, correlationId, requestId }: RecordDownloadCommand): Promise<Download> {
     const download = downloadThrough(token, client);
     const context: CommandContext = { actor: download.actor, correlationId, requestId };
     const result = await this.decide(download.orderId, context, download.authorise, download.command);
@@ -280,7 +285,7 @@ export class CheckDownloadLinkHandler implements IQueryHandler<CheckDownloadLink
     @Inject(REFERENCE_DATA) private readonly reference: ReferenceData,
   ) {}
 
-  async execute({ token }: CheckDownloadLinkQuery) {
+  async execute({ token }: CheckDownloadLinkQuery): Promise<Download> {
     const download = downloadThrough(token, {});
     const { state } = await this.repository.load(orderStreamId(download.orderId), orderStream);
     download.authorise(state);
@@ -290,7 +295,7 @@ export class CheckDownloadLinkHandler implements IQueryHandler<CheckDownloadLink
 
 @CommandHandler(CancelOrderCommand)
 export class CancelOrderHandler extends OrderHandler implements ICommandHandler<CancelOrderCommand> {
-  async execute({ context, orderId, reason, lines }: CancelOrderCommand) {
+  async execute({ context, orderId, reason, lines }: CancelOrderCommand): Promise<OrderCancellation> {
     const result = await this.decide(
       orderId,
       context,
@@ -306,7 +311,7 @@ export class CancelOrderHandler extends OrderHandler implements ICommandHandler<
     const { data } = cancelled;
     return {
       orderId,
-      status: orderStatusOf(result.state),
+      status: orderStatusOf(result.state) as OrderCancellation['status'],
       cancelledAt: data.cancelledAt,
       credits: data.lines.map((line) => ({ line: line.line, amount: line.credit.amount, currency: line.credit.currency, invoiceMonth: data.invoiceMonth })),
       revokedKeys: result.events.filter((e) => e.type === 'ProductKeysRevoked').flatMap((e) => ('keys' in e.data ? e.data.keys.length : 0)).reduce((a, b) => a + b, 0),

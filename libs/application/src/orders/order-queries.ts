@@ -1,29 +1,36 @@
 import { Inject } from '@nestjs/common';
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { cancellationEligibility, orderStreamId } from '@csp/domain';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { cancellationEligibility, orderStreamId, type CancellationEligibility } from '@csp/domain';
 import type { Clock } from '@csp/config';
 import { assertAllowed, type CommandContext } from '../context';
 import { StreamRepository } from '../stream-repository';
 import { CLOCK } from '../tokens';
+import type { Download, OrderView } from './order-commands';
 import { orderResource, orderStream, orderView } from './order-stream';
 
-export class GetOrderQuery {
+export class GetOrderQuery extends Query<OrderView> {
   constructor(
     readonly context: CommandContext,
     readonly orderId: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class GetCancellationEligibilityQuery {
+export class GetCancellationEligibilityQuery extends Query<CancellationEligibility & { readonly orderId: string }> {
   constructor(
     readonly context: CommandContext,
     readonly orderId: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** A HEAD on a download link: what a download would answer, counting nothing (handled beside RecordDownload). */
-export class CheckDownloadLinkQuery {
-  constructor(readonly token: string) {}
+export class CheckDownloadLinkQuery extends Query<Download> {
+  constructor(readonly token: string) {
+    super();
+  }
 }
 
 /** Reads the order's own stream: always current, so the answer never lags a command just made. */

@@ -1,41 +1,92 @@
 import { Inject } from '@nestjs/common';
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Clock } from '@csp/config';
-import type { ReadSide } from '@csp/projections';
+import type { ReadModels, ReadSide } from '@csp/projections';
 import { scopeOf } from '@csp/security';
-import { DomainError } from '@csp/domain';
+import { DomainError, parseId } from '@csp/domain';
 import { assertAllowed, type CommandContext } from '../context';
 import { CLOCK, READ_SIDE } from '../tokens';
 
-export class GetCustomerQuery {
+type Answer<M extends keyof ReadModels> = ReadModels[M] extends (...args: never[]) => Promise<infer R> ? R : never;
+
+/** A customer as the API shows it. */
+export interface CustomerSummary {
+  readonly customerId: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly market: string;
+  readonly registeredAt: string;
+}
+
+/** A page of the activity log: entries without the partner (the caller's own), and the cursor of the next page. */
+export interface ActivityLog {
+  readonly from: string;
+  readonly to: string;
+  readonly items: Omit<Answer<'activityLog'>['items'][number], 'partnerTenantId'>[];
+  readonly nextCursor?: string;
+}
+
+/** Credits as the API shows them, with their totals per currency. */
+export interface CreditsReport {
+  readonly month?: string;
+  readonly items: {
+    creditId: string;
+    source: string;
+    refundRequestId?: string;
+    partnerTenantId: string;
+    customerId?: string;
+    orderId?: string;
+    line?: number;
+    sku?: string;
+    amount: number;
+    currency: string;
+    taxInclusive: boolean;
+    invoiceMonth: string;
+    issuedAt: string;
+  }[];
+  readonly totals: Answer<'credits'>['totals'];
+}
+
+export class GetCustomerQuery extends Query<CustomerSummary> {
   constructor(
     readonly context: CommandContext,
     readonly customerId: string,
-  ) {}
+  ) {
+    super();
+  }
 }
-export class GetSoftwareListQuery {
+export class GetSoftwareListQuery extends Query<Answer<'softwareList'>> {
   constructor(
     readonly context: CommandContext,
     readonly customerId: string,
-  ) {}
+  ) {
+    super();
+  }
 }
-export class GetOrderHistoryQuery {
+export class GetOrderHistoryQuery extends Query<{ customerId: string; orders: Answer<'orderHistory'> }> {
   constructor(
     readonly context: CommandContext,
     readonly customerId: string,
-  ) {}
+  ) {
+    super();
+  }
 }
-export class GetActivityLogQuery {
+export class GetActivityLogQuery extends Query<ActivityLog> {
   constructor(
     readonly context: CommandContext,
     readonly range: { from: string; to: string; customerId?: string; cursor?: string; limit?: number },
-  ) {}
+  ) {
+    super();
+  }
 }
-export class GetCreditsQuery {
+export class GetCreditsQuery extends Query<CreditsReport> {
   constructor(
     readonly context: CommandContext,
     readonly filter: { month?: string; customerId?: string; partnerTenantId?: string },
-  ) {}
+  ) {
+    super();
+  }
 }
 
 const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
@@ -53,7 +104,7 @@ abstract class CustomerScopedQuery {
 
 @QueryHandler(GetCustomerQuery)
 export class GetCustomerHandler extends CustomerScopedQuery implements IQueryHandler<GetCustomerQuery> {
-  async execute({ context, customerId }: GetCustomerQuery) {
+  async execute({ context, customerId }: GetCustomerQuery): Promise<CustomerSummary> {
     const { customerId: id, tenantId, name, domain, market, registeredAt } = await this.customerFor(context, customerId, 'customer.read');
     return { customerId: id, tenantId, name, domain, market, registeredAt };
   }
@@ -83,7 +134,7 @@ export class GetOrderHistoryHandler extends CustomerScopedQuery implements IQuer
 export class GetActivityLogHandler implements IQueryHandler<GetActivityLogQuery> {
   constructor(@Inject(READ_SIDE) private readonly readSide: ReadSide) {}
 
-  async execute({ context, range }: GetActivityLogQuery) {
+  async execute({ context, range }: GetActivityLogQuery): Promise<ActivityLog> {
     const scope = scopeOf('activityLog.read', context.actor);
     if (!scope || scope.kind !== 'partner') throw forbidden();
     if (range.customerId !== undefined) {
@@ -104,7 +155,7 @@ export class GetActivityLogHandler implements IQueryHandler<GetActivityLogQuery>
 export class GetCreditsHandler implements IQueryHandler<GetCreditsQuery> {
   constructor(@Inject(READ_SIDE) private readonly readSide: ReadSide) {}
 
-  async execute({ context, filter }: GetCreditsQuery) {
+  async execute({ context, filter }: GetCreditsQuery): Promise<CreditsReport> {
     const scope = scopeOf('credits.read', context.actor);
     if (!scope || scope.kind === 'customer') throw forbidden();
     // Partner roles see their own partner's credits whatever they ask; operators may filter by partner.
@@ -132,8 +183,9 @@ export class GetCreditsHandler implements IQueryHandler<GetCreditsQuery> {
   }
 }
 
-/** Decodes an activity-log cursor; undefined when it is not one of ours. */
+/** Decodes an activity-log cursor (sortable time | sortable position | event id); undefined when it is not one of ours. */
 export function decodeActivityCursor(cursor: string): string | undefined {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^\d{15}\|\d{20}\|[0-9a-f-]{36}$/.test(raw) ? raw : undefined;
+  const [at, position, eventId, ...rest] = raw.split('|');
+  return rest.length === 0 && /^\d{15}$/.test(at ?? '') && /^\d{20}$/.test(position ?? '') && parseId(eventId) === eventId ? raw : undefined;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, Query, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
+  checkRefundSubmission,
   customerRegistryStreamId,
   decideRefundDecision,
   decideRefundRequest,
@@ -14,6 +15,7 @@ import {
   type RefundContact,
   type CreditIssued,
   type RejectRefundRequest,
+  type SubmitRefundRequest,
 } from '@csp/domain';
 import { formatPosition } from '@csp/event-store';
 import type { Clock } from '@csp/config';
@@ -24,38 +26,54 @@ import { StreamRepository } from '../stream-repository';
 import { CLOCK } from '../tokens';
 import { refundRequestStream, refundRequestView, type RefundRequestStream } from './refund-request-stream';
 
+/** A refund request as filed; its rules (what is required, the amount, the contact) are the domain's (checkRefundSubmission). */
 export interface RefundRequestInput {
   tenantId?: string;
   domain?: string;
   orderId?: string;
   subscriptionId?: string;
   reason: string;
-  amount: number;
+  amount?: number;
   currency?: string;
   contact: RefundContact;
   attachments?: string[];
 }
 
-export class SubmitRefundRequestCommand {
+/** The request as the API shows it (refundRequestView). */
+export type RefundRequestView = ReturnType<typeof refundRequestView>;
+
+export class SubmitRefundRequestCommand extends Command<RefundRequestView & { readonly position: string | undefined }> {
   constructor(
     readonly context: CommandContext,
     readonly request: RefundRequestInput,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class DecideRefundRequestCommand {
+/** A decision: the request as it stands now, with the credit an approval issued. */
+export type RefundDecision = RefundRequestView & {
+  readonly credit?: { creditId: string; amount: number; currency: string; invoiceMonth: string };
+  readonly position: string | undefined;
+};
+
+export class DecideRefundRequestCommand extends Command<RefundDecision> {
   constructor(
     readonly context: CommandContext,
     readonly refundRequestId: string,
     readonly decision: { approve: true; amount?: number; note?: string } | { approve: false; reason: string },
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class GetRefundRequestQuery {
+export class GetRefundRequestQuery extends Query<RefundRequestView> {
   constructor(
     readonly context: CommandContext,
     readonly refundRequestId: string,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 const refundResource = (state: RefundRequestStream) =>
@@ -74,6 +92,22 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
   async execute({ context, request }: SubmitRefundRequestCommand) {
     const { actor } = context;
     const partnerTenantId = actor.tid;
+    const submission = (customer?: { customerId: string; tenantId: string; domain: string }): SubmitRefundRequest['data'] => ({
+      refundRequestId,
+      partnerTenantId,
+      ...(customer ? { customerTenantId: customer.tenantId, customerId: customer.customerId } : {}),
+      ...(request.domain !== undefined ? { domain: request.domain.toLowerCase() } : customer?.domain ? { domain: customer.domain } : {}),
+      ...(request.orderId !== undefined ? { orderId: request.orderId } : {}),
+      ...(request.subscriptionId !== undefined ? { subscriptionId: request.subscriptionId } : {}),
+      reason: request.reason,
+      // The domain gives a request naming an order that order's currency, and refuses another.
+      amountRequested: { amount: request.amount, ...(request.currency !== undefined ? { currency: request.currency } : {}) },
+      contact: request.contact,
+      attachments: request.attachments ?? [],
+    });
+    const refundRequestId = randomUUID();
+    // A request that can never succeed is refused as such before anything is looked up (the decider checks it again).
+    checkRefundSubmission({ ...submission(), ...(request.tenantId !== undefined ? { customerTenantId: request.tenantId } : {}) });
     let customer: { customerId: string; tenantId: string; domain: string } | undefined;
     let order: OrderStream | undefined;
     if (request.orderId !== undefined) {
@@ -96,33 +130,11 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
       }
       customer = { customerId: found.customerId, tenantId: found.tenantId, domain: found.domain };
     }
-    const refundRequestId = randomUUID();
     const now = this.clock.now();
     const result = await this.repository.execute(
       refundRequestStreamId(refundRequestId),
       refundRequestStream,
-      (state) =>
-        decideRefundRequest(
-          {
-            type: 'SubmitRefundRequest',
-            data: {
-              refundRequestId,
-              partnerTenantId,
-              ...(customer ? { customerTenantId: customer.tenantId, customerId: customer.customerId } : {}),
-              ...(request.domain !== undefined ? { domain: request.domain.toLowerCase() } : customer?.domain ? { domain: customer.domain } : {}),
-              ...(request.orderId !== undefined ? { orderId: request.orderId } : {}),
-              ...(request.subscriptionId !== undefined ? { subscriptionId: request.subscriptionId } : {}),
-              reason: request.reason,
-              // The domain gives a request naming an order that order's currency, and refuses another.
-              amountRequested: { amount: request.amount, ...(request.currency !== undefined ? { currency: request.currency } : {}) },
-              contact: request.contact,
-              attachments: request.attachments ?? [],
-            },
-            metadata: { actor, now: now.toISOString() },
-          },
-          state.domain,
-          order?.domain,
-        ),
+      (state) => decideRefundRequest({ type: 'SubmitRefundRequest', data: submission(customer), metadata: { actor, now: now.toISOString() } }, state.domain, order?.domain),
       { metadata: (event) => eventMetadata(context, now, { tenantId: customer?.tenantId, partnerTenantId }, event.type) },
     );
     return { ...refundRequestView(result.state), position: result.append && formatPosition(result.append.position) };
@@ -147,7 +159,7 @@ export class DecideRefundRequestHandler implements ICommandHandler<DecideRefundR
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ context, refundRequestId, decision }: DecideRefundRequestCommand) {
+  async execute({ context, refundRequestId, decision }: DecideRefundRequestCommand): Promise<RefundDecision> {
     const streamId = refundRequestStreamId(refundRequestId);
     const loaded = await this.repository.load(streamId, refundRequestStream);
     const current = loaded.state;

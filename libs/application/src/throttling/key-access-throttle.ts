@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { keyAccessThrottlingStreamId, type KeyAccessThrottled } from '@csp/domain';
+import { decideKeyAccessThrottling, keyAccessThrottlingStreamId, type KeyAccessThrottled, type ThrottleKeyAccess } from '@csp/domain';
 import type { EventStore } from '@csp/event-store';
 import type { AppConfig, Clock } from '@csp/config';
 import type { RateLimiter } from '@csp/security';
@@ -42,28 +42,19 @@ export class KeyAccessThrottle {
     for (const { scope, key, limit } of checks) {
       const decision = await this.limiter.hit(key, limit, windowMs);
       if (decision.allowed) continue;
-      if (decision.count === limit + 1) await this.record(action, scope, limit, context, orderId);
+      await this.record(context, { action, scope, orderId, limit, windowSeconds: this.limits.windowSeconds, count: decision.count });
       throw new ThrottledError(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)), scope);
     }
   }
 
-  private async record(action: KeyAccessThrottled['data']['action'], scope: 'user' | 'tenant', limit: number, context: CommandContext, orderId: string): Promise<void> {
+  /** Appends what the domain decides for a refusal: KeyAccessThrottled for the first of its window, else nothing. */
+  private async record(context: CommandContext, data: ThrottleKeyAccess['data']): Promise<void> {
     const now = this.clock.now();
-    const event: KeyAccessThrottled = {
-      type: 'KeyAccessThrottled',
-      data: {
-        action,
-        scope,
-        actor: { sub: context.actor.sub, tid: context.actor.tid, roles: [...context.actor.roles] },
-        orderId,
-        limit,
-        windowSeconds: this.limits.windowSeconds,
-        throttledAt: now.toISOString(),
-      },
-    };
+    const events = decideKeyAccessThrottling({ type: 'ThrottleKeyAccess', data, metadata: { actor: context.actor, now: now.toISOString() } });
+    if (events.length === 0) return;
     await this.store.append(
       keyAccessThrottlingStreamId(context.actor.tid),
-      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId: context.actor.tid }, event.type) }],
+      events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId: context.actor.tid }, event.type) })),
       'any',
     );
   }

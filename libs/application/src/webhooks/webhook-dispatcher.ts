@@ -3,10 +3,11 @@ import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Logger } from '@csp/config';
 import { comparePositions, formatPosition, parsePosition, START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@csp/event-store';
+import { decideWebhook, evolveWebhook, initialWebhookState, type CheckpointWebhook, type DeadLetterWebhookDelivery } from '@csp/domain';
 import { pinnedLookup, type ProductKeyVault, type ResolvedAddress, type WebhookDestinations } from '@csp/security';
 import { publishedEvent, PUBLISHED_STREAMS } from './published-event';
 import { signWebhook } from './signature';
-import { WEBHOOK_STREAM_PREFIX, webhookStreamId, type WebhookEvent, type WebhookRegistered } from './webhook-events';
+import { WEBHOOK_STREAM_PREFIX, webhookStreamId, type WebhookRegistered } from './webhook-events';
 
 export interface WebhookDispatcherOptions {
   readonly store: EventStore;
@@ -183,9 +184,9 @@ export class WebhookDispatcher {
       if (attempt < maxAttempts) await new Promise((r) => setTimeout(r, Math.min((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1), 30_000)));
     }
     if (!this.active) throw new Error('stopping');
-    await this.append(delivery.webhook.webhookId, {
-      type: 'WebhookDeliveryDeadLettered',
-      data: { webhookId: delivery.webhook.webhookId, eventId: event.eventId, eventType: event.type, position: formatPosition(event.position), attempts: maxAttempts, lastError, at: this.now() },
+    await this.record(delivery, {
+      type: 'DeadLetterWebhookDelivery',
+      data: { webhookId: delivery.webhook.webhookId, eventId: event.eventId, eventType: event.type, position: formatPosition(event.position), attempts: maxAttempts, lastError },
     });
     this.options.logger?.warn('Webhook delivery dead-lettered', { webhookId: delivery.webhook.webhookId, eventId: event.eventId, attempts: maxAttempts, lastError });
   }
@@ -214,17 +215,21 @@ export class WebhookDispatcher {
     if (!force && Date.now() - delivery.lastCheckpoint < (this.options.checkpointEveryMs ?? 1_000)) return;
     delivery.lastCheckpoint = Date.now();
     delivery.checkpointed = delivery.delivered;
-    await this.append(delivery.webhook.webhookId, { type: 'WebhookCheckpointed', data: { webhookId: delivery.webhook.webhookId, position: formatPosition(delivery.delivered), at: this.now() } });
+    await this.record(delivery, { type: 'CheckpointWebhook', data: { webhookId: delivery.webhook.webhookId, position: formatPosition(delivery.delivered) } });
   }
 
   private now(): string {
     return (this.options.now?.() ?? new Date()).toISOString();
   }
 
-  private async append(webhookId: string, event: WebhookEvent): Promise<void> {
+  /** Appends what the domain decides for the dispatcher's progress on a webhook (registered, since it is delivered to). */
+  private async record(delivery: Delivery, command: Omit<CheckpointWebhook, 'metadata'> | Omit<DeadLetterWebhookDelivery, 'metadata'>): Promise<void> {
+    const now = this.now();
+    const registered = evolveWebhook(initialWebhookState, { type: 'WebhookRegistered', data: delivery.webhook });
+    const events = decideWebhook({ ...command, metadata: { actor: system, now } } as CheckpointWebhook | DeadLetterWebhookDelivery, registered);
     await this.options.store.append(
-      webhookStreamId(webhookId),
-      [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: { occurredAt: this.now(), actor: system, correlationId: randomUUID(), schemaVersion: 1 } }],
+      webhookStreamId(delivery.webhook.webhookId),
+      events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: { occurredAt: now, actor: system, correlationId: randomUUID(), schemaVersion: 1 } })),
       'stream_exists',
     );
   }

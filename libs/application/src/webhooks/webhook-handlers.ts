@@ -1,30 +1,56 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { invalid, notFound } from '@csp/domain';
-import { parsePosition, type EventStore } from '@csp/event-store';
+import { Command, CommandHandler, Query, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { decideWebhook, evolveWebhook, initialWebhookState, invalid, notFound, type WebhookCommand, type WebhookEvent, type WebhookState } from '@csp/domain';
+import { parsePosition, type EventStore, type ExpectedRevision } from '@csp/event-store';
 import { ProductKeyVault, WebhookDestinations } from '@csp/security';
 import type { Clock } from '@csp/config';
 import { eventMetadata, type CommandContext } from '../context';
 import { CLOCK, EVENT_STORE, WEBHOOK_DESTINATIONS } from '../tokens';
-import { webhookStreamId, type WebhookDeliveryDeadLettered, type WebhookRegistered, type WebhookReplayRequested } from './webhook-events';
+import { webhookStreamId, type WebhookDeliveryDeadLettered } from './webhook-events';
 
-export class RegisterWebhookCommand {
+/** A registration as answered once: the signing secret is shown here and never again. */
+export interface RegisteredWebhook {
+  readonly webhookId: string;
+  readonly url: string;
+  readonly eventTypes: string[];
+  readonly secret: string;
+  readonly signature: string;
+}
+
+export class RegisterWebhookCommand extends Command<RegisteredWebhook> {
   constructor(
     readonly context: CommandContext,
     readonly url: string,
     readonly eventTypes?: string[],
-  ) {}
+  ) {
+    super();
+  }
 }
-export class ReplayWebhookCommand {
+export class ReplayWebhookCommand extends Command<{ webhookId: string; fromPosition: string }> {
   constructor(
     readonly context: CommandContext,
     readonly webhookId: string,
     readonly fromPosition: string,
-  ) {}
+  ) {
+    super();
+  }
 }
-export class GetWebhookDeadLettersQuery {
-  constructor(readonly webhookId: string) {}
+export class GetWebhookDeadLettersQuery extends Query<{ webhookId: string; items: WebhookDeliveryDeadLettered['data'][] }> {
+  constructor(readonly webhookId: string) {
+    super();
+  }
+}
+
+/** Decides a webhook command and appends what the domain decided to the webhook's stream. */
+async function decideAndAppend(store: EventStore, context: CommandContext, now: Date, command: WebhookCommand, state: WebhookState, expected: ExpectedRevision): Promise<WebhookEvent[]> {
+  const events = decideWebhook(command, state);
+  await store.append(
+    webhookStreamId(command.data.webhookId),
+    events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, {}, event.type) })),
+    expected,
+  );
+  return events;
 }
 
 @CommandHandler(RegisterWebhookCommand)
@@ -36,7 +62,7 @@ export class RegisterWebhookHandler implements ICommandHandler<RegisterWebhookCo
     @Inject(WEBHOOK_DESTINATIONS) private readonly destinations: WebhookDestinations,
   ) {}
 
-  async execute({ context, url, eventTypes }: RegisterWebhookCommand) {
+  async execute({ context, url, eventTypes }: RegisterWebhookCommand): Promise<RegisteredWebhook> {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -58,19 +84,13 @@ export class RegisterWebhookHandler implements ICommandHandler<RegisterWebhookCo
     // The signing secret is shown once, here; the store keeps it encrypted under the key-encryption key.
     const secret = randomBytes(32).toString('hex');
     const now = this.clock.now();
-    const event: WebhookRegistered = {
-      type: 'WebhookRegistered',
-      data: {
-        webhookId,
-        url: parsed.toString(),
-        ...(eventTypes?.length ? { eventTypes } : {}),
-        secret: this.vault.encrypt(secret, { orderId: webhookId, keyId: 'webhook-secret' }),
-        registeredAt: now.toISOString(),
-        registeredBy: { sub: context.actor.sub, tid: context.actor.tid, roles: [...context.actor.roles] },
-      },
+    const command: WebhookCommand = {
+      type: 'RegisterWebhook',
+      data: { webhookId, url: parsed.toString(), ...(eventTypes ? { eventTypes } : {}), secret: this.vault.encrypt(secret, { orderId: webhookId, keyId: 'webhook-secret' }) },
+      metadata: { actor: context.actor, now: now.toISOString() },
     };
-    await this.store.append(webhookStreamId(webhookId), [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, {}, event.type) }], 'no_stream');
-    return { webhookId, url: event.data.url, eventTypes: eventTypes ?? [], secret, signature: 'X-CSP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>' };
+    await decideAndAppend(this.store, context, now, command, initialWebhookState, 'no_stream');
+    return { webhookId, url: parsed.toString(), eventTypes: eventTypes ?? [], secret, signature: 'X-CSP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>' };
   }
 }
 
@@ -83,10 +103,11 @@ export class ReplayWebhookHandler implements ICommandHandler<ReplayWebhookComman
 
   async execute({ context, webhookId, fromPosition }: ReplayWebhookCommand) {
     if (!parsePosition(fromPosition)) throw invalid('invalid_position', 'fromPosition must be an event position', { field: 'fromPosition' });
-    if ((await this.store.readStream(webhookStreamId(webhookId), { maxCount: 1 })).length === 0) throw notFound('webhook_not_found', 'No such webhook');
+    // The registration is the stream's first event: enough to know the webhook exists.
+    const first = await this.store.readStream(webhookStreamId(webhookId), { maxCount: 1 });
+    const state = first.map((e) => ({ type: e.type, data: e.data }) as WebhookEvent).reduce(evolveWebhook, initialWebhookState);
     const now = this.clock.now();
-    const event: WebhookReplayRequested = { type: 'WebhookReplayRequested', data: { webhookId, fromPosition, at: now.toISOString() } };
-    await this.store.append(webhookStreamId(webhookId), [{ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, {}, event.type) }], 'stream_exists');
+    await decideAndAppend(this.store, context, now, { type: 'RequestWebhookReplay', data: { webhookId, fromPosition }, metadata: { actor: context.actor, now: now.toISOString() } }, state, 'stream_exists');
     return { webhookId, fromPosition };
   }
 }

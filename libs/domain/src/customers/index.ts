@@ -1,2 +1,3 @@
 export * from './events';
 export * from './registry';
+export * from './key-material';

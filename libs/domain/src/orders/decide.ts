@@ -8,6 +8,7 @@ import { linkStatus } from './links';
 import { orderStatus } from './status';
 import { conflict, gone, invalid, notFound } from '../shared/errors';
 import { constantTimeEqual } from '../shared/constant-time';
+import { MAX_LINES, MAX_QUANTITY } from '../shared/limits';
 import { DAY_MS, instantMs, isoOf } from '../shared/time';
 import type { AccessedBy, CancelledLine, CreditIssued, OrderEvent, PurchasedLine, Selection } from './events';
 import type { CancelOrder, IssueDownloadLink, OrderCommand, PurchaseSoftware, RecordDownload, RevealKey } from './commands';
@@ -18,8 +19,6 @@ export interface OrderEnvironment {
   readonly policies: readonly CancellationPolicy[];
 }
 
-export const MAX_LINES = 100;
-export const MAX_QUANTITY = 10_000;
 export const LINK_LIFETIME_MS = 14 * DAY_MS;
 export const LINK_MAX_DOWNLOADS = 50;
 

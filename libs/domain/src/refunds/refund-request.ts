@@ -3,15 +3,19 @@ import type { OrderState, PlacedOrder } from '../orders/state';
 import { invoiceMonthAfter } from '../policy/credit';
 import type { Command } from '../shared/command';
 import { conflict, invalid, notFound } from '../shared/errors';
+import { MAX_ATTACHMENTS, MAX_EMAIL_LENGTH } from '../shared/limits';
 import type { Money } from '../shared/money';
 import { instantMs, isoOf } from '../shared/time';
 import type { CreditIssued } from '../orders/events';
 import type { RefundContact, RefundRequestApproved, RefundRequestEvent, RefundRequestRejected, RefundRequestSubmitted } from './events';
 
-/** The currency is optional: a request that names an order is in that order's currency. */
+/**
+ * The request as filed. The currency is optional: a request that names an order is in that order's
+ * currency. The amount may be missing from what a client sent: the decider refuses it then.
+ */
 export type SubmitRefundRequest = Command<
   'SubmitRefundRequest',
-  Omit<RefundRequestSubmitted['data'], 'submittedAt' | 'submittedBy' | 'amountRequested'> & { amountRequested: { amount: number; currency?: string } }
+  Omit<RefundRequestSubmitted['data'], 'submittedAt' | 'submittedBy' | 'amountRequested'> & { amountRequested: { amount: number | undefined; currency?: string } }
 >;
 export type ApproveRefundRequest = Command<'ApproveRefundRequest', { refundRequestId: string; amount?: number; note?: string }>;
 export type RejectRefundRequest = Command<'RejectRefundRequest', { refundRequestId: string; reason: string }>;
@@ -29,10 +33,17 @@ export type RefundRequestState =
 
 export const initialRefundRequestState: RefundRequestState = { status: 'none' };
 
-export const MAX_ATTACHMENTS = 20;
 /** The currency of a request that names no order and gives none (the behaviour before currencies were checked). */
 export const DEFAULT_REFUND_CURRENCY = 'USD';
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+// An e-mail address: a dot-atom local part of at most 64 characters (no quoted forms), '@', and a
+// host name of labels (letters, digits, hyphens inside; non-ASCII letters allowed) ending in a
+// top-level domain of letters or a punycode one. No IP literals, no display names.
+const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\u00A1-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF-]+";
+const LABEL = '(?!-)[A-Za-z0-9\\u00A1-\\uFFFF-]{1,63}(?<!-)';
+const TLD = '(?:[A-Za-z\\u00A1-\\u00A8\\u00AA-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF]{2,63}|xn--[A-Za-z0-9-]{1,59})';
+const EMAIL = new RegExp(`^(?=[^@]{1,64}@)${ATEXT}(?:\\.${ATEXT})*@(?:${LABEL}\\.)+${TLD}$`);
+/** A telephone number as people write it: digits, spaces, parentheses, dots and hyphens, an optional leading +. */
+const PHONE = /^\+?[0-9 ().-]{1,40}$/;
 
 /**
  * Decides a refund request command. `order` is the state of the order the request names, and is
@@ -45,8 +56,8 @@ export function decideRefundRequest(command: RefundRequestCommand, state: Refund
   const by = accessedBy(command);
   const now = isoOf(instantMs(command.metadata.now, 'now'));
   if (state.status !== 'none') throw conflict('refund_request_exists', 'This refund request already exists');
-  const currency = validateSubmission(command.data, command.data.orderId !== undefined ? orderNamed(order, command.data.orderId) : undefined);
-  return [{ type: 'RefundRequestSubmitted', data: { ...command.data, amountRequested: { amount: command.data.amountRequested.amount, currency }, submittedAt: now, submittedBy: by } }];
+  const amountRequested = validateSubmission(command.data, command.data.orderId !== undefined ? orderNamed(order, command.data.orderId) : undefined);
+  return [{ type: 'RefundRequestSubmitted', data: { ...command.data, amountRequested, submittedAt: now, submittedBy: by } }];
 }
 
 /** Approves or rejects a submitted request; for a request naming an order, on that order's state. */
@@ -146,20 +157,34 @@ function decidable(state: RefundRequestState): RefundRequestSubmitted['data'] {
   return state.request;
 }
 
-/** Checks a submission; returns its currency: the order's when it names one, else the one given. */
-function validateSubmission(data: SubmitRefundRequest['data'], order: PlacedOrder | undefined): string {
+/** Checks a submission; returns the amount requested, in the order's currency when it names one, else in the one given. */
+function validateSubmission(data: SubmitRefundRequest['data'], order: PlacedOrder | undefined): Money {
+  const amount = checkRefundSubmission(data);
+  const given = data.amountRequested.currency;
+  return { amount, currency: order ? orderCurrency(order, given) : (given ?? DEFAULT_REFUND_CURRENCY) };
+}
+
+/**
+ * The rules of a refund request that need no state (SPEC §1: tenant id or domain, order id or
+ * subscription id, reason, amount requested, contact, attachments), in the order they are checked.
+ * The decider applies them; the application applies them too before it looks up the order and the
+ * customer a request names, so that a request that can never succeed is refused as such (400)
+ * rather than with what a lookup found. Returns the amount requested.
+ */
+export function checkRefundSubmission(data: SubmitRefundRequest['data']): number {
   if (!data.customerTenantId && !data.domain) throw invalid('invalid_refund_request', 'tenantId or domain is required', { field: 'tenantId' });
   if (!data.orderId && !data.subscriptionId) throw invalid('invalid_refund_request', 'orderId or subscriptionId is required', { field: 'orderId' });
   if (data.reason.trim() === '') throw invalid('invalid_refund_request', 'reason must not be empty', { field: 'reason' });
-  if (!Number.isSafeInteger(data.amountRequested.amount) || data.amountRequested.amount < 1) {
+  const { amount } = data.amountRequested;
+  if (amount === undefined) throw invalid('invalid_amount', 'amount (the amount requested, in minor units) is required', { field: 'amount' });
+  if (!Number.isSafeInteger(amount) || amount < 1) {
     throw invalid('invalid_amount', 'amount must be a positive whole number of minor units', { field: 'amount' });
   }
   const given = data.amountRequested.currency;
   if (given !== undefined && !/^[A-Z]{3}$/.test(given)) throw invalid('invalid_currency', 'currency must be an ISO 4217 code', { field: 'currency' });
-  const currency = order ? orderCurrency(order, given) : (given ?? DEFAULT_REFUND_CURRENCY);
   validateContact(data.contact);
   if (data.attachments.length > MAX_ATTACHMENTS) throw invalid('invalid_attachments', `At most ${MAX_ATTACHMENTS} attachments`, { field: 'attachments' });
-  return currency;
+  return amount;
 }
 
 /**
@@ -184,8 +209,9 @@ function orderCurrency(order: PlacedOrder, given: string | undefined): string {
 
 function validateContact(contact: RefundContact): void {
   if (contact.name.trim() === '') throw invalid('invalid_contact', 'contact.name must not be empty', { field: 'contact.name' });
-  if (!EMAIL.test(contact.email)) throw invalid('invalid_contact', 'contact.email must be an e-mail address', { field: 'contact.email' });
+  if (contact.email.length > MAX_EMAIL_LENGTH || !EMAIL.test(contact.email)) throw invalid('invalid_contact', 'contact.email must be an e-mail address', { field: 'contact.email' });
   if (contact.phone.trim() === '') throw invalid('invalid_contact', 'contact.phone must not be empty', { field: 'contact.phone' });
+  if (!PHONE.test(contact.phone)) throw invalid('invalid_contact', 'contact.phone must be a telephone number', { field: 'contact.phone' });
 }
 
 export function evolveRefundRequest(state: RefundRequestState, event: RefundRequestEvent): RefundRequestState {

@@ -5,3 +5,4 @@ export * from './command';
 export * from './time';
 export * from './ids';
 export * from './constant-time';
+export * from './limits';

@@ -1,0 +1,190 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { Allow } from 'class-validator';
+import { decodeActivityCursor } from '@csp/application';
+import { parseInstantRange } from '@csp/domain';
+import { QueryId, QueryParam, single } from '../http/query-params';
+import { EVENT_TYPE_NAME } from './webhook.dto';
+
+// The query strings of the GET routes, validated by the same strict pipe as bodies: unknown
+// parameters refused naming them, each parameter given at most once, the 400 naming the first
+// problem. Values stay the text the client sent (no implicit conversion); ids are lower-cased.
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A month as YYYY-MM (an invoice month). */
+const Month = () => QueryParam({ accepts: (text) => MONTH.test(text), message: 'month must be YYYY-MM' });
+
+/** The queries of the read models: `atLeast` is read and checked by @ReadYourWrites, before the route runs. */
+export class ReadYourWritesQueryDto {
+  @ApiPropertyOptional({ description: 'Read-your-writes: a position returned by a command (the X-Min-Position header says the same); the answer reflects at least it, or says X-Read-Model-Stale' })
+  @Allow()
+  atLeast?: string;
+}
+
+/** GET /v1/activity-log: an inclusive range (both bounds; a date alone as `to` is that whole day, UTC), paged by cursor. */
+export class ActivityLogQueryDto extends ReadYourWritesQueryDto {
+  @ApiProperty({ description: 'ISO-8601 date or instant' })
+  @QueryParam({ required: true, accepts: (_, query) => rangeProblem(query)?.field !== 'from', message: (_, query) => rangeMessage(query) })
+  from!: string;
+
+  @ApiProperty({ description: 'ISO-8601 date or instant; a date alone means the whole of that day (UTC)' })
+  @QueryParam({ required: true, accepts: (_, query) => rangeProblem(query)?.field !== 'to', message: (_, query) => rangeMessage(query) })
+  to!: string;
+
+  @ApiPropertyOptional()
+  @QueryId('customerId must be a customer id')
+  customerId?: string;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @QueryParam({ accepts: (text) => decodeActivityCursor(text) !== undefined, message: 'cursor must be a nextCursor returned by this route' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: '1 to 1000; default 100' })
+  @QueryParam({ accepts: (text) => /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 1000, message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+
+  /** What GetActivityLogQuery asks for: the range as UTC instants, the page (once the pipe has passed the query). */
+  toRange(): { from: string; to: string; limit: number; customerId?: string; cursor?: string } {
+    const range = parseInstantRange(this.from, this.to);
+    if ('problem' in range) throw new Error('The activity-log range was not validated');
+    const cursor = this.cursor !== undefined ? decodeActivityCursor(this.cursor) : undefined;
+    return {
+      from: new Date(range.from).toISOString(),
+      to: new Date(range.to).toISOString(),
+      limit: this.limit === undefined ? 100 : Number(this.limit),
+      ...(this.customerId ? { customerId: this.customerId } : {}),
+      ...(cursor ? { cursor } : {}),
+    };
+  }
+}
+
+/** The range's first problem, by the rule the audit CLI shares (parseInstantRange); a bound given twice counts as absent here. */
+function rangeProblem(query: Record<string, unknown>) {
+  const range = parseInstantRange(single(query.from), single(query.to));
+  return 'problem' in range ? range : undefined;
+}
+
+function rangeMessage(query: Record<string, unknown>): string {
+  const { field, problem } = rangeProblem(query) ?? { field: 'from', problem: 'malformed' };
+  return problem === 'missing' ? `${field} (ISO-8601 date or instant) is required` : problem === 'malformed' ? `${field} must be an ISO-8601 date or instant` : 'from must not be after to';
+}
+
+/** GET /v1/credits */
+export class CreditsQueryDto extends ReadYourWritesQueryDto {
+  @ApiPropertyOptional({ description: 'Invoice month, YYYY-MM' })
+  @Month()
+  month?: string;
+
+  @ApiPropertyOptional()
+  @QueryId('customerId must be a customer id')
+  customerId?: string;
+
+  @ApiPropertyOptional({ description: 'Operators only: partner roles always see their own partner' })
+  @QueryId('partnerTenantId must be a tenant id')
+  partnerTenantId?: string;
+}
+
+/** Every analytics question: a partner (analysts and back office may name one), read-your-writes. */
+export class AnalyticsQueryDto extends ReadYourWritesQueryDto {
+  @ApiPropertyOptional({ description: 'Analysts and back office: one partner; a partner\'s own admins see theirs only' })
+  @QueryId('partnerTenantId must be a tenant id')
+  partnerTenantId?: string;
+}
+
+/** The analytics lists: paged with offset and limit. */
+export class PagedAnalyticsQueryDto extends AnalyticsQueryDto {
+  @ApiPropertyOptional({ description: 'Rows to skip; default 0' })
+  @QueryParam({ accepts: (text) => Number.isInteger(Number(text)) && Number(text) >= 0, message: 'offset must be a whole number ≥ 0' })
+  offset?: string;
+
+  @ApiPropertyOptional({ description: '1 to 1000; default 100' })
+  @QueryParam({ accepts: (text) => Number.isInteger(Number(text)) && Number(text) >= 1 && Number(text) <= 1000, message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+
+  page(): { offset: number; limit: number } {
+    return { offset: this.offset === undefined ? 0 : Number(this.offset), limit: this.limit === undefined ? 100 : Number(this.limit) };
+  }
+}
+
+const PURCHASE_GROUPS = ['sku', 'market'];
+
+/** GET /v1/analytics/purchases */
+export class PurchaseAnalyticsQueryDto extends PagedAnalyticsQueryDto {
+  @ApiPropertyOptional({ description: 'sku (default), market or sku,market' })
+  @QueryParam({
+    accepts: (text) => {
+      const groups = text.split(',');
+      return groups.every((g) => PURCHASE_GROUPS.includes(g)) && new Set(groups).size === groups.length;
+    },
+    message: 'groupBy is sku, market or sku,market',
+  })
+  groupBy?: string;
+
+  groups(): ('sku' | 'market')[] {
+    return (this.groupBy ?? 'sku').split(',') as ('sku' | 'market')[];
+  }
+}
+
+/** GET /v1/analytics/key-access: UTC days, inclusive. */
+export class KeyAccessAnalyticsQueryDto extends PagedAnalyticsQueryDto {
+  @ApiProperty({ description: 'YYYY-MM-DD' })
+  @QueryParam({ required: true, accepts: (text, query) => DAY.test(text) && !fromAfterTo(text, query.to), message: (text, query) => (text !== undefined && fromAfterTo(text, query.to) ? 'from must not be after to' : 'from (YYYY-MM-DD) is required') })
+  from!: string;
+
+  @ApiProperty({ description: 'YYYY-MM-DD, inclusive' })
+  @QueryParam({ required: true, accepts: (text) => DAY.test(text), message: 'to (YYYY-MM-DD) is required' })
+  to!: string;
+}
+
+/** Two valid days out of order: the refusal names `from`. */
+const fromAfterTo = (from: string, to: unknown) => DAY.test(from) && typeof to === 'string' && DAY.test(to) && from > to;
+
+/** GET /v1/analytics/credits */
+export class CreditAnalyticsQueryDto extends PagedAnalyticsQueryDto {
+  @ApiPropertyOptional({ description: 'partner (default), customer or family' })
+  @QueryParam({ accepts: (text) => text === 'partner' || text === 'customer' || text === 'family', message: 'groupBy is partner, customer or family' })
+  groupBy?: 'partner' | 'customer' | 'family';
+
+  @ApiPropertyOptional({ description: 'Invoice month, YYYY-MM' })
+  @Month()
+  month?: string;
+}
+
+/** GET /v1/events (Server-Sent Events). */
+export class EventStreamQueryDto {
+  @ApiPropertyOptional({ description: 'Comma-separated event types' })
+  @QueryParam({
+    accepts: (text) => {
+      const types = text.split(',').map((t) => t.trim()).filter(Boolean);
+      return types.length > 0 && types.every((t) => EVENT_TYPE_NAME.test(t));
+    },
+    message: 'types is a comma-separated list of event types',
+  })
+  types?: string;
+
+  @ApiPropertyOptional()
+  @QueryId('customerId must be a customer id')
+  customerId?: string;
+
+  /** Checked by the route: a Last-Event-ID header, when a reconnecting client sends one, takes its place. */
+  @ApiPropertyOptional({ description: 'The position to stream from (exclusive); Last-Event-ID takes precedence' })
+  @QueryParam({ message: 'must be an event position from this stream' })
+  after?: string;
+
+  eventTypes(): string[] | undefined {
+    return this.types?.split(',').map((t) => t.trim()).filter(Boolean);
+  }
+}
+
+/** GET /v1/kms-migration/deadline */
+export class KmsDeadlineQueryDto {
+  @ApiProperty({ description: 'ISO-8601 date or instant of the last KMS activation' })
+  @QueryParam({
+    required: true,
+    accepts: (text) => text.length > 0 && text.length <= 40,
+    message: 'lastActivation (ISO-8601 date of the last KMS activation) is required',
+    repeated: 'lastActivation (ISO-8601 date of the last KMS activation) is required',
+  })
+  lastActivation!: string;
+}

@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { MAX_TEXT_LENGTH } from '@csp/domain';
+
+/** An event type's name, as webhooks and the event stream filter by it. */
+export const EVENT_TYPE_NAME = /^[A-Za-z]{1,64}$/;
+/** How many event types a webhook may filter on. */
+const MAX_WEBHOOK_EVENT_TYPES = 50;
+
+// The URL (absolute http(s), a destination that may be delivered to) and the position are the
+// application's rules (RegisterWebhookHandler, ReplayWebhookHandler): the DTOs check their shape.
+
+export class RegisterWebhookDto {
+  @ApiProperty({ description: 'http(s) URL of the receiver; never a loopback, private, link-local, unspecified, multicast or reserved address unless WEBHOOK_ALLOWED_HOSTS allows it' })
+  @IsString()
+  @Length(1, MAX_TEXT_LENGTH)
+  url!: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_WEBHOOK_EVENT_TYPES)
+  @IsString({ each: true })
+  @Matches(EVENT_TYPE_NAME, { each: true, message: 'eventTypes are event type names' })
+  eventTypes?: string[];
+}
+
+export class ReplayWebhookDto {
+  @ApiProperty({ description: 'An event position (as commands answer it and events carry it)' })
+  @IsString()
+  @MaxLength(MAX_TEXT_LENGTH)
+  fromPosition!: string;
+}

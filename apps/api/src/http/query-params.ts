@@ -1,0 +1,65 @@
+import { Transform } from 'class-transformer';
+import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { parseId } from '@csp/domain';
+
+/** A query as Express 5 parses it: a repeated key becomes an array of its values. */
+export type QueryValues = Readonly<Record<string, unknown>>;
+
+export interface QueryParamRule {
+  /** Refused when absent (the `message` says so). */
+  readonly required?: boolean;
+  /** Whether the text of the parameter is acceptable; `query` is the whole query, for rules between parameters. */
+  readonly accepts?: (text: string, query: QueryValues) => boolean;
+  /** Why it is refused: a fixed text, or one chosen from the text given (undefined when absent). */
+  readonly message: string | ((text: string | undefined, query: QueryValues) => string);
+  /** Why a parameter given several times (`a=1&a=2`) is refused; by default "<name> must be given once". */
+  readonly repeated?: string;
+}
+
+/** The text of a parameter given once, else undefined. */
+export const single = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * A query parameter for the strict pipe: text given at most once that passes the rule. One
+ * constraint per parameter, so that the 400 names the parameter with the one message that fits.
+ */
+export function QueryParam(rule: QueryParamRule): PropertyDecorator {
+  return ValidateBy({
+    name: 'queryParam',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        if (value === undefined) return !rule.required;
+        if (typeof value !== 'string') return false;
+        return rule.accepts?.(value, (args?.object ?? {}) as QueryValues) ?? true;
+      },
+      defaultMessage: (args?: ValidationArguments) => {
+        const value: unknown = args?.value;
+        if (value !== undefined && typeof value !== 'string') return rule.repeated ?? `${args?.property ?? 'parameter'} must be given once`;
+        return typeof rule.message === 'string' ? rule.message : rule.message(value, (args?.object ?? {}) as QueryValues);
+      },
+    },
+  });
+}
+
+/**
+ * One of the product's ids (parseId: a UUID in either case), taken in its stored lower-case form.
+ * For bodies and query strings alike; `message` says what the id is of.
+ */
+export function IsId(options: ValidationOptions & { readonly message: string }): PropertyDecorator {
+  return both(
+    Transform(({ value }: { value: unknown }) => parseId(value) ?? value, { toClassOnly: true }),
+    ValidateBy({ name: 'isId', validator: { validate: (value: unknown) => parseId(value) !== undefined } }, options),
+  );
+}
+
+/** An id as a query parameter: IsId's rule, given once. */
+export function QueryId(message: string): PropertyDecorator {
+  return both(Transform(({ value }: { value: unknown }) => parseId(value) ?? value, { toClassOnly: true }), QueryParam({ accepts: (text) => parseId(text) !== undefined, message }));
+}
+
+function both(first: PropertyDecorator, second: PropertyDecorator): PropertyDecorator {
+  return (target, property) => {
+    first(target, property);
+    second(target, property);
+  };
+}
