@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { client, mintToken, startServer, type RunningServer } from '../../test/support/server';
 import { benchDep, log, ROOT } from './common';
 
-export const SKU = { sku: 'WS2025-STD', version: '2025', language: 'en-us', fileType: 'x64' } as const;
-export const SELECTION = { line: 1, version: SKU.version, language: SKU.language, fileType: SKU.fileType };
+const SKU = { sku: 'WS2025-STD', version: '2025', language: 'en-us', fileType: 'x64' } as const;
+const SELECTION = { line: 1, version: SKU.version, language: SKU.language, fileType: SKU.fileType };
 
 export interface ApiFixture {
   readonly server: RunningServer;
@@ -75,7 +75,7 @@ export interface CannonResult {
 }
 
 /** CPU seconds (user + system) a process used so far, from /proc (Linux); undefined elsewhere. */
-export function processCpuSeconds(pid: number | undefined): number | undefined {
+function processCpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

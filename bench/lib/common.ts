@@ -9,13 +9,13 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../..');
-export const RESULTS_DIR = join(ROOT, 'bench/results');
+const RESULTS_DIR = join(ROOT, 'bench/results');
 
 /** The packages the benchmarks need beyond the product's own dependencies, pinned. */
-export const BENCH_PACKAGES = ['autocannon@8.0.0', '@event-driven-io/emmett-sqlite@0.38.5', '@event-driven-io/emmett@0.38.5'] as const;
+const BENCH_PACKAGES = ['autocannon@8.0.0', '@event-driven-io/emmett-sqlite@0.38.5', '@event-driven-io/emmett@0.38.5'] as const;
 
 /** Where the benchmark-only packages are installed: a git-ignored folder inside the repository. */
-export const BENCH_DEPS_DIR = join(ROOT, 'bench/.deps/node_modules');
+const BENCH_DEPS_DIR = join(ROOT, 'bench/.deps/node_modules');
 
 const INSTALL_HINT =
   `Install the benchmark-only packages into bench/.deps (git-ignored), from the project root:\n` +
@@ -81,7 +81,7 @@ export function depVersion(name: string): string {
 
 const LOAD_AT_START = loadavg();
 
-export interface Machine {
+interface Machine {
   readonly nproc: number;
   /** 1-minute load average when the benchmark started and when it ended: other work on the machine skews everything. */
   readonly loadAverage: { readonly start: number; readonly end: number };
@@ -92,7 +92,7 @@ export interface Machine {
   readonly commit: string;
 }
 
-export function machine(): Machine {
+function machine(): Machine {
   const sh = (cmd: string, args: string[]) => {
     try {
       return execFileSync(cmd, args, { encoding: 'utf8', cwd: ROOT }).trim();
@@ -128,7 +128,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export const ratio = (a: number, b: number) => (b === 0 || !Number.isFinite(a) || !Number.isFinite(b) ? NaN : a / b);
 
-export function fmt(value: unknown): string {
+function fmt(value: unknown): string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return '—';
     if (Number.isInteger(value)) return value.toLocaleString('en-US');
@@ -142,7 +142,7 @@ export function fmt(value: unknown): string {
 export const x = (r: number) => (Number.isFinite(r) ? `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×` : '—');
 
 /** A Markdown table (also readable in a terminal). */
-export function table(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
+function table(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cells = rows.map((r) => r.map(fmt));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;

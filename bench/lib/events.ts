@@ -8,7 +8,7 @@ const customerTenantId = randomUUID();
 const actor = { sub: 'agent-1', tid: partnerTenantId, roles: ['admin-agent'] };
 
 /** One event as the product writes it: ~420 bytes of data and ~330 of metadata once serialised. */
-export function sampleEvent(orderId: string, i: number): NewEvent {
+function sampleEvent(orderId: string, i: number): NewEvent {
   const at = new Date(Date.UTC(2026, 0, 5, 9) + i * 60_000).toISOString();
   const keyId = randomUUID();
   return {

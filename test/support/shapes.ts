@@ -58,7 +58,7 @@ export interface ShapeOptions {
 }
 
 /** A service a shape needs besides Node and the file system. */
-export interface Service {
+interface Service {
   readonly name: string;
   /**
    * Decided before tests are declared (jest declares synchronously): true when it answers; false
@@ -68,7 +68,7 @@ export interface Service {
 }
 
 /** The state a deployment keeps, found again by its DATA_DIR when it restarts. */
-export interface Site {
+interface Site {
   readonly dataDir: string;
   readonly secret: string;
   /** base64 32 bytes, for shapes whose processes must share one (KEY_ENCRYPTION_KEY). */
@@ -172,7 +172,7 @@ function deployment(shape: string, site: Site, parts: Parts): Deployment {
   return result;
 }
 
-export const SHAPES: readonly Shape[] = [
+const SHAPES: readonly Shape[] = [
   {
     name: 'embedded',
     needs: [],

@@ -93,7 +93,7 @@ export class AnalyticsQueryDto extends ReadYourWritesQueryDto {
 }
 
 /** The analytics lists: paged with offset and limit. */
-export class PagedAnalyticsQueryDto extends AnalyticsQueryDto {
+class PagedAnalyticsQueryDto extends AnalyticsQueryDto {
   @ApiPropertyOptional({ description: 'Rows to skip; default 0' })
   @QueryParam({ accepts: (text) => Number.isInteger(Number(text)) && Number(text) >= 0, message: 'offset must be a whole number ≥ 0' })
   offset?: string;

@@ -3,7 +3,7 @@ import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'cl
 import { parseId } from '@csp/domain';
 
 /** A query as Express 5 parses it: a repeated key becomes an array of its values. */
-export type QueryValues = Readonly<Record<string, unknown>>;
+type QueryValues = Readonly<Record<string, unknown>>;
 
 export interface QueryParamRule {
   /** Refused when absent (the `message` says so). */

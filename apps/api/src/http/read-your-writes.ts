@@ -26,7 +26,7 @@ const READ_YOUR_WRITES = 'csp:read-your-writes';
 export const ReadYourWrites = (options: ReadYourWritesOptions = {}) => applyDecorators(SetMetadata(READ_YOUR_WRITES, options), UseInterceptors(ReadYourWritesInterceptor));
 
 @Injectable()
-export class ReadYourWritesInterceptor implements NestInterceptor {
+class ReadYourWritesInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly consistency: ReadConsistency,

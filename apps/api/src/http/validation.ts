@@ -1,13 +1,13 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ApiError } from './api-error';
 
-export interface FieldProblem {
+interface FieldProblem {
   field: string;
   message: string;
 }
 
 /** Flattens class-validator's tree into `lines[0].quantity`-style field paths. */
-export function fieldProblems(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
+function fieldProblems(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const error of errors) {
     const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;

@@ -3,7 +3,7 @@ import { PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, type Projection, type R
 import { readCommandLine, UsageError } from '../args';
 import { count, ProgressBar, type ProgressOutput } from '../progress';
 
-export const READ_MODEL_NAMES = PROJECTIONS.map((p) => p.name);
+const READ_MODEL_NAMES = PROJECTIONS.map((p) => p.name);
 
 /** The read models a command-line target names: one by name, or `all`; undefined for anything else. */
 export function readModelsNamed(target: string | undefined): Projection[] | undefined {

@@ -60,7 +60,7 @@ export function evolveOrderAndRefunds(state: OrderAndRefunds, event: OrderOrRefu
   }
 }
 
-export const orderAndRefunds = { initialState: initialOrderAndRefunds, decide: (command: OrderOrRefundCommand, state: OrderAndRefunds) => decideOrderOrRefund(command, state), evolve: evolveOrderAndRefunds };
+const orderAndRefunds = { initialState: initialOrderAndRefunds, decide: (command: OrderOrRefundCommand, state: OrderAndRefunds) => decideOrderOrRefund(command, state), evolve: evolveOrderAndRefunds };
 export const givenOrderAndRefunds = deciderSpec<OrderAndRefunds, OrderOrRefundCommand, OrderOrRefundEvent>(orderAndRefunds);
 
 /** The events of a sequence of accepted commands on the order and its refund requests. */
@@ -75,7 +75,7 @@ export function orderAndRefundsHistory(...commands: OrderOrRefundCommand[]): Ord
   return events;
 }
 
-export const BACK_OFFICE: Actor = { sub: 'bo-1', tid: '99999999-9999-4999-8999-999999999999', roles: ['back-office'] };
+const BACK_OFFICE: Actor = { sub: 'bo-1', tid: '99999999-9999-4999-8999-999999999999', roles: ['back-office'] };
 
 /** A refund request naming the fixture order (ORDER_ID), currency left to the order unless given. */
 export const submitRefund = (refundRequestId: string, now: string, over: Partial<SubmitRefundRequest['data']> = {}): SubmitRefundRequest => ({

@@ -1,1 +1,1 @@
-export { eventStoreContract, type OpenedStore } from './event-store.contract';
+export { eventStoreContract } from './event-store.contract';

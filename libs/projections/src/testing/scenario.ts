@@ -27,7 +27,7 @@ import type { RecordedEvent } from '@csp/event-store';
 import { markets } from '../../../domain/src/testing/fixtures';
 import { recorder } from './recorded';
 
-export const policies: CancellationPolicy[] = [
+const policies: CancellationPolicy[] = [
   { id: 'csp-2023-06-30', effectiveFrom: '2023-06-30T00:00:00.000Z', perpetual: { windowHours: 720, credit: 'full' }, subscription: { windowHours: 168, credit: 'prorated' } },
 ];
 
