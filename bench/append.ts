@@ -53,7 +53,12 @@ type Writers = { stream: string; n: number }[];
 const newWriters = (count: number): Writers => Array.from({ length: count }, () => ({ stream: randomUUID(), n: 0 }));
 
 /** Runs one async loop per writer for `ms`; counts only appends that finished inside the window. */
-async function asyncSlice(writers: Writers, perAppend: number, ms: number, append: (n: number, streamId: string, events: NewEvent[]) => Promise<void>): Promise<Slice> {
+async function asyncSlice(
+  writers: Writers,
+  perAppend: number,
+  ms: number,
+  append: (n: number, streamId: string, events: NewEvent[]) => Promise<void>,
+): Promise<Slice> {
   let measuring = false;
   let stop = false;
   const slice: Slice = { appends: 0, seconds: 0, latencies: [], errors: 0 };
@@ -217,7 +222,9 @@ async function main(): Promise<BenchResult> {
         }
         for (const system of Object.values(systems)) await system.close();
         const [r, o, e] = [combine(slices.raw, perAppend), combine(slices.ours, perAppend), combine(slices.emmett, perAppend)];
-        log(`  raw ${Math.round(r.eventsPerSecond)} ev/s, ours ${Math.round(o.eventsPerSecond)} ev/s, emmett ${Math.round(e.eventsPerSecond)} ev/s${e.errors ? ` (${e.errors} errors)` : ''}`);
+        log(
+          `  raw ${Math.round(r.eventsPerSecond)} ev/s, ours ${Math.round(o.eventsPerSecond)} ev/s, emmett ${Math.round(e.eventsPerSecond)} ev/s${e.errors ? ` (${e.errors} errors)` : ''}`,
+        );
         cells.push({ writers, perAppend, ours: o, raw: r, emmett: e });
       }
     }
@@ -235,7 +242,18 @@ async function main(): Promise<BenchResult> {
     tables: [
       {
         title: 'Append throughput, ratios to the baselines measured in the same run',
-        columns: ['writers × events/append', 'ours/raw', 'ours/emmett', 'ours/raw 1 tx per append', 'ours ev/s', 'raw ev/s', 'emmett ev/s', 'ours p50 ms', 'ours p99 ms', 'emmett p50 ms'],
+        columns: [
+          'writers × events/append',
+          'ours/raw',
+          'ours/emmett',
+          'ours/raw 1 tx per append',
+          'ours ev/s',
+          'raw ev/s',
+          'emmett ev/s',
+          'ours p50 ms',
+          'ours p99 ms',
+          'emmett p50 ms',
+        ],
         rows: cells.map((c) => [
           `${c.writers} × ${c.perAppend}`,
           x(ratio(c.ours.eventsPerSecond, c.raw.eventsPerSecond)),
@@ -250,10 +268,20 @@ async function main(): Promise<BenchResult> {
         ]),
       },
     ],
-    data: { secondsPerCell: SECONDS, cells, packages: { '@event-driven-io/emmett-sqlite': depVersion('@event-driven-io/emmett-sqlite'), '@event-driven-io/emmett': depVersion('@event-driven-io/emmett'), sqlite3: depVersion('sqlite3') } },
+    data: {
+      secondsPerCell: SECONDS,
+      cells,
+      packages: {
+        '@event-driven-io/emmett-sqlite': depVersion('@event-driven-io/emmett-sqlite'),
+        '@event-driven-io/emmett': depVersion('@event-driven-io/emmett'),
+        sqlite3: depVersion('sqlite3'),
+      },
+    },
     notes: [
       '"ours/raw 1 tx per append" divides by raw with one writer (one fsync per append): what group commit buys with 16 writers.',
-      ...cells.filter((c) => c.emmett.errors).map((c) => `Emmett ${c.writers}×${c.perAppend}: ${c.emmett.errors} failed appends, first: ${c.emmett.firstError}`),
+      ...cells
+        .filter((c) => c.emmett.errors)
+        .map((c) => `Emmett ${c.writers}×${c.perAppend}: ${c.emmett.errors} failed appends, first: ${c.emmett.firstError}`),
       ...cells.filter((c) => c.ours.errors).map((c) => `ours ${c.writers}×${c.perAppend}: ${c.ours.errors} failed appends, first: ${c.ours.firstError}`),
     ],
   };

@@ -24,8 +24,22 @@ async function main(): Promise<BenchResult> {
   const emptyHeaders = { authorization: 'Bearer x'.padEnd(200, 'x'), 'content-type': 'application/json' };
   try {
     await cannon({ url: empty.baseUrl, connections: CONNECTIONS, duration: 2, headers: emptyHeaders, requests: [{ method: 'POST', path: '/empty', body }] });
-    emptyGet = await cannon({ url: empty.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: emptyHeaders, requests: [{ method: 'GET', path: '/empty' }], serverPid: empty.pid });
-    emptyPost = await cannon({ url: empty.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: emptyHeaders, requests: [{ method: 'POST', path: '/empty', body }], serverPid: empty.pid });
+    emptyGet = await cannon({
+      url: empty.baseUrl,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: emptyHeaders,
+      requests: [{ method: 'GET', path: '/empty' }],
+      serverPid: empty.pid,
+    });
+    emptyPost = await cannon({
+      url: empty.baseUrl,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: emptyHeaders,
+      requests: [{ method: 'POST', path: '/empty', body }],
+      serverPid: empty.pid,
+    });
   } finally {
     await empty.stop();
   }
@@ -44,17 +58,57 @@ async function main(): Promise<BenchResult> {
     const warm = purchased.length;
 
     log('purchase');
-    phases.push({ name: 'purchase', result: await cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.purchase], serverPid: api.server.process.pid }) });
+    phases.push({
+      name: 'purchase',
+      result: await cannon({
+        url: api.baseUrl,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: api.headers,
+        requests: [requests.purchase],
+        serverPid: api.server.process.pid,
+      }),
+    });
     // Each cancel needs an order nobody cancelled yet: the ones bought during the measured phase.
     pools.cancellable.ids.push(...purchased.slice(warm));
     log(`  ${purchased.length} orders; reveal key`);
-    phases.push({ name: 'reveal key', result: await cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.revealKey], serverPid: api.server.process.pid }) });
+    phases.push({
+      name: 'reveal key',
+      result: await cannon({
+        url: api.baseUrl,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: api.headers,
+        requests: [requests.revealKey],
+        serverPid: api.server.process.pid,
+      }),
+    });
     log('issue download link');
-    phases.push({ name: 'issue link', result: await cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.issueLink], serverPid: api.server.process.pid }) });
+    phases.push({
+      name: 'issue link',
+      result: await cannon({
+        url: api.baseUrl,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: api.headers,
+        requests: [requests.issueLink],
+        serverPid: api.server.process.pid,
+      }),
+    });
     // Each connection builds one request ahead that it may never send: leave slack so that no cancel falls back to a cancelled order.
     const amount = Math.max(0, pools.cancellable.size - 2 * CONNECTIONS);
     log(`cancel (${amount} orders)`);
-    phases.push({ name: 'cancel', result: await cannon({ url: api.baseUrl, connections: CONNECTIONS, amount, headers: api.headers, requests: [requests.cancel], serverPid: api.server.process.pid }) });
+    phases.push({
+      name: 'cancel',
+      result: await cannon({
+        url: api.baseUrl,
+        connections: CONNECTIONS,
+        amount,
+        headers: api.headers,
+        requests: [requests.cancel],
+        serverPid: api.server.process.pid,
+      }),
+    });
   } finally {
     await api.stop();
   }
@@ -78,14 +132,38 @@ async function main(): Promise<BenchResult> {
       `End-to-end commands over HTTP against the compiled API (embedded SQLite, in-memory read models, projections in-process), autocannon ${depVersion('autocannon')} with ${CONNECTIONS} connections, ` +
       `${SECONDS} s per phase (cancel: one request per order bought in the purchase phase). Baseline in the same run: an empty POST route of a NestJS/Express app (same body, a same-size Authorization header). ` +
       'Throughput ratio = command req/s ÷ empty-route req/s (the share of the HTTP-stack limit reached); latency ratios = command ÷ empty route (how many times slower); ' +
-      'server CPU = CPU time (user + system, /proc) of the server process per 2xx answer, ÷ the empty route\'s: the steadiest figure when other work shares the machine.',
+      "server CPU = CPU time (user + system, /proc) of the server process per 2xx answer, ÷ the empty route's: the steadiest figure when other work shares the machine.",
     tables: [
       {
         title: 'Commands vs the empty Nest route',
-        columns: ['command', 'throughput / empty', 'p50 / empty', 'p99 / empty', 'req/s', 'p50 ms', 'p99 ms', 'server CPU / empty', 'server CPU ms/req', '2xx', 'failed'],
+        columns: [
+          'command',
+          'throughput / empty',
+          'p50 / empty',
+          'p99 / empty',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'server CPU / empty',
+          'server CPU ms/req',
+          '2xx',
+          'failed',
+        ],
         rows: [
           ...rows,
-          ['(empty POST, baseline)', x(1), x(1), x(1), Math.round(emptyPost.requestsPerSecond), emptyPost.p50Ms, emptyPost.p99Ms, x(1), emptyPost.cpuMsPerRequest, emptyPost.ok, emptyPost.non2xx + emptyPost.errors],
+          [
+            '(empty POST, baseline)',
+            x(1),
+            x(1),
+            x(1),
+            Math.round(emptyPost.requestsPerSecond),
+            emptyPost.p50Ms,
+            emptyPost.p99Ms,
+            x(1),
+            emptyPost.cpuMsPerRequest,
+            emptyPost.ok,
+            emptyPost.non2xx + emptyPost.errors,
+          ],
           [
             '(empty GET)',
             x(ratio(emptyGet.requestsPerSecond, emptyPost.requestsPerSecond)),
@@ -103,7 +181,9 @@ async function main(): Promise<BenchResult> {
       },
     ],
     data: { connections: CONNECTIONS, seconds: SECONDS, emptyGet, emptyPost, phases, autocannon: depVersion('autocannon') },
-    notes: phases.filter((p) => p.result.non2xx + p.result.errors + p.result.timeouts > 0).map((p) => `${p.name}: ${p.result.non2xx} non-2xx, ${p.result.errors} errors, ${p.result.timeouts} timeouts`),
+    notes: phases
+      .filter((p) => p.result.non2xx + p.result.errors + p.result.timeouts > 0)
+      .map((p) => `${p.name}: ${p.result.non2xx} non-2xx, ${p.result.errors} errors, ${p.result.timeouts} timeouts`),
   };
 }
 

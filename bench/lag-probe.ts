@@ -54,7 +54,13 @@ async function main(): Promise<void> {
     await plain.text();
     const t3 = now();
     if (read.status !== 200) errors.push(`software list ${read.status}`);
-    samples.push({ commandMs: t1 - t0, visibleMs: t2 - t1, queryMs: t3 - t2, stale: read.headers.get('x-read-model-stale') === 'true', found: text.includes(order.orderId) });
+    samples.push({
+      commandMs: t1 - t0,
+      visibleMs: t2 - t1,
+      queryMs: t3 - t2,
+      stale: read.headers.get('x-read-model-stale') === 'true',
+      found: text.includes(order.orderId),
+    });
     if (config.pauseMs > 0) await new Promise((r) => setTimeout(r, config.pauseMs));
   }
   process.stdout.write(`${JSON.stringify({ samples, errors })}\n`);

@@ -110,13 +110,36 @@ async function main(): Promise<BenchResult> {
     tables: [
       {
         title: 'Projection lag (ack → visible) vs the idle API and vs a read that waits for nothing',
-        columns: ['condition', 'p50 / idle', 'p99 / idle', 'p50 / plain read', 'p99 / plain read', 'lag p50 ms', 'lag p99 ms', 'max ms', 'plain read p50 ms', 'plain read p99 ms', 'samples', 'stale or missing'],
+        columns: [
+          'condition',
+          'p50 / idle',
+          'p99 / idle',
+          'p50 / plain read',
+          'p99 / plain read',
+          'lag p50 ms',
+          'lag p99 ms',
+          'max ms',
+          'plain read p50 ms',
+          'plain read p99 ms',
+          'samples',
+          'stale or missing',
+        ],
         rows: [row('under the commands load', loaded), row('(idle, baseline)', idle)],
       },
       {
         title: 'The load meanwhile',
         columns: ['load', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'probe purchase p50 ms', 'probe purchase p99 ms'],
-        rows: [['purchase/reveal/link/cancel mix', Math.round(load.requestsPerSecond), load.p50Ms, load.p99Ms, load.non2xx + load.errors + load.timeouts, loaded.command.p50, loaded.command.p99]],
+        rows: [
+          [
+            'purchase/reveal/link/cancel mix',
+            Math.round(load.requestsPerSecond),
+            load.p50Ms,
+            load.p99Ms,
+            load.non2xx + load.errors + load.timeouts,
+            loaded.command.p50,
+            loaded.command.p99,
+          ],
+        ],
       },
     ],
     data: { connections: CONNECTIONS, loadSeconds: LOAD_SECONDS, idle, loaded, load, probeErrors },

@@ -39,7 +39,10 @@ function category(url: string, name: string): string {
 }
 
 function label(frame: CpuProfile['nodes'][number]['callFrame']): string {
-  const file = frame.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, '').replace(/^file:\/\//, '');
+  const file = frame.url
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/dist\//, '')
+    .replace(/^file:\/\//, '');
   return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
 }
 
@@ -83,9 +86,18 @@ function analyse(profile: CpuProfile, from: number, to: number): PhaseProfile {
   const share = (n: number) => n / Math.max(samples, 1);
   return {
     samples,
-    self: [...self].sort((a, b) => b[1].count - a[1].count).slice(0, 15).map(([fn, e]) => ({ fn, category: e.category, share: share(e.count) })),
-    categories: [...categories].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([c, n]) => ({ category: c, share: share(n) })),
-    productInclusive: [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([fn, n]) => ({ fn, share: share(n) })),
+    self: [...self]
+      .sort((a, b) => b[1].count - a[1].count)
+      .slice(0, 15)
+      .map(([fn, e]) => ({ fn, category: e.category, share: share(e.count) })),
+    categories: [...categories]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([c, n]) => ({ category: c, share: share(n) })),
+    productInclusive: [...inclusive]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([fn, n]) => ({ fn, share: share(n) })),
   };
 }
 
@@ -108,10 +120,16 @@ async function main(): Promise<BenchResult> {
       const result = await run();
       windows.push({ name, from, to: micros(), result });
     };
-    await phase('purchase', () => cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.purchase] }));
+    await phase('purchase', () =>
+      cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.purchase] }),
+    );
     pools.cancellable.ids.push(...purchased.slice(warm));
-    await phase('reveal key', () => cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.revealKey] }));
-    await phase('issue link', () => cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.issueLink] }));
+    await phase('reveal key', () =>
+      cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.revealKey] }),
+    );
+    await phase('issue link', () =>
+      cannon({ url: api.baseUrl, connections: CONNECTIONS, duration: SECONDS, headers: api.headers, requests: [requests.issueLink] }),
+    );
     const amount = Math.max(0, pools.cancellable.size - 2 * CONNECTIONS);
     await phase('cancel', () => cannon({ url: api.baseUrl, connections: CONNECTIONS, amount, headers: api.headers, requests: [requests.cancel] }));
   } finally {
@@ -120,7 +138,14 @@ async function main(): Promise<BenchResult> {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`No .cpuprofile was written into ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-  const phases = windows.map((w) => ({ name: w.name, fromMicros: w.from, toMicros: w.to, requestsPerSecond: w.result.requestsPerSecond, p99Ms: w.result.p99Ms, profile: analyse(profile, w.from, w.to) }));
+  const phases = windows.map((w) => ({
+    name: w.name,
+    fromMicros: w.from,
+    toMicros: w.to,
+    requestsPerSecond: w.result.requestsPerSecond,
+    p99Ms: w.result.p99Ms,
+    profile: analyse(profile, w.from, w.to),
+  }));
   const slowest = [...phases].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[0]!;
   log(`profile: ${join(dir, file)}`);
   return {
@@ -137,8 +162,16 @@ async function main(): Promise<BenchResult> {
         },
         ...(p === slowest
           ? [
-              { title: `${p.name}: top self time by function`, columns: ['function', 'package', 'share'], rows: p.profile.self.map((s) => [s.fn, s.category, pct(s.share)]) },
-              { title: `${p.name}: product functions, inclusive time`, columns: ['function', 'share'], rows: p.profile.productInclusive.map((s) => [s.fn, pct(s.share)]) },
+              {
+                title: `${p.name}: top self time by function`,
+                columns: ['function', 'package', 'share'],
+                rows: p.profile.self.map((s) => [s.fn, s.category, pct(s.share)]),
+              },
+              {
+                title: `${p.name}: product functions, inclusive time`,
+                columns: ['function', 'share'],
+                rows: p.profile.productInclusive.map((s) => [s.fn, pct(s.share)]),
+              },
             ]
           : []),
       ]),

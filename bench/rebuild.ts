@@ -87,7 +87,12 @@ async function averageDocBytes(redis: Redis, prefix: string, ns: Namespace): Pro
 }
 
 /** The Redis limit: the same number of SET and ZADD commands, pipelined, one pipeline in flight. */
-async function rawRedisWrites(redis: Redis, prefix: string, counts: WriteCounts, docBytes: number): Promise<{ writes: number; seconds: number; writesPerSecond: number }> {
+async function rawRedisWrites(
+  redis: Redis,
+  prefix: string,
+  counts: WriteCounts,
+  docBytes: number,
+): Promise<{ writes: number; seconds: number; writesPerSecond: number }> {
   const value = JSON.stringify({ v: 'x'.repeat(Math.max(0, Math.round(docBytes) - 8)) });
   const sets = counts.put + counts.del;
   const zadds = counts.indexAdd + counts.indexRemove;
@@ -184,7 +189,17 @@ async function main(): Promise<BenchResult> {
     tables: [
       {
         title: 'Rebuild speed vs the raw read and raw Redis writes',
-        columns: ['read model', 'memory / raw read', 'Redis / raw read', 'Redis writes / raw pipelined writes', 'memory ev/s', 'Redis ev/s', 'Redis writes', 'Redis writes/s', 'raw writes/s'],
+        columns: [
+          'read model',
+          'memory / raw read',
+          'Redis / raw read',
+          'Redis writes / raw pipelined writes',
+          'memory ev/s',
+          'Redis ev/s',
+          'Redis writes',
+          'Redis writes/s',
+          'raw writes/s',
+        ],
         rows: [
           ...results.map((r) => [
             r.model,

@@ -29,7 +29,11 @@ const SIZES = (process.env.BENCH_REGISTRY_SIZES ?? '1000,5000,10000,20000').spli
 const OLD_MAX = Number(process.env.BENCH_REGISTRY_OLD_MAX ?? 10_000);
 const RUNS = 3;
 
-const current: StreamModel<CustomerRegistryState, CustomerEvent> = { initialState: initialCustomerRegistryState, evolve: evolveCustomerRegistry, fold: foldCustomerRegistry };
+const current: StreamModel<CustomerRegistryState, CustomerEvent> = {
+  initialState: initialCustomerRegistryState,
+  evolve: evolveCustomerRegistry,
+  fold: foldCustomerRegistry,
+};
 /** The registry model before the fold: the repository evolves event by event, each copying the maps. */
 const eventByEvent: StreamModel<CustomerRegistryState, CustomerEvent> = {
   initialState: initialCustomerRegistryState,
@@ -48,7 +52,15 @@ function registrations(partner: string, count: number): NewEvent[] {
   return Array.from({ length: count }, (_, i) => ({
     eventId: randomUUID(),
     type: 'CustomerRegistered',
-    data: { customerId: randomUUID(), tenantId: randomUUID(), partnerTenantId: partner, name: `Customer ${i}`, domain: `customer-${i}.example`, market: 'FR', registeredAt: '2026-03-02T10:00:00.000Z' },
+    data: {
+      customerId: randomUUID(),
+      tenantId: randomUUID(),
+      partnerTenantId: partner,
+      name: `Customer ${i}`,
+      domain: `customer-${i}.example`,
+      market: 'FR',
+      registeredAt: '2026-03-02T10:00:00.000Z',
+    },
     metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: randomUUID(), schemaVersion: 1 },
   }));
 }

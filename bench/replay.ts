@@ -110,7 +110,9 @@ async function main(): Promise<BenchResult> {
       sqls.push(sqlReplay(history.file, customer.customerId, from, to, head));
       orderId ||= (replays[0]!.events[0]!.data as { orderId: string }).orderId;
       orders.push(await orderReplay(store, orderId, from, to));
-      log(`  raw ${raws[i]!.seconds.toFixed(2)} s, replay ${replays[i]!.seconds.toFixed(2)} s (${replays[i]!.matched} events), SQL ${sqls[i]!.seconds.toFixed(2)} s (${sqls[i]!.matched}), one order ${(orders[i]!.seconds * 1000).toFixed(2)} ms (${orders[i]!.matched})`);
+      log(
+        `  raw ${raws[i]!.seconds.toFixed(2)} s, replay ${replays[i]!.seconds.toFixed(2)} s (${replays[i]!.matched} events), SQL ${sqls[i]!.seconds.toFixed(2)} s (${sqls[i]!.matched}), one order ${(orders[i]!.seconds * 1000).toFixed(2)} ms (${orders[i]!.matched})`,
+      );
     }
   } finally {
     await store.close();
@@ -136,14 +138,22 @@ async function main(): Promise<BenchResult> {
           ['replay through the EventStore port', x(ratio(raw.seconds, rep.seconds)), rep.seconds, Math.round(perSecond(rep)), rep.matched],
           ['(raw read of every event, baseline)', x(1), raw.seconds, Math.round(perSecond(raw)), raw.scanned],
           ['(reference: filter in SQL with json_extract)', x(ratio(raw.seconds, sql.seconds)), sql.seconds, Math.round(perSecond(sql)), sql.matched],
-          [`one of its orders (replay --order: the order's own stream)`, x(ratio(raw.seconds, order.seconds)), `${(order.seconds * 1000).toFixed(2)} ms`, undefined, order.matched],
+          [
+            `one of its orders (replay --order: the order's own stream)`,
+            x(ratio(raw.seconds, order.seconds)),
+            `${(order.seconds * 1000).toFixed(2)} ms`,
+            undefined,
+            order.matched,
+          ],
         ],
       },
     ],
     data: { customer, from, to, head, byType, raw: raws, replay: replays.map(({ events: _e, ...r }) => r), sql: sqls, order: { orderId, runs: orders } },
     notes: [
-      `returned ${rep.matched} events: ${Object.entries(byType).map(([t, n]) => `${n} ${t}`).join(', ')}; the SQL reference returns the same count.`,
-      'Neither the port nor the schema can narrow a replay to one customer or a date range: every such replay scans the whole log, so its time grows with the log, not with the answer. A replay of one order reads only that order\'s stream.',
+      `returned ${rep.matched} events: ${Object.entries(byType)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ')}; the SQL reference returns the same count.`,
+      "Neither the port nor the schema can narrow a replay to one customer or a date range: every such replay scans the whole log, so its time grows with the log, not with the answer. A replay of one order reads only that order's stream.",
     ],
   };
 }

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   const name = process.argv[2];
   const entry = name ? BENCHMARKS[name] : undefined;
   if (!entry) {
-    process.stderr.write(`Usage: npm run bench -- <name>\n\n${Object.entries(BENCHMARKS).map(([n, b]) => `  ${n.padEnd(9)} ${b.what}`).join('\n')}\n`);
+    process.stderr.write(
+      `Usage: npm run bench -- <name>\n\n${Object.entries(BENCHMARKS)
+        .map(([n, b]) => `  ${n.padEnd(9)} ${b.what}`)
+        .join('\n')}\n`,
+    );
     process.exit(2);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -176,7 +176,16 @@ export function report(result: BenchResult, startedAt: number): string {
   writeFileSync(
     file,
     `${JSON.stringify(
-      { name: result.name, description: result.description, ranAt: new Date().toISOString(), seconds: (now() - startedAt) / 1000, machine: info, tables: result.tables, notes: result.notes ?? [], data: result.data },
+      {
+        name: result.name,
+        description: result.description,
+        ranAt: new Date().toISOString(),
+        seconds: (now() - startedAt) / 1000,
+        machine: info,
+        tables: result.tables,
+        notes: result.notes ?? [],
+        data: result.data,
+      },
       (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
       2,
     )}\n`,

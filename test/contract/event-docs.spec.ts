@@ -6,7 +6,15 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decideRefundRequest, EVENT_SCHEMA_HISTORY, EVENT_TYPES, evolveRefundRequest, initialRefundRequestState, type RefundRequestCommand, type RefundRequestState } from '@csp/domain';
+import {
+  decideRefundRequest,
+  EVENT_SCHEMA_HISTORY,
+  EVENT_TYPES,
+  evolveRefundRequest,
+  initialRefundRequestState,
+  type RefundRequestCommand,
+  type RefundRequestState,
+} from '@csp/domain';
 import { type EventStore, type RecordedEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { DOC_FILE, findRepositoryRoot, generateEventContract, SCHEMA_DIR } from '../../apps/cli/src/docs/event-contract';
@@ -24,7 +32,10 @@ const payloadSchema = (type: string, version: number) => schema(`${type}.v${vers
 const metadataSchema = schema('EventMetadata.json');
 
 function conforms(event: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'eventId'>): string[] {
-  const problems = [...validate(payloadSchema(event.type, event.metadata.schemaVersion), event.data).map((p) => `data${p.path} ${p.message}`), ...validate(metadataSchema, event.metadata).map((p) => `metadata${p.path} ${p.message}`)];
+  const problems = [
+    ...validate(payloadSchema(event.type, event.metadata.schemaVersion), event.data).map((p) => `data${p.path} ${p.message}`),
+    ...validate(metadataSchema, event.metadata).map((p) => `metadata${p.path} ${p.message}`),
+  ];
   return problems.map((p) => `${event.type} ${event.eventId} (v${event.metadata.schemaVersion}): ${p}`);
 }
 
@@ -34,7 +45,9 @@ describe('the published event contract', () => {
   });
 
   it('docs/schemas holds exactly the generated schemas, byte for byte', () => {
-    const onDisk = readdirSync(join(root, SCHEMA_DIR)).map((f) => `${SCHEMA_DIR}/${f}`).sort();
+    const onDisk = readdirSync(join(root, SCHEMA_DIR))
+      .map((f) => `${SCHEMA_DIR}/${f}`)
+      .sort();
     expect(onDisk).toEqual([...generated.keys()].filter((p) => p.startsWith(`${SCHEMA_DIR}/`)).sort());
     for (const path of onDisk) expect({ path, content: committed(path) }).toEqual({ path, content: generated.get(path) });
   });
@@ -49,7 +62,8 @@ describe('the published event contract', () => {
       expect(section).toContain('### Example');
       for (const { version } of EVENT_SCHEMA_HISTORY[type]) expect(generated.has(`${SCHEMA_DIR}/${type}.v${version}.json`)).toBe(true);
     }
-    for (const field of ['occurredAt', 'actor', 'tenantId', 'partnerTenantId', 'correlationId', 'causationId', 'schemaVersion', 'eventId']) expect(doc).toContain(`| \`${field}\` |`);
+    for (const field of ['occurredAt', 'actor', 'tenantId', 'partnerTenantId', 'correlationId', 'causationId', 'schemaVersion', 'eventId'])
+      expect(doc).toContain(`| \`${field}\` |`);
   });
 
   it('DownloadLinkIssued v1 has no maxDownloads; v2 requires it', () => {
@@ -65,13 +79,25 @@ describe('real events conform to the schemas', () => {
     store = openSqliteEventStore({ file: join(mkdtempSync(join(tmpdir(), 'csp-contract-')), 'events.sqlite') });
     await generateHistory(store, { partners: 2, customersPerPartner: 4, ordersPerCustomer: 12, seed: 7 });
     events = [];
-    for (let page = await store.readAll({ maxCount: 1000 }); page.length > 0; page = await store.readAll({ after: page.at(-1)!.position, maxCount: 1000 })) events.push(...page);
+    for (let page = await store.readAll({ maxCount: 1000 }); page.length > 0; page = await store.readAll({ after: page.at(-1)!.position, maxCount: 1000 }))
+      events.push(...page);
   });
   afterAll(() => store.close());
 
   it('every event of a generated history (the real deciders) matches the schema of its type and stored version', () => {
     const types = new Set(events.map((e) => e.type));
-    for (const type of ['CustomerRegistered', 'SoftwarePurchased', 'ProductKeyAssigned', 'ProductKeyRevealed', 'DownloadLinkIssued', 'SoftwareDownloaded', 'OrderCancelled', 'ProductKeysRevoked', 'DownloadLinksRevoked', 'CreditIssued']) {
+    for (const type of [
+      'CustomerRegistered',
+      'SoftwarePurchased',
+      'ProductKeyAssigned',
+      'ProductKeyRevealed',
+      'DownloadLinkIssued',
+      'SoftwareDownloaded',
+      'OrderCancelled',
+      'ProductKeysRevoked',
+      'DownloadLinksRevoked',
+      'CreditIssued',
+    ]) {
       expect(types).toContain(type);
     }
     expect(events.flatMap(conforms)).toEqual([]);
@@ -98,15 +124,41 @@ describe('real events conform to the schemas', () => {
     };
     const submit = (refundRequestId: string, extra: Record<string, unknown>): RefundRequestCommand => ({
       type: 'SubmitRefundRequest',
-      data: { refundRequestId, partnerTenantId: actor.tid, reason: 'disputed', amountRequested: { amount: 1200, currency: 'EUR' }, contact: { name: 'A', email: 'a@example.com', phone: '1' }, attachments: [], ...extra },
+      data: {
+        refundRequestId,
+        partnerTenantId: actor.tid,
+        reason: 'disputed',
+        amountRequested: { amount: 1200, currency: 'EUR' },
+        contact: { name: 'A', email: 'a@example.com', phone: '1' },
+        attachments: [],
+        ...extra,
+      },
       metadata: { actor, now: '2026-03-02T10:00:00.000Z' },
     });
     const decided = [
-      ...run([submit('r1', { domain: 'contoso.example', orderId: ORDER_ID, amountRequested: { amount: 1200 } }), { type: 'ApproveRefundRequest', data: { refundRequestId: 'r1' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } }]),
-      ...run([submit('r2', { customerTenantId: 't', customerId: 'c', subscriptionId: 's', attachments: ['a.pdf'] }), { type: 'ApproveRefundRequest', data: { refundRequestId: 'r2', amount: 5, note: 'partial' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } }]),
-      ...run([submit('r3', { domain: 'x.example', subscriptionId: 's' }), { type: 'RejectRefundRequest', data: { refundRequestId: 'r3', reason: 'no' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } }]),
+      ...run([
+        submit('r1', { domain: 'contoso.example', orderId: ORDER_ID, amountRequested: { amount: 1200 } }),
+        { type: 'ApproveRefundRequest', data: { refundRequestId: 'r1' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } },
+      ]),
+      ...run([
+        submit('r2', { customerTenantId: 't', customerId: 'c', subscriptionId: 's', attachments: ['a.pdf'] }),
+        { type: 'ApproveRefundRequest', data: { refundRequestId: 'r2', amount: 5, note: 'partial' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } },
+      ]),
+      ...run([
+        submit('r3', { domain: 'x.example', subscriptionId: 's' }),
+        { type: 'RejectRefundRequest', data: { refundRequestId: 'r3', reason: 'no' }, metadata: { actor, now: '2026-03-03T10:00:00.000Z' } },
+      ]),
     ];
-    expect(decided.map((e) => e.type)).toEqual(['RefundRequestSubmitted', 'RefundRequestApproved', 'CreditIssued', 'RefundRequestSubmitted', 'RefundRequestApproved', 'CreditIssued', 'RefundRequestSubmitted', 'RefundRequestRejected']);
+    expect(decided.map((e) => e.type)).toEqual([
+      'RefundRequestSubmitted',
+      'RefundRequestApproved',
+      'CreditIssued',
+      'RefundRequestSubmitted',
+      'RefundRequestApproved',
+      'CreditIssued',
+      'RefundRequestSubmitted',
+      'RefundRequestRejected',
+    ]);
     for (const event of decided) expect(validate(payloadSchema(event.type, 1), event.data)).toEqual([]);
   });
 
@@ -117,16 +169,22 @@ describe('real events conform to the schemas', () => {
     const { linkId: _linkId, ...withoutLink } = download;
     expect(validate(v1, withoutLink)).toEqual([{ path: '/linkId', message: 'is required' }]);
     expect(validate(v1, { ...download, line: '1' })).toEqual([{ path: '/line', message: 'must be of type number, is string' }]);
-    expect(validate(v1, { ...download, client: { ...(download.client as object), via: 'x' } })).toEqual([{ path: '/client/via', message: 'is not allowed (additionalProperties: false)' }]);
+    expect(validate(v1, { ...download, client: { ...(download.client as object), via: 'x' } })).toEqual([
+      { path: '/client/via', message: 'is not allowed (additionalProperties: false)' },
+    ]);
     const purchase = events.find((e) => e.type === 'SoftwarePurchased')!.data as { lines: Record<string, unknown>[] };
     const badLine = { ...purchase, lines: [{ ...purchase.lines[0], licenseType: 'lease' }] };
-    expect(validate(payloadSchema('SoftwarePurchased', 1), badLine)).toEqual([{ path: '/lines/0/licenseType', message: 'must be one of "perpetual", "subscription"' }]);
+    expect(validate(payloadSchema('SoftwarePurchased', 1), badLine)).toEqual([
+      { path: '/lines/0/licenseType', message: 'must be one of "perpetual", "subscription"' },
+    ]);
     const credit = events.find((e) => e.type === 'CreditIssued')!.data as Record<string, unknown>;
     expect(validate(payloadSchema('CreditIssued', 1), { ...credit, source: { type: 'gift' } })[0]).toEqual(expect.objectContaining({ path: '/source' }));
     const link = events.find((e) => e.type === 'DownloadLinkIssued')!.data as Record<string, unknown>;
     const { maxDownloads: _max, ...v1Link } = link;
     expect(validate(payloadSchema('DownloadLinkIssued', 1), v1Link)).toEqual([]);
     expect(validate(payloadSchema('DownloadLinkIssued', 2), v1Link)).toEqual([{ path: '/maxDownloads', message: 'is required' }]);
-    expect(validate(payloadSchema('DownloadLinkIssued', 1), link)).toEqual([{ path: '/maxDownloads', message: 'is not allowed (additionalProperties: false)' }]);
+    expect(validate(payloadSchema('DownloadLinkIssued', 1), link)).toEqual([
+      { path: '/maxDownloads', message: 'is not allowed (additionalProperties: false)' },
+    ]);
   });
 });

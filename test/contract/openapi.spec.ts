@@ -41,7 +41,11 @@ beforeAll(() => {
 
 it('describes exactly the routes the app serves', () => {
   const documented = Object.entries(document.paths as Record<string, object>)
-    .flatMap(([path, item]) => Object.keys(item).filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k)).map((m) => `${m.toUpperCase()} ${path}`))
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    )
     .sort();
   expect(served.length).toBeGreaterThanOrEqual(26);
   expect(documented).toEqual(served);
@@ -53,8 +57,13 @@ it('is a well-formed OpenAPI 3 document', () => {
   expect(document.components?.securitySchemes?.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
   for (const [path, item] of Object.entries(document.paths)) {
     const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-    for (const [method, operation] of Object.entries(item as Record<string, { responses?: object; parameters?: { name: string; in: string }[]; operationId?: string }>)) {
-      expect({ operation: `${method} ${path}`, responses: Object.keys(operation.responses ?? {}).length > 0 }).toEqual({ operation: `${method} ${path}`, responses: true });
+    for (const [method, operation] of Object.entries(
+      item as Record<string, { responses?: object; parameters?: { name: string; in: string }[]; operationId?: string }>,
+    )) {
+      expect({ operation: `${method} ${path}`, responses: Object.keys(operation.responses ?? {}).length > 0 }).toEqual({
+        operation: `${method} ${path}`,
+        responses: true,
+      });
       expect(operation.operationId).toEqual(expect.any(String));
       const pathParams = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
       expect(pathParams.sort()).toEqual([...templated].sort());

@@ -57,7 +57,11 @@ async function writeV1History(store: EventStore): Promise<void> {
       return { eventId: randomUUID(), type: e.type, data, metadata: { occurredAt: T0, actor: agent, correlationId: randomUUID(), schemaVersion } };
     });
   const registered = decideCustomerRegistry(
-    { type: 'RegisterCustomer', data: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, name: 'Contoso', domain: 'contoso.example', market: 'FR' }, metadata: { actor: agent, now: T0 } },
+    {
+      type: 'RegisterCustomer',
+      data: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, name: 'Contoso', domain: 'contoso.example', market: 'FR' },
+      metadata: { actor: agent, now: T0 },
+    },
     initialCustomerRegistryState,
     { markets },
   );
@@ -65,8 +69,20 @@ async function writeV1History(store: EventStore): Promise<void> {
   let state: OrderState = initialOrderState;
   const events: DomainEvent<string, unknown>[] = [];
   const commands: OrderCommand[] = [
-    { type: 'PurchaseSoftware', data: { orderId: ORDER_ID, customer: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, market: 'FR' }, lines: [{ sku: 'WS-STD', quantity: 1 }] }, metadata: { actor: agent, now: T0 } },
-    { type: 'IssueDownloadLink', data: { orderId: ORDER_ID, line: 1, version: '2025', language: 'en-us', fileType: 'x64', linkId: LINK_ID, tokenHash: hashLinkSecret(LINK_SECRET) }, metadata: { actor: agent, now: T0 } },
+    {
+      type: 'PurchaseSoftware',
+      data: {
+        orderId: ORDER_ID,
+        customer: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, market: 'FR' },
+        lines: [{ sku: 'WS-STD', quantity: 1 }],
+      },
+      metadata: { actor: agent, now: T0 },
+    },
+    {
+      type: 'IssueDownloadLink',
+      data: { orderId: ORDER_ID, line: 1, version: '2025', language: 'en-us', fileType: 'x64', linkId: LINK_ID, tokenHash: hashLinkSecret(LINK_SECRET) },
+      metadata: { actor: agent, now: T0 },
+    },
   ];
   for (const command of commands) {
     const decided = decideOrder(command, state, env);
@@ -100,12 +116,23 @@ describe('DownloadLinkIssued v1 → v2 (maxDownloads: 50)', () => {
   it('the repository loads the link with its 50 downloads, and the 51st is refused', async () => {
     const repository = new StreamRepository(store);
     const loaded = await repository.load(orderStreamId(ORDER_ID), orderStream);
-    expect(loaded.state.domain.status === 'placed' && loaded.state.domain.links.get(LINK_ID)).toEqual(expect.objectContaining({ maxDownloads: 50, downloads: 0 }));
+    expect(loaded.state.domain.status === 'placed' && loaded.state.domain.links.get(LINK_ID)).toEqual(
+      expect.objectContaining({ maxDownloads: 50, downloads: 0 }),
+    );
     const download = (i: number) =>
       repository.execute(
         orderStreamId(ORDER_ID),
         orderStream,
-        (state) => decideOrder({ type: 'RecordDownload', data: { orderId: ORDER_ID, tokenHash: hashLinkSecret(LINK_SECRET), client: { ip: '198.51.100.7' } }, metadata: { actor: agent, now: new Date(Date.parse(T0) + (i + 1) * 1000).toISOString() } }, state.domain, env),
+        (state) =>
+          decideOrder(
+            {
+              type: 'RecordDownload',
+              data: { orderId: ORDER_ID, tokenHash: hashLinkSecret(LINK_SECRET), client: { ip: '198.51.100.7' } },
+              metadata: { actor: agent, now: new Date(Date.parse(T0) + (i + 1) * 1000).toISOString() },
+            },
+            state.domain,
+            env,
+          ),
         { metadata: (e) => ({ occurredAt: T0, correlationId: 'c', schemaVersion: schemaVersionOf(e.type) }) },
       );
     for (let i = 0; i < 50; i++) await download(i);
@@ -114,7 +141,9 @@ describe('DownloadLinkIssued v1 → v2 (maxDownloads: 50)', () => {
     expect((refused as DomainError).code).toBe('link_exhausted');
     // A fresh repository (no cache) folds the stored v1 event again, through the same upcaster.
     const reloaded = await new StreamRepository(store).load(orderStreamId(ORDER_ID), orderStream);
-    expect(reloaded.state.domain.status === 'placed' && reloaded.state.domain.links.get(LINK_ID)).toEqual(expect.objectContaining({ maxDownloads: 50, downloads: 50 }));
+    expect(reloaded.state.domain.status === 'placed' && reloaded.state.domain.links.get(LINK_ID)).toEqual(
+      expect.objectContaining({ maxDownloads: 50, downloads: 50 }),
+    );
     const last = (await store.readStream(orderStreamId(ORDER_ID))).at(-1)!;
     expect(last.data).toEqual(expect.objectContaining({ downloadNumber: 50, downloadsRemaining: 0 }));
   });
@@ -162,7 +191,9 @@ describe('the service over a store holding a v1 link', () => {
       const token = mintToken(server.secret, { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] });
       const software = await call('GET', `/v1/customers/${CUSTOMER_ID}/software`, token);
       expect(software.status).toBe(200);
-      expect(software.body.items[0].downloadLinks).toEqual([expect.objectContaining({ linkId: LINK_ID, downloads: 50, downloadsRemaining: 0, status: 'exhausted' })]);
+      expect(software.body.items[0].downloadLinks).toEqual([
+        expect.objectContaining({ linkId: LINK_ID, downloads: 50, downloadsRemaining: 0, status: 'exhausted' }),
+      ]);
     } finally {
       await server.stop();
     }

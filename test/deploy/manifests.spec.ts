@@ -65,7 +65,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('probes readiness of each process through the image’s health check script', () => {
-    for (const [name, service] of apps) expect({ name, test: service.healthcheck.test }).toEqual({ name, test: ['CMD', 'node', 'deploy/healthcheck.js', '/health/ready'] });
+    for (const [name, service] of apps)
+      expect({ name, test: service.healthcheck.test }).toEqual({ name, test: ['CMD', 'node', 'deploy/healthcheck.js', '/health/ready'] });
   });
 
   it('runs a three-node KurrentDB cluster that gossips, with the system projections behind $ce-order', () => {
@@ -73,7 +74,11 @@ describe('docker-compose.yml', () => {
     const names = nodes.map(([name]) => name);
     for (const [name, node] of nodes) {
       expect(node.environment.KURRENTDB_CLUSTER_SIZE).toBe('3');
-      expect(node.environment.KURRENTDB_GOSSIP_SEED.split(',').map((seed: string) => seed.split(':')[0]).sort()).toEqual([...names].sort());
+      expect(
+        node.environment.KURRENTDB_GOSSIP_SEED.split(',')
+          .map((seed: string) => seed.split(':')[0])
+          .sort(),
+      ).toEqual([...names].sort());
       expect(node.environment.KURRENTDB_NODE_HOST_ADVERTISE_AS).toBe(name);
       expect(node.environment.KURRENTDB_RUN_PROJECTIONS).toBe('System');
       expect(node.environment.KURRENTDB_START_STANDARD_PROJECTIONS).toBe('true');
@@ -113,13 +118,18 @@ describe('Kubernetes manifests', () => {
   const deploymentOf = (script: string) => deployments.find((d) => containerOf(d).command[1] === script);
 
   it('put every resource in the one namespace', () => {
-    for (const doc of docs.filter((d) => d.kind !== 'Namespace')) expect({ kind: doc.kind, namespace: doc.metadata.namespace }).toEqual({ kind: doc.kind, namespace });
+    for (const doc of docs.filter((d) => d.kind !== 'Namespace'))
+      expect({ kind: doc.kind, namespace: doc.metadata.namespace }).toEqual({ kind: doc.kind, namespace });
   });
 
   it('set only variables the product reads', () => {
     expectKnown('ConfigMap', Object.keys(configMap.data));
     expectKnown('Secret', Object.keys(secret.stringData));
-    for (const d of deployments) expectKnown(d.metadata.name, (containerOf(d).env ?? []).map((e: { name: string }) => e.name));
+    for (const d of deployments)
+      expectKnown(
+        d.metadata.name,
+        (containerOf(d).env ?? []).map((e: { name: string }) => e.name),
+      );
     for (const d of deployments) {
       const sources = containerOf(d).envFrom.map((source: any) => source.configMapRef?.name ?? source.secretRef?.name);
       expect(sources.sort()).toEqual([configMap.metadata.name, secret.metadata.name].sort());
@@ -173,7 +183,10 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain(`EXPOSE ${PROCESSES.api.port} ${PROCESSES.projector.port}`);
     expect(dockerfile).toContain('HEALTHCHECK');
     expect(dockerfile).toContain('CMD ["node", "deploy/healthcheck.js", "/health/live"]');
-    expectKnown('Dockerfile ENV', [...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map((pair) => pair.split('=')[0]!)).filter((name) => name !== 'NODE_ENV'));
+    expectKnown(
+      'Dockerfile ENV',
+      [...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map((pair) => pair.split('=')[0]!)).filter((name) => name !== 'NODE_ENV'),
+    );
   });
 });
 

@@ -19,12 +19,17 @@ beforeAll(async () => {
   analyst = mintToken(server.secret, { sub: 'analyst', tid: randomUUID(), roles: ['analyst'] });
   const a1 = mintToken(server.secret, { sub: 'a1', tid: p1, roles: ['admin-agent'] });
   const a2 = mintToken(server.secret, { sub: 'a2', tid: p2, roles: ['admin-agent'] });
-  const customer = async (token: string, market: string) => (await call('POST', '/v1/customers', token, { name: market, domain: `${market}-${randomUUID().slice(0, 6)}.example`, market })).body.customerId;
-  const buy = async (token: string, customerId: string, lines: { sku: string; quantity: number }[]) => (await call('POST', `/v1/customers/${customerId}/orders`, token, { lines })).body.orderId;
+  const customer = async (token: string, market: string) =>
+    (await call('POST', '/v1/customers', token, { name: market, domain: `${market}-${randomUUID().slice(0, 6)}.example`, market })).body.customerId;
+  const buy = async (token: string, customerId: string, lines: { sku: string; quantity: number }[]) =>
+    (await call('POST', `/v1/customers/${customerId}/orders`, token, { lines })).body.orderId;
   const fr = await customer(a1, 'FR');
   const au = await customer(a1, 'AU');
   const de = await customer(a2, 'DE');
-  const orderA = await buy(a1, fr, [{ sku: 'WS2025-STD', quantity: 2 }, { sku: 'SQL2022-STD', quantity: 1 }]);
+  const orderA = await buy(a1, fr, [
+    { sku: 'WS2025-STD', quantity: 2 },
+    { sku: 'SQL2022-STD', quantity: 1 },
+  ]);
   await buy(a1, au, [{ sku: 'WS2025-STD', quantity: 1 }]);
   const orderC = await buy(a2, de, [{ sku: 'OFFICE-LTSC-2024-PP', quantity: 3 }]);
   const ws = { line: 1, version: '2025', language: 'en-us', fileType: 'x64' };
@@ -80,7 +85,12 @@ it('key reveals, link issues and downloads per day', async () => {
 it('cancellation rate and average days to cancel', async () => {
   const res = await call('GET', '/v1/analytics/cancellations', analyst);
   expect(res.body).toEqual({ orders: 3, cancelledOrders: 2, cancellationRate: 0.6667, averageDaysToCancel: 0 });
-  expect((await call('GET', `/v1/analytics/cancellations?partnerTenantId=${p1}`, analyst)).body).toEqual({ orders: 2, cancelledOrders: 1, cancellationRate: 0.5, averageDaysToCancel: 0 });
+  expect((await call('GET', `/v1/analytics/cancellations?partnerTenantId=${p1}`, analyst)).body).toEqual({
+    orders: 2,
+    cancelledOrders: 1,
+    cancellationRate: 0.5,
+    averageDaysToCancel: 0,
+  });
 });
 
 it('credits by invoice month and partner, customer or product family', async () => {
@@ -112,8 +122,11 @@ it('are for analysts, back office and partner global and account admins (their o
   expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['admin-agent'] }))).status).toBe(403);
   expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['customer-global-admin'] }))).status).toBe(403);
   expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['back-office'] }))).status).toBe(200);
-  expect((await call('GET', `/v1/analytics/purchases?partnerTenantId=${p2}`, mintToken(server.secret, { sub: 'x', tid: p1, roles: ['account-admin'] }))).status).toBe(404);
-  for (const bad of ['groupBy=colour', 'limit=0', 'offset=-1', 'evil=1']) expect((await call('GET', `/v1/analytics/purchases?${bad}`, analyst)).status).toBe(400);
+  expect(
+    (await call('GET', `/v1/analytics/purchases?partnerTenantId=${p2}`, mintToken(server.secret, { sub: 'x', tid: p1, roles: ['account-admin'] }))).status,
+  ).toBe(404);
+  for (const bad of ['groupBy=colour', 'limit=0', 'offset=-1', 'evil=1'])
+    expect((await call('GET', `/v1/analytics/purchases?${bad}`, analyst)).status).toBe(400);
   expect((await call('GET', '/v1/analytics/key-access?from=2026-03-31&to=2026-03-01', analyst)).status).toBe(400);
   expect((await call('GET', '/v1/analytics/credits?month=2026-13', analyst)).status).toBe(400);
 });

@@ -39,9 +39,17 @@ interface Run {
   stderr: string;
 }
 
-function audit(args: string[], env: Record<string, string> = {}, whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<Run & { signal: NodeJS.Signals | null }> {
+function audit(
+  args: string[],
+  env: Record<string, string> = {},
+  whileRunning?: (child: ReturnType<typeof spawn>) => void,
+): Promise<Run & { signal: NodeJS.Signals | null }> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -86,7 +94,8 @@ describe('audit over a history of more than 10,000 events', () => {
     let readModel: Awaited<ReturnType<typeof openActivityLogReadModel>>;
     let head: Awaited<ReturnType<EventStore['headPosition']>>;
     const query = () => ({ partnerTenantId: partner, from: FROM, to: TO });
-    const someEntry = async (kind: ActivityEntry['kind'], nth = 0) => (await readModel.readModels.activityLog({ ...query(), limit: 1000 })).items.filter((i) => i.kind === kind)[nth]!;
+    const someEntry = async (kind: ActivityEntry['kind'], nth = 0) =>
+      (await readModel.readModels.activityLog({ ...query(), limit: 1000 })).items.filter((i) => i.kind === kind)[nth]!;
 
     beforeEach(async () => {
       head = await store.headPosition();
@@ -105,7 +114,9 @@ describe('audit over a history of more than 10,000 events', () => {
       const victim = await someEntry('key-revealed', 7);
       await tamper(readModel.store, victim.entryId, (e) => ({ ...e, actor: { ...e.actor, sub: 'someone-else' } }));
       const result = await verifyKeyAccess({ eventStore: store, readModels: readModel.readModels, query: query(), replay: { until: head } });
-      expect(result.differences).toEqual([{ kind: 'field-mismatch', entryId: victim.entryId, fields: [{ field: 'actorSub', replay: victim.actor.sub, readModel: 'someone-else' }] }]);
+      expect(result.differences).toEqual([
+        { kind: 'field-mismatch', entryId: victim.entryId, fields: [{ field: 'actorSub', replay: victim.actor.sub, readModel: 'someone-else' }] },
+      ]);
     });
 
     it('reports an entry missing from the read model, and one the read model made up', async () => {
@@ -138,13 +149,31 @@ describe('audit over a history of more than 10,000 events', () => {
     const redis = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: prefix });
     try {
       await rebuildReadModel({ eventStore: store, store: redis, projection: activityLogProjection, streamPrefixes: PRODUCT_STREAMS });
-      const victim = (await new ReadModels(redis).activityLog({ partnerTenantId: history.customers[3]!.partnerTenantId, customerId: history.customers[3]!.customerId, from: FROM, to: TO })).items[2]!;
+      const victim = (
+        await new ReadModels(redis).activityLog({
+          partnerTenantId: history.customers[3]!.partnerTenantId,
+          customerId: history.customers[3]!.customerId,
+          from: FROM,
+          to: TO,
+        })
+      ).items[2]!;
       await tamper(redis, victim.entryId, (e) => ({ ...e, at: new Date(Date.parse(e.at) + 1000).toISOString() }));
-      const run = await audit(['verify', '--customer', history.customers[3]!.customerId, '--from', FROM, '--to', TO, '--format', 'jsonl'], { REDIS_URL, REDIS_KEY_PREFIX: prefix });
+      const run = await audit(['verify', '--customer', history.customers[3]!.customerId, '--from', FROM, '--to', TO, '--format', 'jsonl'], {
+        REDIS_URL,
+        REDIS_KEY_PREFIX: prefix,
+      });
       expect(run.code).toBe(1);
-      const lines = run.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
+      const lines = run.stdout
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines).toHaveLength(2);
-      expect(lines[0]).toEqual({ kind: 'field-mismatch', entryId: victim.entryId, fields: [{ field: 'at', replay: victim.at, readModel: new Date(Date.parse(victim.at) + 1000).toISOString() }] });
+      expect(lines[0]).toEqual({
+        kind: 'field-mismatch',
+        entryId: victim.entryId,
+        fields: [{ field: 'at', replay: victim.at, readModel: new Date(Date.parse(victim.at) + 1000).toISOString() }],
+      });
       expect(lines[1].summary).toEqual(expect.objectContaining({ differences: 1, readModel: 'redis' }));
     } finally {
       const generation = await redis.currentGeneration(activityLogProjection.name);
@@ -173,16 +202,20 @@ describe('audit over a history of more than 10,000 events', () => {
     // Global order, every entry of the partner, nothing else.
     const entries = lines.slice(1, -1).map((l) => JSON.parse(l).entry);
     expect(entries.every((e: { partnerTenantId: string }) => e.partnerTenantId === partner)).toBe(true);
-    expect(entries.map((e: { position: string }) => Number(e.position))).toEqual(entries.map((e: { position: string }) => Number(e.position)).sort((x: number, y: number) => x - y));
+    expect(entries.map((e: { position: string }) => Number(e.position))).toEqual(
+      entries.map((e: { position: string }) => Number(e.position)).sort((x: number, y: number) => x - y),
+    );
   });
 
-  it("replays one order from its own stream, with exactly the entries a scan of the whole log finds for it", async () => {
+  it('replays one order from its own stream, with exactly the entries a scan of the whole log finds for it', async () => {
     const all: Awaited<ReturnType<typeof collect>> = await collect(store, { partnerTenantId: partner, from: FROM, to: TO });
     const counts = new Map<string, number>();
     for (const entry of all) counts.set(entry.orderId, (counts.get(entry.orderId) ?? 0) + 1);
     const [busiest] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
     let scans = 0;
-    const watched: EventStore = Object.assign(Object.create(store) as EventStore, { readAll: (...args: Parameters<EventStore['readAll']>) => (scans++, store.readAll(...args)) });
+    const watched: EventStore = Object.assign(Object.create(store) as EventStore, {
+      readAll: (...args: Parameters<EventStore['readAll']>) => (scans++, store.readAll(...args)),
+    });
     const byOrder = await collect(watched, { orderId: busiest, from: FROM, to: TO }, 2);
     expect(byOrder.length).toBeGreaterThan(2);
     expect(byOrder).toEqual(all.filter((entry) => entry.orderId === busiest));
@@ -197,7 +230,9 @@ describe('audit over a history of more than 10,000 events', () => {
     const csv = join(dataDir, 'report.csv');
     const jsonl = join(dataDir, 'report.jsonl');
     expect((await audit(['replay', '--customer', history.customers[0]!.customerId, '--from', FROM, '--to', TO, '--format', 'csv', '--out', csv])).code).toBe(0);
-    expect((await audit(['replay', '--customer', history.customers[0]!.customerId, '--from', FROM, '--to', TO, '--format', 'jsonl', '--out', jsonl])).code).toBe(0);
+    expect(
+      (await audit(['replay', '--customer', history.customers[0]!.customerId, '--from', FROM, '--to', TO, '--format', 'jsonl', '--out', jsonl])).code,
+    ).toBe(0);
 
     const intact = await audit(['check-report', csv, '--against-store']);
     expect(intact.stdout.toString()).toMatch(/^INTACT: .*report\.csv: \d+ entries, chain verified/);
@@ -235,7 +270,12 @@ async function collect(from: EventStore, query: Parameters<typeof replayKeyAcces
 
 /** Every entry of a folder, with the bytes of each file: what "nothing created or changed" compares. */
 const snapshot = (dir: string): Record<string, unknown> =>
-  Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).isDirectory() ? snapshot(join(dir, name)) : readFileSync(join(dir, name)).toString('base64')]));
+  Object.fromEntries(
+    readdirSync(dir).map((name) => [
+      name,
+      statSync(join(dir, name)).isDirectory() ? snapshot(join(dir, name)) : readFileSync(join(dir, name)).toString('base64'),
+    ]),
+  );
 
 /**
  * A small store of its own (the shared one must stay as generated), with one order whose key was
@@ -250,7 +290,13 @@ async function craftedStore(options: { unreadableLast?: boolean } = {}) {
   const orderId = randomUUID();
   const data = sample.data as { orderId: string; revealedBy: Record<string, unknown> };
   const hostileSub = '\u202eevil\x1b]0;owned\x07\x1b[2J';
-  const copy = (over: Partial<NewEvent>): NewEvent => ({ eventId: randomUUID(), type: sample.type, data: { ...data, orderId, revealedBy: { ...data.revealedBy, sub: hostileSub } }, metadata: sample.metadata, ...over });
+  const copy = (over: Partial<NewEvent>): NewEvent => ({
+    eventId: randomUUID(),
+    type: sample.type,
+    data: { ...data, orderId, revealedBy: { ...data.revealedBy, sub: hostileSub } },
+    metadata: sample.metadata,
+    ...over,
+  });
   await crafted.append(`order-${orderId}`, [copy({})], 'no_stream');
   if (options.unreadableLast) await crafted.append(`order-${randomUUID()}`, [copy({ data: null as unknown as NewEvent['data'] })], 'no_stream');
   await crafted.close();
@@ -357,14 +403,21 @@ describe('the audit CLI refuses what it cannot answer', () => {
     const stores: [string, (dir: string) => void, RegExp][] = [
       ['no file', () => undefined, /^No event store at .*events\.sqlite/],
       ['a 0-byte file', (dir) => writeFileSync(join(dir, 'events.sqlite'), ''), /events\.sqlite is not an event store: it is empty \(0 bytes\)/],
-      ['a file that is not SQLite', (dir) => writeFileSync(join(dir, 'events.sqlite'), '{"not":"a database"}\n'.repeat(300)), /events\.sqlite is not an event store: it is not an SQLite database/],
+      [
+        'a file that is not SQLite',
+        (dir) => writeFileSync(join(dir, 'events.sqlite'), '{"not":"a database"}\n'.repeat(300)),
+        /events\.sqlite is not an event store: it is not an SQLite database/,
+      ],
     ];
 
     it.each(stores)('%s: exit 2 with a clear message, nothing created or migrated', async (_, make, message) => {
       const dir = mkdtempSync(join(tmpdir(), 'csp-audit-store-'));
       make(dir);
       const before = snapshot(dir);
-      for (const args of [['replay', '--partner', partner, ...range], ['verify', '--partner', partner, ...range]]) {
+      for (const args of [
+        ['replay', '--partner', partner, ...range],
+        ['verify', '--partner', partner, ...range],
+      ]) {
         const run = await audit(args, { DATA_DIR: dir });
         expect(run.code).toBe(2);
         expect(run.stderr).toMatch(message);
@@ -384,7 +437,19 @@ describe('the audit CLI refuses what it cannot answer', () => {
       let appended = 0;
       const writer = (async () => {
         // Events of no order: the service at work elsewhere, which must not disturb the replay.
-        while (writing) await store.append(`noise-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Noise', data: { n: appended++ }, metadata: { occurredAt: new Date().toISOString(), correlationId: randomUUID(), schemaVersion: 1 } }], 'no_stream');
+        while (writing)
+          await store.append(
+            `noise-${randomUUID()}`,
+            [
+              {
+                eventId: randomUUID(),
+                type: 'Noise',
+                data: { n: appended++ },
+                metadata: { occurredAt: new Date().toISOString(), correlationId: randomUUID(), schemaVersion: 1 },
+              },
+            ],
+            'no_stream',
+          );
       })();
       try {
         const during = await audit(['replay', '--partner', partner, ...range, '--format', 'jsonl']);

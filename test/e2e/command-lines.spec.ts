@@ -22,7 +22,12 @@ function run(cli: keyof typeof CLIS, args: string[], dataDir: string) {
   const file = join(ROOT, CLIS[cli]);
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (npm test does)`);
   // A scratch cwd: docs:events must not find the repository (it would write there); a scratch DATA_DIR.
-  const result = spawnSync(process.execPath, [file, ...args], { cwd: dataDir, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [file, ...args], {
+    cwd: dataDir,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -66,7 +71,9 @@ describe('the token command line', () => {
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
     const secret = readFileSync(join(dataDir, 'secrets', 'jwt-secret'), 'utf8').trim();
     expect(createHmac('sha256', secret).update(`${header}.${body}`).digest('base64url')).toBe(signature);
-    expect(run('token', ['--role', 'admin-agent', '--tid', 'not-a-guid'], dataDir)).toEqual(expect.objectContaining({ code: 2, stderr: expect.stringMatching(/^--tid must be a GUID/) }));
+    expect(run('token', ['--role', 'admin-agent', '--tid', 'not-a-guid'], dataDir)).toEqual(
+      expect.objectContaining({ code: 2, stderr: expect.stringMatching(/^--tid must be a GUID/) }),
+    );
     expect(run('token', [], dataDir)).toEqual(expect.objectContaining({ code: 2, stderr: expect.stringMatching(/^--role is required/) }));
   });
 });

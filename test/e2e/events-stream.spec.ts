@@ -36,7 +36,12 @@ async function readFrames(url: string, token: string, count: number, headers: Re
       while (frames.length < count && (end = buffer.indexOf('\n\n')) >= 0) {
         const raw = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(raw.split('\n').filter((l) => l && !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+        const fields = Object.fromEntries(
+          raw
+            .split('\n')
+            .filter((l) => l && !l.startsWith(':'))
+            .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+        );
         if (fields.data) frames.push({ id: fields.id!, event: fields.event!, data: JSON.parse(fields.data) });
       }
     }
@@ -66,11 +71,21 @@ it('delivers every event once, in order, and resumes after a disconnect from Las
   await call('POST', `/v1/orders/${order.orderId}/cancel`, agent, { reason: 'stream' });
   // CustomerRegistered, SoftwarePurchased, ProductKeyAssigned, ProductKeyRevealed, OrderCancelled, ProductKeysRevoked, CreditIssued
   const all = await readFrames(`${server.baseUrl}/v1/events`, backOffice, 7);
-  expect(all.map((f) => f.event)).toEqual(['CustomerRegistered', 'SoftwarePurchased', 'ProductKeyAssigned', 'ProductKeyRevealed', 'OrderCancelled', 'ProductKeysRevoked', 'CreditIssued']);
+  expect(all.map((f) => f.event)).toEqual([
+    'CustomerRegistered',
+    'SoftwarePurchased',
+    'ProductKeyAssigned',
+    'ProductKeyRevealed',
+    'OrderCancelled',
+    'ProductKeysRevoked',
+    'CreditIssued',
+  ]);
   const positions = all.map((f) => BigInt(f.id));
   expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
   expect(new Set(all.map((f) => f.data.eventId)).size).toBe(7);
-  expect(all[0]!.data.metadata).toEqual(expect.objectContaining({ correlationId: expect.any(String), schemaVersion: expect.any(Number), actor: expect.objectContaining({ sub: 'agent' }) }));
+  expect(all[0]!.data.metadata).toEqual(
+    expect.objectContaining({ correlationId: expect.any(String), schemaVersion: expect.any(Number), actor: expect.objectContaining({ sub: 'agent' }) }),
+  );
   // Key ciphertext is withheld; the plain key is nowhere.
   expect(all[2]!.data.data).not.toHaveProperty('material');
   expect(JSON.stringify(all)).not.toContain(key.productKey);

@@ -15,7 +15,14 @@ let call: ReturnType<typeof client>;
 const partner = randomUUID();
 const otherPartner = randomUUID();
 const tenant = randomUUID();
-let agent: string, otherAgent: string, globalAdmin: string, accountAdmin: string, analyst: string, backOffice: string, customerAdmin: string, strangerAdmin: string;
+let agent: string,
+  otherAgent: string,
+  globalAdmin: string,
+  accountAdmin: string,
+  analyst: string,
+  backOffice: string,
+  customerAdmin: string,
+  strangerAdmin: string;
 let catalog: any[];
 const sku = (predicate: (item: any) => boolean) => {
   const item = catalog.find(predicate);
@@ -59,7 +66,12 @@ describe.each(shapesFor('order-life'))('order life, $name shape', (shape) => {
 
   describe('authentication', () => {
     it('refuses a missing, malformed, forged or expired token with 401 in the error shape', async () => {
-      for (const token of [undefined, 'not-a-jwt', mintToken('another-secret', { sub: 'x', tid: partner, roles: ['admin-agent'] }), mintToken(server.secret, { sub: 'x', tid: partner, roles: ['admin-agent'] }, -60)]) {
+      for (const token of [
+        undefined,
+        'not-a-jwt',
+        mintToken('another-secret', { sub: 'x', tid: partner, roles: ['admin-agent'] }),
+        mintToken(server.secret, { sub: 'x', tid: partner, roles: ['admin-agent'] }, -60),
+      ]) {
         const res = await call('POST', '/v1/customers', token, { name: 'x', domain: 'x.example', market: 'FR' });
         expect(res.status).toBe(401);
         expect(res.body.error.code).toBe('unauthenticated');
@@ -74,7 +86,18 @@ describe.each(shapesFor('order-life'))('order life, $name shape', (shape) => {
       expect(res.status).toBe(200);
       for (const item of res.body.items) {
         expect(item).toEqual(
-          expect.objectContaining({ sku: expect.any(String), family: expect.any(String), name: expect.any(String), licenseType: expect.stringMatching(/^(perpetual|subscription)$/), unitPrice: { amount: expect.any(Number), currency: expect.stringMatching(/^[A-Z]{3}$/) }, versions: expect.any(Array), languages: expect.any(Array), fileTypes: expect.any(Array), downgradeDepth: expect.any(Number), cancellationClass: expect.stringMatching(/^(standard|support-request|non-cancellable)$/) }),
+          expect.objectContaining({
+            sku: expect.any(String),
+            family: expect.any(String),
+            name: expect.any(String),
+            licenseType: expect.stringMatching(/^(perpetual|subscription)$/),
+            unitPrice: { amount: expect.any(Number), currency: expect.stringMatching(/^[A-Z]{3}$/) },
+            versions: expect.any(Array),
+            languages: expect.any(Array),
+            fileTypes: expect.any(Array),
+            downgradeDepth: expect.any(Number),
+            cancellationClass: expect.stringMatching(/^(standard|support-request|non-cancellable)$/),
+          }),
         );
         if (item.licenseType === 'subscription') expect([12, 36]).toContain(item.termMonths);
       }
@@ -109,11 +132,16 @@ describe.each(shapesFor('order-life'))('order life, $name shape', (shape) => {
     it('creates an order with numbered lines, amounts in minor units and the policy in force', async () => {
       const { customerId } = await newCustomer();
       const item = perpetual();
-      const res = await purchase(customerId, [{ sku: item.sku, quantity: 3 }, { sku: subscription().sku, quantity: 1 }]);
+      const res = await purchase(customerId, [
+        { sku: item.sku, quantity: 3 },
+        { sku: subscription().sku, quantity: 1 },
+      ]);
       expect(res.status).toBe(201);
       expect(res.body.orderId).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.body.taxInclusive).toBe(false);
-      expect(res.body.lines[0]).toEqual(expect.objectContaining({ line: 1, sku: item.sku, quantity: 3, amount: item.unitPrice.amount * 3, currency: item.unitPrice.currency }));
+      expect(res.body.lines[0]).toEqual(
+        expect.objectContaining({ line: 1, sku: item.sku, quantity: 3, amount: item.unitPrice.amount * 3, currency: item.unitPrice.currency }),
+      );
       expect(res.body.lines[1].line).toBe(2);
       expect(res.body.cancellationPolicy.id).toBe('csp-2023-06-30');
     });
@@ -231,7 +259,7 @@ describe.each(shapesFor('order-life'))('order life, $name shape', (shape) => {
       expect((await call('GET', '/v1/downloads/' + orderId + '.' + 'A'.repeat(43))).status).toBe(404);
     });
 
-    it('tells eligibility, cancels with a full credit on next month\'s invoice, then refuses keys (409) and links (410)', async () => {
+    it("tells eligibility, cancels with a full credit on next month's invoice, then refuses keys (409) and links (410)", async () => {
       const e = await call('GET', `/v1/orders/${orderId}/cancellation-eligibility`, agent);
       expect((await call('GET', `/v1/orders/${orderId}/cancellation-eligibility`, accountAdmin)).status).toBe(200);
       expect((await call('GET', `/v1/orders/${orderId}/cancellation-eligibility`, customerAdmin)).status).toBe(403);
@@ -266,7 +294,11 @@ describe.each(shapesFor('order-life'))('order life, $name shape', (shape) => {
     it('cancels named lines only, each with its own credit; a refused line cancels nothing', async () => {
       const { customerId } = await newCustomer();
       const esu = sku((i) => i.cancellationClass === 'support-request');
-      const o = await purchase(customerId, [{ sku: perpetual().sku, quantity: 1 }, { sku: subscription().sku, quantity: 2 }, { sku: esu.sku, quantity: 1 }]);
+      const o = await purchase(customerId, [
+        { sku: perpetual().sku, quantity: 1 },
+        { sku: subscription().sku, quantity: 2 },
+        { sku: esu.sku, quantity: 1 },
+      ]);
       const refused = await call('POST', `/v1/orders/${o.body.orderId}/cancel`, agent, { reason: 'x', lines: [1, 3] });
       expect(refused.status).toBe(409);
       const partial = await call('POST', `/v1/orders/${o.body.orderId}/cancel`, agent, { reason: 'x', lines: [2] });
@@ -303,7 +335,14 @@ describe.each(shapesFor('order-life'))('order life, $name shape', (shape) => {
       const { customerId, tenantId } = await newCustomer();
       const esu = sku((i) => i.cancellationClass === 'support-request');
       const o = await purchase(customerId, [{ sku: esu.sku, quantity: 1 }]);
-      const body = { tenantId, orderId: o.body.orderId, reason: 'ESU bought by mistake', amount: 1000, contact: { name: 'Ana', email: 'ana@contoso.example', phone: '+33 1 23 45 67 89' }, attachments: ['invoice.pdf'] };
+      const body = {
+        tenantId,
+        orderId: o.body.orderId,
+        reason: 'ESU bought by mistake',
+        amount: 1000,
+        contact: { name: 'Ana', email: 'ana@contoso.example', phone: '+33 1 23 45 67 89' },
+        attachments: ['invoice.pdf'],
+      };
       expect((await call('POST', '/v1/refund-requests', globalAdmin, { ...body, contact: { ...body.contact, email: 'nope' } })).status).toBe(400);
       expect((await call('POST', '/v1/refund-requests', otherAgent, body)).status).toBe(404);
       const filed = await call('POST', '/v1/refund-requests', agent, body);

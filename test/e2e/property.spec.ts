@@ -26,12 +26,27 @@ const head = async () => (await call('GET', '/health/ready')).body.eventStore.he
 it('random bodies: never a 500, and a refused request writes nothing', async () => {
   const customer = (await call('POST', '/v1/customers', agent, { name: 'Fuzz', domain: 'fuzz.example', market: 'FR' })).body;
   const order = (await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, { lines: [{ sku: items[0].sku, quantity: 1 }] })).body;
-  const routes = [`/v1/customers/${customer.customerId}/orders`, `/v1/orders/${order.orderId}/keys`, `/v1/orders/${order.orderId}/download-links`, '/v1/customers', '/v1/refund-requests'];
+  const routes = [
+    `/v1/customers/${customer.customerId}/orders`,
+    `/v1/orders/${order.orderId}/keys`,
+    `/v1/orders/${order.orderId}/download-links`,
+    '/v1/customers',
+    '/v1/refund-requests',
+  ];
   const sku = fc.oneof(fc.constantFrom(...items.map((i) => i.sku)), fc.string());
   const body = fc.oneof(
     fc.jsonValue(),
-    fc.record({ lines: fc.array(fc.record({ sku, quantity: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] }), { maxLength: 3 }), idempotencyKey: fc.option(fc.string(), { nil: undefined }) }, { requiredKeys: [] }),
-    fc.record({ line: fc.integer({ min: -2, max: 5 }), version: fc.string(), language: fc.string(), fileType: fc.string(), keyType: fc.string() }, { requiredKeys: [] }),
+    fc.record(
+      {
+        lines: fc.array(fc.record({ sku, quantity: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] }), { maxLength: 3 }),
+        idempotencyKey: fc.option(fc.string(), { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      { line: fc.integer({ min: -2, max: 5 }), version: fc.string(), language: fc.string(), fileType: fc.string(), keyType: fc.string() },
+      { requiredKeys: [] },
+    ),
     fc.record({ name: fc.string(), domain: fc.domain(), market: fc.string({ minLength: 2, maxLength: 2 }) }, { requiredKeys: [] }),
   );
   let requests = 0;
@@ -104,7 +119,9 @@ it('random command sequences over HTTP: credits only from cancellations, no key 
         }
       }
       // Credits come from cancellations only, one per cancelled line, at the line amount (perpetual) or less.
-      const credits = (await call('GET', `/v1/credits?customerId=${customer.customerId}`, mintToken(server.secret, { sub: 'a', tid: partner, roles: ['global-admin'] }))).body.items;
+      const credits = (
+        await call('GET', `/v1/credits?customerId=${customer.customerId}`, mintToken(server.secret, { sub: 'a', tid: partner, roles: ['global-admin'] }))
+      ).body.items;
       const cancelledIds = new Set(orders.filter((o) => o.cancelled).map((o) => o.id));
       for (const credit of credits) expect(cancelledIds.has(credit.orderId) || !orders.some((o) => o.id === credit.orderId)).toBe(true);
       for (const id of cancelledIds) expect(credits.filter((c: any) => c.orderId === id)).toHaveLength(1);

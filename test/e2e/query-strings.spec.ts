@@ -42,7 +42,10 @@ it('answers every GET with parameters with a valid query, and says what the read
   for (const route of routes()) {
     const res = await call('GET', url(route.path, route.query, route.readYourWrites ? `atLeast=${position}` : ''), t(partner, route.role));
     expect({ path: route.path, status: res.status }).toEqual({ path: route.path, status: 200 });
-    expect({ path: route.path, position: res.headers.get('x-read-model-position') }).toEqual({ path: route.path, position: route.readYourWrites ? expect.stringMatching(/^\d+$/) : null });
+    expect({ path: route.path, position: res.headers.get('x-read-model-position') }).toEqual({
+      path: route.path,
+      position: route.readYourWrites ? expect.stringMatching(/^\d+$/) : null,
+    });
     if (route.readYourWrites) expect(res.headers.get('x-read-model-stale')).toBeNull();
   }
 });
@@ -54,7 +57,11 @@ it('refuses an unknown parameter, or one that would reach a prototype, naming it
       expect({ path: route.path, status: res.status, error: res.body.error }).toEqual({
         path: route.path,
         status: 400,
-        error: expect.objectContaining({ code: 'validation_failed', message: `Unknown query parameter "${name}"`, details: expect.objectContaining({ field: name }) }),
+        error: expect.objectContaining({
+          code: 'validation_failed',
+          message: `Unknown query parameter "${name}"`,
+          details: expect.objectContaining({ field: name }),
+        }),
       });
     }
   }
@@ -66,7 +73,12 @@ it('refuses an unknown parameter, or one that would reach a prototype, naming it
 it('refuses a parameter given twice, naming it (atLeast too: it was a 500 on the customer reads)', async () => {
   for (const route of routes().filter((r) => r.readYourWrites)) {
     const res = await call('GET', url(route.path, route.query, 'atLeast=1&atLeast=2'), t(partner, route.role));
-    expect({ path: route.path, status: res.status, field: res.body.error?.details?.field, message: res.body.error?.message }).toEqual({ path: route.path, status: 400, field: 'atLeast', message: 'atLeast must be given once' });
+    expect({ path: route.path, status: res.status, field: res.body.error?.details?.field, message: res.body.error?.message }).toEqual({
+      path: route.path,
+      status: 400,
+      field: 'atLeast',
+      message: 'atLeast must be given once',
+    });
   }
   const month = await call('GET', '/v1/credits?month=2026-04&month=2026-05', t(partner, 'global-admin'));
   expect([month.status, month.body.error.message, month.body.error.details.field]).toEqual([400, 'month must be given once', 'month']);
@@ -93,8 +105,22 @@ it('reads ids in either case as the same id', async () => {
 
 it("refuses a refund request that can never succeed by the domain's rules before looking anything up", async () => {
   // Another partner's order would be a 404; a request without tenant id or domain is refused first.
-  const res = await call('POST', '/v1/refund-requests', t(randomUUID(), 'admin-agent'), { orderId: randomUUID(), reason: 'x', amount: 1, contact: { name: 'A', email: 'a@b.example', phone: '123456' } });
+  const res = await call('POST', '/v1/refund-requests', t(randomUUID(), 'admin-agent'), {
+    orderId: randomUUID(),
+    reason: 'x',
+    amount: 1,
+    contact: { name: 'A', email: 'a@b.example', phone: '123456' },
+  });
   expect([res.status, res.body.error.code, res.body.error.details.field]).toEqual([400, 'invalid_refund_request', 'tenantId']);
-  const noAmount = await call('POST', '/v1/refund-requests', t(partner, 'admin-agent'), { subscriptionId: 'sub-1', domain: 'contoso.example', reason: 'x', contact: { name: 'A', email: 'a@b.example', phone: '123456' } });
-  expect([noAmount.status, noAmount.body.error.message, noAmount.body.error.details.field]).toEqual([400, 'amount (the amount requested, in minor units) is required', 'amount']);
+  const noAmount = await call('POST', '/v1/refund-requests', t(partner, 'admin-agent'), {
+    subscriptionId: 'sub-1',
+    domain: 'contoso.example',
+    reason: 'x',
+    contact: { name: 'A', email: 'a@b.example', phone: '123456' },
+  });
+  expect([noAmount.status, noAmount.body.error.message, noAmount.body.error.details.field]).toEqual([
+    400,
+    'amount (the amount requested, in minor units) is required',
+    'amount',
+  ]);
 });

@@ -22,7 +22,8 @@ beforeAll(async () => {
   call = client(server.baseUrl);
   agent = t(partner, 'admin-agent');
   item = (await call('GET', '/v1/catalog', agent)).body.items.find((i: any) => i.licenseType === 'perpetual' && i.cancellationClass === 'standard');
-  customerId = (await call('POST', '/v1/customers', agent, { name: 'Contoso', domain: 'contoso.example', market: 'FR', tenantId: customerTenant })).body.customerId;
+  customerId = (await call('POST', '/v1/customers', agent, { name: 'Contoso', domain: 'contoso.example', market: 'FR', tenantId: customerTenant })).body
+    .customerId;
 });
 afterAll(() => server?.stop());
 
@@ -60,8 +61,23 @@ describe('read models', () => {
     expect(after.cancellation).toEqual(expect.objectContaining({ eligible: false, daysRemaining: 0 }));
     expect(history.body.orders.find((o: any) => o.orderId === order.orderId)).toEqual(expect.objectContaining({ status: 'cancelled' }));
     expect(activity.body.items.map((e: any) => e.kind)).toEqual(['key-revealed', 'download-link-issued', 'software-downloaded']);
-    expect(activity.body.items[0]).toEqual(expect.objectContaining({ actor: expect.objectContaining({ sub: 'admin-agent-user', tid: partner, roles: ['admin-agent'] }), keyFingerprint: key.fingerprint, orderId: order.orderId }));
-    expect(credits.body.items).toEqual([expect.objectContaining({ orderId: order.orderId, line: 1, amount: item.unitPrice.amount * 2, currency: 'USD', invoiceMonth: '2026-04', taxInclusive: false })]);
+    expect(activity.body.items[0]).toEqual(
+      expect.objectContaining({
+        actor: expect.objectContaining({ sub: 'admin-agent-user', tid: partner, roles: ['admin-agent'] }),
+        keyFingerprint: key.fingerprint,
+        orderId: order.orderId,
+      }),
+    );
+    expect(credits.body.items).toEqual([
+      expect.objectContaining({
+        orderId: order.orderId,
+        line: 1,
+        amount: item.unitPrice.amount * 2,
+        currency: 'USD',
+        invoiceMonth: '2026-04',
+        taxInclusive: false,
+      }),
+    ]);
     expect(credits.body.totals).toEqual([{ amount: item.unitPrice.amount * 2, currency: 'USD' }]);
     expect(elapsed).toBeLessThan(1000);
   });
@@ -142,12 +158,15 @@ describe('read models', () => {
       catalog.find((i) => sellable(i) && i.cancellationClass === 'non-cancellable'),
       catalog.find((i) => sellable(i) && i.cancellationClass === 'standard' && i.licenseType === 'perpetual'),
     ].map((i) => i.sku);
-    const buyer = (await call('POST', '/v1/customers', agent, { name: 'Agreement', domain: `agreement-${randomUUID().slice(0, 8)}.example`, market: 'FR' })).body.customerId;
+    const buyer = (await call('POST', '/v1/customers', agent, { name: 'Agreement', domain: `agreement-${randomUUID().slice(0, 8)}.example`, market: 'FR' }))
+      .body.customerId;
     const order = (await call('POST', `/v1/customers/${buyer}/orders`, agent, { lines: skus.map((sku) => ({ sku, quantity: 1 })) })).body;
     const cancelled = await call('POST', `/v1/orders/${order.orderId}/cancel`, agent, { reason: 'one line', lines: [5] });
     expect(cancelled.status).toBe(200);
     const route = (await call('GET', `/v1/orders/${order.orderId}/cancellation-eligibility`, agent)).body;
-    const list = (await call('GET', `/v1/customers/${buyer}/software?atLeast=${cancelled.body.position}`, agent)).body.items.filter((i: any) => i.orderId === order.orderId);
+    const list = (await call('GET', `/v1/customers/${buyer}/software?atLeast=${cancelled.body.position}`, agent)).body.items.filter(
+      (i: any) => i.orderId === order.orderId,
+    );
     expect(list.map((i: any) => i.cancellation)).toEqual(route.lines.map(({ line: _line, ...answer }: any) => answer));
     expect(route.lines.map((l: any) => [l.eligible, l.reasonCode ?? null, 'deadline' in l])).toEqual([
       [true, null, true],
@@ -161,7 +180,14 @@ describe('read models', () => {
   it('report read-model lag on the readiness probe', async () => {
     const ready = await call('GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.readModels.map((m: any) => m.model).sort()).toEqual(['activity-log', 'analytics', 'credits', 'customers', 'order-history', 'software-list']);
+    expect(ready.body.readModels.map((m: any) => m.model).sort()).toEqual([
+      'activity-log',
+      'analytics',
+      'credits',
+      'customers',
+      'order-history',
+      'software-list',
+    ]);
     expect(ready.body.readModels.every((m: any) => m.caughtUp)).toBe(true);
   });
 });

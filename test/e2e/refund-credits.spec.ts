@@ -26,7 +26,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'csp-refunds-'));
   const secret = `refunds-${randomUUID()}`;
   const env = { KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
-  replicas = [await startServer({ dataDir, secret, clockStart: '2026-03-02T10:00:00Z', env }), await startServer({ dataDir, secret, clockStart: '2026-03-02T10:00:00Z', env })];
+  replicas = [
+    await startServer({ dataDir, secret, clockStart: '2026-03-02T10:00:00Z', env }),
+    await startServer({ dataDir, secret, clockStart: '2026-03-02T10:00:00Z', env }),
+  ];
   calls = replicas.map((r) => client(r.baseUrl));
   agent = mintToken(secret, { sub: 'agent', tid: partner, roles: ['admin-agent'] });
   backOffice = mintToken(secret, { sub: 'clerk', tid: randomUUID(), roles: ['back-office'] });
@@ -35,14 +38,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all((replicas ?? []).map((r) => r.stop()));
-  console.log(`refund races: ${stats.rounds} rounds on 2 replicas, ${stats.approved} approvals, ${stats.refused} refused, ${stats.cancelled} cancellations, ${stats.serverErrors} server errors, 0 over-credits`);
+  console.log(
+    `refund races: ${stats.rounds} rounds on 2 replicas, ${stats.approved} approvals, ${stats.refused} refused, ${stats.cancelled} cancellations, ${stats.serverErrors} server errors, 0 over-credits`,
+  );
 });
 
 /** The order's events as stored: the source of truth, whatever the read models say. */
 function storedEvents(orderId: string): { type: string; data: any }[] {
   const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
   try {
-    return (db.prepare('SELECT type, data FROM events WHERE stream_id = ? ORDER BY revision').all(`order-${orderId}`) as { type: string; data: string }[]).map((r) => ({ type: r.type, data: JSON.parse(r.data) }));
+    return (db.prepare('SELECT type, data FROM events WHERE stream_id = ? ORDER BY revision').all(`order-${orderId}`) as { type: string; data: string }[]).map(
+      (r) => ({ type: r.type, data: JSON.parse(r.data) }),
+    );
   } finally {
     db.close();
   }
@@ -51,13 +58,21 @@ function storedEvents(orderId: string): { type: string; data: any }[] {
 async function newOrder(lines: number) {
   const call = calls[0]!;
   const customer = (await call('POST', '/v1/customers', agent, { name: 'Contoso', domain: `c-${randomUUID().slice(0, 8)}.example`, market: 'FR' })).body;
-  const order = (await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, { lines: Array.from({ length: lines }, () => ({ sku: item.sku, quantity: 1 })) })).body;
+  const order = (
+    await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, { lines: Array.from({ length: lines }, () => ({ sku: item.sku, quantity: 1 })) })
+  ).body;
   const paid = order.lines.reduce((sum: number, l: any) => sum + l.amount, 0);
   return { customer, order, paid, currency: order.lines[0].currency as string };
 }
 
 async function file(orderId: string, tenantId: string, amount: number) {
-  const res = await calls[0]!('POST', '/v1/refund-requests', agent, { orderId, tenantId, reason: 'disputed', amount, contact: { name: 'A', email: 'a@b.example', phone: '123456' } });
+  const res = await calls[0]!('POST', '/v1/refund-requests', agent, {
+    orderId,
+    tenantId,
+    reason: 'disputed',
+    amount,
+    contact: { name: 'A', email: 'a@b.example', phone: '123456' },
+  });
   expect(res.status).toBe(201);
   return res.body.refundRequestId as string;
 }
@@ -93,16 +108,27 @@ it('approvals and cancellations racing on two replicas never credit an order mor
     stats.cancelled += cancellations.filter((a) => a.status === 200).length;
 
     // The store: every credit of the order is in its stream, in its currency, once per request, never above what it was paid.
-    const credits = storedEvents(order.orderId).filter((e) => e.type === 'CreditIssued').map((e) => e.data);
+    const credits = storedEvents(order.orderId)
+      .filter((e) => e.type === 'CreditIssued')
+      .map((e) => e.data);
     const total = credits.reduce((sum, c) => sum + c.amount, 0);
     expect(total).toBeLessThanOrEqual(paid);
     expect(new Set(credits.map((c) => c.currency))).toEqual(new Set([currency]));
     expect(new Set(credits.map((c) => c.creditId)).size).toBe(credits.length);
     // What the API answered is what was recorded.
     const refundCredits = credits.filter((c) => c.source.type === 'refund-request');
-    expect(refundCredits.map((c) => c.creditId).sort()).toEqual(approvals.filter((a) => a.status === 200).map((a) => a.body.refundRequestId).sort());
-    for (const a of approvals.filter((x) => x.status === 200)) expect(refundCredits.find((c) => c.creditId === a.body.refundRequestId)!.amount).toBe(a.body.credit.amount);
-    const cancellationCredits = cancellations.filter((c) => c.status === 200).flatMap((c) => c.body.credits).reduce((sum: number, c: any) => sum + c.amount, 0);
+    expect(refundCredits.map((c) => c.creditId).sort()).toEqual(
+      approvals
+        .filter((a) => a.status === 200)
+        .map((a) => a.body.refundRequestId)
+        .sort(),
+    );
+    for (const a of approvals.filter((x) => x.status === 200))
+      expect(refundCredits.find((c) => c.creditId === a.body.refundRequestId)!.amount).toBe(a.body.credit.amount);
+    const cancellationCredits = cancellations
+      .filter((c) => c.status === 200)
+      .flatMap((c) => c.body.credits)
+      .reduce((sum: number, c: any) => sum + c.amount, 0);
     expect(credits.filter((c) => c.source.type === 'cancellation').reduce((sum, c) => sum + c.amount, 0)).toBe(cancellationCredits);
     // Both lines cancelled: everything the order was paid came back, exactly.
     if (cancellations.every((c) => c.status === 200)) expect(total).toBe(paid);
@@ -111,7 +137,12 @@ it('approvals and cancellations racing on two replicas never credit an order mor
     for (const call of calls) {
       const read = await call('GET', `/v1/credits?customerId=${customer.customerId}`, backOffice);
       expect(read.status).toBe(200);
-      expect(read.body.items.map((c: any) => c.creditId).sort()).toEqual(credits.filter((c) => c.amount > 0).map((c) => c.creditId).sort());
+      expect(read.body.items.map((c: any) => c.creditId).sort()).toEqual(
+        credits
+          .filter((c) => c.amount > 0)
+          .map((c) => c.creditId)
+          .sort(),
+      );
       expect(read.body.totals).toEqual(total > 0 ? [{ amount: total, currency }] : []);
       const orderView = await call('GET', `/v1/orders/${order.orderId}`, agent);
       expect(orderView.body.creditable).toEqual([{ amount: paid - total, currency }]);
@@ -131,7 +162,11 @@ it('an approval and a rejection of one request racing on two replicas: one decis
     ]);
     const won = answers.filter((a) => a.status === 200);
     expect(won).toHaveLength(1);
-    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(['refund_request_decided', 'refund_request_decided', 'refund_request_decided']);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual([
+      'refund_request_decided',
+      'refund_request_decided',
+      'refund_request_decided',
+    ]);
     const decision = won[0]!.body.status as 'approved' | 'rejected';
     const credited = storedEvents(order.orderId).filter((e) => e.type === 'CreditIssued' && e.data.creditId === id);
     expect(credited).toHaveLength(decision === 'approved' ? 1 : 0);

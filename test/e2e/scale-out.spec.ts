@@ -21,9 +21,18 @@ it('two API replicas and two projectors on one event store and Redis', async () 
   const secret = `scale-${randomUUID()}`;
   const prefix = testPrefix('scale');
   // WEBHOOK_ALLOWED_HOSTS: the webhook receiver below is on loopback (the APIs register, the projectors deliver).
-  const shared = { REDIS_URL, REDIS_KEY_PREFIX: prefix, DATA_DIR: dataDir, KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
+  const shared = {
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    DATA_DIR: dataDir,
+    KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+  };
   const projectors = [await startProjector(shared), await startProjector(shared)];
-  const apis = [await startServer({ dataDir, secret, env: { ...shared, RUN_PROJECTIONS: 'false' } }), await startServer({ dataDir, secret, env: { ...shared, RUN_PROJECTIONS: 'false' } })];
+  const apis = [
+    await startServer({ dataDir, secret, env: { ...shared, RUN_PROJECTIONS: 'false' } }),
+    await startServer({ dataDir, secret, env: { ...shared, RUN_PROJECTIONS: 'false' } }),
+  ];
   const [a, b] = apis.map((s) => client(s.baseUrl));
   // A webhook receiver, counting deliveries per event id.
   const deliveries = new Map<string, number>();
@@ -38,7 +47,10 @@ it('two API replicas and two projectors on one event store and Redis', async () 
     const partner = randomUUID();
     const agent = mintToken(secret, { sub: 'agent', tid: partner, roles: ['admin-agent'] });
     const backOffice = mintToken(secret, { sub: 'bo', tid: randomUUID(), roles: ['back-office'] });
-    const registered = await a!('POST', '/v1/webhooks', backOffice, { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, eventTypes: ['ProductKeyRevealed'] });
+    const registered = await a!('POST', '/v1/webhooks', backOffice, {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      eventTypes: ['ProductKeyRevealed'],
+    });
     expect(registered.status).toBe(201);
     const item = (await a!('GET', '/v1/catalog', agent)).body.items.find((i: any) => i.licenseType === 'perpetual');
     const customer = (await a!('POST', '/v1/customers', agent, { name: 'Contoso', domain: 'contoso.example', market: 'FR' })).body;
@@ -67,12 +79,18 @@ it('two API replicas and two projectors on one event store and Redis', async () 
     for (let i = 0; i < 500 && deliveries.size < 10; i++) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 300));
     expect([...deliveries.values()]).toEqual(Array.from({ length: 10 }, () => 1));
-    const delivering = await Promise.all(projectors.map(async (p) => ((await (await fetch(`http://127.0.0.1:${p.port}/health/ready`)).json()) as { deliveringWebhooks: boolean }).deliveringWebhooks));
+    const delivering = await Promise.all(
+      projectors.map(
+        async (p) => ((await (await fetch(`http://127.0.0.1:${p.port}/health/ready`)).json()) as { deliveringWebhooks: boolean }).deliveringWebhooks,
+      ),
+    );
     expect(delivering.filter(Boolean)).toHaveLength(1);
 
     // Exactly one projector holds each read model's lease.
     const redis = new Redis(REDIS_URL);
-    const leases = await Promise.all(['customers', 'software-list', 'order-history', 'activity-log', 'credits'].map((m) => redis.get(`${prefix}rm:${m}:lease`)));
+    const leases = await Promise.all(
+      ['customers', 'software-list', 'order-history', 'activity-log', 'credits'].map((m) => redis.get(`${prefix}rm:${m}:lease`)),
+    );
     expect(leases.every((l) => l !== null)).toBe(true);
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);

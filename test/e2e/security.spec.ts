@@ -41,18 +41,31 @@ async function refused(status: number, method: string, path: string, tok: string
 beforeAll(async () => {
   server = await startServer({ clockStart: '2026-03-02T10:00:00Z', env: { KEY_ACCESS_LIMIT_PER_USER: '8', KEY_ACCESS_LIMIT_PER_TENANT: '1000' } });
   call = client(server.baseUrl);
-  item = (await call('GET', '/v1/catalog', token(partner, ['admin-agent']))).body.items.find((i: any) => i.licenseType === 'perpetual' && i.cancellationClass === 'standard');
+  item = (await call('GET', '/v1/catalog', token(partner, ['admin-agent']))).body.items.find(
+    (i: any) => i.licenseType === 'perpetual' && i.cancellationClass === 'standard',
+  );
 });
 
 afterAll(async () => {
   await server?.stop();
-  console.log(`adversarial suite: ${stats.cases} cases, ${stats.refused} refused as expected, ${stats.stateChangesByRefused} state changes by refused requests, ${stats.serverErrors} server errors`);
+  console.log(
+    `adversarial suite: ${stats.cases} cases, ${stats.refused} refused as expected, ${stats.stateChangesByRefused} state changes by refused requests, ${stats.serverErrors} server errors`,
+  );
 });
 
 async function fixture() {
   const agent = token(partner, ['admin-agent']);
-  const customer = (await call('POST', '/v1/customers', agent, { name: 'Contoso', domain: `c-${randomUUID().slice(0, 8)}.example`, market: 'FR', tenantId: customerTenant === undefined ? undefined : randomUUID() })).body;
-  const own = (await call('POST', '/v1/customers', agent, { name: 'Owned', domain: `o-${randomUUID().slice(0, 8)}.example`, market: 'FR', tenantId: customerTenant })).body;
+  const customer = (
+    await call('POST', '/v1/customers', agent, {
+      name: 'Contoso',
+      domain: `c-${randomUUID().slice(0, 8)}.example`,
+      market: 'FR',
+      tenantId: customerTenant === undefined ? undefined : randomUUID(),
+    })
+  ).body;
+  const own = (
+    await call('POST', '/v1/customers', agent, { name: 'Owned', domain: `o-${randomUUID().slice(0, 8)}.example`, market: 'FR', tenantId: customerTenant })
+  ).body;
   const order = (await call('POST', `/v1/customers/${own.customerId ?? customer.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] })).body;
   return { agent, customer: own.customerId ? own : customer, order };
 }
@@ -61,21 +74,52 @@ describe('every role against every route', () => {
   it('allows exactly the roles SPEC names and refuses the others with 403, writing nothing', async () => {
     const { customer, order } = await fixture();
     const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
-    const roles = ['admin-agent', 'global-admin', 'account-admin', 'referral-admin', 'marketing-content-admin', 'customer-global-admin', 'back-office', 'analyst'];
+    const roles = [
+      'admin-agent',
+      'global-admin',
+      'account-admin',
+      'referral-admin',
+      'marketing-content-admin',
+      'customer-global-admin',
+      'back-office',
+      'analyst',
+    ];
     const tidFor = (role: string) => (role === 'customer-global-admin' ? customerTenant : partner);
     // route → roles allowed (everyone else: 403).
     const routes: { method: string; path: string; body?: () => unknown; allowed: string[] }[] = [
       { method: 'GET', path: '/v1/catalog', allowed: roles },
-      { method: 'POST', path: '/v1/customers', body: () => ({ name: 'X', domain: `x-${randomUUID().slice(0, 8)}.example`, market: 'DE' }), allowed: ['admin-agent', 'global-admin', 'account-admin'] },
+      {
+        method: 'POST',
+        path: '/v1/customers',
+        body: () => ({ name: 'X', domain: `x-${randomUUID().slice(0, 8)}.example`, market: 'DE' }),
+        allowed: ['admin-agent', 'global-admin', 'account-admin'],
+      },
       { method: 'GET', path: `/v1/customers/${customer.customerId}`, allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'] },
-      { method: 'GET', path: `/v1/customers/${customer.customerId}/software`, allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'] },
-      { method: 'GET', path: `/v1/customers/${customer.customerId}/orders`, allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'] },
-      { method: 'POST', path: `/v1/customers/${customer.customerId}/orders`, body: () => ({ lines: [{ sku: item.sku, quantity: 1 }] }), allowed: ['admin-agent'] },
+      {
+        method: 'GET',
+        path: `/v1/customers/${customer.customerId}/software`,
+        allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'],
+      },
+      {
+        method: 'GET',
+        path: `/v1/customers/${customer.customerId}/orders`,
+        allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'],
+      },
+      {
+        method: 'POST',
+        path: `/v1/customers/${customer.customerId}/orders`,
+        body: () => ({ lines: [{ sku: item.sku, quantity: 1 }] }),
+        allowed: ['admin-agent'],
+      },
       { method: 'GET', path: `/v1/orders/${order.orderId}`, allowed: ['admin-agent', 'global-admin', 'account-admin', 'customer-global-admin'] },
       { method: 'POST', path: `/v1/orders/${order.orderId}/keys`, body: () => sel, allowed: ['admin-agent', 'customer-global-admin'] },
       { method: 'POST', path: `/v1/orders/${order.orderId}/download-links`, body: () => sel, allowed: ['admin-agent', 'customer-global-admin'] },
       { method: 'GET', path: `/v1/orders/${order.orderId}/cancellation-eligibility`, allowed: ['admin-agent', 'global-admin', 'account-admin'] },
-      { method: 'GET', path: '/v1/activity-log?from=2026-03-01&to=2026-03-31', allowed: ['global-admin', 'account-admin', 'referral-admin', 'marketing-content-admin'] },
+      {
+        method: 'GET',
+        path: '/v1/activity-log?from=2026-03-01&to=2026-03-31',
+        allowed: ['global-admin', 'account-admin', 'referral-admin', 'marketing-content-admin'],
+      },
       { method: 'GET', path: '/v1/credits?month=2026-04', allowed: ['global-admin', 'account-admin', 'back-office', 'analyst'] },
       { method: 'GET', path: '/v1/kms-migration/deadline?lastActivation=2026-01-01', allowed: roles },
       // Cancel last: it changes what later calls may do.
@@ -87,7 +131,11 @@ describe('every role against every route', () => {
         if (route.allowed.includes(role)) {
           const res = await call(route.method, route.path, token(tidFor(role), [role]), route.body?.());
           stats.cases++;
-          expect({ route: `${route.method} ${route.path}`, role, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, role, status: expect.any(Number) });
+          expect({ route: `${route.method} ${route.path}`, role, status: res.status }).toEqual({
+            route: `${route.method} ${route.path}`,
+            role,
+            status: expect.any(Number),
+          });
           expect([200, 201]).toContain(res.status);
         } else {
           await refused(403, route.method, route.path, token(tidFor(role), [role]), route.body?.());
@@ -109,9 +157,23 @@ describe('replays and back-office decisions', () => {
     for (const quantity of [2, 3]) await refused(409, 'POST', orders, agent, { lines: [{ sku: item.sku, quantity }], idempotencyKey: key });
     // The same key sent as the Idempotency-Key header counts the same.
     await refused(409, 'POST', orders, agent, { lines: [{ sku: item.sku, quantity: 4 }] }, { 'idempotency-key': key });
-    const refund = (await call('POST', '/v1/refund-requests', agent, { orderId: order.orderId, tenantId: customerTenant, reason: 'dispute', amount: 10, contact: { name: 'A', email: 'a@b.example', phone: '123456' } })).body;
+    const refund = (
+      await call('POST', '/v1/refund-requests', agent, {
+        orderId: order.orderId,
+        tenantId: customerTenant,
+        reason: 'dispute',
+        amount: 10,
+        contact: { name: 'A', email: 'a@b.example', phone: '123456' },
+      })
+    ).body;
     for (const role of ['admin-agent', 'global-admin', 'account-admin', 'analyst', 'customer-global-admin']) {
-      await refused(403, 'POST', `/v1/refund-requests/${refund.refundRequestId}/approve`, token(role === 'customer-global-admin' ? customerTenant : partner, [role]), {});
+      await refused(
+        403,
+        'POST',
+        `/v1/refund-requests/${refund.refundRequestId}/approve`,
+        token(role === 'customer-global-admin' ? customerTenant : partner, [role]),
+        {},
+      );
       await refused(403, 'POST', `/v1/refund-requests/${refund.refundRequestId}/reject`, token(partner, [role]), { reason: 'x' });
     }
     await refused(404, 'POST', `/v1/refund-requests/${randomUUID()}/approve`, token(randomUUID(), ['back-office']), {});
@@ -123,7 +185,13 @@ describe('refund credits (issue 12: a USD order credited in JPY; 107,900 USD pai
     const { agent, customer, order } = await fixture();
     const backOffice = token(randomUUID(), ['back-office']);
     const { amount: paid, currency } = order.lines[0];
-    const body = (extra: object) => ({ orderId: order.orderId, tenantId: order.customerTenantId, reason: 'dispute', contact: { name: 'A', email: 'a@b.example', phone: '123456' }, ...extra });
+    const body = (extra: object) => ({
+      orderId: order.orderId,
+      tenantId: order.customerTenantId,
+      reason: 'dispute',
+      contact: { name: 'A', email: 'a@b.example', phone: '123456' },
+      ...extra,
+    });
     const file = async (extra: object) => {
       const res = await call('POST', '/v1/refund-requests', agent, body(extra));
       expect(res.status).toBe(201);
@@ -133,13 +201,17 @@ describe('refund credits (issue 12: a USD order credited in JPY; 107,900 USD pai
 
     // Another currency than the order's, refused; none given takes the order's.
     const yen = await refused(400, 'POST', '/v1/refund-requests', agent, body({ amount: paid, currency: currency === 'JPY' ? 'USD' : 'JPY' }));
-    expect(yen.body.error).toEqual(expect.objectContaining({ code: 'currency_mismatch', details: expect.objectContaining({ field: 'currency', orderCurrencies: [currency] }) }));
+    expect(yen.body.error).toEqual(
+      expect.objectContaining({ code: 'currency_mismatch', details: expect.objectContaining({ field: 'currency', orderCurrencies: [currency] }) }),
+    );
     const twelveTimes = await file({ amount: paid * 12 });
     expect(twelveTimes.amountRequested).toEqual({ amount: paid * 12, currency });
 
     // More than the order cost: refused, naming what is left; an explicit amount beyond it too.
     const over = await refused(409, 'POST', approve(twelveTimes.refundRequestId), backOffice, {});
-    expect(over.body.error).toEqual(expect.objectContaining({ code: 'credit_exceeds_order', details: expect.objectContaining({ remaining: { amount: paid, currency } }) }));
+    expect(over.body.error).toEqual(
+      expect.objectContaining({ code: 'credit_exceeds_order', details: expect.objectContaining({ remaining: { amount: paid, currency } }) }),
+    );
     expect((await refused(409, 'POST', approve(twelveTimes.refundRequestId), backOffice, { amount: paid + 1 })).body.error.code).toBe('credit_exceeds_order');
 
     // Twelve requests for the whole price, approved at once: one credit, eleven refusals.
@@ -149,7 +221,10 @@ describe('refund credits (issue 12: a USD order credited in JPY; 107,900 USD pai
     expect(approvals.filter((a) => a.status === 200)).toHaveLength(1);
     expect(approvals.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(Array(11).fill('credit_exceeds_order'));
     // Nothing is left: even the smallest approval and the refunded order's cancellation credit nothing more.
-    expect((await refused(409, 'POST', approve(twelveTimes.refundRequestId), backOffice, { amount: 1 })).body.error.details.remaining).toEqual({ amount: 0, currency });
+    expect((await refused(409, 'POST', approve(twelveTimes.refundRequestId), backOffice, { amount: 1 })).body.error.details.remaining).toEqual({
+      amount: 0,
+      currency,
+    });
     const cancelled = await call('POST', `/v1/orders/${order.orderId}/cancel`, agent, { reason: 'refunded already' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.credits).toEqual([expect.objectContaining({ line: 1, amount: 0, currency })]);
@@ -194,12 +269,14 @@ describe('webhook destinations', () => {
   });
 
   it('stop start-up on a WEBHOOK_ALLOWED_HOSTS entry that is not a host, an address or a CIDR block', async () => {
-    await expect(startServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,10.0.0.0/33' } })).rejects.toThrow(/WEBHOOK_ALLOWED_HOSTS: \\"10\.0\.0\.0\/33\\" is not a host name, an IP address or a CIDR block/);
+    await expect(startServer({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,10.0.0.0/33' } })).rejects.toThrow(
+      /WEBHOOK_ALLOWED_HOSTS: \\"10\.0\.0\.0\/33\\" is not a host name, an IP address or a CIDR block/,
+    );
   });
 });
 
 describe('cross-tenant access', () => {
-  it('answers 404 for another partner\'s customers and orders, keys, links and logs, and another tenant\'s admin', async () => {
+  it("answers 404 for another partner's customers and orders, keys, links and logs, and another tenant's admin", async () => {
     const { customer, order } = await fixture();
     const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
     const stranger = token(otherPartner, ['admin-agent']);
@@ -213,7 +290,13 @@ describe('cross-tenant access', () => {
     await refused(404, 'POST', `/v1/orders/${order.orderId}/cancel`, stranger, { reason: 'x' });
     await refused(404, 'GET', `/v1/orders/${order.orderId}/cancellation-eligibility`, stranger);
     await refused(404, 'POST', `/v1/customers/${customer.customerId}/orders`, stranger, { lines: [{ sku: item.sku, quantity: 1 }] });
-    await refused(404, 'POST', '/v1/refund-requests', stranger, { orderId: order.orderId, tenantId: customerTenant, reason: 'x', amount: 1, contact: { name: 'a', email: 'a@b.example', phone: '123456' } });
+    await refused(404, 'POST', '/v1/refund-requests', stranger, {
+      orderId: order.orderId,
+      tenantId: customerTenant,
+      reason: 'x',
+      amount: 1,
+      contact: { name: 'a', email: 'a@b.example', phone: '123456' },
+    });
     const logs = await call('GET', '/v1/activity-log?from=2026-01-01&to=2026-12-31', token(otherPartner, ['global-admin']));
     expect(logs.body.items).toEqual([]);
     await refused(404, 'GET', `/v1/activity-log?from=2026-01-01&to=2026-12-31&customerId=${customer.customerId}`, token(otherPartner, ['global-admin']));
@@ -225,7 +308,8 @@ describe('forged and tampered tokens', () => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const claims = { sub: 'x', tid: partner, roles: ['admin-agent'], exp: Math.floor(Date.now() / 1000) + 600 };
     const sign = (header: object, payload: object, key = server.secret) => {
-      const h = b64(header), p = b64(payload);
+      const h = b64(header),
+        p = b64(payload);
       return `${h}.${p}.${createHmac('sha256', key).update(`${h}.${p}`).digest('base64url')}`;
     };
     const valid = sign({ alg: 'HS256', typ: 'JWT' }, claims);
@@ -248,7 +332,14 @@ describe('forged and tampered tokens', () => {
     for (const t of forged) {
       await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: `Bearer ${t}` });
     }
-    await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    await refused(
+      401,
+      'POST',
+      '/v1/customers',
+      undefined,
+      { name: 'X', domain: 'forged.example', market: 'FR' },
+      { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    );
     await refused(401, 'POST', '/v1/customers', undefined, { name: 'X', domain: 'forged.example', market: 'FR' }, { authorization: valid });
   });
 });
@@ -259,7 +350,11 @@ describe('401 challenges', () => {
     const bare = await refused(401, 'POST', '/v1/customers', undefined, body);
     expect(bare.headers.get('www-authenticate')).toBe('Bearer');
     expect((await refused(401, 'GET', '/v1/catalog', undefined)).headers.get('www-authenticate')).toBe('Bearer');
-    expect((await refused(401, 'POST', '/v1/customers', undefined, body, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).headers.get('www-authenticate')).toBe('Bearer');
+    expect(
+      (await refused(401, 'POST', '/v1/customers', undefined, body, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).headers.get(
+        'www-authenticate',
+      ),
+    ).toBe('Bearer');
     const expired = mintToken(server.secret, { sub: 'x', tid: partner, roles: ['admin-agent'] }, -120);
     for (const bad of ['a.b.c', expired, `${token(partner, ['admin-agent'])}x`, 'not-a-jwt']) {
       const res = await refused(401, 'POST', '/v1/customers', undefined, body, { authorization: `Bearer ${bad}` });
@@ -364,7 +459,8 @@ describe('hostile bodies and parameters', () => {
     const orders = `/v1/customers/${customer.customerId}/orders`;
     const quantities = [0, -1, -10_000, 10_001, 1e12, 1.5, Number.MAX_SAFE_INTEGER + 2, '1', '', null, true, [], {}, '1e3'];
     for (const quantity of quantities) await refused(400, 'POST', orders, agent, { lines: [{ sku: item.sku, quantity }] });
-    for (const lines of [null, 'all', {}, [], [null], [[]], Array.from({ length: 101 }, () => ({ sku: item.sku, quantity: 1 }))]) await refused(400, 'POST', orders, agent, { lines });
+    for (const lines of [null, 'all', {}, [], [null], [[]], Array.from({ length: 101 }, () => ({ sku: item.sku, quantity: 1 }))])
+      await refused(400, 'POST', orders, agent, { lines });
     await refused(400, 'POST', orders, agent, '{"lines": [', {});
     await refused(400, 'POST', orders, agent, '{"lines": [{"sku": "WS", "quantity": 1}]}}', {});
     await refused(400, 'POST', orders, agent, '"lines"');
@@ -380,18 +476,43 @@ describe('hostile bodies and parameters', () => {
       await refused(404, 'GET', `/v1/orders/${id}`, agent);
       await refused(404, 'POST', `/v1/orders/${id}/keys`, agent, { line: 1, version: 'x', language: 'x', fileType: 'x' });
     }
-    for (const q of ['from=&to=', 'from=2026-13-01&to=2026-12-01', 'from=2026-03-01&to=2026-03-02&limit=0', 'from=2026-03-01&to=2026-03-02&limit=abc', 'from=2026-03-01&to=2026-03-02&cursor=abc', 'from=2026-03-01&from=2026-03-02&to=2026-03-03', 'from=2026-03-01&to=2026-03-02&evil=1']) {
+    for (const q of [
+      'from=&to=',
+      'from=2026-13-01&to=2026-12-01',
+      'from=2026-03-01&to=2026-03-02&limit=0',
+      'from=2026-03-01&to=2026-03-02&limit=abc',
+      'from=2026-03-01&to=2026-03-02&cursor=abc',
+      'from=2026-03-01&from=2026-03-02&to=2026-03-03',
+      'from=2026-03-01&to=2026-03-02&evil=1',
+    ]) {
       await refused(400, 'GET', `/v1/activity-log?${q}`, token(partner, ['global-admin']));
     }
     const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
-    for (const bad of [{ ...sel, line: 0 }, { ...sel, line: '1' }, { ...sel, version: '' }, { ...sel, language: 'x'.repeat(51) }, { ...sel, keyType: 'KMS' }, { ...sel, extra: 1 }, {}]) {
+    for (const bad of [
+      { ...sel, line: 0 },
+      { ...sel, line: '1' },
+      { ...sel, version: '' },
+      { ...sel, language: 'x'.repeat(51) },
+      { ...sel, keyType: 'KMS' },
+      { ...sel, extra: 1 },
+      {},
+    ]) {
       await refused(400, 'POST', `/v1/orders/${order.orderId}/keys`, token(partner, ['admin-agent'], `fresh-${randomUUID()}`), bad);
     }
   });
 
   it('store unicode and injection strings verbatim where they are valid, and refuse them where they are not', async () => {
     const agent = token(partner, ['admin-agent']);
-    const nasty = ["Robert'); DROP TABLE events;--", '<script>alert(1)</script>', '${7*7}{{7*7}}', 'Ünïcödé 名前 🔑', '\u202Egnp.exe', 'a\u0000b', '../../etc/passwd', '%s%s%n'];
+    const nasty = [
+      "Robert'); DROP TABLE events;--",
+      '<script>alert(1)</script>',
+      '${7*7}{{7*7}}',
+      'Ünïcödé 名前 🔑',
+      '\u202Egnp.exe',
+      'a\u0000b',
+      '../../etc/passwd',
+      '%s%s%n',
+    ];
     for (const name of nasty) {
       const res = await call('POST', '/v1/customers', agent, { name, domain: `n-${randomUUID().slice(0, 8)}.example`, market: 'FR' });
       stats.cases++;
@@ -420,7 +541,7 @@ describe('hostile bodies and parameters', () => {
 });
 
 describe('crypto-shredding', () => {
-  it('destroys a customer tenant\'s key material: reveals answer 410, the audit trail stays, other tenants are untouched', async () => {
+  it("destroys a customer tenant's key material: reveals answer 410, the audit trail stays, other tenants are untouched", async () => {
     const agent = token(partner, ['admin-agent']);
     const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
     const make = async () => {
@@ -438,7 +559,9 @@ describe('crypto-shredding', () => {
     await refused(403, 'POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, agent, { reason: 'offboarding' });
     await refused(404, 'POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, token(otherPartner, ['global-admin']), { reason: 'offboarding' });
     await refused(400, 'POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, token(partner, ['global-admin']), {});
-    const destroyed = await call('POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, token(partner, ['global-admin']), { reason: 'offboarding' });
+    const destroyed = await call('POST', `/v1/customers/${victim.c.customerId}/key-material/destroy`, token(partner, ['global-admin']), {
+      reason: 'offboarding',
+    });
     expect(destroyed.status).toBe(200);
 
     const again = await refused(410, 'POST', `/v1/orders/${victim.o.orderId}/keys`, revealer, sel);
@@ -449,7 +572,10 @@ describe('crypto-shredding', () => {
     const log = await call('GET', `/v1/activity-log?from=2026-01-01&to=2026-12-31&customerId=${victim.c.customerId}`, token(partner, ['global-admin']));
     expect(log.body.items).toEqual([expect.objectContaining({ kind: 'key-revealed', keyFingerprint: before.body.fingerprint })]);
     // Back office may shred any tenant.
-    expect((await call('POST', `/v1/customers/${bystander.c.customerId}/key-material/destroy`, token(randomUUID(), ['back-office']), { reason: 'legal request' })).status).toBe(200);
+    expect(
+      (await call('POST', `/v1/customers/${bystander.c.customerId}/key-material/destroy`, token(randomUUID(), ['back-office']), { reason: 'legal request' }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -525,7 +651,8 @@ describe('secrets in logs', () => {
     await new Promise((r) => setTimeout(r, 100));
     const logs = server.logs();
     expect(logs).toContain('"msg":"request"');
-    for (const secret of secrets) expect({ secret: secret.slice(0, 12), inLogs: logs.includes(secret) }).toEqual({ secret: secret.slice(0, 12), inLogs: false });
+    for (const secret of secrets)
+      expect({ secret: secret.slice(0, 12), inLogs: logs.includes(secret) }).toEqual({ secret: secret.slice(0, 12), inLogs: false });
     expect(logs).not.toMatch(/[BCDFGHJKMPQRTVWXY2346789]{5}-[BCDFGHJKMPQRTVWXY2346789]{5}-[BCDFGHJKMPQRTVWXY2346789]{5}-/);
     expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
   });

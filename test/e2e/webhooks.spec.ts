@@ -34,7 +34,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
   // The receiver is on loopback, which webhooks never target unless the operator allows it.
-  api = await startServer({ clockStart: '2026-03-02T10:00:00Z', env: { WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
+  api = await startServer({
+    clockStart: '2026-03-02T10:00:00Z',
+    env: { WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+  });
   call = client(api.baseUrl);
 });
 afterAll(async () => {
@@ -52,7 +55,9 @@ const until = async (predicate: () => boolean | Promise<boolean>, timeoutMs = 20
 
 it('delivers each event signed, retrying a receiver that fails three times, in order', async () => {
   const backOffice = mintToken(api.secret, { sub: 'billing', tid: randomUUID(), roles: ['back-office'] });
-  expect((await call('POST', '/v1/webhooks', mintToken(api.secret, { sub: 'a', tid: randomUUID(), roles: ['admin-agent'] }), { url: receiverUrl })).status).toBe(403);
+  expect(
+    (await call('POST', '/v1/webhooks', mintToken(api.secret, { sub: 'a', tid: randomUUID(), roles: ['admin-agent'] }), { url: receiverUrl })).status,
+  ).toBe(403);
   expect((await call('POST', '/v1/webhooks', backOffice, { url: 'ftp://example' })).status).toBe(400);
   const hook = await call('POST', '/v1/webhooks', backOffice, { url: receiverUrl, eventTypes: ['SoftwarePurchased', 'OrderCancelled'] });
   expect(hook.status).toBe(201);
@@ -72,7 +77,9 @@ it('delivers each event signed, retrying a receiver that fails three times, in o
     expect(verifyWebhook('another-secret', r.body, String(r.headers['x-csp-signature']))).toBe(false);
     expect(verifyWebhook(hook.body.secret, r.body + ' ', String(r.headers['x-csp-signature']))).toBe(false);
   }
-  expect(JSON.parse(received[0]!.body)).toEqual(expect.objectContaining({ type: 'SoftwarePurchased', data: expect.objectContaining({ orderId: order.orderId }) }));
+  expect(JSON.parse(received[0]!.body)).toEqual(
+    expect.objectContaining({ type: 'SoftwarePurchased', data: expect.objectContaining({ orderId: order.orderId }) }),
+  );
 
   // A receiver that is down past every attempt: the event is dead-lettered, and delivery goes on.
   alwaysFail = true;

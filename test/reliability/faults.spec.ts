@@ -39,7 +39,9 @@ describe('disk full', () => {
       const acknowledged: string[] = [];
       let unavailable: any;
       for (let i = 0; i < 5000 && !unavailable; i++) {
-        const res = await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, { lines: Array.from({ length: 20 }, () => ({ sku: item.sku, quantity: 1 })) });
+        const res = await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, {
+          lines: Array.from({ length: 20 }, () => ({ sku: item.sku, quantity: 1 })),
+        });
         if (res.status === 201) acknowledged.push(res.body.orderId);
         else if (res.status === 503) unavailable = res;
         else throw new Error(`unexpected ${res.status}: ${res.text}`);
@@ -81,7 +83,11 @@ describe('100 concurrent cancellations of one order', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s !== 200).every((s) => s === 409)).toBe(true);
-    const credits = await call('GET', `/v1/credits?customerId=${customer.customerId}`, mintToken(server.secret, { sub: 'ga', tid: partner, roles: ['global-admin'] }));
+    const credits = await call(
+      'GET',
+      `/v1/credits?customerId=${customer.customerId}`,
+      mintToken(server.secret, { sub: 'ga', tid: partner, roles: ['global-admin'] }),
+    );
     expect(credits.body.items).toHaveLength(1);
     expect(credits.body.items[0].amount).toBe(item.unitPrice.amount * 3);
     await server.stop();
@@ -92,7 +98,11 @@ describe('Redis restarted under the projector', () => {
   const port = 16000 + Math.floor(Math.random() * 4000);
   let redis: ChildProcess | undefined;
   const startRedis = async (dir: string) => {
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: 'ignore' });
+    redis = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 100; i++) {
       try {
         execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'pipe' });
@@ -147,7 +157,10 @@ describe('Redis restarted under the projector', () => {
     for (const projection of PROJECTIONS) {
       await applyBatch(projection, fresh, { model: projection.name, generation: 1 }, events, { expectedCheckpoint: undefined });
       const generation = await store.currentGeneration(projection.name);
-      expect({ model: projection.name, ...(await store.dump({ model: projection.name, generation })) }).toEqual({ model: projection.name, ...(await fresh.dump({ model: projection.name, generation: 1 })) });
+      expect({ model: projection.name, ...(await store.dump({ model: projection.name, generation })) }).toEqual({
+        model: projection.name,
+        ...(await fresh.dump({ model: projection.name, generation: 1 })),
+      });
     }
     await readSide.stop();
     await store.close();

@@ -11,7 +11,12 @@ import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { recordingLogger } from '../../libs/config/src/testing/recording-logger';
 import { inspectWal } from '../../libs/event-store/src/sqlite/wal-inspection';
 
-const event = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'Happened', data: { n }, metadata: { occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 1 } });
+const event = (n: number): NewEvent => ({
+  eventId: randomUUID(),
+  type: 'Happened',
+  data: { n },
+  metadata: { occurredAt: new Date().toISOString(), correlationId: 'c', schemaVersion: 1 },
+});
 
 /** Leaves a store as a crash would: committed transactions in the WAL, never checkpointed. */
 async function crashedStore(events: number): Promise<{ file: string; pageSize: number }> {

@@ -62,7 +62,12 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
   const first = new Date(now).toISOString();
   let total = 0;
   const max = options.maxEvents ?? Number.MAX_SAFE_INTEGER;
-  const meta = (actor: Actor, at: number, type: string) => ({ occurredAt: new Date(at).toISOString(), actor, correlationId: seededUuid(`c-${total}`), schemaVersion: schemaVersionOf(type) });
+  const meta = (actor: Actor, at: number, type: string) => ({
+    occurredAt: new Date(at).toISOString(),
+    actor,
+    correlationId: seededUuid(`c-${total}`),
+    schemaVersion: schemaVersionOf(type),
+  });
   const toNew = (events: DomainEvent<string, unknown>[], actor: Actor, at: number, salt: string): NewEvent[] =>
     events.map((e, i) => ({ eventId: seededUuid(`${seed}-${salt}-${i}`), type: e.type, data: e.data, metadata: meta(actor, at, e.type) }));
   const pending: Promise<unknown>[] = [];
@@ -79,12 +84,20 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
       const tenantId = seededUuid(`tenant-${seed}-${p}-${c}`);
       const market = ['FR', 'DE', 'US', 'AU', 'BR', 'JP'][Math.floor(rnd() * 6)]!;
       const registered = decideCustomerRegistry(
-        { type: 'RegisterCustomer', data: { customerId, tenantId, partnerTenantId: partner, name: `Customer ${p}-${c}`, domain: `c${p}-${c}-${seed}.example`, market }, metadata: { actor: agent, now: new Date(now).toISOString() } },
+        {
+          type: 'RegisterCustomer',
+          data: { customerId, tenantId, partnerTenantId: partner, name: `Customer ${p}-${c}`, domain: `c${p}-${c}-${seed}.example`, market },
+          metadata: { actor: agent, now: new Date(now).toISOString() },
+        },
         registry,
         { markets },
       );
       registry = foldCustomerRegistry(registry, registered);
-      await store.append(customerRegistryStreamId(partner), toNew(registered, agent, now, `reg-${p}-${c}`), registryRevision === -1n ? 'no_stream' : registryRevision);
+      await store.append(
+        customerRegistryStreamId(partner),
+        toNew(registered, agent, now, `reg-${p}-${c}`),
+        registryRevision === -1n ? 'no_stream' : registryRevision,
+      );
       registryRevision++;
       total += registered.length;
       customers.push({ customerId, tenantId, partnerTenantId: partner });
@@ -102,20 +115,60 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
           events.push(...toNew(decided, agent, t, `${orderId}-${salt}`));
         };
         const m = () => ({ actor: agent, now: new Date(t).toISOString() });
-        run({ type: 'PurchaseSoftware', data: { orderId, customer: { customerId, tenantId, partnerTenantId: partner, market }, lines: [{ sku: sku.sku, quantity: 1 + Math.floor(rnd() * 5) }] }, metadata: m() }, 'buy');
+        run(
+          {
+            type: 'PurchaseSoftware',
+            data: {
+              orderId,
+              customer: { customerId, tenantId, partnerTenantId: partner, market },
+              lines: [{ sku: sku.sku, quantity: 1 + Math.floor(rnd() * 5) }],
+            },
+            metadata: m(),
+          },
+          'buy',
+        );
         const sel = { line: 1, version: sku.versions[0]!, language: sku.languages[0]!, fileType: sku.fileTypes[0]! };
         const reveals = 1 + Math.floor(rnd() * 3);
         for (let r = 0; r < reveals; r++) {
           t += 60_000;
           const keyId = seededUuid(`key-${orderId}`);
-          run({ type: 'RevealKey', data: { orderId, ...sel, newKey: { keyId, fingerprint: `sha256:${keyId.replace(/-/g, '')}`, material: { alg: 'A256GCM', kid: 'kek-gen', iv: 'aXY=', tag: 'dGFn', ciphertext: 'Y3Q=' } } }, metadata: m() }, `reveal-${r}`);
+          run(
+            {
+              type: 'RevealKey',
+              data: {
+                orderId,
+                ...sel,
+                newKey: {
+                  keyId,
+                  fingerprint: `sha256:${keyId.replace(/-/g, '')}`,
+                  material: { alg: 'A256GCM', kid: 'kek-gen', iv: 'aXY=', tag: 'dGFn', ciphertext: 'Y3Q=' },
+                },
+              },
+              metadata: m(),
+            },
+            `reveal-${r}`,
+          );
         }
         t += 60_000;
-        run({ type: 'IssueDownloadLink', data: { orderId, ...sel, linkId: seededUuid(`link-${orderId}`), tokenHash: createHash('sha256').update(orderId).digest('hex') }, metadata: m() }, 'link');
+        run(
+          {
+            type: 'IssueDownloadLink',
+            data: { orderId, ...sel, linkId: seededUuid(`link-${orderId}`), tokenHash: createHash('sha256').update(orderId).digest('hex') },
+            metadata: m(),
+          },
+          'link',
+        );
         const downloads = Math.floor(rnd() * 4);
         for (let d = 0; d < downloads; d++) {
           t += 60_000;
-          run({ type: 'RecordDownload', data: { orderId, tokenHash: createHash('sha256').update(orderId).digest('hex'), client: { ip: '198.51.100.1' } }, metadata: m() }, `dl-${d}`);
+          run(
+            {
+              type: 'RecordDownload',
+              data: { orderId, tokenHash: createHash('sha256').update(orderId).digest('hex'), client: { ip: '198.51.100.1' } },
+              metadata: m(),
+            },
+            `dl-${d}`,
+          );
         }
         if (rnd() < 0.3 && sku.cancellationClass === 'standard') {
           t += 3_600_000;

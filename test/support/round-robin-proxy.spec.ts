@@ -49,8 +49,17 @@ it('sends consecutive requests to the upstreams in turn, forwarding method, path
   const body = 'x'.repeat(3 * 1024 * 1024);
   const answers = [];
   for (let i = 0; i < 4; i++) {
-    const response = await fetch(`${proxy.url}/v1/things/${i}?q=${i}`, { method: i % 2 ? 'PUT' : 'POST', headers: { authorization: `Bearer t${i}`, 'content-type': 'text/plain' }, body });
-    answers.push({ status: response.status, upstream: response.headers.get('x-upstream'), cookies: response.headers.getSetCookie(), body: (await response.json()) as { bytes: number } });
+    const response = await fetch(`${proxy.url}/v1/things/${i}?q=${i}`, {
+      method: i % 2 ? 'PUT' : 'POST',
+      headers: { authorization: `Bearer t${i}`, 'content-type': 'text/plain' },
+      body,
+    });
+    answers.push({
+      status: response.status,
+      upstream: response.headers.get('x-upstream'),
+      cookies: response.headers.getSetCookie(),
+      body: (await response.json()) as { bytes: number },
+    });
   }
   expect(answers.map((a) => a.upstream)).toEqual(['0', '1', '0', '1']);
   expect(answers.every((a) => a.status === 201 && a.body.bytes === body.length)).toBe(true);

@@ -76,7 +76,11 @@ async function startCompiled(
 ): Promise<{ ready: RegExpExecArray; service: Service }> {
   const main = join(ROOT, entry);
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` before the e2e tests (npm test does)`);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (d: Buffer) => {
     output += d.toString();
@@ -139,7 +143,13 @@ export interface HttpResult<T = any> {
 
 /** A small JSON client: `call(server)('POST', '/v1/…', token, body)`. */
 export function client(baseUrl: string) {
-  return async function call<T = any>(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  return async function call<T = any>(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
     const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual' };
     if (token) (init.headers as Record<string, string>).authorization = `Bearer ${token}`;
     if (body !== undefined) {

@@ -99,14 +99,18 @@ const REDIS: Service = { name: 'Redis', available: (suite) => redisForTests(suit
 
 /** This deployment's Redis key prefix; its keys are deleted at tear-down, not between restarts. */
 const redisPrefix = (site: Site, shape: string) =>
-  site.resource('redis-prefix', () => testPrefix(`shape-${shape}`), async (prefix) => {
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    try {
-      await deleteKeys(redis, prefix);
-    } finally {
-      redis.disconnect();
-    }
-  });
+  site.resource(
+    'redis-prefix',
+    () => testPrefix(`shape-${shape}`),
+    async (prefix) => {
+      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+      try {
+        await deleteKeys(redis, prefix);
+      } finally {
+        redis.disconnect();
+      }
+    },
+  );
 
 /** Starts processes together; if one fails, kills the others and rethrows. */
 async function startAll(starts: readonly (() => Promise<Process>)[]): Promise<Process[]> {
@@ -119,7 +123,12 @@ async function startAll(starts: readonly (() => Promise<Process>)[]): Promise<Pr
 
 function apiProcess(name: string, site: Site, options: ShapeOptions, env: Record<string, string>) {
   return async (): Promise<Process> => {
-    const server = await startServer({ dataDir: site.dataDir, secret: site.secret, ...(options.clockStart ? { clockStart: options.clockStart } : {}), env: { ...env, ...options.env } });
+    const server = await startServer({
+      dataDir: site.dataDir,
+      secret: site.secret,
+      ...(options.clockStart ? { clockStart: options.clockStart } : {}),
+      env: { ...env, ...options.env },
+    });
     return { name, baseUrl: server.baseUrl, logs: server.logs, stop: server.stop, kill: server.kill };
   };
 }
@@ -244,14 +253,23 @@ const running = new Set<Deployment>();
  * when the run requires it (REQUIRE_REDIS=1), keeps them so that they fail at start-up.
  */
 export function shapesFor(suite: string): Shape[] {
-  const wanted = process.env.SHAPES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = process.env.SHAPES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = wanted?.filter((name) => !SHAPES.some((s) => s.name === name)) ?? [];
   if (unknown.length > 0) throw new Error(`SHAPES names unknown shapes: ${unknown.join(', ')} (known: ${SHAPES.map((s) => s.name).join(', ')})`);
   const shapes = SHAPES.filter((shape) => !wanted || wanted.includes(shape.name)).filter((shape) =>
     shape.needs.every((service) => {
       if (!verdicts.has(service)) {
         try {
-          verdicts.set(service, service.available(`${suite}: ${SHAPES.filter((s) => s.needs.includes(service)).map((s) => s.name).join(', ')} shapes`));
+          verdicts.set(
+            service,
+            service.available(
+              `${suite}: ${SHAPES.filter((s) => s.needs.includes(service))
+                .map((s) => s.name)
+                .join(', ')} shapes`,
+            ),
+          );
         } catch (error) {
           // Required and missing: the shape stays in the run and fails when it starts.
           failures.set(service, (error as Error).message);

@@ -33,7 +33,11 @@ export class HelpRequested extends Error {}
  * last one silently) and an empty value (`--out=`: nothing named). `--help`/`-h`, taken by every
  * command, throws HelpRequested once the line parses.
  */
-export function readCommandLine<O extends Options>(args: readonly string[], options: O, allowPositionals = false): { values: Values<O>; positionals: string[] } {
+export function readCommandLine<O extends Options>(
+  args: readonly string[],
+  options: O,
+  allowPositionals = false,
+): { values: Values<O>; positionals: string[] } {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: Options; allowPositionals: boolean; strict: true; tokens: true }>>;
   try {
     parsed = parseArgs({ args: [...args], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true, tokens: true });

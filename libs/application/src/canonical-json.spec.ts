@@ -11,7 +11,13 @@ import { requestHash } from './ids';
 const PINNED: readonly (readonly [name: string, value: unknown, text: string, sha256: string])[] = [
   [
     'a purchase request',
-    { customerId: '3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f', lines: [{ sku: 'WS2025-STD', quantity: 2 }, { quantity: 10000, sku: 'SQL2022-ENT' }] },
+    {
+      customerId: '3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f',
+      lines: [
+        { sku: 'WS2025-STD', quantity: 2 },
+        { quantity: 10000, sku: 'SQL2022-ENT' },
+      ],
+    },
     '{"customerId":"3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f","lines":[{"quantity":2,"sku":"WS2025-STD"},{"quantity":10000,"sku":"SQL2022-ENT"}]}',
     '8c78724d193c75ebc3ac56b8bbd25131d28243c1547ce39b887a794191603eb7',
   ],
@@ -21,7 +27,12 @@ const PINNED: readonly (readonly [name: string, value: unknown, text: string, sh
     '{"a":{},"b":[3,[2,[1]],{"x":[],"y":{"a":1,"b":2}}],"c":[null,true,false]}',
     '49f725e2c755cd16eb7d632cfd5052f73aaa08a7708ac193e1b1ba0538d96f68',
   ],
-  ['undefined properties left out', { z: undefined, a: 1, m: { q: undefined, p: 'p' } }, '{"a":1,"m":{"p":"p"}}', '3fbe501fdda1535c01d58798def80d28327e6e5014aadebf5f6800a51e4c46f2'],
+  [
+    'undefined properties left out',
+    { z: undefined, a: 1, m: { q: undefined, p: 'p' } },
+    '{"a":1,"m":{"p":"p"}}',
+    '3fbe501fdda1535c01d58798def80d28327e6e5014aadebf5f6800a51e4c46f2',
+  ],
   [
     'unicode text and keys',
     {

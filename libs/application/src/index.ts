@@ -1,8 +1,20 @@
 import { DestroyKeyMaterialHandler, RegisterCustomerHandler } from './customers/customer-handlers';
-import { CancelOrderHandler, CheckDownloadLinkHandler, IssueDownloadLinkHandler, PurchaseSoftwareHandler, RecordDownloadHandler, RevealKeyHandler } from './orders/order-handlers';
+import {
+  CancelOrderHandler,
+  CheckDownloadLinkHandler,
+  IssueDownloadLinkHandler,
+  PurchaseSoftwareHandler,
+  RecordDownloadHandler,
+  RevealKeyHandler,
+} from './orders/order-handlers';
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
 import { GetActivityLogHandler, GetCreditsHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
-import { GetCancellationAnalyticsHandler, GetCreditAnalyticsHandler, GetKeyAccessAnalyticsHandler, GetPurchaseAnalyticsHandler } from './queries/analytics-queries';
+import {
+  GetCancellationAnalyticsHandler,
+  GetCreditAnalyticsHandler,
+  GetKeyAccessAnalyticsHandler,
+  GetPurchaseAnalyticsHandler,
+} from './queries/analytics-queries';
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';

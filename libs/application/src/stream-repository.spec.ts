@@ -98,7 +98,12 @@ describe('StreamRepository cache', () => {
     // The private cache, looked into through the one method the repository uses.
     const { cache: state } = repository as unknown as { cache: { get(id: string): unknown } };
     const streams = ['counter-hot', ...Array.from({ length: 50 }, (_, i) => `counter-${i}`)];
-    const cache = { has: (id: string) => state.get(id) !== undefined, get size() { return streams.filter(cache.has).length; } };
+    const cache = {
+      has: (id: string) => state.get(id) !== undefined,
+      get size() {
+        return streams.filter(cache.has).length;
+      },
+    };
     await repository.execute('counter-hot', counter, add(1), { metadata });
     const readsBefore = reads();
     for (let i = 0; i < 50; i++) {

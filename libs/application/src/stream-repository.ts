@@ -70,10 +70,7 @@ export class StreamRepository {
     this.cache = new StateCache(cacheLimit);
   }
 
-  async load<State, Event extends DomainEvent<string, unknown>>(
-    streamId: string,
-    model: StreamModel<State, Event>,
-  ): Promise<Loaded<State>> {
+  async load<State, Event extends DomainEvent<string, unknown>>(streamId: string, model: StreamModel<State, Event>): Promise<Loaded<State>> {
     const cached = this.cache.get(streamId);
     let state: State = model.initialState;
     let revision: bigint | 'no_stream' = 'no_stream';

@@ -19,9 +19,11 @@ describe('config/iso-3166-1-alpha-2.json', () => {
   it('holds the 249 officially assigned ISO 3166-1 alpha-2 codes and names its source', () => {
     expect(markets.codes).toHaveLength(249);
     expect(rawMarkets.source).toMatch(/ISO 3166/);
-    for (const code of ['FR', 'DE', 'US', 'AU', 'BR', 'JP', 'AQ', 'CN', 'AX', 'BQ', 'CW', 'SS', 'SX', 'TW', 'PS', 'EH', 'GB']) expect({ code, assigned: markets.isAssigned(code) }).toEqual({ code, assigned: true });
+    for (const code of ['FR', 'DE', 'US', 'AU', 'BR', 'JP', 'AQ', 'CN', 'AX', 'BQ', 'CW', 'SS', 'SX', 'TW', 'PS', 'EH', 'GB'])
+      expect({ code, assigned: markets.isAssigned(code) }).toEqual({ code, assigned: true });
     // User-assigned, exceptionally or transitionally reserved, withdrawn, never assigned.
-    for (const code of ['AA', 'QM', 'QZ', 'XA', 'XK', 'XX', 'ZZ', 'EU', 'UK', 'UN', 'AC', 'IC', 'FX', 'AN', 'CS', 'YU', 'SU', 'OO']) expect({ code, assigned: markets.isAssigned(code) }).toEqual({ code, assigned: false });
+    for (const code of ['AA', 'QM', 'QZ', 'XA', 'XK', 'XX', 'ZZ', 'EU', 'UK', 'UN', 'AC', 'IC', 'FX', 'AN', 'CS', 'YU', 'SU', 'OO'])
+      expect({ code, assigned: markets.isAssigned(code) }).toEqual({ code, assigned: false });
   });
 });
 
@@ -88,7 +90,9 @@ describe('config/catalog.json', () => {
   });
 
   it('sells Windows 7 ESU for 12 months, cancelled only through a refund request', () => {
-    expect(where((i) => i.family === 'Windows 7 ESU')).toEqual([expect.objectContaining({ licenseType: 'subscription', termMonths: 12, cancellationClass: 'support-request' })]);
+    expect(where((i) => i.family === 'Windows 7 ESU')).toEqual([
+      expect.objectContaining({ licenseType: 'subscription', termMonths: 12, cancellationClass: 'support-request' }),
+    ]);
   });
 
   it('sells a SUSE and a Red Hat plan that can be neither cancelled nor exchanged', () => {
@@ -99,7 +103,9 @@ describe('config/catalog.json', () => {
 
   it('sells one 12-month Azure reservation that carries all 106 unavailable markets', () => {
     const reservations = where((i) => i.family.startsWith('Azure'));
-    expect(reservations).toEqual([expect.objectContaining({ licenseType: 'subscription', termMonths: 12, cancellationClass: 'standard', unavailableMarkets: azure })]);
+    expect(reservations).toEqual([
+      expect.objectContaining({ licenseType: 'subscription', termMonths: 12, cancellationClass: 'standard', unavailableMarkets: azure }),
+    ]);
     expect(where((i) => !i.family.startsWith('Azure')).every((i) => i.unavailableMarkets.length === 0)).toBe(true);
   });
 });
@@ -110,8 +116,20 @@ describe('config/cancellation-policies.json', () => {
 
   it('holds exactly the two policies of the reference documents, each described', () => {
     expect(table).toEqual([
-      { id: 'csp-legacy-60-days', effectiveFrom: '1970-01-01T00:00:00.000Z', perpetual: { windowHours: 1440, credit: 'full' }, subscription: { windowHours: 1440, credit: 'prorated' }, description: expect.any(String) },
-      { id: 'csp-2023-06-30', effectiveFrom: '2023-06-30T00:00:00.000Z', perpetual: { windowHours: 720, credit: 'full' }, subscription: { windowHours: 168, credit: 'prorated' }, description: expect.any(String) },
+      {
+        id: 'csp-legacy-60-days',
+        effectiveFrom: '1970-01-01T00:00:00.000Z',
+        perpetual: { windowHours: 1440, credit: 'full' },
+        subscription: { windowHours: 1440, credit: 'prorated' },
+        description: expect.any(String),
+      },
+      {
+        id: 'csp-2023-06-30',
+        effectiveFrom: '2023-06-30T00:00:00.000Z',
+        perpetual: { windowHours: 720, credit: 'full' },
+        subscription: { windowHours: 168, credit: 'prorated' },
+        description: expect.any(String),
+      },
     ]);
   });
 

@@ -155,7 +155,10 @@ export class WrongExpectedRevisionError extends Error {
 
 /** The store could not be reached or failed; nothing is known to be written. */
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

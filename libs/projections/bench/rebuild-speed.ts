@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   process.stderr.write(`${history.length} events generated and stored\n`);
 
   const columns: [string, Map<string, number>][] = [];
-  for (const [sourceName, source] of [['in-memory log', inMemory], ['SQLite log', sqlite]] as const) {
+  for (const [sourceName, source] of [
+    ['in-memory log', inMemory],
+    ['SQLite log', sqlite],
+  ] as const) {
     columns.push([`${sourceName} → memory`, await measure(source, new MemoryReadModelStore())]);
     const prefix = testPrefix('bench');
     const redis = new RedisReadModelStore({ url: redisUrl, keyPrefix: prefix });
@@ -59,7 +62,10 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   const rows = [...columns[0]![1].keys()];
-  const out = [`| read model (${history.length.toLocaleString('en-US')} events) | ${columns.map(([name]) => name).join(' | ')} |`, `| --- | ${columns.map(() => '---:').join(' | ')} |`];
+  const out = [
+    `| read model (${history.length.toLocaleString('en-US')} events) | ${columns.map(([name]) => name).join(' | ')} |`,
+    `| --- | ${columns.map(() => '---:').join(' | ')} |`,
+  ];
   for (const row of rows) out.push(`| ${row} | ${columns.map(([, rates]) => Math.round(rates.get(row)!).toLocaleString('en-US')).join(' | ')} |`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

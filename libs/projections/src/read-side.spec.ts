@@ -51,13 +51,34 @@ describe('createReadSide, in memory (the embedded default)', () => {
     const eventStore = new InMemoryEventStore();
     const purchase = log.find((e) => e.type === 'SoftwarePurchased')!;
     // A damaged purchase: the software list and order history cannot place it; the others do not read it.
-    await eventStore.append(purchase.streamId, [{ eventId: randomUUID(), type: 'SoftwarePurchased', data: { ...(purchase.data as object), purchasedAt: 'not an instant' }, metadata: purchase.metadata }], 'any');
-    const registered = await appendAll(eventStore, log.filter((e) => e.type === 'CustomerRegistered'));
+    await eventStore.append(
+      purchase.streamId,
+      [
+        {
+          eventId: randomUUID(),
+          type: 'SoftwarePurchased',
+          data: { ...(purchase.data as object), purchasedAt: 'not an instant' },
+          metadata: purchase.metadata,
+        },
+      ],
+      'any',
+    );
+    const registered = await appendAll(
+      eventStore,
+      log.filter((e) => e.type === 'CustomerRegistered'),
+    );
     const side = open({ eventStore, store: new MemoryReadModelStore(), clock });
     await side.start();
     expect(await side.waitFor(registered, 500)).toBe(false);
     const states = Object.fromEntries((await side.lag()).map((l) => [l.model, l.state]));
-    expect(states).toEqual({ customers: 'running', 'software-list': 'failed', 'order-history': 'failed', 'activity-log': 'running', credits: 'running', analytics: 'running' });
+    expect(states).toEqual({
+      customers: 'running',
+      'software-list': 'failed',
+      'order-history': 'failed',
+      'activity-log': 'running',
+      credits: 'running',
+      analytics: 'running',
+    });
     expect(await side.readModels.customer(contoso.customerId)).toBeDefined();
   });
 

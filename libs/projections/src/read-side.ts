@@ -75,7 +75,15 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
   const runners = projecting
     ? projections.map(
         (projection) =>
-          new ProjectionRunner({ projection, eventStore, store, streamPrefixes: PRODUCT_STREAMS, logger: options.logger, leaseOwner: options.leaseOwner, batchSize: options.batchSize }),
+          new ProjectionRunner({
+            projection,
+            eventStore,
+            store,
+            streamPrefixes: PRODUCT_STREAMS,
+            logger: options.logger,
+            leaseOwner: options.leaseOwner,
+            batchSize: options.batchSize,
+          }),
       )
     : [];
 

@@ -161,7 +161,14 @@ export function webhookDestinations(config: AppConfig): WebhookDestinations {
  * The webhook dispatcher of a process that projects. Every such process may run one: they share a
  * lease in the read-model store (Redis with several processes), and only its holder delivers.
  */
-function createWebhookDispatcher(config: AppConfig, store: EventStore, readSide: ReadSide, vault: ProductKeyVault, logger: JsonLogger, clock: Clock): WebhookDispatcher {
+function createWebhookDispatcher(
+  config: AppConfig,
+  store: EventStore,
+  readSide: ReadSide,
+  vault: ProductKeyVault,
+  logger: JsonLogger,
+  clock: Clock,
+): WebhookDispatcher {
   const owner = leaseOwnerId();
   const ttlMs = 15_000;
   if (config.webhooks.allowedHosts.entries.length > 0) {

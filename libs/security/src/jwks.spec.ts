@@ -23,7 +23,12 @@ async function signer(alg: 'RS256' | 'ES256', kid: string) {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
   const sign = (claims: Record<string, unknown>, header: Record<string, unknown> = {}, key: KeyLike | Uint8Array = privateKey) =>
-    new SignJWT(claims).setProtectedHeader({ alg, kid, ...header }).setIssuer('https://login.example').setAudience('csp-orders').setExpirationTime('5m').sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg, kid, ...header })
+      .setIssuer('https://login.example')
+      .setAudience('csp-orders')
+      .setExpirationTime('5m')
+      .sign(key);
   return { jwk, sign, publicKey, privateKey };
 }
 
@@ -44,13 +49,30 @@ describe('JWKS verification (production)', () => {
     const rs = await signer('RS256', 'rs-2');
     keys = [rs.jwk];
     const verifier = new TokenVerifier({ jwksUrl: url, issuer: 'https://login.example', audience: 'csp-orders', jwksCooldownMs: 0 });
-    const wrongIssuer = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rs-2' }).setIssuer('https://evil.example').setAudience('csp-orders').setExpirationTime('5m').sign((await generateKeyPair('RS256')).privateKey);
+    const wrongIssuer = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'rs-2' })
+      .setIssuer('https://evil.example')
+      .setAudience('csp-orders')
+      .setExpirationTime('5m')
+      .sign((await generateKeyPair('RS256')).privateKey);
     const stranger = await signer('RS256', 'rs-2');
     for (const token of [
       wrongIssuer,
-      await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rs-2' }).setIssuer('https://login.example').setAudience('another-app').setExpirationTime('5m').sign((await generateKeyPair('RS256')).privateKey),
+      await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'rs-2' })
+        .setIssuer('https://login.example')
+        .setAudience('another-app')
+        .setExpirationTime('5m')
+        .sign((await generateKeyPair('RS256')).privateKey),
       await stranger.sign(claims), // same kid, another key: the signature does not verify
-      await rs.sign(claims, {}).then(() => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rs-2' }).setIssuer('https://login.example').setAudience('csp-orders').setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(rs.privateKey)),
+      await rs.sign(claims, {}).then(() =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'RS256', kid: 'rs-2' })
+          .setIssuer('https://login.example')
+          .setAudience('csp-orders')
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+          .sign(rs.privateKey),
+      ),
     ]) {
       await expect(verifier.verify(`Bearer ${token}`)).rejects.toBeInstanceOf(UnauthenticatedError);
     }
@@ -79,7 +101,12 @@ describe('JWKS verification (production)', () => {
     keys = [rs.jwk];
     const verifier = new TokenVerifier({ jwksUrl: url, issuer: 'https://login.example', audience: 'csp-orders' });
     const publicJwkAsSecret = new TextEncoder().encode(JSON.stringify(rs.jwk));
-    const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'rs-c' }).setIssuer('https://login.example').setAudience('csp-orders').setExpirationTime('5m').sign(publicJwkAsSecret);
+    const confused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: 'rs-c' })
+      .setIssuer('https://login.example')
+      .setAudience('csp-orders')
+      .setExpirationTime('5m')
+      .sign(publicJwkAsSecret);
     await expect(verifier.verify(`Bearer ${confused}`)).rejects.toThrow(/HS256 are not accepted/);
   });
 });

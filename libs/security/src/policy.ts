@@ -130,7 +130,8 @@ export function authorize(action: Action, actor: Actor, resource: TenantResource
 }
 
 /** What part of a collection the caller may list: everything, or one partner's or customer's share. */
-export type Scope = { readonly kind: 'all' } | { readonly kind: 'partner'; readonly partnerTenantId: string } | { readonly kind: 'customer'; readonly customerTenantId: string };
+export type Scope =
+  { readonly kind: 'all' } | { readonly kind: 'partner'; readonly partnerTenantId: string } | { readonly kind: 'customer'; readonly customerTenantId: string };
 
 export function scopeOf(action: Action, actor: Actor): Scope | undefined {
   const rules = rulesHeldBy(action, actor);

@@ -34,4 +34,3 @@ export class MemoryRateLimiter implements RateLimiter {
     for (const [key, w] of this.windows) if (w.start < currentStart) this.windows.delete(key);
   }
 }
-

@@ -115,8 +115,7 @@ describe('download link tokens', () => {
 describe('token verification', () => {
   const secret = 'test-secret-' + randomUUID();
   const tid = randomUUID();
-  const hs = (claims: Record<string, unknown>, key = secret) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(key));
+  const hs = (claims: Record<string, unknown>, key = secret) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(key));
   const verifier = new TokenVerifier({ jwtSecret: secret });
 
   it('accepts an HS256 token with sub, tid and roles', async () => {
@@ -159,7 +158,8 @@ describe('token verification', () => {
       'HS256 signed with an empty secret',
       async () => {
         const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-        const h = b64({ alg: 'HS256' }), p = b64({ sub: 'a', tid, roles: [] });
+        const h = b64({ alg: 'HS256' }),
+          p = b64({ sub: 'a', tid, roles: [] });
         return `Bearer ${h}.${p}.${createHmac('sha256', '').update(`${h}.${p}`).digest('base64url')}`;
       },
     ],

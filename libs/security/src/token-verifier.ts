@@ -37,7 +37,12 @@ export class TokenVerifier {
   constructor(private readonly options: TokenVerifierOptions) {
     if (options.jwtSecret) this.secret = createSecretKey(Buffer.from(options.jwtSecret, 'utf8'));
     // jose caches the key set and refetches on an unknown kid (rotation), with a cooldown against floods.
-    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000, timeoutDuration: 5_000 });
+    if (options.jwksUrl)
+      this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+        cooldownDuration: options.jwksCooldownMs ?? 30_000,
+        cacheMaxAge: 600_000,
+        timeoutDuration: 5_000,
+      });
     if (!this.secret && !this.jwks) throw new Error('TokenVerifier needs a JWT secret or a JWKS URL');
   }
 

@@ -34,7 +34,10 @@ export function parseAllowedDestinations(text: string | undefined): { allowed: A
   const entries: string[] = [];
   const hosts = new Set<string>();
   const addresses = new BlockList();
-  for (const entry of (text ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const slash = entry.lastIndexOf('/');
     if (slash >= 0) {
       const base = ipLiteral(entry.slice(0, slash));
@@ -111,7 +114,18 @@ const SPECIAL_PURPOSE: readonly (readonly [kind: string, cidrs: readonly string[
   ['broadcast', ['255.255.255.255/32']],
   [
     'reserved',
-    ['192.0.0.0/24', '192.0.2.0/24', '192.88.99.0/24', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '240.0.0.0/4', '100::/64', '2001::/32', '2001:db8::/32'],
+    [
+      '192.0.0.0/24',
+      '192.0.2.0/24',
+      '192.88.99.0/24',
+      '198.18.0.0/15',
+      '198.51.100.0/24',
+      '203.0.113.0/24',
+      '240.0.0.0/4',
+      '100::/64',
+      '2001::/32',
+      '2001:db8::/32',
+    ],
   ],
 ];
 const SPECIAL_PURPOSE_LISTS = SPECIAL_PURPOSE.map(([kind, cidrs]) => {
@@ -195,7 +209,8 @@ export class WebhookDestinations {
   refusal(address: ResolvedAddress): string | undefined {
     const embedded = embeddedIPv4(address);
     // An allowed address is allowed in every spelling, the IPv6 forms that carry it included.
-    if (this.allowed.addresses.check(address.address, familyName(address)) || (embedded && this.allowed.addresses.check(embedded.address, 'ipv4'))) return undefined;
+    if (this.allowed.addresses.check(address.address, familyName(address)) || (embedded && this.allowed.addresses.check(embedded.address, 'ipv4')))
+      return undefined;
     return specialPurposeKind(address);
   }
 
@@ -210,7 +225,10 @@ export class WebhookDestinations {
     let resolved: readonly ResolvedAddress[];
     try {
       // RFC 6761: localhost names are loopback, whatever a resolver would say.
-      resolved = host === 'localhost' || host.endsWith('.localhost') ? LOOPBACK : (await this.resolve(host)).flatMap((a) => ipLiteral(a.address.replace(/%.*$/, '')) ?? []);
+      resolved =
+        host === 'localhost' || host.endsWith('.localhost')
+          ? LOOPBACK
+          : (await this.resolve(host)).flatMap((a) => ipLiteral(a.address.replace(/%.*$/, '')) ?? []);
     } catch (error) {
       return { allowed: false, reason: 'unresolved', message: resolutionFailure(error) };
     }
@@ -253,7 +271,11 @@ export function pinnedLookup(addresses: readonly ResolvedAddress[]): (hostname: 
       callback(Object.assign(new Error('no checked address of the requested family'), { code: 'ENOTFOUND' }), '', 0);
       return;
     }
-    if (options.all) callback(null, candidates.map((a) => ({ address: a.address, family: a.family })));
+    if (options.all)
+      callback(
+        null,
+        candidates.map((a) => ({ address: a.address, family: a.family })),
+      );
     else callback(null, first.address, first.family);
   };
 }

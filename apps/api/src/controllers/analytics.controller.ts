@@ -19,7 +19,12 @@ export class AnalyticsController {
   @Get('purchases')
   @Authorize('analytics.read')
   @ReadYourWrites()
-  async purchases(@Ctx() context: RequestContext, @Query() query: PurchaseAnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async purchases(
+    @Ctx() context: RequestContext,
+    @Query() query: PurchaseAnalyticsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const answer = await this.queries.execute(new GetPurchaseAnalyticsQuery(context, { ...partner(query), groupBy: query.groups() }, query.page()));
     return page(answer, accept, response);
   }
@@ -27,7 +32,12 @@ export class AnalyticsController {
   @Get('key-access')
   @Authorize('analytics.read')
   @ReadYourWrites()
-  async keyAccess(@Ctx() context: RequestContext, @Query() query: KeyAccessAnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async keyAccess(
+    @Ctx() context: RequestContext,
+    @Query() query: KeyAccessAnalyticsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const answer = await this.queries.execute(new GetKeyAccessAnalyticsQuery(context, { ...partner(query), from: query.from, to: query.to }, query.page()));
     return page(answer, accept, response);
   }
@@ -35,7 +45,12 @@ export class AnalyticsController {
   @Get('cancellations')
   @Authorize('analytics.read')
   @ReadYourWrites()
-  async cancellations(@Ctx() context: RequestContext, @Query() query: AnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async cancellations(
+    @Ctx() context: RequestContext,
+    @Query() query: AnalyticsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const answer = await this.queries.execute(new GetCancellationAnalyticsQuery(context, partner(query)));
     return csvIfAsked([answer], accept, response) ?? answer;
   }
@@ -43,7 +58,12 @@ export class AnalyticsController {
   @Get('credits')
   @Authorize('analytics.read')
   @ReadYourWrites()
-  async credits(@Ctx() context: RequestContext, @Query() query: CreditAnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async credits(
+    @Ctx() context: RequestContext,
+    @Query() query: CreditAnalyticsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const filter = { ...partner(query), groupBy: query.groupBy ?? 'partner', ...(query.month !== undefined ? { month: query.month } : {}) };
     const answer = await this.queries.execute(new GetCreditAnalyticsQuery(context, filter, query.page()));
     return page(answer, accept, response);

@@ -64,12 +64,7 @@ export class OrdersController {
   @Post('orders/:orderId/download-links')
   @HttpCode(201)
   @Authorize('order.issueDownloadLink')
-  issueDownloadLink(
-    @Ctx() context: RequestContext,
-    @Param('orderId', UuidParam) orderId: string,
-    @Body() body: IssueDownloadLinkDto,
-    @Req() request: Request,
-  ) {
+  issueDownloadLink(@Ctx() context: RequestContext, @Param('orderId', UuidParam) orderId: string, @Body() body: IssueDownloadLinkDto, @Req() request: Request) {
     const selection = { line: body.line, version: body.version, language: body.language, fileType: body.fileType };
     const baseUrl = this.config.publicBaseUrl ?? `${request.protocol}://${request.get('host') ?? `localhost:${this.config.port}`}`;
     return this.commands.execute(new IssueDownloadLinkCommand(context, orderId, selection, baseUrl));

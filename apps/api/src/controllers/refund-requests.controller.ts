@@ -16,11 +16,12 @@ export class RefundRequestsController {
   @Post()
   @HttpCode(201)
   @Authorize('refundRequest.submit')
-  @ApiOperation({ summary: 'File a refund request (partner); a request naming an order is in that order\'s currency' })
+  @ApiOperation({ summary: "File a refund request (partner); a request naming an order is in that order's currency" })
   @ApiResponse({ status: 201, description: 'Submitted.' })
   @ApiResponse({
     status: 400,
-    description: 'Invalid input, naming the field; `currency_mismatch` (field `currency`) for a request naming an order in another currency than the order was paid in.',
+    description:
+      'Invalid input, naming the field; `currency_mismatch` (field `currency`) for a request naming an order in another currency than the order was paid in.',
   })
   @ApiResponse({ status: 404, description: 'No such order or customer of yours.' })
   submit(@Ctx() context: RequestContext, @Body() body: SubmitRefundRequestDto) {
@@ -41,8 +42,8 @@ export class RefundRequestsController {
   @ApiOperation({
     summary: 'Approve a refund request into a credit (back office)',
     description:
-      'For a request naming an order, the approval and its credit are appended to the order\'s stream in one commit, under its expected revision: ' +
-      'the order\'s credits (cancellations and approved refunds) never exceed what its lines were paid, also when approvals and cancellations race.',
+      "For a request naming an order, the approval and its credit are appended to the order's stream in one commit, under its expected revision: " +
+      "the order's credits (cancellations and approved refunds) never exceed what its lines were paid, also when approvals and cancellations race.",
   })
   @ApiResponse({ status: 200, description: 'Approved; `credit` is the credit issued.' })
   @ApiResponse({ status: 400, description: '`invalid_amount`: not a whole number of minor units from 1 to the amount requested.' })

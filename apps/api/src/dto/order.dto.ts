@@ -1,19 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_KEY_TYPE_LENGTH, MAX_LINES, MAX_QUANTITY, MAX_SELECTION_TEXT_LENGTH, MAX_SKU_LENGTH, MAX_TEXT_LENGTH } from '@csp/domain';
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_KEY_TYPE_LENGTH,
+  MAX_LINES,
+  MAX_QUANTITY,
+  MAX_SELECTION_TEXT_LENGTH,
+  MAX_SKU_LENGTH,
+  MAX_TEXT_LENGTH,
+} from '@csp/domain';
 
 export class OrderLineDto {
   @ApiProperty()

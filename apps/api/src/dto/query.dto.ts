@@ -17,7 +17,10 @@ const Month = () => QueryParam({ accepts: (text) => MONTH.test(text), message: '
 
 /** The queries of the read models: `atLeast` is read and checked by @ReadYourWrites, before the route runs. */
 export class ReadYourWritesQueryDto {
-  @ApiPropertyOptional({ description: 'Read-your-writes: a position returned by a command (the X-Min-Position header says the same); the answer reflects at least it, or says X-Read-Model-Stale' })
+  @ApiPropertyOptional({
+    description:
+      'Read-your-writes: a position returned by a command (the X-Min-Position header says the same); the answer reflects at least it, or says X-Read-Model-Stale',
+  })
   @Allow()
   atLeast?: string;
 }
@@ -67,7 +70,11 @@ function rangeProblem(query: Record<string, unknown>) {
 
 function rangeMessage(query: Record<string, unknown>): string {
   const { field, problem } = rangeProblem(query) ?? { field: 'from', problem: 'malformed' };
-  return problem === 'missing' ? `${field} (ISO-8601 date or instant) is required` : problem === 'malformed' ? `${field} must be an ISO-8601 date or instant` : 'from must not be after to';
+  return problem === 'missing'
+    ? `${field} (ISO-8601 date or instant) is required`
+    : problem === 'malformed'
+      ? `${field} must be an ISO-8601 date or instant`
+      : 'from must not be after to';
 }
 
 /** GET /v1/credits */
@@ -87,7 +94,7 @@ export class CreditsQueryDto extends ReadYourWritesQueryDto {
 
 /** Every analytics question: a partner (analysts and back office may name one), read-your-writes. */
 export class AnalyticsQueryDto extends ReadYourWritesQueryDto {
-  @ApiPropertyOptional({ description: 'Analysts and back office: one partner; a partner\'s own admins see theirs only' })
+  @ApiPropertyOptional({ description: "Analysts and back office: one partner; a partner's own admins see theirs only" })
   @QueryId('partnerTenantId must be a tenant id')
   partnerTenantId?: string;
 }
@@ -99,7 +106,10 @@ class PagedAnalyticsQueryDto extends AnalyticsQueryDto {
   offset?: string;
 
   @ApiPropertyOptional({ description: '1 to 1000; default 100' })
-  @QueryParam({ accepts: (text) => Number.isInteger(Number(text)) && Number(text) >= 1 && Number(text) <= 1000, message: 'limit must be a whole number from 1 to 1000' })
+  @QueryParam({
+    accepts: (text) => Number.isInteger(Number(text)) && Number(text) >= 1 && Number(text) <= 1000,
+    message: 'limit must be a whole number from 1 to 1000',
+  })
   limit?: string;
 
   page(): { offset: number; limit: number } {
@@ -129,7 +139,11 @@ export class PurchaseAnalyticsQueryDto extends PagedAnalyticsQueryDto {
 /** GET /v1/analytics/key-access: UTC days, inclusive. */
 export class KeyAccessAnalyticsQueryDto extends PagedAnalyticsQueryDto {
   @ApiProperty({ description: 'YYYY-MM-DD' })
-  @QueryParam({ required: true, accepts: (text, query) => DAY.test(text) && !fromAfterTo(text, query.to), message: (text, query) => (text !== undefined && fromAfterTo(text, query.to) ? 'from must not be after to' : 'from (YYYY-MM-DD) is required') })
+  @QueryParam({
+    required: true,
+    accepts: (text, query) => DAY.test(text) && !fromAfterTo(text, query.to),
+    message: (text, query) => (text !== undefined && fromAfterTo(text, query.to) ? 'from must not be after to' : 'from (YYYY-MM-DD) is required'),
+  })
   from!: string;
 
   @ApiProperty({ description: 'YYYY-MM-DD, inclusive' })
@@ -156,7 +170,10 @@ export class EventStreamQueryDto {
   @ApiPropertyOptional({ description: 'Comma-separated event types' })
   @QueryParam({
     accepts: (text) => {
-      const types = text.split(',').map((t) => t.trim()).filter(Boolean);
+      const types = text
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
       return types.length > 0 && types.every((t) => EVENT_TYPE_NAME.test(t));
     },
     message: 'types is a comma-separated list of event types',
@@ -173,7 +190,10 @@ export class EventStreamQueryDto {
   after?: string;
 
   eventTypes(): string[] | undefined {
-    return this.types?.split(',').map((t) => t.trim()).filter(Boolean);
+    return this.types
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   }
 }
 

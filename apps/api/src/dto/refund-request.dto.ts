@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateBy, ValidateNested, type ValidationArguments } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+  type ValidationArguments,
+} from 'class-validator';
 import { MAX_ATTACHMENT_NAME_LENGTH, MAX_ATTACHMENTS, MAX_DOMAIN_LENGTH, MAX_SUBSCRIPTION_ID_LENGTH, MAX_TEXT_LENGTH } from '@csp/domain';
 import { IsId } from '../http/query-params';
 
@@ -87,7 +101,7 @@ export class SubmitRefundRequestDto {
 
   @ApiPropertyOptional({
     description:
-      'ISO 4217 code of the amount. A request naming an order is in that order\'s currency: omit it (the order\'s is taken) or give the order\'s own; ' +
+      "ISO 4217 code of the amount. A request naming an order is in that order's currency: omit it (the order's is taken) or give the order's own; " +
       'another is refused with 400 `currency_mismatch` (field `currency`), since a credit in another currency would refund what was never paid. ' +
       'Without an order: the currency given, USD by default.',
     example: 'USD',

@@ -11,7 +11,10 @@ const MAX_WEBHOOK_EVENT_TYPES = 50;
 // application's rules (RegisterWebhookHandler, ReplayWebhookHandler): the DTOs check their shape.
 
 export class RegisterWebhookDto {
-  @ApiProperty({ description: 'http(s) URL of the receiver; never a loopback, private, link-local, unspecified, multicast or reserved address unless WEBHOOK_ALLOWED_HOSTS allows it' })
+  @ApiProperty({
+    description:
+      'http(s) URL of the receiver; never a loopback, private, link-local, unspecified, multicast or reserved address unless WEBHOOK_ALLOWED_HOSTS allows it',
+  })
   @IsString()
   @Length(1, MAX_TEXT_LENGTH)
   url!: string;

@@ -6,7 +6,17 @@ jest.mock('@csp/application', () => jest.requireActual('../../../../libs/applica
 describe('the analytics CSV', () => {
   it('has one column per key and per currency, RFC 4180 quoting and line ends, and no formula for a spreadsheet to run', () => {
     const rows = [
-      { sku: 'WS2025-STD', market: 'FR', amounts: [{ amount: 19900, currency: 'EUR' }, { amount: -500, currency: 'USD' }], count: 3, active: true, note: null },
+      {
+        sku: 'WS2025-STD',
+        market: 'FR',
+        amounts: [
+          { amount: 19900, currency: 'EUR' },
+          { amount: -500, currency: 'USD' },
+        ],
+        count: 3,
+        active: true,
+        note: null,
+      },
       { sku: '=SUM(A1)', market: '', amounts: [], count: -2, active: false, note: 'a, "b"\nc' },
       { sku: "'quoted", market: '+33', count: 0.5, extra: { nested: [1, 2] }, note: undefined, tab: '\tx', at: '@home', minus: '-x' },
     ];

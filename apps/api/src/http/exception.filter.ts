@@ -31,7 +31,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       });
     }
     if (response.headersSent) return;
-    if (exception instanceof ThrottledError || exception instanceof ReadModelBehindError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof ThrottledError || exception instanceof ReadModelBehindError)
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (status === 401) response.setHeader('WWW-Authenticate', bearerChallenge(request.headers.authorization));
     response.status(status).json(body);
   }
@@ -46,7 +47,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return [429, errorBody('rate_limited', exception.message, { scope: exception.scope, retryAfterSeconds: exception.retryAfterSeconds })];
     }
     if (exception instanceof ReadModelBehindError) {
-      return [503, errorBody('read_model_behind', exception.message, { position: exception.freshness.position, retryAfterSeconds: exception.retryAfterSeconds })];
+      return [
+        503,
+        errorBody('read_model_behind', exception.message, { position: exception.freshness.position, retryAfterSeconds: exception.retryAfterSeconds }),
+      ];
     }
     if (exception instanceof WrongExpectedRevisionError) {
       return [409, errorBody('concurrent_change', 'The resource was changed concurrently; retry the request')];

@@ -17,7 +17,10 @@ export function applyHttpLimits(server: Server, limits: AppConfig['http'], logge
   // 30 s past them; once a second (or faster for short test limits) keeps them close to exact. It
   // is a createServer option that Nest does not pass on; Node reads the property when the server
   // starts listening (the security e2e suite checks that it takes effect).
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(10, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2)));
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(
+    10,
+    Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2)),
+  );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, logger));
 }
 
@@ -46,7 +49,12 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, logger:
   const { status, code, message } = refusalOf(error);
   logger.debug('HTTP request refused by the server', { status, reason: error.code });
   const body = JSON.stringify(errorBody(code, message));
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
   // Closed once written: a client that refused to finish its request gets no more of our time.
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
 }

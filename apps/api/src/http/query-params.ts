@@ -54,7 +54,10 @@ export function IsId(options: ValidationOptions & { readonly message: string }):
 
 /** An id as a query parameter: IsId's rule, given once. */
 export function QueryId(message: string): PropertyDecorator {
-  return both(Transform(({ value }: { value: unknown }) => parseId(value) ?? value, { toClassOnly: true }), QueryParam({ accepts: (text) => parseId(text) !== undefined, message }));
+  return both(
+    Transform(({ value }: { value: unknown }) => parseId(value) ?? value, { toClassOnly: true }),
+    QueryParam({ accepts: (text) => parseId(text) !== undefined, message }),
+  );
 }
 
 function both(first: PropertyDecorator, second: PropertyDecorator): PropertyDecorator {

@@ -23,7 +23,8 @@ const READ_YOUR_WRITES = 'csp:read-your-writes';
  * says what it reflects: `X-Read-Model-Position`, and `X-Read-Model-Stale: true` when the wait
  * ran out. The route's query DTO declares `atLeast` (ReadYourWritesQueryDto); this checks it.
  */
-export const ReadYourWrites = (options: ReadYourWritesOptions = {}) => applyDecorators(SetMetadata(READ_YOUR_WRITES, options), UseInterceptors(ReadYourWritesInterceptor));
+export const ReadYourWrites = (options: ReadYourWritesOptions = {}) =>
+  applyDecorators(SetMetadata(READ_YOUR_WRITES, options), UseInterceptors(ReadYourWritesInterceptor));
 
 @Injectable()
 class ReadYourWritesInterceptor implements NestInterceptor {

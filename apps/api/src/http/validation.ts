@@ -64,7 +64,9 @@ export class StrictValidationPipe extends ValidationPipe {
 }
 
 function refusal(problems: FieldProblem[], where: 'field' | 'query parameter'): ApiError {
-  const first = problems[0] ?? (where === 'field' ? { field: 'body', message: 'The request body is not valid' } : { field: 'query', message: 'The query string is not valid' });
+  const first =
+    problems[0] ??
+    (where === 'field' ? { field: 'body', message: 'The request body is not valid' } : { field: 'query', message: 'The query string is not valid' });
   const message = first.message.includes('should not exist') ? `Unknown ${where} "${first.field}"` : first.message;
   return new ApiError(400, 'validation_failed', message, { field: first.field, problems });
 }

@@ -165,7 +165,7 @@ async function openOutput(file: string | undefined): Promise<Output> {
   return {
     async write(text) {
       const bytes = Buffer.from(text, 'utf8');
-      for (let offset = 0; offset < bytes.length; ) offset += (await handle.write(bytes, offset)).bytesWritten;
+      for (let offset = 0; offset < bytes.length;) offset += (await handle.write(bytes, offset)).bytesWritten;
     },
     async commit() {
       await handle.sync();
@@ -204,7 +204,8 @@ async function openStore(config: AppConfig): Promise<EventStore> {
   try {
     return await openConfiguredEventStore(config, new JsonLogger('warn', { service: 'audit' }), { readOnly: true });
   } catch (error) {
-    if (error instanceof NotAnEventStoreError) throw new UsageError(`${error.message} (set DATA_DIR to the service's data directory, or EVENTSTORE_URL)`, false);
+    if (error instanceof NotAnEventStoreError)
+      throw new UsageError(`${error.message} (set DATA_DIR to the service's data directory, or EVENTSTORE_URL)`, false);
     throw error;
   }
 }
@@ -242,7 +243,10 @@ async function replay(args: readonly string[]): Promise<number> {
       const head = await store.headPosition();
       const progress = replayProgress('audit replay', config, head);
       const result = await exportKeyAccessReport(store, query, format, (text) => out.write(text), { until: head, onProgress: progress.update });
-      return { summary: () => progress.done(`audit replay: ${result.entries} entries up to position ${formatPosition(result.head)}; final digest ${result.finalDigest}`) };
+      return {
+        summary: () =>
+          progress.done(`audit replay: ${result.entries} entries up to position ${formatPosition(result.head)}; final digest ${result.finalDigest}`),
+      };
     }),
   );
   // Only once the report is in place: a failure before leaves no success line behind it.
@@ -273,7 +277,11 @@ async function verify(args: readonly string[]): Promise<number> {
   return writingTo(values.out, (out) =>
     withStore(config, async (store) => {
       const head = await store.headPosition();
-      const building = new ProgressBar(process.stderr, config.redisUrl ? 'audit verify: waiting for the Redis read model' : 'audit verify: projecting the activity log', !config.eventStoreUrl && head.commit > 0n ? Number(head.commit) : undefined);
+      const building = new ProgressBar(
+        process.stderr,
+        config.redisUrl ? 'audit verify: waiting for the Redis read model' : 'audit verify: projecting the activity log',
+        !config.eventStoreUrl && head.commit > 0n ? Number(head.commit) : undefined,
+      );
       const readModel = await openActivityLogReadModel(config, store, head, { waitMs, onProgress: (p) => building.update(p.events, p.eventsPerSecond) });
       building.done(
         readModel.source === 'memory'
@@ -282,10 +290,21 @@ async function verify(args: readonly string[]): Promise<number> {
       );
       try {
         const progress = replayProgress('audit verify: replay', config, head);
-        const result = await verifyKeyAccess({ eventStore: store, readModels: readModel.readModels, query, replay: { until: head, onProgress: progress.update } });
+        const result = await verifyKeyAccess({
+          eventStore: store,
+          readModels: readModel.readModels,
+          query,
+          replay: { until: head, onProgress: progress.update },
+        });
         progress.done(`audit verify: ${result.replayed} entries replayed, ${result.inReadModel} in the read model`);
         for (const difference of result.differences) await out.write(differenceLine(difference, format));
-        const summary = { replayed: result.replayed, inReadModel: result.inReadModel, head: result.head, differences: result.differences.length, readModel: readModel.source };
+        const summary = {
+          replayed: result.replayed,
+          inReadModel: result.inReadModel,
+          head: result.head,
+          differences: result.differences.length,
+          readModel: readModel.source,
+        };
         await out.write(
           format === 'jsonl'
             ? `${JSON.stringify({ summary })}\n`
@@ -320,7 +339,9 @@ async function checkReportCommand(args: readonly string[]): Promise<number> {
   return withStore(loadConfig(), async (store) => {
     const replayed = await exportKeyAccessReport(store, check.header!.query, 'jsonl', () => undefined);
     if (replayed.finalDigest !== check.finalDigest) {
-      process.stdout.write(`DIFFERS FROM THE STORE: replaying the report's query now gives ${replayed.entries} entries and final digest ${replayed.finalDigest}\n`);
+      process.stdout.write(
+        `DIFFERS FROM THE STORE: replaying the report's query now gives ${replayed.entries} entries and final digest ${replayed.finalDigest}\n`,
+      );
       return 1;
     }
     process.stdout.write(`MATCHES THE STORE: replaying the report's query now gives the same ${replayed.entries} entries and final digest\n`);

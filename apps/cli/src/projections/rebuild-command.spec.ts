@@ -33,7 +33,14 @@ describe('projections:rebuild', () => {
     const head = await appendAll(eventStore, generatedHistory({ events: 2_000 }));
     const store = new MemoryReadModelStore();
     const out = capture(false);
-    const results = await runRebuild({ eventStore, store, projections: readModelsNamed('all')!, output: out.output, totalEvents: Number(head.commit), dropAfterMs: 0 });
+    const results = await runRebuild({
+      eventStore,
+      store,
+      projections: readModelsNamed('all')!,
+      output: out.output,
+      totalEvents: Number(head.commit),
+      dropAfterMs: 0,
+    });
     expect(results.map((r) => [r.model, r.generation, r.events])).toEqual(readModelsNamed('all')!.map((p) => [p.name, 2, Number(head.commit)]));
     const lines = out.text().trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('rebuilt '))).toHaveLength(PROJECTIONS.length + 1);

@@ -59,7 +59,9 @@ export async function runRebuild(options: RebuildCommandOptions): Promise<Rebuil
   if (results.length > 1) {
     const events = results.reduce((sum, r) => sum + r.events, 0);
     const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
-    options.output.write(`rebuilt ${results.length} read models: ${count(events)} events in ${seconds.toFixed(2)} s = ${count(events / Math.max(seconds, 1e-9))} events/s\n`);
+    options.output.write(
+      `rebuilt ${results.length} read models: ${count(events)} events in ${seconds.toFixed(2)} s = ${count(events / Math.max(seconds, 1e-9))} events/s\n`,
+    );
   }
   return results;
 }

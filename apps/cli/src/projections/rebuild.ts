@@ -48,7 +48,8 @@ export async function rebuildConfigured(config: AppConfig, projections: readonly
 async function main(): Promise<number> {
   const projections = rebuildTarget(process.argv.slice(2));
   const config = loadConfig();
-  if (!config.redisUrl) process.stderr.write('REDIS_URL is not set: rebuilding into a scratch in-memory store (a dry run; the API rebuilds its own read models at start-up)\n');
+  if (!config.redisUrl)
+    process.stderr.write('REDIS_URL is not set: rebuilding into a scratch in-memory store (a dry run; the API rebuilds its own read models at start-up)\n');
   try {
     const rebuild = await rebuildConfigured(config, projections, process.stderr);
     await rebuild.close();

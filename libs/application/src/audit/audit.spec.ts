@@ -33,8 +33,27 @@ const access = (over: Partial<KeyAccessEntry> = {}): Omit<KeyAccessEntry, 'seq'>
 /** Values a CSV writer gets wrong: separators, quotes, line breaks, formulas, apostrophes, empty text. */
 const tricky = [
   access(),
-  access({ eventId: 'e-2', kind: 'software-downloaded', eventType: 'SoftwareDownloaded', actorSub: null, actorTid: null, actorRoles: null, clientIp: '198.51.100.1', clientUserAgent: 'Mozilla/5.0 (X11; "quoted", comma)\r\nsecond line', keyFingerprint: null, linkId: 'l-1' }),
-  access({ eventId: 'e-3', actorSub: '=HYPERLINK("http://evil.example")', sku: "'apostrophe", version: '', language: '+cmd', fileType: '-x', clientUserAgent: '@user' }),
+  access({
+    eventId: 'e-2',
+    kind: 'software-downloaded',
+    eventType: 'SoftwareDownloaded',
+    actorSub: null,
+    actorTid: null,
+    actorRoles: null,
+    clientIp: '198.51.100.1',
+    clientUserAgent: 'Mozilla/5.0 (X11; "quoted", comma)\r\nsecond line',
+    keyFingerprint: null,
+    linkId: 'l-1',
+  }),
+  access({
+    eventId: 'e-3',
+    actorSub: '=HYPERLINK("http://evil.example")',
+    sku: "'apostrophe",
+    version: '',
+    language: '+cmd',
+    fileType: '-x',
+    clientUserAgent: '@user',
+  }),
   access({ eventId: 'e-4', position: '12/10', actorSub: 'ünïcødé — 東京' }),
 ];
 const report = (format: ReportFormat, entries = tricky) => {
@@ -45,7 +64,11 @@ const report = (format: ReportFormat, entries = tricky) => {
 describe('audit query', () => {
   it('normalises instants to UTC ISO: a date alone spans the whole day, a time without offset is UTC', () => {
     expect(query).toEqual({ partnerTenantId: 'p-1', from: '2026-03-01T00:00:00.000Z', to: '2026-03-31T23:59:59.999Z' });
-    expect(normaliseQuery({ user: 'u', from: '2026-03-01T10:00', to: '2026-03-01T12:00:00+02:00' })).toEqual({ user: 'u', from: '2026-03-01T10:00:00.000Z', to: '2026-03-01T10:00:00.000Z' });
+    expect(normaliseQuery({ user: 'u', from: '2026-03-01T10:00', to: '2026-03-01T12:00:00+02:00' })).toEqual({
+      user: 'u',
+      from: '2026-03-01T10:00:00.000Z',
+      to: '2026-03-01T10:00:00.000Z',
+    });
   });
 
   it('refuses a missing scope, a missing or malformed bound, and a reversed range', () => {
@@ -61,7 +84,9 @@ describe('audit query as an auditor types it', () => {
   const PARTNER = '5f0c1e1a-7d3b-4c2e-9a4f-0b6d8e2c1a33';
 
   it('reads ids in either case as the stored, lower-case id, as the API does', () => {
-    expect(parseAuditQuery({ partnerTenantId: PARTNER.toUpperCase(), customerId: PARTNER, orderId: PARTNER.toUpperCase(), from: '2026-03-01', to: '2026-03-31' })).toEqual({
+    expect(
+      parseAuditQuery({ partnerTenantId: PARTNER.toUpperCase(), customerId: PARTNER, orderId: PARTNER.toUpperCase(), from: '2026-03-01', to: '2026-03-31' }),
+    ).toEqual({
       partnerTenantId: PARTNER,
       customerId: PARTNER,
       orderId: PARTNER,
@@ -72,7 +97,9 @@ describe('audit query as an auditor types it', () => {
   });
 
   it('refuses what cannot be an id, naming the option, instead of answering an empty history', () => {
-    expect(() => parseAuditQuery({ partnerTenantId: 'not-an-id', from: '2026-03-01', to: '2026-03-31' })).toThrow(/^--partner must be a partner tenant id \(a UUID\), got "not-an-id"$/);
+    expect(() => parseAuditQuery({ partnerTenantId: 'not-an-id', from: '2026-03-01', to: '2026-03-31' })).toThrow(
+      /^--partner must be a partner tenant id \(a UUID\), got "not-an-id"$/,
+    );
     expect(() => parseAuditQuery({ customerId: `${PARTNER}x`, from: '2026-03-01', to: '2026-03-31' })).toThrow(/^--customer must be a customer id/);
     expect(() => parseAuditQuery({ orderId: 'o-1', from: '2026-03-01', to: '2026-03-31' })).toThrow(/^--order must be an order id/);
   });
@@ -151,7 +178,9 @@ describe('the table, for a terminal', () => {
   const hostile = access({ eventId: 'e-9', actorSub: 'evil\x1b]0;owned\x07\x1b[2J\u009b31m\u202egnp.exe\u2066x\u2069\\x1b', sku: 'SKU\r\nforged line' });
 
   it('escapes control characters (C0, DEL, C1) and bidirectional controls, and backslashes', () => {
-    expect(printable('a\x1b[31m\x07\x7f\u0085\u009b\u202a\u202e\u2066\u2069\u200f\\ é 東京')).toBe('a\\x1b[31m\\x07\\x7f\\x85\\x9b\\u202a\\u202e\\u2066\\u2069\\u200f\\\\ é 東京');
+    expect(printable('a\x1b[31m\x07\x7f\u0085\u009b\u202a\u202e\u2066\u2069\u200f\\ é 東京')).toBe(
+      'a\\x1b[31m\\x07\\x7f\\x85\\x9b\\u202a\\u202e\\u2066\\u2069\\u200f\\\\ é 東京',
+    );
     const table = report('table', [hostile]);
     expect([...table].filter((c) => /[\p{Cc}\p{Bidi_Control}]/u.test(c) && c !== '\n')).toEqual([]); // only the rows' own newlines
     expect(table).toContain('evil\\x1b]0;owned\\x07');
@@ -199,6 +228,8 @@ describe('the CSV report: the stored bytes', () => {
 
   it('writes these bytes for these entries, and checks them as intact', () => {
     expect(report('csv', [...tricky.slice(0, 3), awkward])).toBe(PINNED);
-    expect(checkReport(PINNED)).toEqual(expect.objectContaining({ intact: true, entries: 4, finalDigest: 'c79bb34b50ab57ed8f2bc79b973ad1d6605c05bdc1cf6e530f09e00046782a5a' }));
+    expect(checkReport(PINNED)).toEqual(
+      expect.objectContaining({ intact: true, entries: 4, finalDigest: 'c79bb34b50ab57ed8f2bc79b973ad1d6605c05bdc1cf6e530f09e00046782a5a' }),
+    );
   });
 });

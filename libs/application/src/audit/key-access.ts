@@ -46,7 +46,9 @@ export function normaliseQuery(query: AuditQuery): AuditQuery {
     const option = OPTION[range.field];
     if (range.problem === 'missing') throw new AuditQueryError(`${option} is required (ISO-8601)`);
     if (range.problem === 'malformed') {
-      throw new AuditQueryError(`${option} is not a valid instant: ${JSON.stringify(query[range.field])} (give an ISO-8601 date such as 2026-03-31, or a date-time such as 2026-03-31T12:00:00Z)`);
+      throw new AuditQueryError(
+        `${option} is not a valid instant: ${JSON.stringify(query[range.field])} (give an ISO-8601 date such as 2026-03-31, or a date-time such as 2026-03-31T12:00:00Z)`,
+      );
     }
     throw new AuditQueryError(`--from (${query.from}) is after --to (${query.to})`);
   }
@@ -56,7 +58,8 @@ export function normaliseQuery(query: AuditQuery): AuditQuery {
     ...(query.user ? { user: query.user } : {}),
     ...(query.orderId ? { orderId: query.orderId } : {}),
   };
-  if (Object.keys(scope).length === 0) throw new AuditQueryError('Name what to replay: --partner <tenant id>, --customer <customer id>, --user <sub> and/or --order <order id>');
+  if (Object.keys(scope).length === 0)
+    throw new AuditQueryError('Name what to replay: --partner <tenant id>, --customer <customer id>, --user <sub> and/or --order <order id>');
   return { ...scope, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
 }
 

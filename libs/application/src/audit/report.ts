@@ -152,7 +152,11 @@ const pad = (raw: string, width: number) => {
   const text = printable(raw);
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 };
-const tableRow = (values: readonly string[]) => `${values.map((v, i) => pad(v, TABLE_COLUMNS[i]!.width)).join('  ').trimEnd()}\n`;
+const tableRow = (values: readonly string[]) =>
+  `${values
+    .map((v, i) => pad(v, TABLE_COLUMNS[i]!.width))
+    .join('  ')
+    .trimEnd()}\n`;
 
 // --- writing -----------------------------------------------------------------------------------
 
@@ -176,7 +180,14 @@ export class ReportWriter {
         return csvHeader(this.header, this.previous);
       default: {
         const q = this.header.query;
-        const scope = [q.partnerTenantId && `partner ${q.partnerTenantId}`, q.customerId && `customer ${q.customerId}`, q.user && `user ${q.user}`, q.orderId && `order ${q.orderId}`].filter(Boolean).join(', ');
+        const scope = [
+          q.partnerTenantId && `partner ${q.partnerTenantId}`,
+          q.customerId && `customer ${q.customerId}`,
+          q.user && `user ${q.user}`,
+          q.orderId && `order ${q.orderId}`,
+        ]
+          .filter(Boolean)
+          .join(', ');
         return `Key-access history for ${printable(scope)}, ${q.from} to ${q.to} (from the event store, in global order)\nheader digest ${this.previous}\n\n${tableRow(TABLE_COLUMNS.map((c) => c.title))}`;
       }
     }
@@ -259,7 +270,12 @@ function records(text: string, quoteAware: boolean): { line: number; text: strin
  * or reordered byte shows as a problem.
  */
 export function checkReport(text: string): ReportCheck {
-  const fail = (line: number, message: string, extra: Partial<ReportCheck> = {}): ReportCheck => ({ intact: false, entries: 0, ...extra, problems: [{ line, message }] });
+  const fail = (line: number, message: string, extra: Partial<ReportCheck> = {}): ReportCheck => ({
+    intact: false,
+    entries: 0,
+    ...extra,
+    problems: [{ line, message }],
+  });
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
   let format: 'csv' | 'jsonl';
   let header: ReportHeader;
@@ -289,7 +305,10 @@ export function checkReport(text: string): ReportCheck {
     const expected = csvHeader(header, headerDigest(header));
     if (!text.startsWith(expected)) {
       const got = text.split('\n');
-      return fail(expected.split('\n').findIndex((l, i) => l !== got[i]) + 1, 'the header was edited: its digest or its form does not match its content', { format, header });
+      return fail(expected.split('\n').findIndex((l, i) => l !== got[i]) + 1, 'the header was edited: its digest or its form does not match its content', {
+        format,
+        header,
+      });
     }
     body = text.slice(expected.length);
     bodyLine = 4;
@@ -332,7 +351,8 @@ export function checkReport(text: string): ReportCheck {
       ({ entry, digest } = decoded);
     }
     count++;
-    if (entry.seq !== count) problems.push({ line: row.line, message: `entry number ${String(entry.seq)} where ${count} was expected (an entry was removed, added or moved)` });
+    if (entry.seq !== count)
+      problems.push({ line: row.line, message: `entry number ${String(entry.seq)} where ${count} was expected (an entry was removed, added or moved)` });
     const expected = chainDigest(previous, entry);
     if (digest !== expected) problems.push({ line: row.line, message: 'the entry does not match its digest (the entry or its digest was edited)' });
     const rendered = format === 'jsonl' ? jsonlEntry(entry, digest) : csvEntry(entry, digest);
@@ -343,7 +363,8 @@ export function checkReport(text: string): ReportCheck {
   if (problems.length === 0) {
     const trailer = format === 'jsonl' ? jsonlTrailer(count, previous) : csvTrailer(count, previous);
     if (!trailerRow) problems.push({ line: bodyLine, message: 'the report has no trailer (truncated?)' });
-    else if (`${trailerRow.text}\n` !== trailer) problems.push({ line: trailerRow.line, message: `the trailer does not match the entries (expected ${count} entries and final digest ${previous})` });
+    else if (`${trailerRow.text}\n` !== trailer)
+      problems.push({ line: trailerRow.line, message: `the trailer does not match the entries (expected ${count} entries and final digest ${previous})` });
   }
   return { intact: problems.length === 0, format, header, entries: count, ...(problems.length === 0 ? { finalDigest: previous } : {}), problems };
 }

@@ -34,7 +34,11 @@ export type Difference =
   /** The read model shows an access the event store does not have (in this scope and range). */
   | { readonly kind: 'extra-in-read-model'; readonly entryId: string; readonly readModel: Compared }
   /** Both have it, but they disagree on these fields. */
-  | { readonly kind: 'field-mismatch'; readonly entryId: string; readonly fields: readonly { readonly field: ComparedField; readonly replay: string | number | null; readonly readModel: string | number | null }[] };
+  | {
+      readonly kind: 'field-mismatch';
+      readonly entryId: string;
+      readonly fields: readonly { readonly field: ComparedField; readonly replay: string | number | null; readonly readModel: string | number | null }[];
+    };
 
 export interface VerifyResult {
   readonly query: AuditQuery;
@@ -102,7 +106,10 @@ export async function verifyKeyAccess(options: {
 
   // The read model, page by page, through the same query the API serves — which is always scoped to one partner.
   // A customer's accesses all belong to its partner: take it from the replay when not given.
-  const partnerTenantId = query.partnerTenantId ?? [...replayed.values()][0]?.partnerTenantId ?? (query.customerId !== undefined ? (await options.readModels.customer(query.customerId))?.partnerTenantId : undefined);
+  const partnerTenantId =
+    query.partnerTenantId ??
+    [...replayed.values()][0]?.partnerTenantId ??
+    (query.customerId !== undefined ? (await options.readModels.customer(query.customerId))?.partnerTenantId : undefined);
   if (partnerTenantId === undefined && replayed.size > 0) {
     throw new Error('verify compares with the activity log, which is kept per partner: give --partner or --customer');
   }

@@ -89,7 +89,12 @@ export class DestroyKeyMaterialHandler implements ICommandHandler<DestroyKeyMate
 
   async execute({ context, customerId, reason }: DestroyKeyMaterialCommand) {
     const customer = await this.readSide.readModels.customer(customerId);
-    assertAllowed('customer.destroyKeyMaterial', context.actor, customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId }, 'customer');
+    assertAllowed(
+      'customer.destroyKeyMaterial',
+      context.actor,
+      customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId },
+      'customer',
+    );
     const { tenantId, partnerTenantId } = customer!;
     const now = this.clock.now();
     await this.keyring.destroy(tenantId);
@@ -100,7 +105,12 @@ export class DestroyKeyMaterialHandler implements ICommandHandler<DestroyKeyMate
     });
     const append = await this.store.append(
       customerRegistryStreamId(partnerTenantId),
-      events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId, partnerTenantId }, event.type) })),
+      events.map((event) => ({
+        eventId: randomUUID(),
+        type: event.type,
+        data: event.data,
+        metadata: eventMetadata(context, now, { tenantId, partnerTenantId }, event.type),
+      })),
       'any',
     );
     return { customerId, tenantId, destroyedAt: events[0]!.data.destroyedAt, position: formatPosition(append.position) };

@@ -38,7 +38,11 @@ import {
 } from './order-commands';
 
 /** Stands in for a new key when only asking whether the domain would refuse a reveal. */
-const UNSEALED_PLACEHOLDER = { keyId: 'placeholder', fingerprint: 'placeholder', material: { alg: 'A256GCM', kid: 'none', iv: '', tag: '', ciphertext: '' } as EncryptedKeyMaterial };
+const UNSEALED_PLACEHOLDER = {
+  keyId: 'placeholder',
+  fingerprint: 'placeholder',
+  material: { alg: 'A256GCM', kid: 'none', iv: '', tag: '', ciphertext: '' } as EncryptedKeyMaterial,
+};
 
 const position = (append: AppendResult | undefined) => (append ? formatPosition(append.position) : undefined);
 
@@ -99,16 +103,22 @@ export class PurchaseSoftwareHandler extends OrderHandler implements ICommandHan
     const hash = idempotencyKey !== undefined ? requestHash({ customerId, lines: requestLines }) : undefined;
     // Without a key the id is new: nothing to read (a retry with a key must find its order).
     const fresh = idempotencyKey === undefined ? { state: orderStream.initialState, revision: 'no_stream' as const } : undefined;
-    const result = await this.decide(orderId, context, undefined, (now) => ({
-      type: 'PurchaseSoftware',
-      data: {
-        orderId,
-        customer: { customerId: customer!.customerId, tenantId: customer!.tenantId, partnerTenantId: customer!.partnerTenantId, market: customer!.market },
-        lines: requestLines,
-        ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash: hash } : {}),
-      },
-      metadata: { actor, now },
-    }), fresh);
+    const result = await this.decide(
+      orderId,
+      context,
+      undefined,
+      (now) => ({
+        type: 'PurchaseSoftware',
+        data: {
+          orderId,
+          customer: { customerId: customer!.customerId, tenantId: customer!.tenantId, partnerTenantId: customer!.partnerTenantId, market: customer!.market },
+          lines: requestLines,
+          ...(idempotencyKey !== undefined ? { idempotencyKey, requestHash: hash } : {}),
+        },
+        metadata: { actor, now },
+      }),
+      fresh,
+    );
     let at = position(result.append);
     if (at === undefined) {
       const [first] = await this.store.readStream(orderStreamId(orderId), { maxCount: 1 });
@@ -314,8 +324,14 @@ export class CancelOrderHandler extends OrderHandler implements ICommandHandler<
       status: orderStatusOf(result.state) as OrderCancellation['status'],
       cancelledAt: data.cancelledAt,
       credits: data.lines.map((line) => ({ line: line.line, amount: line.credit.amount, currency: line.credit.currency, invoiceMonth: data.invoiceMonth })),
-      revokedKeys: result.events.filter((e) => e.type === 'ProductKeysRevoked').flatMap((e) => ('keys' in e.data ? e.data.keys.length : 0)).reduce((a, b) => a + b, 0),
-      revokedLinks: result.events.filter((e) => e.type === 'DownloadLinksRevoked').flatMap((e) => ('links' in e.data ? e.data.links.length : 0)).reduce((a, b) => a + b, 0),
+      revokedKeys: result.events
+        .filter((e) => e.type === 'ProductKeysRevoked')
+        .flatMap((e) => ('keys' in e.data ? e.data.keys.length : 0))
+        .reduce((a, b) => a + b, 0),
+      revokedLinks: result.events
+        .filter((e) => e.type === 'DownloadLinksRevoked')
+        .flatMap((e) => ('links' in e.data ? e.data.links.length : 0))
+        .reduce((a, b) => a + b, 0),
       position: position(result.append),
     };
   }

@@ -42,7 +42,14 @@ export const orderStream: StreamModel<OrderStream, OrderStreamEvent> = {
     if (event.type === 'SoftwarePurchased') return { ...state, domain, purchase: event.data };
     if (event.type === 'RefundRequestApproved') {
       const { refundRequestId, approvedAt, approvedAmount, note } = event.data;
-      return { ...state, domain, refundDecisions: { ...state.refundDecisions, [refundRequestId]: { status: 'approved', at: approvedAt, amount: approvedAmount, ...(note ? { note } : {}) } } };
+      return {
+        ...state,
+        domain,
+        refundDecisions: {
+          ...state.refundDecisions,
+          [refundRequestId]: { status: 'approved', at: approvedAt, amount: approvedAmount, ...(note ? { note } : {}) },
+        },
+      };
     }
     if (event.type === 'RefundRequestRejected') {
       const { refundRequestId, rejectedAt, reason } = event.data;

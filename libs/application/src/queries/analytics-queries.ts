@@ -81,7 +81,12 @@ abstract class AnalyticsHandler {
   }
 }
 
-const paged = <Row>(rows: Row[], { offset, limit }: AnalyticsPage): Paged<Row> => ({ items: rows.slice(offset, offset + limit), total: rows.length, offset, limit });
+const paged = <Row>(rows: Row[], { offset, limit }: AnalyticsPage): Paged<Row> => ({
+  items: rows.slice(offset, offset + limit),
+  total: rows.length,
+  offset,
+  limit,
+});
 
 @QueryHandler(GetPurchaseAnalyticsQuery)
 export class GetPurchaseAnalyticsHandler extends AnalyticsHandler implements IQueryHandler<GetPurchaseAnalyticsQuery> {

@@ -112,7 +112,10 @@ export class GetCustomerHandler extends CustomerScopedQuery implements IQueryHan
 
 @QueryHandler(GetSoftwareListQuery)
 export class GetSoftwareListHandler extends CustomerScopedQuery implements IQueryHandler<GetSoftwareListQuery> {
-  constructor(@Inject(READ_SIDE) readSide: ReadSide, @Inject(CLOCK) private readonly clock: Clock) {
+  constructor(
+    @Inject(READ_SIDE) readSide: ReadSide,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     super(readSide);
   }
 

@@ -7,7 +7,10 @@ import { REFERENCE_DATA } from '../tokens';
 // Questions answered from reference data and the domain's rules alone: no store, no read model.
 
 /** A SKU as the catalog route lists it (SPEC §2): `termMonths` for subscriptions only, `unavailableMarkets` when there are any. */
-export type CatalogItem = Pick<Sku, 'sku' | 'family' | 'name' | 'licenseType' | 'termMonths' | 'unitPrice' | 'versions' | 'languages' | 'fileTypes' | 'downgradeDepth' | 'cancellationClass'> & {
+export type CatalogItem = Pick<
+  Sku,
+  'sku' | 'family' | 'name' | 'licenseType' | 'termMonths' | 'unitPrice' | 'versions' | 'languages' | 'fileTypes' | 'downgradeDepth' | 'cancellationClass'
+> & {
   readonly unavailableMarkets?: readonly string[];
 };
 
@@ -19,22 +22,20 @@ export class GetCatalogHandler implements IQueryHandler<GetCatalogQuery> {
 
   async execute() {
     return {
-      items: this.reference.catalog.items.map(
-        (sku): CatalogItem => ({
-          sku: sku.sku,
-          family: sku.family,
-          name: sku.name,
-          licenseType: sku.licenseType,
-          ...(sku.termMonths !== undefined ? { termMonths: sku.termMonths } : {}),
-          unitPrice: { amount: sku.unitPrice.amount, currency: sku.unitPrice.currency },
-          versions: sku.versions,
-          languages: sku.languages,
-          fileTypes: sku.fileTypes,
-          downgradeDepth: sku.downgradeDepth,
-          cancellationClass: sku.cancellationClass,
-          ...(sku.unavailableMarkets.length > 0 ? { unavailableMarkets: sku.unavailableMarkets } : {}),
-        }),
-      ),
+      items: this.reference.catalog.items.map((sku): CatalogItem => ({
+        sku: sku.sku,
+        family: sku.family,
+        name: sku.name,
+        licenseType: sku.licenseType,
+        ...(sku.termMonths !== undefined ? { termMonths: sku.termMonths } : {}),
+        unitPrice: { amount: sku.unitPrice.amount, currency: sku.unitPrice.currency },
+        versions: sku.versions,
+        languages: sku.languages,
+        fileTypes: sku.fileTypes,
+        downgradeDepth: sku.downgradeDepth,
+        cancellationClass: sku.cancellationClass,
+        ...(sku.unavailableMarkets.length > 0 ? { unavailableMarkets: sku.unavailableMarkets } : {}),
+      })),
     };
   }
 }

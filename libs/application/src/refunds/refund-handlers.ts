@@ -134,7 +134,12 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
     const result = await this.repository.execute(
       refundRequestStreamId(refundRequestId),
       refundRequestStream,
-      (state) => decideRefundRequest({ type: 'SubmitRefundRequest', data: submission(customer), metadata: { actor, now: now.toISOString() } }, state.domain, order?.domain),
+      (state) =>
+        decideRefundRequest(
+          { type: 'SubmitRefundRequest', data: submission(customer), metadata: { actor, now: now.toISOString() } },
+          state.domain,
+          order?.domain,
+        ),
       { metadata: (event) => eventMetadata(context, now, { tenantId: customer?.tenantId, partnerTenantId }, event.type) },
     );
     return { ...refundRequestView(result.state), position: result.append && formatPosition(result.append.position) };
@@ -167,7 +172,11 @@ export class DecideRefundRequestHandler implements ICommandHandler<DecideRefundR
     const now = this.clock.now();
     const metadata = { actor: context.actor, now: now.toISOString() };
     const command: ApproveRefundRequest | RejectRefundRequest = decision.approve
-      ? { type: 'ApproveRefundRequest', data: { refundRequestId, ...(decision.amount !== undefined ? { amount: decision.amount } : {}), ...(decision.note ? { note: decision.note } : {}) }, metadata }
+      ? {
+          type: 'ApproveRefundRequest',
+          data: { refundRequestId, ...(decision.amount !== undefined ? { amount: decision.amount } : {}), ...(decision.note ? { note: decision.note } : {}) },
+          metadata,
+        }
       : { type: 'RejectRefundRequest', data: { refundRequestId, reason: decision.reason }, metadata };
     const options = {
       metadata: (event: { type: string }) =>
@@ -185,7 +194,9 @@ export class DecideRefundRequestHandler implements ICommandHandler<DecideRefundR
     const credit = events.find((e): e is CreditIssued => e.type === 'CreditIssued');
     return {
       ...view,
-      ...(credit ? { credit: { creditId: credit.data.creditId, amount: credit.data.amount, currency: credit.data.currency, invoiceMonth: credit.data.invoiceMonth } } : {}),
+      ...(credit
+        ? { credit: { creditId: credit.data.creditId, amount: credit.data.amount, currency: credit.data.currency, invoiceMonth: credit.data.invoiceMonth } }
+        : {}),
       position: append && formatPosition(append.position),
     };
   }

@@ -1,10 +1,4 @@
-import {
-  evolveRefundRequest,
-  initialRefundRequestState,
-  type RefundRequestEvent,
-  type RefundRequestState,
-  type RefundRequestSubmitted,
-} from '@csp/domain';
+import { evolveRefundRequest, initialRefundRequestState, type RefundRequestEvent, type RefundRequestState, type RefundRequestSubmitted } from '@csp/domain';
 import type { OrderStream } from '../orders/order-stream';
 import type { StreamModel } from '../stream-repository';
 
@@ -24,7 +18,12 @@ export const refundRequestStream: StreamModel<RefundRequestStream, RefundRequest
       case 'RefundRequestSubmitted':
         return { ...state, domain, submitted: event.data };
       case 'RefundRequestApproved':
-        return { ...state, domain, status: 'approved', decision: { at: event.data.approvedAt, amount: event.data.approvedAmount, ...(event.data.note ? { note: event.data.note } : {}) } };
+        return {
+          ...state,
+          domain,
+          status: 'approved',
+          decision: { at: event.data.approvedAt, amount: event.data.approvedAmount, ...(event.data.note ? { note: event.data.note } : {}) },
+        };
       case 'RefundRequestRejected':
         return { ...state, domain, status: 'rejected', decision: { at: event.data.rejectedAt, reason: event.data.reason } };
       default:
@@ -40,7 +39,14 @@ export const refundRequestStream: StreamModel<RefundRequestStream, RefundRequest
 export function refundRequestView(state: RefundRequestStream, order?: OrderStream) {
   const s = state.submitted!;
   const onOrder = order?.refundDecisions[s.refundRequestId];
-  const decision = onOrder ? { at: onOrder.at, ...(onOrder.amount ? { amount: onOrder.amount } : {}), ...(onOrder.reason ? { reason: onOrder.reason } : {}), ...(onOrder.note ? { note: onOrder.note } : {}) } : state.decision;
+  const decision = onOrder
+    ? {
+        at: onOrder.at,
+        ...(onOrder.amount ? { amount: onOrder.amount } : {}),
+        ...(onOrder.reason ? { reason: onOrder.reason } : {}),
+        ...(onOrder.note ? { note: onOrder.note } : {}),
+      }
+    : state.decision;
   return {
     refundRequestId: s.refundRequestId,
     status: onOrder?.status ?? state.status,

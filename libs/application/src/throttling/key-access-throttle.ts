@@ -54,7 +54,12 @@ export class KeyAccessThrottle {
     if (events.length === 0) return;
     await this.store.append(
       keyAccessThrottlingStreamId(context.actor.tid),
-      events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: eventMetadata(context, now, { tenantId: context.actor.tid }, event.type) })),
+      events.map((event) => ({
+        eventId: randomUUID(),
+        type: event.type,
+        data: event.data,
+        metadata: eventMetadata(context, now, { tenantId: context.actor.tid }, event.type),
+      })),
       'any',
     );
   }

@@ -33,7 +33,13 @@ const allowLoopback = (resolver?: Resolver) => new WebhookDestinations(parseAllo
 const registration = (vault: ProductKeyVault, webhookId: string, url: string) => ({
   eventId: randomUUID(),
   type: 'WebhookRegistered',
-  data: { webhookId, url, secret: vault.encrypt('s3cret', { orderId: webhookId, keyId: 'webhook-secret' }), registeredAt: '2026-03-02T10:00:00.000Z', registeredBy: { sub: 'bo', tid: 't', roles: ['back-office'] } },
+  data: {
+    webhookId,
+    url,
+    secret: vault.encrypt('s3cret', { orderId: webhookId, keyId: 'webhook-secret' }),
+    registeredAt: '2026-03-02T10:00:00.000Z',
+    registeredBy: { sub: 'bo', tid: 't', roles: ['back-office'] },
+  },
   metadata: metadata(),
 });
 
@@ -48,8 +54,13 @@ describe('WebhookDispatcher with several processes', () => {
   let hook: Awaited<ReturnType<typeof receiver>>;
   const vault = new ProductKeyVault([randomBytes(32)]);
   const leases = new MemoryReadModelStore();
-  const lease = (owner: string): DispatchLease => ({ ttlMs: 150, acquire: () => leases.acquireLease('webhook-dispatcher', owner, 150), release: () => leases.releaseLease('webhook-dispatcher', owner) });
-  const dispatcher = (owner: string) => new WebhookDispatcher({ store, vault, destinations: allowLoopback(), lease: lease(owner), baseDelayMs: 10, checkpointEveryMs: 0 });
+  const lease = (owner: string): DispatchLease => ({
+    ttlMs: 150,
+    acquire: () => leases.acquireLease('webhook-dispatcher', owner, 150),
+    release: () => leases.releaseLease('webhook-dispatcher', owner),
+  });
+  const dispatcher = (owner: string) =>
+    new WebhookDispatcher({ store, vault, destinations: allowLoopback(), lease: lease(owner), baseDelayMs: 10, checkpointEveryMs: 0 });
   const publish = async (count: number) => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -98,7 +109,9 @@ describe('WebhookDispatcher destinations', () => {
   let store: EventStore;
   const vault = new ProductKeyVault([randomBytes(32)]);
   const deadLetters = async (webhookId: string) =>
-    (await store.readStream(webhookStreamId(webhookId))).filter((e) => e.type === 'WebhookDeliveryDeadLettered').map((e) => e.data as { eventId: string; lastError: string; attempts: number });
+    (await store.readStream(webhookStreamId(webhookId)))
+      .filter((e) => e.type === 'WebhookDeliveryDeadLettered')
+      .map((e) => e.data as { eventId: string; lastError: string; attempts: number });
   const register = async (url: string) => {
     const webhookId = randomUUID();
     await store.append(webhookStreamId(webhookId), [registration(vault, webhookId, url)], 'no_stream');
@@ -127,7 +140,11 @@ describe('WebhookDispatcher destinations', () => {
   it('refuses, at delivery, a registration whose address is internal (one stored before the rule, say): nothing is sent', async () => {
     const hook = await receiver();
     try {
-      const webhookIds = [await register(hook.url), await register(`http://2130706433:${hook.port}/hook`), await register('http://169.254.169.254/latest/meta-data/')];
+      const webhookIds = [
+        await register(hook.url),
+        await register(`http://2130706433:${hook.port}/hook`),
+        await register('http://169.254.169.254/latest/meta-data/'),
+      ];
       await run(new WebhookDestinations(), async () => {
         const eventId = await publish();
         for (const webhookId of webhookIds) {

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Logger } from '@csp/config';
-import { comparePositions, formatPosition, parsePosition, START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@csp/event-store';
+import {
+  comparePositions,
+  formatPosition,
+  parsePosition,
+  START,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  type Subscription,
+} from '@csp/event-store';
 import { decideWebhook, evolveWebhook, initialWebhookState, type CheckpointWebhook, type DeadLetterWebhookDelivery } from '@csp/domain';
 import { pinnedLookup, type ProductKeyVault, type ResolvedAddress, type WebhookDestinations } from '@csp/security';
 import { publishedEvent, PUBLISHED_STREAMS } from './published-event';
@@ -162,7 +171,9 @@ export class WebhookDispatcher {
       },
       { after: from, batchSize: 50, filter: { streamPrefixes: PUBLISHED_STREAMS, ...(webhook.eventTypes?.length ? { eventTypes: webhook.eventTypes } : {}) } },
     );
-    delivery.subscription.closed.catch((error: unknown) => this.options.logger?.warn('Webhook delivery stopped', { webhookId: webhook.webhookId, error: (error as Error).message }));
+    delivery.subscription.closed.catch((error: unknown) =>
+      this.options.logger?.warn('Webhook delivery stopped', { webhookId: webhook.webhookId, error: (error as Error).message }),
+    );
   }
 
   private async deliver(delivery: Delivery, event: RecordedEvent): Promise<void> {
@@ -186,9 +197,21 @@ export class WebhookDispatcher {
     if (!this.active) throw new Error('stopping');
     await this.record(delivery, {
       type: 'DeadLetterWebhookDelivery',
-      data: { webhookId: delivery.webhook.webhookId, eventId: event.eventId, eventType: event.type, position: formatPosition(event.position), attempts: maxAttempts, lastError },
+      data: {
+        webhookId: delivery.webhook.webhookId,
+        eventId: event.eventId,
+        eventType: event.type,
+        position: formatPosition(event.position),
+        attempts: maxAttempts,
+        lastError,
+      },
     });
-    this.options.logger?.warn('Webhook delivery dead-lettered', { webhookId: delivery.webhook.webhookId, eventId: event.eventId, attempts: maxAttempts, lastError });
+    this.options.logger?.warn('Webhook delivery dead-lettered', {
+      webhookId: delivery.webhook.webhookId,
+      eventId: event.eventId,
+      attempts: maxAttempts,
+      lastError,
+    });
   }
 
   /**
@@ -229,7 +252,12 @@ export class WebhookDispatcher {
     const events = decideWebhook({ ...command, metadata: { actor: system, now } } as CheckpointWebhook | DeadLetterWebhookDelivery, registered);
     await this.options.store.append(
       webhookStreamId(delivery.webhook.webhookId),
-      events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: { occurredAt: now, actor: system, correlationId: randomUUID(), schemaVersion: 1 } })),
+      events.map((event) => ({
+        eventId: randomUUID(),
+        type: event.type,
+        data: event.data,
+        metadata: { occurredAt: now, actor: system, correlationId: randomUUID(), schemaVersion: 1 },
+      })),
       'stream_exists',
     );
   }

@@ -43,7 +43,14 @@ export class GetWebhookDeadLettersQuery extends Query<{ webhookId: string; items
 }
 
 /** Decides a webhook command and appends what the domain decided to the webhook's stream. */
-async function decideAndAppend(store: EventStore, context: CommandContext, now: Date, command: WebhookCommand, state: WebhookState, expected: ExpectedRevision): Promise<WebhookEvent[]> {
+async function decideAndAppend(
+  store: EventStore,
+  context: CommandContext,
+  now: Date,
+  command: WebhookCommand,
+  state: WebhookState,
+  expected: ExpectedRevision,
+): Promise<WebhookEvent[]> {
   const events = decideWebhook(command, state);
   await store.append(
     webhookStreamId(command.data.webhookId),
@@ -86,11 +93,22 @@ export class RegisterWebhookHandler implements ICommandHandler<RegisterWebhookCo
     const now = this.clock.now();
     const command: WebhookCommand = {
       type: 'RegisterWebhook',
-      data: { webhookId, url: parsed.toString(), ...(eventTypes ? { eventTypes } : {}), secret: this.vault.encrypt(secret, { orderId: webhookId, keyId: 'webhook-secret' }) },
+      data: {
+        webhookId,
+        url: parsed.toString(),
+        ...(eventTypes ? { eventTypes } : {}),
+        secret: this.vault.encrypt(secret, { orderId: webhookId, keyId: 'webhook-secret' }),
+      },
       metadata: { actor: context.actor, now: now.toISOString() },
     };
     await decideAndAppend(this.store, context, now, command, initialWebhookState, 'no_stream');
-    return { webhookId, url: parsed.toString(), eventTypes: eventTypes ?? [], secret, signature: 'X-CSP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>' };
+    return {
+      webhookId,
+      url: parsed.toString(),
+      eventTypes: eventTypes ?? [],
+      secret,
+      signature: 'X-CSP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>',
+    };
   }
 }
 
@@ -107,7 +125,14 @@ export class ReplayWebhookHandler implements ICommandHandler<ReplayWebhookComman
     const first = await this.store.readStream(webhookStreamId(webhookId), { maxCount: 1 });
     const state = first.map((e) => ({ type: e.type, data: e.data }) as WebhookEvent).reduce(evolveWebhook, initialWebhookState);
     const now = this.clock.now();
-    await decideAndAppend(this.store, context, now, { type: 'RequestWebhookReplay', data: { webhookId, fromPosition }, metadata: { actor: context.actor, now: now.toISOString() } }, state, 'stream_exists');
+    await decideAndAppend(
+      this.store,
+      context,
+      now,
+      { type: 'RequestWebhookReplay', data: { webhookId, fromPosition }, metadata: { actor: context.actor, now: now.toISOString() } },
+      state,
+      'stream_exists',
+    );
     return { webhookId, fromPosition };
   }
 }

@@ -15,7 +15,10 @@ const valid = {
 
 describe('catalog', () => {
   it('loads SKUs and resolves the Azure market list', () => {
-    const catalog = parseCatalog({ items: [valid, { ...valid, sku: 'AZ', licenseType: 'subscription', termMonths: 12, unavailableMarkets: '@azure-unavailable-markets' }] }, ['AQ']);
+    const catalog = parseCatalog(
+      { items: [valid, { ...valid, sku: 'AZ', licenseType: 'subscription', termMonths: 12, unavailableMarkets: '@azure-unavailable-markets' }] },
+      ['AQ'],
+    );
     expect(catalog.find('WS-STD')?.unavailableMarkets).toEqual([]);
     expect(catalog.find('AZ')?.unavailableMarkets).toEqual(['AQ']);
     expect(catalog.find('nope')).toBeUndefined();

@@ -23,13 +23,22 @@ describe('DestroyKeyMaterial', () => {
       .then([
         {
           type: 'CustomerKeyMaterialDestroyed',
-          data: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, reason: 'offboarded', destroyedAt: NOW, destroyedBy: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] } },
+          data: {
+            customerId: CUSTOMER_ID,
+            tenantId: CUSTOMER_TENANT,
+            partnerTenantId: PARTNER,
+            reason: 'offboarded',
+            destroyedAt: NOW,
+            destroyedBy: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] },
+          },
         },
       ]);
   });
 
   it('records the instant in canonical UTC form, and refuses one that is not an instant', () => {
-    given().when(destroy('2026-03-02T11:00:00+01:00')).then(([e]) => expect(e!.type === 'CustomerKeyMaterialDestroyed' && e!.data.destroyedAt).toBe(NOW));
+    given()
+      .when(destroy('2026-03-02T11:00:00+01:00'))
+      .then(([e]) => expect(e!.type === 'CustomerKeyMaterialDestroyed' && e!.data.destroyedAt).toBe(NOW));
     given().when(destroy('yesterday')).thenThrows('invalid', 'invalid_date', { field: 'now' });
   });
 

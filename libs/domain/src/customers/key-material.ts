@@ -15,7 +15,14 @@ export function decideKeyMaterialDestruction(command: DestroyKeyMaterial): Custo
   return [
     {
       type: 'CustomerKeyMaterialDestroyed',
-      data: { customerId, tenantId, partnerTenantId, reason, destroyedAt: isoOf(instantMs(now, 'now')), destroyedBy: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] } },
+      data: {
+        customerId,
+        tenantId,
+        partnerTenantId,
+        reason,
+        destroyedAt: isoOf(instantMs(now, 'now')),
+        destroyedBy: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] },
+      },
     },
   ];
 }

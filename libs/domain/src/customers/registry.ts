@@ -41,7 +41,8 @@ export function decideCustomerRegistry(command: RegisterCustomer, state: Custome
   if (name === '') throw invalid('invalid_name', 'name must not be empty', { field: 'name' });
   if (!DOMAIN.test(domain)) throw invalid('invalid_domain', `"${command.data.domain}" is not a domain name`, { field: 'domain' });
   // Officially assigned codes only: user-assigned ones (XX, ZZ, QQ…) and unassigned ones name no country.
-  if (!env.markets.isAssigned(market)) throw invalid('invalid_market', 'market must be an officially assigned ISO 3166-1 alpha-2 country code', { field: 'market' });
+  if (!env.markets.isAssigned(market))
+    throw invalid('invalid_market', 'market must be an officially assigned ISO 3166-1 alpha-2 country code', { field: 'market' });
   if (!tenantId) throw invalid('invalid_tenant_id', 'tenantId must be a GUID', { field: 'tenantId' });
   if (state.byTenant.has(tenantId)) {
     throw conflict('customer_tenant_exists', 'A customer with this tenant id is already registered', { field: 'tenantId' });
@@ -85,7 +86,12 @@ export function findCustomer(state: CustomerRegistryState, customerId: string): 
 }
 
 export function findCustomerBy(state: CustomerRegistryState, key: { tenantId?: string; domain?: string }): Customer | undefined {
-  const id = key.tenantId !== undefined ? state.byTenant.get(key.tenantId.toLowerCase()) : key.domain !== undefined ? state.byDomain.get(normaliseDomain(key.domain)) : undefined;
+  const id =
+    key.tenantId !== undefined
+      ? state.byTenant.get(key.tenantId.toLowerCase())
+      : key.domain !== undefined
+        ? state.byDomain.get(normaliseDomain(key.domain))
+        : undefined;
   const customer = id === undefined ? undefined : state.byId.get(id);
   // With both keys given they must name the same customer.
   if (customer && key.tenantId !== undefined && key.domain !== undefined && customer.domain !== normaliseDomain(key.domain)) return undefined;

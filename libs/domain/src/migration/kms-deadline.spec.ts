@@ -12,7 +12,11 @@ describe('KMS to MAK migration deadline', () => {
   });
 
   it('accepts an instant with an offset and answers in UTC', () => {
-    expect(kmsToMakDeadline('2026-01-10T01:00:00+02:00')).toEqual({ lastKmsActivation: '2026-01-09T23:00:00.000Z', renewalDays: 180, deadline: '2026-07-08T23:00:00.000Z' });
+    expect(kmsToMakDeadline('2026-01-10T01:00:00+02:00')).toEqual({
+      lastKmsActivation: '2026-01-09T23:00:00.000Z',
+      renewalDays: 180,
+      deadline: '2026-07-08T23:00:00.000Z',
+    });
   });
 
   it.each(['', 'soon', '2026-02-30', '2026-13-01', '01/10/2026', '2026-01-10T10:00:00', 'January 10, 2026'])('refuses %p as an invalid date', (text) => {

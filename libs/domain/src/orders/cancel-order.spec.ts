@@ -22,19 +22,34 @@ describe('CancelOrder windows: exact hours from the purchase instant, closed at 
 
   it.each(cases)('%s: cancelled 1 h and 1 ms before the deadline; refused at it and 1 h after', (_name, bought, sku, hours) => {
     const past = history(purchase(bought, [{ sku, quantity: 1 }]));
-    given(past).when(cancel(at(bought, hours * H - H))).then((events) => expect(types(events)).toEqual(['OrderCancelled', 'CreditIssued']));
-    given(past).when(cancel(at(bought, hours * H - 1))).then((events) => expect(types(events)).toEqual(['OrderCancelled', 'CreditIssued']));
-    const refusal = given(past).when(cancel(at(bought, hours * H))).thenThrows('conflict', 'cancellation_window_closed', { line: 1 });
+    given(past)
+      .when(cancel(at(bought, hours * H - H)))
+      .then((events) => expect(types(events)).toEqual(['OrderCancelled', 'CreditIssued']));
+    given(past)
+      .when(cancel(at(bought, hours * H - 1)))
+      .then((events) => expect(types(events)).toEqual(['OrderCancelled', 'CreditIssued']));
+    const refusal = given(past)
+      .when(cancel(at(bought, hours * H)))
+      .thenThrows('conflict', 'cancellation_window_closed', { line: 1 });
     expect(refusal.message).toContain(at(bought, hours * H));
-    given(past).when(cancel(at(bought, hours * H + H))).thenThrows('conflict', 'cancellation_window_closed');
+    given(past)
+      .when(cancel(at(bought, hours * H + H)))
+      .thenThrows('conflict', 'cancellation_window_closed');
   });
 
   it('follows the policy recorded in the purchase, not the table in force today', () => {
     const [bought] = history(purchase());
-    const recorded = { ...eventOf(bought, 'SoftwarePurchased'), policy: { ...policies[1]!, id: 'custom', perpetual: { windowHours: 24, credit: 'full' as const } } };
+    const recorded = {
+      ...eventOf(bought, 'SoftwarePurchased'),
+      policy: { ...policies[1]!, id: 'custom', perpetual: { windowHours: 24, credit: 'full' as const } },
+    };
     const past: OrderEvent[] = [{ type: 'SoftwarePurchased', data: recorded }];
-    given(past).when(cancel(at(T0, 24 * H - 1))).then((events) => expect(events[0]!.type).toBe('OrderCancelled'));
-    given(past).when(cancel(at(T0, 24 * H))).thenThrows('conflict', 'cancellation_window_closed');
+    given(past)
+      .when(cancel(at(T0, 24 * H - 1)))
+      .then((events) => expect(events[0]!.type).toBe('OrderCancelled'));
+    given(past)
+      .when(cancel(at(T0, 24 * H)))
+      .thenThrows('conflict', 'cancellation_window_closed');
   });
 });
 
@@ -93,7 +108,9 @@ describe('CancelOrder', () => {
   });
 
   it('emits no revocation for lines without keys or links', () => {
-    given(history(purchase())).when(cancel(T0)).then((events) => expect(types(events)).toEqual(['OrderCancelled', 'CreditIssued']));
+    given(history(purchase()))
+      .when(cancel(T0))
+      .then((events) => expect(types(events)).toEqual(['OrderCancelled', 'CreditIssued']));
   });
 
   it('prorates a subscription credit by the whole days left in its term', () => {
@@ -127,17 +144,24 @@ describe('CancelOrder', () => {
 
   it('puts the credit on the invoice of the calendar month after the cancellation, UTC', () => {
     const bought = '2026-12-20T10:00:00.000Z';
-    given(history(purchase(bought))).when(cancel('2026-12-31T23:59:59.999Z')).then(([e]) => expect(eventOf(e, 'OrderCancelled').invoiceMonth).toBe('2027-01'));
-    given(history(purchase(bought))).when(cancel('2027-01-01T00:30:00+01:00')).then(([e]) => {
-      // 00:30 in Paris on 1 January is still 31 December in UTC.
-      expect(eventOf(e, 'OrderCancelled').invoiceMonth).toBe('2027-01');
-      expect(eventOf(e, 'OrderCancelled').cancelledAt).toBe('2026-12-31T23:30:00.000Z');
-    });
+    given(history(purchase(bought)))
+      .when(cancel('2026-12-31T23:59:59.999Z'))
+      .then(([e]) => expect(eventOf(e, 'OrderCancelled').invoiceMonth).toBe('2027-01'));
+    given(history(purchase(bought)))
+      .when(cancel('2027-01-01T00:30:00+01:00'))
+      .then(([e]) => {
+        // 00:30 in Paris on 1 January is still 31 December in UTC.
+        expect(eventOf(e, 'OrderCancelled').invoiceMonth).toBe('2027-01');
+        expect(eventOf(e, 'OrderCancelled').cancelledAt).toBe('2026-12-31T23:30:00.000Z');
+      });
   });
 
   describe('named lines', () => {
     const mixed = history(
-      purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'WS-SUB-1Y', quantity: 1 }]),
+      purchase(T0, [
+        { sku: 'WS-STD', quantity: 1 },
+        { sku: 'WS-SUB-1Y', quantity: 1 },
+      ]),
       reveal(T0),
       reveal(T0, { line: 2, keyId: 'key-2' }),
       issue(T0),
@@ -154,14 +178,20 @@ describe('CancelOrder', () => {
           expect(eventOf(events[2], 'DownloadLinksRevoked').links.map((l) => l.linkId)).toEqual(['link-2']);
           expect(eventOf(events[3], 'CreditIssued').creditId).toBe(`${ORDER_ID}:2`);
         });
-      const state = given(mixed).when(cancel(T0, [2])).thenState();
+      const state = given(mixed)
+        .when(cancel(T0, [2]))
+        .thenState();
       expect(state.status === 'placed' && state.lines.map((l) => l.status)).toEqual(['active', 'cancelled']);
     });
 
     it('leave the other lines working: their links still download', () => {
       const partly = historyAfter(mixed, cancel(T0, [2]));
-      given(partly).when(download(at(T0, H))).then((events) => expect(events).toHaveLength(1));
-      given(partly).when(download(at(T0, H), 'link-2')).thenThrows('gone', 'link_revoked');
+      given(partly)
+        .when(download(at(T0, H)))
+        .then((events) => expect(events).toHaveLength(1));
+      given(partly)
+        .when(download(at(T0, H), 'link-2'))
+        .thenThrows('gone', 'link_revoked');
     });
 
     it('then a whole-order cancel takes what is still active and marks the order wholly cancelled', () => {
@@ -176,45 +206,77 @@ describe('CancelOrder', () => {
     });
 
     it('naming every active line is a whole-order cancel', () => {
-      given(mixed).when(cancel(T0, [2, 1])).then(([e]) => expect(eventOf(e, 'OrderCancelled')).toEqual(expect.objectContaining({ wholeOrder: true })));
+      given(mixed)
+        .when(cancel(T0, [2, 1]))
+        .then(([e]) => expect(eventOf(e, 'OrderCancelled')).toEqual(expect.objectContaining({ wholeOrder: true })));
     });
 
     it('cancel nothing when any of them is refused', () => {
       // After 7 days the subscription's window has closed but the perpetual line's has not.
-      given(mixed).when(cancel(at(T0, 7 * D), [1, 2])).thenThrows('conflict', 'cancellation_window_closed', { line: 2 });
-      given(mixed).when(cancel(at(T0, 7 * D))).thenThrows('conflict', 'cancellation_window_closed', { line: 2 });
-      given(mixed).when(cancel(at(T0, 7 * D), [1])).then(([e]) => expect(eventOf(e, 'OrderCancelled').wholeOrder).toBe(false));
+      given(mixed)
+        .when(cancel(at(T0, 7 * D), [1, 2]))
+        .thenThrows('conflict', 'cancellation_window_closed', { line: 2 });
+      given(mixed)
+        .when(cancel(at(T0, 7 * D)))
+        .thenThrows('conflict', 'cancellation_window_closed', { line: 2 });
+      given(mixed)
+        .when(cancel(at(T0, 7 * D), [1]))
+        .then(([e]) => expect(eventOf(e, 'OrderCancelled').wholeOrder).toBe(false));
     });
 
     it('refuse an unknown line, a repeated line, an empty list and a cancelled line', () => {
-      given(mixed).when(cancel(T0, [3])).thenThrows('invalid', 'unknown_line', { field: 'lines' });
-      given(mixed).when(cancel(T0, [0])).thenThrows('invalid', 'unknown_line');
-      given(mixed).when(cancel(T0, [1, 1])).thenThrows('invalid', 'invalid_lines', { field: 'lines' });
+      given(mixed)
+        .when(cancel(T0, [3]))
+        .thenThrows('invalid', 'unknown_line', { field: 'lines' });
+      given(mixed)
+        .when(cancel(T0, [0]))
+        .thenThrows('invalid', 'unknown_line');
+      given(mixed)
+        .when(cancel(T0, [1, 1]))
+        .thenThrows('invalid', 'invalid_lines', { field: 'lines' });
       given(mixed).when(cancel(T0, [])).thenThrows('invalid', 'invalid_lines', { field: 'lines' });
-      given(historyAfter(mixed, cancel(T0, [2]))).when(cancel(T0, [1, 2])).thenThrows('conflict', 'line_cancelled', { line: 2 });
+      given(historyAfter(mixed, cancel(T0, [2])))
+        .when(cancel(T0, [1, 2]))
+        .thenThrows('conflict', 'line_cancelled', { line: 2 });
     });
   });
 
   describe('cancellation classes', () => {
     it('refuse a support-request product and say to file a refund request', () => {
-      const refusal = given(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]))).when(cancel(T0)).thenThrows('conflict', 'refund_request_required');
+      const refusal = given(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }])))
+        .when(cancel(T0))
+        .thenThrows('conflict', 'refund_request_required');
       expect(refusal.message).toMatch(/refund request/);
     });
 
     it('refuse a non-cancellable product', () => {
-      given(history(purchase(T0, [{ sku: 'SLES', quantity: 1 }]))).when(cancel(T0)).thenThrows('conflict', 'not_cancellable');
+      given(history(purchase(T0, [{ sku: 'SLES', quantity: 1 }])))
+        .when(cancel(T0))
+        .thenThrows('conflict', 'not_cancellable');
     });
 
     it('refuse the whole order when one of its lines is of such a class, and allow the others by name', () => {
-      const past = history(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'ESU', quantity: 1 }, { sku: 'SLES', quantity: 1 }]));
+      const past = history(
+        purchase(T0, [
+          { sku: 'WS-STD', quantity: 1 },
+          { sku: 'ESU', quantity: 1 },
+          { sku: 'SLES', quantity: 1 },
+        ]),
+      );
       given(past).when(cancel(T0)).thenThrows('conflict', 'refund_request_required', { line: 2 });
-      given(past).when(cancel(T0, [1, 3])).thenThrows('conflict', 'not_cancellable', { line: 3 });
-      given(past).when(cancel(T0, [1])).then(([e]) => expect(eventOf(e, 'OrderCancelled').lines.map((l) => l.line)).toEqual([1]));
+      given(past)
+        .when(cancel(T0, [1, 3]))
+        .thenThrows('conflict', 'not_cancellable', { line: 3 });
+      given(past)
+        .when(cancel(T0, [1]))
+        .then(([e]) => expect(eventOf(e, 'OrderCancelled').lines.map((l) => l.line)).toEqual([1]));
     });
   });
 
   it('refuses an order with nothing left to cancel, and an order that does not exist', () => {
-    given(history(purchase(), cancel(T0))).when(cancel(at(T0, H))).thenThrows('conflict', 'order_cancelled');
+    given(history(purchase(), cancel(T0)))
+      .when(cancel(at(T0, H)))
+      .thenThrows('conflict', 'order_cancelled');
     given().when(cancel(T0)).thenThrows('not-found', 'order_not_found');
   });
 

@@ -61,7 +61,8 @@ function purchase(command: PurchaseSoftware, state: OrderState, env: OrderEnviro
   if (state.status === 'placed') {
     // Same idempotency key: the same request is a retry (answered with the first order), another is a misuse.
     if (requestHash !== undefined && state.requestHash === requestHash) return [];
-    if (requestHash !== undefined) throw conflict('idempotency_key_reused', 'This idempotency key was used for a different purchase', { field: 'idempotencyKey' });
+    if (requestHash !== undefined)
+      throw conflict('idempotency_key_reused', 'This idempotency key was used for a different purchase', { field: 'idempotencyKey' });
     throw conflict('order_exists', 'This order already exists');
   }
   if (lines.length === 0 || lines.length > MAX_LINES) throw invalid('invalid_lines', `An order has 1 to ${MAX_LINES} lines`, { field: 'lines' });
@@ -72,7 +73,10 @@ function purchase(command: PurchaseSoftware, state: OrderState, env: OrderEnviro
     const sku = env.catalog.find(skuId);
     if (!sku) throw invalid('unknown_sku', `There is no SKU "${skuId}" in the catalog`, { field: `lines[${index}].sku` });
     if (sku.unavailableMarkets.includes(customer.market)) {
-      throw invalid('market_not_available', `${sku.name} cannot be sold to a customer in market ${customer.market}`, { field: `lines[${index}].sku`, market: customer.market });
+      throw invalid('market_not_available', `${sku.name} cannot be sold to a customer in market ${customer.market}`, {
+        field: `lines[${index}].sku`,
+        market: customer.market,
+      });
     }
     const amount = sku.unitPrice.amount * quantity;
     if (!Number.isSafeInteger(amount)) throw invalid('invalid_quantity', 'The line amount is too large', { field: `lines[${index}].quantity` });
@@ -130,7 +134,9 @@ function selectedLine(order: PlacedOrder, selection: Selection): LineState {
     throw invalid('language_not_available', `Language "${selection.language}" is not offered; available: ${line.languages.join(', ')}`, { field: 'language' });
   }
   if (!line.fileTypes.includes(selection.fileType)) {
-    throw invalid('file_type_not_available', `File type "${selection.fileType}" is not offered; available: ${line.fileTypes.join(', ')}`, { field: 'fileType' });
+    throw invalid('file_type_not_available', `File type "${selection.fileType}" is not offered; available: ${line.fileTypes.join(', ')}`, {
+      field: 'fileType',
+    });
   }
   if (line.status === 'cancelled') throw conflict('line_cancelled', `Line ${line.line} of this order is cancelled`, { line: line.line });
   return line;
@@ -154,7 +160,16 @@ function revealKey(command: RevealKey, order: PlacedOrder, now: Now): OrderEvent
   if (!key) {
     events.push({
       type: 'ProductKeyAssigned',
-      data: { ...order.ref, ...selection, sku: line.sku, keyId: newKey.keyId, keyType: 'MAK', fingerprint: newKey.fingerprint, material: newKey.material, assignedAt: now.iso },
+      data: {
+        ...order.ref,
+        ...selection,
+        sku: line.sku,
+        keyId: newKey.keyId,
+        keyType: 'MAK',
+        fingerprint: newKey.fingerprint,
+        material: newKey.material,
+        assignedAt: now.iso,
+      },
     });
     key = { ...newKey, line: line.line, revoked: false };
   }
@@ -268,16 +283,35 @@ function cancel(command: CancelOrder, order: PlacedOrder, now: Now): OrderEvent[
   const events: OrderEvent[] = [
     {
       type: 'OrderCancelled',
-      data: { ...order.ref, lines: cancelled, wholeOrder: orderStatus(order.lines.length, cancelledAfter) === 'cancelled', reason: command.data.reason, cancelledAt: now.iso, cancelledBy: accessedBy(command), invoiceMonth },
+      data: {
+        ...order.ref,
+        lines: cancelled,
+        wholeOrder: orderStatus(order.lines.length, cancelledAfter) === 'cancelled',
+        reason: command.data.reason,
+        cancelledAt: now.iso,
+        cancelledBy: accessedBy(command),
+        invoiceMonth,
+      },
     },
   ];
   const keys = [...order.keys.values()].filter((k) => cancelledLines.has(k.line) && !k.revoked);
   if (keys.length > 0) {
-    events.push({ type: 'ProductKeysRevoked', data: { ...order.ref, keys: keys.map((k) => ({ keyId: k.keyId, line: k.line, fingerprint: k.fingerprint })), revokedAt: now.iso, reason: 'order-cancelled' } });
+    events.push({
+      type: 'ProductKeysRevoked',
+      data: {
+        ...order.ref,
+        keys: keys.map((k) => ({ keyId: k.keyId, line: k.line, fingerprint: k.fingerprint })),
+        revokedAt: now.iso,
+        reason: 'order-cancelled',
+      },
+    });
   }
   const links = [...order.links.values()].filter((l) => cancelledLines.has(l.line) && !l.revoked);
   if (links.length > 0) {
-    events.push({ type: 'DownloadLinksRevoked', data: { ...order.ref, links: links.map((l) => ({ linkId: l.linkId, line: l.line })), revokedAt: now.iso, reason: 'order-cancelled' } });
+    events.push({
+      type: 'DownloadLinksRevoked',
+      data: { ...order.ref, links: links.map((l) => ({ linkId: l.linkId, line: l.line })), revokedAt: now.iso, reason: 'order-cancelled' },
+    });
   }
   // A line whose credit the cap brought to 0 is cancelled with no credit: there is nothing to invoice.
   for (const line of cancelled.filter((l) => l.credit.amount > 0)) {

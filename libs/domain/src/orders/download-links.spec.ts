@@ -31,25 +31,48 @@ describe('IssueDownloadLink', () => {
   });
 
   it('counts 14 days in exact hours, across month ends and daylight-saving dates alike (UTC)', () => {
-    given(bought).when(issue('2026-03-25T23:30:00.000Z')).then(([e]) => expect(eventOf(e, 'DownloadLinkIssued').expiresAt).toBe('2026-04-08T23:30:00.000Z'));
+    given(bought)
+      .when(issue('2026-03-25T23:30:00.000Z'))
+      .then(([e]) => expect(eventOf(e, 'DownloadLinkIssued').expiresAt).toBe('2026-04-08T23:30:00.000Z'));
   });
 
   it('accepts the same selection rights as keys and refuses the rest, naming the field', () => {
-    given(bought).when(issue(T0, 'l', { version: '2019' })).then((events) => expect(events).toHaveLength(1));
-    given(bought).when(issue(T0, 'l', { line: 2 })).thenThrows('invalid', 'unknown_line', { field: 'line' });
-    given(bought).when(issue(T0, 'l', { version: '2016' })).thenThrows('invalid', 'version_not_entitled', { field: 'version' });
-    given(bought).when(issue(T0, 'l', { language: 'ja-jp' })).thenThrows('invalid', 'language_not_available', { field: 'language' });
-    given(bought).when(issue(T0, 'l', { fileType: 'arm64' })).thenThrows('invalid', 'file_type_not_available', { field: 'fileType' });
+    given(bought)
+      .when(issue(T0, 'l', { version: '2019' }))
+      .then((events) => expect(events).toHaveLength(1));
+    given(bought)
+      .when(issue(T0, 'l', { line: 2 }))
+      .thenThrows('invalid', 'unknown_line', { field: 'line' });
+    given(bought)
+      .when(issue(T0, 'l', { version: '2016' }))
+      .thenThrows('invalid', 'version_not_entitled', { field: 'version' });
+    given(bought)
+      .when(issue(T0, 'l', { language: 'ja-jp' }))
+      .thenThrows('invalid', 'language_not_available', { field: 'language' });
+    given(bought)
+      .when(issue(T0, 'l', { fileType: 'arm64' }))
+      .thenThrows('invalid', 'file_type_not_available', { field: 'fileType' });
   });
 
   it('refuses a cancelled line and an order that does not exist', () => {
-    given(history(purchase(), cancel(T0))).when(issue(at(T0, H))).thenThrows('conflict', 'line_cancelled');
+    given(history(purchase(), cancel(T0)))
+      .when(issue(at(T0, H)))
+      .thenThrows('conflict', 'line_cancelled');
     given().when(issue(T0)).thenThrows('not-found', 'order_not_found');
   });
 
   it('evolves the link into the order with no download counted yet', () => {
     const state = stateOf(history(purchase(), issue(T0)));
-    expect(state.status === 'placed' && state.links.get('link-1')).toEqual({ linkId: 'link-1', ...sel(), tokenHash: 'hash-link-1', issuedAt: T0, expiresAt: '2026-03-16T10:00:00.000Z', maxDownloads: 50, downloads: 0, revoked: false });
+    expect(state.status === 'placed' && state.links.get('link-1')).toEqual({
+      linkId: 'link-1',
+      ...sel(),
+      tokenHash: 'hash-link-1',
+      issuedAt: T0,
+      expiresAt: '2026-03-16T10:00:00.000Z',
+      maxDownloads: 50,
+      downloads: 0,
+      revoked: false,
+    });
   });
 });
 
@@ -71,28 +94,46 @@ describe('RecordDownload', () => {
     given(history(purchase(), issue(T0), ...downloads(49)))
       .when(download(at(T0, H)))
       .then(([e]) => expect([eventOf(e, 'SoftwareDownloaded').downloadNumber, eventOf(e, 'SoftwareDownloaded').downloadsRemaining]).toEqual([50, 0]));
-    given(history(purchase(), issue(T0), ...downloads(50))).when(download(at(T0, H))).thenThrows('gone', 'link_exhausted');
+    given(history(purchase(), issue(T0), ...downloads(50)))
+      .when(download(at(T0, H)))
+      .thenThrows('gone', 'link_exhausted');
   });
 
   it('works until the last millisecond of day 14 and is gone at and after its expiry', () => {
-    given(withLink).when(download(at(T0, 14 * D - H))).then((events) => expect(events).toHaveLength(1));
-    given(withLink).when(download(at(T0, 14 * D - 1))).then((events) => expect(events).toHaveLength(1));
-    given(withLink).when(download(at(T0, 14 * D))).thenThrows('gone', 'link_expired');
-    given(withLink).when(download(at(T0, 14 * D + H))).thenThrows('gone', 'link_expired');
+    given(withLink)
+      .when(download(at(T0, 14 * D - H)))
+      .then((events) => expect(events).toHaveLength(1));
+    given(withLink)
+      .when(download(at(T0, 14 * D - 1)))
+      .then((events) => expect(events).toHaveLength(1));
+    given(withLink)
+      .when(download(at(T0, 14 * D)))
+      .thenThrows('gone', 'link_expired');
+    given(withLink)
+      .when(download(at(T0, 14 * D + H)))
+      .thenThrows('gone', 'link_expired');
   });
 
   it('counts nothing on a refused download', () => {
     const exhausted = history(purchase(), issue(T0), ...downloads(50));
     const before = stateOf(exhausted);
-    given(exhausted).when(download(at(T0, H))).thenThrows('gone', 'link_exhausted');
+    given(exhausted)
+      .when(download(at(T0, H)))
+      .thenThrows('gone', 'link_exhausted');
     expect(stateOf(exhausted)).toEqual(before);
   });
 
   it('reports a revoked link as revoked even once it has also expired, and an expired one before an exhausted one', () => {
     const revoked = history(purchase(), issue(T0), cancel(at(T0, H)));
-    given(revoked).when(download(at(T0, 2 * H))).thenThrows('gone', 'link_revoked');
-    given(revoked).when(download(at(T0, 15 * D))).thenThrows('gone', 'link_revoked');
-    given(history(purchase(), issue(T0), ...downloads(50))).when(download(at(T0, 14 * D))).thenThrows('gone', 'link_expired');
+    given(revoked)
+      .when(download(at(T0, 2 * H)))
+      .thenThrows('gone', 'link_revoked');
+    given(revoked)
+      .when(download(at(T0, 15 * D)))
+      .thenThrows('gone', 'link_revoked');
+    given(history(purchase(), issue(T0), ...downloads(50)))
+      .when(download(at(T0, 14 * D)))
+      .thenThrows('gone', 'link_expired');
   });
 
   it('refuses an unknown token as not found, and an order that does not exist', () => {
@@ -107,15 +148,27 @@ describe('issuing again for the same selection', () => {
     given(past)
       .when(download(at(T0, 13 * D), 'link-2'))
       .then(([e]) => expect([eventOf(e, 'SoftwareDownloaded').linkId, eventOf(e, 'SoftwareDownloaded').downloadsRemaining]).toEqual(['link-2', 49]));
-    given(past).when(download(at(T0, 27 * D - 1), 'link-2')).then((events) => expect(events).toHaveLength(1));
-    given(past).when(download(at(T0, 27 * D), 'link-2')).thenThrows('gone', 'link_expired');
+    given(past)
+      .when(download(at(T0, 27 * D - 1), 'link-2'))
+      .then((events) => expect(events).toHaveLength(1));
+    given(past)
+      .when(download(at(T0, 27 * D), 'link-2'))
+      .thenThrows('gone', 'link_expired');
   });
 
   it('leaves earlier links valid until their own limits', () => {
     const past = history(purchase(), issue(T0), ...downloads(10), issue(at(T0, 5 * D), 'link-2'));
-    given(past).when(download(at(T0, 6 * D))).then(([e]) => expect(eventOf(e, 'SoftwareDownloaded').downloadNumber).toBe(11));
-    given(past).when(download(at(T0, 14 * D))).thenThrows('gone', 'link_expired');
-    given(past).when(download(at(T0, 14 * D), 'link-2')).then((events) => expect(events).toHaveLength(1));
-    given(history(purchase(), issue(T0), ...downloads(50), issue(at(T0, D), 'link-2'))).when(download(at(T0, D))).thenThrows('gone', 'link_exhausted');
+    given(past)
+      .when(download(at(T0, 6 * D)))
+      .then(([e]) => expect(eventOf(e, 'SoftwareDownloaded').downloadNumber).toBe(11));
+    given(past)
+      .when(download(at(T0, 14 * D)))
+      .thenThrows('gone', 'link_expired');
+    given(past)
+      .when(download(at(T0, 14 * D), 'link-2'))
+      .then((events) => expect(events).toHaveLength(1));
+    given(history(purchase(), issue(T0), ...downloads(50), issue(at(T0, D), 'link-2')))
+      .when(download(at(T0, D)))
+      .thenThrows('gone', 'link_exhausted');
   });
 });

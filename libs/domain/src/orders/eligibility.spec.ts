@@ -31,22 +31,44 @@ describe('cancellationEligibility', () => {
     expect(eligibilityAt(past, at(T0, 29 * D)).daysRemaining).toBe(1);
     expect(eligibilityAt(past, at(T0, 720 * H - 1)).daysRemaining).toBe(1);
     const closed = eligibilityAt(past, at(T0, 720 * H));
-    expect(closed).toEqual(expect.objectContaining({ eligible: false, daysRemaining: 0, reasonCode: 'cancellation_window_closed', reason: expect.stringContaining('closed') }));
+    expect(closed).toEqual(
+      expect.objectContaining({ eligible: false, daysRemaining: 0, reasonCode: 'cancellation_window_closed', reason: expect.stringContaining('closed') }),
+    );
   });
 
   it('takes the shortest window of a mixed order and explains each line', () => {
-    const past = history(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'WS-SUB-1Y', quantity: 1 }]));
+    const past = history(
+      purchase(T0, [
+        { sku: 'WS-STD', quantity: 1 },
+        { sku: 'WS-SUB-1Y', quantity: 1 },
+      ]),
+    );
     expect(eligibilityAt(past, T0).daysRemaining).toBe(7);
     const later = eligibilityAt(past, at(T0, 8 * D));
     expect(later).toEqual(expect.objectContaining({ eligible: false, daysRemaining: 0, reasonCode: 'cancellation_window_closed' }));
     expect(later.lines).toEqual([
       { line: 1, eligible: true, daysRemaining: 22, deadline: '2026-04-01T10:00:00.000Z' },
-      { line: 2, eligible: false, daysRemaining: 0, deadline: '2026-03-09T10:00:00.000Z', reasonCode: 'cancellation_window_closed', reason: expect.any(String) },
+      {
+        line: 2,
+        eligible: false,
+        daysRemaining: 0,
+        deadline: '2026-03-09T10:00:00.000Z',
+        reasonCode: 'cancellation_window_closed',
+        reason: expect.any(String),
+      },
     ]);
   });
 
   it('looks only at the lines still active after a partial cancellation', () => {
-    const past = historyAfter(history(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'WS-SUB-1Y', quantity: 1 }])), cancel(T0, [2]));
+    const past = historyAfter(
+      history(
+        purchase(T0, [
+          { sku: 'WS-STD', quantity: 1 },
+          { sku: 'WS-SUB-1Y', quantity: 1 },
+        ]),
+      ),
+      cancel(T0, [2]),
+    );
     const eligibility = eligibilityAt(past, at(T0, 8 * D));
     expect(eligibility).toEqual(expect.objectContaining({ eligible: true, daysRemaining: 22 }));
     expect(eligibility.lines[1]).toEqual(expect.objectContaining({ eligible: false, reasonCode: 'line_cancelled' }));
@@ -54,14 +76,24 @@ describe('cancellationEligibility', () => {
 
   it('says why support-request, non-cancellable and cancelled orders cannot be cancelled', () => {
     const esu = eligibilityAt(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }])), T0);
-    expect(esu).toEqual(expect.objectContaining({ eligible: false, daysRemaining: 0, reasonCode: 'refund_request_required', reason: expect.stringMatching(/refund request/) }));
+    expect(esu).toEqual(
+      expect.objectContaining({ eligible: false, daysRemaining: 0, reasonCode: 'refund_request_required', reason: expect.stringMatching(/refund request/) }),
+    );
     expect(esu.lines[0]).not.toHaveProperty('deadline');
     expect(eligibilityAt(history(purchase(T0, [{ sku: 'SLES', quantity: 1 }])), T0).reasonCode).toBe('not_cancellable');
-    expect(eligibilityAt(history(purchase(), cancel(T0)), T0)).toEqual(expect.objectContaining({ eligible: false, daysRemaining: 0, reasonCode: 'order_cancelled' }));
+    expect(eligibilityAt(history(purchase(), cancel(T0)), T0)).toEqual(
+      expect.objectContaining({ eligible: false, daysRemaining: 0, reasonCode: 'order_cancelled' }),
+    );
   });
 
   it('answers for an order that does not exist without throwing', () => {
-    expect(cancellationEligibility(initialOrderState, T0)).toEqual({ eligible: false, daysRemaining: 0, reason: 'No such order', reasonCode: 'order_not_found', lines: [] });
+    expect(cancellationEligibility(initialOrderState, T0)).toEqual({
+      eligible: false,
+      daysRemaining: 0,
+      reason: 'No such order',
+      reasonCode: 'order_not_found',
+      lines: [],
+    });
   });
 
   it('always agrees with what a whole-order CancelOrder would decide at the same instant', () => {
@@ -73,7 +105,14 @@ describe('cancellationEligibility', () => {
         fc.integer({ min: 0, max: 70 * 24 }),
         fc.integer({ min: -1, max: 1 }),
         (bought, lines, hours, nudgeMs) => {
-          const state = stateOf(history(purchase(bought, lines.map((sku) => ({ sku, quantity: 1 })))));
+          const state = stateOf(
+            history(
+              purchase(
+                bought,
+                lines.map((sku) => ({ sku, quantity: 1 })),
+              ),
+            ),
+          );
           const now = at(bought, hours * H + nudgeMs);
           const eligibility = cancellationEligibility(state, now);
           let refusal: DomainError | undefined;

@@ -24,4 +24,3 @@ export function linkStatus(link: LinkLimits, nowMs: number): LinkStatus {
   if (link.downloads >= link.maxDownloads) return 'exhausted';
   return 'active';
 }
-

@@ -20,10 +20,19 @@ type Step =
 const stepArb: fc.Arbitrary<{ advanceHours: number; step: Step }> = fc.record({
   advanceHours: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 24 * 40 })),
   step: fc.oneof(
-    fc.record({ kind: fc.constant('reveal' as const), line: fc.integer({ min: 0, max: 4 }), version: fc.constantFrom('2025', '2022', '2019', '2016', 'x'), language: fc.constantFrom('en-us', 'fr-fr', 'xx'), keyType: fc.option(fc.constantFrom('MAK', 'KMS', 'retail'), { nil: undefined }) }),
+    fc.record({
+      kind: fc.constant('reveal' as const),
+      line: fc.integer({ min: 0, max: 4 }),
+      version: fc.constantFrom('2025', '2022', '2019', '2016', 'x'),
+      language: fc.constantFrom('en-us', 'fr-fr', 'xx'),
+      keyType: fc.option(fc.constantFrom('MAK', 'KMS', 'retail'), { nil: undefined }),
+    }),
     fc.record({ kind: fc.constant('link' as const), line: fc.integer({ min: 1, max: 3 }), version: fc.constantFrom('2025', '2019') }),
     fc.record({ kind: fc.constant('download' as const), link: fc.integer({ min: 0, max: 5 }) }),
-    fc.record({ kind: fc.constant('cancel' as const), lines: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), { nil: undefined }) }),
+    fc.record({
+      kind: fc.constant('cancel' as const),
+      lines: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+    }),
   ) as fc.Arbitrary<Step>,
 });
 
@@ -31,9 +40,25 @@ function command(step: Step, now: string, i: number): OrderCommand {
   const metadata = { actor: agent, now };
   switch (step.kind) {
     case 'reveal':
-      return { type: 'RevealKey', data: { orderId: ORDER_ID, line: step.line, version: step.version, language: step.language, fileType: 'x64', ...(step.keyType ? { keyType: step.keyType } : {}), newKey: { keyId: `k${i}`, fingerprint: `f${i}`, material } }, metadata };
+      return {
+        type: 'RevealKey',
+        data: {
+          orderId: ORDER_ID,
+          line: step.line,
+          version: step.version,
+          language: step.language,
+          fileType: 'x64',
+          ...(step.keyType ? { keyType: step.keyType } : {}),
+          newKey: { keyId: `k${i}`, fingerprint: `f${i}`, material },
+        },
+        metadata,
+      };
     case 'link':
-      return { type: 'IssueDownloadLink', data: { orderId: ORDER_ID, line: step.line, version: step.version, language: 'en-us', fileType: 'x64', linkId: `l${i}`, tokenHash: `h${i}` }, metadata };
+      return {
+        type: 'IssueDownloadLink',
+        data: { orderId: ORDER_ID, line: step.line, version: step.version, language: 'en-us', fileType: 'x64', linkId: `l${i}`, tokenHash: `h${i}` },
+        metadata,
+      };
     case 'download':
       return { type: 'RecordDownload', data: { orderId: ORDER_ID, tokenHash: `h${step.link}`, client: {} }, metadata };
     case 'cancel':
@@ -52,7 +77,11 @@ describe('order invariants under random command sequences (fast-check)', () => {
         let now = START;
         const purchase: OrderCommand = {
           type: 'PurchaseSoftware',
-          data: { orderId: ORDER_ID, customer: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, market: 'FR' }, lines: skus.map((sku) => ({ sku, quantity: 1 })) },
+          data: {
+            orderId: ORDER_ID,
+            customer: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, market: 'FR' },
+            lines: skus.map((sku) => ({ sku, quantity: 1 })),
+          },
           metadata: { actor: agent, now: new Date(now).toISOString() },
         };
         const log: OrderEvent[] = decideOrder(purchase, initialOrderState, env);
@@ -93,9 +122,13 @@ describe('order invariants under random command sequences (fast-check)', () => {
           // No key is readable for a cancelled line.
           if (state.status === 'placed') {
             for (const line of state.lines.filter((l) => l.status === 'cancelled')) {
-              expect(() => decideOrder(command({ kind: 'reveal', line: line.line, version: line.versions[0]!, language: 'en-us' }, new Date(now).toISOString(), 9999), state, env)).toThrow(
-                expect.objectContaining({ code: 'line_cancelled' }),
-              );
+              expect(() =>
+                decideOrder(
+                  command({ kind: 'reveal', line: line.line, version: line.versions[0]!, language: 'en-us' }, new Date(now).toISOString(), 9999),
+                  state,
+                  env,
+                ),
+              ).toThrow(expect.objectContaining({ code: 'line_cancelled' }));
               for (const key of state.keys.values()) if (key.line === line.line) expect(key.revoked).toBe(true);
               for (const link of state.links.values()) if (link.line === line.line) expect(link.revoked).toBe(true);
             }

@@ -51,7 +51,13 @@ describe('PurchaseSoftware', () => {
 
   it('numbers lines from 1 in request order, with amount = unit price × quantity and the term of subscriptions', () => {
     given()
-      .when(purchase(T0, [{ sku: 'WS-SUB-3Y', quantity: 3 }, { sku: 'WS-STD', quantity: 1 }, { sku: 'WS-SUB-3Y', quantity: 1 }]))
+      .when(
+        purchase(T0, [
+          { sku: 'WS-SUB-3Y', quantity: 3 },
+          { sku: 'WS-STD', quantity: 1 },
+          { sku: 'WS-SUB-3Y', quantity: 1 },
+        ]),
+      )
       .then(([event]) => {
         expect(eventOf(event, 'SoftwarePurchased').lines.map((l) => [l.line, l.sku, l.quantity, l.unitPrice, l.amount, l.termMonths])).toEqual([
           [1, 'WS-SUB-3Y', 3, 109_600, 328_800, 36],
@@ -68,40 +74,75 @@ describe('PurchaseSoftware', () => {
     ['US', false],
     ['NZ', false],
   ])('records whether prices include taxes: market %s → %p', (market, taxInclusive) => {
-    given().when(purchase(T0, undefined, { market })).then(([event]) => expect(eventOf(event, 'SoftwarePurchased').taxInclusive).toBe(taxInclusive));
+    given()
+      .when(purchase(T0, undefined, { market }))
+      .then(([event]) => expect(eventOf(event, 'SoftwarePurchased').taxInclusive).toBe(taxInclusive));
   });
 
   it('takes the legacy policy a millisecond before 2023-06-30 and the current one from midnight UTC', () => {
-    given().when(purchase('2023-06-29T23:59:59.999Z')).then(([e]) => expect(eventOf(e, 'SoftwarePurchased').policy).toEqual(policies[0]));
-    given().when(purchase('2023-06-30T00:00:00.000Z')).then(([e]) => expect(eventOf(e, 'SoftwarePurchased').policy).toEqual(policies[1]));
+    given()
+      .when(purchase('2023-06-29T23:59:59.999Z'))
+      .then(([e]) => expect(eventOf(e, 'SoftwarePurchased').policy).toEqual(policies[0]));
+    given()
+      .when(purchase('2023-06-30T00:00:00.000Z'))
+      .then(([e]) => expect(eventOf(e, 'SoftwarePurchased').policy).toEqual(policies[1]));
     // 01:00 in Paris on 30 June is still 29 June in UTC.
-    given().when(purchase('2023-06-30T01:00:00+02:00')).then(([e]) => expect(eventOf(e, 'SoftwarePurchased').policy.id).toBe('csp-legacy-60-days'));
+    given()
+      .when(purchase('2023-06-30T01:00:00+02:00'))
+      .then(([e]) => expect(eventOf(e, 'SoftwarePurchased').policy.id).toBe('csp-legacy-60-days'));
   });
 
   it('records the purchase instant in canonical UTC form with milliseconds', () => {
-    given().when(purchase('2026-03-02T11:00:00+01:00')).then(([e]) => expect(eventOf(e, 'SoftwarePurchased').purchasedAt).toBe(T0));
+    given()
+      .when(purchase('2026-03-02T11:00:00+01:00'))
+      .then(([e]) => expect(eventOf(e, 'SoftwarePurchased').purchasedAt).toBe(T0));
   });
 
-  it.each(['yesterday', '2026-03-02', '2026-02-30T10:00:00Z', '2026-03-02T10:00:00'])('refuses a decision instant %p that is not an ISO-8601 instant', (now) => {
-    given().when(purchase(now)).thenThrows('invalid', 'invalid_date', { field: 'now' });
-  });
+  it.each(['yesterday', '2026-03-02', '2026-02-30T10:00:00Z', '2026-03-02T10:00:00'])(
+    'refuses a decision instant %p that is not an ISO-8601 instant',
+    (now) => {
+      given().when(purchase(now)).thenThrows('invalid', 'invalid_date', { field: 'now' });
+    },
+  );
 
   it('accepts 1 to 100 lines and refuses none or 101', () => {
     const lines = (n: number) => Array.from({ length: n }, () => ({ sku: 'WS-STD', quantity: 1 }));
-    given().when(purchase(T0, lines(1))).then((events) => expect(events).toHaveLength(1));
-    given().when(purchase(T0, lines(100))).then(([e]) => expect(eventOf(e, 'SoftwarePurchased').lines).toHaveLength(100));
-    given().when(purchase(T0, lines(0))).thenThrows('invalid', 'invalid_lines', { field: 'lines' });
-    given().when(purchase(T0, lines(101))).thenThrows('invalid', 'invalid_lines', { field: 'lines' });
+    given()
+      .when(purchase(T0, lines(1)))
+      .then((events) => expect(events).toHaveLength(1));
+    given()
+      .when(purchase(T0, lines(100)))
+      .then(([e]) => expect(eventOf(e, 'SoftwarePurchased').lines).toHaveLength(100));
+    given()
+      .when(purchase(T0, lines(0)))
+      .thenThrows('invalid', 'invalid_lines', { field: 'lines' });
+    given()
+      .when(purchase(T0, lines(101)))
+      .thenThrows('invalid', 'invalid_lines', { field: 'lines' });
   });
 
   it('accepts the quantity bounds 1 and 10,000', () => {
-    given().when(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'WS-STD', quantity: 10_000 }])).then(([e]) => {
-      expect(eventOf(e, 'SoftwarePurchased').lines.map((l) => l.amount)).toEqual([100_000, 1_000_000_000]);
-    });
+    given()
+      .when(
+        purchase(T0, [
+          { sku: 'WS-STD', quantity: 1 },
+          { sku: 'WS-STD', quantity: 10_000 },
+        ]),
+      )
+      .then(([e]) => {
+        expect(eventOf(e, 'SoftwarePurchased').lines.map((l) => l.amount)).toEqual([100_000, 1_000_000_000]);
+      });
   });
 
   it.each([0, -1, 1.5, 10_001, Number.NaN, Number.POSITIVE_INFINITY])('refuses quantity %p, naming the line', (quantity) => {
-    given().when(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'WS-STD', quantity }])).thenThrows('invalid', 'invalid_quantity', { field: 'lines[1].quantity' });
+    given()
+      .when(
+        purchase(T0, [
+          { sku: 'WS-STD', quantity: 1 },
+          { sku: 'WS-STD', quantity },
+        ]),
+      )
+      .thenThrows('invalid', 'invalid_quantity', { field: 'lines[1].quantity' });
   });
 
   it('refuses a line amount that would leave the safe integer range', () => {
@@ -125,14 +166,27 @@ describe('PurchaseSoftware', () => {
       [],
     );
     const givenPricey = deciderSpec<OrderState, OrderCommand, OrderEvent>(orderDecider({ catalog: expensive, policies }));
-    givenPricey().when(purchase(T0, [{ sku: 'PRICEY', quantity: 5_000 }])).then((events) => expect(events).toHaveLength(1));
-    givenPricey().when(purchase(T0, [{ sku: 'PRICEY', quantity: 5_001 }])).thenThrows('invalid', 'invalid_quantity', { field: 'lines[0].quantity' });
+    givenPricey()
+      .when(purchase(T0, [{ sku: 'PRICEY', quantity: 5_000 }]))
+      .then((events) => expect(events).toHaveLength(1));
+    givenPricey()
+      .when(purchase(T0, [{ sku: 'PRICEY', quantity: 5_001 }]))
+      .thenThrows('invalid', 'invalid_quantity', { field: 'lines[0].quantity' });
   });
 
   it('refuses an unknown SKU, naming the line', () => {
-    given().when(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'NOPE', quantity: 1 }])).thenThrows('invalid', 'unknown_sku', { field: 'lines[1].sku' });
+    given()
+      .when(
+        purchase(T0, [
+          { sku: 'WS-STD', quantity: 1 },
+          { sku: 'NOPE', quantity: 1 },
+        ]),
+      )
+      .thenThrows('invalid', 'unknown_sku', { field: 'lines[1].sku' });
     // SKU ids are exact: the catalog is not searched case-insensitively.
-    given().when(purchase(T0, [{ sku: 'ws-std', quantity: 1 }])).thenThrows('invalid', 'unknown_sku');
+    given()
+      .when(purchase(T0, [{ sku: 'ws-std', quantity: 1 }]))
+      .thenThrows('invalid', 'unknown_sku');
   });
 
   it('refuses a SKU in a market where it is not sold, and sells it elsewhere', () => {
@@ -142,22 +196,32 @@ describe('PurchaseSoftware', () => {
         .thenThrows('invalid', 'market_not_available', { field: 'lines[0].sku', market });
       expect(refusal.message).toContain(market);
     }
-    given().when(purchase(T0, [{ sku: 'AZ-RI', quantity: 1 }], { market: 'FR' })).then((events) => expect(events).toHaveLength(1));
-    given().when(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }], { market: 'AQ' })).then((events) => expect(events).toHaveLength(1));
+    given()
+      .when(purchase(T0, [{ sku: 'AZ-RI', quantity: 1 }], { market: 'FR' }))
+      .then((events) => expect(events).toHaveLength(1));
+    given()
+      .when(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }], { market: 'AQ' }))
+      .then((events) => expect(events).toHaveLength(1));
   });
 
   it('records the buyer from the command metadata', () => {
     const other: Actor = { sub: 'agent-2', tid: PARTNER, roles: ['admin-agent', 'global-admin'] };
-    given().when(purchase(T0, undefined, { actor: other })).then(([e]) => expect(eventOf(e, 'SoftwarePurchased').purchasedBy).toEqual(other));
+    given()
+      .when(purchase(T0, undefined, { actor: other }))
+      .then(([e]) => expect(eventOf(e, 'SoftwarePurchased').purchasedBy).toEqual(other));
   });
 
   describe('on an order that already exists', () => {
     const first = history(purchase(T0, undefined, { idempotencyKey: 'key-1', requestHash: 'hash-1' }));
 
     it('answers a retry of the same request with nothing new: the caller returns the existing order', () => {
-      given(first).when(purchase(T0, undefined, { idempotencyKey: 'key-1', requestHash: 'hash-1' })).then([]);
+      given(first)
+        .when(purchase(T0, undefined, { idempotencyKey: 'key-1', requestHash: 'hash-1' }))
+        .then([]);
       // Even later, and even if the catalog or policy changed meanwhile: the first answer stands.
-      given(first).when(purchase('2027-01-01T00:00:00.000Z', undefined, { idempotencyKey: 'key-1', requestHash: 'hash-1' })).then([]);
+      given(first)
+        .when(purchase('2027-01-01T00:00:00.000Z', undefined, { idempotencyKey: 'key-1', requestHash: 'hash-1' }))
+        .then([]);
     });
 
     it('refuses the same idempotency key with another request', () => {
@@ -172,7 +236,18 @@ describe('PurchaseSoftware', () => {
   });
 
   it('evolves into a placed order with every line active', () => {
-    const state = stateOf(history(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'WS-SUB-1Y', quantity: 1 }], { market: 'AU', idempotencyKey: 'key-1', requestHash: 'hash-1' })));
+    const state = stateOf(
+      history(
+        purchase(
+          T0,
+          [
+            { sku: 'WS-STD', quantity: 1 },
+            { sku: 'WS-SUB-1Y', quantity: 1 },
+          ],
+          { market: 'AU', idempotencyKey: 'key-1', requestHash: 'hash-1' },
+        ),
+      ),
+    );
     expect(state).toEqual(
       expect.objectContaining({
         status: 'placed',

@@ -37,7 +37,13 @@ describe('RevealKey', () => {
   });
 
   it('gives each selection (line, version, language, file type) its own key', () => {
-    const past = history(purchase(T0, [{ sku: 'OFFICE-PP', quantity: 1 }, { sku: 'OFFICE-PP', quantity: 1 }]), reveal(T0, { version: '2024' }));
+    const past = history(
+      purchase(T0, [
+        { sku: 'OFFICE-PP', quantity: 1 },
+        { sku: 'OFFICE-PP', quantity: 1 },
+      ]),
+      reveal(T0, { version: '2024' }),
+    );
     for (const other of [{ line: 2 }, { version: '2021' }, { language: 'fr-fr' }, { fileType: 'x86' }]) {
       given(past)
         .when(reveal(T0, { version: '2024', ...other, keyId: 'key-2' }))
@@ -54,25 +60,40 @@ describe('RevealKey', () => {
 
   describe('downgrade rights', () => {
     it('allow the version sold, n-1 and n-2 with depth 2, and refuse n-3 naming the entitled versions', () => {
-      for (const version of ['2025', '2022', '2019']) given(bought).when(reveal(T0, { version })).then((events) => expect(events).toHaveLength(2));
-      const refusal = given(bought).when(reveal(T0, { version: '2016' })).thenThrows('invalid', 'version_not_entitled', { field: 'version', entitledVersions: ['2025', '2022', '2019'] });
+      for (const version of ['2025', '2022', '2019'])
+        given(bought)
+          .when(reveal(T0, { version }))
+          .then((events) => expect(events).toHaveLength(2));
+      const refusal = given(bought)
+        .when(reveal(T0, { version: '2016' }))
+        .thenThrows('invalid', 'version_not_entitled', { field: 'version', entitledVersions: ['2025', '2022', '2019'] });
       expect(refusal.message).toContain('2025, 2022, 2019');
     });
 
     it('allow n-1 only with depth 1', () => {
       const office = history(purchase(T0, [{ sku: 'OFFICE-PP', quantity: 1 }]));
-      given(office).when(reveal(T0, { version: '2021' })).then((events) => expect(events).toHaveLength(2));
-      given(office).when(reveal(T0, { version: '2019' })).thenThrows('invalid', 'version_not_entitled', { entitledVersions: ['2024', '2021'] });
+      given(office)
+        .when(reveal(T0, { version: '2021' }))
+        .then((events) => expect(events).toHaveLength(2));
+      given(office)
+        .when(reveal(T0, { version: '2019' }))
+        .thenThrows('invalid', 'version_not_entitled', { entitledVersions: ['2024', '2021'] });
     });
 
     it('allow only the version sold with depth 0', () => {
       const esu = history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]));
-      given(esu).when(reveal(T0, { version: '2025' })).then((events) => expect(events).toHaveLength(2));
-      given(esu).when(reveal(T0, { version: '2022' })).thenThrows('invalid', 'version_not_entitled', { entitledVersions: ['2025'] });
+      given(esu)
+        .when(reveal(T0, { version: '2025' }))
+        .then((events) => expect(events).toHaveLength(2));
+      given(esu)
+        .when(reveal(T0, { version: '2022' }))
+        .thenThrows('invalid', 'version_not_entitled', { entitledVersions: ['2025'] });
     });
 
     it('refuse a version the product never had the same way', () => {
-      given(bought).when(reveal(T0, { version: '2030' })).thenThrows('invalid', 'version_not_entitled', { field: 'version' });
+      given(bought)
+        .when(reveal(T0, { version: '2030' }))
+        .thenThrows('invalid', 'version_not_entitled', { field: 'version' });
     });
   });
 
@@ -95,16 +116,35 @@ describe('RevealKey', () => {
   });
 
   it('refuses an unknown line, language or file type, naming the field', () => {
-    given(bought).when(reveal(T0, { line: 2 })).thenThrows('invalid', 'unknown_line', { field: 'line' });
-    given(bought).when(reveal(T0, { line: 0 })).thenThrows('invalid', 'unknown_line', { field: 'line' });
-    given(bought).when(reveal(T0, { language: 'xx-xx' })).thenThrows('invalid', 'language_not_available', { field: 'language' });
-    given(bought).when(reveal(T0, { fileType: 'x86' })).thenThrows('invalid', 'file_type_not_available', { field: 'fileType' });
+    given(bought)
+      .when(reveal(T0, { line: 2 }))
+      .thenThrows('invalid', 'unknown_line', { field: 'line' });
+    given(bought)
+      .when(reveal(T0, { line: 0 }))
+      .thenThrows('invalid', 'unknown_line', { field: 'line' });
+    given(bought)
+      .when(reveal(T0, { language: 'xx-xx' }))
+      .thenThrows('invalid', 'language_not_available', { field: 'language' });
+    given(bought)
+      .when(reveal(T0, { fileType: 'x86' }))
+      .thenThrows('invalid', 'file_type_not_available', { field: 'fileType' });
   });
 
   it('refuses a cancelled line, while the order’s other lines keep their keys', () => {
-    const past = history(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, { sku: 'WS-STD', quantity: 1 }]), reveal(T0), cancel(at(T0, H), [1]));
-    given(past).when(reveal(at(T0, 2 * H))).thenThrows('conflict', 'line_cancelled', { line: 1 });
-    given(past).when(reveal(at(T0, 2 * H), { line: 2 })).then((events) => expect(events).toHaveLength(2));
+    const past = history(
+      purchase(T0, [
+        { sku: 'WS-STD', quantity: 1 },
+        { sku: 'WS-STD', quantity: 1 },
+      ]),
+      reveal(T0),
+      cancel(at(T0, H), [1]),
+    );
+    given(past)
+      .when(reveal(at(T0, 2 * H)))
+      .thenThrows('conflict', 'line_cancelled', { line: 1 });
+    given(past)
+      .when(reveal(at(T0, 2 * H), { line: 2 }))
+      .then((events) => expect(events).toHaveLength(2));
     expect(keyForSelection(stateOf(past), sel())?.revoked).toBe(true);
   });
 

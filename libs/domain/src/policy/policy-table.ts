@@ -10,7 +10,10 @@ export function parsePolicyTable(raw: unknown): CancellationPolicy[] {
   if (entries.length === 0) throw new Error('cancellation policies: the table is empty');
   const ids = new Set<string>();
   const table = entries.map((entry, index): CancellationPolicy => {
-    const e = entry as { id?: unknown; effectiveFrom?: unknown; description?: unknown } & Record<string, { windowHours?: unknown; credit?: unknown } | undefined>;
+    const e = entry as { id?: unknown; effectiveFrom?: unknown; description?: unknown } & Record<
+      string,
+      { windowHours?: unknown; credit?: unknown } | undefined
+    >;
     const where = (what: string) => new Error(`cancellation policies: entry ${index}${typeof e?.id === 'string' ? ` (${e.id})` : ''}: ${what}`);
     if (typeof e !== 'object' || e === null) throw where('must be an object');
     if (typeof e.id !== 'string' || e.id === '') throw where('id must be a non-empty string');

@@ -105,8 +105,4 @@ export type RefundRequestRejected = DomainEvent<
   }
 >;
 
-export type RefundRequestEvent =
-  | RefundRequestSubmitted
-  | RefundRequestApproved
-  | RefundRequestRejected
-  | CreditIssued;
+export type RefundRequestEvent = RefundRequestSubmitted | RefundRequestApproved | RefundRequestRejected | CreditIssued;

@@ -23,8 +23,31 @@ const START = Date.parse('2026-03-02T10:00:00.000Z');
 const euros = parseCatalog(
   {
     items: [
-      { sku: 'WS-STD-EUR', family: 'Windows Server', name: 'WS-STD-EUR', licenseType: 'perpetual', unitPrice: { amount: 91_000, currency: 'EUR' }, versions: ['2025'], languages: ['en-us'], fileTypes: ['x64'], downgradeDepth: 0, cancellationClass: 'standard' },
-      { sku: 'ESU-EUR', family: 'Windows', name: 'ESU-EUR', licenseType: 'subscription', termMonths: 12, unitPrice: { amount: 45_000, currency: 'EUR' }, versions: ['7'], languages: ['en-us'], fileTypes: ['x64'], downgradeDepth: 0, cancellationClass: 'support-request' },
+      {
+        sku: 'WS-STD-EUR',
+        family: 'Windows Server',
+        name: 'WS-STD-EUR',
+        licenseType: 'perpetual',
+        unitPrice: { amount: 91_000, currency: 'EUR' },
+        versions: ['2025'],
+        languages: ['en-us'],
+        fileTypes: ['x64'],
+        downgradeDepth: 0,
+        cancellationClass: 'standard',
+      },
+      {
+        sku: 'ESU-EUR',
+        family: 'Windows',
+        name: 'ESU-EUR',
+        licenseType: 'subscription',
+        termMonths: 12,
+        unitPrice: { amount: 45_000, currency: 'EUR' },
+        versions: ['7'],
+        languages: ['en-us'],
+        fileTypes: ['x64'],
+        downgradeDepth: 0,
+        cancellationClass: 'support-request',
+      },
     ],
   },
   [],
@@ -42,10 +65,31 @@ const amountArb = fc.oneof(fc.integer({ min: 1, max: 200_000 }), fc.constantFrom
 const stepArb: fc.Arbitrary<{ advanceHours: number; step: Step }> = fc.record({
   advanceHours: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 48 }), fc.integer({ min: 0, max: 24 * 40 })),
   step: fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('submit' as const), amount: amountArb, currency: fc.option(fc.constantFrom('USD', 'EUR', 'JPY'), { nil: undefined }), withOrder: fc.boolean() }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('approve' as const), request: fc.integer({ min: 0, max: 20 }), amount: fc.option(amountArb, { nil: undefined }) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('submit' as const),
+        amount: amountArb,
+        currency: fc.option(fc.constantFrom('USD', 'EUR', 'JPY'), { nil: undefined }),
+        withOrder: fc.boolean(),
+      }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('approve' as const),
+        request: fc.integer({ min: 0, max: 20 }),
+        amount: fc.option(amountArb, { nil: undefined }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reject' as const), request: fc.integer({ min: 0, max: 20 }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), lines: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), { nil: undefined }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('cancel' as const),
+        lines: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      }),
+    },
   ) as fc.Arbitrary<Step>,
 });
 
@@ -73,47 +117,64 @@ describe('order credits under random purchases, cancellations, refund submission
     let credited = 0;
     let refusedOverCredit = 0;
     fc.assert(
-      fc.property(fc.uniqueArray(fc.constantFrom(...SKUS), { minLength: 1, maxLength: 3 }), fc.array(stepArb, { minLength: 5, maxLength: 50 }), (skus, steps) => {
-        runs++;
-        let now = START;
-        let state: OrderAndRefunds = initialOrderAndRefunds;
-        const decide = (c: OrderOrRefundCommand) => decideOrderOrRefund(c, state, mixed);
-        const apply = (events: OrderOrRefundEvent[]) => (state = events.reduce(evolveOrderAndRefunds, state));
-        apply(decide(purchase(new Date(now).toISOString(), skus.map((sku) => ({ sku, quantity: 1 })))));
-        const paid = new Map<string, number>();
-        if (state.order.status === 'placed') for (const line of state.order.lines) paid.set(line.currency, (paid.get(line.currency) ?? 0) + line.amount);
-        const orderCredits = new Map<string, number>();
-        for (const [i, { advanceHours, step }] of steps.entries()) {
-          now += advanceHours * H;
-          let events: OrderOrRefundEvent[] = [];
-          try {
-            events = decide(command(step, new Date(now).toISOString(), i, [...state.requests.keys()]));
-          } catch (error) {
-            expect(error).toBeInstanceOf(DomainError);
-            if ((error as DomainError).code === 'credit_exceeds_order') refusedOverCredit++;
-          }
-          for (const e of events.filter((x): x is CreditIssued => x.type === 'CreditIssued')) {
-            credited++;
-            expect(e.data.amount).toBeGreaterThan(0);
-            if (e.data.orderId !== undefined) {
-              // Never in a currency the order was not paid in, and never, in total, more than it was paid.
-              expect(paid.has(e.data.currency)).toBe(true);
-              orderCredits.set(e.data.currency, (orderCredits.get(e.data.currency) ?? 0) + e.data.amount);
-              expect(orderCredits.get(e.data.currency)).toBeLessThanOrEqual(paid.get(e.data.currency)!);
-            } else {
-              // A request without an order: at most what it asked for, in what it asked for.
-              const request = state.requests.get(e.data.creditId)!;
-              expect(request.status !== 'none' && e.data.amount <= request.request.amountRequested.amount && e.data.currency === request.request.amountRequested.currency).toBe(true);
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...SKUS), { minLength: 1, maxLength: 3 }),
+        fc.array(stepArb, { minLength: 5, maxLength: 50 }),
+        (skus, steps) => {
+          runs++;
+          let now = START;
+          let state: OrderAndRefunds = initialOrderAndRefunds;
+          const decide = (c: OrderOrRefundCommand) => decideOrderOrRefund(c, state, mixed);
+          const apply = (events: OrderOrRefundEvent[]) => (state = events.reduce(evolveOrderAndRefunds, state));
+          apply(
+            decide(
+              purchase(
+                new Date(now).toISOString(),
+                skus.map((sku) => ({ sku, quantity: 1 })),
+              ),
+            ),
+          );
+          const paid = new Map<string, number>();
+          if (state.order.status === 'placed') for (const line of state.order.lines) paid.set(line.currency, (paid.get(line.currency) ?? 0) + line.amount);
+          const orderCredits = new Map<string, number>();
+          for (const [i, { advanceHours, step }] of steps.entries()) {
+            now += advanceHours * H;
+            let events: OrderOrRefundEvent[] = [];
+            try {
+              events = decide(command(step, new Date(now).toISOString(), i, [...state.requests.keys()]));
+            } catch (error) {
+              expect(error).toBeInstanceOf(DomainError);
+              if ((error as DomainError).code === 'credit_exceeds_order') refusedOverCredit++;
             }
+            for (const e of events.filter((x): x is CreditIssued => x.type === 'CreditIssued')) {
+              credited++;
+              expect(e.data.amount).toBeGreaterThan(0);
+              if (e.data.orderId !== undefined) {
+                // Never in a currency the order was not paid in, and never, in total, more than it was paid.
+                expect(paid.has(e.data.currency)).toBe(true);
+                orderCredits.set(e.data.currency, (orderCredits.get(e.data.currency) ?? 0) + e.data.amount);
+                expect(orderCredits.get(e.data.currency)).toBeLessThanOrEqual(paid.get(e.data.currency)!);
+              } else {
+                // A request without an order: at most what it asked for, in what it asked for.
+                const request = state.requests.get(e.data.creditId)!;
+                expect(
+                  request.status !== 'none' &&
+                    e.data.amount <= request.request.amountRequested.amount &&
+                    e.data.currency === request.request.amountRequested.currency,
+                ).toBe(true);
+              }
+            }
+            apply(events);
+            // The order's own account of its credits is the one the decisions used.
+            if (state.order.status === 'placed') expect([...state.order.credited].filter(([, v]) => v > 0).sort()).toEqual([...orderCredits].sort());
           }
-          apply(events);
-          // The order's own account of its credits is the one the decisions used.
-          if (state.order.status === 'placed') expect([...state.order.credited].filter(([, v]) => v > 0).sort()).toEqual([...orderCredits].sort());
-        }
-      }),
+        },
+      ),
       { numRuns: 300, seed: 20261212 },
     );
-    console.log(`refund credit property: ${runs} random histories, ${credited} credits issued, ${refusedOverCredit} approvals refused as over the order, 0 over-credits`);
+    console.log(
+      `refund credit property: ${runs} random histories, ${credited} credits issued, ${refusedOverCredit} approvals refused as over the order, 0 over-credits`,
+    );
     expect(refusedOverCredit).toBeGreaterThan(0);
   });
 });

@@ -45,7 +45,11 @@ const approve = (amount?: number, note?: string): ApproveRefundRequest => ({
   data: { refundRequestId: 'r-1', ...(amount !== undefined ? { amount } : {}), ...(note !== undefined ? { note } : {}) },
   metadata: { actor: backOffice, now: '2026-03-05T09:00:00.000Z' },
 });
-const reject = (reason = 'outside policy'): RejectRefundRequest => ({ type: 'RejectRefundRequest', data: { refundRequestId: 'r-1', reason }, metadata: { actor: backOffice, now: NOW } });
+const reject = (reason = 'outside policy'): RejectRefundRequest => ({
+  type: 'RejectRefundRequest',
+  data: { refundRequestId: 'r-1', reason },
+  metadata: { actor: backOffice, now: NOW },
+});
 const submitted = decideRefundRequest(submit(), initialRefundRequestState, order);
 const stateAfter = (events: RefundRequestEvent[]) => events.reduce(evolveRefundRequest, initialRefundRequestState);
 /** A request without an order (a subscription id): decided in its own stream. */
@@ -53,7 +57,14 @@ const unbound = decideRefundRequest(submit({ orderId: undefined, subscriptionId:
 
 describe('refund requests', () => {
   it('are submitted with who filed them', () => {
-    given().when(submit()).then(([e]) => expect(e).toEqual({ type: 'RefundRequestSubmitted', data: expect.objectContaining({ refundRequestId: 'r-1', submittedAt: NOW, submittedBy: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] } }) }));
+    given()
+      .when(submit())
+      .then(([e]) =>
+        expect(e).toEqual({
+          type: 'RefundRequestSubmitted',
+          data: expect.objectContaining({ refundRequestId: 'r-1', submittedAt: NOW, submittedBy: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] } }),
+        }),
+      );
   });
 
   it.each([
@@ -74,33 +85,55 @@ describe('refund requests', () => {
     [{ contact: { name: 'Ana', email: 'a@b.example', phone: ' ' } }, 'invalid_contact', 'contact.phone'],
     [{ attachments: Array.from({ length: 21 }, (_, i) => `${i}.pdf`) }, 'invalid_attachments', 'attachments'],
   ])('refuse %p with %s naming %s', (over, code, field) => {
-    given().when(submit(over as Partial<SubmitRefundRequest['data']>)).thenThrows('invalid', code, { field });
+    given()
+      .when(submit(over as Partial<SubmitRefundRequest['data']>))
+      .thenThrows('invalid', code, { field });
   });
 
   it('accept up to 20 attachments, and none', () => {
-    given().when(submit({ attachments: Array.from({ length: 20 }, (_, i) => `${i}.pdf`) })).then((e) => expect(e).toHaveLength(1));
-    given().when(submit({ attachments: [] })).then((e) => expect(e).toHaveLength(1));
+    given()
+      .when(submit({ attachments: Array.from({ length: 20 }, (_, i) => `${i}.pdf`) }))
+      .then((e) => expect(e).toHaveLength(1));
+    given()
+      .when(submit({ attachments: [] }))
+      .then((e) => expect(e).toHaveLength(1));
   });
 
   it('accept a domain and a subscription id instead of a tenant id and an order id', () => {
-    given().when(submit({ customerTenantId: undefined, domain: 'contoso.example', orderId: undefined, subscriptionId: 'sub-42' })).then((e) => expect(e).toHaveLength(1));
+    given()
+      .when(submit({ customerTenantId: undefined, domain: 'contoso.example', orderId: undefined, subscriptionId: 'sub-42' }))
+      .then((e) => expect(e).toHaveLength(1));
   });
 
   it('approved produce a credit on the next monthly invoice, as tax-inclusive as the order', () => {
-    given(submitted).when(approve()).then(([approved, credit]) => {
-      expect(approved!.type).toBe('RefundRequestApproved');
-      expect(credit).toEqual({
-        type: 'CreditIssued',
-        data: expect.objectContaining({ creditId: 'r-1', source: { type: 'refund-request', refundRequestId: 'r-1', orderId: ORDER_ID }, amount: 20_000, currency: 'USD', taxInclusive: false, invoiceMonth: '2026-04', partnerTenantId: PARTNER }),
+    given(submitted)
+      .when(approve())
+      .then(([approved, credit]) => {
+        expect(approved!.type).toBe('RefundRequestApproved');
+        expect(credit).toEqual({
+          type: 'CreditIssued',
+          data: expect.objectContaining({
+            creditId: 'r-1',
+            source: { type: 'refund-request', refundRequestId: 'r-1', orderId: ORDER_ID },
+            amount: 20_000,
+            currency: 'USD',
+            taxInclusive: false,
+            invoiceMonth: '2026-04',
+            partnerTenantId: PARTNER,
+          }),
+        });
       });
-    });
-    given(submitted).when(approve(5_000)).then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(5_000));
+    given(submitted)
+      .when(approve(5_000))
+      .then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(5_000));
     // Bought in Australia, where prices include taxes: so does the credit.
     const australian = stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }], { market: 'AU' })));
     const [, credit] = decideRefundRequest(approve(), stateAfter(decideRefundRequest(submit(), initialRefundRequestState, australian)), australian);
     expect(credit!.type === 'CreditIssued' && credit!.data.taxInclusive).toBe(true);
     // Without an order there are no prices to follow.
-    given(unbound).when(approve()).then(([, c]) => expect(c!.type === 'CreditIssued' && c!.data.taxInclusive).toBe(false));
+    given(unbound)
+      .when(approve())
+      .then(([, c]) => expect(c!.type === 'CreditIssued' && c!.data.taxInclusive).toBe(false));
   });
 
   it('refuse an approval above the amount requested, deciding twice, and unknown requests', () => {
@@ -134,7 +167,9 @@ describe('refund requests', () => {
 
   it('refuse an approved amount that is not a whole number of minor units', () => {
     given(submitted).when(approve(1.5)).thenThrows('invalid', 'invalid_amount', { field: 'amount' });
-    given(submitted).when(approve(1)).then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(1));
+    given(submitted)
+      .when(approve(1))
+      .then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(1));
   });
 
   it('rejected produce no credit, and need a reason', () => {
@@ -143,7 +178,13 @@ describe('refund requests', () => {
       .then([
         {
           type: 'RefundRequestRejected',
-          data: { refundRequestId: 'r-1', partnerTenantId: PARTNER, reason: 'outside policy', rejectedAt: NOW, rejectedBy: { sub: 'bo-1', tid: backOffice.tid, roles: ['back-office'] } },
+          data: {
+            refundRequestId: 'r-1',
+            partnerTenantId: PARTNER,
+            reason: 'outside policy',
+            rejectedAt: NOW,
+            rejectedBy: { sub: 'bo-1', tid: backOffice.tid, roles: ['back-office'] },
+          },
         },
       ]);
     given(submitted).when(reject(' ')).thenThrows('invalid', 'invalid_reason', { field: 'reason' });
@@ -159,13 +200,19 @@ describe('refund requests', () => {
 });
 
 describe('refund requests naming an order are in its currency', () => {
-  it('take the order\'s currency when they give none, and accept it when they give it', () => {
-    given().when(submit({ amountRequested: { amount: 20_000 } })).then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested).toEqual({ amount: 20_000, currency: 'USD' }));
-    given().when(submit({ amountRequested: { amount: 20_000, currency: 'USD' } })).then((e) => expect(e).toHaveLength(1));
+  it("take the order's currency when they give none, and accept it when they give it", () => {
+    given()
+      .when(submit({ amountRequested: { amount: 20_000 } }))
+      .then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested).toEqual({ amount: 20_000, currency: 'USD' }));
+    given()
+      .when(submit({ amountRequested: { amount: 20_000, currency: 'USD' } }))
+      .then((e) => expect(e).toHaveLength(1));
   });
 
-  it('refuse another currency with currency_mismatch naming the field and the order\'s currencies (400)', () => {
-    const refusal = given().when(submit({ amountRequested: { amount: 20_000, currency: 'JPY' } })).thenThrows('invalid', 'currency_mismatch', { field: 'currency', orderCurrencies: ['USD'] });
+  it("refuse another currency with currency_mismatch naming the field and the order's currencies (400)", () => {
+    const refusal = given()
+      .when(submit({ amountRequested: { amount: 20_000, currency: 'JPY' } }))
+      .thenThrows('invalid', 'currency_mismatch', { field: 'currency', orderCurrencies: ['USD'] });
     expect(refusal.message).toContain('USD');
   });
 
@@ -176,18 +223,27 @@ describe('refund requests naming an order are in its currency', () => {
       ),
     ]);
     const decide = (over: Partial<SubmitRefundRequest['data']>) => () => decideRefundRequest(submit(over), initialRefundRequestState, mixed);
-    expect(decide({ amountRequested: { amount: 10 } })).toThrow(expect.objectContaining({ kind: 'invalid', code: 'invalid_currency', details: expect.objectContaining({ field: 'currency' }) }));
+    expect(decide({ amountRequested: { amount: 10 } })).toThrow(
+      expect.objectContaining({ kind: 'invalid', code: 'invalid_currency', details: expect.objectContaining({ field: 'currency' }) }),
+    );
     expect(decide({ amountRequested: { amount: 10, currency: 'EUR' } })()[0]).toEqual(expect.objectContaining({ type: 'RefundRequestSubmitted' }));
     expect(decide({ amountRequested: { amount: 10, currency: 'JPY' } })).toThrow(expect.objectContaining({ code: 'currency_mismatch' }));
   });
 
   it('without an order keep the currency given, USD when none', () => {
-    const bySubscription = (amountRequested: { amount: number; currency?: string }) => submit({ orderId: undefined, subscriptionId: 'sub-42', amountRequested });
-    given().when(bySubscription({ amount: 5, currency: 'JPY' })).then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested.currency).toBe('JPY'));
-    given().when(bySubscription({ amount: 5 })).then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested.currency).toBe('USD'));
+    const bySubscription = (amountRequested: { amount: number; currency?: string }) =>
+      submit({ orderId: undefined, subscriptionId: 'sub-42', amountRequested });
+    given()
+      .when(bySubscription({ amount: 5, currency: 'JPY' }))
+      .then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested.currency).toBe('JPY'));
+    given()
+      .when(bySubscription({ amount: 5 }))
+      .then(([e]) => expect(e!.type === 'RefundRequestSubmitted' && e!.data.amountRequested.currency).toBe('USD'));
   });
 
   it('refuse an order that is not the one named, as not found', () => {
-    expect(() => decideRefundRequest(submit({ orderId: 'another-order' }), initialRefundRequestState, order)).toThrow(expect.objectContaining({ kind: 'not-found', code: 'order_not_found' }));
+    expect(() => decideRefundRequest(submit({ orderId: 'another-order' }), initialRefundRequestState, order)).toThrow(
+      expect.objectContaining({ kind: 'not-found', code: 'order_not_found' }),
+    );
   });
 });

@@ -15,7 +15,9 @@ import type { RefundContact, RefundRequestApproved, RefundRequestEvent, RefundRe
  */
 export type SubmitRefundRequest = Command<
   'SubmitRefundRequest',
-  Omit<RefundRequestSubmitted['data'], 'submittedAt' | 'submittedBy' | 'amountRequested'> & { amountRequested: { amount: number | undefined; currency?: string } }
+  Omit<RefundRequestSubmitted['data'], 'submittedAt' | 'submittedBy' | 'amountRequested'> & {
+    amountRequested: { amount: number | undefined; currency?: string };
+  }
 >;
 export type ApproveRefundRequest = Command<'ApproveRefundRequest', { refundRequestId: string; amount?: number; note?: string }>;
 export type RejectRefundRequest = Command<'RejectRefundRequest', { refundRequestId: string; reason: string }>;
@@ -61,7 +63,11 @@ export function decideRefundRequest(command: RefundRequestCommand, state: Refund
 }
 
 /** Approves or rejects a submitted request; for a request naming an order, on that order's state. */
-export function decideRefundDecision(command: ApproveRefundRequest | RejectRefundRequest, state: RefundRequestState, order?: OrderState): RefundDecisionEvent[] {
+export function decideRefundDecision(
+  command: ApproveRefundRequest | RejectRefundRequest,
+  state: RefundRequestState,
+  order?: OrderState,
+): RefundDecisionEvent[] {
   const by = accessedBy(command);
   const nowMs = instantMs(command.metadata.now, 'now');
   const now = isoOf(nowMs);
@@ -75,7 +81,13 @@ export function decideRefundDecision(command: ApproveRefundRequest | RejectRefun
     return [
       {
         type: 'RefundRequestRejected',
-        data: { refundRequestId: request.refundRequestId, partnerTenantId: request.partnerTenantId, reason: command.data.reason, rejectedAt: now, rejectedBy: by },
+        data: {
+          refundRequestId: request.refundRequestId,
+          partnerTenantId: request.partnerTenantId,
+          reason: command.data.reason,
+          rejectedAt: now,
+          rejectedBy: by,
+        },
       },
     ];
   }
@@ -90,7 +102,14 @@ export function decideRefundDecision(command: ApproveRefundRequest | RejectRefun
   return [
     {
       type: 'RefundRequestApproved',
-      data: { refundRequestId: request.refundRequestId, partnerTenantId: request.partnerTenantId, approvedAmount, ...(command.data.note ? { note: command.data.note } : {}), approvedAt: now, approvedBy: by },
+      data: {
+        refundRequestId: request.refundRequestId,
+        partnerTenantId: request.partnerTenantId,
+        approvedAmount,
+        ...(command.data.note ? { note: command.data.note } : {}),
+        approvedAt: now,
+        approvedBy: by,
+      },
     },
     {
       type: 'CreditIssued',
@@ -149,7 +168,11 @@ function orderNamed(order: OrderState | undefined, orderId: string): PlacedOrder
   return order;
 }
 
-const accessedBy = (command: RefundRequestCommand) => ({ sub: command.metadata.actor.sub, tid: command.metadata.actor.tid, roles: [...command.metadata.actor.roles] });
+const accessedBy = (command: RefundRequestCommand) => ({
+  sub: command.metadata.actor.sub,
+  tid: command.metadata.actor.tid,
+  roles: [...command.metadata.actor.roles],
+});
 
 function decidable(state: RefundRequestState): RefundRequestSubmitted['data'] {
   if (state.status === 'none') throw notFound('refund_request_not_found', 'No such refund request');
@@ -196,7 +219,10 @@ function orderCurrency(order: PlacedOrder, given: string | undefined): string {
   const currencies = [...order.paid.keys()];
   if (given === undefined) {
     if (currencies.length === 1) return currencies[0]!;
-    throw invalid('invalid_currency', `The order was paid in ${currencies.join(' and ')}: currency must say which`, { field: 'currency', orderCurrencies: currencies });
+    throw invalid('invalid_currency', `The order was paid in ${currencies.join(' and ')}: currency must say which`, {
+      field: 'currency',
+      orderCurrencies: currencies,
+    });
   }
   if (!currencies.includes(given)) {
     throw invalid('currency_mismatch', `The order was paid in ${currencies.join(', ')}, not ${given}: a refund request is in the money of the order it names`, {
@@ -209,7 +235,8 @@ function orderCurrency(order: PlacedOrder, given: string | undefined): string {
 
 function validateContact(contact: RefundContact): void {
   if (contact.name.trim() === '') throw invalid('invalid_contact', 'contact.name must not be empty', { field: 'contact.name' });
-  if (contact.email.length > MAX_EMAIL_LENGTH || !EMAIL.test(contact.email)) throw invalid('invalid_contact', 'contact.email must be an e-mail address', { field: 'contact.email' });
+  if (contact.email.length > MAX_EMAIL_LENGTH || !EMAIL.test(contact.email))
+    throw invalid('invalid_contact', 'contact.email must be an e-mail address', { field: 'contact.email' });
   if (contact.phone.trim() === '') throw invalid('invalid_contact', 'contact.phone must not be empty', { field: 'contact.phone' });
   if (!PHONE.test(contact.phone)) throw invalid('invalid_contact', 'contact.phone must be a telephone number', { field: 'contact.phone' });
 }

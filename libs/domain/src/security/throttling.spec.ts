@@ -4,7 +4,11 @@ import type { KeyAccessThrottled } from './events';
 import { decideKeyAccessThrottling, type ThrottleKeyAccess } from './throttling';
 
 // Nothing to remember between refusals: the rate limiter counts, the decider decides what is recorded.
-const given = deciderSpec<null, ThrottleKeyAccess, KeyAccessThrottled>({ initialState: null, decide: (command) => decideKeyAccessThrottling(command), evolve: (state) => state });
+const given = deciderSpec<null, ThrottleKeyAccess, KeyAccessThrottled>({
+  initialState: null,
+  decide: (command) => decideKeyAccessThrottling(command),
+  evolve: (state) => state,
+});
 const NOW = '2026-03-02T10:00:00.000Z';
 const throttle = (count: number, over: Partial<ThrottleKeyAccess['data']> = {}, now = NOW): ThrottleKeyAccess => ({
   type: 'ThrottleKeyAccess',
@@ -19,7 +23,15 @@ describe('ThrottleKeyAccess', () => {
       .then([
         {
           type: 'KeyAccessThrottled',
-          data: { action: 'reveal-key', scope: 'user', actor: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] }, orderId: ORDER_ID, limit: 10, windowSeconds: 60, throttledAt: NOW },
+          data: {
+            action: 'reveal-key',
+            scope: 'user',
+            actor: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] },
+            orderId: ORDER_ID,
+            limit: 10,
+            windowSeconds: 60,
+            throttledAt: NOW,
+          },
         },
       ]);
     given()
@@ -32,7 +44,11 @@ describe('ThrottleKeyAccess', () => {
   });
 
   it('records the instant in canonical UTC form, and refuses one that is not an instant', () => {
-    given().when(throttle(11, {}, '2026-03-02T11:00:00+01:00')).then(([e]) => expect(e!.data.throttledAt).toBe(NOW));
-    given().when(throttle(11, {}, 'soon')).thenThrows('invalid', 'invalid_date', { field: 'now' });
+    given()
+      .when(throttle(11, {}, '2026-03-02T11:00:00+01:00'))
+      .then(([e]) => expect(e!.data.throttledAt).toBe(NOW));
+    given()
+      .when(throttle(11, {}, 'soon'))
+      .thenThrows('invalid', 'invalid_date', { field: 'now' });
   });
 });

@@ -22,7 +22,15 @@ export function decideKeyAccessThrottling(command: ThrottleKeyAccess): KeyAccess
   return [
     {
       type: 'KeyAccessThrottled',
-      data: { action, scope, actor: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] }, orderId, limit, windowSeconds, throttledAt: isoOf(instantMs(now, 'now')) },
+      data: {
+        action,
+        scope,
+        actor: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] },
+        orderId,
+        limit,
+        windowSeconds,
+        throttledAt: isoOf(instantMs(now, 'now')),
+      },
     },
   ];
 }

@@ -6,13 +6,7 @@ export interface Actor {
   readonly roles: readonly string[];
 }
 
-export const PARTNER_ROLES = [
-  'admin-agent',
-  'global-admin',
-  'account-admin',
-  'referral-admin',
-  'marketing-content-admin',
-] as const;
+export const PARTNER_ROLES = ['admin-agent', 'global-admin', 'account-admin', 'referral-admin', 'marketing-content-admin'] as const;
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 export const CUSTOMER_ADMIN_ROLE = 'customer-global-admin';
 export const BACK_OFFICE_ROLE = 'back-office';

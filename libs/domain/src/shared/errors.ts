@@ -17,11 +17,7 @@ export class DomainError extends Error {
   }
 }
 
-export const invalid = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError('invalid', code, message, details);
-export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError('conflict', code, message, details);
-export const notFound = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError('not-found', code, message, details);
-export const gone = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError('gone', code, message, details);
+export const invalid = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('invalid', code, message, details);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('conflict', code, message, details);
+export const notFound = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('not-found', code, message, details);
+export const gone = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('gone', code, message, details);

@@ -16,7 +16,13 @@ describe('money totals per currency', () => {
 
   it('add to running totals without changing them, and list a JSON record the same way as a map', () => {
     const totals = new Map([['USD', 100]]);
-    const next = addByCurrency([{ amount: 20, currency: 'USD' }, { amount: 3, currency: 'AUD' }], totals);
+    const next = addByCurrency(
+      [
+        { amount: 20, currency: 'USD' },
+        { amount: 3, currency: 'AUD' },
+      ],
+      totals,
+    );
     expect([...totals]).toEqual([['USD', 100]]);
     expect(moneyList(next)).toEqual([
       { amount: 3, currency: 'AUD' },

@@ -43,7 +43,8 @@ export function parseRangeEnd(text: string): number | undefined {
 }
 
 /** Why a range was refused, naming the bound at fault. */
-export type RangeRefusal = { readonly field: 'from' | 'to'; readonly problem: 'missing' | 'malformed' } | { readonly field: 'from'; readonly problem: 'after-to' };
+export type RangeRefusal =
+  { readonly field: 'from' | 'to'; readonly problem: 'missing' | 'malformed' } | { readonly field: 'from'; readonly problem: 'after-to' };
 
 /**
  * An inclusive range of instants as a query gives it (GET /v1/activity-log, the audit CLI): both

@@ -14,8 +14,18 @@ export const ORDER_ID = '44444444-4444-4444-8444-444444444444';
 export const agent: Actor = { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] };
 
 export const policies: CancellationPolicy[] = [
-  { id: 'csp-legacy-60-days', effectiveFrom: '1970-01-01T00:00:00.000Z', perpetual: { windowHours: 1440, credit: 'full' }, subscription: { windowHours: 1440, credit: 'prorated' } },
-  { id: 'csp-2023-06-30', effectiveFrom: '2023-06-30T00:00:00.000Z', perpetual: { windowHours: 720, credit: 'full' }, subscription: { windowHours: 168, credit: 'prorated' } },
+  {
+    id: 'csp-legacy-60-days',
+    effectiveFrom: '1970-01-01T00:00:00.000Z',
+    perpetual: { windowHours: 1440, credit: 'full' },
+    subscription: { windowHours: 1440, credit: 'prorated' },
+  },
+  {
+    id: 'csp-2023-06-30',
+    effectiveFrom: '2023-06-30T00:00:00.000Z',
+    perpetual: { windowHours: 720, credit: 'full' },
+    subscription: { windowHours: 168, credit: 'prorated' },
+  },
 ];
 
 const sku = (fields: Record<string, unknown>) => ({
@@ -34,7 +44,15 @@ export const catalog: Catalog = parseCatalog(
   {
     items: [
       sku({ sku: 'WS-STD', licenseType: 'perpetual' }),
-      sku({ sku: 'OFFICE-PP', family: 'Office', licenseType: 'perpetual', versions: ['2024', '2021', '2019'], downgradeDepth: 1, fileTypes: ['x64', 'x86'], unitPrice: { amount: 57_400, currency: 'USD' } }),
+      sku({
+        sku: 'OFFICE-PP',
+        family: 'Office',
+        licenseType: 'perpetual',
+        versions: ['2024', '2021', '2019'],
+        downgradeDepth: 1,
+        fileTypes: ['x64', 'x86'],
+        unitPrice: { amount: 57_400, currency: 'USD' },
+      }),
       sku({ sku: 'WS-SUB-1Y', licenseType: 'subscription', termMonths: 12, unitPrice: { amount: 36_500, currency: 'USD' } }),
       sku({ sku: 'WS-SUB-3Y', licenseType: 'subscription', termMonths: 36, unitPrice: { amount: 109_600, currency: 'USD' } }),
       sku({ sku: 'ESU', licenseType: 'subscription', termMonths: 12, cancellationClass: 'support-request', downgradeDepth: 0 }),

@@ -42,7 +42,10 @@ export function decideOrderOrRefund(command: OrderOrRefundCommand, state: OrderA
 
 export function evolveOrderAndRefunds(state: OrderAndRefunds, event: OrderOrRefundEvent): OrderAndRefunds {
   const requestOf = (id: string) => state.requests.get(id) ?? initialRefundRequestState;
-  const intoRequest = (id: string) => ({ ...state, requests: new Map(state.requests).set(id, evolveRefundRequest(requestOf(id), event as RefundRequestEvent)) });
+  const intoRequest = (id: string) => ({
+    ...state,
+    requests: new Map(state.requests).set(id, evolveRefundRequest(requestOf(id), event as RefundRequestEvent)),
+  });
   const namesOrder = (id: string) => {
     const request = requestOf(id);
     return request.status !== 'none' && request.request.orderId !== undefined;
@@ -54,13 +57,19 @@ export function evolveOrderAndRefunds(state: OrderAndRefunds, event: OrderOrRefu
     case 'RefundRequestRejected':
       return namesOrder(event.data.refundRequestId) ? { ...state, order: evolveOrder(state.order, event) } : intoRequest(event.data.refundRequestId);
     case 'CreditIssued':
-      return event.data.source.type === 'refund-request' && !namesOrder(event.data.source.refundRequestId) ? intoRequest(event.data.source.refundRequestId) : { ...state, order: evolveOrder(state.order, event) };
+      return event.data.source.type === 'refund-request' && !namesOrder(event.data.source.refundRequestId)
+        ? intoRequest(event.data.source.refundRequestId)
+        : { ...state, order: evolveOrder(state.order, event) };
     default:
       return { ...state, order: evolveOrder(state.order, event) };
   }
 }
 
-const orderAndRefunds = { initialState: initialOrderAndRefunds, decide: (command: OrderOrRefundCommand, state: OrderAndRefunds) => decideOrderOrRefund(command, state), evolve: evolveOrderAndRefunds };
+const orderAndRefunds = {
+  initialState: initialOrderAndRefunds,
+  decide: (command: OrderOrRefundCommand, state: OrderAndRefunds) => decideOrderOrRefund(command, state),
+  evolve: evolveOrderAndRefunds,
+};
 export const givenOrderAndRefunds = deciderSpec<OrderAndRefunds, OrderOrRefundCommand, OrderOrRefundEvent>(orderAndRefunds);
 
 /** The events of a sequence of accepted commands on the order and its refund requests. */

@@ -24,18 +24,31 @@ describe('RegisterWebhook', () => {
       .then([
         {
           type: 'WebhookRegistered',
-          data: { webhookId: WEBHOOK, url: 'https://crm.example/hooks/csp', eventTypes: ['OrderCancelled'], secret, registeredAt: NOW, registeredBy: { sub: 'bo-1', tid: backOffice.tid, roles: ['back-office'] } },
+          data: {
+            webhookId: WEBHOOK,
+            url: 'https://crm.example/hooks/csp',
+            eventTypes: ['OrderCancelled'],
+            secret,
+            registeredAt: NOW,
+            registeredBy: { sub: 'bo-1', tid: backOffice.tid, roles: ['back-office'] },
+          },
         },
       ]);
   });
 
   it('leaves out an empty list of event types (every published event is delivered)', () => {
-    given().when(register([])).then(([e]) => expect(e!.data).not.toHaveProperty('eventTypes'));
-    given().when(register()).then(([e]) => expect(e!.data).not.toHaveProperty('eventTypes'));
+    given()
+      .when(register([]))
+      .then(([e]) => expect(e!.data).not.toHaveProperty('eventTypes'));
+    given()
+      .when(register())
+      .then(([e]) => expect(e!.data).not.toHaveProperty('eventTypes'));
   });
 
   it('records the instant in canonical UTC form, refuses one that is not an instant, and refuses registering twice', () => {
-    given().when(register(undefined, '2026-03-02T11:00:00+01:00')).then(([e]) => expect(e!.type === 'WebhookRegistered' && e!.data.registeredAt).toBe(NOW));
+    given()
+      .when(register(undefined, '2026-03-02T11:00:00+01:00'))
+      .then(([e]) => expect(e!.type === 'WebhookRegistered' && e!.data.registeredAt).toBe(NOW));
     given().when(register(undefined, 'now')).thenThrows('invalid', 'invalid_date', { field: 'now' });
     given(registered).when(register()).thenThrows('conflict', 'webhook_exists');
   });
@@ -45,7 +58,9 @@ describe('RequestWebhookReplay', () => {
   const replay: WebhookCommand = { type: 'RequestWebhookReplay', data: { webhookId: WEBHOOK, fromPosition: '42' }, metadata: metadata() };
 
   it('asks the dispatcher to deliver again from a position', () => {
-    given(registered).when(replay).then([{ type: 'WebhookReplayRequested', data: { webhookId: WEBHOOK, fromPosition: '42', at: NOW } }]);
+    given(registered)
+      .when(replay)
+      .then([{ type: 'WebhookReplayRequested', data: { webhookId: WEBHOOK, fromPosition: '42', at: NOW } }]);
   });
 
   it('refuses a webhook that was never registered', () => {
@@ -62,13 +77,20 @@ describe('the dispatcher records its progress', () => {
   };
 
   it('a checkpoint: delivered up to a position', () => {
-    given(registered).when(checkpoint).then([{ type: 'WebhookCheckpointed', data: { webhookId: WEBHOOK, position: '1234', at: NOW } }]);
+    given(registered)
+      .when(checkpoint)
+      .then([{ type: 'WebhookCheckpointed', data: { webhookId: WEBHOOK, position: '1234', at: NOW } }]);
   });
 
   it('a dead letter: which event, after how many attempts, and why in its own words', () => {
     given(registered)
       .when(deadLetter)
-      .then([{ type: 'WebhookDeliveryDeadLettered', data: { webhookId: WEBHOOK, eventId: 'e-1', eventType: 'OrderCancelled', position: '1235', attempts: 8, lastError: 'HTTP 500', at: NOW } }]);
+      .then([
+        {
+          type: 'WebhookDeliveryDeadLettered',
+          data: { webhookId: WEBHOOK, eventId: 'e-1', eventType: 'OrderCancelled', position: '1235', attempts: 8, lastError: 'HTTP 500', at: NOW },
+        },
+      ]);
   });
 
   it('only for a registered webhook', () => {

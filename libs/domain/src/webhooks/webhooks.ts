@@ -10,7 +10,14 @@ import { instantMs, isoOf } from '../shared/time';
 /** A back-office endpoint that receives the product's events. */
 export type WebhookRegistered = DomainEvent<
   'WebhookRegistered',
-  { webhookId: string; url: string; eventTypes?: string[]; secret: EncryptedKeyMaterial; registeredAt: string; registeredBy: { sub: string; tid: string; roles: string[] } }
+  {
+    webhookId: string;
+    url: string;
+    eventTypes?: string[];
+    secret: EncryptedKeyMaterial;
+    registeredAt: string;
+    registeredBy: { sub: string; tid: string; roles: string[] };
+  }
 >;
 
 /** Delivered up to here (at least once): where delivery resumes after a restart. */
@@ -57,7 +64,14 @@ export function decideWebhook(command: WebhookCommand, state: WebhookState): Web
       return [
         {
           type: 'WebhookRegistered',
-          data: { webhookId, url, ...(eventTypes?.length ? { eventTypes: [...eventTypes] } : {}), secret, registeredAt: at, registeredBy: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] } },
+          data: {
+            webhookId,
+            url,
+            ...(eventTypes?.length ? { eventTypes: [...eventTypes] } : {}),
+            secret,
+            registeredAt: at,
+            registeredBy: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] },
+          },
         },
       ];
     }

@@ -97,7 +97,15 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
       });
 
       it('never interleaves the events of concurrent multi-event appends', async () => {
-        await Promise.all(Array.from({ length: 8 }, (_, s) => store.append(stream(`m${s}`), Array.from({ length: 4 }, (_, i) => event('N', { s, i })), 'no_stream')));
+        await Promise.all(
+          Array.from({ length: 8 }, (_, s) =>
+            store.append(
+              stream(`m${s}`),
+              Array.from({ length: 4 }, (_, i) => event('N', { s, i })),
+              'no_stream',
+            ),
+          ),
+        );
         const all = await store.readAll({ filter: mine });
         expect(all).toHaveLength(32);
         for (let at = 0; at < all.length; at += 4) {
@@ -159,12 +167,18 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         const written = event('Unicode', data);
         await store.append(stream('u'), [written], 'no_stream');
         const [read] = await store.readStream(stream('u'));
-        expect(read).toEqual(expect.objectContaining({ eventId: written.eventId, type: 'Unicode', streamId: stream('u'), revision: 0n, data, metadata: written.metadata }));
+        expect(read).toEqual(
+          expect.objectContaining({ eventId: written.eventId, type: 'Unicode', streamId: stream('u'), revision: 0n, data, metadata: written.metadata }),
+        );
         expect(Number.isFinite(Date.parse(read!.recordedAt))).toBe(true);
       });
 
       it('reads a stream from a revision and up to a count', async () => {
-        await store.append(stream('a'), Array.from({ length: 5 }, (_, i) => event('N', { i })), 'no_stream');
+        await store.append(
+          stream('a'),
+          Array.from({ length: 5 }, (_, i) => event('N', { i })),
+          'no_stream',
+        );
         expect((await store.readStream(stream('a'), { fromRevision: 2n })).map((e) => (e.data as { i: number }).i)).toEqual([2, 3, 4]);
         expect((await store.readStream(stream('a'), { fromRevision: 1n, maxCount: 2 })).map((e) => e.revision)).toEqual([1n, 2n]);
         expect((await store.readStream(stream('a'), { maxCount: 1 })).map((e) => e.revision)).toEqual([0n]);
@@ -257,7 +271,11 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
       });
 
       it('does not deliver the next batch before the handler has finished the previous one', async () => {
-        await store.append(stream('a'), Array.from({ length: 6 }, (_, i) => event('N', { i })), 'no_stream');
+        await store.append(
+          stream('a'),
+          Array.from({ length: 6 }, (_, i) => event('N', { i })),
+          'no_stream',
+        );
         let inFlight = 0;
         let maxInFlight = 0;
         let delivered = 0;

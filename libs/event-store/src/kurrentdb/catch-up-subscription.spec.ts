@@ -92,7 +92,9 @@ describe('KurrentDB catch-up subscription', () => {
       await waitUntil(() => seen.length === 2);
       const retries = () => lines.filter((l) => l.level === 'warn').map((l) => l.fields!.retryInMs);
       expect(retries()).toEqual([1, 2, 4, 8, 8, 8]);
-      expect(lines.filter((l) => l.level === 'warn').every((l) => l.fields!.error === 'connection reset' || l.fields!.error === 'connection refused')).toBe(true);
+      expect(lines.filter((l) => l.level === 'warn').every((l) => l.fields!.error === 'connection reset' || l.fields!.error === 'connection refused')).toBe(
+        true,
+      );
       await waitUntil(() => lines.some((l) => l.level === 'info'));
       expect(lines.find((l) => l.level === 'info')).toMatchObject({ message: 'KurrentDB subscription resumed' });
 

@@ -1,6 +1,15 @@
 import type { AllStreamResolvedEvent, AllStreamSubscription, Filter } from '@kurrent/kurrentdb-client';
 import type { Logger } from '@csp/config';
-import { comparePositions, formatPosition, matchesFilter, type EventFilter, type Position, type RecordedEvent, type Subscription, type SubscriptionHandler } from '../port';
+import {
+  comparePositions,
+  formatPosition,
+  matchesFilter,
+  type EventFilter,
+  type Position,
+  type RecordedEvent,
+  type Subscription,
+  type SubscriptionHandler,
+} from '../port';
 import type { KurrentClient } from './client';
 import { fromRecorded, isSystemEvent, toPosition, toReadPosition, toServerFilter } from './mapping';
 
@@ -58,7 +67,13 @@ class ServerFeed {
   readonly changed = new Signal();
 
   /** `onAlive` runs on every sign that the server is serving this subscription. */
-  constructor(client: KurrentClient, from: Position, filter: EventFilter | undefined, private readonly highWaterMark: number, onAlive: () => void) {
+  constructor(
+    client: KurrentClient,
+    from: Position,
+    filter: EventFilter | undefined,
+    private readonly highWaterMark: number,
+    onAlive: () => void,
+  ) {
     const checkpointReached: Filter['checkpointReached'] = (subscription, position) => {
       this.checkpoints.push({ position: toPosition(position), afterEvents: this.received + subscription.readableLength });
       onAlive();

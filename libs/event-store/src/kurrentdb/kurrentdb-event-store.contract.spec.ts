@@ -17,7 +17,9 @@ const docker = probeDockerEngine();
 if (!docker.reachable) {
   if (process.env.REQUIRE_KURRENTDB === '1') throw new Error(`REQUIRE_KURRENTDB=1 but no Docker engine is reachable (${docker.reason})`);
   // Straight to stderr: jest drops console output of a file whose tests are all skipped.
-  process.stderr.write(`\nKURRENTDB CONTRACT SUITE SKIPPED: no Docker engine reachable (${docker.reason}); run it where Docker exists (REQUIRE_KURRENTDB=1 makes this a failure)\n`);
+  process.stderr.write(
+    `\nKURRENTDB CONTRACT SUITE SKIPPED: no Docker engine reachable (${docker.reason}); run it where Docker exists (REQUIRE_KURRENTDB=1 makes this a failure)\n`,
+  );
 }
 
 let container: Promise<StartedTestContainer> | undefined;
@@ -60,7 +62,18 @@ function onRealServer(): void {
         expect(await ensureBackOfficeSubscription(client)).toBe('exists');
         const orderStream = `order-${randomUUID()}`;
         const eventId = randomUUID();
-        await store.append(orderStream, [{ eventId, type: 'SoftwarePurchased', data: { orderId: orderStream }, metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: eventId, schemaVersion: 1 } }], 'no_stream');
+        await store.append(
+          orderStream,
+          [
+            {
+              eventId,
+              type: 'SoftwarePurchased',
+              data: { orderId: orderStream },
+              metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: eventId, schemaVersion: 1 },
+            },
+          ],
+          'no_stream',
+        );
         const subscription = client.subscribeToPersistentSubscriptionToStream(ORDER_CATEGORY_STREAM, BACK_OFFICE_GROUP);
         try {
           for await (const resolved of subscription) {

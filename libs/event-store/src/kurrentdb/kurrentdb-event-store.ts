@@ -106,7 +106,12 @@ export class KurrentDbEventStore implements EventStore {
     try {
       for (;;) {
         let read = 0;
-        for await (const { event } of this.client.readAll({ fromPosition: toReadPosition(after), direction: 'forwards', maxCount: chunk, filter: toServerFilter(options.filter) })) {
+        for await (const { event } of this.client.readAll({
+          fromPosition: toReadPosition(after),
+          direction: 'forwards',
+          maxCount: chunk,
+          filter: toServerFilter(options.filter),
+        })) {
           if (!event) continue;
           read++;
           const position = toPosition(event.position);

@@ -13,7 +13,12 @@ const metadata = {
   schemaVersion: 2,
   idempotencyKey: 'k-1',
 };
-const newEvent: NewEvent = { eventId: 'b7f7b4a4-9a3c-4c55-8d0b-2a8e4b8a7c01', type: 'SoftwarePurchased', data: { orderId: 'o-1', lines: [{ amount: 129_900 }] }, metadata };
+const newEvent: NewEvent = {
+  eventId: 'b7f7b4a4-9a3c-4c55-8d0b-2a8e4b8a7c01',
+  type: 'SoftwarePurchased',
+  data: { orderId: 'o-1', lines: [{ amount: 129_900 }] },
+  metadata,
+};
 const recorded = (overrides: Partial<AllStreamRecordedEvent> = {}): AllStreamRecordedEvent =>
   ({
     id: newEvent.eventId,
@@ -69,7 +74,11 @@ describe('KurrentDB event mapping', () => {
   });
 
   it('filters on the server by stream prefix, else by type prefix, else drops only the server’s own types', () => {
-    expect(toServerFilter({ streamPrefixes: ['order-'], eventTypes: ['OrderCancelled'] })).toEqual({ filterOn: 'streamName', prefixes: ['order-'], checkpointInterval: 1 });
+    expect(toServerFilter({ streamPrefixes: ['order-'], eventTypes: ['OrderCancelled'] })).toEqual({
+      filterOn: 'streamName',
+      prefixes: ['order-'],
+      checkpointInterval: 1,
+    });
     expect(toServerFilter({ eventTypes: ['OrderCancelled'] })).toEqual({ filterOn: 'eventType', prefixes: ['OrderCancelled'], checkpointInterval: 1 });
     const everything = toServerFilter(undefined);
     expect(everything).toEqual({ filterOn: 'eventType', regex: '^[^$].*', checkpointInterval: 1 });

@@ -13,7 +13,10 @@ export function toEventData(event: NewEvent): EventData {
 }
 
 /** Both halves kept as they are: a KurrentDB position is a (commit, prepare) pair and comparing needs both. */
-export const toPosition = (position: { readonly commit: bigint; readonly prepare: bigint }): Position => ({ commit: position.commit, prepare: position.prepare });
+export const toPosition = (position: { readonly commit: bigint; readonly prepare: bigint }): Position => ({
+  commit: position.commit,
+  prepare: position.prepare,
+});
 
 /** Where a read or subscription starts; the server treats `{ commit, prepare }` as inclusive for reads. */
 export const toReadPosition = (position: Position | undefined): ReadPosition =>

@@ -77,7 +77,12 @@ function runAndKill(adapter: string, file: string, round: number, killAfter: num
     child.on('close', (_code, signal) => {
       if (signal !== 'SIGKILL') return fail(new Error(`The writer exited on its own (${String(signal)}): ${stderr}`));
       // Only whole lines are acknowledgements; each was written with one write(2) after its commit.
-      done(stdout.split('\n').filter((line) => line.endsWith('}')).map((line) => JSON.parse(line) as Acknowledged));
+      done(
+        stdout
+          .split('\n')
+          .filter((line) => line.endsWith('}'))
+          .map((line) => JSON.parse(line) as Acknowledged),
+      );
     });
   });
 }

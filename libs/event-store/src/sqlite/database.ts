@@ -44,13 +44,16 @@ function refuseDamagedWal(file: string, logger: Logger | undefined): void {
     );
   }
   if (wal && wal.discardedBytes > 0) {
-    logger?.warn('The event store was not closed cleanly: its write-ahead log has a torn or corrupted tail, which recovery drops; every committed transaction before it is kept', {
-      file,
-      walBytes: wal.bytes,
-      committedTransactionsKept: wal.commits,
-      discardedBytes: wal.discardedBytes,
-      reason: wal.reason,
-    });
+    logger?.warn(
+      'The event store was not closed cleanly: its write-ahead log has a torn or corrupted tail, which recovery drops; every committed transaction before it is kept',
+      {
+        file,
+        walBytes: wal.bytes,
+        committedTransactionsKept: wal.commits,
+        discardedBytes: wal.discardedBytes,
+        reason: wal.reason,
+      },
+    );
   }
 }
 
@@ -105,13 +108,22 @@ function checkSchema(db: Database.Database, file: string, bytes: number): void {
     columns = columnsOf(db);
   } catch (error) {
     // SQLite opens any file and finds out on the first read that it is not a database.
-    if ((error as { code?: unknown }).code === 'SQLITE_NOTADB') throw new NotAnEventStoreError(file, `${file} is not an event store: it is not an SQLite database`);
+    if ((error as { code?: unknown }).code === 'SQLITE_NOTADB')
+      throw new NotAnEventStoreError(file, `${file} is not an event store: it is not an SQLite database`);
     throw error;
   }
   // Version 0: no migration of ours ever ran on this file, whatever tables it has.
-  if (version === 0 || columns === '[]') throw new NotAnEventStoreError(file, `${file} is not an event store: ${bytes === 0 ? 'it is empty (0 bytes)' : columns === '[]' ? 'it has no events table' : 'its schema version is 0'}`);
-  if (version > SCHEMA_VERSION) throw new Error(`The event store ${file} has schema version ${version}, newer than this program understands (${SCHEMA_VERSION})`);
-  if (version < SCHEMA_VERSION) throw new Error(`The event store ${file} has schema version ${version}, older than this program's (${SCHEMA_VERSION}): start the service on it once to migrate it`);
+  if (version === 0 || columns === '[]')
+    throw new NotAnEventStoreError(
+      file,
+      `${file} is not an event store: ${bytes === 0 ? 'it is empty (0 bytes)' : columns === '[]' ? 'it has no events table' : 'its schema version is 0'}`,
+    );
+  if (version > SCHEMA_VERSION)
+    throw new Error(`The event store ${file} has schema version ${version}, newer than this program understands (${SCHEMA_VERSION})`);
+  if (version < SCHEMA_VERSION)
+    throw new Error(
+      `The event store ${file} has schema version ${version}, older than this program's (${SCHEMA_VERSION}): start the service on it once to migrate it`,
+    );
   if (columns !== expectedColumns()) throw new NotAnEventStoreError(file, `${file} is not an event store: its events table is not the one the store creates`);
 }
 

@@ -19,7 +19,12 @@ const event = (type = 'Happened'): NewEvent => ({
 });
 /** Every file of a folder with its bytes: what "nothing created or changed" compares. */
 const snapshot = (dir: string): Record<string, unknown> =>
-  Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).isDirectory() ? snapshot(join(dir, name)) : readFileSync(join(dir, name)).toString('base64')]));
+  Object.fromEntries(
+    readdirSync(dir).map((name) => [
+      name,
+      statSync(join(dir, name)).isDirectory() ? snapshot(join(dir, name)) : readFileSync(join(dir, name)).toString('base64'),
+    ]),
+  );
 
 describe('SQLite event store opened read-only', () => {
   const opened: SqliteEventStore[] = [];

@@ -32,7 +32,7 @@ describe('SharedPages', () => {
     const [event] = new SharedPages().read('k', () => [recorded(1)]);
     const lines = (event!.data as { lines: { quantity: number }[] }).lines;
     expect(() => (lines[0]!.quantity = 99)).toThrow(TypeError);
-    expect(() => ((event!.metadata as unknown as { actor: { roles: string[] } }).actor.roles.push('x'))).toThrow(TypeError);
+    expect(() => (event!.metadata as unknown as { actor: { roles: string[] } }).actor.roles.push('x')).toThrow(TypeError);
     expect(() => ((event!.position as { commit: bigint }).commit = 5n)).toThrow(TypeError);
     expect(lines[0]!.quantity).toBe(1);
   });
@@ -58,9 +58,24 @@ describe('SQLite subscriptions share pages', () => {
       const seen: RecordedEvent[][] = [[], [], []];
       const subscriptions = seen.map((list) => store.subscribe((events) => void list.push(...events), { filter: { streamPrefixes: ['order-'] } }));
       for (let i = 0; i < 20; i++) {
-        await store.append(`order-${i % 3}`, [{ eventId: randomUUID(), type: 'Happened', data: { i }, metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: 'c', schemaVersion: 1 } }], 'any');
+        await store.append(
+          `order-${i % 3}`,
+          [
+            {
+              eventId: randomUUID(),
+              type: 'Happened',
+              data: { i },
+              metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: 'c', schemaVersion: 1 },
+            },
+          ],
+          'any',
+        );
       }
-      await store.append('other-1', [{ eventId: randomUUID(), type: 'Ignored', data: {}, metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: 'c', schemaVersion: 1 } }], 'any');
+      await store.append(
+        'other-1',
+        [{ eventId: randomUUID(), type: 'Ignored', data: {}, metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: 'c', schemaVersion: 1 } }],
+        'any',
+      );
       const deadline = Date.now() + 5_000;
       while (seen.some((list) => list.length < 20) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       await Promise.all(subscriptions.map((s) => s.stop()));

@@ -106,7 +106,11 @@ describe('SQLite event store', () => {
     it('lets appends to one stream in the same transaction see each other, in arrival order', async () => {
       const commits: number[] = [];
       const store = open({ onCommit: (appends) => commits.push(appends) });
-      const results = await Promise.all([store.append('order-1', [event()], 'no_stream'), store.append('order-1', [event(), event()], 0n), store.append('order-1', [event()], 2n)]);
+      const results = await Promise.all([
+        store.append('order-1', [event()], 'no_stream'),
+        store.append('order-1', [event(), event()], 0n),
+        store.append('order-1', [event()], 2n),
+      ]);
       expect(results.map((r) => r.nextExpectedRevision)).toEqual([0n, 2n, 3n]);
       expect(commits).toEqual([3]);
     });
@@ -116,7 +120,11 @@ describe('SQLite event store', () => {
       const store = open({ maxBatchEvents: 10, onCommit: (appends) => commits.push(appends) });
       await Promise.all([
         ...Array.from({ length: 25 }, (_, i) => store.append(`order-${i}`, [event()], 'no_stream')),
-        store.append('big', Array.from({ length: 12 }, () => event()), 'no_stream'),
+        store.append(
+          'big',
+          Array.from({ length: 12 }, () => event()),
+          'no_stream',
+        ),
       ]);
       expect(commits).toEqual([10, 10, 5, 1]);
       expect(await store.readStream('big')).toHaveLength(12);
@@ -131,7 +139,11 @@ describe('SQLite event store', () => {
       const ticksSeen: number[] = [];
       const writer = async (w: number) => {
         for (let n = 0; n < 20; n++) {
-          await store.append(`order-${w}`, Array.from({ length: 100 }, () => event()), n === 0 ? 'no_stream' : BigInt(n * 100 - 1));
+          await store.append(
+            `order-${w}`,
+            Array.from({ length: 100 }, () => event()),
+            n === 0 ? 'no_stream' : BigInt(n * 100 - 1),
+          );
         }
         ticksSeen.push(ticks);
       };

@@ -112,4 +112,3 @@ describe('CatchUpSubscription', () => {
     expect(seen).toEqual([1, 2]);
   });
 });
-

@@ -24,7 +24,8 @@ export function inspectWal(databaseFile: string): WalInspection | undefined {
   if (wal.length === 0) return undefined;
   if (wal.length < 32) return { bytes: wal.length, committedFrames: 0, commits: 0, discardedBytes: wal.length, reason: 'the WAL header is incomplete' };
   const magic = wal.readUInt32BE(0);
-  if (magic !== 0x377f0682 && magic !== 0x377f0683) return { bytes: wal.length, committedFrames: 0, commits: 0, discardedBytes: wal.length, reason: 'the WAL header is not valid' };
+  if (magic !== 0x377f0682 && magic !== 0x377f0683)
+    return { bytes: wal.length, committedFrames: 0, commits: 0, discardedBytes: wal.length, reason: 'the WAL header is not valid' };
   const bigEndian = magic === 0x377f0683;
   const pageSize = wal.readUInt32BE(8) === 1 ? 65536 : wal.readUInt32BE(8);
   const salt1 = wal.readUInt32BE(16);

@@ -20,7 +20,13 @@ const event = (type: string, data: unknown, schemaVersion?: number): NewEvent =>
   data,
   metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: 'c', ...(schemaVersion !== undefined ? { schemaVersion } : {}) } as NewEvent['metadata'],
 });
-const recorded = (e: NewEvent): RecordedEvent => ({ ...e, streamId: 's', revision: 0n, position: { commit: 0n, prepare: 0n }, recordedAt: '2026-03-02T10:00:00.000Z' });
+const recorded = (e: NewEvent): RecordedEvent => ({
+  ...e,
+  streamId: 's',
+  revision: 0n,
+  position: { commit: 0n, prepare: 0n },
+  recordedAt: '2026-03-02T10:00:00.000Z',
+});
 
 describe('upcasting', () => {
   it('walks every step from the stored version to the current one and says where it came from', () => {

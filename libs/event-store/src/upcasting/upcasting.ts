@@ -41,7 +41,9 @@ export class UpcasterChain {
       const key = `${upcaster.eventType}@${upcaster.fromVersion}`;
       if (this.steps.has(key)) throw new Error(`Two upcasters for ${upcaster.eventType} from version ${upcaster.fromVersion}`);
       if (upcaster.fromVersion < 1 || upcaster.fromVersion >= currentVersion(upcaster.eventType)) {
-        throw new Error(`The upcaster for ${upcaster.eventType} from version ${upcaster.fromVersion} leads beyond its current version ${currentVersion(upcaster.eventType)}`);
+        throw new Error(
+          `The upcaster for ${upcaster.eventType} from version ${upcaster.fromVersion} leads beyond its current version ${currentVersion(upcaster.eventType)}`,
+        );
       }
       this.steps.set(key, upcaster);
     }
@@ -64,7 +66,12 @@ export class UpcasterChain {
     for (let version = stored; version < current; version++) {
       const step = this.steps.get(`${event.type}@${version}`);
       if (!step) {
-        throw new UpcastingError(`No upcaster turns ${event.type} version ${version} into version ${version + 1} (event ${event.eventId})`, event.eventId, event.type, stored);
+        throw new UpcastingError(
+          `No upcaster turns ${event.type} version ${version} into version ${version + 1} (event ${event.eventId})`,
+          event.eventId,
+          event.type,
+          stored,
+        );
       }
       data = step.upcast(data);
     }

@@ -22,13 +22,26 @@ export class AnalyticsQueries {
   /** Purchases grouped by SKU, market, or both. */
   async purchases(scope: AnalyticsScope, groupBy: readonly ('sku' | 'market')[]) {
     const ns = await this.ns('analytics');
-    const entries = await this.store.entries(ns, analyticsKeys.purchasesIndex, scope.partnerTenantId ? { from: `${scope.partnerTenantId}|`, before: `${scope.partnerTenantId}}` } : {});
-    const docs = (await this.store.getMany(ns, entries.map((e) => `purchases:${e}`))) as (PurchaseCounters | undefined)[];
+    const entries = await this.store.entries(
+      ns,
+      analyticsKeys.purchasesIndex,
+      scope.partnerTenantId ? { from: `${scope.partnerTenantId}|`, before: `${scope.partnerTenantId}}` } : {},
+    );
+    const docs = (await this.store.getMany(
+      ns,
+      entries.map((e) => `purchases:${e}`),
+    )) as (PurchaseCounters | undefined)[];
     const groups = new Map<string, { sku?: string; family?: string; market?: string; lines: number; quantity: number; amounts: Map<string, number> }>();
     for (const doc of docs) {
       if (!doc) continue;
       const key = groupBy.map((g) => doc[g]).join('|');
-      const group = groups.get(key) ?? { ...(groupBy.includes('sku') ? { sku: doc.sku, family: doc.family } : {}), ...(groupBy.includes('market') ? { market: doc.market } : {}), lines: 0, quantity: 0, amounts: new Map<string, number>() };
+      const group = groups.get(key) ?? {
+        ...(groupBy.includes('sku') ? { sku: doc.sku, family: doc.family } : {}),
+        ...(groupBy.includes('market') ? { market: doc.market } : {}),
+        lines: 0,
+        quantity: 0,
+        amounts: new Map<string, number>(),
+      };
       group.lines += doc.lines;
       group.quantity += doc.quantity;
       group.amounts = addByCurrency(moneyList(doc.amounts), group.amounts);
@@ -42,7 +55,9 @@ export class AnalyticsQueries {
     const ns = await this.ns('analytics');
     const days = new Map<string, { day: string; keyReveals: number; linkIssues: number; downloads: number }>();
     const keys = scope.partnerTenantId
-      ? (await this.store.entries(ns, analyticsKeys.accessIndex(scope.partnerTenantId), { from, before: `${to}~` })).map((day) => analyticsKeys.access(scope.partnerTenantId!, day))
+      ? (await this.store.entries(ns, analyticsKeys.accessIndex(scope.partnerTenantId), { from, before: `${to}~` })).map((day) =>
+          analyticsKeys.access(scope.partnerTenantId!, day),
+        )
       : (await this.store.entries(ns, analyticsKeys.accessAllIndex, { from, before: `${to}~` })).map((e) => {
           const [day, partner] = e.split('|') as [string, string];
           return analyticsKeys.access(partner, day);
@@ -83,8 +98,14 @@ export class AnalyticsQueries {
     const ns = await this.ns('credits');
     const index = scope.partnerTenantId ? creditIndexes.partner(scope.partnerTenantId) : creditIndexes.all;
     const entries = await this.store.entries(ns, index, month ? { from: `${month}|`, before: `${month}}` } : {});
-    const credits = ((await this.store.getMany(ns, entries.map((e) => `credit:${creditIdOf(e)}`))) as (CreditView | undefined)[]).filter((c): c is CreditView => c !== undefined);
-    const field = (c: CreditView) => (groupBy === 'partner' ? c.partnerTenantId : groupBy === 'customer' ? (c.customerId ?? '(none)') : (c.family ?? '(refund request)'));
+    const credits = (
+      (await this.store.getMany(
+        ns,
+        entries.map((e) => `credit:${creditIdOf(e)}`),
+      )) as (CreditView | undefined)[]
+    ).filter((c): c is CreditView => c !== undefined);
+    const field = (c: CreditView) =>
+      groupBy === 'partner' ? c.partnerTenantId : groupBy === 'customer' ? (c.customerId ?? '(none)') : (c.family ?? '(refund request)');
     const groups = new Map<string, { invoiceMonth: string; key: string; credits: number; amounts: Map<string, number> }>();
     for (const c of credits) {
       const key = `${c.invoiceMonth}|${field(c)}`;
@@ -94,6 +115,8 @@ export class AnalyticsQueries {
       groups.set(key, group);
     }
     const name = groupBy === 'partner' ? 'partnerTenantId' : groupBy === 'customer' ? 'customerId' : 'family';
-    return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ invoiceMonth: g.invoiceMonth, [name]: g.key, credits: g.credits, amounts: moneyList(g.amounts) }));
+    return [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, g]) => ({ invoiceMonth: g.invoiceMonth, [name]: g.key, credits: g.credits, amounts: moneyList(g.amounts) }));
   }
 }

@@ -18,7 +18,12 @@ const DAY = 24 * HOUR_MS;
 const T0 = '2026-03-02T10:00:00.000Z';
 const t0 = Date.parse(T0);
 const at = (ms: number) => new Date(t0 + ms).toISOString();
-const customer: TestCustomer = { customerId: 'cccccccc-0000-4000-8000-0000000000a1', tenantId: 'bbbbbbbb-0000-4000-8000-0000000000a1', partnerTenantId: 'aaaaaaaa-0000-4000-8000-0000000000a1', market: 'FR' };
+const customer: TestCustomer = {
+  customerId: 'cccccccc-0000-4000-8000-0000000000a1',
+  tenantId: 'bbbbbbbb-0000-4000-8000-0000000000a1',
+  partnerTenantId: 'aaaaaaaa-0000-4000-8000-0000000000a1',
+  market: 'FR',
+};
 const order = (n: number) => `dddddddd-0000-4000-8000-0000000000a${n}`;
 const everyClass = [
   { sku: 'WS', quantity: 1 }, // standard perpetual: 30 days (720 h)
@@ -52,11 +57,17 @@ async function answersAt(nowMs: number): Promise<{ route: Omit<LineEligibility, 
   for (const projection of PROJECTIONS) await applyBatch(projection, store, { model: projection.name, generation: 1 }, past, { expectedCheckpoint: undefined });
   const { items } = await new ReadModels(store).softwareList(customer.customerId, now);
   // The orders bought by then, in the software list's order (purchase instant, then id).
-  const bought = past.filter((e) => e.type === 'SoftwarePurchased').sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt) || (a.streamId < b.streamId ? -1 : 1));
-  const route = bought.map((e) => (e.data as { orderId: string }).orderId).flatMap((orderId) => {
-    const state = past.filter((e) => e.streamId === orderStreamId(orderId)).reduce((s, e) => evolveOrder(s, e as unknown as OrderStreamEvent), initialOrderState);
-    return cancellationEligibility(state, now.toISOString()).lines.map(({ line: _line, ...answer }) => answer);
-  });
+  const bought = past
+    .filter((e) => e.type === 'SoftwarePurchased')
+    .sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt) || (a.streamId < b.streamId ? -1 : 1));
+  const route = bought
+    .map((e) => (e.data as { orderId: string }).orderId)
+    .flatMap((orderId) => {
+      const state = past
+        .filter((e) => e.streamId === orderStreamId(orderId))
+        .reduce((s, e) => evolveOrder(s, e as unknown as OrderStreamEvent), initialOrderState);
+      return cancellationEligibility(state, now.toISOString()).lines.map(({ line: _line, ...answer }) => answer);
+    });
   return { route, softwareList: items.map((i) => i.cancellation) };
 }
 
@@ -94,12 +105,28 @@ describe('cancellation eligibility: the eligibility route and the software list'
     const { softwareList } = await answersAt(t0 + 169 * HOUR_MS);
     expect(softwareList.slice(0, 8)).toStrictEqual([
       { eligible: true, daysRemaining: 23, deadline: '2026-04-01T10:00:00.000Z' },
-      { eligible: false, daysRemaining: 0, deadline: '2026-03-09T10:00:00.000Z', reason: 'The cancellation window of line 2 closed at 2026-03-09T10:00:00.000Z', reasonCode: 'cancellation_window_closed' },
-      { eligible: false, daysRemaining: 0, reason: 'ESU name cannot be cancelled directly: file a refund request instead', reasonCode: 'refund_request_required' },
+      {
+        eligible: false,
+        daysRemaining: 0,
+        deadline: '2026-03-09T10:00:00.000Z',
+        reason: 'The cancellation window of line 2 closed at 2026-03-09T10:00:00.000Z',
+        reasonCode: 'cancellation_window_closed',
+      },
+      {
+        eligible: false,
+        daysRemaining: 0,
+        reason: 'ESU name cannot be cancelled directly: file a refund request instead',
+        reasonCode: 'refund_request_required',
+      },
       { eligible: false, daysRemaining: 0, reason: 'SLES name can be neither cancelled nor exchanged', reasonCode: 'not_cancellable' },
       { eligible: true, daysRemaining: 23, deadline: '2026-04-01T10:00:00.000Z' },
       { eligible: false, daysRemaining: 0, deadline: '2026-03-09T10:00:00.000Z', reason: 'Line 2 is already cancelled', reasonCode: 'line_cancelled' },
-      { eligible: false, daysRemaining: 0, reason: 'ESU name cannot be cancelled directly: file a refund request instead', reasonCode: 'refund_request_required' },
+      {
+        eligible: false,
+        daysRemaining: 0,
+        reason: 'ESU name cannot be cancelled directly: file a refund request instead',
+        reasonCode: 'refund_request_required',
+      },
       { eligible: false, daysRemaining: 0, reason: 'SLES name can be neither cancelled nor exchanged', reasonCode: 'not_cancellable' },
     ]);
   });

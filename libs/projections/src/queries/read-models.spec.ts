@@ -16,19 +16,27 @@ async function projectInto(store: ReadModelStore, events: readonly RecordedEvent
   for (const projection of PROJECTIONS) {
     let checkpoint: string | undefined;
     for (let i = 0; i < events.length; i += batchSize) {
-      checkpoint = await applyBatch(projection, store, { model: projection.name, generation: 1 }, events.slice(i, i + batchSize), { expectedCheckpoint: checkpoint });
+      checkpoint = await applyBatch(projection, store, { model: projection.name, generation: 1 }, events.slice(i, i + batchSize), {
+        expectedCheckpoint: checkpoint,
+      });
     }
   }
   return new ReadModels(store);
 }
 const readModelsAfter = (events: readonly RecordedEvent[]) => projectInto(new MemoryReadModelStore(), events);
 const instant = (iso: string) => new Date(iso);
-const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as DomainError);
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as DomainError,
+  );
 
 describe('customer', () => {
   it('answers a registered customer and nothing for an unknown id', async () => {
     const readModels = await readModelsAfter(log);
-    expect(await readModels.customer(wingtip.customerId)).toEqual(expect.objectContaining({ tenantId: wingtip.tenantId, partnerTenantId: ids.partner, market: 'AU' }));
+    expect(await readModels.customer(wingtip.customerId)).toEqual(
+      expect.objectContaining({ tenantId: wingtip.tenantId, partnerTenantId: ids.partner, market: 'AU' }),
+    );
     expect(await readModels.customer('cccccccc-0000-4000-8000-0000000000ff')).toBeUndefined();
   });
 });
@@ -43,7 +51,18 @@ describe('software list', () => {
       [ids.specialOrder, 1, 'ESU'],
       [ids.specialOrder, 2, 'SLES'],
     ]);
-    expect(items[0]).toEqual(expect.objectContaining({ purchasedAt: T0, status: 'active', keyAvailable: true, versions: ['2025', '2022'], quantity: 2, amount: 2000, currency: 'USD', taxInclusive: false }));
+    expect(items[0]).toEqual(
+      expect.objectContaining({
+        purchasedAt: T0,
+        status: 'active',
+        keyAvailable: true,
+        versions: ['2025', '2022'],
+        quantity: 2,
+        amount: 2000,
+        currency: 'USD',
+        taxInclusive: false,
+      }),
+    );
     expect(items[0]!.cancellation).toEqual({ eligible: true, daysRemaining: 30, deadline: '2026-04-01T10:00:00.000Z' });
     expect(items[1]!.cancellation).toEqual({ eligible: true, daysRemaining: 7, deadline: '2026-03-09T10:00:00.000Z' });
   });
@@ -64,8 +83,31 @@ describe('software list', () => {
   it('shows keys by fingerprint with their reveals, and links alive, expired or used up at query time', async () => {
     const readModels = await readModelsAfter(log.slice(0, steps.firstCancel));
     const [line] = (await readModels.softwareList(contoso.customerId, instant('2026-03-05T00:00:00.000Z'))).items;
-    expect(line!.keys).toEqual([{ keyId: ids.key, version: '2025', language: 'en-us', fileType: 'x64', fingerprint: 'sha256:key-1', status: 'active', reveals: 2, lastRevealedAt: '2026-03-02T12:00:00.000Z' }]);
-    expect(line!.downloadLinks).toEqual([{ linkId: ids.link, version: '2025', language: 'en-us', fileType: 'x64', issuedAt: '2026-03-02T13:00:00.000Z', expiresAt: '2026-03-16T13:00:00.000Z', downloads: 1, downloadsRemaining: 49, status: 'active' }]);
+    expect(line!.keys).toEqual([
+      {
+        keyId: ids.key,
+        version: '2025',
+        language: 'en-us',
+        fileType: 'x64',
+        fingerprint: 'sha256:key-1',
+        status: 'active',
+        reveals: 2,
+        lastRevealedAt: '2026-03-02T12:00:00.000Z',
+      },
+    ]);
+    expect(line!.downloadLinks).toEqual([
+      {
+        linkId: ids.link,
+        version: '2025',
+        language: 'en-us',
+        fileType: 'x64',
+        issuedAt: '2026-03-02T13:00:00.000Z',
+        expiresAt: '2026-03-16T13:00:00.000Z',
+        downloads: 1,
+        downloadsRemaining: 49,
+        status: 'active',
+      },
+    ]);
     // Fourteen days after issue the link is dead, though no event says so.
     const later = (await readModels.softwareList(contoso.customerId, instant('2026-03-16T13:00:00.000Z'))).items[0]!;
     expect(later.downloadLinks[0]).toEqual(expect.objectContaining({ status: 'expired', downloadsRemaining: 0 }));
@@ -83,14 +125,22 @@ describe('software list', () => {
       [ids.specialOrder, 1, 'active', true],
       [ids.specialOrder, 2, 'active', true],
     ]);
-    expect(items[0]).toEqual(expect.objectContaining({ cancelledAt: '2026-03-03T10:00:00.000Z', cancellation: expect.objectContaining({ eligible: false, reasonCode: 'line_cancelled' }) }));
+    expect(items[0]).toEqual(
+      expect.objectContaining({
+        cancelledAt: '2026-03-03T10:00:00.000Z',
+        cancellation: expect.objectContaining({ eligible: false, reasonCode: 'line_cancelled' }),
+      }),
+    );
     expect(items[0]!.keys.map((k) => k.status)).toEqual(['revoked']);
     expect(items[0]!.downloadLinks.map((l) => [l.status, l.downloadsRemaining])).toEqual([['revoked', 0]]);
   });
 
   it('is empty for a customer without orders', async () => {
     const readModels = await readModelsAfter(log);
-    expect(await readModels.softwareList('cccccccc-0000-4000-8000-0000000000ff', instant(T0))).toEqual({ customerId: 'cccccccc-0000-4000-8000-0000000000ff', items: [] });
+    expect(await readModels.softwareList('cccccccc-0000-4000-8000-0000000000ff', instant(T0))).toEqual({
+      customerId: 'cccccccc-0000-4000-8000-0000000000ff',
+      items: [],
+    });
   });
 
   it('reads the clock it was given when the caller names no instant', async () => {
@@ -178,10 +228,14 @@ describe('activity log', () => {
 
   it('reads a date alone as that whole day (UTC), as the API route and the audit CLI do, and refuses 30 February', async () => {
     const day = await readModels.activityLog({ partnerTenantId: ids.partner, from: '2026-03-02', to: '2026-03-02', limit: 1000 });
-    expect(day).toEqual(await readModels.activityLog({ partnerTenantId: ids.partner, from: '2026-03-02T00:00:00.000Z', to: '2026-03-02T23:59:59.999Z', limit: 1000 }));
+    expect(day).toEqual(
+      await readModels.activityLog({ partnerTenantId: ids.partner, from: '2026-03-02T00:00:00.000Z', to: '2026-03-02T23:59:59.999Z', limit: 1000 }),
+    );
     expect(day.items).toHaveLength(4 + 1 + 50);
     expect((await readModels.activityLog({ partnerTenantId: ids.partner, from: '2026-03-01', to: '2026-03-01' })).items).toEqual([]);
-    expect(await refusal(readModels.activityLog({ ...all, to: '2026-02-30' }))).toEqual(expect.objectContaining({ code: 'invalid_date', details: expect.objectContaining({ field: 'to' }) }));
+    expect(await refusal(readModels.activityLog({ ...all, to: '2026-02-30' }))).toEqual(
+      expect.objectContaining({ code: 'invalid_date', details: expect.objectContaining({ field: 'to' }) }),
+    );
   });
 
   it('answers nothing for an empty or reversed range', async () => {

@@ -1,4 +1,15 @@
-import { instantMs, invalid, lineCancellation, linkStatus, parseDateOrInstant, parseRangeEnd, totalsByCurrency, type LineCancellation, type LinkStatus, type Money } from '@csp/domain';
+import {
+  instantMs,
+  invalid,
+  lineCancellation,
+  linkStatus,
+  parseDateOrInstant,
+  parseRangeEnd,
+  totalsByCurrency,
+  type LineCancellation,
+  type LinkStatus,
+  type Money,
+} from '@csp/domain';
 import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
 import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
 import type { CustomerView } from '../read-models/customers';
@@ -175,55 +186,53 @@ export class ReadModels {
     const nowMs = now.getTime();
     const orders = await this.softwareOrders(customerId);
     const items = orders.flatMap((order) =>
-      order.lines.map(
-        (line): SoftwareListItem => ({
-          orderId: order.orderId,
-          purchasedAt: order.purchasedAt,
-          taxInclusive: order.taxInclusive,
-          line: line.line,
-          sku: line.sku,
-          family: line.family,
-          name: line.name,
-          licenseType: line.licenseType,
-          ...(line.termMonths !== undefined ? { termMonths: line.termMonths } : {}),
-          quantity: line.quantity,
-          amount: line.amount,
-          currency: line.currency,
-          status: line.status,
-          ...(line.cancelledAt ? { cancelledAt: line.cancelledAt } : {}),
-          keyAvailable: line.status === 'active',
-          versions: line.entitledVersions,
-          languages: line.languages,
-          fileTypes: line.fileTypes,
-          cancellationClass: line.cancellationClass,
-          // The eligibility route's answer for this line at this instant (one rule: @csp/domain lineCancellation).
-          cancellation: lineCancellation(line, instantMs(line.cancellationDeadline, 'cancellationDeadline'), nowMs),
-          keys: line.keys.map((k) => ({
-            keyId: k.keyId,
-            version: k.version,
-            language: k.language,
-            fileType: k.fileType,
-            fingerprint: k.fingerprint,
-            status: k.revoked ? 'revoked' : 'active',
-            reveals: k.reveals,
-            ...(k.lastRevealedAt ? { lastRevealedAt: k.lastRevealedAt } : {}),
-          })),
-          downloadLinks: line.links.map((l) => {
-            const status = linkStatus(l, nowMs);
-            return {
-              linkId: l.linkId,
-              version: l.version,
-              language: l.language,
-              fileType: l.fileType,
-              issuedAt: l.issuedAt,
-              expiresAt: l.expiresAt,
-              downloads: l.downloads,
-              downloadsRemaining: status === 'active' ? l.maxDownloads - l.downloads : 0,
-              status,
-            };
-          }),
+      order.lines.map((line): SoftwareListItem => ({
+        orderId: order.orderId,
+        purchasedAt: order.purchasedAt,
+        taxInclusive: order.taxInclusive,
+        line: line.line,
+        sku: line.sku,
+        family: line.family,
+        name: line.name,
+        licenseType: line.licenseType,
+        ...(line.termMonths !== undefined ? { termMonths: line.termMonths } : {}),
+        quantity: line.quantity,
+        amount: line.amount,
+        currency: line.currency,
+        status: line.status,
+        ...(line.cancelledAt ? { cancelledAt: line.cancelledAt } : {}),
+        keyAvailable: line.status === 'active',
+        versions: line.entitledVersions,
+        languages: line.languages,
+        fileTypes: line.fileTypes,
+        cancellationClass: line.cancellationClass,
+        // The eligibility route's answer for this line at this instant (one rule: @csp/domain lineCancellation).
+        cancellation: lineCancellation(line, instantMs(line.cancellationDeadline, 'cancellationDeadline'), nowMs),
+        keys: line.keys.map((k) => ({
+          keyId: k.keyId,
+          version: k.version,
+          language: k.language,
+          fileType: k.fileType,
+          fingerprint: k.fingerprint,
+          status: k.revoked ? 'revoked' : 'active',
+          reveals: k.reveals,
+          ...(k.lastRevealedAt ? { lastRevealedAt: k.lastRevealedAt } : {}),
+        })),
+        downloadLinks: line.links.map((l) => {
+          const status = linkStatus(l, nowMs);
+          return {
+            linkId: l.linkId,
+            version: l.version,
+            language: l.language,
+            fileType: l.fileType,
+            issuedAt: l.issuedAt,
+            expiresAt: l.expiresAt,
+            downloads: l.downloads,
+            downloadsRemaining: status === 'active' ? l.maxDownloads - l.downloads : 0,
+            status,
+          };
         }),
-      ),
+      })),
     );
     return { customerId, items };
   }
@@ -232,7 +241,10 @@ export class ReadModels {
   async orderHistory(customerId: string): Promise<OrderHistoryView[]> {
     const ns = await this.ns('order-history');
     const entries = await this.store.entries(ns, orderHistoryIndex(customerId));
-    const docs = await this.store.getMany(ns, entries.map((e) => `order:${e.slice(e.indexOf('|') + 1)}`));
+    const docs = await this.store.getMany(
+      ns,
+      entries.map((e) => `order:${e.slice(e.indexOf('|') + 1)}`),
+    );
     return docs.filter((d): d is OrderHistoryView => d !== undefined);
   }
 
@@ -244,8 +256,10 @@ export class ReadModels {
     const fromMs = rangeBound(query.from, 'from');
     const toMs = rangeBound(query.to, 'to');
     const limit = query.limit ?? ACTIVITY_PAGE_DEFAULT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > ACTIVITY_PAGE_MAX) throw invalid('invalid_limit', `limit must be a whole number from 1 to ${ACTIVITY_PAGE_MAX}`, { field: 'limit' });
-    if (query.cursor !== undefined && !ACTIVITY_CURSOR.test(query.cursor)) throw invalid('invalid_cursor', 'cursor must be a nextCursor returned by this query', { field: 'cursor' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > ACTIVITY_PAGE_MAX)
+      throw invalid('invalid_limit', `limit must be a whole number from 1 to ${ACTIVITY_PAGE_MAX}`, { field: 'limit' });
+    if (query.cursor !== undefined && !ACTIVITY_CURSOR.test(query.cursor))
+      throw invalid('invalid_cursor', 'cursor must be a nextCursor returned by this query', { field: 'cursor' });
     if (toMs < fromMs || toMs < 0) return { items: [] };
     const ns = await this.ns('activity-log');
     const index =
@@ -259,8 +273,13 @@ export class ReadModels {
     const before = `${sortableTime(new Date(toMs + 1).toISOString())}|`;
     const entries = await this.store.entries(ns, index, { from, before, ...(query.cursor ? { after: query.cursor } : {}), limit: limit + 1 });
     const page = entries.slice(0, limit);
-    const docs = (await this.store.getMany(ns, page.map((e) => `entry:${entryIdOf(e)}`))) as (ActivityEntry | undefined)[];
-    const items = docs.filter((d): d is ActivityEntry => d !== undefined && (query.customerTenantId === undefined || d.customerTenantId === query.customerTenantId));
+    const docs = (await this.store.getMany(
+      ns,
+      page.map((e) => `entry:${entryIdOf(e)}`),
+    )) as (ActivityEntry | undefined)[];
+    const items = docs.filter(
+      (d): d is ActivityEntry => d !== undefined && (query.customerTenantId === undefined || d.customerTenantId === query.customerTenantId),
+    );
     return { items, ...(entries.length > limit ? { nextCursor: page[page.length - 1] } : {}) };
   }
 
@@ -268,17 +287,29 @@ export class ReadModels {
   async credits(query: CreditQuery = {}): Promise<CreditsAnswer> {
     if (query.month !== undefined && !MONTH.test(query.month)) throw invalid('invalid_month', 'month must be YYYY-MM', { field: 'month' });
     const ns = await this.ns('credits');
-    const index = query.customerId !== undefined ? creditIndexes.customer(query.customerId) : query.partnerTenantId !== undefined ? creditIndexes.partner(query.partnerTenantId) : creditIndexes.all;
+    const index =
+      query.customerId !== undefined
+        ? creditIndexes.customer(query.customerId)
+        : query.partnerTenantId !== undefined
+          ? creditIndexes.partner(query.partnerTenantId)
+          : creditIndexes.all;
     // '|' sorts before every character of a credit id, '}' after: the month is a key range.
     const range = query.month !== undefined ? { from: `${query.month}|`, before: `${query.month}}` } : {};
     const entries = await this.store.entries(ns, index, range);
-    const docs = (await this.store.getMany(ns, entries.map((e) => `credit:${creditIdOf(e)}`))) as (CreditView | undefined)[];
+    const docs = (await this.store.getMany(
+      ns,
+      entries.map((e) => `credit:${creditIdOf(e)}`),
+    )) as (CreditView | undefined)[];
     const items = docs.filter((d): d is CreditView => d !== undefined && (query.partnerTenantId === undefined || d.partnerTenantId === query.partnerTenantId));
     const byMonthAndPartner = groupBy(items, (c) => `${c.invoiceMonth}|${c.partnerTenantId}`);
     return {
       items,
       totals: totalsByCurrency(items),
-      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({ invoiceMonth: credits[0]!.invoiceMonth, partnerTenantId: credits[0]!.partnerTenantId, totals: totalsByCurrency(credits) })),
+      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({
+        invoiceMonth: credits[0]!.invoiceMonth,
+        partnerTenantId: credits[0]!.partnerTenantId,
+        totals: totalsByCurrency(credits),
+      })),
       byCustomer: [...groupBy(items, (c) => c.customerId)].map(([customerId, credits]) => ({ customerId, totals: totalsByCurrency(credits) })),
     };
   }

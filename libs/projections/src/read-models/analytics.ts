@@ -1,4 +1,13 @@
-import { addByCurrency, DAY_MS, isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKind, type OrderCancelled, type SoftwarePurchased } from '@csp/domain';
+import {
+  addByCurrency,
+  DAY_MS,
+  isKeyAccessEvent,
+  KEY_ACCESS_EVENT_TYPES,
+  keyAccessOf,
+  type KeyAccessKind,
+  type OrderCancelled,
+  type SoftwarePurchased,
+} from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { Projection } from '../projection';
 import type { ReadModelOp } from '../stores/port';
@@ -85,15 +94,34 @@ export const analyticsProjection: Projection = {
       const counters = new Map<string, PurchaseCounters>();
       for (const line of d.lines) {
         const key = analyticsKeys.purchases(d.partnerTenantId, line.sku, d.market);
-        const current = counters.get(key) ?? (docs.get(key) as PurchaseCounters | undefined) ?? { partnerTenantId: d.partnerTenantId, sku: line.sku, family: line.family, market: d.market, lines: 0, quantity: 0, amounts: {} };
-        counters.set(key, { ...current, lines: current.lines + 1, quantity: current.quantity + line.quantity, amounts: Object.fromEntries(addByCurrency([line], new Map(Object.entries(current.amounts)))) });
+        const current = counters.get(key) ??
+          (docs.get(key) as PurchaseCounters | undefined) ?? {
+            partnerTenantId: d.partnerTenantId,
+            sku: line.sku,
+            family: line.family,
+            market: d.market,
+            lines: 0,
+            quantity: 0,
+            amounts: {},
+          };
+        counters.set(key, {
+          ...current,
+          lines: current.lines + 1,
+          quantity: current.quantity + line.quantity,
+          amounts: Object.fromEntries(addByCurrency([line], new Map(Object.entries(current.amounts)))),
+        });
       }
       for (const [key, value] of counters) {
         if (!docs.get(key)) ops.push({ op: 'index-add', index: analyticsKeys.purchasesIndex, entry: key.slice('purchases:'.length) });
         ops.push({ op: 'put', key, value });
       }
       const cKey = analyticsKeys.cancellations(d.partnerTenantId);
-      const cancellations = (docs.get(cKey) as CancellationCounters | undefined) ?? { partnerTenantId: d.partnerTenantId, orders: 0, cancelledOrders: 0, totalDaysToCancel: 0 };
+      const cancellations = (docs.get(cKey) as CancellationCounters | undefined) ?? {
+        partnerTenantId: d.partnerTenantId,
+        orders: 0,
+        cancelledOrders: 0,
+        totalDaysToCancel: 0,
+      };
       if (!docs.get(cKey)) ops.push({ op: 'index-add', index: analyticsKeys.cancellationsIndex, entry: d.partnerTenantId });
       ops.push({ op: 'put', key: cKey, value: { ...cancellations, orders: cancellations.orders + 1 } });
       const facts: OrderFacts = { partnerTenantId: d.partnerTenantId, purchasedAt: d.purchasedAt, cancelled: false };

@@ -47,11 +47,21 @@ describe('customers projection', () => {
 });
 
 describe('software list projection', () => {
-  const orderOf = (events: readonly RecordedEvent[], orderId = ids.order) => fold(softwareListProjection, events).docs.get(softwareOrderKey(orderId)) as SoftwareOrderView;
+  const orderOf = (events: readonly RecordedEvent[], orderId = ids.order) =>
+    fold(softwareListProjection, events).docs.get(softwareOrderKey(orderId)) as SoftwareOrderView;
 
   it('lists each purchased line with its entitled versions and the deadline of its own window', () => {
     const order = orderOf(log.slice(0, 4));
-    expect(order).toEqual(expect.objectContaining({ orderId: ids.order, customerId: contoso.customerId, customerTenantId: contoso.tenantId, partnerTenantId: ids.partner, purchasedAt: T0, taxInclusive: false }));
+    expect(order).toEqual(
+      expect.objectContaining({
+        orderId: ids.order,
+        customerId: contoso.customerId,
+        customerTenantId: contoso.tenantId,
+        partnerTenantId: ids.partner,
+        purchasedAt: T0,
+        taxInclusive: false,
+      }),
+    );
     expect(order.lines).toEqual([
       {
         line: 1,
@@ -73,7 +83,15 @@ describe('software list projection', () => {
         keys: [],
         links: [],
       },
-      expect.objectContaining({ line: 2, sku: 'SQL-SUB', licenseType: 'subscription', termMonths: 12, amount: 36500, entitledVersions: ['2022'], cancellationDeadline: '2026-03-09T10:00:00.000Z' }),
+      expect.objectContaining({
+        line: 2,
+        sku: 'SQL-SUB',
+        licenseType: 'subscription',
+        termMonths: 12,
+        amount: 36500,
+        entitledVersions: ['2022'],
+        cancellationDeadline: '2026-03-09T10:00:00.000Z',
+      }),
     ]);
   });
 
@@ -86,7 +104,18 @@ describe('software list projection', () => {
 
   it('keeps revealed keys by fingerprint only, counting every reveal', () => {
     const [line] = orderOf(upTo(steps.firstCancel)).lines;
-    expect(line!.keys).toEqual([{ keyId: ids.key, version: '2025', language: 'en-us', fileType: 'x64', fingerprint: 'sha256:key-1', revoked: false, reveals: 2, lastRevealedAt: '2026-03-02T12:00:00.000Z' }]);
+    expect(line!.keys).toEqual([
+      {
+        keyId: ids.key,
+        version: '2025',
+        language: 'en-us',
+        fileType: 'x64',
+        fingerprint: 'sha256:key-1',
+        revoked: false,
+        reveals: 2,
+        lastRevealedAt: '2026-03-02T12:00:00.000Z',
+      },
+    ]);
     const text = JSON.stringify(fold(softwareListProjection, log).docs.get(softwareOrderKey(ids.order)));
     expect(text).not.toContain('ciphertext');
     expect(text).not.toContain('tokenHash');
@@ -94,7 +123,19 @@ describe('software list projection', () => {
 
   it('keeps download links with their downloads counted', () => {
     const [line] = orderOf(upTo(steps.firstCancel)).lines;
-    expect(line!.links).toEqual([{ linkId: ids.link, version: '2025', language: 'en-us', fileType: 'x64', issuedAt: '2026-03-02T13:00:00.000Z', expiresAt: '2026-03-16T13:00:00.000Z', maxDownloads: 50, downloads: 1, revoked: false }]);
+    expect(line!.links).toEqual([
+      {
+        linkId: ids.link,
+        version: '2025',
+        language: 'en-us',
+        fileType: 'x64',
+        issuedAt: '2026-03-02T13:00:00.000Z',
+        expiresAt: '2026-03-16T13:00:00.000Z',
+        maxDownloads: 50,
+        downloads: 1,
+        revoked: false,
+      },
+    ]);
     const exhausted = orderOf(upTo(steps.firstCancel), ids.exhaustedOrder);
     expect(exhausted.lines[0]!.links[0]).toEqual(expect.objectContaining({ downloads: 50, maxDownloads: 50 }));
   });
@@ -132,8 +173,12 @@ describe('order history projection', () => {
   const historyOf = (events: readonly RecordedEvent[]) => fold(orderHistoryProjection, events).docs.get(`order:${ids.order}`) as OrderHistoryView;
 
   it('goes from active to partially cancelled to cancelled, keeping totals per currency', () => {
-    expect(historyOf(upTo(steps.firstCancel))).toEqual(expect.objectContaining({ status: 'active', linesCount: 2, cancelledLines: [], totals: [{ amount: 38500, currency: 'USD' }], purchasedAt: T0 }));
-    expect(historyOf(upTo(steps.secondCancel))).toEqual(expect.objectContaining({ status: 'partially-cancelled', cancelledLines: [1], cancelledAt: '2026-03-03T10:00:00.000Z' }));
+    expect(historyOf(upTo(steps.firstCancel))).toEqual(
+      expect.objectContaining({ status: 'active', linesCount: 2, cancelledLines: [], totals: [{ amount: 38500, currency: 'USD' }], purchasedAt: T0 }),
+    );
+    expect(historyOf(upTo(steps.secondCancel))).toEqual(
+      expect.objectContaining({ status: 'partially-cancelled', cancelledLines: [1], cancelledAt: '2026-03-03T10:00:00.000Z' }),
+    );
     expect(historyOf(log)).toEqual(expect.objectContaining({ status: 'cancelled', cancelledLines: [1, 2], cancelledAt: '2026-03-04T10:00:00.000Z' }));
   });
 
@@ -153,7 +198,14 @@ describe('order history projection', () => {
       'OrderCancelled',
       'CreditIssued',
     ]);
-    expect(events.slice(0, 6).map((e) => e.at)).toEqual([T0, '2026-03-02T11:00:00.000Z', '2026-03-02T11:00:00.000Z', '2026-03-02T12:00:00.000Z', '2026-03-02T13:00:00.000Z', '2026-03-02T14:00:00.000Z']);
+    expect(events.slice(0, 6).map((e) => e.at)).toEqual([
+      T0,
+      '2026-03-02T11:00:00.000Z',
+      '2026-03-02T11:00:00.000Z',
+      '2026-03-02T12:00:00.000Z',
+      '2026-03-02T13:00:00.000Z',
+      '2026-03-02T14:00:00.000Z',
+    ]);
   });
 
   it('indexes a customer’s orders by purchase instant', () => {
@@ -198,7 +250,9 @@ describe('activity log projection', () => {
     expect(download).toEqual(expect.objectContaining({ at: '2026-03-02T14:00:00.000Z', actor: { ip: '203.0.113.7', userAgent: 'curl/8' }, linkId: ids.link }));
     expect(download.keyFingerprint).toBeUndefined();
     expect(entries.find((e) => e.kind === 'software-downloaded' && e.customerId === wingtip.customerId)!.actor).toEqual({ sub: 'script@wingtip' });
-    expect(entries.find((e) => e.kind === 'download-link-issued' && e.orderId === ids.order)).toEqual(expect.objectContaining({ actor: expect.objectContaining({ roles: ['admin-agent'] }), linkId: ids.link }));
+    expect(entries.find((e) => e.kind === 'download-link-issued' && e.orderId === ids.order)).toEqual(
+      expect.objectContaining({ actor: expect.objectContaining({ roles: ['admin-agent'] }), linkId: ids.link }),
+    );
   });
 
   it('indexes entries by partner, customer and customer tenant, each inside its partner, in (time, position) order', () => {
@@ -227,7 +281,9 @@ describe('credits projection', () => {
     expect(docs.size).toBe(issued.length);
     expect(issued.map((c) => c.source.type).sort()).toEqual(['cancellation', 'cancellation', 'cancellation', 'refund-request']);
     const refund = docs.get(`credit:${ids.approvedRefund}`) as CreditView;
-    expect(refund).toEqual(expect.objectContaining({ amount: 500, currency: 'USD', invoiceMonth: '2026-05', customerId: contoso.customerId, partnerTenantId: ids.partner }));
+    expect(refund).toEqual(
+      expect.objectContaining({ amount: 500, currency: 'USD', invoiceMonth: '2026-05', customerId: contoso.customerId, partnerTenantId: ids.partner }),
+    );
     expect(docs.get(`credit:${ids.rejectedRefund}`)).toBeUndefined();
   });
 
@@ -258,20 +314,24 @@ describe('the credit of an approved refund request that names an order', () => {
   const isRefundCredit = (e: RecordedEvent) => e.type === 'CreditIssued' && (e.data as CreditIssued['data']).source.type === 'refund-request';
   const specialHistory = (events: readonly RecordedEvent[]) => fold(orderHistoryProjection, events).docs.get(`order:${ids.specialOrder}`) as OrderHistoryView;
 
-  it('is in the order\'s stream, so the order\'s history and the credits show it once each', () => {
+  it("is in the order's stream, so the order's history and the credits show it once each", () => {
     const [credit, ...others] = log.filter(isRefundCredit);
     expect(others).toEqual([]);
     expect(credit!.streamId).toBe(`order-${ids.specialOrder}`);
-    expect(specialHistory(log).events.filter((e) => e.type === 'CreditIssued')).toEqual([expect.objectContaining({ position: credit!.position.commit.toString() })]);
+    expect(specialHistory(log).events.filter((e) => e.type === 'CreditIssued')).toEqual([
+      expect.objectContaining({ position: credit!.position.commit.toString() }),
+    ]);
     const { docs, indexes } = fold(creditsProjection, log);
     expect([...docs.keys()].filter((k) => k === `credit:${ids.approvedRefund}`)).toHaveLength(1);
     expect(indexes.get(creditIndexes.all)!.filter((e) => e.endsWith(`|${ids.approvedRefund}`))).toHaveLength(1);
   });
 
-  it('stored in the request\'s own stream (decided before decisions moved to the order) counts once in the credits, and stays out of the order\'s history', () => {
+  it("stored in the request's own stream (decided before decisions moved to the order) counts once in the credits, and stays out of the order's history", () => {
     const legacy = log.map((e) => (isRefundCredit(e) ? { ...e, streamId: `refundRequest-${ids.approvedRefund}`, revision: 2n } : e));
     const { docs } = fold(creditsProjection, legacy);
-    expect(docs.get(`credit:${ids.approvedRefund}`)).toEqual(expect.objectContaining({ amount: 500, source: expect.objectContaining({ orderId: ids.specialOrder }) }));
+    expect(docs.get(`credit:${ids.approvedRefund}`)).toEqual(
+      expect.objectContaining({ amount: 500, source: expect.objectContaining({ orderId: ids.specialOrder }) }),
+    );
     expect(docs.size).toBe(fold(creditsProjection, log).docs.size);
     expect(specialHistory(legacy).events.filter((e) => e.type === 'CreditIssued')).toEqual([]);
   });

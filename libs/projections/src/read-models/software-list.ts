@@ -131,7 +131,10 @@ function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderVi
       const d = event.data as ProductKeyAssigned['data'];
       return onLine(order, d.line, (l) => ({
         ...l,
-        keys: [...l.keys, { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 }],
+        keys: [
+          ...l.keys,
+          { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 },
+        ],
       }));
     }
     case 'ProductKeyRevealed': {
@@ -139,13 +142,28 @@ function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderVi
       // A reveal carries everything the view shows of its key, so it stands even without the assignment before it.
       return onLine(order, d.line, (l) => {
         const known = l.keys.some((k) => k.keyId === d.keyId);
-        const keys = known ? l.keys : [...l.keys, { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 }];
+        const keys = known
+          ? l.keys
+          : [
+              ...l.keys,
+              { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 },
+            ];
         return { ...l, keys: keys.map((k) => (k.keyId === d.keyId ? { ...k, reveals: k.reveals + 1, lastRevealedAt: d.revealedAt } : k)) };
       });
     }
     case 'DownloadLinkIssued': {
       const d = event.data as DownloadLinkIssued['data'];
-      const link: SoftwareLinkView = { linkId: d.linkId, version: d.version, language: d.language, fileType: d.fileType, issuedAt: d.issuedAt, expiresAt: d.expiresAt, maxDownloads: d.maxDownloads, downloads: 0, revoked: false };
+      const link: SoftwareLinkView = {
+        linkId: d.linkId,
+        version: d.version,
+        language: d.language,
+        fileType: d.fileType,
+        issuedAt: d.issuedAt,
+        expiresAt: d.expiresAt,
+        maxDownloads: d.maxDownloads,
+        downloads: 0,
+        revoked: false,
+      };
       return onLine(order, d.line, (l) => ({ ...l, links: [...l.links, link] }));
     }
     case 'SoftwareDownloaded': {

@@ -29,7 +29,13 @@ export interface BatchOptions {
  * Documents are read once per batch; later events of the batch see earlier events' changes.
  * Returns the new checkpoint.
  */
-export async function applyBatch(projection: Projection, store: ReadModelStore, ns: Namespace, events: readonly RecordedEvent[], options: BatchOptions): Promise<string> {
+export async function applyBatch(
+  projection: Projection,
+  store: ReadModelStore,
+  ns: Namespace,
+  events: readonly RecordedEvent[],
+  options: BatchOptions,
+): Promise<string> {
   const relevant = events.filter((e) => projection.eventTypes.has(e.type));
   const keys = [...new Set(relevant.flatMap((e) => projection.reads(e)))];
   const fetched = await store.getMany(ns, keys);
@@ -57,7 +63,13 @@ export async function applyBatch(projection: Projection, store: ReadModelStore, 
   let checkpoint = options.expectedCheckpoint;
   if (applied > 0) {
     checkpoint = formatPosition(events[applied - 1]!.position);
-    await store.commit(ns, { ops: compact(ops), expectedCheckpoint: options.expectedCheckpoint, checkpoint, leaseOwner: options.leaseOwner, requireCurrentGeneration: options.requireCurrentGeneration });
+    await store.commit(ns, {
+      ops: compact(ops),
+      expectedCheckpoint: options.expectedCheckpoint,
+      checkpoint,
+      leaseOwner: options.leaseOwner,
+      requireCurrentGeneration: options.requireCurrentGeneration,
+    });
   }
   if (poison) throw poison;
   return checkpoint!;

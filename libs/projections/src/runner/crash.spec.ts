@@ -30,10 +30,14 @@ interface Projector {
 }
 
 function startProjector(prefix: string): Projector {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../testing/projector-process.ts'), REDIS_URL, prefix, String(EVENTS), String(BATCH_SIZE)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, '../testing/projector-process.ts'), REDIS_URL, prefix, String(EVENTS), String(BATCH_SIZE)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const lines = createInterface({ input: child.stdout! });
   let commits = 0;
@@ -97,7 +101,11 @@ const redisUp = redisForTests('projector crash');
       const rebuilt = await rebuildReadModel({ eventStore, store: fresh, projection, streamPrefixes: PRODUCT_STREAMS, dropAfterMs: 0 });
       const afterCrashes = await redis.dump({ model: projection.name, generation: 1 });
       const expected = await fresh.dump({ model: projection.name, generation: rebuilt.generation });
-      expect({ model: projection.name, checkpoint: afterCrashes.checkpoint, docs: Object.keys(afterCrashes.docs).length }).toEqual({ model: projection.name, checkpoint: formatPosition(head), docs: Object.keys(expected.docs).length });
+      expect({ model: projection.name, checkpoint: afterCrashes.checkpoint, docs: Object.keys(afterCrashes.docs).length }).toEqual({
+        model: projection.name,
+        checkpoint: formatPosition(head),
+        docs: Object.keys(expected.docs).length,
+      });
       expect(afterCrashes).toEqual(expected);
     }
   });

@@ -145,13 +145,21 @@ export class ProjectionRunner {
           return;
         }
         if (error instanceof CheckpointConflictError) {
-          this.log.info('Read model moved under this runner (rebuild or another projector); resuming from the stored checkpoint', { model: this.name, reason: error.message });
+          this.log.info('Read model moved under this runner (rebuild or another projector); resuming from the stored checkpoint', {
+            model: this.name,
+            reason: error.message,
+          });
           continue;
         }
         this.failures++;
         this.error = (error as Error).message;
         const delay = Math.min((this.options.retryDelayMs ?? 1_000) * 2 ** (this.failures - 1), MAX_RETRY_DELAY_MS);
-        this.log.warn('Read model runner failed; retrying from the stored checkpoint', { model: this.name, error: this.error, retryInMs: delay, failures: this.failures });
+        this.log.warn('Read model runner failed; retrying from the stored checkpoint', {
+          model: this.name,
+          error: this.error,
+          retryInMs: delay,
+          failures: this.failures,
+        });
         this.setState('retrying');
         started();
         await this.sleep(delay);
@@ -257,7 +265,11 @@ export class ProjectionRunner {
     // On standby the lease holder's progress is the read model's, not this runner's.
     const checkpoint = own.state === 'standby' ? await this.storedCheckpoint() : own.checkpoint;
     const { checkpoint: _stale, ...status } = own;
-    return { ...status, ...(checkpoint !== undefined ? { checkpoint } : {}), ...(await measureLag(this.options.eventStore, this.filter, checkpointPosition(checkpoint))) };
+    return {
+      ...status,
+      ...(checkpoint !== undefined ? { checkpoint } : {}),
+      ...(await measureLag(this.options.eventStore, this.filter, checkpointPosition(checkpoint))),
+    };
   }
 
   /** Whether the store no longer holds the generation and checkpoint the failed batch started from. */

@@ -11,7 +11,9 @@ import { rebuildReadModel, type RebuildProgress } from './rebuild';
 const { log, steps } = productHistory();
 const clock = { now: () => new Date('2026-03-03T11:00:00.000Z') };
 
-function rebuildWithoutDowntime(open: () => Promise<{ store: ReadModelStore; generationKeys: (generation: number) => Promise<number>; dispose: () => Promise<void> }>) {
+function rebuildWithoutDowntime(
+  open: () => Promise<{ store: ReadModelStore; generationKeys: (generation: number) => Promise<number>; dispose: () => Promise<void> }>,
+) {
   it('builds the next generation beside the live one, switches when caught up, drops the old one; queries never see a partial model', async () => {
     const { store, generationKeys, dispose } = await open();
     const eventStore = new InMemoryEventStore();
@@ -42,7 +44,9 @@ function rebuildWithoutDowntime(open: () => Promise<{ store: ReadModelStore; gen
       expect(answersDuring.length).toBeGreaterThan(3);
       for (const answer of await Promise.all(answersDuring)) expect(answer).toEqual(before);
 
-      expect(result).toEqual(expect.objectContaining({ model: 'software-list', previousGeneration: 1, generation: 2, events: steps.secondCancel - 1, done: true }));
+      expect(result).toEqual(
+        expect.objectContaining({ model: 'software-list', previousGeneration: 1, generation: 2, events: steps.secondCancel - 1, done: true }),
+      );
       expect(progress.map((p) => p.events)).toEqual([...progress.map((p) => p.events)].sort((a, b) => a - b));
       expect(progress[progress.length - 1]).toEqual(expect.objectContaining({ done: true, events: result.events }));
       expect(result.eventsPerSecond).toBeGreaterThan(0);
@@ -71,7 +75,11 @@ function rebuildWithoutDowntime(open: () => Promise<{ store: ReadModelStore; gen
 describe('rebuild in memory', () => {
   rebuildWithoutDowntime(async () => {
     const store = new MemoryReadModelStore();
-    return { store, generationKeys: async (generation) => Object.keys((await store.dump({ model: 'software-list', generation })).docs).length, dispose: () => store.close() };
+    return {
+      store,
+      generationKeys: async (generation) => Object.keys((await store.dump({ model: 'software-list', generation })).docs).length,
+      dispose: () => store.close(),
+    };
   });
 });
 

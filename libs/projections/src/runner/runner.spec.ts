@@ -8,7 +8,12 @@ import { recordingLogger } from '../../../config/src/testing/recording-logger';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './projection-runner';
 import { rebuildReadModel } from './rebuild';
 
-const event = (type = 'Counted', data: unknown = {}): NewEvent => ({ eventId: randomUUID(), type, data, metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: 'c', schemaVersion: 1 } });
+const event = (type = 'Counted', data: unknown = {}): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  data,
+  metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: 'c', schemaVersion: 1 },
+});
 
 /** Counts every event it is given and remembers which: applying one twice, or skipping one, shows. */
 const counter: Projection = {
@@ -60,7 +65,8 @@ const runner = (over: Partial<ProjectionRunnerOptions> = {}) => {
   return r;
 };
 const counted = async (generation?: number) =>
-  ((await store.get({ model: 'counter', generation: generation ?? (await store.currentGeneration('counter')) }, 'count')) as { n: number; ids: string[] } | undefined) ?? { n: 0, ids: [] };
+  ((await store.get({ model: 'counter', generation: generation ?? (await store.currentGeneration('counter')) }, 'count')) as
+    { n: number; ids: string[] } | undefined) ?? { n: 0, ids: [] };
 const appendOrders = async (n: number, type = 'Counted') => {
   let last;
   for (let i = 0; i < n; i++) last = await eventStore.append(`order-${randomUUID()}`, [event(type)], 'no_stream');
@@ -131,7 +137,10 @@ describe('projection runner', () => {
     expect((await counted()).n).toBe(2);
     expect(status.checkpoint).toBe(formatPosition({ commit: poison.position.commit - 1n, prepare: poison.position.prepare - 1n }));
     expect(lines.filter((l) => l.level === 'error')).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('poison event'), fields: expect.objectContaining({ model: 'counter', eventType: 'Poison', streamId: 'order-p', position: formatPosition(poison.position) }) }),
+      expect.objectContaining({
+        message: expect.stringContaining('poison event'),
+        fields: expect.objectContaining({ model: 'counter', eventType: 'Poison', streamId: 'order-p', position: formatPosition(poison.position) }),
+      }),
     ]);
     // A reader does not wait out its timeout on a read model that has stopped.
     const started = Date.now();
@@ -234,7 +243,16 @@ describe('projection runner', () => {
     await live.start();
     await live.waitFor(await eventStore.headPosition(), 5_000);
     const progress: number[] = [];
-    const rebuilding = rebuildReadModel({ eventStore, store, projection: counter, streamPrefixes: ['order-'], batchSize: 7, progressEveryMs: 0, dropAfterMs: 0, onProgress: (p) => progress.push(p.events) });
+    const rebuilding = rebuildReadModel({
+      eventStore,
+      store,
+      projection: counter,
+      streamPrefixes: ['order-'],
+      batchSize: 7,
+      progressEveryMs: 0,
+      dropAfterMs: 0,
+      onProgress: (p) => progress.push(p.events),
+    });
     // Appends during the rebuild reach the live generation now and the new one after the switch.
     const during = await appendOrders(3);
     const result = await rebuilding;

@@ -53,7 +53,17 @@ export interface RedisReadModelStoreOptions {
 
 /** The client with this store's scripts defined on it (ioredis sends EVALSHA, falling back to EVAL). */
 interface ScriptedRedis extends Redis {
-  cspCommit(cpKey: string, leaseKey: string, currentKey: string, expected: string, checkpoint: string, owner: string, ops: string, base: string, generation: string): Promise<string>;
+  cspCommit(
+    cpKey: string,
+    leaseKey: string,
+    currentKey: string,
+    expected: string,
+    checkpoint: string,
+    owner: string,
+    ops: string,
+    base: string,
+    generation: string,
+  ): Promise<string>;
   cspLease(leaseKey: string, owner: string, ttlMs: number): Promise<number>;
   cspRelease(leaseKey: string, owner: string): Promise<number>;
 }

@@ -10,7 +10,11 @@ export interface FoldedReadModel {
  * Applies a projection to events with nothing but maps: shows that a projection is a pure
  * function of the events and needs no store to be tested.
  */
-export function fold(projection: Projection, events: readonly RecordedEvent[], into: FoldedReadModel = { docs: new Map(), indexes: new Map() }): FoldedReadModel {
+export function fold(
+  projection: Projection,
+  events: readonly RecordedEvent[],
+  into: FoldedReadModel = { docs: new Map(), indexes: new Map() },
+): FoldedReadModel {
   for (const event of events) {
     if (!projection.eventTypes.has(event.type)) continue;
     const reads = new Map(projection.reads(event).map((key) => [key, into.docs.get(key)]));

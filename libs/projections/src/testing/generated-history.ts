@@ -46,7 +46,12 @@ export function generatedHistory(options: GeneratedHistoryOptions): RecordedEven
   const iso = () => new Date(now).toISOString();
   for (const [p, partnerTenantId] of partners.entries()) {
     for (let c = 0; c < (options.customersPerPartner ?? 20); c++) {
-      const customer = { customerId: seededUuid(`customer-${seed}-${p}-${c}`), tenantId: seededUuid(`tenant-${seed}-${p}-${c}`), partnerTenantId, market: draw() < 0.2 ? 'AU' : 'FR' };
+      const customer = {
+        customerId: seededUuid(`customer-${seed}-${p}-${c}`),
+        tenantId: seededUuid(`tenant-${seed}-${p}-${c}`),
+        partnerTenantId,
+        market: draw() < 0.2 ? 'AU' : 'FR',
+      };
       scenario.register({ ...customer, name: `Customer ${p}-${c}`, domain: `c${p}-${c}-${seed}.example` }, iso());
       customers.push(customer);
     }
@@ -61,7 +66,10 @@ export function generatedHistory(options: GeneratedHistoryOptions): RecordedEven
     let t = now;
     const at = () => new Date((t += 60_000)).toISOString();
     for (let r = 0; r < 1 + Math.floor(draw() * 3); r++) {
-      scenario.order({ type: 'RevealKey', data: { orderId, ...selection, newKey: { keyId: seededUuid(`key-${orderId}`), fingerprint: `sha256:${orderId}`, material } } }, at());
+      scenario.order(
+        { type: 'RevealKey', data: { orderId, ...selection, newKey: { keyId: seededUuid(`key-${orderId}`), fingerprint: `sha256:${orderId}`, material } } },
+        at(),
+      );
     }
     const tokenHash = seededUuid(`token-${orderId}`);
     scenario.order({ type: 'IssueDownloadLink', data: { orderId, ...selection, linkId: seededUuid(`link-${orderId}`), tokenHash } }, at());

@@ -25,7 +25,12 @@ const positionOf = (sequence: number): Position => ({ commit: BigInt(sequence), 
 
 /** JSON round trip: what a real store hands back never aliases what the caller appended. */
 const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
-const copyRecorded = (event: RecordedEvent): RecordedEvent => ({ ...event, position: { ...event.position }, data: copy(event.data), metadata: copy(event.metadata) });
+const copyRecorded = (event: RecordedEvent): RecordedEvent => ({
+  ...event,
+  position: { ...event.position },
+  data: copy(event.data),
+  metadata: copy(event.metadata),
+});
 
 export interface InMemoryEventStoreOptions {
   /** The store clock for `recordedAt`; tests pin it so that two stores fed the same events are equal. */

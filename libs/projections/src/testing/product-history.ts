@@ -20,9 +20,24 @@ export const ids = {
   link: 'ffffffff-0000-4000-8000-00000000000b',
 };
 
-export const contoso: TestCustomer = { customerId: 'cccccccc-0000-4000-8000-000000000001', tenantId: 'bbbbbbbb-0000-4000-8000-000000000001', partnerTenantId: ids.partner, market: 'FR' };
-export const wingtip: TestCustomer = { customerId: 'cccccccc-0000-4000-8000-000000000002', tenantId: 'bbbbbbbb-0000-4000-8000-000000000002', partnerTenantId: ids.partner, market: 'AU' };
-export const fabrikam: TestCustomer = { customerId: 'cccccccc-0000-4000-8000-000000000003', tenantId: 'bbbbbbbb-0000-4000-8000-000000000003', partnerTenantId: ids.otherPartner, market: 'DE' };
+export const contoso: TestCustomer = {
+  customerId: 'cccccccc-0000-4000-8000-000000000001',
+  tenantId: 'bbbbbbbb-0000-4000-8000-000000000001',
+  partnerTenantId: ids.partner,
+  market: 'FR',
+};
+export const wingtip: TestCustomer = {
+  customerId: 'cccccccc-0000-4000-8000-000000000002',
+  tenantId: 'bbbbbbbb-0000-4000-8000-000000000002',
+  partnerTenantId: ids.partner,
+  market: 'AU',
+};
+export const fabrikam: TestCustomer = {
+  customerId: 'cccccccc-0000-4000-8000-000000000003',
+  tenantId: 'bbbbbbbb-0000-4000-8000-000000000003',
+  partnerTenantId: ids.otherPartner,
+  market: 'DE',
+};
 
 export const T0 = '2026-03-02T10:00:00.000Z';
 const at = (hoursAfterT0: number) => new Date(Date.parse(T0) + hoursAfterT0 * 3_600_000).toISOString();
@@ -46,20 +61,51 @@ export function productHistory(): ProductHistory {
   s.register({ ...wingtip, name: 'Wingtip' }, at(-23));
   s.register({ ...fabrikam, name: 'Fabrikam' }, at(-22));
 
-  s.order({ type: 'PurchaseSoftware', data: { orderId: ids.order, customer: contoso, lines: [{ sku: 'WS', quantity: 2 }, { sku: 'SQL-SUB', quantity: 1 }] } }, T0);
+  s.order(
+    {
+      type: 'PurchaseSoftware',
+      data: {
+        orderId: ids.order,
+        customer: contoso,
+        lines: [
+          { sku: 'WS', quantity: 2 },
+          { sku: 'SQL-SUB', quantity: 1 },
+        ],
+      },
+    },
+    T0,
+  );
   s.order({ type: 'RevealKey', data: { orderId: ids.order, ...sel, newKey: { keyId: ids.key, fingerprint: 'sha256:key-1', material } } }, at(1));
   // The same selection again: the same key, one more audited reveal, this time by the customer's admin.
-  s.order({ type: 'RevealKey', data: { orderId: ids.order, ...sel, newKey: { keyId: 'unused', fingerprint: 'unused', material } } }, at(2), { sub: 'admin@contoso', tid: contoso.tenantId, roles: ['customer-global-admin'] });
+  s.order({ type: 'RevealKey', data: { orderId: ids.order, ...sel, newKey: { keyId: 'unused', fingerprint: 'unused', material } } }, at(2), {
+    sub: 'admin@contoso',
+    tid: contoso.tenantId,
+    roles: ['customer-global-admin'],
+  });
   s.order({ type: 'IssueDownloadLink', data: { orderId: ids.order, ...sel, linkId: ids.link, tokenHash: 'hash-1' } }, at(3));
   s.order({ type: 'RecordDownload', data: { orderId: ids.order, tokenHash: 'hash-1', client: { ip: '203.0.113.7', userAgent: 'curl/8' } } }, at(4));
   s.foreign(orderStreamId(ids.order), 'OrderNoteAdded', at(4.5));
   s.foreign('inventory-1', 'StockCounted', at(4.6));
 
-  s.order({ type: 'PurchaseSoftware', data: { orderId: ids.specialOrder, customer: contoso, lines: [{ sku: 'ESU', quantity: 1 }, { sku: 'SLES', quantity: 3 }] } }, at(5));
+  s.order(
+    {
+      type: 'PurchaseSoftware',
+      data: {
+        orderId: ids.specialOrder,
+        customer: contoso,
+        lines: [
+          { sku: 'ESU', quantity: 1 },
+          { sku: 'SLES', quantity: 3 },
+        ],
+      },
+    },
+    at(5),
+  );
 
   s.order({ type: 'PurchaseSoftware', data: { orderId: ids.exhaustedOrder, customer: wingtip, lines: [{ sku: 'WS', quantity: 1 }] } }, at(6));
   s.order({ type: 'IssueDownloadLink', data: { orderId: ids.exhaustedOrder, ...sel, linkId: 'link-exhausted', tokenHash: 'hash-2' } }, at(6));
-  for (let i = 0; i < 50; i++) s.order({ type: 'RecordDownload', data: { orderId: ids.exhaustedOrder, tokenHash: 'hash-2', client: { sub: 'script@wingtip' } } }, at(7 + i / 100));
+  for (let i = 0; i < 50; i++)
+    s.order({ type: 'RecordDownload', data: { orderId: ids.exhaustedOrder, tokenHash: 'hash-2', client: { sub: 'script@wingtip' } } }, at(7 + i / 100));
 
   s.order({ type: 'PurchaseSoftware', data: { orderId: ids.otherOrder, customer: fabrikam, lines: [{ sku: 'WS-EUR', quantity: 1 }] } }, at(2.5));
   s.order({ type: 'RevealKey', data: { orderId: ids.otherOrder, ...sel, newKey: { keyId: 'key-other', fingerprint: 'sha256:other', material } } }, at(2.5));
@@ -74,7 +120,17 @@ export function productHistory(): ProductHistory {
   const backOffice = { sub: 'clerk', tid: ids.partner, roles: ['back-office'] };
   const request = (refundRequestId: string, amount: number) => ({
     type: 'SubmitRefundRequest' as const,
-    data: { refundRequestId, partnerTenantId: ids.partner, customerTenantId: contoso.tenantId, customerId: contoso.customerId, orderId: ids.specialOrder, reason: 'ESU bought twice', amountRequested: { amount, currency: 'USD' }, contact: { name: 'Ann', email: 'ann@contoso.example', phone: '+33 1 00 00 00 00' }, attachments: [] },
+    data: {
+      refundRequestId,
+      partnerTenantId: ids.partner,
+      customerTenantId: contoso.tenantId,
+      customerId: contoso.customerId,
+      orderId: ids.specialOrder,
+      reason: 'ESU bought twice',
+      amountRequested: { amount, currency: 'USD' },
+      contact: { name: 'Ann', email: 'ann@contoso.example', phone: '+33 1 00 00 00 00' },
+      attachments: [],
+    },
   });
   s.refund(request(ids.approvedRefund, 500), at(50), agentOf(ids.partner));
   s.refund({ type: 'ApproveRefundRequest', data: { refundRequestId: ids.approvedRefund } }, '2026-04-02T09:00:00.000Z', backOffice);
@@ -86,7 +142,7 @@ export function productHistory(): ProductHistory {
 /** Appends recorded events to a store again, in their order, each run of one stream's events as one append. */
 export async function appendAll(eventStore: EventStore, events: readonly RecordedEvent[]): Promise<Position> {
   let last: Position = START;
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const streamId = events[i]!.streamId;
     let end = i;
     while (end < events.length && events[end]!.streamId === streamId) end++;

@@ -23,7 +23,9 @@ export function redisForTests(suite: string): boolean {
   }
   if (answer === 'PONG') return true;
   if (process.env.REQUIRE_REDIS === '1') throw new Error(`REQUIRE_REDIS=1 but Redis does not answer at ${REDIS_URL}: ${answer}`);
-  console.warn(`REDIS TESTS SKIPPED (${suite}): Redis does not answer at ${REDIS_URL} (${answer}); start redis-server or set REDIS_URL, and REQUIRE_REDIS=1 to make this a failure`);
+  console.warn(
+    `REDIS TESTS SKIPPED (${suite}): Redis does not answer at ${REDIS_URL} (${answer}); start redis-server or set REDIS_URL, and REQUIRE_REDIS=1 to make this a failure`,
+  );
   return false;
 }
 
@@ -40,7 +42,9 @@ export async function redisAvailable(): Promise<boolean> {
     return true;
   } catch (error) {
     if (process.env.REQUIRE_REDIS === '1') throw new Error(`REQUIRE_REDIS=1 but Redis does not answer at ${REDIS_URL}: ${(error as Error).message}`);
-    console.warn(`REDIS TESTS SKIPPED: Redis does not answer at ${REDIS_URL} (${(error as Error).message}); start redis-server or set REDIS_URL, and REQUIRE_REDIS=1 to make this a failure`);
+    console.warn(
+      `REDIS TESTS SKIPPED: Redis does not answer at ${REDIS_URL} (${(error as Error).message}); start redis-server or set REDIS_URL, and REQUIRE_REDIS=1 to make this a failure`,
+    );
     return false;
   } finally {
     probe.disconnect();

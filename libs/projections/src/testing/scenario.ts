@@ -28,7 +28,12 @@ import { markets } from '../../../domain/src/testing/fixtures';
 import { recorder } from './recorded';
 
 const policies: CancellationPolicy[] = [
-  { id: 'csp-2023-06-30', effectiveFrom: '2023-06-30T00:00:00.000Z', perpetual: { windowHours: 720, credit: 'full' }, subscription: { windowHours: 168, credit: 'prorated' } },
+  {
+    id: 'csp-2023-06-30',
+    effectiveFrom: '2023-06-30T00:00:00.000Z',
+    perpetual: { windowHours: 720, credit: 'full' },
+    subscription: { windowHours: 168, credit: 'prorated' },
+  },
 ];
 
 const item = (fields: Record<string, unknown>) => ({
@@ -49,9 +54,33 @@ export const catalog = parseCatalog(
   {
     items: [
       item({ sku: 'WS', family: 'Windows Server' }),
-      item({ sku: 'SQL-SUB', family: 'SQL Server', licenseType: 'subscription', termMonths: 12, unitPrice: { amount: 36500, currency: 'USD' }, versions: ['2022'], downgradeDepth: 0 }),
-      item({ sku: 'ESU', family: 'Windows 7 ESU', licenseType: 'subscription', termMonths: 12, versions: ['7'], downgradeDepth: 0, cancellationClass: 'support-request' }),
-      item({ sku: 'SLES', family: 'SUSE', licenseType: 'subscription', termMonths: 12, versions: ['15'], downgradeDepth: 0, cancellationClass: 'non-cancellable' }),
+      item({
+        sku: 'SQL-SUB',
+        family: 'SQL Server',
+        licenseType: 'subscription',
+        termMonths: 12,
+        unitPrice: { amount: 36500, currency: 'USD' },
+        versions: ['2022'],
+        downgradeDepth: 0,
+      }),
+      item({
+        sku: 'ESU',
+        family: 'Windows 7 ESU',
+        licenseType: 'subscription',
+        termMonths: 12,
+        versions: ['7'],
+        downgradeDepth: 0,
+        cancellationClass: 'support-request',
+      }),
+      item({
+        sku: 'SLES',
+        family: 'SUSE',
+        licenseType: 'subscription',
+        termMonths: 12,
+        versions: ['15'],
+        downgradeDepth: 0,
+        cancellationClass: 'non-cancellable',
+      }),
       item({ sku: 'WS-EUR', unitPrice: { amount: 900, currency: 'EUR' }, downgradeDepth: 2 }),
     ],
   },
@@ -96,7 +125,14 @@ export class Scenario {
     const events = decideCustomerRegistry(
       {
         type: 'RegisterCustomer',
-        data: { customerId: customer.customerId, tenantId: customer.tenantId, partnerTenantId: customer.partnerTenantId, name: customer.name ?? 'Contoso', domain: customer.domain ?? `${(customer.name ?? 'Contoso').toLowerCase()}.example`, market: customer.market },
+        data: {
+          customerId: customer.customerId,
+          tenantId: customer.tenantId,
+          partnerTenantId: customer.partnerTenantId,
+          name: customer.name ?? 'Contoso',
+          domain: customer.domain ?? `${(customer.name ?? 'Contoso').toLowerCase()}.example`,
+          market: customer.market,
+        },
         metadata: { actor: agentOf(customer.partnerTenantId), now: at },
       },
       state,

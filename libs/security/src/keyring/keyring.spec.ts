@@ -35,7 +35,7 @@ describe.each(stores)('%s: envelope encryption', (_name, open) => {
     await expect(keyring.decrypt(ma, { ...b, orderId: a.orderId, keyId: a.keyId })).rejects.toThrow();
   });
 
-  it('destroys a tenant\'s data key: its key material is unreadable for good, other tenants unaffected', async () => {
+  it("destroys a tenant's data key: its key material is unreadable for good, other tenants unaffected", async () => {
     const keyring = new TenantKeyring(open(), [kek]);
     const victim = binding(randomUUID());
     const other = binding(randomUUID());

@@ -35,7 +35,11 @@ export class KurrentDbDataKeyStore implements DataKeyStore {
 
   async create(tenantId: string, key: WrappedDataKey): Promise<DataKeyRecord> {
     try {
-      await this.client.appendToStream(streamOf(tenantId), [{ id: key.dekId, contentType: 'application/json', type: 'TenantDataKeyCreated', data: { ...key }, metadata: undefined } as EventData], { streamState: 'no_stream' });
+      await this.client.appendToStream(
+        streamOf(tenantId),
+        [{ id: key.dekId, contentType: 'application/json', type: 'TenantDataKeyCreated', data: { ...key }, metadata: undefined } as EventData],
+        { streamState: 'no_stream' },
+      );
     } catch (error) {
       // Another replica created it first, or it was destroyed: what is stored wins.
       if (typeOf(error) !== 'wrong-expected-version' && typeOf(error) !== 'stream-deleted') throw error;

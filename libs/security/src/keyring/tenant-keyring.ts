@@ -76,7 +76,12 @@ export class TenantKeyring {
     if (record.state === 'none' && createIfMissing) {
       const dek = randomBytes(32);
       const dekId = randomUUID();
-      const wrapped: WrappedDataKey = { dekId, kid: this.currentKid, ...seal(this.keks.get(this.currentKid)!, dek, Buffer.from(`dek:${tenantId}:${dekId}`)), createdAt: this.clock().toISOString() };
+      const wrapped: WrappedDataKey = {
+        dekId,
+        kid: this.currentKid,
+        ...seal(this.keks.get(this.currentKid)!, dek, Buffer.from(`dek:${tenantId}:${dekId}`)),
+        createdAt: this.clock().toISOString(),
+      };
       record = await this.store.create(tenantId, wrapped);
     }
     if (record.state !== 'active') throw new KeyMaterialDestroyedError(tenantId);

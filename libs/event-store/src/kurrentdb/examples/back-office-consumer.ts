@@ -34,7 +34,13 @@ async function bill(event: OrderStreamEvent, eventId: string): Promise<void> {
     case 'OrderCancelled':
       return report({ eventId, cancelled: event.data.orderId, lines: event.data.lines.length, wholeOrder: event.data.wholeOrder });
     case 'CreditIssued':
-      return report({ eventId, credit: event.data.creditId, amountMinor: event.data.amount, currency: event.data.currency, invoiceMonth: event.data.invoiceMonth });
+      return report({
+        eventId,
+        credit: event.data.creditId,
+        amountMinor: event.data.amount,
+        currency: event.data.currency,
+        invoiceMonth: event.data.invoiceMonth,
+      });
     default:
       return;
   }

@@ -9,7 +9,11 @@ export type DockerEngine = { readonly reachable: true; readonly at: string } | {
 function engineAddress(): { url: string } | { socketPath: string } | undefined {
   const host = process.env.DOCKER_HOST?.trim();
   if (host) return host.startsWith('unix://') ? { socketPath: host.slice('unix://'.length) } : { url: host.replace(/^tcp:\/\//, 'http://') };
-  const sockets = ['/var/run/docker.sock', process.env.XDG_RUNTIME_DIR && join(process.env.XDG_RUNTIME_DIR, 'docker.sock'), join(homedir(), '.docker/run/docker.sock')];
+  const sockets = [
+    '/var/run/docker.sock',
+    process.env.XDG_RUNTIME_DIR && join(process.env.XDG_RUNTIME_DIR, 'docker.sock'),
+    join(homedir(), '.docker/run/docker.sock'),
+  ];
   const socketPath = sockets.find((path): path is string => typeof path === 'string' && existsSync(path));
   return socketPath ? { socketPath } : undefined;
 }

@@ -154,7 +154,9 @@ export class FakeKurrentClient implements KurrentClient {
     for (const event of events.filter((e) => e.revision >= from).slice(0, max)) yield { event: event as never };
   }
 
-  async *readAll(options: { fromPosition?: unknown; direction?: unknown; maxCount?: number | bigint; filter?: Filter } = {}): AsyncGenerator<AllStreamResolvedEvent> {
+  async *readAll(
+    options: { fromPosition?: unknown; direction?: unknown; maxCount?: number | bigint; filter?: Filter } = {},
+  ): AsyncGenerator<AllStreamResolvedEvent> {
     this.assertAvailable();
     this.readAllRequests.push({ fromPosition: options.fromPosition, direction: options.direction, maxCount: options.maxCount, filter: options.filter });
     const from = typeof options.fromPosition === 'object' ? (options.fromPosition as Position) : undefined;
@@ -204,7 +206,17 @@ export class FakeKurrentClient implements KurrentClient {
     const revision = BigInt(this.log.filter((e) => e.streamId === streamId).length);
     // Prepare positions differ from commit positions, as they can in the server's transaction log.
     const commit = (this.nextCommit += 137n);
-    const event: StoredEvent = { id, type, streamId, revision, data, metadata, created: new Date(Date.UTC(2026, 2, 2, 10) + this.log.length * 1000), isJson, position: { commit, prepare: commit - 7n } };
+    const event: StoredEvent = {
+      id,
+      type,
+      streamId,
+      revision,
+      data,
+      metadata,
+      created: new Date(Date.UTC(2026, 2, 2, 10) + this.log.length * 1000),
+      isJson,
+      position: { commit, prepare: commit - 7n },
+    };
     this.log.push(event);
     for (const subscription of this.live) this.deliver(subscription, event);
     return event;

@@ -43,23 +43,45 @@ export function readModelStoreContract(name: string, open: () => Promise<OpenedR
     });
 
     it('deletes documents and index entries', async () => {
-      await store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 1 }, { op: 'index-add', index: 'i', entry: 'x' }], expectedCheckpoint: undefined, checkpoint: '1' });
-      await store.commit(ns(), { ops: [{ op: 'del', key: 'a' }, { op: 'index-remove', index: 'i', entry: 'x' }], expectedCheckpoint: '1', checkpoint: '2' });
+      await store.commit(ns(), {
+        ops: [
+          { op: 'put', key: 'a', value: 1 },
+          { op: 'index-add', index: 'i', entry: 'x' },
+        ],
+        expectedCheckpoint: undefined,
+        checkpoint: '1',
+      });
+      await store.commit(ns(), {
+        ops: [
+          { op: 'del', key: 'a' },
+          { op: 'index-remove', index: 'i', entry: 'x' },
+        ],
+        expectedCheckpoint: '1',
+        checkpoint: '2',
+      });
       expect(await store.get(ns(), 'a')).toBeUndefined();
       expect(await store.entries(ns(), 'i')).toEqual([]);
     });
 
     it('refuses a commit whose expected checkpoint is not the stored one, applying nothing', async () => {
       await store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 1 }], expectedCheckpoint: undefined, checkpoint: '5' });
-      await expect(store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 2 }], expectedCheckpoint: '4', checkpoint: '6' })).rejects.toBeInstanceOf(CheckpointConflictError);
-      await expect(store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 2 }], expectedCheckpoint: undefined, checkpoint: '6' })).rejects.toBeInstanceOf(CheckpointConflictError);
+      await expect(store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 2 }], expectedCheckpoint: '4', checkpoint: '6' })).rejects.toBeInstanceOf(
+        CheckpointConflictError,
+      );
+      await expect(store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 2 }], expectedCheckpoint: undefined, checkpoint: '6' })).rejects.toBeInstanceOf(
+        CheckpointConflictError,
+      );
       expect(await store.get(ns(), 'a')).toBe(1);
       expect(await store.checkpoint(ns())).toBe('5');
     });
 
     it('ranges over an index by bounds, cursor and limit, in byte order', async () => {
       const entries = ['2026-03|a', '2026-03|b', '2026-04|c', '2026-05|d'];
-      await store.commit(ns(), { ops: entries.map((entry) => ({ op: 'index-add' as const, index: 'i', entry })), expectedCheckpoint: undefined, checkpoint: '1' });
+      await store.commit(ns(), {
+        ops: entries.map((entry) => ({ op: 'index-add' as const, index: 'i', entry })),
+        expectedCheckpoint: undefined,
+        checkpoint: '1',
+      });
       expect(await store.entries(ns(), 'i', { from: '2026-04|', before: '2026-04|\uffff' })).toEqual(['2026-04|c']);
       expect(await store.entries(ns(), 'i', { from: '2026-03|', limit: 2 })).toEqual(['2026-03|a', '2026-03|b']);
       expect(await store.entries(ns(), 'i', { after: '2026-03|b' })).toEqual(['2026-04|c', '2026-05|d']);
@@ -75,7 +97,9 @@ export function readModelStoreContract(name: string, open: () => Promise<OpenedR
       // A live writer refuses to commit to a generation that is no longer current.
       await store.switchGeneration(model, 2);
       expect(await store.currentGeneration(model)).toBe(2);
-      await expect(store.commit(ns(), { ops: [], expectedCheckpoint: '1', checkpoint: '2', requireCurrentGeneration: true })).rejects.toBeInstanceOf(CheckpointConflictError);
+      await expect(store.commit(ns(), { ops: [], expectedCheckpoint: '1', checkpoint: '2', requireCurrentGeneration: true })).rejects.toBeInstanceOf(
+        CheckpointConflictError,
+      );
       await store.drop(ns());
       expect(await store.get(ns(), 'a')).toBeUndefined();
       expect(await store.checkpoint(ns())).toBeUndefined();
@@ -88,7 +112,9 @@ export function readModelStoreContract(name: string, open: () => Promise<OpenedR
       expect(await store.leaseHolder(model)).toBe('p1');
       expect(await store.acquireLease(model, 'p2', 5_000)).toBe(false);
       expect(await store.acquireLease(model, 'p1', 5_000)).toBe(true);
-      await expect(store.commit(ns(), { ops: [], expectedCheckpoint: undefined, checkpoint: '1', leaseOwner: 'p2' })).rejects.toBeInstanceOf(CheckpointConflictError);
+      await expect(store.commit(ns(), { ops: [], expectedCheckpoint: undefined, checkpoint: '1', leaseOwner: 'p2' })).rejects.toBeInstanceOf(
+        CheckpointConflictError,
+      );
       await store.commit(ns(), { ops: [], expectedCheckpoint: undefined, checkpoint: '1', leaseOwner: 'p1' });
       await store.releaseLease(model, 'p1');
       expect(await store.leaseHolder(model)).toBeUndefined();
@@ -147,7 +173,14 @@ export function readModelStoreContract(name: string, open: () => Promise<OpenedR
 
     it('keeps read models apart: the same keys in two models never meet', async () => {
       const other = { model: `${model}-other`, generation: 1 };
-      await store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 'mine' }, { op: 'index-add', index: 'i', entry: 'x' }], expectedCheckpoint: undefined, checkpoint: '1' });
+      await store.commit(ns(), {
+        ops: [
+          { op: 'put', key: 'a', value: 'mine' },
+          { op: 'index-add', index: 'i', entry: 'x' },
+        ],
+        expectedCheckpoint: undefined,
+        checkpoint: '1',
+      });
       await store.commit(other, { ops: [{ op: 'put', key: 'a', value: 'theirs' }], expectedCheckpoint: undefined, checkpoint: '7' });
       expect(await store.get(ns(), 'a')).toBe('mine');
       expect(await store.entries(other, 'i')).toEqual([]);
