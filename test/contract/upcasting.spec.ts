@@ -28,7 +28,7 @@ import { orderStream } from '../../libs/application/src/orders/order-stream';
 import { StreamRepository } from '../../libs/application/src/stream-repository';
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
 import { eventMetadata } from '../../libs/application/src/context';
-import { createReadSide, PRODUCT_STREAMS, rebuildReadModel, ReadModels, softwareListProjection } from '@csp/projections';
+import { createReadSide, PRODUCT_STREAMS, rebuildReadModel, ReadModelQueries, softwareListProjection } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../../libs/projections/src/testing/redis';
@@ -160,7 +160,7 @@ describe('DownloadLinkIssued v1 → v2 (maxDownloads: 50)', () => {
     }
     const scratch = new MemoryReadModelStore();
     await rebuildReadModel({ eventStore: store, store: scratch, projection: softwareListProjection, streamPrefixes: PRODUCT_STREAMS });
-    const rebuilt = await new ReadModels(scratch).softwareList(CUSTOMER_ID, new Date(Date.parse(T0) + 3_600_000));
+    const rebuilt = await new ReadModelQueries(scratch).softwareList(CUSTOMER_ID, new Date(Date.parse(T0) + 3_600_000));
     expect(rebuilt.items[0]!.downloadLinks).toEqual([expect.objectContaining({ linkId: LINK_ID, downloadsRemaining: 50 })]);
   });
 });
@@ -242,7 +242,7 @@ describe('npm run projections:rebuild over a store holding a v1 link', () => {
       });
       const store = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: prefix });
       try {
-        const list = await new ReadModels(store).softwareList(CUSTOMER_ID, at);
+        const list = await new ReadModelQueries(store).softwareList(CUSTOMER_ID, at);
         expect(list.items[0]!.downloadLinks).toEqual([expect.objectContaining({ linkId: LINK_ID, downloadsRemaining: 50, status: 'active' })]);
       } finally {
         await deleteKeys(store.redis, prefix);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type EventStore, type NewEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { activityLogProjection, PRODUCT_STREAMS, ReadModels, rebuildReadModel, type ActivityEntry, type ReadModelStore } from '@csp/projections';
+import { activityLogProjection, PRODUCT_STREAMS, ReadModelQueries, rebuildReadModel, type ActivityEntry, type ReadModelStore } from '@csp/projections';
 import { RedisReadModelStore } from '@csp/projections/redis';
 import { REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
 // The modules themselves: @csp/application's index loads Nest, which jest cannot require.
@@ -150,7 +150,7 @@ describe('audit over a history of more than 10,000 events', () => {
     try {
       await rebuildReadModel({ eventStore: store, store: redis, projection: activityLogProjection, streamPrefixes: PRODUCT_STREAMS });
       const victim = (
-        await new ReadModels(redis).activityLog({
+        await new ReadModelQueries(redis).activityLog({
           partnerTenantId: history.customers[3]!.partnerTenantId,
           customerId: history.customers[3]!.customerId,
           from: FROM,

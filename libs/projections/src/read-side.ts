@@ -2,10 +2,10 @@ import type { Logger } from '@csp/config';
 import { CUSTOMER_REGISTRY_STREAM_PREFIX, ORDER_STREAM_PREFIX, REFUND_REQUEST_STREAM_PREFIX } from '@csp/domain';
 import type { EventStore, Position } from '@csp/event-store';
 import type { Projection } from './projection';
-import { ReadModels, type ReadClock } from './queries/read-models';
+import { ReadModelQueries, type ReadClock } from './queries/read-model-queries';
 import { AnalyticsQueries } from './queries/analytics';
 import { PROJECTIONS } from './read-models';
-import { checkpointPosition, hasApplied, measureLag } from './runner/progress';
+import { checkpointPosition, hasApplied, measureLag } from './runner/lag';
 import { ProjectionRunner, type RunnerLag } from './runner/projection-runner';
 import type { ReadModelStore } from './stores/port';
 
@@ -50,7 +50,7 @@ export interface ReadSideOptions {
 }
 
 export interface ReadSide {
-  readonly readModels: ReadModels;
+  readonly readModels: ReadModelQueries;
   readonly analytics: AnalyticsQueries;
   readonly store: ReadModelStore;
   readonly runners: readonly ProjectionRunner[];
@@ -114,7 +114,7 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
   };
 
   return {
-    readModels: new ReadModels(store, options.clock),
+    readModels: new ReadModelQueries(store, options.clock),
     analytics: new AnalyticsQueries(store),
     store,
     runners,

@@ -1,11 +1,11 @@
 import type { AppConfig } from '@csp/config';
 import { comparePositions, parsePosition, type EventStore, type Position } from '@csp/event-store';
-import { activityLogProjection, PRODUCT_STREAMS, ReadModels, rebuildReadModel, type RebuildProgress, type ReadModelStore } from '@csp/projections';
+import { activityLogProjection, PRODUCT_STREAMS, ReadModelQueries, rebuildReadModel, type RebuildProgress, type ReadModelStore } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
 
 export interface AuditReadModel {
-  readonly readModels: ReadModels;
+  readonly readModels: ReadModelQueries;
   readonly store: ReadModelStore;
   /** `memory`: projected here from the event store, as the embedded API does at start-up; `redis`: the shared read model. */
   readonly source: 'memory' | 'redis';
@@ -31,7 +31,14 @@ export async function openActivityLogReadModel(
     const store = new MemoryReadModelStore();
     await rebuildReadModel({ eventStore, store, projection: activityLogProjection, streamPrefixes: PRODUCT_STREAMS, onProgress: options.onProgress });
     const checkpoint = await store.checkpoint({ model: activityLogProjection.name, generation: await store.currentGeneration(activityLogProjection.name) });
-    return { readModels: new ReadModels(store), store, source: 'memory', ...(checkpoint ? { checkpoint } : {}), caughtUp: true, close: () => store.close() };
+    return {
+      readModels: new ReadModelQueries(store),
+      store,
+      source: 'memory',
+      ...(checkpoint ? { checkpoint } : {}),
+      caughtUp: true,
+      close: () => store.close(),
+    };
   }
   const store = new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   const model = activityLogProjection.name;
@@ -45,5 +52,5 @@ export async function openActivityLogReadModel(
     if (caughtUp || Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { readModels: new ReadModels(store), store, source: 'redis', ...(checkpoint ? { checkpoint } : {}), caughtUp, close: () => store.close() };
+  return { readModels: new ReadModelQueries(store), store, source: 'redis', ...(checkpoint ? { checkpoint } : {}), caughtUp, close: () => store.close() };
 }

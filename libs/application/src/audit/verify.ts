@@ -1,5 +1,5 @@
 import { comparePositions, formatPosition, parsePosition, type EventStore, type Position } from '@csp/event-store';
-import type { ActivityEntry, ReadModels } from '@csp/projections';
+import type { ActivityEntry, ReadModelQueries } from '@csp/projections';
 import { normaliseQuery, type AuditQuery, type KeyAccessEntry } from './key-access';
 import { replayKeyAccess, type ReplayOptions } from './replay';
 
@@ -94,7 +94,7 @@ function comparableReplayEntry(entry: Omit<KeyAccessEntry, 'seq'>): Compared {
  */
 export async function verifyKeyAccess(options: {
   readonly eventStore: EventStore;
-  readonly readModels: ReadModels;
+  readonly readModels: ReadModelQueries;
   readonly query: AuditQuery;
   readonly replay?: ReplayOptions;
   readonly onReadModelProgress?: (entries: number) => void;

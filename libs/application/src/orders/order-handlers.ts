@@ -22,7 +22,7 @@ import { StreamRepository, type Loaded } from '../stream-repository';
 import { CLOCK, EVENT_STORE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
 import { KeyAccessThrottle } from '../throttling/key-access-throttle';
-import { orderResource, orderStatusOf, orderStream, orderView, type OrderStream } from './order-stream';
+import { orderResource, orderStatusOf, orderStream, orderView, type OrderStreamState } from './order-stream';
 import { CheckDownloadLinkQuery } from './order-queries';
 import {
   CancelOrderCommand,
@@ -57,9 +57,9 @@ abstract class OrderHandler {
   protected async decide(
     orderId: string,
     context: CommandContext,
-    authorise: ((state: OrderStream) => void) | undefined,
+    authorise: ((state: OrderStreamState) => void) | undefined,
     command: (now: string) => OrderCommand,
-    assume?: Loaded<OrderStream>,
+    assume?: Loaded<OrderStreamState>,
   ) {
     const now = this.clock.now();
     return this.repository.execute(
@@ -240,7 +240,7 @@ function downloadThrough(token: string, client: RecordDownloadCommand['client'])
   return {
     orderId: parsed.orderId,
     actor,
-    authorise: (state: OrderStream) => {
+    authorise: (state: OrderStreamState) => {
       if (!state.purchase) throw notFound('link_not_found', 'No such download link');
     },
     command: (now: string): OrderCommand => ({
@@ -252,7 +252,7 @@ function downloadThrough(token: string, client: RecordDownloadCommand['client'])
 }
 
 /** What a download answers, from the SoftwareDownloaded event the domain decided. */
-function downloadView(events: readonly OrderEvent[], state: OrderStream): Download {
+function downloadView(events: readonly OrderEvent[], state: OrderStreamState): Download {
   const downloaded = events.find((e) => e.type === 'SoftwareDownloaded');
   if (!downloaded || downloaded.type !== 'SoftwareDownloaded') throw new Error('The decider recorded no download');
   const { data } = downloaded;

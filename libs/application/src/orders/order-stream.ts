@@ -18,7 +18,7 @@ import type { StreamModel } from '../stream-repository';
  * The order's decision state plus what the edge needs to answer: the purchase as recorded and the
  * cancellations, so responses and authorisation don't depend on the decider's internal shape.
  */
-export interface OrderStream {
+export interface OrderStreamState {
   readonly domain: OrderState;
   readonly purchase?: SoftwarePurchased['data'];
   readonly cancelled: Readonly<Record<number, { readonly cancelledAt: string; readonly credit: CancelledLine['credit']; readonly invoiceMonth: string }>>;
@@ -35,7 +35,7 @@ export interface RefundDecisionView {
   readonly note?: string;
 }
 
-export const orderStream: StreamModel<OrderStream, OrderStreamEvent> = {
+export const orderStream: StreamModel<OrderStreamState, OrderStreamEvent> = {
   initialState: { domain: initialOrderState, cancelled: {}, refundDecisions: {} },
   evolve(state, event) {
     const domain = evolveOrder(state.domain, event);
@@ -66,15 +66,15 @@ export const orderStream: StreamModel<OrderStream, OrderStreamEvent> = {
   },
 };
 
-export function orderResource(state: OrderStream): TenantResource | undefined {
+export function orderResource(state: OrderStreamState): TenantResource | undefined {
   return state.purchase && { partnerTenantId: state.purchase.partnerTenantId, customerTenantId: state.purchase.customerTenantId };
 }
 
 /** The status of a placed order (the rule: @csp/domain orderStatus), for its view and the CancelOrder response. */
-export const orderStatusOf = (state: OrderStream): OrderStatus => orderStatus(state.purchase!.lines.length, Object.keys(state.cancelled).length);
+export const orderStatusOf = (state: OrderStreamState): OrderStatus => orderStatus(state.purchase!.lines.length, Object.keys(state.cancelled).length);
 
 /** The order as the API shows it. */
-export function orderView(state: OrderStream) {
+export function orderView(state: OrderStreamState) {
   const purchase = state.purchase!;
   return {
     orderId: purchase.orderId,

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Clock } from '@csp/config';
-import type { ReadModels, ReadSide } from '@csp/projections';
+import type { ReadModelQueries, ReadSide } from '@csp/projections';
 import { scopeOf } from '@csp/security';
 import { DomainError, parseId } from '@csp/domain';
 import { assertAllowed, type CommandContext } from '../context';
 import { CLOCK, READ_SIDE } from '../tokens';
 
-type Answer<M extends keyof ReadModels> = ReadModels[M] extends (...args: never[]) => Promise<infer R> ? R : never;
+type Answer<M extends keyof ReadModelQueries> = ReadModelQueries[M] extends (...args: never[]) => Promise<infer R> ? R : never;
 
 /** A customer as the API shows it. */
 export interface CustomerSummary {

@@ -21,10 +21,10 @@ import { formatPosition } from '@csp/event-store';
 import type { Clock } from '@csp/config';
 import { assertAllowed, eventMetadata, type CommandContext } from '../context';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
-import { orderResource, orderStream, type OrderStream } from '../orders/order-stream';
+import { orderResource, orderStream, type OrderStreamState } from '../orders/order-stream';
 import { StreamRepository } from '../stream-repository';
 import { CLOCK } from '../tokens';
-import { refundRequestStream, refundRequestView, type RefundRequestStream } from './refund-request-stream';
+import { refundRequestStream, refundRequestView, type RefundRequestStreamState } from './refund-request-stream';
 
 /** A refund request as filed; its rules (what is required, the amount, the contact) are the domain's (checkRefundSubmission). */
 export interface RefundRequestInput {
@@ -76,7 +76,7 @@ export class GetRefundRequestQuery extends Query<RefundRequestView> {
   }
 }
 
-const refundResource = (state: RefundRequestStream) =>
+const refundResource = (state: RefundRequestStreamState) =>
   state.submitted && {
     partnerTenantId: state.submitted.partnerTenantId,
     ...(state.submitted.customerTenantId ? { customerTenantId: state.submitted.customerTenantId } : {}),
@@ -109,7 +109,7 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
     // A request that can never succeed is refused as such before anything is looked up (the decider checks it again).
     checkRefundSubmission({ ...submission(), ...(request.tenantId !== undefined ? { customerTenantId: request.tenantId } : {}) });
     let customer: { customerId: string; tenantId: string; domain: string } | undefined;
-    let order: OrderStream | undefined;
+    let order: OrderStreamState | undefined;
     if (request.orderId !== undefined) {
       // A refund request names one of the partner's own orders; another partner's order is not found.
       const { state } = await this.repository.load(orderStreamId(request.orderId), orderStream);

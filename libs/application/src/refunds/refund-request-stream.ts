@@ -1,16 +1,16 @@
 import { evolveRefundRequest, initialRefundRequestState, type RefundRequestEvent, type RefundRequestState, type RefundRequestSubmitted } from '@csp/domain';
-import type { OrderStream } from '../orders/order-stream';
+import type { OrderStreamState } from '../orders/order-stream';
 import type { StreamModel } from '../stream-repository';
 
 /** The refund request's decision state plus what the edge shows and authorises on. */
-export interface RefundRequestStream {
+export interface RefundRequestStreamState {
   readonly domain: RefundRequestState;
   readonly submitted?: RefundRequestSubmitted['data'];
   readonly status: 'submitted' | 'approved' | 'rejected';
   readonly decision?: { readonly at: string; readonly amount?: { amount: number; currency: string }; readonly reason?: string; readonly note?: string };
 }
 
-export const refundRequestStream: StreamModel<RefundRequestStream, RefundRequestEvent> = {
+export const refundRequestStream: StreamModel<RefundRequestStreamState, RefundRequestEvent> = {
   initialState: { domain: initialRefundRequestState, status: 'submitted' },
   evolve(state, event) {
     const domain = evolveRefundRequest(state.domain, event);
@@ -36,7 +36,7 @@ export const refundRequestStream: StreamModel<RefundRequestStream, RefundRequest
  * The request as the API shows it. `order` is the state of the order it names: the decision of such
  * a request is in the order's stream (requests decided before that was so have it in their own).
  */
-export function refundRequestView(state: RefundRequestStream, order?: OrderStream) {
+export function refundRequestView(state: RefundRequestStreamState, order?: OrderStreamState) {
   const s = state.submitted!;
   const onOrder = order?.refundDecisions[s.refundRequestId];
   const decision = onOrder

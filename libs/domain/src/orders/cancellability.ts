@@ -10,7 +10,7 @@ import type { LineStatus } from './status';
  * - the CancelOrder decider (decide.ts: a refusal is the 409 and cancels nothing),
  * - the eligibility route GET /v1/orders/{id}/cancellation-eligibility (cancellationEligibility,
  *   eligibility.ts, from the order's stream),
- * - the software list GET /v1/customers/{id}/software (libs/projections queries/read-models.ts: each
+ * - the software list GET /v1/customers/{id}/software (libs/projections queries/read-model-queries.ts: each
  *   line's `cancellation`, from the deadline the software-list read model stored at purchase).
  * Both routes give the same answer for a line at the same instant (queries/cancellation-agreement.spec.ts
  * in libs/projections proves it for every class).

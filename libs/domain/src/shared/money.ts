@@ -11,7 +11,7 @@ export interface Money {
  * across codes; as a list, in currency-code order. Used by the order's state (what it was paid and
  * credited, orders/credits.ts), the order view's totals and creditable remainders (libs/application
  * orders/order-stream.ts), the order-history read model's totals, the credits query's totals
- * (libs/projections queries/read-models.ts) and the analysts' amounts (libs/projections
+ * (libs/projections queries/read-model-queries.ts) and the analysts' amounts (libs/projections
  * read-models/analytics.ts and queries/analytics.ts).
  */
 

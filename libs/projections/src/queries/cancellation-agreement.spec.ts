@@ -5,7 +5,7 @@ import { PROJECTIONS } from '../read-models';
 import { applyBatch } from '../runner/apply-batch';
 import { MemoryReadModelStore } from '../stores/memory-store';
 import { Scenario, type TestCustomer } from '../testing/scenario';
-import { ReadModels } from './read-models';
+import { ReadModelQueries } from './read-model-queries';
 
 /*
  * The eligibility route (GET /v1/orders/{id}/cancellation-eligibility: cancellationEligibility on
@@ -55,7 +55,7 @@ async function answersAt(nowMs: number): Promise<{ route: Omit<LineEligibility, 
   const past = log.filter((e) => Date.parse(e.recordedAt) <= nowMs);
   const store = new MemoryReadModelStore();
   for (const projection of PROJECTIONS) await applyBatch(projection, store, { model: projection.name, generation: 1 }, past, { expectedCheckpoint: undefined });
-  const { items } = await new ReadModels(store).softwareList(customer.customerId, now);
+  const { items } = await new ReadModelQueries(store).softwareList(customer.customerId, now);
   // The orders bought by then, in the software list's order (purchase instant, then id).
   const bought = past
     .filter((e) => e.type === 'SoftwarePurchased')

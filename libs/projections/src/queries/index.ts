@@ -1,2 +1,2 @@
-export * from './read-models';
+export * from './read-model-queries';
 export * from './analytics';

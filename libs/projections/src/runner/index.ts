@@ -1,4 +1,4 @@
 export * from './apply-batch';
-export * from './progress';
+export * from './lag';
 export * from './projection-runner';
 export * from './rebuild';

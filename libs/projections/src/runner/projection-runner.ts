@@ -3,7 +3,7 @@ import { formatPosition, START, type EventFilter, type EventStore, type Position
 import type { Projection } from '../projection';
 import { CheckpointConflictError, type Namespace, type ReadModelStore } from '../stores/port';
 import { applyBatch, PoisonEventError } from './apply-batch';
-import { checkpointPosition, hasApplied, measureLag, type LagMeasure } from './progress';
+import { checkpointPosition, hasApplied, measureLag, type LagMeasure } from './lag';
 
 /**
  * idle: not started; standby: another projector holds the lease; running: following the log;

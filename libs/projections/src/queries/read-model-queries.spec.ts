@@ -7,12 +7,12 @@ import type { ReadModelStore } from '../stores/port';
 import { RedisReadModelStore } from '../stores/redis-store';
 import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
-import { ReadModels } from './read-models';
+import { ReadModelQueries } from './read-model-queries';
 
 const { log, steps } = productHistory();
 
 /** Projects `events` into `store` in batches of `batchSize`, as the runner would. */
-async function projectInto(store: ReadModelStore, events: readonly RecordedEvent[], batchSize = 3): Promise<ReadModels> {
+async function projectInto(store: ReadModelStore, events: readonly RecordedEvent[], batchSize = 3): Promise<ReadModelQueries> {
   for (const projection of PROJECTIONS) {
     let checkpoint: string | undefined;
     for (let i = 0; i < events.length; i += batchSize) {
@@ -21,7 +21,7 @@ async function projectInto(store: ReadModelStore, events: readonly RecordedEvent
       });
     }
   }
-  return new ReadModels(store);
+  return new ReadModelQueries(store);
 }
 const readModelsAfter = (events: readonly RecordedEvent[]) => projectInto(new MemoryReadModelStore(), events);
 const instant = (iso: string) => new Date(iso);
@@ -146,7 +146,7 @@ describe('software list', () => {
   it('reads the clock it was given when the caller names no instant', async () => {
     const store = new MemoryReadModelStore();
     await projectInto(store, log.slice(0, steps.firstCancel));
-    const clocked = new ReadModels(store, { now: () => instant('2026-03-31T10:00:00.000Z') });
+    const clocked = new ReadModelQueries(store, { now: () => instant('2026-03-31T10:00:00.000Z') });
     expect((await clocked.softwareList(contoso.customerId)).items[0]!.cancellation).toEqual(expect.objectContaining({ eligible: true, daysRemaining: 1 }));
   });
 });
@@ -164,7 +164,7 @@ describe('order history', () => {
 });
 
 describe('activity log', () => {
-  let readModels: ReadModels;
+  let readModels: ReadModelQueries;
   beforeAll(async () => {
     readModels = await readModelsAfter(log);
   });
@@ -244,7 +244,7 @@ describe('activity log', () => {
 });
 
 describe('credits', () => {
-  let readModels: ReadModels;
+  let readModels: ReadModelQueries;
   beforeAll(async () => {
     readModels = await readModelsAfter(log);
   });

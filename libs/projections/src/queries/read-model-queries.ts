@@ -159,7 +159,7 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined)
  * at, so a rebuild switching generations never shows a half-built model. Answers that depend on
  * time (days left to cancel, whether a link still works) are computed here from the clock.
  */
-export class ReadModels {
+export class ReadModelQueries {
   constructor(
     private readonly store: ReadModelStore,
     private readonly clock: ReadClock = { now: () => new Date() },
