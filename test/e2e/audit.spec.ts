@@ -29,6 +29,8 @@ const FROM = '2026-01-01';
 const TO = '2026-06-30';
 
 let dataDir: string;
+/** Reports go outside DATA_DIR: the CLI refuses to write where the event store and the keyring live. */
+let reportsDir: string;
 let store: EventStore;
 let history: GeneratedHistory;
 let partner: string;
@@ -71,6 +73,7 @@ async function tamper(readModels: ReadModelStore, entryId: string, change: (entr
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   dataDir = mkdtempSync(join(tmpdir(), 'csp-audit-'));
+  reportsDir = mkdtempSync(join(tmpdir(), 'csp-audit-reports-'));
   const raw = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
   history = await generateHistory(raw, { partners: 2, customersPerPartner: 12, ordersPerCustomer: 65, seed: 2026 });
   store = upcastingEventStore(raw);
@@ -183,7 +186,7 @@ describe('audit over a history of more than 10,000 events', () => {
   });
 
   it('replay gives the same bytes for the same range, whatever the run, and the same final digest in every format', async () => {
-    const csv = [join(dataDir, 'a.csv'), join(dataDir, 'b.csv')];
+    const csv = [join(reportsDir, 'a.csv'), join(reportsDir, 'b.csv')];
     for (const file of csv) {
       const run = await audit(['replay', '--partner', partner, '--from', FROM, '--to', TO, '--format', 'csv', '--out', file]);
       expect(run.code).toBe(0);
@@ -227,8 +230,8 @@ describe('audit over a history of more than 10,000 events', () => {
   });
 
   it('check-report says intact for an export as written, and edited once one byte of a CSV or JSONL export changed', async () => {
-    const csv = join(dataDir, 'report.csv');
-    const jsonl = join(dataDir, 'report.jsonl');
+    const csv = join(reportsDir, 'report.csv');
+    const jsonl = join(reportsDir, 'report.jsonl');
     expect((await audit(['replay', '--customer', history.customers[0]!.customerId, '--from', FROM, '--to', TO, '--format', 'csv', '--out', csv])).code).toBe(0);
     expect(
       (await audit(['replay', '--customer', history.customers[0]!.customerId, '--from', FROM, '--to', TO, '--format', 'jsonl', '--out', jsonl])).code,
@@ -356,6 +359,28 @@ describe('the audit CLI refuses what it cannot answer', () => {
       const before = snapshot(dir);
       await refused(join(dir, 'reports'), /^--out .*reports is a folder/);
       expect(snapshot(dir)).toEqual(before);
+    });
+
+    it('inside DATA_DIR (over the event store, the keyring or beside them): exit 2, the store untouched', async () => {
+      const store = join(dataDir, 'events.sqlite');
+      const before = readFileSync(store);
+      await refused(store, /^--out .* is inside DATA_DIR/);
+      await refused(join(dataDir, 'keyring.sqlite'), /^--out .* is inside DATA_DIR/);
+      await refused(join(dataDir, 'q1.csv'), /^--out .* is inside DATA_DIR/);
+      expect(readFileSync(store).equals(before)).toBe(true);
+      expect(existsSync(join(dataDir, 'q1.csv'))).toBe(false);
+    });
+
+    it("keeps an existing report's permissions and writes a new one 0600 (it names who touched which key)", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'csp-audit-out-'));
+      const existing = join(dir, 'kept.csv');
+      writeFileSync(existing, 'old');
+      chmodSync(existing, 0o640);
+      expect((await audit(['replay', '--partner', partner, ...range, '--format', 'csv', '--out', existing])).code).toBe(0);
+      expect(statSync(existing).mode & 0o777).toBe(0o640);
+      const fresh = join(dir, 'new.csv');
+      expect((await audit(['replay', '--partner', partner, ...range, '--format', 'csv', '--out', fresh])).code).toBe(0);
+      expect(statSync(fresh).mode & 0o777).toBe(0o600);
     });
 
     it('where it cannot write: exit 2 before the replay', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { accessSync, constants, readFileSync, realpathSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '@csp/config';
 import {
   AuditQueryError,
@@ -104,8 +104,12 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
-/** Where --out writes: a file in an existing folder, or an existing file we may replace (followed through symlinks). */
-function outputTarget(file: string): string {
+/**
+ * Where --out writes: a file in an existing folder, or an existing file we may replace (followed
+ * through symlinks) — never inside DATA_DIR, where the rename would replace the event store or the
+ * keyring with a report.
+ */
+function outputTarget(file: string, dataDir: string): string {
   const resolved = resolve(file);
   const existing = statOf(resolved);
   if (existing?.isDirectory()) throw new UsageError(`--out ${file} is a folder: name the report's file`, false);
@@ -114,6 +118,11 @@ function outputTarget(file: string): string {
   const folder = statOf(dirname(target));
   if (!folder) throw new UsageError(`--out ${file}: the folder ${dirname(target)} does not exist`, false);
   if (!folder.isDirectory()) throw new UsageError(`--out ${file}: ${dirname(target)} is not a folder`, false);
+  const store = statOf(dataDir) ? realpathSync(dataDir) : resolve(dataDir);
+  const within = relative(store, realpathSync(dirname(target)));
+  if (within === '' || (!within.startsWith('..') && !isAbsolute(within))) {
+    throw new UsageError(`--out ${file} is inside DATA_DIR (${store}), which holds the event store and the keyring: write the report elsewhere`, false);
+  }
   if (existing) {
     try {
       accessSync(target, constants.W_OK);
@@ -132,9 +141,9 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * same folder, so the rename is atomic: a reader of the target never sees half a report), and
  * removed on any failure, at exit and on SIGINT/SIGTERM/SIGHUP.
  */
-async function openOutput(file: string | undefined): Promise<Output> {
+async function openOutput(file: string | undefined, dataDir: string): Promise<Output> {
   if (file === undefined) return stdoutOutput;
-  const target = outputTarget(file);
+  const target = outputTarget(file, dataDir);
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
   let settled = false;
   const remove = () => {
@@ -156,7 +165,8 @@ async function openOutput(file: string | undefined): Promise<Output> {
   for (const signal of SIGNALS) process.once(signal, onSignal);
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(temporary, 'wx');
+    // A report names who touched which key: an existing one keeps its mode, a new one is 0600.
+    handle = await open(temporary, 'wx', (statOf(target)?.mode ?? 0o600) & 0o777);
   } catch (error) {
     settled = true;
     forget();
@@ -183,8 +193,8 @@ async function openOutput(file: string | undefined): Promise<Output> {
 }
 
 /** Runs `work` with the output, committing it when `work` succeeds and discarding it otherwise. */
-async function writingTo<T>(file: string | undefined, work: (out: Output) => Promise<T>): Promise<T> {
-  const out = await openOutput(file);
+async function writingTo<T>(file: string | undefined, dataDir: string, work: (out: Output) => Promise<T>): Promise<T> {
+  const out = await openOutput(file, dataDir);
   let result: T;
   try {
     result = await work(out);
@@ -238,7 +248,7 @@ async function replay(args: readonly string[]): Promise<number> {
   const query = queryOf(values);
   const format = formatOf(values.format, REPORT_FORMATS);
   const config = loadConfig();
-  const { summary } = await writingTo(values.out, (out) =>
+  const { summary } = await writingTo(values.out, config.dataDir, (out) =>
     withStore(config, async (store) => {
       const head = await store.headPosition();
       const progress = replayProgress('audit replay', config, head);
@@ -274,7 +284,7 @@ async function verify(args: readonly string[]): Promise<number> {
   const waitMs = Number(values['wait-ms'] ?? 10_000);
   if (!Number.isFinite(waitMs) || waitMs < 0) throw new UsageError('--wait-ms must be a number of milliseconds');
   const config = loadConfig();
-  return writingTo(values.out, (out) =>
+  return writingTo(values.out, config.dataDir, (out) =>
     withStore(config, async (store) => {
       const head = await store.headPosition();
       const building = new ProgressBar(
