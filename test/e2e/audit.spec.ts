@@ -337,6 +337,12 @@ describe('the audit CLI refuses what it cannot answer', () => {
     expect(run.stdout.length).toBe(0);
   });
 
+  it('verify against a Redis that does not answer exits 3 instead of hanging on the reconnecting client', async () => {
+    const run = await audit(['verify', '--partner', partner, ...range, '--wait-ms', '100'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('audit failed:');
+  });
+
   describe('--out', () => {
     const refused = async (out: string, message: RegExp) => {
       const run = await audit(['replay', '--partner', partner, ...range, '--format', 'csv', '--out', out]);

@@ -45,12 +45,18 @@ export async function openActivityLogReadModel(
   const deadline = Date.now() + (options.waitMs ?? 10_000);
   let checkpoint: string | undefined;
   let caughtUp = false;
-  for (;;) {
-    checkpoint = await store.checkpoint({ model, generation: await store.currentGeneration(model) });
-    const position = checkpoint !== undefined ? parsePosition(checkpoint) : undefined;
-    caughtUp = position !== undefined ? comparePositions(position, head) >= 0 : head.commit < 0n;
-    if (caughtUp || Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    for (;;) {
+      checkpoint = await store.checkpoint({ model, generation: await store.currentGeneration(model) });
+      const position = checkpoint !== undefined ? parsePosition(checkpoint) : undefined;
+      caughtUp = position !== undefined ? comparePositions(position, head) >= 0 : head.commit < 0n;
+      if (caughtUp || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } catch (error) {
+    // An unreachable Redis: close the client, whose reconnect loop would otherwise keep the CLI alive.
+    await store.close().catch(() => undefined);
+    throw error;
   }
   return { readModels: new ReadModelQueries(store), store, source: 'redis', ...(checkpoint ? { checkpoint } : {}), caughtUp, close: () => store.close() };
 }
