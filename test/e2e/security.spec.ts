@@ -231,6 +231,11 @@ describe('refund credits (issue 12: a USD order credited in JPY; 107,900 USD pai
     const credits = await call('GET', `/v1/credits?customerId=${customer.customerId}`, backOffice);
     expect(credits.body.totals).toEqual([{ amount: paid, currency }]);
     expect(credits.body.items).toHaveLength(1);
+    // A request naming an order needs no tenant id or domain: the order says whose it is.
+    const { tenantId: _tenant, ...withoutTenant } = body({ amount: 1 });
+    const byOrderAlone = await call('POST', '/v1/refund-requests', agent, withoutTenant);
+    expect(byOrderAlone.status).toBe(201);
+    expect(byOrderAlone.body.tenantId).toBe(order.customerTenantId);
   });
 });
 
