@@ -10,6 +10,7 @@ import {
   invalid,
   notFound,
   orderStreamId,
+  refundDecisionStreamId,
   refundRequestStreamId,
   type ApproveRefundRequest,
   type RefundContact,
@@ -188,13 +189,15 @@ export class DecideRefundRequestHandler implements ICommandHandler<DecideRefundR
         eventMetadata(context, now, { tenantId: current.submitted?.customerTenantId, partnerTenantId: current.submitted?.partnerTenantId }, event.type),
     };
     const orderId = current.submitted?.orderId;
+    // Where the decision goes is the domain's rule (refundDecisionStreamId): the order's stream when it names one.
+    const decisionStream = refundDecisionStreamId({ refundRequestId, ...(orderId !== undefined ? { orderId } : {}) });
     const { view, events, append } =
       orderId !== undefined
         ? await this.repository
-            .execute(orderStreamId(orderId), orderStream, (order) => decideRefundDecision(command, current.domain, order.domain), options)
+            .execute(decisionStream, orderStream, (order) => decideRefundDecision(command, current.domain, order.domain), options)
             .then((r) => ({ view: refundRequestView(current, r.state), events: r.events, append: r.append }))
         : await this.repository
-            .execute(streamId, refundRequestStream, (state) => decideRefundDecision(command, state.domain), { ...options, assume: loaded })
+            .execute(decisionStream, refundRequestStream, (state) => decideRefundDecision(command, state.domain), { ...options, assume: loaded })
             .then((r) => ({ view: refundRequestView(r.state), events: r.events, append: r.append }));
     const credit = events.find((e): e is CreditIssued => e.type === 'CreditIssued');
     return {
