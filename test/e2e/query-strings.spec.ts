@@ -104,9 +104,10 @@ it('reads ids in either case as the same id', async () => {
 });
 
 it("refuses a refund request that can never succeed by the domain's rules before looking anything up", async () => {
-  // Another partner's order would be a 404; a request without tenant id or domain is refused first.
+  // A request naming no order must say whose it is (tenant id or domain): refused before any lookup.
+  // (A request naming an order takes the order's tenant: security.spec.ts.)
   const res = await call('POST', '/v1/refund-requests', t(randomUUID(), 'admin-agent'), {
-    orderId: randomUUID(),
+    subscriptionId: 'sub-1',
     reason: 'x',
     amount: 1,
     contact: { name: 'A', email: 'a@b.example', phone: '123456' },
@@ -123,4 +124,17 @@ it("refuses a refund request that can never succeed by the domain's rules before
     'amount (the amount requested, in minor units) is required',
     'amount',
   ]);
+});
+
+it('reads paging numbers one way on every list: plain digits in range, nothing else', async () => {
+  const analyst = t(randomUUID(), 'analyst');
+  for (const bad of ['', ' ', '0x10', '1e2', '+5', '5.0', '-1', '1e21']) {
+    const refused = await call('GET', `/v1/analytics/purchases?groupBy=sku&offset=${encodeURIComponent(bad)}`, analyst);
+    expect({ bad, status: refused.status, field: refused.body.error?.details?.field }).toEqual({ bad, status: 400, field: 'offset' });
+  }
+  for (const bad of ['0', '1001', '0x10', '1e2']) {
+    const refused = await call('GET', `/v1/analytics/purchases?groupBy=sku&limit=${encodeURIComponent(bad)}`, analyst);
+    expect({ bad, status: refused.status }).toEqual({ bad, status: 400 });
+  }
+  expect((await call('GET', '/v1/analytics/purchases?groupBy=sku&offset=0&limit=1000', analyst)).status).toBe(200);
 });

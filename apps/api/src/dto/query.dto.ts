@@ -5,6 +5,9 @@ import { parseInstantRange } from '@csp/domain';
 import { QueryId, QueryParam, single } from '../http/query-params';
 import { EVENT_TYPE_NAME } from './webhook.dto';
 
+/** Paging numbers, one rule for every list: plain digits only (no sign, exponent, hex, blanks), from min to max. */
+const wholeNumber = (min: number, max: number) => (text: string) => /^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max;
+
 // The query strings of the GET routes, validated by the same strict pipe as bodies: unknown
 // parameters refused naming them, each parameter given at most once, the 400 naming the first
 // problem. Values stay the text the client sent (no implicit conversion); ids are lower-cased.
@@ -44,7 +47,7 @@ export class ActivityLogQueryDto extends ReadYourWritesQueryDto {
   cursor?: string;
 
   @ApiPropertyOptional({ description: '1 to 1000; default 100' })
-  @QueryParam({ accepts: (text) => /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 1000, message: 'limit must be a whole number from 1 to 1000' })
+  @QueryParam({ accepts: wholeNumber(1, 1000), message: 'limit must be a whole number from 1 to 1000' })
   limit?: string;
 
   /** What GetActivityLogQuery asks for: the range as UTC instants, the page (once the pipe has passed the query). */
@@ -102,14 +105,11 @@ export class AnalyticsQueryDto extends ReadYourWritesQueryDto {
 /** The analytics lists: paged with offset and limit. */
 class PagedAnalyticsQueryDto extends AnalyticsQueryDto {
   @ApiPropertyOptional({ description: 'Rows to skip; default 0' })
-  @QueryParam({ accepts: (text) => Number.isInteger(Number(text)) && Number(text) >= 0, message: 'offset must be a whole number ≥ 0' })
+  @QueryParam({ accepts: wholeNumber(0, Number.MAX_SAFE_INTEGER), message: 'offset must be a whole number ≥ 0' })
   offset?: string;
 
   @ApiPropertyOptional({ description: '1 to 1000; default 100' })
-  @QueryParam({
-    accepts: (text) => Number.isInteger(Number(text)) && Number(text) >= 1 && Number(text) <= 1000,
-    message: 'limit must be a whole number from 1 to 1000',
-  })
+  @QueryParam({ accepts: wholeNumber(1, 1000), message: 'limit must be a whole number from 1 to 1000' })
   limit?: string;
 
   page(): { offset: number; limit: number } {
