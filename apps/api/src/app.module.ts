@@ -28,8 +28,7 @@ import { HealthController } from './controllers/health.controller';
 import { MigrationController } from './controllers/migration.controller';
 import { OrdersController } from './controllers/orders.controller';
 import { RefundRequestsController } from './controllers/refund-requests.controller';
-import { AuthGuard } from './http/auth';
-import { ApiExceptionFilter } from './http/exception.filter';
+import { ApiExceptionFilter, AuthGuard } from '@csp/http';
 import { APP_CONFIG } from './tokens';
 
 @Module({})

@@ -3,8 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiCreatedResponse } from '@nestjs/swagger';
 import { GetWebhookDeadLettersQuery, RegisterWebhookCommand, ReplayWebhookCommand } from '@csp/application';
 import { RegisterWebhookDto, ReplayWebhookDto } from '../dto/webhook.dto';
-import { Authorize, Ctx, type RequestContext } from '../http/auth';
-import { UuidParam } from '../http/uuid-param.pipe';
+import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 
 /**
  * Signed webhooks for back-office services: every published event POSTed to the URL, in order and

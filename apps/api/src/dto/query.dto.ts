@@ -2,7 +2,7 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { decodeActivityCursor } from '@csp/application';
 import { parseInstantRange } from '@csp/domain';
-import { QueryId, QueryParam, single } from '../http/query-params';
+import { QueryId, QueryParam, single } from '@csp/http';
 import { EVENT_TYPE_NAME } from './webhook.dto';
 
 // The query strings of the GET routes, validated by the same strict pipe as bodies: unknown
