@@ -11,17 +11,16 @@ import {
   READ_SIDE,
   REFERENCE_DATA,
   StreamRepository,
-  WEBHOOK_DESTINATIONS,
 } from '@csp/application';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
+import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
 import { ActivityLogController } from './controllers/activity-log.controller';
 import { AnalyticsController } from './controllers/analytics.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CreditsController } from './controllers/credits.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
-import { WebhooksController } from './controllers/webhooks.controller';
 import { CustomersController } from './controllers/customers.controller';
 import { DownloadsController } from './controllers/downloads.controller';
 import { HealthController } from './controllers/health.controller';
@@ -46,7 +45,7 @@ export class ApiModule {
         ActivityLogController,
         CreditsController,
         EventsController,
-        WebhooksController,
+        ...WEBHOOK_CONTROLLERS,
         AnalyticsController,
         OrdersController,
         DownloadsController,
@@ -70,6 +69,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: (logger: JsonLogger) => new ApiExceptionFilter(logger), inject: [JsonLogger] },
         ...APPLICATION_HANDLERS,
+        ...WEBHOOK_HANDLERS,
       ],
     };
   }

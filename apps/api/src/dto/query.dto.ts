@@ -3,7 +3,7 @@ import { Allow } from 'class-validator';
 import { decodeActivityCursor } from '@csp/application';
 import { parseInstantRange } from '@csp/domain';
 import { QueryId, QueryParam, single } from '@csp/http';
-import { EVENT_TYPE_NAME } from './webhook.dto';
+import { EVENT_TYPE_NAME } from '@csp/webhooks';
 
 // The query strings of the GET routes, validated by the same strict pipe as bodies: unknown
 // parameters refused naming them, each parameter given at most once, the 400 naming the first
