@@ -1,8 +1,17 @@
 /**
  * The direction of the arrows (ARCHITECTURE.md): the domain imports nothing outside itself;
  * adapters and the application import the domain, never the reverse; apps import libs, never
- * each other; libs never import apps. `npm test` fails on any violation.
+ * each other; libs never import apps; a bounded context's pure files stay pure and its Nest side
+ * is wired by the apps and the composition root only. `npm test` fails on any violation.
  */
+
+// The bounded contexts that are packages of their own (libs/<context>): a small pure `index.ts`
+// (@csp/<context>) and a Nest entry `module.ts` (@csp/<context>/module). Add each context as it moves.
+const CONTEXTS = '(webhooks)';
+// A context's pure files, by name: `*.events.ts` (its events, state and evolve), `*.decide.ts` (a
+// command and its decide function), `*.rules.ts` (rules its deciders and DTOs share), and its index.ts.
+const PURE = `^libs/${CONTEXTS}/src/(.+[.](events|decide|rules)|index)[.]ts$`;
+
 module.exports = {
   forbidden: [
     {
@@ -11,6 +20,29 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/domain/src', pathNot: '\\.spec\\.ts$|/testing/' },
       to: { pathNot: '^libs/domain/src' },
+    },
+    {
+      name: 'context-domain-is-pure',
+      comment:
+        "A context's pure files (*.events.ts, *.decide.ts, *.rules.ts and its index.ts) import nothing but other pure files " +
+        'of a context and the domain kernel (libs/domain): no framework, no Node built-ins, no npm packages, no platform lib.',
+      severity: 'error',
+      from: { path: PURE },
+      to: { pathNot: ['^libs/domain/src', PURE] },
+    },
+    {
+      name: 'context-module-only-from-apps-and-runtime',
+      comment: "A context's Nest side (@csp/<context>/module) is wired by the apps and the composition root only.",
+      severity: 'error',
+      from: { pathNot: ['^apps/', '^libs/runtime/'] },
+      to: { path: `^libs/${CONTEXTS}/src/module[.]ts$` },
+    },
+    {
+      name: 'contexts-are-entered-by-their-entries',
+      comment: 'From outside a context, only its index.ts and module.ts are imported (tests and specs may reach further in).',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: [`^libs/${CONTEXTS}/`, '\\.spec\\.ts$', '/(testing|contract)/'] },
+      to: { path: `^libs/${CONTEXTS}/src/`, pathNot: `^libs/${CONTEXTS}/src/(index|module)[.]ts$` },
     },
     {
       name: 'libs-do-not-import-apps',

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { verifyWebhook } from '../../libs/application/src/webhooks/signature';
+import { verifyWebhook } from '../../libs/webhooks/src/delivery/signature';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(90_000);

@@ -11,25 +11,23 @@ import {
   READ_SIDE,
   REFERENCE_DATA,
   StreamRepository,
-  WEBHOOK_DESTINATIONS,
 } from '@csp/application';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
+import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
 import { ActivityLogController } from './controllers/activity-log.controller';
 import { AnalyticsController } from './controllers/analytics.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CreditsController } from './controllers/credits.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
-import { WebhooksController } from './controllers/webhooks.controller';
 import { CustomersController } from './controllers/customers.controller';
 import { DownloadsController } from './controllers/downloads.controller';
 import { HealthController } from './controllers/health.controller';
 import { MigrationController } from './controllers/migration.controller';
 import { OrdersController } from './controllers/orders.controller';
 import { RefundRequestsController } from './controllers/refund-requests.controller';
-import { AuthGuard } from './http/auth';
-import { ApiExceptionFilter } from './http/exception.filter';
+import { ApiExceptionFilter, AuthGuard } from '@csp/http';
 import { APP_CONFIG } from './tokens';
 
 @Module({})
@@ -47,7 +45,7 @@ export class ApiModule {
         ActivityLogController,
         CreditsController,
         EventsController,
-        WebhooksController,
+        ...WEBHOOK_CONTROLLERS,
         AnalyticsController,
         OrdersController,
         DownloadsController,
@@ -71,6 +69,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: (logger: JsonLogger) => new ApiExceptionFilter(logger), inject: [JsonLogger] },
         ...APPLICATION_HANDLERS,
+        ...WEBHOOK_HANDLERS,
       ],
     };
   }

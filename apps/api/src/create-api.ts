@@ -3,12 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Runtime } from '@csp/runtime';
 import { ApiModule } from './app.module';
-import { accessLog } from './http/access-log';
-import { applyHttpLimits } from './http/http-server';
-import { jsonBody } from './http/json-body';
-import { serveOpenApi } from './http/openapi';
-import { requestContext } from './http/request-context.middleware';
-import { strictValidationPipe } from './http/validation';
+import { accessLog, applyHttpLimits, jsonBody, requestContext, serveOpenApi, strictValidationPipe } from '@csp/http';
 
 /** Builds the HTTP app (not yet listening) over a runtime. */
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {

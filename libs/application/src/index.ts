@@ -18,7 +18,6 @@ import {
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
-import { GetWebhookDeadLettersHandler, RegisterWebhookHandler, ReplayWebhookHandler } from './webhooks/webhook-handlers';
 import { DecideRefundRequestHandler, GetRefundRequestHandler, SubmitRefundRequestHandler } from './refunds/refund-handlers';
 
 export * from './tokens';
@@ -42,9 +41,8 @@ export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
-export * from './webhooks';
 
-/** Every CQRS handler, for the apps' modules to register. */
+/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module), for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
   RegisterCustomerHandler,
   DestroyKeyMaterialHandler,
@@ -72,7 +70,4 @@ export const APPLICATION_HANDLERS = [
   GetKmsMigrationDeadlineHandler,
   ReadConsistency,
   KeyAccessThrottle,
-  RegisterWebhookHandler,
-  ReplayWebhookHandler,
-  GetWebhookDeadLettersHandler,
 ];

@@ -5,4 +5,3 @@ export const REFERENCE_DATA = Symbol('ReferenceData');
 export const READ_SIDE = Symbol('ReadSide');
 export const RATE_LIMITER = Symbol('RateLimiter');
 export const KEY_ACCESS_LIMITS = Symbol('KeyAccessLimits');
-export const WEBHOOK_DESTINATIONS = Symbol('WebhookDestinations');

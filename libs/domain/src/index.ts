@@ -9,5 +9,4 @@ export * from './refunds';
 export * from './migration';
 export * from './security/events';
 export * from './security/throttling';
-export * from './webhooks';
 export * from './schema/event-versions';

@@ -2,8 +2,8 @@
  * Stream names: the one place they are spelled (the event contract documents them too, as each
  * event's `@stream`). Every command and query handler that loads or appends (libs/application), the
  * read side's stream filter (libs/projections read-side.ts PRODUCT_STREAMS) and the order-history
- * read model, the streams back office may follow (libs/application webhooks PUBLISHED_STREAMS: the
- * SSE route and webhooks), the audit replay, and KurrentDB's order category (libs/event-store
+ * read model, the streams back office may follow (libs/projections published-event.ts PUBLISHED_STREAMS:
+ * the SSE route and webhooks), the audit replay, and KurrentDB's order category (libs/event-store
  * kurrentdb/persistent-subscriptions.ts ORDER_CATEGORY_STREAM) take them from here.
  */
 

@@ -6,14 +6,15 @@ import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/conf
 import type { EventStore } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { connectKurrentDb, openKurrentDbEventStore } from '@csp/event-store/kurrentdb';
-import { MemoryRateLimiter, ProductKeyVault, TenantKeyring, TokenVerifier, WebhookDestinations, type DataKeyStore, type RateLimiter } from '@csp/security';
+import { MemoryRateLimiter, ProductKeyVault, TenantKeyring, TokenVerifier, type DataKeyStore, type RateLimiter } from '@csp/security';
 import { SqliteDataKeyStore } from '@csp/security/sqlite';
 import { KurrentDbDataKeyStore, type KeyringClient } from '@csp/security/kurrentdb';
 import { RedisRateLimiter } from '@csp/security/redis';
 import { createReadSide, type ReadModelStore, type ReadSide } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
-import { loadReferenceData, upcastingEventStore, WebhookDispatcher, type JsonLogger, type ReferenceData } from '@csp/application';
+import { loadReferenceData, upcastingEventStore, type JsonLogger, type ReferenceData } from '@csp/application';
+import { WebhookDestinations, WebhookDispatcher } from '@csp/webhooks/module';
 import { developmentSecret } from './dev-secrets';
 
 /** Everything the API wires into Nest, built once from the configuration. */

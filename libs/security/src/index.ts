@@ -4,4 +4,4 @@ export * from './product-key-vault';
 export * from './download-link-token';
 export * from './rate-limiter';
 export * from './keyring';
-export * from './webhook-destinations';
+export * from './allowed-destinations';

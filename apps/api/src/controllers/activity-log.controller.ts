@@ -2,8 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GetActivityLogQuery } from '@csp/application';
 import { ActivityLogQueryDto } from '../dto/query.dto';
-import { Authorize, Ctx, type RequestContext } from '../http/auth';
-import { ReadYourWrites } from '../http/read-your-writes';
+import { Authorize, Ctx, ReadYourWrites, type RequestContext } from '@csp/http';
 
 /** Who accessed which keys and downloaded what, for audit and compliance (SPEC §1). */
 @Controller('v1/activity-log')

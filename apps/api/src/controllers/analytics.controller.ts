@@ -3,9 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { GetCancellationAnalyticsQuery, GetCreditAnalyticsQuery, GetKeyAccessAnalyticsQuery, GetPurchaseAnalyticsQuery, type Paged } from '@csp/application';
 import { AnalyticsQueryDto, CreditAnalyticsQueryDto, KeyAccessAnalyticsQueryDto, PurchaseAnalyticsQueryDto } from '../dto/query.dto';
-import { Authorize, Ctx, type RequestContext } from '../http/auth';
-import { toCsv } from '../http/csv';
-import { ReadYourWrites } from '../http/read-your-writes';
+import { Authorize, Ctx, ReadYourWrites, type RequestContext, toCsv } from '@csp/http';
 
 /**
  * Analysts' questions over the read models: credits by invoice month and partner, customer or

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GetCatalogQuery } from '@csp/application';
-import { Authorize } from '../http/auth';
+import { Authorize } from '@csp/http';
 
 @Controller('v1/catalog')
 export class CatalogController {

@@ -2,8 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GetCreditsQuery } from '@csp/application';
 import { CreditsQueryDto } from '../dto/query.dto';
-import { Authorize, Ctx, type RequestContext } from '../http/auth';
-import { ReadYourWrites } from '../http/read-your-writes';
+import { Authorize, Ctx, ReadYourWrites, type RequestContext } from '@csp/http';
 
 /** Credits from cancellations and approved refund requests, by invoice month. */
 @Controller('v1/credits')

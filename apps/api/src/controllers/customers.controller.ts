@@ -2,8 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DestroyKeyMaterialCommand, RegisterCustomerCommand } from '@csp/application';
 import { DestroyKeyMaterialDto, RegisterCustomerDto } from '../dto/customer.dto';
-import { UuidParam } from '../http/uuid-param.pipe';
-import { Authorize, Ctx, type RequestContext } from '../http/auth';
+import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 
 @Controller('v1/customers')
 export class CustomersController {

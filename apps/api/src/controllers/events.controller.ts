@@ -1,10 +1,10 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { EVENT_STORE, JsonLogger, publishedEvent, PUBLISHED_STREAMS } from '@csp/application';
+import { EVENT_STORE, JsonLogger } from '@csp/application';
+import { publishedEvent, PUBLISHED_STREAMS } from '@csp/projections';
 import { parsePosition, START, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { EventStreamQueryDto } from '../dto/query.dto';
-import { badRequest } from '../http/api-error';
-import { Authorize } from '../http/auth';
+import { Authorize, badRequest } from '@csp/http';
 
 const HEARTBEAT_MS = 15_000;
 

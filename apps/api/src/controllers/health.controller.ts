@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { EVENT_STORE, READ_SIDE } from '@csp/application';
 import { formatPosition, type EventStore } from '@csp/event-store';
 import type { ReadSide } from '@csp/projections';
-import { Public } from '../http/auth';
+import { Public } from '@csp/http';
 
 /**
  * Liveness says the process answers. Readiness says it can serve: the event store answers, no

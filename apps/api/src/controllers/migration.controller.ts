@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GetKmsMigrationDeadlineQuery } from '@csp/application';
 import { KmsDeadlineQueryDto } from '../dto/query.dto';
-import { Authorize } from '../http/auth';
+import { Authorize } from '@csp/http';
 
 /** Moving from volume licensing (KMS) to CSP (MAK): by when must the MAK be deployed? */
 @Controller('v1/kms-migration')

@@ -12,9 +12,7 @@ import {
 import type { AppConfig } from '@csp/config';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '@csp/domain';
 import { CancelOrderDto, IssueDownloadLinkDto, PurchaseSoftwareDto, RevealKeyDto } from '../dto/order.dto';
-import { badRequest } from '../http/api-error';
-import { Authorize, Ctx, type RequestContext } from '../http/auth';
-import { UuidParam } from '../http/uuid-param.pipe';
+import { Authorize, badRequest, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { APP_CONFIG } from '../tokens';
 
 @Controller('v1')

@@ -3,8 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { DecideRefundRequestCommand, GetRefundRequestQuery, SubmitRefundRequestCommand } from '@csp/application';
 import { ApproveRefundRequestDto, RejectRefundRequestDto, SubmitRefundRequestDto } from '../dto/refund-request.dto';
-import { Authorize, Ctx, type RequestContext } from '../http/auth';
-import { UuidParam } from '../http/uuid-param.pipe';
+import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 
 @Controller('v1/refund-requests')
 export class RefundRequestsController {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { MAX_DOMAIN_LENGTH, MAX_TEXT_LENGTH } from '@csp/domain';
-import { IsId } from '../http/query-params';
+import { IsId } from '@csp/http';
 
 export class RegisterCustomerDto {
   @ApiProperty()

@@ -2,8 +2,8 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { decodeActivityCursor } from '@csp/application';
 import { parseInstantRange } from '@csp/domain';
-import { QueryId, QueryParam, single } from '../http/query-params';
-import { EVENT_TYPE_NAME } from './webhook.dto';
+import { QueryId, QueryParam, single } from '@csp/http';
+import { EVENT_TYPE_NAME } from '@csp/webhooks';
 
 /** Paging numbers, one rule for every list: plain digits only (no sign, exponent, hex, blanks), from min to max. */
 const wholeNumber = (min: number, max: number) => (text: string) => /^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max;

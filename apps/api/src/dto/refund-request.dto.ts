@@ -16,7 +16,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { MAX_ATTACHMENT_NAME_LENGTH, MAX_ATTACHMENTS, MAX_DOMAIN_LENGTH, MAX_SUBSCRIPTION_ID_LENGTH, MAX_TEXT_LENGTH } from '@csp/domain';
-import { IsId } from '../http/query-params';
+import { IsId } from '@csp/http';
 
 // Shapes and sizes only: what a refund request needs (tenant id or domain, order id or subscription
 // id, a positive amount, a real e-mail address and telephone number, a currency the order was paid

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { type EventStore } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { MemoryReadModelStore } from '@csp/projections/memory';
-import { parseAllowedDestinations, ProductKeyVault, WebhookDestinations, type Resolver } from '@csp/security';
+import { parseAllowedDestinations, ProductKeyVault } from '@csp/security';
+import { WebhookDestinations, type Resolver } from './destinations';
 import { WebhookDispatcher, type DispatchLease } from './webhook-dispatcher';
-import { webhookStreamId } from './webhook-events';
+import { webhookStreamId } from '@csp/domain';
 
 const metadata = () => ({ occurredAt: '2026-03-02T10:00:00.000Z', correlationId: randomUUID(), schemaVersion: 1 });
 

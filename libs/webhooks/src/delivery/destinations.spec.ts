@@ -1,4 +1,5 @@
-import { ipLiteral, parseAllowedDestinations, pinnedLookup, WebhookDestinations, type ResolvedAddress, type Resolver } from './webhook-destinations';
+import { ipLiteral, parseAllowedDestinations, type ResolvedAddress } from '@csp/security';
+import { pinnedLookup, WebhookDestinations, type Resolver } from './destinations';
 
 /** A resolver from a table; unknown names are NXDOMAIN, as getaddrinfo says it. */
 const dns =

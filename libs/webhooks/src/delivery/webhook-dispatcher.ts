@@ -12,11 +12,13 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '@csp/event-store';
-import { decideWebhook, evolveWebhook, initialWebhookState, type CheckpointWebhook, type DeadLetterWebhookDelivery } from '@csp/domain';
-import { pinnedLookup, type ProductKeyVault, type ResolvedAddress, type WebhookDestinations } from '@csp/security';
-import { publishedEvent, PUBLISHED_STREAMS } from './published-event';
+import { WEBHOOK_STREAM_PREFIX, webhookStreamId } from '@csp/domain';
+import type { ProductKeyVault, ResolvedAddress } from '@csp/security';
+import { publishedEvent, PUBLISHED_STREAMS } from '@csp/projections';
+import { evolveWebhook, initialWebhookState, type WebhookRegistered } from '../webhook.events';
+import { decideDelivery, type CheckpointWebhook, type DeadLetterWebhookDelivery } from './delivery.decide';
+import { pinnedLookup, type WebhookDestinations } from './destinations';
 import { signWebhook } from './signature';
-import { WEBHOOK_STREAM_PREFIX, webhookStreamId, type WebhookRegistered } from './webhook-events';
 
 export interface WebhookDispatcherOptions {
   readonly store: EventStore;
@@ -249,7 +251,7 @@ export class WebhookDispatcher {
   private async record(delivery: Delivery, command: Omit<CheckpointWebhook, 'metadata'> | Omit<DeadLetterWebhookDelivery, 'metadata'>): Promise<void> {
     const now = this.now();
     const registered = evolveWebhook(initialWebhookState, { type: 'WebhookRegistered', data: delivery.webhook });
-    const events = decideWebhook({ ...command, metadata: { actor: system, now } } as CheckpointWebhook | DeadLetterWebhookDelivery, registered);
+    const events = decideDelivery({ ...command, metadata: { actor: system, now } } as CheckpointWebhook | DeadLetterWebhookDelivery, registered);
     await this.options.store.append(
       webhookStreamId(delivery.webhook.webhookId),
       events.map((event) => ({

@@ -1,7 +1,7 @@
 import { toCsv } from './csv';
 
 // The application barrel loads Nest, which jest cannot require (ESM); the writer alone is enough here.
-jest.mock('@csp/application', () => jest.requireActual('../../../../libs/application/src/csv'));
+jest.mock('@csp/application', () => jest.requireActual('../../application/src/csv'));
 
 describe('the analytics CSV', () => {
   it('has one column per key and per currency, RFC 4180 quoting and line ends, and no formula for a spreadsheet to run', () => {

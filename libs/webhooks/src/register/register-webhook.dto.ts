@@ -1,14 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { MAX_TEXT_LENGTH } from '@csp/domain';
+import { EVENT_TYPE_NAME } from '../webhook.rules';
 
-/** An event type's name, as webhooks and the event stream filter by it. */
-export const EVENT_TYPE_NAME = /^[A-Za-z]{1,64}$/;
 /** How many event types a webhook may filter on. */
 const MAX_WEBHOOK_EVENT_TYPES = 50;
 
-// The URL (absolute http(s), a destination that may be delivered to) and the position are the
-// application's rules (RegisterWebhookHandler, ReplayWebhookHandler): the DTOs check their shape.
+// The URL (absolute http(s), a destination that may be delivered to) is the handler's rule
+// (RegisterWebhookHandler): the DTO checks its shape.
 
 export class RegisterWebhookDto {
   @ApiProperty({
@@ -26,11 +25,4 @@ export class RegisterWebhookDto {
   @IsString({ each: true })
   @Matches(EVENT_TYPE_NAME, { each: true, message: 'eventTypes are event type names' })
   eventTypes?: string[];
-}
-
-export class ReplayWebhookDto {
-  @ApiProperty({ description: 'An event position (as commands answer it and events carry it)' })
-  @IsString()
-  @MaxLength(MAX_TEXT_LENGTH)
-  fromPosition!: string;
 }

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiCreatedResponse } from '@nestjs/swagger';
-import { GetWebhookDeadLettersQuery, RegisterWebhookCommand, ReplayWebhookCommand } from '@csp/application';
-import { RegisterWebhookDto, ReplayWebhookDto } from '../dto/webhook.dto';
-import { Authorize, Ctx, type RequestContext } from '../http/auth';
-import { UuidParam } from '../http/uuid-param.pipe';
+import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { GetWebhookDeadLettersQuery } from './dead-letters/webhook-dead-letters.query';
+import { RegisterWebhookDto } from './register/register-webhook.dto';
+import { RegisterWebhookCommand } from './register/register-webhook.handler';
+import { ReplayWebhookDto } from './replay/replay-webhook.dto';
+import { ReplayWebhookCommand } from './replay/replay-webhook.handler';
 
 /**
  * Signed webhooks for back-office services: every published event POSTed to the URL, in order and

@@ -1,0 +1,16 @@
+// The HTTP platform: what every context's controllers use (auth decorators, pipes, read-your-writes,
+// errors, query parameters, CSV) and what the API's entry point wires (guard, filter, body parser,
+// limits, access log, request context, OpenAPI). Nest code: import it from controllers and apps only.
+export { Authorize, AuthGuard, Ctx, Public, type AuthenticatedRequest, type RequestContext } from './auth';
+export { badRequest } from './api-error';
+export { toCsv } from './csv';
+export { accessLog } from './access-log';
+export { ApiExceptionFilter } from './exception.filter';
+export { applyHttpLimits } from './http-server';
+export { jsonBody } from './json-body';
+export { serveOpenApi } from './openapi';
+export { IsId, QueryId, QueryParam, single } from './query-params';
+export { ReadYourWrites } from './read-your-writes';
+export { requestContext } from './request-context.middleware';
+export { UuidParam } from './uuid-param.pipe';
+export { strictValidationPipe } from './validation';
