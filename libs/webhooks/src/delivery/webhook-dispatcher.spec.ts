@@ -106,6 +106,38 @@ describe('WebhookDispatcher with several processes', () => {
   });
 });
 
+describe('WebhookDispatcher taking over the lease', () => {
+  it('stands down and tries again at the next turn when the store cannot be read, instead of a rejection that ends the process', async () => {
+    const store = openSqliteEventStore({ file: join(mkdtempSync(join(tmpdir(), 'csp-webhooks-')), 'events.sqlite'), pollIntervalMs: 20 });
+    const leases = new MemoryReadModelStore();
+    let failures = 2;
+    const failing: EventStore = Object.create(store, {
+      readAll: {
+        value: (...args: Parameters<EventStore['readAll']>) => (failures-- > 0 ? Promise.reject(new Error('disk I/O error')) : store.readAll(...args)),
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const dispatcher = new WebhookDispatcher({
+      store: failing,
+      vault: new ProductKeyVault([randomBytes(32)]),
+      destinations: allowLoopback(),
+      lease: { ttlMs: 60, acquire: () => leases.acquireLease('webhook-dispatcher', 'p', 60), release: () => leases.releaseLease('webhook-dispatcher', 'p') },
+    });
+    try {
+      await dispatcher.start();
+      expect(dispatcher.delivering).toBe(false);
+      expect(await until(() => dispatcher.delivering, 3_000)).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await dispatcher.stop();
+      await store.close();
+    }
+  });
+});
+
 describe('WebhookDispatcher destinations', () => {
   let store: EventStore;
   const vault = new ProductKeyVault([randomBytes(32)]);

@@ -104,7 +104,14 @@ export class WebhookDispatcher {
       }
       if (held && !this.active) {
         this.options.logger?.info('Delivering webhooks (lease taken)');
-        await this.activate();
+        try {
+          await this.activate();
+        } catch (error) {
+          // The store could not be read (or a secret decrypted): stand down and try again next turn,
+          // rather than leave a rejected turn that would end the process from a timer.
+          this.options.logger?.error('Webhook delivery could not start; trying again at the next lease turn', { error: (error as Error).message });
+          await this.deactivate().catch(() => undefined);
+        }
       } else if (!held && this.active) {
         this.options.logger?.warn('Webhook lease held by another process; standing by');
         await this.deactivate();
