@@ -92,4 +92,9 @@ it('delivers each event signed, retrying a receiver that fails three times, in o
   const before = (BigInt(dead.position) - 1n).toString();
   expect((await call('POST', `/v1/webhooks/${hook.body.webhookId}/replay`, backOffice, { fromPosition: before })).status).toBe(202);
   await until(() => received.some((r) => JSON.parse(r.body).data.orderId === second.orderId));
+  // A position is kept as the store spells it, and one beyond 64 bits is not a position.
+  const spaced = await call('POST', `/v1/webhooks/${hook.body.webhookId}/replay`, backOffice, { fromPosition: ` ${before} ` });
+  expect([spaced.status, spaced.body.fromPosition]).toEqual([202, before]);
+  const huge = await call('POST', `/v1/webhooks/${hook.body.webhookId}/replay`, backOffice, { fromPosition: '99999999999999999999' });
+  expect([huge.status, huge.body.error.code]).toEqual([400, 'invalid_position']);
 });
