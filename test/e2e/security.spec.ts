@@ -239,6 +239,19 @@ describe('refund credits (issue 12: a USD order credited in JPY; 107,900 USD pai
   });
 });
 
+describe('customer domains (SPEC §1: unique per partner, compared case-insensitively and after IDNA normalisation)', () => {
+  it('registers an internationalised domain once, in any spelling', async () => {
+    const agent = token(randomUUID(), ['admin-agent']);
+    const register = (domain: string) => call('POST', '/v1/customers', agent, { name: 'Bücher', domain, market: 'DE' });
+    const first = await register('bücher.example');
+    expect(first.status).toBe(201);
+    for (const again of ['BÜCHER.example', 'xn--bcher-kva.example', 'Bücher.Example.']) {
+      const res = await register(again);
+      expect({ again, status: res.status }).toEqual({ again, status: 409 });
+    }
+  });
+});
+
 describe('webhook destinations', () => {
   it('refuse internal targets in every spelling with 400 webhook_url_not_allowed naming url, recording nothing', async () => {
     const backOffice = token(randomUUID(), ['back-office']);

@@ -11,6 +11,7 @@ import { StreamRepository } from '../stream-repository';
 import type { ReferenceData } from '../reference-data';
 import { CLOCK, EVENT_STORE, READ_SIDE, REFERENCE_DATA } from '../tokens';
 import { customerRegistryStream } from './customer-registry-stream';
+import { idnaDomain } from '../domain-names';
 
 /** A registered customer, and the position its registration was committed at. */
 export type RegisteredCustomer = Customer & { readonly position: string | undefined };
@@ -44,7 +45,7 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
         decideCustomerRegistry(
           {
             type: 'RegisterCustomer',
-            data: { customerId, tenantId, partnerTenantId, name: customer.name, domain: customer.domain, market: customer.market },
+            data: { customerId, tenantId, partnerTenantId, name: customer.name, domain: idnaDomain(customer.domain), market: customer.market },
             metadata: { actor: context.actor, now: now.toISOString() },
           },
           state,

@@ -26,6 +26,7 @@ import { orderResource, orderStream, type OrderStreamState } from '../orders/ord
 import { StreamRepository } from '../stream-repository';
 import { CLOCK } from '../tokens';
 import { refundRequestStream, refundRequestView, type RefundRequestStreamState } from './refund-request-stream';
+import { idnaDomain } from '../domain-names';
 
 /** A refund request as filed; its rules (what is required, the amount, the contact) are the domain's (checkRefundSubmission). */
 export interface RefundRequestInput {
@@ -100,7 +101,7 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
       refundRequestId,
       partnerTenantId,
       ...(customer ? { customerTenantId: customer.tenantId, customerId: customer.customerId } : {}),
-      ...(request.domain !== undefined ? { domain: request.domain.toLowerCase() } : customer?.domain ? { domain: customer.domain } : {}),
+      ...(request.domain !== undefined ? { domain: idnaDomain(request.domain).toLowerCase() } : customer?.domain ? { domain: customer.domain } : {}),
       ...(request.orderId !== undefined ? { orderId: request.orderId } : {}),
       ...(request.subscriptionId !== undefined ? { subscriptionId: request.subscriptionId } : {}),
       reason: request.reason,
@@ -129,7 +130,10 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
     }
     if (request.tenantId !== undefined || request.domain !== undefined) {
       const registry = await this.repository.load(customerRegistryStreamId(partnerTenantId), customerRegistryStream);
-      const found = findCustomerBy(registry.state, { tenantId: request.tenantId, domain: request.domain });
+      const found = findCustomerBy(registry.state, {
+        tenantId: request.tenantId,
+        domain: request.domain !== undefined ? idnaDomain(request.domain) : undefined,
+      });
       if (!found) throw notFound('customer_not_found', 'No customer of yours has that tenant id or domain');
       if (customer && found.customerId !== customer.customerId) {
         throw invalid('tenant_mismatch', 'The tenant id or domain is not the customer of the order', { field: request.tenantId ? 'tenantId' : 'domain' });
