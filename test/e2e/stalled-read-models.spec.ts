@@ -52,6 +52,16 @@ it('an API that does not project, with no projector: stalled, 503 read_model_beh
       expect(Number(behind.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(behind.headers.get('x-read-model-stale')).toBe('true');
     }
+    // Input that can never be answered is refused at once, not after waiting for the read models.
+    const quick = async (path: string, token: string) => {
+      const began = Date.now();
+      const res = await call('GET', path, token);
+      return { status: res.status, fast: Date.now() - began < 1_000 };
+    };
+    const analyst = mintToken(secret, { sub: 'an', tid: randomUUID(), roles: ['analyst'] });
+    expect(await quick('/v1/customers/not-a-uuid/software', agent)).toEqual({ status: 404, fast: true });
+    expect(await quick('/v1/credits?bogus=1', analyst)).toEqual({ status: 400, fast: true });
+    expect(await quick('/v1/analytics/purchases?groupBy=sku&limit=0x10', analyst)).toEqual({ status: 400, fast: true });
     // Lists may still answer stale, with the headers.
     const log = await call('GET', '/v1/activity-log?from=2026-01-01&to=2030-01-01', mintToken(secret, { sub: 'ga', tid: partner, roles: ['global-admin'] }));
     expect(log.status).toBe(200);

@@ -1,10 +1,23 @@
-import { applyDecorators, Injectable, SetMetadata, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  applyDecorators,
+  Injectable,
+  SetMetadata,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type PipeTransform,
+  type Type,
+} from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { answerById, ReadConsistency, type Freshness } from '@csp/application';
 import { parsePosition, type Position } from '@csp/event-store';
 import { badRequest } from './api-error';
+import { strictValidationPipe } from './validation';
 
 export interface ReadYourWritesOptions {
   /**
@@ -37,9 +50,38 @@ class ReadYourWritesInterceptor implements NestInterceptor {
     const options = this.reflector.get<ReadYourWritesOptions | undefined>(READ_YOUR_WRITES, context.getHandler()) ?? {};
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
+    // Interceptors run before pipes: check the route's path and query first, so that input that can
+    // never be answered is refused at once, not after waiting for the read models.
+    await checkInputBeforeWaiting(context, request);
     const freshness = await this.consistency.ensure(minimumPosition((request.query as Record<string, unknown>).atLeast, request.get('x-min-position')));
     reportFreshness(http.getResponse<Response>(), freshness);
     return options.byId ? from(answerById(freshness, () => lastValueFrom(next.handle()))) : next.handle();
+  }
+}
+
+const validation = strictValidationPipe();
+
+interface RouteArgument {
+  readonly index: number;
+  readonly data?: string;
+  readonly pipes?: readonly (PipeTransform | Type<PipeTransform>)[];
+}
+
+/** Runs, ahead of time, the pipes Nest will run on the route's query DTO and path parameters (same pipes, same refusals). */
+async function checkInputBeforeWaiting(context: ExecutionContext, request: Request): Promise<void> {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, RouteArgument>;
+  const types = (Reflect.getMetadata('design:paramtypes', context.getClass().prototype, context.getHandler().name) ?? []) as Type[];
+  for (const [key, argument] of Object.entries(args)) {
+    const kind = Number(key.split(':')[0]);
+    const metatype = types[argument.index];
+    if (kind === RouteParamtypes.QUERY && argument.data === undefined) {
+      await validation.transform(request.query, { type: 'query', metatype, data: undefined });
+    } else if (kind === RouteParamtypes.PARAM && argument.data !== undefined) {
+      for (const pipe of argument.pipes ?? []) {
+        const instance = typeof pipe === 'function' ? new pipe() : pipe;
+        await instance.transform(request.params[argument.data], { type: 'param', metatype, data: argument.data });
+      }
+    }
   }
 }
 
