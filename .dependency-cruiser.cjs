@@ -7,10 +7,14 @@
 
 // The bounded contexts that are packages of their own (libs/<context>): a small pure `index.ts`
 // (@csp/<context>) and a Nest entry `module.ts` (@csp/<context>/module). Add each context as it moves.
-const CONTEXTS = '(webhooks)';
+const CONTEXTS = '(webhooks|analytics)';
 // A context's pure files, by name: `*.events.ts` (its events, state and evolve), `*.decide.ts` (a
-// command and its decide function), `*.rules.ts` (rules its deciders and DTOs share), and its index.ts.
-const PURE = `^libs/${CONTEXTS}/src/(.+[.](events|decide|rules)|index)[.]ts$`;
+// command and its decide function), `*.rules.ts` (rules its deciders and DTOs share), `*.projection.ts`
+// (a read model: which documents an event reads and what it writes), and its index.ts.
+const PURE = `^libs/${CONTEXTS}/src/(.+[.](events|decide|rules|projection)|index)[.]ts$`;
+// The contracts a projection is written against: the read side's Projection and ReadModelOp, the
+// event store's RecordedEvent. A pure file may name them as types, never load them.
+const PROJECTION_CONTRACTS = '^libs/(projections|event-store)/src/index[.]ts$';
 
 module.exports = {
   forbidden: [
@@ -28,7 +32,14 @@ module.exports = {
         'of a context and the domain kernel (libs/domain): no framework, no Node built-ins, no npm packages, no platform lib.',
       severity: 'error',
       from: { path: PURE },
-      to: { pathNot: ['^libs/domain/src', PURE] },
+      to: { pathNot: ['^libs/domain/src', PURE, PROJECTION_CONTRACTS] },
+    },
+    {
+      name: 'context-projection-contracts-are-types',
+      comment: 'A pure file names the read side and event store contracts (Projection, ReadModelOp, RecordedEvent) as types only (`import type`).',
+      severity: 'error',
+      from: { path: PURE },
+      to: { path: PROJECTION_CONTRACTS, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'context-module-only-from-apps-and-runtime',

@@ -15,9 +15,10 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { START, type EventStore, type Position } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, type Namespace, type Projection, type ReadModelStore } from '@csp/projections';
+import { PRODUCT_STREAMS, rebuildReadModel, type Namespace, type Projection, type ReadModelStore } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
+import { PROJECTIONS } from '@csp/runtime/projections';
 import { log, now, ratio, report, x, type BenchResult } from './lib/common';
 import { cachedHistory } from './lib/history-cache';
 

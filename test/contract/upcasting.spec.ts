@@ -31,6 +31,7 @@ import { eventMetadata } from '../../libs/application/src/context';
 import { createReadSide, PRODUCT_STREAMS, rebuildReadModel, ReadModelQueries, softwareListProjection } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
+import { PROJECTIONS } from '@csp/runtime/projections';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../../libs/projections/src/testing/redis';
 import { hashLinkSecret } from '@csp/security';
 import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, markets, ORDER_ID, PARTNER } from '../../libs/domain/src/testing/fixtures';
@@ -149,7 +150,7 @@ describe('DownloadLinkIssued v1 → v2 (maxDownloads: 50)', () => {
   });
 
   it('the projections (live runner and rebuild) show the link with 50 downloads allowed', async () => {
-    const readSide = createReadSide({ eventStore: store, store: new MemoryReadModelStore(), project: true });
+    const readSide = createReadSide({ eventStore: store, store: new MemoryReadModelStore(), projections: PROJECTIONS, project: true });
     await readSide.start();
     try {
       expect(await readSide.waitFor(await store.headPosition(), 5_000)).toBe(true);

@@ -8,9 +8,10 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { applyBatch, createReadSide, PRODUCT_STREAMS, PROJECTIONS } from '@csp/projections';
+import { applyBatch, createReadSide, PRODUCT_STREAMS } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
+import { PROJECTIONS } from '@csp/runtime/projections';
 import { client, mintToken, startServer } from '../support/server';
 import { generateHistory } from '../support/history';
 
@@ -134,7 +135,7 @@ describe('Redis restarted under the projector', () => {
     const redisDir = mkdtempSync(join(tmpdir(), 'csp-redis-data-'));
     await startRedis(redisDir);
     const store = new RedisReadModelStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'restart:' });
-    const readSide = createReadSide({ eventStore, store, project: true, batchSize: 50 });
+    const readSide = createReadSide({ eventStore, store, projections: PROJECTIONS, project: true, batchSize: 50 });
     // Retry quickly, so the test does not wait a second per outage.
     for (const runner of readSide.runners) (runner as unknown as { options: { retryDelayMs: number } }).options.retryDelayMs = 100;
     await readSide.start();

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { applyBatch, PRODUCT_STREAMS, PROJECTIONS } from '@csp/projections';
+import { applyBatch, PRODUCT_STREAMS } from '@csp/projections';
+import { PROJECTIONS } from '@csp/runtime/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
 import { generateHistory } from '../support/history';
@@ -20,10 +21,11 @@ function startProjector(file: string, prefix: string): ChildProcess {
   const script = `
     const { openSqliteEventStore } = require(${JSON.stringify(join(ROOT, 'dist/libs/event-store/src/sqlite'))});
     const { createReadSide } = require(${JSON.stringify(join(ROOT, 'dist/libs/projections/src'))});
+    const { PROJECTIONS } = require(${JSON.stringify(join(ROOT, 'dist/libs/runtime/src/projections'))});
     const { RedisReadModelStore } = require(${JSON.stringify(join(ROOT, 'dist/libs/projections/src/stores/redis-store'))});
     const eventStore = openSqliteEventStore({ file: ${JSON.stringify(file)}, pollIntervalMs: 20 });
     const store = new RedisReadModelStore({ url: ${JSON.stringify(REDIS_URL)}, keyPrefix: ${JSON.stringify(prefix)} });
-    const readSide = createReadSide({ eventStore, store, project: true, batchSize: 50 });
+    const readSide = createReadSide({ eventStore, store, projections: PROJECTIONS, project: true, batchSize: 50 });
     readSide.start().then(() => process.stdout.write('started\\n'));
   `;
   return spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });

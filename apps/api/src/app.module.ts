@@ -12,11 +12,11 @@ import {
   REFERENCE_DATA,
   StreamRepository,
 } from '@csp/application';
+import { ANALYTICS_CONTROLLERS, ANALYTICS_HANDLERS } from '@csp/analytics/module';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
 import { ActivityLogController } from './controllers/activity-log.controller';
-import { AnalyticsController } from './controllers/analytics.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CreditsController } from './controllers/credits.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
@@ -46,7 +46,7 @@ export class ApiModule {
         CreditsController,
         EventsController,
         ...WEBHOOK_CONTROLLERS,
-        AnalyticsController,
+        ...ANALYTICS_CONTROLLERS,
         OrdersController,
         DownloadsController,
         RefundRequestsController,
@@ -70,6 +70,7 @@ export class ApiModule {
         { provide: APP_FILTER, useFactory: (logger: JsonLogger) => new ApiExceptionFilter(logger), inject: [JsonLogger] },
         ...APPLICATION_HANDLERS,
         ...WEBHOOK_HANDLERS,
+        ...ANALYTICS_HANDLERS,
       ],
     };
   }

@@ -1,14 +1,22 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { GetCancellationAnalyticsQuery, GetCreditAnalyticsQuery, GetKeyAccessAnalyticsQuery, GetPurchaseAnalyticsQuery, type Paged } from '@csp/application';
-import { AnalyticsQueryDto, CreditAnalyticsQueryDto, KeyAccessAnalyticsQueryDto, PurchaseAnalyticsQueryDto } from '../dto/query.dto';
 import { Authorize, Ctx, ReadYourWrites, type RequestContext, toCsv } from '@csp/http';
+import type { Paged } from './analytics.handler';
+import { AnalyticsQueryDto } from './analytics-query.dto';
+import { GetCancellationAnalyticsQuery } from './cancellations/cancellation-analytics.query';
+import { CreditAnalyticsQueryDto } from './credits-by-group/credit-analytics.dto';
+import { GetCreditAnalyticsQuery } from './credits-by-group/credit-analytics.query';
+import { KeyAccessAnalyticsQueryDto } from './key-access/key-access-analytics.dto';
+import { GetKeyAccessAnalyticsQuery } from './key-access/key-access-analytics.query';
+import { PurchaseAnalyticsQueryDto } from './purchases/purchase-analytics.dto';
+import { GetPurchaseAnalyticsQuery } from './purchases/purchase-analytics.query';
 
 /**
  * Analysts' questions over the read models: credits by invoice month and partner, customer or
  * product family; purchases by SKU and market; key access per day; cancellation rate and days to
  * cancel. JSON by default, CSV with `Accept: text/csv`; lists are paged with offset and limit.
+ * One controller for the four features: its name is in every route's OpenAPI operationId.
  */
 @Controller('v1/analytics')
 export class AnalyticsController {

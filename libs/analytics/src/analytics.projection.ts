@@ -9,8 +9,7 @@ import {
   type SoftwarePurchased,
 } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
-import type { Projection } from '../projection';
-import type { ReadModelOp } from '../stores/port';
+import type { Projection, ReadModelOp } from '@csp/projections';
 
 /** Purchases of one SKU in one market by one partner's customers. */
 export interface PurchaseCounters {

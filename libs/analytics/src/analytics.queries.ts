@@ -1,10 +1,6 @@
-import { addByCurrency, moneyList, type Money } from '@csp/domain';
-import { analyticsKeys, type AccessCounters, type CancellationCounters, type PurchaseCounters } from '../read-models/analytics';
-import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
-import type { ReadModelStore } from '../stores/port';
-
-/** Per currency, in currency-code order (the rule: @csp/domain moneyList). */
-export type Amounts = Money[];
+import { addByCurrency, moneyList } from '@csp/domain';
+import { creditIdOf, creditIndexes, type CreditView, type ReadModelStore } from '@csp/projections';
+import { analyticsKeys, type AccessCounters, type CancellationCounters, type PurchaseCounters } from './analytics.projection';
 
 /** Which partners a question covers: one (a partner's own admins) or all (analysts, back office). */
 export interface AnalyticsScope {

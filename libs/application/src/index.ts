@@ -9,12 +9,6 @@ import {
 } from './orders/order-handlers';
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
 import { GetActivityLogHandler, GetCreditsHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
-import {
-  GetCancellationAnalyticsHandler,
-  GetCreditAnalyticsHandler,
-  GetKeyAccessAnalyticsHandler,
-  GetPurchaseAnalyticsHandler,
-} from './queries/analytics-queries';
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
@@ -36,13 +30,12 @@ export * from './orders/order-queries';
 export * from './orders/order-stream';
 export * from './refunds/refund-handlers';
 export * from './queries/read-queries';
-export * from './queries/analytics-queries';
 export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
 
-/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module), for the apps' modules to register. */
+/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module), for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
   RegisterCustomerHandler,
   DestroyKeyMaterialHandler,
@@ -62,10 +55,6 @@ export const APPLICATION_HANDLERS = [
   GetOrderHistoryHandler,
   GetActivityLogHandler,
   GetCreditsHandler,
-  GetPurchaseAnalyticsHandler,
-  GetKeyAccessAnalyticsHandler,
-  GetCancellationAnalyticsHandler,
-  GetCreditAnalyticsHandler,
   GetCatalogHandler,
   GetKmsMigrationDeadlineHandler,
   ReadConsistency,

@@ -16,6 +16,14 @@ export interface QueryParamRule {
   readonly repeated?: string;
 }
 
+/** Paging numbers, one rule for every list: plain digits only (no sign, exponent, hex, blanks), from min to max. */
+export const wholeNumber = (min: number, max: number) => (text: string) => /^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max;
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A month as YYYY-MM (an invoice month). */
+export const QueryMonth = () => QueryParam({ accepts: (text) => MONTH.test(text), message: 'month must be YYYY-MM' });
+
 /** The text of a parameter given once, else undefined. */
 export const single = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

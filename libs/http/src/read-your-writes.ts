@@ -12,7 +12,9 @@ import {
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Allow } from 'class-validator';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { answerById, ReadConsistency, type Freshness } from '@csp/application';
 import { parsePosition, type Position } from '@csp/event-store';
@@ -28,6 +30,16 @@ export interface ReadYourWritesOptions {
 }
 
 const READ_YOUR_WRITES = 'csp:read-your-writes';
+
+/** The queries of the read models: `atLeast` is read and checked by @ReadYourWrites, before the route runs. */
+export class ReadYourWritesQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'Read-your-writes: a position returned by a command (the X-Min-Position header says the same); the answer reflects at least it, or says X-Read-Model-Stale',
+  })
+  @Allow()
+  atLeast?: string;
+}
 
 /**
  * A query over the read models that reads its caller's writes: before the route runs it waits,

@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventStore } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, type ReadModelStore } from '../src';
+import { PRODUCT_STREAMS, rebuildReadModel, type ReadModelStore } from '../src';
 import { MemoryReadModelStore } from '../src/stores/memory-store';
 import { RedisReadModelStore } from '../src/stores/redis-store';
 import { generatedHistory } from '../src/testing/generated-history';
 import { InMemoryEventStore } from '../src/testing/in-memory-event-store';
+import { PROJECTIONS } from '../src/testing/product-projections';
 import { appendAll } from '../src/testing/product-history';
 import { deleteKeys, testPrefix } from '../src/testing/redis';
 

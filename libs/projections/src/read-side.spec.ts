@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { formatPosition } from '@csp/event-store';
-import { PROJECTIONS } from './read-models';
 import { createReadSide, type ReadSide } from './read-side';
 import { MemoryReadModelStore } from './stores/memory-store';
 import { RedisReadModelStore } from './stores/redis-store';
 import { InMemoryEventStore } from './testing/in-memory-event-store';
+import { PROJECTIONS } from './testing/product-projections';
 import { appendAll, contoso, ids, productHistory } from './testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from './testing/redis';
 
@@ -31,7 +31,7 @@ describe('createReadSide, in memory (the embedded default)', () => {
   it('builds every read model from the event store at start, then follows new events: read-your-writes', async () => {
     const eventStore = new InMemoryEventStore();
     await appendAll(eventStore, log.slice(0, steps.firstCancel));
-    const side = open({ eventStore, store: new MemoryReadModelStore(), clock });
+    const side = open({ eventStore, store: new MemoryReadModelStore(), projections: PROJECTIONS, clock });
     await side.start();
     expect(await side.waitFor(await eventStore.headPosition(), 5_000)).toBe(true);
     expect((await side.readModels.softwareList(contoso.customerId)).items[0]).toEqual(expect.objectContaining({ status: 'active', keyAvailable: true }));
@@ -67,7 +67,7 @@ describe('createReadSide, in memory (the embedded default)', () => {
       eventStore,
       log.filter((e) => e.type === 'CustomerRegistered'),
     );
-    const side = open({ eventStore, store: new MemoryReadModelStore(), clock });
+    const side = open({ eventStore, store: new MemoryReadModelStore(), projections: PROJECTIONS, clock });
     await side.start();
     expect(await side.waitFor(registered, 500)).toBe(false);
     const states = Object.fromEntries((await side.lag()).map((l) => [l.model, l.state]));
@@ -83,13 +83,15 @@ describe('createReadSide, in memory (the embedded default)', () => {
   });
 
   it('refuses a memory read side that would not project, since nothing else can fill it', () => {
-    expect(() => createReadSide({ eventStore: new InMemoryEventStore(), store: new MemoryReadModelStore(), project: false })).toThrow(/would stay empty/);
+    expect(() => createReadSide({ eventStore: new InMemoryEventStore(), store: new MemoryReadModelStore(), projections: PROJECTIONS, project: false })).toThrow(
+      /would stay empty/,
+    );
   });
 
   it('leaves a store it was given open for its owner to close', async () => {
     const store = new MemoryReadModelStore();
     const closed = jest.spyOn(store, 'close');
-    const side = createReadSide({ eventStore: new InMemoryEventStore(), store });
+    const side = createReadSide({ eventStore: new InMemoryEventStore(), store, projections: PROJECTIONS });
     await side.start();
     await side.stop();
     expect(closed).not.toHaveBeenCalled();
@@ -108,8 +110,8 @@ if (redisForTests('read side on Redis')) {
     it('a projecting process and a query-only process share the read models; the query-only one waits for positions too', async () => {
       const eventStore = new InMemoryEventStore();
       await appendAll(eventStore, log.slice(0, steps.firstCancel));
-      const projector = open({ eventStore, store: redisStore(prefix), leaseOwner: 'projector-1', clock });
-      const api = open({ eventStore, store: redisStore(prefix), project: false, clock });
+      const projector = open({ eventStore, store: redisStore(prefix), projections: PROJECTIONS, leaseOwner: 'projector-1', clock });
+      const api = open({ eventStore, store: redisStore(prefix), projections: PROJECTIONS, project: false, clock });
       await projector.start();
       await api.start();
       expect(api.runners).toEqual([]);

@@ -3,8 +3,6 @@ import { CUSTOMER_REGISTRY_STREAM_PREFIX, ORDER_STREAM_PREFIX, REFUND_REQUEST_ST
 import type { EventStore, Position } from '@csp/event-store';
 import type { Projection } from './projection';
 import { ReadModelQueries, type ReadClock } from './queries/read-model-queries';
-import { AnalyticsQueries } from './queries/analytics';
-import { PROJECTIONS } from './read-models';
 import { checkpointPosition, hasApplied, measureLag } from './runner/lag';
 import { ProjectionRunner, type RunnerLag } from './runner/projection-runner';
 import type { ReadModelStore } from './stores/port';
@@ -45,13 +43,13 @@ export interface ReadSideOptions {
   readonly leaseOwner?: string;
   /** The service clock, for time-dependent answers (days left to cancel, live links). */
   readonly clock?: ReadClock;
-  readonly projections?: readonly Projection[];
+  /** The read models to keep: the product's are PROJECTIONS in libs/runtime. */
+  readonly projections: readonly Projection[];
   readonly batchSize?: number;
 }
 
 export interface ReadSide {
   readonly readModels: ReadModelQueries;
-  readonly analytics: AnalyticsQueries;
   readonly store: ReadModelStore;
   readonly runners: readonly ProjectionRunner[];
   /** Whether this process applies events (false: it only queries what another process projects). */
@@ -68,7 +66,7 @@ export interface ReadSide {
 /** The read side of the product: read models, the runners that keep them, and the queries over them. */
 export function createReadSide(options: ReadSideOptions): ReadSide {
   const { eventStore, store } = options;
-  const projections = options.projections ?? PROJECTIONS;
+  const { projections } = options;
   const filter = { streamPrefixes: PRODUCT_STREAMS };
   const projecting = options.project ?? true;
   if (!projecting && store.kind === 'memory') throw new Error('An in-memory read side that does not project would stay empty: project, or use Redis');
@@ -115,7 +113,6 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
 
   return {
     readModels: new ReadModelQueries(store, options.clock),
-    analytics: new AnalyticsQueries(store),
     store,
     runners,
     projecting,

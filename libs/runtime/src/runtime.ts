@@ -16,6 +16,7 @@ import { RedisReadModelStore } from '@csp/projections/redis';
 import { loadReferenceData, upcastingEventStore, type JsonLogger, type ReferenceData } from '@csp/application';
 import { WebhookDestinations, WebhookDispatcher } from '@csp/webhooks/module';
 import { developmentSecret } from './dev-secrets';
+import { PROJECTIONS } from './projections';
 
 /** Everything the API wires into Nest, built once from the configuration. */
 export interface Runtime {
@@ -256,6 +257,7 @@ export function openConfiguredReadSide(
   return createReadSide({
     eventStore,
     store,
+    projections: PROJECTIONS,
     project,
     logger,
     ...(store.kind === 'memory' ? {} : { leaseOwner: leaseOwnerId() }),

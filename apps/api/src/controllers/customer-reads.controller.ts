@@ -1,8 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GetCustomerQuery, GetOrderHistoryQuery, GetSoftwareListQuery } from '@csp/application';
-import { ReadYourWritesQueryDto } from '../dto/query.dto';
-import { Authorize, Ctx, ReadYourWrites, type RequestContext, UuidParam } from '@csp/http';
+import { Authorize, Ctx, ReadYourWrites, ReadYourWritesQueryDto, type RequestContext, UuidParam } from '@csp/http';
 
 /**
  * A customer, its software list and order history, from the read models (read-your-writes). Each

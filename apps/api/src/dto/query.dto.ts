@@ -1,32 +1,12 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Allow } from 'class-validator';
 import { decodeActivityCursor } from '@csp/application';
 import { parseInstantRange } from '@csp/domain';
-import { QueryId, QueryParam, single } from '@csp/http';
+import { QueryId, QueryMonth, QueryParam, ReadYourWritesQueryDto, single, wholeNumber } from '@csp/http';
 import { EVENT_TYPE_NAME } from '@csp/webhooks';
-
-/** Paging numbers, one rule for every list: plain digits only (no sign, exponent, hex, blanks), from min to max. */
-const wholeNumber = (min: number, max: number) => (text: string) => /^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max;
 
 // The query strings of the GET routes, validated by the same strict pipe as bodies: unknown
 // parameters refused naming them, each parameter given at most once, the 400 naming the first
 // problem. Values stay the text the client sent (no implicit conversion); ids are lower-cased.
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-/** A month as YYYY-MM (an invoice month). */
-const Month = () => QueryParam({ accepts: (text) => MONTH.test(text), message: 'month must be YYYY-MM' });
-
-/** The queries of the read models: `atLeast` is read and checked by @ReadYourWrites, before the route runs. */
-export class ReadYourWritesQueryDto {
-  @ApiPropertyOptional({
-    description:
-      'Read-your-writes: a position returned by a command (the X-Min-Position header says the same); the answer reflects at least it, or says X-Read-Model-Stale',
-  })
-  @Allow()
-  atLeast?: string;
-}
 
 /** GET /v1/activity-log: an inclusive range (both bounds; a date alone as `to` is that whole day, UTC), paged by cursor. */
 export class ActivityLogQueryDto extends ReadYourWritesQueryDto {
@@ -83,7 +63,7 @@ function rangeMessage(query: Record<string, unknown>): string {
 /** GET /v1/credits */
 export class CreditsQueryDto extends ReadYourWritesQueryDto {
   @ApiPropertyOptional({ description: 'Invoice month, YYYY-MM' })
-  @Month()
+  @QueryMonth()
   month?: string;
 
   @ApiPropertyOptional()
@@ -93,76 +73,6 @@ export class CreditsQueryDto extends ReadYourWritesQueryDto {
   @ApiPropertyOptional({ description: 'Operators only: partner roles always see their own partner' })
   @QueryId('partnerTenantId must be a tenant id')
   partnerTenantId?: string;
-}
-
-/** Every analytics question: a partner (analysts and back office may name one), read-your-writes. */
-export class AnalyticsQueryDto extends ReadYourWritesQueryDto {
-  @ApiPropertyOptional({ description: "Analysts and back office: one partner; a partner's own admins see theirs only" })
-  @QueryId('partnerTenantId must be a tenant id')
-  partnerTenantId?: string;
-}
-
-/** The analytics lists: paged with offset and limit. */
-class PagedAnalyticsQueryDto extends AnalyticsQueryDto {
-  @ApiPropertyOptional({ description: 'Rows to skip; default 0' })
-  @QueryParam({ accepts: wholeNumber(0, Number.MAX_SAFE_INTEGER), message: 'offset must be a whole number ≥ 0' })
-  offset?: string;
-
-  @ApiPropertyOptional({ description: '1 to 1000; default 100' })
-  @QueryParam({ accepts: wholeNumber(1, 1000), message: 'limit must be a whole number from 1 to 1000' })
-  limit?: string;
-
-  page(): { offset: number; limit: number } {
-    return { offset: this.offset === undefined ? 0 : Number(this.offset), limit: this.limit === undefined ? 100 : Number(this.limit) };
-  }
-}
-
-const PURCHASE_GROUPS = ['sku', 'market'];
-
-/** GET /v1/analytics/purchases */
-export class PurchaseAnalyticsQueryDto extends PagedAnalyticsQueryDto {
-  @ApiPropertyOptional({ description: 'sku (default), market or sku,market' })
-  @QueryParam({
-    accepts: (text) => {
-      const groups = text.split(',');
-      return groups.every((g) => PURCHASE_GROUPS.includes(g)) && new Set(groups).size === groups.length;
-    },
-    message: 'groupBy is sku, market or sku,market',
-  })
-  groupBy?: string;
-
-  groups(): ('sku' | 'market')[] {
-    return (this.groupBy ?? 'sku').split(',') as ('sku' | 'market')[];
-  }
-}
-
-/** GET /v1/analytics/key-access: UTC days, inclusive. */
-export class KeyAccessAnalyticsQueryDto extends PagedAnalyticsQueryDto {
-  @ApiProperty({ description: 'YYYY-MM-DD' })
-  @QueryParam({
-    required: true,
-    accepts: (text, query) => DAY.test(text) && !fromAfterTo(text, query.to),
-    message: (text, query) => (text !== undefined && fromAfterTo(text, query.to) ? 'from must not be after to' : 'from (YYYY-MM-DD) is required'),
-  })
-  from!: string;
-
-  @ApiProperty({ description: 'YYYY-MM-DD, inclusive' })
-  @QueryParam({ required: true, accepts: (text) => DAY.test(text), message: 'to (YYYY-MM-DD) is required' })
-  to!: string;
-}
-
-/** Two valid days out of order: the refusal names `from`. */
-const fromAfterTo = (from: string, to: unknown) => DAY.test(from) && typeof to === 'string' && DAY.test(to) && from > to;
-
-/** GET /v1/analytics/credits */
-export class CreditAnalyticsQueryDto extends PagedAnalyticsQueryDto {
-  @ApiPropertyOptional({ description: 'partner (default), customer or family' })
-  @QueryParam({ accepts: (text) => text === 'partner' || text === 'customer' || text === 'family', message: 'groupBy is partner, customer or family' })
-  groupBy?: 'partner' | 'customer' | 'family';
-
-  @ApiPropertyOptional({ description: 'Invoice month, YYYY-MM' })
-  @Month()
-  month?: string;
 }
 
 /** GET /v1/events (Server-Sent Events). */

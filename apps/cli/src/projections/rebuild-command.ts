@@ -1,5 +1,6 @@
 import type { EventStore } from '@csp/event-store';
-import { PRODUCT_STREAMS, PROJECTIONS, rebuildReadModel, type Projection, type ReadModelStore, type RebuildResult } from '@csp/projections';
+import { PRODUCT_STREAMS, rebuildReadModel, type Projection, type ReadModelStore, type RebuildResult } from '@csp/projections';
+import { PROJECTIONS } from '@csp/runtime/projections';
 import { readCommandLine, UsageError } from '../args';
 import { count, ProgressBar, type ProgressOutput } from '../progress';
 

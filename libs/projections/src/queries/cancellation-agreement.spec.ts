@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { cancellationEligibility, evolveOrder, HOUR_MS, initialOrderState, orderStreamId, type LineEligibility, type OrderStreamEvent } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
-import { PROJECTIONS } from '../read-models';
 import { applyBatch } from '../runner/apply-batch';
 import { MemoryReadModelStore } from '../stores/memory-store';
 import { Scenario, type TestCustomer } from '../testing/scenario';
+import { PROJECTIONS } from '../testing/product-projections';
 import { ReadModelQueries } from './read-model-queries';
 
 /*

@@ -1,2 +1,1 @@
 export * from './read-model-queries';
-export * from './analytics';

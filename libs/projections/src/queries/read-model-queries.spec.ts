@@ -1,12 +1,12 @@
 import type { DomainError } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
-import { PROJECTIONS } from '../read-models';
 import { applyBatch } from '../runner/apply-batch';
 import { MemoryReadModelStore } from '../stores/memory-store';
 import type { ReadModelStore } from '../stores/port';
 import { RedisReadModelStore } from '../stores/redis-store';
 import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
+import { PROJECTIONS } from '../testing/product-projections';
 import { ReadModelQueries } from './read-model-queries';
 
 const { log, steps } = productHistory();

@@ -8,13 +8,13 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatPosition } from '@csp/event-store';
 import { PRODUCT_STREAMS } from '../read-side';
-import { PROJECTIONS } from '../read-models';
 import { MemoryReadModelStore } from '../stores/memory-store';
 import { RedisReadModelStore } from '../stores/redis-store';
 import { generatedHistory } from '../testing/generated-history';
 import { InMemoryEventStore } from '../testing/in-memory-event-store';
 import { appendAll } from '../testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
+import { PROJECTIONS } from '../testing/product-projections';
 import { rebuildReadModel } from './rebuild';
 
 const ROOT = resolve(__dirname, '../../../..');

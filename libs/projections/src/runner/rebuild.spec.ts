@@ -1,10 +1,11 @@
-import { PROJECTIONS, softwareListProjection } from '../read-models';
+import { softwareListProjection } from '../read-models';
 import { createReadSide } from '../read-side';
 import { MemoryReadModelStore } from '../stores/memory-store';
 import type { ReadModelStore } from '../stores/port';
 import { RedisReadModelStore } from '../stores/redis-store';
 import { InMemoryEventStore } from '../testing/in-memory-event-store';
 import { appendAll, contoso, productHistory } from '../testing/product-history';
+import { PROJECTIONS } from '../testing/product-projections';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
 import { rebuildReadModel, type RebuildProgress } from './rebuild';
 
@@ -17,7 +18,7 @@ function rebuildWithoutDowntime(
   it('builds the next generation beside the live one, switches when caught up, drops the old one; queries never see a partial model', async () => {
     const { store, generationKeys, dispose } = await open();
     const eventStore = new InMemoryEventStore();
-    const side = createReadSide({ eventStore, store, clock });
+    const side = createReadSide({ eventStore, store, projections: PROJECTIONS, clock });
     try {
       await appendAll(eventStore, log.slice(0, steps.secondCancel));
       await side.start();

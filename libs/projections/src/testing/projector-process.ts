@@ -11,6 +11,7 @@ import { RedisReadModelStore } from '../stores/redis-store';
 import { generatedHistory } from './generated-history';
 import { InMemoryEventStore } from './in-memory-event-store';
 import { appendAll } from './product-history';
+import { PROJECTIONS } from './product-projections';
 
 async function main(): Promise<void> {
   const [url, keyPrefix, events, batchSize] = process.argv.slice(2);
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     process.stdout.write(`commit ${++commits} ${ns.model} ${request.checkpoint}\n`);
     return redis.commit(ns, request);
   };
-  const side = createReadSide({ eventStore, store: announcing, batchSize: Number(batchSize) });
+  const side = createReadSide({ eventStore, store: announcing, projections: PROJECTIONS, batchSize: Number(batchSize) });
   await side.start();
   const head = await eventStore.headPosition();
   await side.waitFor(head, 600_000);
