@@ -13,12 +13,12 @@ import {
   StreamRepository,
 } from '@csp/application';
 import { ANALYTICS_CONTROLLERS, ANALYTICS_HANDLERS } from '@csp/analytics/module';
+import { CREDITS_CONTROLLERS, CREDITS_HANDLERS } from '@csp/credits/module';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
 import { ActivityLogController } from './controllers/activity-log.controller';
 import { CatalogController } from './controllers/catalog.controller';
-import { CreditsController } from './controllers/credits.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
 import { CustomersController } from './controllers/customers.controller';
@@ -43,7 +43,7 @@ export class ApiModule {
         CustomersController,
         CustomerReadsController,
         ActivityLogController,
-        CreditsController,
+        ...CREDITS_CONTROLLERS,
         EventsController,
         ...WEBHOOK_CONTROLLERS,
         ...ANALYTICS_CONTROLLERS,
@@ -71,6 +71,7 @@ export class ApiModule {
         ...APPLICATION_HANDLERS,
         ...WEBHOOK_HANDLERS,
         ...ANALYTICS_HANDLERS,
+        ...CREDITS_HANDLERS,
       ],
     };
   }

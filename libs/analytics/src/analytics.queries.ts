@@ -1,5 +1,6 @@
 import { addByCurrency, moneyList } from '@csp/domain';
-import { creditIdOf, creditIndexes, type CreditView, type ReadModelStore } from '@csp/projections';
+import { creditIdOf, creditIndexes, type CreditView } from '@csp/credits';
+import type { ReadModelStore } from '@csp/projections';
 import { analyticsKeys, type AccessCounters, type CancellationCounters, type PurchaseCounters } from './analytics.projection';
 
 /** Which partners a question covers: one (a partner's own admins) or all (analysts, back office). */

@@ -2,7 +2,8 @@
 // cannot import the contexts whose projections import it. Nest-free, so that jest and the CLI may
 // load it on its own (`@csp/runtime/projections`); the order is the order of the read side's lag report.
 import { analyticsProjection } from '@csp/analytics';
+import { creditsProjection } from '@csp/credits';
 import { UNSLICED_PROJECTIONS } from '@csp/projections';
 
 /** Every read model the product keeps. */
-export const PROJECTIONS = [...UNSLICED_PROJECTIONS, analyticsProjection];
+export const PROJECTIONS = [...UNSLICED_PROJECTIONS, creditsProjection, analyticsProjection];

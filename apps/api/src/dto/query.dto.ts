@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { decodeActivityCursor } from '@csp/application';
 import { parseInstantRange } from '@csp/domain';
-import { QueryId, QueryMonth, QueryParam, ReadYourWritesQueryDto, single, wholeNumber } from '@csp/http';
+import { QueryId, QueryParam, ReadYourWritesQueryDto, single, wholeNumber } from '@csp/http';
 import { EVENT_TYPE_NAME } from '@csp/webhooks';
 
 // The query strings of the GET routes, validated by the same strict pipe as bodies: unknown
@@ -58,21 +58,6 @@ function rangeMessage(query: Record<string, unknown>): string {
     : problem === 'malformed'
       ? `${field} must be an ISO-8601 date or instant`
       : 'from must not be after to';
-}
-
-/** GET /v1/credits */
-export class CreditsQueryDto extends ReadYourWritesQueryDto {
-  @ApiPropertyOptional({ description: 'Invoice month, YYYY-MM' })
-  @QueryMonth()
-  month?: string;
-
-  @ApiPropertyOptional()
-  @QueryId('customerId must be a customer id')
-  customerId?: string;
-
-  @ApiPropertyOptional({ description: 'Operators only: partner roles always see their own partner' })
-  @QueryId('partnerTenantId must be a tenant id')
-  partnerTenantId?: string;
 }
 
 /** GET /v1/events (Server-Sent Events). */

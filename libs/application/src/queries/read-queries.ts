@@ -27,27 +27,6 @@ export interface ActivityLog {
   readonly nextCursor?: string;
 }
 
-/** Credits as the API shows them, with their totals per currency. */
-export interface CreditsReport {
-  readonly month?: string;
-  readonly items: {
-    creditId: string;
-    source: string;
-    refundRequestId?: string;
-    partnerTenantId: string;
-    customerId?: string;
-    orderId?: string;
-    line?: number;
-    sku?: string;
-    amount: number;
-    currency: string;
-    taxInclusive: boolean;
-    invoiceMonth: string;
-    issuedAt: string;
-  }[];
-  readonly totals: Answer<'credits'>['totals'];
-}
-
 export class GetCustomerQuery extends Query<CustomerSummary> {
   constructor(
     readonly context: CommandContext,
@@ -80,15 +59,6 @@ export class GetActivityLogQuery extends Query<ActivityLog> {
     super();
   }
 }
-export class GetCreditsQuery extends Query<CreditsReport> {
-  constructor(
-    readonly context: CommandContext,
-    readonly filter: { month?: string; customerId?: string; partnerTenantId?: string },
-  ) {
-    super();
-  }
-}
-
 const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
 
 abstract class CustomerScopedQuery {
@@ -150,38 +120,6 @@ export class GetActivityLogHandler implements IQueryHandler<GetActivityLogQuery>
       to: range.to,
       items: page.items.map(({ partnerTenantId: _partner, ...entry }) => entry),
       ...(page.nextCursor ? { nextCursor: Buffer.from(page.nextCursor).toString('base64url') } : {}),
-    };
-  }
-}
-
-@QueryHandler(GetCreditsQuery)
-export class GetCreditsHandler implements IQueryHandler<GetCreditsQuery> {
-  constructor(@Inject(READ_SIDE) private readonly readSide: ReadSide) {}
-
-  async execute({ context, filter }: GetCreditsQuery): Promise<CreditsReport> {
-    const scope = scopeOf('credits.read', context.actor);
-    if (!scope || scope.kind === 'customer') throw forbidden();
-    // Partner roles see their own partner's credits whatever they ask; operators may filter by partner.
-    const partnerTenantId = scope.kind === 'partner' ? scope.partnerTenantId : filter.partnerTenantId;
-    const { items, totals } = await this.readSide.readModels.credits({ ...filter, partnerTenantId });
-    return {
-      ...(filter.month ? { month: filter.month } : {}),
-      items: items.map((c) => ({
-        creditId: c.creditId,
-        source: c.source.type,
-        ...(c.source.type === 'refund-request' ? { refundRequestId: c.source.refundRequestId } : {}),
-        partnerTenantId: c.partnerTenantId,
-        ...(c.customerId ? { customerId: c.customerId } : {}),
-        ...(c.orderId ? { orderId: c.orderId } : {}),
-        ...(c.line !== undefined ? { line: c.line } : {}),
-        ...(c.sku ? { sku: c.sku } : {}),
-        amount: c.amount,
-        currency: c.currency,
-        taxInclusive: c.taxInclusive,
-        invoiceMonth: c.invoiceMonth,
-        issuedAt: c.issuedAt,
-      })),
-      totals,
     };
   }
 }

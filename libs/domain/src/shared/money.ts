@@ -11,7 +11,7 @@ export interface Money {
  * across codes; as a list, in currency-code order. Used by the order's state (what it was paid and
  * credited, orders/credits.ts), the order view's totals and creditable remainders (libs/application
  * orders/order-stream.ts), the order-history read model's totals, the credits query's totals
- * (libs/projections queries/read-model-queries.ts) and the analysts' amounts (libs/analytics
+ * (libs/credits credits.queries.ts) and the analysts' amounts (libs/analytics
  * analytics.projection.ts and analytics.queries.ts).
  */
 

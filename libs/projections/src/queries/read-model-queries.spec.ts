@@ -7,6 +7,7 @@ import { RedisReadModelStore } from '../stores/redis-store';
 import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
 import { PROJECTIONS } from '../testing/product-projections';
+import { CreditsQueries } from '../../../credits/src/credits.queries';
 import { ReadModelQueries } from './read-model-queries';
 
 const { log, steps } = productHistory();
@@ -243,10 +244,12 @@ describe('activity log', () => {
   });
 });
 
-describe('credits', () => {
-  let readModels: ReadModelQueries;
+describe('credits (@csp/credits CreditsQueries, over the same read models)', () => {
+  let readModels: CreditsQueries;
   beforeAll(async () => {
-    readModels = await readModelsAfter(log);
+    const store = new MemoryReadModelStore();
+    await projectInto(store, log);
+    readModels = new CreditsQueries(store);
   });
 
   it('lists a partner’s credits of an invoice month, with totals per currency', async () => {
@@ -326,6 +329,7 @@ if (redisForTests('read-model queries')) {
       const memory = new MemoryReadModelStore();
       const inMemory = await projectInto(memory, log, 10);
       const inRedis = await projectInto(redis, log, 10);
+      const [creditsInMemory, creditsInRedis] = [new CreditsQueries(memory), new CreditsQueries(redis)];
       for (const p of PROJECTIONS) expect(await redis.dump({ model: p.name, generation: 1 })).toEqual(await memory.dump({ model: p.name, generation: 1 }));
       const now = instant('2026-03-05T00:00:00.000Z');
       expect(await inRedis.softwareList(contoso.customerId, now)).toEqual(await inMemory.softwareList(contoso.customerId, now));
@@ -333,7 +337,7 @@ if (redisForTests('read-model queries')) {
       const first = await inRedis.activityLog(range);
       expect(first).toEqual(await inMemory.activityLog(range));
       expect(await inRedis.activityLog({ ...range, cursor: first.nextCursor })).toEqual(await inMemory.activityLog({ ...range, cursor: first.nextCursor }));
-      expect(await inRedis.credits({ month: '2026-04' })).toEqual(await inMemory.credits({ month: '2026-04' }));
+      expect(await creditsInRedis.credits({ month: '2026-04' })).toEqual(await creditsInMemory.credits({ month: '2026-04' }));
       expect(await inRedis.orderHistory(contoso.customerId)).toEqual(await inMemory.orderHistory(contoso.customerId));
     });
   });

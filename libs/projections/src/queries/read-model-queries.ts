@@ -1,17 +1,5 @@
-import {
-  instantMs,
-  invalid,
-  lineCancellation,
-  linkStatus,
-  parseDateOrInstant,
-  parseRangeEnd,
-  totalsByCurrency,
-  type LineCancellation,
-  type LinkStatus,
-  type Money,
-} from '@csp/domain';
+import { instantMs, invalid, lineCancellation, linkStatus, parseDateOrInstant, parseRangeEnd, type LineCancellation, type LinkStatus } from '@csp/domain';
 import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
-import { creditIdOf, creditIndexes, type CreditView } from '../read-models/credits';
 import type { CustomerView } from '../read-models/customers';
 import { orderHistoryIndex, type OrderHistoryView } from '../read-models/order-history';
 import { customerOrdersIndex, softwareOrderKey, type SoftwareLineView, type SoftwareOrderView } from '../read-models/software-list';
@@ -43,33 +31,6 @@ export interface ActivityPage {
   readonly items: ActivityEntry[];
   /** Present when more entries follow; opaque to callers. */
   readonly nextCursor?: string;
-}
-
-export interface CreditQuery {
-  readonly partnerTenantId?: string;
-  readonly customerId?: string;
-  /** YYYY-MM: the invoice month. */
-  readonly month?: string;
-}
-
-export interface CreditTotalsByMonthAndPartner {
-  readonly invoiceMonth: string;
-  readonly partnerTenantId: string;
-  readonly totals: Money[];
-}
-
-export interface CreditTotalsByCustomer {
-  readonly customerId: string;
-  readonly totals: Money[];
-}
-
-export interface CreditsAnswer {
-  readonly items: CreditView[];
-  /** Per currency, over the whole selection. */
-  readonly totals: Money[];
-  readonly byInvoiceMonthAndPartner: CreditTotalsByMonthAndPartner[];
-  /** Credits without a customer (a refund request that named none) are in `totals` only. */
-  readonly byCustomer: CreditTotalsByCustomer[];
 }
 
 export type { LinkStatus } from '@csp/domain';
@@ -127,7 +88,6 @@ export interface SoftwareList {
   readonly items: SoftwareListItem[];
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** An activity index entry: sortable time | sortable position | event id. */
 const ACTIVITY_CURSOR = /^\d{15}\|\d{20}\|[0-9A-Za-z-]{1,64}$/;
 
@@ -140,18 +100,6 @@ function rangeBound(value: string, field: 'from' | 'to'): number {
   const ms = typeof value !== 'string' ? undefined : field === 'from' ? parseDateOrInstant(value) : parseRangeEnd(value);
   if (ms === undefined) throw invalid('invalid_date', `${field} must be an ISO-8601 date or instant`, { field });
   return ms;
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /**
@@ -281,36 +229,5 @@ export class ReadModelQueries {
       (d): d is ActivityEntry => d !== undefined && (query.customerTenantId === undefined || d.customerTenantId === query.customerTenantId),
     );
     return { items, ...(entries.length > limit ? { nextCursor: page[page.length - 1] } : {}) };
-  }
-
-  /** Credits by partner, invoice month and customer (each optional), with totals per currency. */
-  async credits(query: CreditQuery = {}): Promise<CreditsAnswer> {
-    if (query.month !== undefined && !MONTH.test(query.month)) throw invalid('invalid_month', 'month must be YYYY-MM', { field: 'month' });
-    const ns = await this.ns('credits');
-    const index =
-      query.customerId !== undefined
-        ? creditIndexes.customer(query.customerId)
-        : query.partnerTenantId !== undefined
-          ? creditIndexes.partner(query.partnerTenantId)
-          : creditIndexes.all;
-    // '|' sorts before every character of a credit id, '}' after: the month is a key range.
-    const range = query.month !== undefined ? { from: `${query.month}|`, before: `${query.month}}` } : {};
-    const entries = await this.store.entries(ns, index, range);
-    const docs = (await this.store.getMany(
-      ns,
-      entries.map((e) => `credit:${creditIdOf(e)}`),
-    )) as (CreditView | undefined)[];
-    const items = docs.filter((d): d is CreditView => d !== undefined && (query.partnerTenantId === undefined || d.partnerTenantId === query.partnerTenantId));
-    const byMonthAndPartner = groupBy(items, (c) => `${c.invoiceMonth}|${c.partnerTenantId}`);
-    return {
-      items,
-      totals: totalsByCurrency(items),
-      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({
-        invoiceMonth: credits[0]!.invoiceMonth,
-        partnerTenantId: credits[0]!.partnerTenantId,
-        totals: totalsByCurrency(credits),
-      })),
-      byCustomer: [...groupBy(items, (c) => c.customerId)].map(([customerId, credits]) => ({ customerId, totals: totalsByCurrency(credits) })),
-    };
   }
 }

@@ -1,5 +1,5 @@
 import type { CreditIssued } from '@csp/domain';
-import type { Projection } from '../projection';
+import type { Projection } from '@csp/projections';
 
 export type CreditView = CreditIssued['data'];
 
@@ -10,7 +10,7 @@ export const creditIndexes = {
   customer: (customerId: string) => `customer:${customerId}`,
 };
 /** Entries sort by invoice month: a month is a key prefix. */
-export const creditEntry = (credit: Pick<CreditView, 'invoiceMonth' | 'creditId'>) => `${credit.invoiceMonth}|${credit.creditId}`;
+const creditEntry = (credit: Pick<CreditView, 'invoiceMonth' | 'creditId'>) => `${credit.invoiceMonth}|${credit.creditId}`;
 export const creditIdOf = (entry: string) => entry.slice(entry.indexOf('|') + 1);
 
 /** Every credit, from cancellations and approved refund requests, by invoice month. */

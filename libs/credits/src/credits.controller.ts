@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { GetCreditsQuery } from '@csp/application';
-import { CreditsQueryDto } from '../dto/query.dto';
 import { Authorize, Ctx, ReadYourWrites, type RequestContext } from '@csp/http';
+import { CreditsQueryDto } from './list/credits-query.dto';
+import { GetCreditsQuery } from './list/credits.query';
 
-/** Credits from cancellations and approved refund requests, by invoice month. */
+/** Credits from cancellations and approved refund requests, by invoice month. Its name is in the route's OpenAPI operationId. */
 @Controller('v1/credits')
 export class CreditsController {
   constructor(private readonly queries: QueryBus) {}

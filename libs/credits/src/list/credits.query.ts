@@ -1,0 +1,75 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { READ_SIDE, type CommandContext } from '@csp/application';
+import { DomainError } from '@csp/domain';
+import type { ReadSide } from '@csp/projections';
+import { scopeOf } from '@csp/security';
+import { CreditsQueries, type CreditsAnswer } from '../credits.queries';
+
+/** Credits as the API shows them, with their totals per currency. */
+export interface CreditsReport {
+  readonly month?: string;
+  readonly items: {
+    creditId: string;
+    source: string;
+    refundRequestId?: string;
+    partnerTenantId: string;
+    customerId?: string;
+    orderId?: string;
+    line?: number;
+    sku?: string;
+    amount: number;
+    currency: string;
+    taxInclusive: boolean;
+    invoiceMonth: string;
+    issuedAt: string;
+  }[];
+  readonly totals: CreditsAnswer['totals'];
+}
+
+export class GetCreditsQuery extends Query<CreditsReport> {
+  constructor(
+    readonly context: CommandContext,
+    readonly filter: { month?: string; customerId?: string; partnerTenantId?: string },
+  ) {
+    super();
+  }
+}
+
+const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
+
+@QueryHandler(GetCreditsQuery)
+export class GetCreditsHandler implements IQueryHandler<GetCreditsQuery> {
+  private readonly credits: CreditsQueries;
+
+  constructor(@Inject(READ_SIDE) readSide: ReadSide) {
+    this.credits = new CreditsQueries(readSide.store);
+  }
+
+  async execute({ context, filter }: GetCreditsQuery): Promise<CreditsReport> {
+    const scope = scopeOf('credits.read', context.actor);
+    if (!scope || scope.kind === 'customer') throw forbidden();
+    // Partner roles see their own partner's credits whatever they ask; operators may filter by partner.
+    const partnerTenantId = scope.kind === 'partner' ? scope.partnerTenantId : filter.partnerTenantId;
+    const { items, totals } = await this.credits.credits({ ...filter, partnerTenantId });
+    return {
+      ...(filter.month ? { month: filter.month } : {}),
+      items: items.map((c) => ({
+        creditId: c.creditId,
+        source: c.source.type,
+        ...(c.source.type === 'refund-request' ? { refundRequestId: c.source.refundRequestId } : {}),
+        partnerTenantId: c.partnerTenantId,
+        ...(c.customerId ? { customerId: c.customerId } : {}),
+        ...(c.orderId ? { orderId: c.orderId } : {}),
+        ...(c.line !== undefined ? { line: c.line } : {}),
+        ...(c.sku ? { sku: c.sku } : {}),
+        amount: c.amount,
+        currency: c.currency,
+        taxInclusive: c.taxInclusive,
+        invoiceMonth: c.invoiceMonth,
+        issuedAt: c.issuedAt,
+      })),
+      totals,
+    };
+  }
+}
