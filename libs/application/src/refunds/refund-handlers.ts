@@ -84,9 +84,6 @@ const refundResource = (state: RefundRequestStreamState) =>
     ...(state.submitted.customerTenantId ? { customerTenantId: state.submitted.customerTenantId } : {}),
   };
 
-/** Stands for the tenant an order will supply, in the checks made before the order is loaded. */
-const ORDER_TENANT_PENDING = 'the tenant of the order';
-
 @CommandHandler(SubmitRefundRequestCommand)
 export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundRequestCommand> {
   constructor(
@@ -112,9 +109,8 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
     });
     const refundRequestId = randomUUID();
     // A request that can never succeed is refused as such before anything is looked up (the decider checks it again).
-    // A request naming an order takes its tenant from the order (looked up below): it counts as given here.
-    const tenantForCheck = request.tenantId ?? (request.orderId !== undefined ? ORDER_TENANT_PENDING : undefined);
-    checkRefundSubmission({ ...submission(), ...(tenantForCheck !== undefined ? { customerTenantId: tenantForCheck } : {}) });
+    // A request naming an order takes its tenant from the order, looked up below.
+    checkRefundSubmission({ ...submission(), ...(request.tenantId !== undefined ? { customerTenantId: request.tenantId } : {}) }, { tenantFromOrder: true });
     let customer: { customerId: string; tenantId: string; domain: string } | undefined;
     let order: OrderStreamState | undefined;
     if (request.orderId !== undefined) {

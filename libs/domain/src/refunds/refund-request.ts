@@ -194,8 +194,10 @@ function validateSubmission(data: SubmitRefundRequest['data'], order: PlacedOrde
  * customer a request names, so that a request that can never succeed is refused as such (400)
  * rather than with what a lookup found. Returns the amount requested.
  */
-export function checkRefundSubmission(data: SubmitRefundRequest['data']): number {
-  if (!data.customerTenantId && !data.domain) throw invalid('invalid_refund_request', 'tenantId or domain is required', { field: 'tenantId' });
+export function checkRefundSubmission(data: SubmitRefundRequest['data'], options: { readonly tenantFromOrder?: boolean } = {}): number {
+  // Before the order is loaded (`tenantFromOrder`), a request naming one will get its tenant from it.
+  const tenantKnown = Boolean(data.customerTenantId || data.domain || (options.tenantFromOrder && data.orderId));
+  if (!tenantKnown) throw invalid('invalid_refund_request', 'tenantId or domain is required', { field: 'tenantId' });
   if (!data.orderId && !data.subscriptionId) throw invalid('invalid_refund_request', 'orderId or subscriptionId is required', { field: 'orderId' });
   if (data.reason.trim() === '') throw invalid('invalid_refund_request', 'reason must not be empty', { field: 'reason' });
   const { amount } = data.amountRequested;
