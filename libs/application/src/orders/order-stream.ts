@@ -5,10 +5,9 @@ import {
   orderStatus,
   totalsByCurrency,
   type CancelledLine,
-  type Money,
   type OrderState,
+  type OrderEvent,
   type OrderStatus,
-  type OrderStreamEvent,
   type SoftwarePurchased,
 } from '@csp/domain';
 import type { TenantResource } from '@csp/security';
@@ -22,39 +21,14 @@ export interface OrderStreamState {
   readonly domain: OrderState;
   readonly purchase?: SoftwarePurchased['data'];
   readonly cancelled: Readonly<Record<number, { readonly cancelledAt: string; readonly credit: CancelledLine['credit']; readonly invoiceMonth: string }>>;
-  /** Decisions of the refund requests that name this order, which live in its stream, by request id. */
-  readonly refundDecisions: Readonly<Record<string, RefundDecisionView>>;
 }
 
-/** A refund request's decision as the API shows it. */
-export interface RefundDecisionView {
-  readonly status: 'approved' | 'rejected';
-  readonly at: string;
-  readonly amount?: Money;
-  readonly reason?: string;
-  readonly note?: string;
-}
-
-export const orderStream: StreamModel<OrderStreamState, OrderStreamEvent> = {
-  initialState: { domain: initialOrderState, cancelled: {}, refundDecisions: {} },
+/** The order's stream as the order's handlers read it; the refund decisions it also holds are the refunds context's (orderRefundsStream). */
+export const orderStream: StreamModel<OrderStreamState, OrderEvent> = {
+  initialState: { domain: initialOrderState, cancelled: {} },
   evolve(state, event) {
     const domain = evolveOrder(state.domain, event);
     if (event.type === 'SoftwarePurchased') return { ...state, domain, purchase: event.data };
-    if (event.type === 'RefundRequestApproved') {
-      const { refundRequestId, approvedAt, approvedAmount, note } = event.data;
-      return {
-        ...state,
-        domain,
-        refundDecisions: {
-          ...state.refundDecisions,
-          [refundRequestId]: { status: 'approved', at: approvedAt, amount: approvedAmount, ...(note ? { note } : {}) },
-        },
-      };
-    }
-    if (event.type === 'RefundRequestRejected') {
-      const { refundRequestId, rejectedAt, reason } = event.data;
-      return { ...state, domain, refundDecisions: { ...state.refundDecisions, [refundRequestId]: { status: 'rejected', at: rejectedAt, reason } } };
-    }
     if (event.type === 'OrderCancelled') {
       const cancelled = { ...state.cancelled };
       for (const line of event.data.lines) {

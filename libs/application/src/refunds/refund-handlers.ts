@@ -22,10 +22,17 @@ import { formatPosition } from '@csp/event-store';
 import type { Clock } from '@csp/config';
 import { assertAllowed, eventMetadata, type CommandContext } from '../context';
 import { customerRegistryStream } from '../customers/customer-registry-stream';
-import { orderResource, orderStream, type OrderStreamState } from '../orders/order-stream';
+import { orderResource } from '../orders/order-stream';
 import { StreamRepository } from '../stream-repository';
 import { CLOCK } from '../tokens';
-import { refundRequestStream, refundRequestView, type RefundRequestStreamState } from './refund-request-stream';
+import {
+  orderRefundsStream,
+  orderWithRefundDecisions,
+  refundRequestStream,
+  refundRequestView,
+  type OrderRefundsStreamState,
+  type RefundRequestStreamState,
+} from './refund-request-stream';
 import { idnaDomain } from '../domain-names';
 
 /** A refund request as filed; its rules (what is required, the amount, the contact) are the domain's (checkRefundSubmission). */
@@ -112,13 +119,13 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
     // A request naming an order takes its tenant from the order, looked up below.
     checkRefundSubmission({ ...submission(), ...(request.tenantId !== undefined ? { customerTenantId: request.tenantId } : {}) }, { tenantFromOrder: true });
     let customer: { customerId: string; tenantId: string; domain: string } | undefined;
-    let order: OrderStreamState | undefined;
+    let order: OrderRefundsStreamState | undefined;
     if (request.orderId !== undefined) {
       // A refund request names one of the partner's own orders; another partner's order is not found.
-      const { state } = await this.repository.load(orderStreamId(request.orderId), orderStream);
-      assertAllowed('refundRequest.submit', actor, orderResource(state), 'order');
+      const { state } = await this.repository.load(orderStreamId(request.orderId), orderRefundsStream);
+      assertAllowed('refundRequest.submit', actor, orderResource(state.order), 'order');
       order = state;
-      const purchase = state.purchase!;
+      const purchase = state.order.purchase!;
       customer = { customerId: purchase.customerId, tenantId: purchase.customerTenantId, domain: '' };
       if (request.tenantId !== undefined && request.tenantId.toLowerCase() !== purchase.customerTenantId) {
         throw invalid('tenant_mismatch', 'tenantId is not the tenant of the order', { field: 'tenantId' });
@@ -144,7 +151,7 @@ export class SubmitRefundRequestHandler implements ICommandHandler<SubmitRefundR
         decideRefundRequest(
           { type: 'SubmitRefundRequest', data: submission(customer), metadata: { actor, now: now.toISOString() } },
           state.domain,
-          order?.domain,
+          order && orderWithRefundDecisions(order),
         ),
       { metadata: (event) => eventMetadata(context, now, { tenantId: customer?.tenantId, partnerTenantId }, event.type) },
     );
@@ -194,7 +201,7 @@ export class DecideRefundRequestHandler implements ICommandHandler<DecideRefundR
     const { view, events, append } =
       orderId !== undefined
         ? await this.repository
-            .execute(decisionStream, orderStream, (order) => decideRefundDecision(command, current.domain, order.domain), options)
+            .execute(decisionStream, orderRefundsStream, (order) => decideRefundDecision(command, current.domain, orderWithRefundDecisions(order)), options)
             .then((r) => ({ view: refundRequestView(current, r.state), events: r.events, append: r.append }))
         : await this.repository
             .execute(decisionStream, refundRequestStream, (state) => decideRefundDecision(command, state.domain), { ...options, assume: loaded })
@@ -219,6 +226,6 @@ export class GetRefundRequestHandler implements IQueryHandler<GetRefundRequestQu
     assertAllowed('refundRequest.read', context.actor, refundResource(state), 'refund request');
     // The decision of a request naming an order is in the order's stream.
     const orderId = state.submitted?.orderId;
-    return refundRequestView(state, orderId !== undefined ? (await this.repository.load(orderStreamId(orderId), orderStream)).state : undefined);
+    return refundRequestView(state, orderId !== undefined ? (await this.repository.load(orderStreamId(orderId), orderRefundsStream)).state : undefined);
   }
 }

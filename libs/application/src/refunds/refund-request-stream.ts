@@ -1,5 +1,14 @@
-import { evolveRefundRequest, initialRefundRequestState, type RefundRequestEvent, type RefundRequestState, type RefundRequestSubmitted } from '@csp/domain';
-import type { OrderStreamState } from '../orders/order-stream';
+import {
+  evolveRefundRequest,
+  initialRefundRequestState,
+  type Money,
+  type OrderStreamEvent,
+  type OrderWithRefundDecisions,
+  type RefundRequestEvent,
+  type RefundRequestState,
+  type RefundRequestSubmitted,
+} from '@csp/domain';
+import { orderStream, type OrderStreamState } from '../orders/order-stream';
 import type { StreamModel } from '../stream-repository';
 
 /** The refund request's decision state plus what the edge shows and authorises on. */
@@ -32,13 +41,53 @@ export const refundRequestStream: StreamModel<RefundRequestStreamState, RefundRe
   },
 };
 
+/** A refund request's decision as the API shows it. */
+export interface RefundDecisionView {
+  readonly status: 'approved' | 'rejected';
+  readonly at: string;
+  readonly amount?: Money;
+  readonly reason?: string;
+  readonly note?: string;
+}
+
+/** The stream of an order a refund request names: the order as its handlers read it, and the decisions of the requests naming it, by id. */
+export interface OrderRefundsStreamState {
+  readonly order: OrderStreamState;
+  readonly decisions: Readonly<Record<string, RefundDecisionView>>;
+}
+
+export const orderRefundsStream: StreamModel<OrderRefundsStreamState, OrderStreamEvent> = {
+  initialState: { order: orderStream.initialState, decisions: {} },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'RefundRequestApproved': {
+        const { refundRequestId, approvedAt, approvedAmount, note } = event.data;
+        const decision: RefundDecisionView = { status: 'approved', at: approvedAt, amount: approvedAmount, ...(note ? { note } : {}) };
+        return { ...state, decisions: { ...state.decisions, [refundRequestId]: decision } };
+      }
+      case 'RefundRequestRejected': {
+        const { refundRequestId, rejectedAt, reason } = event.data;
+        return { ...state, decisions: { ...state.decisions, [refundRequestId]: { status: 'rejected', at: rejectedAt, reason } } };
+      }
+      default:
+        return { ...state, order: orderStream.evolve(state.order, event) };
+    }
+  },
+};
+
+/** The order and its decisions as the domain's refund decisions read them. */
+export const orderWithRefundDecisions = (state: OrderRefundsStreamState): OrderWithRefundDecisions => ({
+  order: state.order.domain,
+  decisions: new Map(Object.entries(state.decisions).map(([id, decision]) => [id, decision.status])),
+});
+
 /**
  * The request as the API shows it. `order` is the state of the order it names: the decision of such
  * a request is in the order's stream (requests decided before that was so have it in their own).
  */
-export function refundRequestView(state: RefundRequestStreamState, order?: OrderStreamState) {
+export function refundRequestView(state: RefundRequestStreamState, order?: OrderRefundsStreamState) {
   const s = state.submitted!;
-  const onOrder = order?.refundDecisions[s.refundRequestId];
+  const onOrder = order?.decisions[s.refundRequestId];
   const decision = onOrder
     ? {
         at: onOrder.at,

@@ -1,15 +1,7 @@
 import type { CancellationPolicy } from '../policy/cancellation-policy';
-import type { RefundRequestApproved, RefundRequestRejected } from '../refunds/events';
 import { addCredit, paidByCurrency, type OrderMoney } from './credits';
 import type { EncryptedKeyMaterial, OrderEvent, OrderRef, PurchasedLine, Selection } from './events';
 import type { LineStatus } from './status';
-
-/**
- * Everything an order's stream holds: the order's own events and the decisions of the refund
- * requests that name the order. A decision moves the order's money, so it is decided and appended
- * under the order's expected revision, in one commit with its credit.
- */
-export type OrderStreamEvent = OrderEvent | RefundRequestApproved | RefundRequestRejected;
 
 export interface LineState extends PurchasedLine {
   readonly status: LineStatus;
@@ -45,8 +37,6 @@ export interface PlacedOrder extends OrderMoney {
   readonly keys: ReadonlyMap<string, KeyState>;
   /** By link id; a selection may have several live links, each with its own limits. */
   readonly links: ReadonlyMap<string, LinkState>;
-  /** The refund requests naming this order that were decided, by id: a request is decided once. */
-  readonly refundDecisions: ReadonlyMap<string, 'approved' | 'rejected'>;
   readonly idempotencyKey?: string;
   readonly requestHash?: string;
 }
@@ -57,7 +47,12 @@ export const initialOrderState: OrderState = { status: 'none' };
 
 export const selectionKey = (s: Selection) => `${s.line}|${s.version}|${s.language}|${s.fileType}`;
 
-export function evolveOrder(state: OrderState, event: OrderStreamEvent): OrderState {
+/**
+ * The order's state after one of its events. The order's stream also holds the decisions of the
+ * refund requests that name it (the refunds context folds those, OrderStreamEvent): no order
+ * decision reads them, so they leave the order's state as it is.
+ */
+export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
   if (event.type === 'SoftwarePurchased') {
     const { orderId, customerId, customerTenantId, partnerTenantId } = event.data;
     return {
@@ -72,7 +67,6 @@ export function evolveOrder(state: OrderState, event: OrderStreamEvent): OrderSt
       links: new Map(),
       paid: paidByCurrency(event.data.lines),
       credited: new Map(),
-      refundDecisions: new Map(),
       ...(event.data.idempotencyKey !== undefined ? { idempotencyKey: event.data.idempotencyKey } : {}),
       ...(event.data.requestHash !== undefined ? { requestHash: event.data.requestHash } : {}),
     };
@@ -126,12 +120,8 @@ export function evolveOrder(state: OrderState, event: OrderStreamEvent): OrderSt
     case 'CreditIssued':
       // Every credit of the order, whatever its source, counts against what the order was paid.
       return { ...state, credited: addCredit(state.credited, event.data) };
-    case 'RefundRequestApproved':
-      return { ...state, refundDecisions: new Map(state.refundDecisions).set(event.data.refundRequestId, 'approved') };
-    case 'RefundRequestRejected':
-      return { ...state, refundDecisions: new Map(state.refundDecisions).set(event.data.refundRequestId, 'rejected') };
     default:
-      // ProductKeyRevealed changes nothing a decision depends on.
+      // ProductKeyRevealed changes nothing a decision depends on, nor do the refund decisions the stream holds.
       return state;
   }
 }

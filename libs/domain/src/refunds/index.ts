@@ -1,2 +1,3 @@
 export * from './events';
 export * from './refund-request';
+export * from './order-refund-decisions';

@@ -128,7 +128,7 @@ describe('refund approvals are bounded by what the order has left to credit', ()
     // The request's own stream holds only its submission; the order knows it was decided.
     const state = given(rejected).when(submitRefund('r-2', T3)).thenState();
     expect(state.requests.get('r-1')!.status).toBe('submitted');
-    expect(state.order.status === 'placed' && [...state.order.refundDecisions]).toEqual([['r-1', 'rejected']]);
+    expect(state.order.status === 'placed' && [...state.decisions]).toEqual([['r-1', 'rejected']]);
   });
 
   it('keep a request without an order capped by its amount alone', () => {

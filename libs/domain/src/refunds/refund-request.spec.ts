@@ -1,8 +1,8 @@
 import { deciderSpec } from '../testing/given-when-then';
+import { withoutRefundDecisions } from './order-refund-decisions';
 import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../testing/fixtures';
 import { history, purchase, stateOf, T0 } from '../testing/orders';
 import type { Actor } from '../shared/actor';
-import type { OrderState } from '../orders/state';
 import type { RefundRequestEvent } from './events';
 import {
   decideRefundRequest,
@@ -16,7 +16,7 @@ import {
 } from './refund-request';
 
 // The order the requests name: one ESU licence (support-request class) for 100,000 USD, bought in France.
-const order: OrderState = stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }])));
+const order = withoutRefundDecisions(stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]))));
 // The request's own stream; decisions of a request naming an order are checked on that order (see refund-credits.spec.ts).
 const given = deciderSpec<RefundRequestState, RefundRequestCommand, RefundRequestEvent>({
   initialState: initialRefundRequestState,
@@ -127,7 +127,7 @@ describe('refund requests', () => {
       .when(approve(5_000))
       .then(([, credit]) => expect(credit!.type === 'CreditIssued' && credit!.data.amount).toBe(5_000));
     // Bought in Australia, where prices include taxes: so does the credit.
-    const australian = stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }], { market: 'AU' })));
+    const australian = withoutRefundDecisions(stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }], { market: 'AU' }))));
     const [, credit] = decideRefundRequest(approve(), stateAfter(decideRefundRequest(submit(), initialRefundRequestState, australian)), australian);
     expect(credit!.type === 'CreditIssued' && credit!.data.taxInclusive).toBe(true);
     // Without an order there are no prices to follow.
@@ -217,11 +217,13 @@ describe('refund requests naming an order are in its currency', () => {
   });
 
   it('need a currency when the order was paid in several', () => {
-    const mixed = stateOf([
-      ...history(purchase(T0, [{ sku: 'ESU', quantity: 1 }])).map((e) =>
-        e.type === 'SoftwarePurchased' ? { ...e, data: { ...e.data, lines: [...e.data.lines, { ...e.data.lines[0]!, line: 2, currency: 'EUR' }] } } : e,
-      ),
-    ]);
+    const mixed = withoutRefundDecisions(
+      stateOf([
+        ...history(purchase(T0, [{ sku: 'ESU', quantity: 1 }])).map((e) =>
+          e.type === 'SoftwarePurchased' ? { ...e, data: { ...e.data, lines: [...e.data.lines, { ...e.data.lines[0]!, line: 2, currency: 'EUR' }] } } : e,
+        ),
+      ]),
+    );
     const decide = (over: Partial<SubmitRefundRequest['data']>) => () => decideRefundRequest(submit(over), initialRefundRequestState, mixed);
     expect(decide({ amountRequested: { amount: 10 } })).toThrow(
       expect.objectContaining({ kind: 'invalid', code: 'invalid_currency', details: expect.objectContaining({ field: 'currency' }) }),

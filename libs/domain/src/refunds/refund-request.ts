@@ -1,5 +1,6 @@
 import { creditableRemainder } from '../orders/credits';
 import type { OrderState, PlacedOrder } from '../orders/state';
+import type { OrderWithRefundDecisions } from './order-refund-decisions';
 import { invoiceMonthAfter } from '../policy/credit';
 import type { Command } from '../shared/command';
 import { conflict, invalid, notFound } from '../shared/errors';
@@ -53,12 +54,12 @@ const PHONE = /^\+?[0-9 ().-]{1,40}$/;
  * by what the order has left to credit. The events of a decision on such a request belong to the
  * order's stream (see refundDecisionStreamId), appended under the order's expected revision.
  */
-export function decideRefundRequest(command: RefundRequestCommand, state: RefundRequestState, order?: OrderState): RefundRequestEvent[] {
+export function decideRefundRequest(command: RefundRequestCommand, state: RefundRequestState, order?: OrderWithRefundDecisions): RefundRequestEvent[] {
   if (command.type !== 'SubmitRefundRequest') return decideRefundDecision(command, state, order);
   const by = accessedBy(command);
   const now = isoOf(instantMs(command.metadata.now, 'now'));
   if (state.status !== 'none') throw conflict('refund_request_exists', 'This refund request already exists');
-  const amountRequested = validateSubmission(command.data, command.data.orderId !== undefined ? orderNamed(order, command.data.orderId) : undefined);
+  const amountRequested = validateSubmission(command.data, command.data.orderId !== undefined ? orderNamed(order?.order, command.data.orderId) : undefined);
   return [{ type: 'RefundRequestSubmitted', data: { ...command.data, amountRequested, submittedAt: now, submittedBy: by } }];
 }
 
@@ -66,15 +67,15 @@ export function decideRefundRequest(command: RefundRequestCommand, state: Refund
 export function decideRefundDecision(
   command: ApproveRefundRequest | RejectRefundRequest,
   state: RefundRequestState,
-  order?: OrderState,
+  order?: OrderWithRefundDecisions,
 ): RefundDecisionEvent[] {
   const by = accessedBy(command);
   const nowMs = instantMs(command.metadata.now, 'now');
   const now = isoOf(nowMs);
   const request = decidable(state);
-  const placed = request.orderId !== undefined ? orderNamed(order, request.orderId) : undefined;
+  const placed = request.orderId !== undefined ? orderNamed(order?.order, request.orderId) : undefined;
   // Decisions of a request naming an order are in the order's stream: that is where "decided once" is known.
-  const earlier = placed?.refundDecisions.get(request.refundRequestId);
+  const earlier = placed && order?.decisions.get(request.refundRequestId);
   if (earlier) throw conflict('refund_request_decided', `This refund request was already ${earlier}`);
   if (command.type === 'RejectRefundRequest') {
     if (command.data.reason.trim() === '') throw invalid('invalid_reason', 'A rejection needs a reason', { field: 'reason' });

@@ -1,7 +1,7 @@
 import { deciderSpec } from '../testing/given-when-then';
+import { withoutRefundDecisions } from './order-refund-decisions';
 import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../testing/fixtures';
 import { history, purchase, stateOf, T0 } from '../testing/orders';
-import type { OrderState } from '../orders/state';
 import { MAX_ATTACHMENTS } from '../shared/limits';
 import type { RefundRequestEvent } from './events';
 import {
@@ -15,7 +15,7 @@ import {
 } from './refund-request';
 
 // The rules of a submission are the domain's alone: the API's DTO only checks types and sizes.
-const order: OrderState = stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }])));
+const order = withoutRefundDecisions(stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]))));
 const given = deciderSpec<RefundRequestState, RefundRequestCommand, RefundRequestEvent>({
   initialState: initialRefundRequestState,
   decide: (command, state) => decideRefundRequest(command, state, order),

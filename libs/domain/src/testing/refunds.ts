@@ -1,6 +1,7 @@
 import type { OrderCommand } from '../orders/commands';
 import { decideOrder, type OrderEnvironment } from '../orders/decide';
-import { evolveOrder, initialOrderState, type OrderState, type OrderStreamEvent } from '../orders/state';
+import { evolveOrder, initialOrderState, type OrderState } from '../orders/state';
+import { evolveOrderWithRefundDecisions, type OrderStreamEvent } from '../refunds/order-refund-decisions';
 import type { RefundRequestEvent } from '../refunds/events';
 import {
   decideRefundRequest,
@@ -24,6 +25,8 @@ import { deciderSpec } from './given-when-then';
  */
 export interface OrderAndRefunds {
   readonly order: OrderState;
+  /** The decisions of the requests naming the order, which its stream holds. */
+  readonly decisions: ReadonlyMap<string, 'approved' | 'rejected'>;
   readonly requests: ReadonlyMap<string, RefundRequestState>;
 }
 
@@ -33,11 +36,11 @@ export type OrderOrRefundEvent = OrderStreamEvent | RefundRequestEvent;
 const REFUND_COMMANDS = new Set<string>(['SubmitRefundRequest', 'ApproveRefundRequest', 'RejectRefundRequest']);
 const isRefundCommand = (command: OrderOrRefundCommand): command is RefundRequestCommand => REFUND_COMMANDS.has(command.type);
 
-export const initialOrderAndRefunds: OrderAndRefunds = { order: initialOrderState, requests: new Map() };
+export const initialOrderAndRefunds: OrderAndRefunds = { order: initialOrderState, decisions: new Map(), requests: new Map() };
 
 export function decideOrderOrRefund(command: OrderOrRefundCommand, state: OrderAndRefunds, environment: OrderEnvironment = env): OrderOrRefundEvent[] {
   if (!isRefundCommand(command)) return decideOrder(command, state.order, environment);
-  return decideRefundRequest(command, state.requests.get(command.data.refundRequestId) ?? initialRefundRequestState, state.order);
+  return decideRefundRequest(command, state.requests.get(command.data.refundRequestId) ?? initialRefundRequestState, state);
 }
 
 export function evolveOrderAndRefunds(state: OrderAndRefunds, event: OrderOrRefundEvent): OrderAndRefunds {
@@ -55,7 +58,7 @@ export function evolveOrderAndRefunds(state: OrderAndRefunds, event: OrderOrRefu
       return intoRequest(event.data.refundRequestId);
     case 'RefundRequestApproved':
     case 'RefundRequestRejected':
-      return namesOrder(event.data.refundRequestId) ? { ...state, order: evolveOrder(state.order, event) } : intoRequest(event.data.refundRequestId);
+      return namesOrder(event.data.refundRequestId) ? { ...state, ...evolveOrderWithRefundDecisions(state, event) } : intoRequest(event.data.refundRequestId);
     case 'CreditIssued':
       return event.data.source.type === 'refund-request' && !namesOrder(event.data.source.refundRequestId)
         ? intoRequest(event.data.source.refundRequestId)

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cancellationEligibility, evolveOrder, HOUR_MS, initialOrderState, orderStreamId, type LineEligibility, type OrderStreamEvent } from '@csp/domain';
+import { cancellationEligibility, evolveOrder, HOUR_MS, initialOrderState, orderStreamId, type LineEligibility, type OrderEvent } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import { applyBatch } from '../runner/apply-batch';
 import { MemoryReadModelStore } from '../stores/memory-store';
@@ -63,9 +63,7 @@ async function answersAt(nowMs: number): Promise<{ route: Omit<LineEligibility, 
   const route = bought
     .map((e) => (e.data as { orderId: string }).orderId)
     .flatMap((orderId) => {
-      const state = past
-        .filter((e) => e.streamId === orderStreamId(orderId))
-        .reduce((s, e) => evolveOrder(s, e as unknown as OrderStreamEvent), initialOrderState);
+      const state = past.filter((e) => e.streamId === orderStreamId(orderId)).reduce((s, e) => evolveOrder(s, e as unknown as OrderEvent), initialOrderState);
       return cancellationEligibility(state, now.toISOString()).lines.map(({ line: _line, ...answer }) => answer);
     });
   return { route, softwareList: items.map((i) => i.cancellation) };

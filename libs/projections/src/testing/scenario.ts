@@ -4,10 +4,10 @@ import {
   decideOrder,
   decideRefundRequest,
   foldCustomerRegistry,
-  evolveOrder,
+  evolveOrderWithRefundDecisions,
   evolveRefundRequest,
   initialCustomerRegistryState,
-  initialOrderState,
+  initialOrderWithRefundDecisions,
   initialRefundRequestState,
   orderStreamId,
   parseCatalog,
@@ -18,7 +18,7 @@ import {
   type CustomerRegistryState,
   type DomainEvent,
   type OrderCommand,
-  type OrderState,
+  type OrderWithRefundDecisions,
   type OrderStreamEvent,
   type RefundRequestCommand,
   type RefundRequestState,
@@ -106,7 +106,7 @@ export class Scenario {
   readonly log: RecordedEvent[] = [];
   private readonly record: ReturnType<typeof recorder>;
   private readonly registries = new Map<string, CustomerRegistryState>();
-  private readonly orders = new Map<string, OrderState>();
+  private readonly orders = new Map<string, OrderWithRefundDecisions>();
   private readonly refunds = new Map<string, RefundRequestState>();
 
   /** `nextEventId` makes two runs of the same scenario record the very same events. */
@@ -145,10 +145,11 @@ export class Scenario {
   /** Decides an order command as `actor` (the partner's agent by default) at `at`. */
   order(command: Omit<OrderCommand, 'metadata'>, at: string, actor?: Actor): RecordedEvent[] {
     const orderId = command.data.orderId;
-    const state = this.orders.get(orderId) ?? initialOrderState;
+    const stream = this.orders.get(orderId) ?? initialOrderWithRefundDecisions;
+    const state = stream.order;
     const partner = state.status === 'placed' ? state.ref.partnerTenantId : (command.data as { customer: TestCustomer }).customer.partnerTenantId;
     const events = decideOrder({ ...command, metadata: { actor: actor ?? agentOf(partner), now: at } } as OrderCommand, state, { catalog, policies });
-    this.orders.set(orderId, events.reduce(evolveOrder, state));
+    this.orders.set(orderId, events.reduce(evolveOrderWithRefundDecisions, stream));
     return this.push(orderStreamId(orderId), events, at);
   }
 
@@ -162,13 +163,13 @@ export class Scenario {
     const id = full.data.refundRequestId;
     const state = this.refunds.get(id) ?? initialRefundRequestState;
     const orderId = full.type === 'SubmitRefundRequest' ? full.data.orderId : state.status !== 'none' ? state.request.orderId : undefined;
-    const order = orderId !== undefined ? (this.orders.get(orderId) ?? initialOrderState) : undefined;
+    const order = orderId !== undefined ? (this.orders.get(orderId) ?? initialOrderWithRefundDecisions) : undefined;
     const events = decideRefundRequest(full, state, order);
     if (full.type === 'SubmitRefundRequest' || orderId === undefined) {
       this.refunds.set(id, events.reduce(evolveRefundRequest, state));
       return this.push(full.type === 'SubmitRefundRequest' ? refundRequestStreamId(id) : refundDecisionStreamId({ refundRequestId: id }), events, at);
     }
-    this.orders.set(orderId, (events as OrderStreamEvent[]).reduce(evolveOrder, order!));
+    this.orders.set(orderId, (events as OrderStreamEvent[]).reduce(evolveOrderWithRefundDecisions, order!));
     return this.push(refundDecisionStreamId({ refundRequestId: id, orderId }), events, at);
   }
 
