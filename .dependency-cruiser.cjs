@@ -7,11 +7,11 @@
 
 // The bounded contexts that are packages of their own (libs/<context>): a small pure `index.ts`
 // (@csp/<context>) and a Nest entry `module.ts` (@csp/<context>/module). Add each context as it moves.
-const CONTEXTS = '(webhooks|analytics|credits)';
-// A context's pure files, by name: `*.events.ts` (its events, state and evolve), `*.decide.ts` (a
-// command and its decide function), `*.rules.ts` (rules its deciders and DTOs share), `*.projection.ts`
+const CONTEXTS = '(webhooks|analytics|credits|refunds)';
+// A context's pure files, by name: `*.events.ts` (its events), `*.commands.ts` (its command types),
+// `*.state.ts` (a stream's state and evolve), `*.decide.ts` (a command's decide function), `*.rules.ts` (rules its deciders and DTOs share), `*.projection.ts`
 // (a read model: which documents an event reads and what it writes), and its index.ts.
-const PURE = `^libs/${CONTEXTS}/src/(.+[.](events|decide|rules|projection)|index)[.]ts$`;
+const PURE = `^libs/${CONTEXTS}/src/(.+[.](events|commands|state|decide|rules|projection)|index)[.]ts$`;
 // The contracts a projection is written against: the read side's Projection and ReadModelOp, the
 // event store's RecordedEvent. A pure file may name them as types, never load them.
 const PROJECTION_CONTRACTS = '^libs/(projections|event-store)/src/index[.]ts$';

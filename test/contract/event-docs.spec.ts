@@ -6,16 +6,15 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EVENT_SCHEMA_HISTORY, EVENT_TYPES } from '@csp/domain';
 import {
   decideRefundRequest,
-  EVENT_SCHEMA_HISTORY,
-  EVENT_TYPES,
   evolveRefundRequest,
   initialRefundRequestState,
+  withoutRefundDecisions,
   type RefundRequestCommand,
   type RefundRequestState,
-  withoutRefundDecisions,
-} from '@csp/domain';
+} from '@csp/refunds';
 import { type EventStore, type RecordedEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { DOC_FILE, findRepositoryRoot, generateEventContract, SCHEMA_DIR } from '../../apps/cli/src/docs/event-contract';

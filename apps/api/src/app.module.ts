@@ -14,6 +14,7 @@ import {
 } from '@csp/application';
 import { ANALYTICS_CONTROLLERS, ANALYTICS_HANDLERS } from '@csp/analytics/module';
 import { CREDITS_CONTROLLERS, CREDITS_HANDLERS } from '@csp/credits/module';
+import { REFUNDS_CONTROLLERS, REFUNDS_HANDLERS } from '@csp/refunds/module';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
@@ -26,7 +27,6 @@ import { DownloadsController } from './controllers/downloads.controller';
 import { HealthController } from './controllers/health.controller';
 import { MigrationController } from './controllers/migration.controller';
 import { OrdersController } from './controllers/orders.controller';
-import { RefundRequestsController } from './controllers/refund-requests.controller';
 import { ApiExceptionFilter, AuthGuard } from '@csp/http';
 import { APP_CONFIG } from './tokens';
 
@@ -49,7 +49,7 @@ export class ApiModule {
         ...ANALYTICS_CONTROLLERS,
         OrdersController,
         DownloadsController,
-        RefundRequestsController,
+        ...REFUNDS_CONTROLLERS,
         MigrationController,
       ],
       providers: [
@@ -72,6 +72,7 @@ export class ApiModule {
         ...WEBHOOK_HANDLERS,
         ...ANALYTICS_HANDLERS,
         ...CREDITS_HANDLERS,
+        ...REFUNDS_HANDLERS,
       ],
     };
   }

@@ -12,7 +12,6 @@ import { GetActivityLogHandler, GetCustomerHandler, GetOrderHistoryHandler, GetS
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
-import { DecideRefundRequestHandler, GetRefundRequestHandler, SubmitRefundRequestHandler } from './refunds/refund-handlers';
 
 export * from './tokens';
 export * from './context';
@@ -24,18 +23,19 @@ export * from './upcasting';
 export * from './audit';
 export * from './logging/json-logger';
 export * from './customers/customer-handlers';
+export * from './customers/customer-registry-stream';
+export * from './domain-names';
 export * from './orders/order-commands';
 export * from './orders/order-handlers';
 export * from './orders/order-queries';
 export * from './orders/order-stream';
-export * from './refunds/refund-handlers';
 export * from './queries/read-queries';
 export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
 
-/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module), for the apps' modules to register. */
+/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module, the refunds' in @csp/refunds/module), for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
   RegisterCustomerHandler,
   DestroyKeyMaterialHandler,
@@ -47,9 +47,6 @@ export const APPLICATION_HANDLERS = [
   CancelOrderHandler,
   GetOrderHandler,
   GetCancellationEligibilityHandler,
-  SubmitRefundRequestHandler,
-  DecideRefundRequestHandler,
-  GetRefundRequestHandler,
   GetCustomerHandler,
   GetSoftwareListHandler,
   GetOrderHistoryHandler,

@@ -5,7 +5,6 @@ export * from './catalog';
 export * from './policy';
 export * from './customers';
 export * from './orders';
-export * from './refunds';
 export * from './migration';
 export * from './security/events';
 export * from './security/throttling';

@@ -1,6 +1,5 @@
-import type { OrderEvent } from '../orders/events';
-import { evolveOrder, initialOrderState, type OrderState } from '../orders/state';
-import type { RefundRequestApproved, RefundRequestRejected } from './events';
+import { evolveOrder, initialOrderState, type OrderEvent, type OrderState } from '@csp/domain';
+import type { RefundRequestApproved, RefundRequestRejected } from './refund-request.events';
 
 /**
  * Everything an order's stream holds: the order's own events and the decisions of the refund

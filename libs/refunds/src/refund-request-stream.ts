@@ -1,15 +1,8 @@
-import {
-  evolveRefundRequest,
-  initialRefundRequestState,
-  type Money,
-  type OrderStreamEvent,
-  type OrderWithRefundDecisions,
-  type RefundRequestEvent,
-  type RefundRequestState,
-  type RefundRequestSubmitted,
-} from '@csp/domain';
-import { orderStream, type OrderStreamState } from '../orders/order-stream';
-import type { StreamModel } from '../stream-repository';
+import { orderStream, type OrderStreamState, type StreamModel } from '@csp/application';
+import type { Money } from '@csp/domain';
+import type { OrderStreamEvent, OrderWithRefundDecisions } from './order-refund-decisions.state';
+import type { RefundRequestEvent, RefundRequestSubmitted } from './refund-request.events';
+import { evolveRefundRequest, initialRefundRequestState, type RefundRequestState } from './refund-request.state';
 
 /** The refund request's decision state plus what the edge shows and authorises on. */
 export interface RefundRequestStreamState {
@@ -42,7 +35,7 @@ export const refundRequestStream: StreamModel<RefundRequestStreamState, RefundRe
 };
 
 /** A refund request's decision as the API shows it. */
-export interface RefundDecisionView {
+interface RefundDecisionView {
   readonly status: 'approved' | 'rejected';
   readonly at: string;
   readonly amount?: Money;
@@ -111,3 +104,13 @@ export function refundRequestView(state: RefundRequestStreamState, order?: Order
     ...(decision ? { decision } : {}),
   };
 }
+
+/** The request as the API shows it (refundRequestView). */
+export type RefundRequestView = ReturnType<typeof refundRequestView>;
+
+/** Who a request belongs to, for authorisation: its partner and, when known, the customer's tenant. */
+export const refundResource = (state: RefundRequestStreamState) =>
+  state.submitted && {
+    partnerTenantId: state.submitted.partnerTenantId,
+    ...(state.submitted.customerTenantId ? { customerTenantId: state.submitted.customerTenantId } : {}),
+  };

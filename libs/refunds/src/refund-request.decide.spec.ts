@@ -1,9 +1,9 @@
-import { deciderSpec } from '../testing/given-when-then';
-import { withoutRefundDecisions } from './order-refund-decisions';
-import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../testing/fixtures';
-import { history, purchase, stateOf, T0 } from '../testing/orders';
-import type { Actor } from '../shared/actor';
-import type { RefundRequestEvent } from './events';
+import type { Actor } from '@csp/domain';
+import { deciderSpec } from '../../domain/src/testing/given-when-then';
+import { withoutRefundDecisions } from './order-refund-decisions.state';
+import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../domain/src/testing/fixtures';
+import { history, purchase, stateOf, T0 } from '../../domain/src/testing/orders';
+import type { RefundRequestEvent } from './refund-request.events';
 import {
   decideRefundRequest,
   evolveRefundRequest,
@@ -13,7 +13,7 @@ import {
   type RejectRefundRequest,
   type RefundRequestState,
   type SubmitRefundRequest,
-} from './refund-request';
+} from '.';
 
 // The order the requests name: one ESU licence (support-request class) for 100,000 USD, bought in France.
 const order = withoutRefundDecisions(stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]))));

@@ -1,6 +1,4 @@
-import type { Money } from '../shared/money';
-import type { DomainEvent } from '../shared/command';
-import type { AccessedBy, CreditIssued } from '../orders/events';
+import type { AccessedBy, CreditIssued, DomainEvent, Money } from '@csp/domain';
 
 /** Who back office calls back about a refund request. */
 export interface RefundContact {

@@ -1,9 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { DecideRefundRequestCommand, GetRefundRequestQuery, SubmitRefundRequestCommand } from '@csp/application';
-import { ApproveRefundRequestDto, RejectRefundRequestDto, SubmitRefundRequestDto } from '../dto/refund-request.dto';
 import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApproveRefundRequestDto, RejectRefundRequestDto } from './decide/refund-decision.dto';
+import { DecideRefundRequestCommand } from './decide/decide-refund-request.handler';
+import { GetRefundRequestQuery } from './get/get-refund-request.query';
+import { SubmitRefundRequestDto } from './submit/submit-refund-request.dto';
+import { SubmitRefundRequestCommand } from './submit/submit-refund-request.handler';
 
 @Controller('v1/refund-requests')
 export class RefundRequestsController {

@@ -1,27 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  customerRegistryStreamId,
-  decideCustomerRegistry,
-  decideOrder,
-  decideRefundRequest,
-  evolveOrder,
-  evolveRefundRequest,
-  initialCustomerRegistryState,
-  initialOrderState,
-  initialRefundRequestState,
-  orderStreamId,
-  refundRequestStreamId,
-  keyAccessThrottlingStreamId,
-  type Actor,
-  type CustomerKeyMaterialDestroyed,
-  type KeyAccessThrottled,
-  type DomainEvent,
-  type OrderCommand,
-  type OrderState,
-  type RefundRequestCommand,
-  type RefundRequestState,
-} from '@csp/domain';
+import { customerRegistryStreamId, decideCustomerRegistry, decideOrder, evolveOrder, initialCustomerRegistryState, initialOrderState, keyAccessThrottlingStreamId, orderStreamId, refundRequestStreamId, type Actor, type CustomerKeyMaterialDestroyed, type DomainEvent, type KeyAccessThrottled, type OrderCommand, type OrderState } from '@csp/domain';
+import { decideRefundRequest, evolveRefundRequest, initialRefundRequestState, type RefundRequestCommand, type RefundRequestState } from '@csp/refunds';
 import type { EventMetadata } from '@csp/event-store';
 import { hashLinkSecret } from '@csp/security';
 // The module itself, not @csp/application: its index loads Nest, which this generator does not need.

@@ -2,13 +2,8 @@ import {
   customerRegistryStreamId,
   decideCustomerRegistry,
   decideOrder,
-  decideRefundRequest,
   foldCustomerRegistry,
-  evolveOrderWithRefundDecisions,
-  evolveRefundRequest,
   initialCustomerRegistryState,
-  initialOrderWithRefundDecisions,
-  initialRefundRequestState,
   orderStreamId,
   parseCatalog,
   refundDecisionStreamId,
@@ -18,11 +13,18 @@ import {
   type CustomerRegistryState,
   type DomainEvent,
   type OrderCommand,
-  type OrderWithRefundDecisions,
+} from '@csp/domain';
+import {
+  decideRefundRequest,
+  evolveOrderWithRefundDecisions,
+  evolveRefundRequest,
+  initialOrderWithRefundDecisions,
+  initialRefundRequestState,
   type OrderStreamEvent,
+  type OrderWithRefundDecisions,
   type RefundRequestCommand,
   type RefundRequestState,
-} from '@csp/domain';
+} from '@csp/refunds';
 import type { RecordedEvent } from '@csp/event-store';
 import { markets } from '../../../domain/src/testing/fixtures';
 import { recorder } from './recorded';

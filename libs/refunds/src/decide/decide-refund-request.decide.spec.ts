@@ -1,5 +1,6 @@
-import { ORDER_ID } from '../testing/fixtures';
-import { at, cancel, D, H, purchase, reveal, T0 } from '../testing/orders';
+import type { CreditIssued } from '@csp/domain';
+import { ORDER_ID } from '../../../domain/src/testing/fixtures';
+import { at, cancel, D, H, purchase, reveal, T0 } from '../../../domain/src/testing/orders';
 import {
   approveRefund,
   givenOrderAndRefunds as given,
@@ -8,8 +9,7 @@ import {
   submitRefund,
   type OrderOrRefundEvent,
 } from '../testing/refunds';
-import type { CreditIssued } from '../orders/events';
-import type { RefundRequestSubmitted } from './events';
+import type { RefundRequestSubmitted } from '../refund-request.events';
 
 /**
  * The credits of an order — cancellations and approved refund requests together — never exceed

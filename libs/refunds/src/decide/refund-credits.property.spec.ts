@@ -1,10 +1,7 @@
 import fc from 'fast-check';
-import { parseCatalog } from '../catalog/catalog';
-import type { OrderEnvironment } from '../orders/decide';
-import type { CreditIssued } from '../orders/events';
-import { DomainError } from '../shared/errors';
-import { catalog, policies } from '../testing/fixtures';
-import { cancel, purchase } from '../testing/orders';
+import { DomainError, parseCatalog, type CreditIssued, type OrderEnvironment } from '@csp/domain';
+import { catalog, policies } from '../../../domain/src/testing/fixtures';
+import { cancel, purchase } from '../../../domain/src/testing/orders';
 import {
   approveRefund,
   decideOrderOrRefund,

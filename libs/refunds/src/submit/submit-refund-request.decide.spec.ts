@@ -1,9 +1,9 @@
-import { deciderSpec } from '../testing/given-when-then';
-import { withoutRefundDecisions } from './order-refund-decisions';
-import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../testing/fixtures';
-import { history, purchase, stateOf, T0 } from '../testing/orders';
-import { MAX_ATTACHMENTS } from '../shared/limits';
-import type { RefundRequestEvent } from './events';
+import { MAX_ATTACHMENTS } from '@csp/domain';
+import { deciderSpec } from '../../../domain/src/testing/given-when-then';
+import { withoutRefundDecisions } from '../order-refund-decisions.state';
+import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
+import { history, purchase, stateOf, T0 } from '../../../domain/src/testing/orders';
+import type { RefundRequestEvent } from '../refund-request.events';
 import {
   checkRefundSubmission,
   decideRefundRequest,
@@ -12,7 +12,7 @@ import {
   type RefundRequestCommand,
   type RefundRequestState,
   type SubmitRefundRequest,
-} from './refund-request';
+} from '..';
 
 // The rules of a submission are the domain's alone: the API's DTO only checks types and sizes.
 const order = withoutRefundDecisions(stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]))));

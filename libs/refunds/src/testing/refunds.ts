@@ -1,8 +1,6 @@
-import type { OrderCommand } from '../orders/commands';
-import { decideOrder, type OrderEnvironment } from '../orders/decide';
-import { evolveOrder, initialOrderState, type OrderState } from '../orders/state';
-import { evolveOrderWithRefundDecisions, type OrderStreamEvent } from '../refunds/order-refund-decisions';
-import type { RefundRequestEvent } from '../refunds/events';
+import { decideOrder, evolveOrder, initialOrderState, type Actor, type OrderCommand, type OrderEnvironment, type OrderState } from '@csp/domain';
+import { evolveOrderWithRefundDecisions, type OrderStreamEvent } from '../order-refund-decisions.state';
+import type { RefundRequestEvent } from '../refund-request.events';
 import {
   decideRefundRequest,
   evolveRefundRequest,
@@ -12,10 +10,9 @@ import {
   type RefundRequestState,
   type RejectRefundRequest,
   type SubmitRefundRequest,
-} from '../refunds/refund-request';
-import type { Actor } from '../shared/actor';
-import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from './fixtures';
-import { deciderSpec } from './given-when-then';
+} from '..';
+import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
+import { deciderSpec } from '../../../domain/src/testing/given-when-then';
 
 /**
  * One order and the refund requests around it, as one decider, so that specs can say "given the

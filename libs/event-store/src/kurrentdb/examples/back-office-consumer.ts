@@ -7,7 +7,8 @@
  *   EVENTSTORE_URL='kurrentdb://localhost:2113?tls=false' node dist/libs/event-store/src/kurrentdb/examples/back-office-consumer.js
  */
 import { KurrentDBClient, PARK, RETRY, type PersistentSubscriptionToStreamResolvedEvent } from '@kurrent/kurrentdb-client';
-import { EVENT_UPCASTERS, schemaVersionOf, type OrderStreamEvent } from '@csp/domain';
+import { EVENT_UPCASTERS, schemaVersionOf } from '@csp/domain';
+import { type OrderStreamEvent } from '@csp/refunds';
 import { UpcasterChain } from '../../upcasting';
 import { normaliseConnectionString } from '../client';
 import {
