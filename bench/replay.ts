@@ -11,7 +11,8 @@
  */
 import Database from 'better-sqlite3';
 import { replayKeyAccess } from '@csp/application';
-import { KEY_ACCESS_EVENT_TYPES, ORDER_STREAM_PREFIX } from '@csp/domain';
+import { ORDER_STREAM_PREFIX } from '@csp/domain';
+import { KEY_ACCESS_EVENT_TYPES } from '@csp/orders';
 import { START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { log, now, ratio, report, x, type BenchResult } from './lib/common';

@@ -21,7 +21,7 @@ import { DOC_FILE, findRepositoryRoot, generateEventContract, SCHEMA_DIR } from 
 import { validate, type JsonSchema } from '../../apps/cli/src/docs/json-schema';
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
 import { ORDER_ID } from '../../libs/domain/src/testing/fixtures';
-import { history, purchase, stateOf } from '../../libs/domain/src/testing/orders';
+import { history, purchase, stateOf } from '../../libs/orders/src/testing/orders';
 import { generateHistory } from '../support/history';
 
 const root = findRepositoryRoot(__dirname);

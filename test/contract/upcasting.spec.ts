@@ -10,25 +10,21 @@ import { join, resolve } from 'node:path';
 import {
   customerRegistryStreamId,
   decideCustomerRegistry,
-  decideOrder,
   DomainError,
-  evolveOrder,
   initialCustomerRegistryState,
-  initialOrderState,
   orderStreamId,
   schemaVersionOf,
   type DomainEvent,
-  type OrderCommand,
-  type OrderState,
 } from '@csp/domain';
+import { decideOrder, evolveOrder, initialOrderState, orderStream, softwareListProjection, type OrderCommand, type OrderState } from '@csp/orders';
+import { SoftwareListQueries } from '../../libs/orders/src/software-list/software-list.queries';
 import { type EventStore, type NewEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 // The application's index loads Nest (ESM), which jest cannot require: import the modules themselves.
-import { orderStream } from '../../libs/application/src/orders/order-stream';
 import { StreamRepository } from '../../libs/application/src/stream-repository';
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
 import { eventMetadata } from '../../libs/application/src/context';
-import { createReadSide, PRODUCT_STREAMS, rebuildReadModel, ReadModelQueries, softwareListProjection } from '@csp/projections';
+import { createReadSide, PRODUCT_STREAMS, rebuildReadModel } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
 import { PROJECTIONS } from '@csp/runtime/projections';
@@ -154,14 +150,14 @@ describe('DownloadLinkIssued v1 → v2 (maxDownloads: 50)', () => {
     await readSide.start();
     try {
       expect(await readSide.waitFor(await store.headPosition(), 5_000)).toBe(true);
-      const live = await readSide.readModels.softwareList(CUSTOMER_ID, new Date(Date.parse(T0) + 3_600_000));
+      const live = await new SoftwareListQueries(readSide.store).softwareList(CUSTOMER_ID, new Date(Date.parse(T0) + 3_600_000));
       expect(live.items[0]!.downloadLinks).toEqual([expect.objectContaining({ linkId: LINK_ID, downloads: 0, downloadsRemaining: 50, status: 'active' })]);
     } finally {
       await readSide.stop();
     }
     const scratch = new MemoryReadModelStore();
     await rebuildReadModel({ eventStore: store, store: scratch, projection: softwareListProjection, streamPrefixes: PRODUCT_STREAMS });
-    const rebuilt = await new ReadModelQueries(scratch).softwareList(CUSTOMER_ID, new Date(Date.parse(T0) + 3_600_000));
+    const rebuilt = await new SoftwareListQueries(scratch).softwareList(CUSTOMER_ID, new Date(Date.parse(T0) + 3_600_000));
     expect(rebuilt.items[0]!.downloadLinks).toEqual([expect.objectContaining({ linkId: LINK_ID, downloadsRemaining: 50 })]);
   });
 });
@@ -220,10 +216,11 @@ describe('npm run projections:rebuild over a store holding a v1 link', () => {
       const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist/libs/config/src'))});
       const { readModelsNamed } = require(${JSON.stringify(join(ROOT, 'dist/apps/cli/src/projections/rebuild-command'))});
       const { rebuildConfigured } = require(${JSON.stringify(REBUILD)});
+      const { SoftwareListQueries } = require(${JSON.stringify(join(ROOT, 'dist/libs/orders/src/software-list/software-list.queries'))});
       (async () => {
         const config = loadConfig({ DATA_DIR: ${JSON.stringify(dataDir)}, LOG_LEVEL: 'silent' }, ${JSON.stringify(ROOT)});
         const rebuild = await rebuildConfigured(config, readModelsNamed('software-list'), { write: () => true });
-        const list = await rebuild.readModels.softwareList(${JSON.stringify(CUSTOMER_ID)}, new Date(${JSON.stringify(at.toISOString())}));
+        const list = await new SoftwareListQueries(rebuild.store).softwareList(${JSON.stringify(CUSTOMER_ID)}, new Date(${JSON.stringify(at.toISOString())}));
         await rebuild.close();
         process.stdout.write(JSON.stringify(list));
       })().catch((e) => { process.stderr.write(String(e && e.stack)); process.exit(1); });
@@ -243,7 +240,7 @@ describe('npm run projections:rebuild over a store holding a v1 link', () => {
       });
       const store = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: prefix });
       try {
-        const list = await new ReadModelQueries(store).softwareList(CUSTOMER_ID, at);
+        const list = await new SoftwareListQueries(store).softwareList(CUSTOMER_ID, at);
         expect(list.items[0]!.downloadLinks).toEqual([expect.objectContaining({ linkId: LINK_ID, downloadsRemaining: 50, status: 'active' })]);
       } finally {
         await deleteKeys(store.redis, prefix);

@@ -9,11 +9,8 @@ import { join } from 'node:path';
 import {
   customerRegistryStreamId,
   decideCustomerRegistry,
-  decideOrder,
   foldCustomerRegistry,
-  evolveOrder,
   initialCustomerRegistryState,
-  initialOrderState,
   orderStreamId,
   parseCatalog,
   parseMarkets,
@@ -21,8 +18,8 @@ import {
   schemaVersionOf,
   type Actor,
   type DomainEvent,
-  type OrderCommand,
 } from '@csp/domain';
+import { decideOrder, evolveOrder, initialOrderState, type OrderCommand } from '@csp/orders';
 import type { EventStore, NewEvent } from '@csp/event-store';
 import { random, seededUuid } from '../../libs/projections/src/testing/generated-history';
 

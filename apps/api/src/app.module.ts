@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import {
+  APP_CONFIG,
   APPLICATION_HANDLERS,
   CLOCK,
   EVENT_STORE,
@@ -14,6 +15,7 @@ import {
 } from '@csp/application';
 import { ANALYTICS_CONTROLLERS, ANALYTICS_HANDLERS } from '@csp/analytics/module';
 import { CREDITS_CONTROLLERS, CREDITS_HANDLERS } from '@csp/credits/module';
+import { ORDERS_CONTROLLERS, ORDERS_HANDLERS } from '@csp/orders/module';
 import { REFUNDS_CONTROLLERS, REFUNDS_HANDLERS } from '@csp/refunds/module';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
@@ -23,12 +25,9 @@ import { CatalogController } from './controllers/catalog.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
 import { CustomersController } from './controllers/customers.controller';
-import { DownloadsController } from './controllers/downloads.controller';
 import { HealthController } from './controllers/health.controller';
 import { MigrationController } from './controllers/migration.controller';
-import { OrdersController } from './controllers/orders.controller';
 import { ApiExceptionFilter, AuthGuard } from '@csp/http';
-import { APP_CONFIG } from './tokens';
 
 @Module({})
 export class ApiModule {
@@ -47,8 +46,7 @@ export class ApiModule {
         EventsController,
         ...WEBHOOK_CONTROLLERS,
         ...ANALYTICS_CONTROLLERS,
-        OrdersController,
-        DownloadsController,
+        ...ORDERS_CONTROLLERS,
         ...REFUNDS_CONTROLLERS,
         MigrationController,
       ],
@@ -73,6 +71,7 @@ export class ApiModule {
         ...ANALYTICS_HANDLERS,
         ...CREDITS_HANDLERS,
         ...REFUNDS_HANDLERS,
+        ...ORDERS_HANDLERS,
       ],
     };
   }

@@ -1,13 +1,5 @@
-import {
-  addByCurrency,
-  DAY_MS,
-  isKeyAccessEvent,
-  KEY_ACCESS_EVENT_TYPES,
-  keyAccessOf,
-  type KeyAccessKind,
-  type OrderCancelled,
-  type SoftwarePurchased,
-} from '@csp/domain';
+import { addByCurrency, DAY_MS } from '@csp/domain';
+import { isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKind, type OrderCancelled, type SoftwarePurchased } from '@csp/orders';
 import type { RecordedEvent } from '@csp/event-store';
 import type { Projection, ReadModelOp } from '@csp/projections';
 

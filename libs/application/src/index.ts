@@ -1,14 +1,5 @@
 import { DestroyKeyMaterialHandler, RegisterCustomerHandler } from './customers/customer-handlers';
-import {
-  CancelOrderHandler,
-  CheckDownloadLinkHandler,
-  IssueDownloadLinkHandler,
-  PurchaseSoftwareHandler,
-  RecordDownloadHandler,
-  RevealKeyHandler,
-} from './orders/order-handlers';
-import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
-import { GetActivityLogHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
+import { GetActivityLogHandler, GetCustomerHandler } from './queries/read-queries';
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
@@ -25,31 +16,17 @@ export * from './logging/json-logger';
 export * from './customers/customer-handlers';
 export * from './customers/customer-registry-stream';
 export * from './domain-names';
-export * from './orders/order-commands';
-export * from './orders/order-handlers';
-export * from './orders/order-queries';
-export * from './orders/order-stream';
 export * from './queries/read-queries';
 export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
 
-/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module, the refunds' in @csp/refunds/module), for the apps' modules to register. */
+/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module, the refunds' in @csp/refunds/module, the orders' in @csp/orders/module), for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
   RegisterCustomerHandler,
   DestroyKeyMaterialHandler,
-  PurchaseSoftwareHandler,
-  RevealKeyHandler,
-  IssueDownloadLinkHandler,
-  RecordDownloadHandler,
-  CheckDownloadLinkHandler,
-  CancelOrderHandler,
-  GetOrderHandler,
-  GetCancellationEligibilityHandler,
   GetCustomerHandler,
-  GetSoftwareListHandler,
-  GetOrderHistoryHandler,
   GetActivityLogHandler,
   GetCatalogHandler,
   GetKmsMigrationDeadlineHandler,

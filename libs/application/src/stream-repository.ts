@@ -9,15 +9,8 @@ import {
   type RecordedEvent,
 } from '@csp/event-store';
 
-export interface StreamModel<State, Event extends DomainEvent<string, unknown>> {
-  readonly initialState: State;
-  evolve(state: State, event: Event): State;
-  /**
-   * Several events at once, for states whose evolve copies something that grows with the stream
-   * (a partner's customer registry): equal to reducing with evolve, cheaper on long streams.
-   */
-  fold?(state: State, events: readonly Event[]): State;
-}
+import type { StreamModel } from '@csp/domain';
+export type { StreamModel };
 
 const foldWith = <State, Event extends DomainEvent<string, unknown>>(model: StreamModel<State, Event>, state: State, events: readonly Event[]): State =>
   model.fold ? model.fold(state, events) : events.reduce(model.evolve, state);

@@ -5,3 +5,5 @@ export const REFERENCE_DATA = Symbol('ReferenceData');
 export const READ_SIDE = Symbol('ReadSide');
 export const RATE_LIMITER = Symbol('RateLimiter');
 export const KEY_ACCESS_LIMITS = Symbol('KeyAccessLimits');
+/** The service's configuration, for the routes whose answers depend on it (the public base URL of download links). */
+export const APP_CONFIG = Symbol('AppConfig');

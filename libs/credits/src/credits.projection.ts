@@ -1,4 +1,4 @@
-import type { CreditIssued } from '@csp/domain';
+import type { CreditIssued } from '@csp/orders';
 import type { Projection } from '@csp/projections';
 
 export type CreditView = CreditIssued['data'];

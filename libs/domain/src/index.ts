@@ -4,7 +4,6 @@ export * from './streams';
 export * from './catalog';
 export * from './policy';
 export * from './customers';
-export * from './orders';
 export * from './migration';
 export * from './security/events';
 export * from './security/throttling';

@@ -1,8 +1,14 @@
-import type { CancellationClass, LicenseType } from '../catalog/sku';
-import type { CancellationPolicy } from '../policy/cancellation-policy';
-import { cancellationDeadline, daysRemaining, isWithinWindow, windowHoursFor } from '../policy/window';
-import { isoOf } from '../shared/time';
-import type { LineStatus } from './status';
+import {
+  cancellationDeadline,
+  daysRemaining,
+  isoOf,
+  isWithinWindow,
+  windowHoursFor,
+  type CancellationClass,
+  type CancellationPolicy,
+  type LicenseType,
+} from '@csp/domain';
+import type { LineStatus } from './order-status.rules';
 
 /*
  * Whether an order line may be cancelled, for how long and why not (SPEC §1 "Cancellation"): the

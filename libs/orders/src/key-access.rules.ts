@@ -1,4 +1,4 @@
-import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from './events';
+import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from './order.events';
 
 /*
  * Which events are a key access, and what each one tells (SPEC §1 "Activity log"): the one

@@ -1,4 +1,4 @@
-import { instantMs } from '../shared/time';
+import { instantMs } from '@csp/domain';
 
 /** A download link at an instant: usable, or dead for the first of these reasons. */
 export type LinkStatus = 'active' | 'expired' | 'exhausted' | 'revoked';

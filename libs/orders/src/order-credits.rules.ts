@@ -1,5 +1,5 @@
-import { addByCurrency, moneyList, type Money } from '../shared/money';
-import type { PurchasedLine } from './events';
+import { addByCurrency, moneyList, type Money } from '@csp/domain';
+import type { PurchasedLine } from './order.events';
 
 /**
  * The money of one order, per currency: what its lines were paid and what has been credited for it

@@ -1,5 +1,5 @@
-import type { Command } from '../shared/command';
-import type { DownloadClient, EncryptedKeyMaterial, Selection } from './events';
+import type { Command, EncryptedKeyMaterial } from '@csp/domain';
+import type { DownloadClient, Selection } from './order.events';
 
 export type PurchaseSoftware = Command<
   'PurchaseSoftware',

@@ -1,17 +1,4 @@
-import type { CancellationClass, LicenseType } from '../catalog/sku';
-import type { CancellationPolicy } from '../policy/cancellation-policy';
-import type { Money } from '../shared/money';
-import type { DomainEvent } from '../shared/command';
-
-/** Who did it, as recorded inside audit facts (also in every event's metadata). */
-export interface AccessedBy {
-  /** User id (the token's `sub` claim). */
-  sub: string;
-  /** Tenant id of the user (the token's `tid` claim): a partner tenant, or a customer tenant for customer admins. */
-  tid: string;
-  /** The user's roles when acting (the token's `roles` claim). */
-  roles: string[];
-}
+import type { AccessedBy, CancellationClass, CancellationPolicy, DomainEvent, EncryptedKeyMaterial, LicenseType, Money } from '@csp/domain';
 
 /** What every order event repeats so that consumers need no lookup to route or scope it. */
 export interface OrderRef {
@@ -67,22 +54,6 @@ export interface PurchasedLine {
   downgradeDepth: number;
   /** `standard`: cancellable inside the policy window; `support-request`: only by refund request; `non-cancellable`. */
   cancellationClass: CancellationClass;
-}
-
-/** AES-256-GCM ciphertext of a product key; the plain key never enters the event store. */
-export interface EncryptedKeyMaterial {
-  /** Always `A256GCM`. */
-  alg: 'A256GCM';
-  /** Id of the key-encryption key (from configuration) that wraps the data key, so KEKs can rotate. */
-  kid: string;
-  /** Id of the customer tenant's data key that encrypted this key (envelope encryption). */
-  dek?: string;
-  /** Initialisation vector, base64. */
-  iv: string;
-  /** GCM authentication tag, base64. */
-  tag: string;
-  /** The encrypted product key, base64. */
-  ciphertext: string;
 }
 
 /**

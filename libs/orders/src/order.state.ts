@@ -1,7 +1,7 @@
-import type { CancellationPolicy } from '../policy/cancellation-policy';
-import { addCredit, paidByCurrency, type OrderMoney } from './credits';
-import type { EncryptedKeyMaterial, OrderEvent, OrderRef, PurchasedLine, Selection } from './events';
-import type { LineStatus } from './status';
+import type { CancellationPolicy, EncryptedKeyMaterial } from '@csp/domain';
+import { addCredit, paidByCurrency, type OrderMoney } from './order-credits.rules';
+import type { OrderEvent, OrderRef, PurchasedLine, Selection } from './order.events';
+import type { LineStatus } from './order-status.rules';
 
 export interface LineState extends PurchasedLine {
   readonly status: LineStatus;

@@ -1,19 +1,20 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import {
-  CancelOrderCommand,
-  GetCancellationEligibilityQuery,
-  GetOrderQuery,
-  IssueDownloadLinkCommand,
-  PurchaseSoftwareCommand,
-  RevealKeyCommand,
-} from '@csp/application';
+import { APP_CONFIG } from '@csp/application';
 import type { AppConfig } from '@csp/config';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '@csp/domain';
-import { CancelOrderDto, IssueDownloadLinkDto, PurchaseSoftwareDto, RevealKeyDto } from '../dto/order.dto';
 import { Authorize, badRequest, Ctx, type RequestContext, UuidParam } from '@csp/http';
-import { APP_CONFIG } from '../tokens';
+import { CancelOrderDto } from './cancel/cancel-order.dto';
+import { CancelOrderCommand } from './cancel/cancel-order.handler';
+import { IssueDownloadLinkDto } from './download-links/issue-download-link.dto';
+import { IssueDownloadLinkCommand } from './download-links/issue-download-link.handler';
+import { GetCancellationEligibilityQuery } from './eligibility/get-cancellation-eligibility.query';
+import { GetOrderQuery } from './get-order/get-order.query';
+import { PurchaseSoftwareDto } from './purchase/purchase-software.dto';
+import { PurchaseSoftwareCommand } from './purchase/purchase-software.handler';
+import { RevealKeyDto } from './reveal-key/reveal-key.dto';
+import { RevealKeyCommand } from './reveal-key/reveal-key.handler';
 
 @Controller('v1')
 export class OrdersController {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { DomainError } from '../shared/errors';
-import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from '../testing/fixtures';
-import type { OrderCommand } from './commands';
-import { decideOrder } from './decide';
-import type { OrderEvent } from './events';
-import { evolveOrder, initialOrderState, type OrderState } from './state';
+import { DomainError } from '@csp/domain';
+import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from '../../domain/src/testing/fixtures';
+import type { OrderCommand } from './order.commands';
+import { decideOrder } from './order.decide';
+import type { OrderEvent } from './order.events';
+import { evolveOrder, initialOrderState, type OrderState } from './order.state';
 
 const H = 3_600_000;
 const START = Date.parse('2026-03-02T10:00:00.000Z');

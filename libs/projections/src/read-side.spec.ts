@@ -8,6 +8,8 @@ import { InMemoryEventStore } from './testing/in-memory-event-store';
 import { PROJECTIONS } from './testing/product-projections';
 import { appendAll, contoso, ids, productHistory } from './testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from './testing/redis';
+import { OrderHistoryQueries } from '../../orders/src/order-history/order-history.queries';
+import { SoftwareListQueries } from '../../orders/src/software-list/software-list.queries';
 
 const { log, steps } = productHistory();
 const clock = { now: () => new Date('2026-03-03T11:00:00.000Z') };
@@ -35,12 +37,16 @@ describe('createReadSide, in memory (the embedded default)', () => {
     const side = open({ eventStore, store: new MemoryReadModelStore(), projections: PROJECTIONS, clock });
     await side.start();
     expect(await side.waitFor(await eventStore.headPosition(), 5_000)).toBe(true);
-    expect((await side.readModels.softwareList(contoso.customerId)).items[0]).toEqual(expect.objectContaining({ status: 'active', keyAvailable: true }));
+    expect((await new SoftwareListQueries(side.store).softwareList(contoso.customerId)).items[0]).toEqual(
+      expect.objectContaining({ status: 'active', keyAvailable: true }),
+    );
 
     const cancelled = await appendAll(eventStore, log.slice(steps.firstCancel, steps.secondCancel));
     expect(await side.waitFor(cancelled, 1_000)).toBe(true);
-    expect((await side.readModels.softwareList(contoso.customerId)).items[0]).toEqual(expect.objectContaining({ status: 'cancelled', keyAvailable: false }));
-    expect((await side.readModels.orderHistory(contoso.customerId))[0]!.status).toBe('partially-cancelled');
+    expect((await new SoftwareListQueries(side.store).softwareList(contoso.customerId)).items[0]).toEqual(
+      expect.objectContaining({ status: 'cancelled', keyAvailable: false }),
+    );
+    expect((await new OrderHistoryQueries(side.store).orderHistory(contoso.customerId))[0]!.status).toBe('partially-cancelled');
     expect((await new CreditsQueries(side.store).credits({ month: '2026-04' })).items.length).toBeGreaterThan(0);
 
     const lag = await side.lag();
@@ -117,11 +123,11 @@ if (redisForTests('read side on Redis')) {
       await api.start();
       expect(api.runners).toEqual([]);
       expect(await api.waitFor(await eventStore.headPosition(), 5_000)).toBe(true);
-      expect((await api.readModels.softwareList(contoso.customerId)).items).toHaveLength(4);
+      expect((await new SoftwareListQueries(api.store).softwareList(contoso.customerId)).items).toHaveLength(4);
 
       const cancelled = await appendAll(eventStore, log.slice(steps.firstCancel));
       expect(await api.waitFor(cancelled, 5_000)).toBe(true);
-      expect((await api.readModels.orderHistory(contoso.customerId))[0]!.status).toBe('cancelled');
+      expect((await new OrderHistoryQueries(api.store).orderHistory(contoso.customerId))[0]!.status).toBe('cancelled');
       expect((await new CreditsQueries(api.store).credits({ partnerTenantId: ids.partner, month: '2026-05' })).items).toHaveLength(1);
       const lag = await api.lag();
       expect(lag.every((l) => l.caughtUp && l.checkpoint === formatPosition(cancelled))).toBe(true);

@@ -112,7 +112,7 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
   };
 
   return {
-    readModels: new ReadModelQueries(store, options.clock),
+    readModels: new ReadModelQueries(store),
     store,
     runners,
     projecting,

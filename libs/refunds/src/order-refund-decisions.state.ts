@@ -1,4 +1,4 @@
-import { evolveOrder, initialOrderState, type OrderEvent, type OrderState } from '@csp/domain';
+import { evolveOrder, initialOrderState, type OrderEvent, type OrderState } from '@csp/orders';
 import type { RefundRequestApproved, RefundRequestRejected } from './refund-request.events';
 
 /**

@@ -1,5 +1,5 @@
-import { orderStream, type OrderStreamState, type StreamModel } from '@csp/application';
-import type { Money } from '@csp/domain';
+import type { Money, StreamModel } from '@csp/domain';
+import { orderStream, type OrderStreamState } from '@csp/orders';
 import type { OrderStreamEvent, OrderWithRefundDecisions } from './order-refund-decisions.state';
 import type { RefundRequestEvent, RefundRequestSubmitted } from './refund-request.events';
 import { evolveRefundRequest, initialRefundRequestState, type RefundRequestState } from './refund-request.state';

@@ -1,4 +1,5 @@
-import type { AccessedBy, CreditIssued, DomainEvent, Money } from '@csp/domain';
+import type { AccessedBy, DomainEvent, Money } from '@csp/domain';
+import type { CreditIssued } from '@csp/orders';
 
 /** Who back office calls back about a refund request. */
 export interface RefundContact {

@@ -1,4 +1,5 @@
-import { conflict, invalid, MAX_ATTACHMENTS, MAX_EMAIL_LENGTH, notFound, type Command, type OrderState, type PlacedOrder } from '@csp/domain';
+import { conflict, invalid, MAX_ATTACHMENTS, MAX_EMAIL_LENGTH, notFound, type Command } from '@csp/domain';
+import { type OrderState, type PlacedOrder } from '@csp/orders';
 import type { RefundContact, RefundRequestSubmitted } from './refund-request.events';
 import type { RefundRequestState } from './refund-request.state';
 import type { SubmitRefundRequest } from './refund-request.commands';

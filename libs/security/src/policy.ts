@@ -1,4 +1,4 @@
-import type { Actor } from '@csp/domain';
+import type { Actor, TenantResource } from '@csp/domain';
 
 /**
  * The one table that says who may do what (SPEC §1 and §2). Controllers name an action; the guard
@@ -93,10 +93,7 @@ export const POLICY: Readonly<Record<Action, readonly Rule[]>> = {
   'webhooks.manage': [{ roles: ['back-office'], relation: 'all' }],
 };
 
-export interface TenantResource {
-  readonly partnerTenantId: string;
-  readonly customerTenantId?: string;
-}
+export type { TenantResource } from '@csp/domain';
 
 export type Decision = 'allow' | 'forbidden' | 'not-found';
 

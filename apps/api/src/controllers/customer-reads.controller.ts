@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { GetCustomerQuery, GetOrderHistoryQuery, GetSoftwareListQuery } from '@csp/application';
+import { GetCustomerQuery } from '@csp/application';
 import { Authorize, Ctx, ReadYourWrites, ReadYourWritesQueryDto, type RequestContext, UuidParam } from '@csp/http';
 
 /**
@@ -16,19 +16,5 @@ export class CustomerReadsController {
   @ReadYourWrites({ byId: true })
   customer(@Ctx() context: RequestContext, @Param('customerId', UuidParam) customerId: string, @Query() _query: ReadYourWritesQueryDto) {
     return this.queries.execute(new GetCustomerQuery(context, customerId));
-  }
-
-  @Get('software')
-  @Authorize('software.read')
-  @ReadYourWrites({ byId: true })
-  software(@Ctx() context: RequestContext, @Param('customerId', UuidParam) customerId: string, @Query() _query: ReadYourWritesQueryDto) {
-    return this.queries.execute(new GetSoftwareListQuery(context, customerId));
-  }
-
-  @Get('orders')
-  @Authorize('order.read')
-  @ReadYourWrites({ byId: true })
-  orders(@Ctx() context: RequestContext, @Param('customerId', UuidParam) customerId: string, @Query() _query: ReadYourWritesQueryDto) {
-    return this.queries.execute(new GetOrderHistoryQuery(context, customerId));
   }
 }

@@ -1,7 +1,7 @@
 import { loadConfig, type AppConfig } from '@csp/config';
 import { JsonLogger } from '@csp/application';
 import { NotAnEventStoreError } from '@csp/event-store';
-import { ReadModelQueries, type Projection, type RebuildResult } from '@csp/projections';
+import type { Projection, ReadModelStore, RebuildResult } from '@csp/projections';
 import { openConfiguredEventStore, openConfiguredReadModelStore } from '@csp/runtime';
 import { usageExit } from '../args';
 import { REBUILD_USAGE, rebuildTarget, runRebuild } from './rebuild-command';
@@ -18,8 +18,8 @@ import type { ProgressOutput } from '../progress';
  */
 export interface ConfiguredRebuild {
   readonly results: RebuildResult[];
-  /** The rebuilt read models, for the caller to look at before close(). */
-  readonly readModels: ReadModelQueries;
+  /** The store rebuilt into, for a caller that reads the result before closing. */
+  readonly store: ReadModelStore;
   close(): Promise<void>;
 }
 
@@ -38,7 +38,7 @@ export async function rebuildConfigured(config: AppConfig, projections: readonly
     // The SQLite position is the event's sequence number: the head tells how many events there are.
     const totalEvents = config.eventStoreUrl ? undefined : Number((await eventStore.headPosition()).commit);
     const results = await runRebuild({ eventStore, store, projections, output, ...(totalEvents !== undefined && totalEvents > 0 ? { totalEvents } : {}) });
-    return { results, readModels: new ReadModelQueries(store), close };
+    return { results, store, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,8 +1,9 @@
-import { keyAccessOf, parseId, parseInstantRange, type KeyAccessEventType, type KeyAccessKind } from '@csp/domain';
+import { parseId, parseInstantRange } from '@csp/domain';
+import { keyAccessOf, type KeyAccessEventType, type KeyAccessKind } from '@csp/orders';
 import { formatPosition, type RecordedEvent } from '@csp/event-store';
 
 /** The events that make up the key-access history auditors replay, and their kinds: the domain's one mapping (keyAccessOf). */
-export { KEY_ACCESS_EVENT_TYPES, type KeyAccessEventType, type KeyAccessKind } from '@csp/domain';
+export { KEY_ACCESS_EVENT_TYPES, type KeyAccessEventType, type KeyAccessKind } from '@csp/orders';
 
 /**
  * Which part of the history to replay: at least one scope (combined with AND) and an inclusive

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { Clock } from '@csp/config';
 import type { ReadModelQueries, ReadSide } from '@csp/projections';
 import { scopeOf } from '@csp/security';
 import { DomainError, parseId } from '@csp/domain';
 import { assertAllowed, type CommandContext } from '../context';
-import { CLOCK, READ_SIDE } from '../tokens';
+import { READ_SIDE } from '../tokens';
 
 type Answer<M extends keyof ReadModelQueries> = ReadModelQueries[M] extends (...args: never[]) => Promise<infer R> ? R : never;
 
@@ -35,22 +34,6 @@ export class GetCustomerQuery extends Query<CustomerSummary> {
     super();
   }
 }
-export class GetSoftwareListQuery extends Query<Answer<'softwareList'>> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerId: string,
-  ) {
-    super();
-  }
-}
-export class GetOrderHistoryQuery extends Query<{ customerId: string; orders: Answer<'orderHistory'> }> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerId: string,
-  ) {
-    super();
-  }
-}
 export class GetActivityLogQuery extends Query<ActivityLog> {
   constructor(
     readonly context: CommandContext,
@@ -61,7 +44,8 @@ export class GetActivityLogQuery extends Query<ActivityLog> {
 }
 const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
 
-abstract class CustomerScopedQuery {
+/** A query about one customer, answered only to callers who may see that customer with the query's action (404 otherwise, 403 for the role). */
+export abstract class CustomerScopedQuery {
   constructor(@Inject(READ_SIDE) protected readonly readSide: ReadSide) {}
 
   /** The customer, if the caller may see it with this action; else 404 (or 403 for the role). */
@@ -77,29 +61,6 @@ export class GetCustomerHandler extends CustomerScopedQuery implements IQueryHan
   async execute({ context, customerId }: GetCustomerQuery): Promise<CustomerSummary> {
     const { customerId: id, tenantId, name, domain, market, registeredAt } = await this.customerFor(context, customerId, 'customer.read');
     return { customerId: id, tenantId, name, domain, market, registeredAt };
-  }
-}
-
-@QueryHandler(GetSoftwareListQuery)
-export class GetSoftwareListHandler extends CustomerScopedQuery implements IQueryHandler<GetSoftwareListQuery> {
-  constructor(
-    @Inject(READ_SIDE) readSide: ReadSide,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    super(readSide);
-  }
-
-  async execute({ context, customerId }: GetSoftwareListQuery) {
-    await this.customerFor(context, customerId, 'software.read');
-    return this.readSide.readModels.softwareList(customerId, this.clock.now());
-  }
-}
-
-@QueryHandler(GetOrderHistoryQuery)
-export class GetOrderHistoryHandler extends CustomerScopedQuery implements IQueryHandler<GetOrderHistoryQuery> {
-  async execute({ context, customerId }: GetOrderHistoryQuery) {
-    await this.customerFor(context, customerId, 'order.read');
-    return { customerId, orders: await this.readSide.readModels.orderHistory(customerId) };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../shared/command';
-import type { AccessedBy } from '../orders/events';
+import type { AccessedBy } from '../shared/actor';
 
 /**
  * A burst of key reveals or link issues went past a configured limit and was refused (HTTP 429).

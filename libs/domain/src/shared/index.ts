@@ -6,3 +6,5 @@ export * from './time';
 export * from './ids';
 export * from './constant-time';
 export * from './limits';
+export * from './sortable-keys';
+export * from './key-material';

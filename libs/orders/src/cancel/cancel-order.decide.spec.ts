@@ -1,7 +1,7 @@
-import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER, policies } from '../testing/fixtures';
+import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER, policies } from '../../../domain/src/testing/fixtures';
 import { at, cancel, D, download, eventOf, given, H, history, historyAfter, issue, purchase, reveal, sel, stateOf, T0 } from '../testing/orders';
-import { keyForSelection } from './state';
-import type { OrderEvent } from './events';
+import { keyForSelection } from '../order.state';
+import type { OrderEvent } from '../order.events';
 
 const ref = { orderId: ORDER_ID, customerId: CUSTOMER_ID, customerTenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER };
 const agentBy = { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] };

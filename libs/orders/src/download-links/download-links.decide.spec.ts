@@ -1,6 +1,6 @@
-import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../testing/fixtures';
+import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
 import { at, cancel, client, D, download, eventOf, given, H, history, issue, purchase, sel, stateOf, T0 } from '../testing/orders';
-import { LINK_LIFETIME_MS, LINK_MAX_DOWNLOADS } from './decide';
+import { LINK_LIFETIME_MS, LINK_MAX_DOWNLOADS } from './issue-download-link.decide';
 
 const ref = { orderId: ORDER_ID, customerId: CUSTOMER_ID, customerTenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER };
 const downloads = (count: number, from = T0, linkId = 'link-1') => Array.from({ length: count }, (_, i) => download(at(from, i * 1000), linkId));

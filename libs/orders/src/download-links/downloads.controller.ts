@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
-import { CheckDownloadLinkQuery, RecordDownloadCommand } from '@csp/application';
 import { Public, type AuthenticatedRequest } from '@csp/http';
+import { CheckDownloadLinkQuery, RecordDownloadCommand } from './download.handlers';
 
 /**
  * The download link itself: no token needed, the link's secret is the credential, and it grants

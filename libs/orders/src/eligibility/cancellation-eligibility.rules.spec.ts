@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { env } from '../testing/fixtures';
+import { env } from '../../../domain/src/testing/fixtures';
 import { at, cancel, D, H, history, historyAfter, purchase, stateOf, T0 } from '../testing/orders';
-import type { DomainError } from '../shared/errors';
-import { decideOrder } from './decide';
-import { cancellationEligibility } from './eligibility';
-import { initialOrderState } from './state';
+import type { DomainError } from '@csp/domain';
+import { decideOrder } from '../order.decide';
+import { cancellationEligibility } from './cancellation-eligibility.rules';
+import { initialOrderState } from '../order.state';
 
 const eligibilityAt = (events: Parameters<typeof stateOf>[0], now: string) => cancellationEligibility(stateOf(events), now);
 

@@ -1,7 +1,7 @@
-import { instantMs } from '../shared/time';
-import { lineCancellation, type LineCancellation } from './cancellability';
-import { lineDeadline } from './decide';
-import type { OrderState } from './state';
+import { instantMs } from '@csp/domain';
+import { lineCancellation, type LineCancellation } from '../cancellability.rules';
+import { lineDeadline } from '../cancel/cancel-order.decide';
+import type { OrderState } from '../order.state';
 
 /** A line's eligibility (the rule: cancellability.ts), numbered. */
 export interface LineEligibility extends LineCancellation {

@@ -1,5 +1,8 @@
-import { isOrderStream, orderStatus, totalsByCurrency, type OrderCancelled, type Money, type OrderStatus, type SoftwarePurchased } from '@csp/domain';
-import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
+import { isOrderStream, sortableTime, totalsByCurrency, type Money } from '@csp/domain';
+import type { OrderCancelled, SoftwarePurchased } from '../order.events';
+import { orderStatus, type OrderStatus } from '../order-status.rules';
+import type { Projection } from '@csp/projections';
+import { ORDER_LIFE_EVENTS } from '../order-life.rules';
 
 export interface OrderHistoryView {
   orderId: string;

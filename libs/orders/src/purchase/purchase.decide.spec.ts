@@ -1,11 +1,10 @@
-import { parseCatalog } from '../catalog/catalog';
-import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER, policies } from '../testing/fixtures';
-import { deciderSpec } from '../testing/given-when-then';
+import { parseCatalog, type Actor } from '@csp/domain';
+import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER, policies } from '../../../domain/src/testing/fixtures';
+import { deciderSpec } from '../../../domain/src/testing/given-when-then';
 import { eventOf, given, history, orderDecider, purchase, stateOf, T0 } from '../testing/orders';
-import type { Actor } from '../shared/actor';
-import type { OrderCommand } from './commands';
-import type { OrderEvent } from './events';
-import type { OrderState } from './state';
+import type { OrderCommand } from '../order.commands';
+import type { OrderEvent } from '../order.events';
+import type { OrderState } from '../order.state';
 
 describe('PurchaseSoftware', () => {
   it('records one SoftwarePurchased with the catalog data, the buyer and the whole policy in force', () => {

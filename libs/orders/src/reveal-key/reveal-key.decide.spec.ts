@@ -1,6 +1,6 @@
-import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../testing/fixtures';
+import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
 import { at, cancel, eventOf, given, H, history, material, purchase, reveal, sel, stateOf, T0 } from '../testing/orders';
-import { keyForSelection } from './state';
+import { keyForSelection } from '../order.state';
 
 const ref = { orderId: ORDER_ID, customerId: CUSTOMER_ID, customerTenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER };
 const agentBy = { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] };

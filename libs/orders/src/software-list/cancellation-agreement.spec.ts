@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { cancellationEligibility, evolveOrder, HOUR_MS, initialOrderState, orderStreamId, type LineEligibility, type OrderEvent } from '@csp/domain';
+import { HOUR_MS, orderStreamId } from '@csp/domain';
+import { cancellationEligibility, evolveOrder, initialOrderState, type LineEligibility, type OrderEvent } from '..';
 import type { RecordedEvent } from '@csp/event-store';
-import { applyBatch } from '../runner/apply-batch';
-import { MemoryReadModelStore } from '../stores/memory-store';
-import { Scenario, type TestCustomer } from '../testing/scenario';
-import { PROJECTIONS } from '../testing/product-projections';
-import { ReadModelQueries } from './read-model-queries';
+import { applyBatch } from '../../../projections/src/runner/apply-batch';
+import { MemoryReadModelStore } from '../../../projections/src/stores/memory-store';
+import { Scenario, type TestCustomer } from '../../../projections/src/testing/scenario';
+import { PROJECTIONS } from '../../../projections/src/testing/product-projections';
+import { SoftwareListQueries } from './software-list.queries';
 
 /*
  * The eligibility route (GET /v1/orders/{id}/cancellation-eligibility: cancellationEligibility on
@@ -55,7 +56,7 @@ async function answersAt(nowMs: number): Promise<{ route: Omit<LineEligibility, 
   const past = log.filter((e) => Date.parse(e.recordedAt) <= nowMs);
   const store = new MemoryReadModelStore();
   for (const projection of PROJECTIONS) await applyBatch(projection, store, { model: projection.name, generation: 1 }, past, { expectedCheckpoint: undefined });
-  const { items } = await new ReadModelQueries(store).softwareList(customer.customerId, now);
+  const { items } = await new SoftwareListQueries(store).softwareList(customer.customerId, now);
   // The orders bought by then, in the software list's order (purchase instant, then id).
   const bought = past
     .filter((e) => e.type === 'SoftwarePurchased')

@@ -1,23 +1,19 @@
-import {
-  entitledVersions,
-  instantMs,
-  isoOf,
-  lineCancellationDeadline,
-  type CancellationClass,
-  type DownloadLinkIssued,
-  type DownloadLinksRevoked,
-  type LicenseType,
-  type LineStatus,
-  type OrderCancelled,
-  type ProductKeyAssigned,
-  type ProductKeyRevealed,
-  type ProductKeysRevoked,
-  type SoftwareDownloaded,
-  type SoftwarePurchased,
-} from '@csp/domain';
+import { entitledVersions, instantMs, isoOf, sortableTime, type CancellationClass, type LicenseType } from '@csp/domain';
+import { lineCancellationDeadline } from '../cancellability.rules';
+import type {
+  DownloadLinkIssued,
+  DownloadLinksRevoked,
+  OrderCancelled,
+  ProductKeyAssigned,
+  ProductKeyRevealed,
+  ProductKeysRevoked,
+  SoftwareDownloaded,
+  SoftwarePurchased,
+} from '../order.events';
+import type { LineStatus } from '../order-status.rules';
 import type { RecordedEvent } from '@csp/event-store';
-import { ORDER_LIFE_EVENTS, sortableTime, type Projection } from '../projection';
-import type { ReadModelOp } from '../stores/port';
+import type { Projection, ReadModelOp } from '@csp/projections';
+import { ORDER_LIFE_EVENTS } from '../order-life.rules';
 
 export interface SoftwareKeyView {
   keyId: string;

@@ -1,10 +1,11 @@
-import type { OrderCommand } from '../orders/commands';
-import { decideOrder, type OrderEnvironment } from '../orders/decide';
-import type { OrderEvent, Selection } from '../orders/events';
-import { evolveOrder, initialOrderState, type OrderState } from '../orders/state';
-import type { Actor } from '../shared/actor';
-import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from './fixtures';
-import { deciderSpec } from './given-when-then';
+import type { Actor } from '@csp/domain';
+import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
+import { deciderSpec } from '../../../domain/src/testing/given-when-then';
+import type { OrderCommand } from '../order.commands';
+import { decideOrder } from '../order.decide';
+import type { OrderEvent, Selection } from '../order.events';
+import type { OrderEnvironment } from '../order.rules';
+import { evolveOrder, initialOrderState, type OrderState } from '../order.state';
 
 /** Command builders and history helpers shared by the order specs; they read like the rules they test. */
 

@@ -8,12 +8,28 @@ import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
 import { PROJECTIONS } from '../testing/product-projections';
 import { CreditsQueries } from '../../../credits/src/credits.queries';
-import { ReadModelQueries } from './read-model-queries';
+import { OrderHistoryQueries } from '../../../orders/src/order-history/order-history.queries';
+import { SoftwareListQueries } from '../../../orders/src/software-list/software-list.queries';
+import { ReadModelQueries, type ReadClock } from './read-model-queries';
+
+/** The queries of the read models over one store, as the routes ask them (each context's own, and the read side's). */
+function queriesOver(store: ReadModelStore, clock?: ReadClock) {
+  const readSide = new ReadModelQueries(store);
+  const software = new SoftwareListQueries(store, clock);
+  const history = new OrderHistoryQueries(store);
+  return {
+    customer: (customerId: string) => readSide.customer(customerId),
+    activityLog: (query: Parameters<ReadModelQueries['activityLog']>[0]) => readSide.activityLog(query),
+    softwareList: (customerId: string, now?: Date) => software.softwareList(customerId, now),
+    orderHistory: (customerId: string) => history.orderHistory(customerId),
+  };
+}
+type Queries = ReturnType<typeof queriesOver>;
 
 const { log, steps } = productHistory();
 
 /** Projects `events` into `store` in batches of `batchSize`, as the runner would. */
-async function projectInto(store: ReadModelStore, events: readonly RecordedEvent[], batchSize = 3): Promise<ReadModelQueries> {
+async function projectInto(store: ReadModelStore, events: readonly RecordedEvent[], batchSize = 3): Promise<Queries> {
   for (const projection of PROJECTIONS) {
     let checkpoint: string | undefined;
     for (let i = 0; i < events.length; i += batchSize) {
@@ -22,7 +38,7 @@ async function projectInto(store: ReadModelStore, events: readonly RecordedEvent
       });
     }
   }
-  return new ReadModelQueries(store);
+  return queriesOver(store);
 }
 const readModelsAfter = (events: readonly RecordedEvent[]) => projectInto(new MemoryReadModelStore(), events);
 const instant = (iso: string) => new Date(iso);
@@ -147,7 +163,7 @@ describe('software list', () => {
   it('reads the clock it was given when the caller names no instant', async () => {
     const store = new MemoryReadModelStore();
     await projectInto(store, log.slice(0, steps.firstCancel));
-    const clocked = new ReadModelQueries(store, { now: () => instant('2026-03-31T10:00:00.000Z') });
+    const clocked = queriesOver(store, { now: () => instant('2026-03-31T10:00:00.000Z') });
     expect((await clocked.softwareList(contoso.customerId)).items[0]!.cancellation).toEqual(expect.objectContaining({ eligible: true, daysRemaining: 1 }));
   });
 });
@@ -165,7 +181,7 @@ describe('order history', () => {
 });
 
 describe('activity log', () => {
-  let readModels: ReadModelQueries;
+  let readModels: Queries;
   beforeAll(async () => {
     readModels = await readModelsAfter(log);
   });

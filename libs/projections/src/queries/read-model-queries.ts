@@ -1,8 +1,6 @@
-import { instantMs, invalid, lineCancellation, linkStatus, parseDateOrInstant, parseRangeEnd, type LineCancellation, type LinkStatus } from '@csp/domain';
+import { invalid, parseDateOrInstant, parseRangeEnd } from '@csp/domain';
 import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
 import type { CustomerView } from '../read-models/customers';
-import { orderHistoryIndex, type OrderHistoryView } from '../read-models/order-history';
-import { customerOrdersIndex, softwareOrderKey, type SoftwareLineView, type SoftwareOrderView } from '../read-models/software-list';
 import { sortableTime } from '../projection';
 import type { ReadModelStore } from '../stores/port';
 
@@ -33,62 +31,6 @@ export interface ActivityPage {
   readonly nextCursor?: string;
 }
 
-export type { LinkStatus } from '@csp/domain';
-
-/** A line's cancellation eligibility: the decider's rule and reason codes (@csp/domain lineCancellation). */
-export type CancellationView = LineCancellation;
-
-export interface SoftwareListItem {
-  readonly orderId: string;
-  readonly purchasedAt: string;
-  readonly taxInclusive: boolean;
-  readonly line: number;
-  readonly sku: string;
-  readonly family: string;
-  readonly name: string;
-  readonly licenseType: SoftwareLineView['licenseType'];
-  readonly termMonths?: number;
-  readonly quantity: number;
-  readonly amount: number;
-  readonly currency: string;
-  readonly status: SoftwareLineView['status'];
-  readonly cancelledAt?: string;
-  readonly keyAvailable: boolean;
-  /** The versions the licence covers: the one bought and its downgrade rights, newest first. */
-  readonly versions: string[];
-  readonly languages: string[];
-  readonly fileTypes: string[];
-  readonly cancellationClass: SoftwareLineView['cancellationClass'];
-  readonly cancellation: CancellationView;
-  readonly keys: {
-    keyId: string;
-    version: string;
-    language: string;
-    fileType: string;
-    fingerprint: string;
-    status: 'active' | 'revoked';
-    reveals: number;
-    lastRevealedAt?: string;
-  }[];
-  readonly downloadLinks: {
-    linkId: string;
-    version: string;
-    language: string;
-    fileType: string;
-    issuedAt: string;
-    expiresAt: string;
-    downloads: number;
-    downloadsRemaining: number;
-    status: LinkStatus;
-  }[];
-}
-
-export interface SoftwareList {
-  readonly customerId: string;
-  readonly items: SoftwareListItem[];
-}
-
-/** An activity index entry: sortable time | sortable position | event id. */
 const ACTIVITY_CURSOR = /^\d{15}\|\d{20}\|[0-9A-Za-z-]{1,64}$/;
 
 /**
@@ -108,10 +50,7 @@ function rangeBound(value: string, field: 'from' | 'to'): number {
  * time (days left to cancel, whether a link still works) are computed here from the clock.
  */
 export class ReadModelQueries {
-  constructor(
-    private readonly store: ReadModelStore,
-    private readonly clock: ReadClock = { now: () => new Date() },
-  ) {}
+  constructor(private readonly store: ReadModelStore) {}
 
   private async ns(model: string) {
     return { model, generation: await this.store.currentGeneration(model) };
@@ -119,81 +58,6 @@ export class ReadModelQueries {
 
   async customer(customerId: string): Promise<CustomerView | undefined> {
     return (await this.store.get(await this.ns('customers'), `customer:${customerId}`)) as CustomerView | undefined;
-  }
-
-  /** The customer's orders as stored, oldest purchase first. */
-  async softwareOrders(customerId: string): Promise<SoftwareOrderView[]> {
-    const ns = await this.ns('software-list');
-    const entries = await this.store.entries(ns, customerOrdersIndex(customerId));
-    const orderIds = entries.map((e) => e.slice(e.indexOf('|') + 1));
-    return (await this.store.getMany(ns, orderIds.map(softwareOrderKey))).filter((o): o is SoftwareOrderView => o !== undefined);
-  }
-
-  /** Every line the customer bought: cancelled lines keep their place, marked, with no key available. */
-  async softwareList(customerId: string, now: Date = this.clock.now()): Promise<SoftwareList> {
-    const nowMs = now.getTime();
-    const orders = await this.softwareOrders(customerId);
-    const items = orders.flatMap((order) =>
-      order.lines.map((line): SoftwareListItem => ({
-        orderId: order.orderId,
-        purchasedAt: order.purchasedAt,
-        taxInclusive: order.taxInclusive,
-        line: line.line,
-        sku: line.sku,
-        family: line.family,
-        name: line.name,
-        licenseType: line.licenseType,
-        ...(line.termMonths !== undefined ? { termMonths: line.termMonths } : {}),
-        quantity: line.quantity,
-        amount: line.amount,
-        currency: line.currency,
-        status: line.status,
-        ...(line.cancelledAt ? { cancelledAt: line.cancelledAt } : {}),
-        keyAvailable: line.status === 'active',
-        versions: line.entitledVersions,
-        languages: line.languages,
-        fileTypes: line.fileTypes,
-        cancellationClass: line.cancellationClass,
-        // The eligibility route's answer for this line at this instant (one rule: @csp/domain lineCancellation).
-        cancellation: lineCancellation(line, instantMs(line.cancellationDeadline, 'cancellationDeadline'), nowMs),
-        keys: line.keys.map((k) => ({
-          keyId: k.keyId,
-          version: k.version,
-          language: k.language,
-          fileType: k.fileType,
-          fingerprint: k.fingerprint,
-          status: k.revoked ? 'revoked' : 'active',
-          reveals: k.reveals,
-          ...(k.lastRevealedAt ? { lastRevealedAt: k.lastRevealedAt } : {}),
-        })),
-        downloadLinks: line.links.map((l) => {
-          const status = linkStatus(l, nowMs);
-          return {
-            linkId: l.linkId,
-            version: l.version,
-            language: l.language,
-            fileType: l.fileType,
-            issuedAt: l.issuedAt,
-            expiresAt: l.expiresAt,
-            downloads: l.downloads,
-            downloadsRemaining: status === 'active' ? l.maxDownloads - l.downloads : 0,
-            status,
-          };
-        }),
-      })),
-    );
-    return { customerId, items };
-  }
-
-  /** The customer's orders, oldest purchase first, each with its status, totals and events. */
-  async orderHistory(customerId: string): Promise<OrderHistoryView[]> {
-    const ns = await this.ns('order-history');
-    const entries = await this.store.entries(ns, orderHistoryIndex(customerId));
-    const docs = await this.store.getMany(
-      ns,
-      entries.map((e) => `order:${e.slice(e.indexOf('|') + 1)}`),
-    );
-    return docs.filter((d): d is OrderHistoryView => d !== undefined);
   }
 
   /**

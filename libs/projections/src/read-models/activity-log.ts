@@ -1,4 +1,4 @@
-import { keyAccessOf, KEY_ACCESS_EVENT_TYPES, type KeyAccess, type KeyAccessKind } from '@csp/domain';
+import { KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccess, type KeyAccessKind } from '@csp/orders';
 import { formatPosition, type RecordedEvent } from '@csp/event-store';
 import { sortablePosition, sortableTime, type Projection } from '../projection';
 

@@ -1,12 +1,19 @@
-import type { CreditIssued } from '@csp/domain';
+import type { CreditIssued } from '@csp/orders';
 import type { RecordedEvent } from '@csp/event-store';
 import { fold } from '../testing/fold';
 import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/product-history';
 import { activityIndexes, activityLogProjection, type ActivityEntry } from './activity-log';
 import { creditIndexes, creditsProjection, type CreditView } from '@csp/credits';
 import { customersProjection } from './customers';
-import { orderHistoryIndex, orderHistoryProjection, type OrderHistoryView } from './order-history';
-import { customerOrdersIndex, softwareListProjection, softwareOrderKey, type SoftwareOrderView } from './software-list';
+import {
+  customerOrdersIndex,
+  orderHistoryIndex,
+  orderHistoryProjection,
+  softwareListProjection,
+  softwareOrderKey,
+  type OrderHistoryView,
+  type SoftwareOrderView,
+} from '@csp/orders';
 
 const { log, steps } = productHistory();
 const upTo = (step: number) => log.slice(0, step);

@@ -1,4 +1,4 @@
-import { softwareListProjection } from '../read-models';
+import { softwareListProjection } from '@csp/orders';
 import { createReadSide } from '../read-side';
 import { MemoryReadModelStore } from '../stores/memory-store';
 import type { ReadModelStore } from '../stores/port';
@@ -8,6 +8,7 @@ import { appendAll, contoso, productHistory } from '../testing/product-history';
 import { PROJECTIONS } from '../testing/product-projections';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
 import { rebuildReadModel, type RebuildProgress } from './rebuild';
+import { SoftwareListQueries } from '../../../orders/src/software-list/software-list.queries';
 
 const { log, steps } = productHistory();
 const clock = { now: () => new Date('2026-03-03T11:00:00.000Z') };
@@ -23,7 +24,7 @@ function rebuildWithoutDowntime(
       await appendAll(eventStore, log.slice(0, steps.secondCancel));
       await side.start();
       await side.waitFor(await eventStore.headPosition(), 5_000);
-      const before = await side.readModels.softwareList(contoso.customerId);
+      const before = await new SoftwareListQueries(side.store).softwareList(contoso.customerId);
 
       const progress: RebuildProgress[] = [];
       const answersDuring: Promise<unknown>[] = [];
@@ -38,7 +39,7 @@ function rebuildWithoutDowntime(
         dropAfterMs: 100,
         onProgress: (p) => {
           progress.push(p);
-          if (!p.done) answersDuring.push(side.readModels.softwareList(contoso.customerId));
+          if (!p.done) answersDuring.push(new SoftwareListQueries(side.store).softwareList(contoso.customerId));
         },
       });
       // Every query made while the new generation was half built answered from the live one, whole.
@@ -53,7 +54,7 @@ function rebuildWithoutDowntime(
       expect(result.eventsPerSecond).toBeGreaterThan(0);
       expect(await store.currentGeneration('software-list')).toBe(2);
       expect(await generationKeys(1)).toBe(0);
-      expect(await side.readModels.softwareList(contoso.customerId)).toEqual(before);
+      expect(await new SoftwareListQueries(side.store).softwareList(contoso.customerId)).toEqual(before);
 
       // The live runner moves to the new generation at its next batch: nothing lost, nothing twice.
       const rest = await appendAll(eventStore, log.slice(steps.secondCancel));

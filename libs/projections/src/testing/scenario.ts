@@ -1,7 +1,6 @@
 import {
   customerRegistryStreamId,
   decideCustomerRegistry,
-  decideOrder,
   foldCustomerRegistry,
   initialCustomerRegistryState,
   orderStreamId,
@@ -12,8 +11,8 @@ import {
   type CancellationPolicy,
   type CustomerRegistryState,
   type DomainEvent,
-  type OrderCommand,
 } from '@csp/domain';
+import { decideOrder, type OrderCommand } from '@csp/orders';
 import {
   decideRefundRequest,
   evolveOrderWithRefundDecisions,

@@ -1,6 +1,6 @@
-import type { CreditIssued } from '@csp/domain';
+import type { CreditIssued } from '@csp/orders';
 import { ORDER_ID } from '../../../domain/src/testing/fixtures';
-import { at, cancel, D, H, purchase, reveal, T0 } from '../../../domain/src/testing/orders';
+import { at, cancel, D, H, purchase, reveal, T0 } from '../../../orders/src/testing/orders';
 import {
   approveRefund,
   givenOrderAndRefunds as given,

@@ -1,4 +1,5 @@
-import { conflict, instantMs, invalid, invoiceMonthAfter, isoOf, creditableRemainder, type CreditIssued, type Money, type PlacedOrder } from '@csp/domain';
+import { conflict, instantMs, invalid, invoiceMonthAfter, isoOf, type Money } from '@csp/domain';
+import { creditableRemainder, type CreditIssued, type PlacedOrder } from '@csp/orders';
 import type { OrderWithRefundDecisions } from '../order-refund-decisions.state';
 import type { ApproveRefundRequest, RejectRefundRequest } from '../refund-request.commands';
 import type { RefundRequestApproved, RefundRequestRejected } from '../refund-request.events';

@@ -2,7 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertAllowed, CLOCK, eventMetadata, StreamRepository, type CommandContext } from '@csp/application';
 import type { Clock } from '@csp/config';
-import { refundDecisionStreamId, refundRequestStreamId, type CreditIssued } from '@csp/domain';
+import { refundDecisionStreamId, refundRequestStreamId } from '@csp/domain';
+import { type CreditIssued } from '@csp/orders';
 import { formatPosition } from '@csp/event-store';
 import type { ApproveRefundRequest, RejectRefundRequest } from '../refund-request.commands';
 import {

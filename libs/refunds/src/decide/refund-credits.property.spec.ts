@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { DomainError, parseCatalog, type CreditIssued, type OrderEnvironment } from '@csp/domain';
+import { DomainError, parseCatalog } from '@csp/domain';
+import type { CreditIssued, OrderEnvironment } from '@csp/orders';
 import { catalog, policies } from '../../../domain/src/testing/fixtures';
-import { cancel, purchase } from '../../../domain/src/testing/orders';
+import { cancel, purchase } from '../../../orders/src/testing/orders';
 import {
   approveRefund,
   decideOrderOrRefund,

@@ -2,7 +2,7 @@ import { MAX_ATTACHMENTS } from '@csp/domain';
 import { deciderSpec } from '../../../domain/src/testing/given-when-then';
 import { withoutRefundDecisions } from '../order-refund-decisions.state';
 import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
-import { history, purchase, stateOf, T0 } from '../../../domain/src/testing/orders';
+import { history, purchase, stateOf, T0 } from '../../../orders/src/testing/orders';
 import type { RefundRequestEvent } from '../refund-request.events';
 import {
   checkRefundSubmission,

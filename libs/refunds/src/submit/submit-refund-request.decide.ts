@@ -1,4 +1,5 @@
-import { conflict, instantMs, invalid, isoOf, type Money, type PlacedOrder } from '@csp/domain';
+import { conflict, instantMs, invalid, isoOf, type Money } from '@csp/domain';
+import { type PlacedOrder } from '@csp/orders';
 import type { OrderWithRefundDecisions } from '../order-refund-decisions.state';
 import type { RefundRequestSubmitted } from '../refund-request.events';
 import { accessedBy, checkRefundSubmission, DEFAULT_REFUND_CURRENCY, orderNamed } from '../refund-request.rules';

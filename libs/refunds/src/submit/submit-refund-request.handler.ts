@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  assertAllowed,
-  CLOCK,
-  customerRegistryStream,
-  eventMetadata,
-  idnaDomain,
-  orderResource,
-  StreamRepository,
-  type CommandContext,
-} from '@csp/application';
+import { assertAllowed, CLOCK, customerRegistryStream, eventMetadata, idnaDomain, StreamRepository, type CommandContext } from '@csp/application';
 import type { Clock } from '@csp/config';
 import { customerRegistryStreamId, findCustomerBy, invalid, notFound, orderStreamId, refundRequestStreamId } from '@csp/domain';
 import { formatPosition } from '@csp/event-store';
+import { orderResource } from '@csp/orders';
 import type { SubmitRefundRequest } from '../refund-request.commands';
 import type { RefundContact } from '../refund-request.events';
 import { decideRefundRequest } from '../refund-request.decide';

@@ -1,4 +1,5 @@
-import { decideOrder, evolveOrder, initialOrderState, type Actor, type OrderCommand, type OrderEnvironment, type OrderState } from '@csp/domain';
+import type { Actor } from '@csp/domain';
+import { decideOrder, evolveOrder, initialOrderState, type OrderCommand, type OrderEnvironment, type OrderState } from '@csp/orders';
 import { evolveOrderWithRefundDecisions, type OrderStreamEvent } from '../order-refund-decisions.state';
 import type { RefundRequestEvent } from '../refund-request.events';
 import {

@@ -1,17 +1,8 @@
-import {
-  creditableRemainders,
-  evolveOrder,
-  initialOrderState,
-  orderStatus,
-  totalsByCurrency,
-  type CancelledLine,
-  type OrderState,
-  type OrderEvent,
-  type OrderStatus,
-  type SoftwarePurchased,
-} from '@csp/domain';
-import type { TenantResource } from '@csp/security';
-import type { StreamModel } from '../stream-repository';
+import { totalsByCurrency, type StreamModel, type TenantResource } from '@csp/domain';
+import type { CancelledLine, OrderEvent, SoftwarePurchased } from './order.events';
+import { creditableRemainders } from './order-credits.rules';
+import { orderStatus, type OrderStatus } from './order-status.rules';
+import { evolveOrder, initialOrderState, type OrderState } from './order.state';
 
 /**
  * The order's decision state plus what the edge needs to answer: the purchase as recorded and the
@@ -80,3 +71,6 @@ export function orderView(state: OrderStreamState) {
     ...(purchase.idempotencyKey !== undefined ? { idempotencyKey: purchase.idempotencyKey } : {}),
   };
 }
+
+/** The order as the API shows it (orderView). */
+export type OrderView = ReturnType<typeof orderView>;

@@ -1,0 +1,3 @@
+import { SelectionDto } from '../selection.dto';
+
+export class IssueDownloadLinkDto extends SelectionDto {}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { assertAllowed, CLOCK, KeyAccessThrottle, REFERENCE_DATA, StreamRepository, type CommandContext, type ReferenceData } from '@csp/application';
+import type { Clock } from '@csp/config';
+import { newLinkToken } from '@csp/security';
+import { type Selection } from '..';
+import { orderResource } from '../order-stream.state';
+import { OrderHandler, position } from '../order-handler';
+
+export interface IssuedDownloadLink extends Selection {
+  readonly linkId: string;
+  readonly url: string;
+  readonly expiresAt: string;
+  readonly downloadsRemaining: number;
+  readonly maxDownloads: number;
+  readonly orderId: string;
+  readonly issuedAt: string;
+  readonly position: string | undefined;
+}
+
+export class IssueDownloadLinkCommand extends Command<IssuedDownloadLink> {
+  constructor(
+    readonly context: CommandContext,
+    readonly orderId: string,
+    readonly selection: Selection,
+    /** Scheme and host the link URL starts with. */
+    readonly baseUrl: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(IssueDownloadLinkCommand)
+export class IssueDownloadLinkHandler extends OrderHandler implements ICommandHandler<IssueDownloadLinkCommand> {
+  constructor(
+    repository: StreamRepository,
+    @Inject(CLOCK) clock: Clock,
+    @Inject(REFERENCE_DATA) reference: ReferenceData,
+    private readonly throttle: KeyAccessThrottle,
+  ) {
+    super(repository, clock, reference);
+  }
+
+  async execute({ context, orderId, selection, baseUrl }: IssueDownloadLinkCommand): Promise<IssuedDownloadLink> {
+    await this.throttle.check('issue-download-link', context, orderId);
+    const linkId = randomUUID();
+    const { token, tokenHash } = newLinkToken(orderId);
+    const result = await this.decide(
+      orderId,
+      context,
+      (state) => assertAllowed('order.issueDownloadLink', context.actor, orderResource(state), 'order'),
+      (now) => ({ type: 'IssueDownloadLink', data: { orderId, ...selection, linkId, tokenHash }, metadata: { actor: context.actor, now } }),
+    );
+    const issued = result.events.find((e) => e.type === 'DownloadLinkIssued');
+    if (!issued || issued.type !== 'DownloadLinkIssued') throw new Error('The decider issued no link');
+    return {
+      linkId,
+      url: `${baseUrl}/v1/downloads/${token}`,
+      expiresAt: issued.data.expiresAt,
+      downloadsRemaining: issued.data.maxDownloads,
+      maxDownloads: issued.data.maxDownloads,
+      orderId,
+      ...selection,
+      issuedAt: issued.data.issuedAt,
+      position: position(result.append),
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { assertAllowed, CLOCK, StreamRepository, type CommandContext } from '@csp/application';
+import type { Clock } from '@csp/config';
+import { orderStreamId } from '@csp/domain';
+import { cancellationEligibility, type CancellationEligibility } from '..';
+import { orderResource, orderStream } from '../order-stream.state';
+
+export class GetCancellationEligibilityQuery extends Query<CancellationEligibility & { readonly orderId: string }> {
+  constructor(
+    readonly context: CommandContext,
+    readonly orderId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetCancellationEligibilityQuery)
+export class GetCancellationEligibilityHandler implements IQueryHandler<GetCancellationEligibilityQuery> {
+  constructor(
+    private readonly repository: StreamRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ context, orderId }: GetCancellationEligibilityQuery) {
+    const { state } = await this.repository.load(orderStreamId(orderId), orderStream);
+    assertAllowed('order.cancellationEligibility', context.actor, orderResource(state), 'order');
+    return { orderId, ...cancellationEligibility(state.domain, this.clock.now().toISOString()) };
+  }
+}

@@ -1,0 +1,25 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { assertAllowed, StreamRepository, type CommandContext } from '@csp/application';
+import { orderStreamId } from '@csp/domain';
+import { orderResource, orderStream, orderView, type OrderView } from '../order-stream.state';
+
+export class GetOrderQuery extends Query<OrderView> {
+  constructor(
+    readonly context: CommandContext,
+    readonly orderId: string,
+  ) {
+    super();
+  }
+}
+
+/** Reads the order's own stream: always current, so the answer never lags a command just made. */
+@QueryHandler(GetOrderQuery)
+export class GetOrderHandler implements IQueryHandler<GetOrderQuery> {
+  constructor(private readonly repository: StreamRepository) {}
+
+  async execute({ context, orderId }: GetOrderQuery) {
+    const { state } = await this.repository.load(orderStreamId(orderId), orderStream);
+    assertAllowed('order.read', context.actor, orderResource(state), 'order');
+    return orderView(state);
+  }
+}

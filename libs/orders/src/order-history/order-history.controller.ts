@@ -1,0 +1,24 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authorize, Ctx, ReadYourWrites, ReadYourWritesQueryDto, type RequestContext, UuidParam } from '@csp/http';
+import { GetOrderHistoryQuery } from './get-order-history.query';
+
+/**
+ * A customer's order history, from its read model (read-your-writes): a query by id, so a customer
+ * the read models have not caught up with is 503 read_model_behind. The route's OpenAPI identity
+ * (operationId and tag) is the one clients were generated with.
+ */
+@ApiTags('CustomerReads')
+@Controller('v1/customers/:customerId')
+export class OrderHistoryController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('orders')
+  @ApiOperation({ operationId: 'CustomerReadsController_orders', summary: undefined })
+  @Authorize('order.read')
+  @ReadYourWrites({ byId: true })
+  orders(@Ctx() context: RequestContext, @Param('customerId', UuidParam) customerId: string, @Query() _query: ReadYourWritesQueryDto) {
+    return this.queries.execute(new GetOrderHistoryQuery(context, customerId));
+  }
+}
