@@ -26,7 +26,7 @@ export const SCHEMA_DIR = 'docs/schemas';
  */
 const PUBLISHED_EVENT_FILES = [
   'libs/domain/src/customers/events.ts',
-  'libs/domain/src/orders/events.ts',
+  'libs/orders/src/order.events.ts',
   'libs/refunds/src/refund-request.events.ts',
   'libs/domain/src/security/events.ts',
 ] as const;
