@@ -13,11 +13,11 @@ import {
   StreamRepository,
 } from '@csp/application';
 import { ANALYTICS_CONTROLLERS, ANALYTICS_HANDLERS } from '@csp/analytics/module';
+import { AUDIT_CONTROLLERS, AUDIT_HANDLERS } from '@csp/audit/module';
 import { CREDITS_CONTROLLERS, CREDITS_HANDLERS } from '@csp/credits/module';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
-import { ActivityLogController } from './controllers/activity-log.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
@@ -42,7 +42,7 @@ export class ApiModule {
         CatalogController,
         CustomersController,
         CustomerReadsController,
-        ActivityLogController,
+        ...AUDIT_CONTROLLERS,
         ...CREDITS_CONTROLLERS,
         EventsController,
         ...WEBHOOK_CONTROLLERS,
@@ -72,6 +72,7 @@ export class ApiModule {
         ...WEBHOOK_HANDLERS,
         ...ANALYTICS_HANDLERS,
         ...CREDITS_HANDLERS,
+        ...AUDIT_HANDLERS,
       ],
     };
   }

@@ -1,13 +1,5 @@
-import {
-  addByCurrency,
-  DAY_MS,
-  isKeyAccessEvent,
-  KEY_ACCESS_EVENT_TYPES,
-  keyAccessOf,
-  type KeyAccessKind,
-  type OrderCancelled,
-  type SoftwarePurchased,
-} from '@csp/domain';
+import { isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKind } from '@csp/audit';
+import { addByCurrency, DAY_MS, type OrderCancelled, type SoftwarePurchased } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { Projection, ReadModelOp } from '@csp/projections';
 
@@ -57,7 +49,7 @@ export const analyticsKeys = {
   order: (orderId: string) => `order:${orderId}`,
 };
 
-/** The counter of each kind of key access (which events those are: @csp/domain keyAccessOf). */
+/** The counter of each kind of key access (which events those are: @csp/audit keyAccessOf). */
 const COUNTER: Record<KeyAccessKind, keyof Pick<AccessCounters, 'keyReveals' | 'linkIssues' | 'downloads'>> = {
   'key-revealed': 'keyReveals',
   'download-link-issued': 'linkIssues',

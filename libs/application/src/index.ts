@@ -8,7 +8,7 @@ import {
   RevealKeyHandler,
 } from './orders/order-handlers';
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
-import { GetActivityLogHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
+import { GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
@@ -21,7 +21,6 @@ export * from './csv';
 export * from './reference-data';
 export * from './stream-repository';
 export * from './upcasting';
-export * from './audit';
 export * from './logging/json-logger';
 export * from './customers/customer-handlers';
 export * from './orders/order-commands';
@@ -35,7 +34,7 @@ export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
 
-/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module), for the apps' modules to register. */
+/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module, the activity log's in @csp/audit/module), for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
   RegisterCustomerHandler,
   DestroyKeyMaterialHandler,
@@ -53,7 +52,6 @@ export const APPLICATION_HANDLERS = [
   GetCustomerHandler,
   GetSoftwareListHandler,
   GetOrderHistoryHandler,
-  GetActivityLogHandler,
   GetCatalogHandler,
   GetKmsMigrationDeadlineHandler,
   ReadConsistency,

@@ -2,8 +2,9 @@
 // cannot import the contexts whose projections import it. Nest-free, so that jest and the CLI may
 // load it on its own (`@csp/runtime/projections`); the order is the order of the read side's lag report.
 import { analyticsProjection } from '@csp/analytics';
+import { activityLogProjection } from '@csp/audit';
 import { creditsProjection } from '@csp/credits';
 import { UNSLICED_PROJECTIONS } from '@csp/projections';
 
 /** Every read model the product keeps. */
-export const PROJECTIONS = [...UNSLICED_PROJECTIONS, creditsProjection, analyticsProjection];
+export const PROJECTIONS = [...UNSLICED_PROJECTIONS, activityLogProjection, creditsProjection, analyticsProjection];

@@ -4,7 +4,6 @@ export * from './state';
 export * from './status';
 export * from './links';
 export * from './cancellability';
-export * from './key-access';
 export * from './credits';
 export * from './decide';
 export * from './eligibility';
