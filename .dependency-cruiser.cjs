@@ -6,15 +6,27 @@
  */
 
 // The bounded contexts that are packages of their own (libs/<context>): a small pure `index.ts`
-// (@csp/<context>) and a Nest entry `module.ts` (@csp/<context>/module). Add each context as it moves.
-const CONTEXTS = '(webhooks|analytics|credits|orders|refunds)';
+// (@csp/<context>) and a Nest entry `module.ts` (@csp/<context>/module); a context whose I/O also
+// runs outside Nest has a Nest-free entry for it (@csp/audit/history). Add each context as it moves.
+const CONTEXTS = '(webhooks|analytics|credits|audit|orders|refunds)';
 // A context's pure files, by name: `*.events.ts` (its events), `*.commands.ts` (its command types),
-// `*.state.ts` (a stream's state and evolve), `*.decide.ts` (a command's decide function), `*.rules.ts` (rules its deciders and DTOs share), `*.projection.ts`
+// `*.state.ts` (a stream's state and evolve), `*.decide.ts` (a command's decide function),
+// `*.rules.ts` (rules its deciders and DTOs share), `*.projection.ts`
 // (a read model: which documents an event reads and what it writes), and its index.ts.
 const PURE = `^libs/${CONTEXTS}/src/(.+[.](events|commands|state|decide|rules|projection)|index)[.]ts$`;
 // The contracts a projection is written against: the read side's Projection and ReadModelOp, the
 // event store's RecordedEvent. A pure file may name them as types, never load them.
 const PROJECTION_CONTRACTS = '^libs/(projections|event-store)/src/index[.]ts$';
+// The platform module that is pure itself, an entry of its own: the event store's port
+// (@csp/event-store/port: positions and how they are written). A pure file may load it. (The
+// sortable index keys read models share are the domain kernel's.)
+const PURE_PLATFORM = '^libs/event-store/src/port[.]ts$';
+// A context's entries, which the rest of the product imports it by: the files tsconfig.base.json's
+// paths name (the one list of entry points), e.g. its index.ts and module.ts.
+const CONTEXT_ENTRIES = Object.values(require('./tsconfig.base.json').compilerOptions.paths)
+  .map(([file]) => file)
+  .filter((file) => new RegExp(`^libs/${CONTEXTS}/src/`).test(file))
+  .map((file) => `^${file.replace(/[.]/g, '[.]')}$`);
 
 module.exports = {
   forbidden: [
@@ -29,10 +41,17 @@ module.exports = {
       name: 'context-domain-is-pure',
       comment:
         "A context's pure files (*.events.ts, *.decide.ts, *.rules.ts and its index.ts) import nothing but other pure files " +
-        'of a context and the domain kernel (libs/domain): no framework, no Node built-ins, no npm packages, no platform lib.',
+        'of a context, the domain kernel (libs/domain) and the pure platform modules (PURE_PLATFORM): no framework, no Node built-ins, no npm packages, no other platform module.',
       severity: 'error',
       from: { path: PURE },
-      to: { pathNot: ['^libs/domain/src', PURE, PROJECTION_CONTRACTS] },
+      to: { pathNot: ['^libs/domain/src', PURE, PROJECTION_CONTRACTS, PURE_PLATFORM] },
+    },
+    {
+      name: 'pure-platform-modules-load-nothing',
+      comment: 'The platform modules pure files may load (PURE_PLATFORM) name other modules as types only, so that loading them loads nothing else.',
+      severity: 'error',
+      from: { path: PURE_PLATFORM },
+      to: { dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'context-projection-contracts-are-types',
@@ -50,10 +69,10 @@ module.exports = {
     },
     {
       name: 'contexts-are-entered-by-their-entries',
-      comment: 'From outside a context, only its index.ts and module.ts are imported (tests and specs may reach further in).',
+      comment: 'From outside a context, only its entries (CONTEXT_ENTRIES: its index.ts, module.ts…) are imported (tests and specs may reach further in).',
       severity: 'error',
       from: { path: '^(apps|libs)/', pathNot: [`^libs/${CONTEXTS}/`, '\\.spec\\.ts$', '/(testing|contract)/'] },
-      to: { path: `^libs/${CONTEXTS}/src/`, pathNot: `^libs/${CONTEXTS}/src/(index|module)[.]ts$` },
+      to: { path: `^libs/${CONTEXTS}/src/`, pathNot: CONTEXT_ENTRIES },
     },
     {
       name: 'libs-do-not-import-apps',

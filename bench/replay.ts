@@ -10,9 +10,9 @@
  * json_extract, which shows what pushing the filter into the query would buy.
  */
 import Database from 'better-sqlite3';
-import { replayKeyAccess } from '@csp/application';
+import { KEY_ACCESS_EVENT_TYPES } from '@csp/audit';
+import { replayKeyAccess } from '@csp/audit/history';
 import { ORDER_STREAM_PREFIX } from '@csp/domain';
-import { KEY_ACCESS_EVENT_TYPES } from '@csp/orders';
 import { START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { log, now, ratio, report, x, type BenchResult } from './lib/common';

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type EventStore, type NewEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { activityLogProjection, PRODUCT_STREAMS, ReadModelQueries, rebuildReadModel, type ActivityEntry, type ReadModelStore } from '@csp/projections';
+import { activityLogProjection, type ActivityEntry } from '@csp/audit';
+import { ActivityLogQueries, replayKeyAccess, verifyKeyAccess } from '@csp/audit/history';
+import { PRODUCT_STREAMS, rebuildReadModel, type ReadModelStore } from '@csp/projections';
 import { RedisReadModelStore } from '@csp/projections/redis';
 import { REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
 // The modules themselves: @csp/application's index loads Nest, which jest cannot require.
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
 import { openActivityLogReadModel } from '../../libs/runtime/src/audit-read-model';
-import { verifyKeyAccess } from '../../libs/application/src/audit/verify';
-import { replayKeyAccess } from '../../libs/application/src/audit/replay';
 import { generateHistory, type GeneratedHistory } from '../support/history';
 
 jest.setTimeout(120_000);
@@ -153,7 +153,7 @@ describe('audit over a history of more than 10,000 events', () => {
     try {
       await rebuildReadModel({ eventStore: store, store: redis, projection: activityLogProjection, streamPrefixes: PRODUCT_STREAMS });
       const victim = (
-        await new ReadModelQueries(redis).activityLog({
+        await new ActivityLogQueries(redis).activityLog({
           partnerTenantId: history.customers[3]!.partnerTenantId,
           customerId: history.customers[3]!.customerId,
           from: FROM,

@@ -14,13 +14,13 @@ import {
   StreamRepository,
 } from '@csp/application';
 import { ANALYTICS_CONTROLLERS, ANALYTICS_HANDLERS } from '@csp/analytics/module';
+import { AUDIT_CONTROLLERS, AUDIT_HANDLERS } from '@csp/audit/module';
 import { CREDITS_CONTROLLERS, CREDITS_HANDLERS } from '@csp/credits/module';
 import { ORDERS_CONTROLLERS, ORDERS_HANDLERS } from '@csp/orders/module';
 import { REFUNDS_CONTROLLERS, REFUNDS_HANDLERS } from '@csp/refunds/module';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
-import { ActivityLogController } from './controllers/activity-log.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
@@ -41,7 +41,7 @@ export class ApiModule {
         CatalogController,
         CustomersController,
         CustomerReadsController,
-        ActivityLogController,
+        ...AUDIT_CONTROLLERS,
         ...CREDITS_CONTROLLERS,
         EventsController,
         ...WEBHOOK_CONTROLLERS,
@@ -72,6 +72,7 @@ export class ApiModule {
         ...CREDITS_HANDLERS,
         ...REFUNDS_HANDLERS,
         ...ORDERS_HANDLERS,
+        ...AUDIT_HANDLERS,
       ],
     };
   }

@@ -1,5 +1,6 @@
+import { isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKind } from '@csp/audit';
 import { addByCurrency, DAY_MS } from '@csp/domain';
-import { isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKind, type OrderCancelled, type SoftwarePurchased } from '@csp/orders';
+import type { OrderCancelled, SoftwarePurchased } from '@csp/orders';
 import type { RecordedEvent } from '@csp/event-store';
 import type { Projection, ReadModelOp } from '@csp/projections';
 
@@ -49,7 +50,7 @@ export const analyticsKeys = {
   order: (orderId: string) => `order:${orderId}`,
 };
 
-/** The counter of each kind of key access (which events those are: @csp/domain keyAccessOf). */
+/** The counter of each kind of key access (which events those are: @csp/audit keyAccessOf). */
 const COUNTER: Record<KeyAccessKind, keyof Pick<AccessCounters, 'keyReveals' | 'linkIssues' | 'downloads'>> = {
   'key-revealed': 'keyReveals',
   'download-link-issued': 'linkIssues',

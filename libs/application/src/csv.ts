@@ -10,7 +10,7 @@ export type CsvValue = string | number | boolean | null | undefined;
  * Only text: a number such as -5 is a number. Ours rather than csv-stringify's `escape_formulas`,
  * which also guards the full-width = + - @ (U+FF1D, U+FF0B, U+FF0D, U+FF20) and does not double an
  * apostrophe: the audit report's bytes are checked by re-rendering its lines, so they keep this
- * rule for ever (report-bytes.spec.ts pins them).
+ * rule for ever (libs/audit/src/report/report.spec.ts pins them).
  */
 const defuse = (text: string) => (/^[=+\-@\t\r']/.test(text) ? `'${text}` : text);
 

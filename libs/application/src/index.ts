@@ -1,5 +1,5 @@
 import { DestroyKeyMaterialHandler, RegisterCustomerHandler } from './customers/customer-handlers';
-import { GetActivityLogHandler, GetCustomerHandler } from './queries/read-queries';
+import { GetCustomerHandler } from './queries/read-queries';
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
@@ -11,7 +11,6 @@ export * from './csv';
 export * from './reference-data';
 export * from './stream-repository';
 export * from './upcasting';
-export * from './audit';
 export * from './logging/json-logger';
 export * from './customers/customer-handlers';
 export * from './customers/customer-registry-stream';
@@ -22,12 +21,10 @@ export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
 
-/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module, the refunds' in @csp/refunds/module, the orders' in @csp/orders/module), for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
   RegisterCustomerHandler,
   DestroyKeyMaterialHandler,
   GetCustomerHandler,
-  GetActivityLogHandler,
   GetCatalogHandler,
   GetKmsMigrationDeadlineHandler,
   ReadConsistency,

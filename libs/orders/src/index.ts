@@ -10,7 +10,6 @@ export * from './order-stream.state';
 export * from './order-status.rules';
 export * from './link-status.rules';
 export * from './cancellability.rules';
-export * from './key-access.rules';
 export * from './order-credits.rules';
 export * from './order.decide';
 export { LINK_LIFETIME_MS, LINK_MAX_DOWNLOADS } from './download-links/issue-download-link.decide';

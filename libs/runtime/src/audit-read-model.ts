@@ -1,11 +1,13 @@
 import type { AppConfig } from '@csp/config';
 import { comparePositions, parsePosition, type EventStore, type Position } from '@csp/event-store';
-import { activityLogProjection, PRODUCT_STREAMS, ReadModelQueries, rebuildReadModel, type RebuildProgress, type ReadModelStore } from '@csp/projections';
+import { activityLogProjection } from '@csp/audit';
+import { ActivityLogQueries, type VerifiedReadModels } from '@csp/audit/history';
+import { PRODUCT_STREAMS, ReadModelQueries, rebuildReadModel, type RebuildProgress, type ReadModelStore } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
 
 export interface AuditReadModel {
-  readonly readModels: ReadModelQueries;
+  readonly readModels: VerifiedReadModels;
   readonly store: ReadModelStore;
   /** `memory`: projected here from the event store, as the embedded API does at start-up; `redis`: the shared read model. */
   readonly source: 'memory' | 'redis';
@@ -13,6 +15,13 @@ export interface AuditReadModel {
   readonly checkpoint?: string;
   readonly caughtUp: boolean;
   close(): Promise<void>;
+}
+
+/** The activity log and a customer's partner, read through the queries the API serves. */
+function readModelsOver(store: ReadModelStore): VerifiedReadModels {
+  const activityLog = new ActivityLogQueries(store);
+  const customers = new ReadModelQueries(store);
+  return { activityLog: (query) => activityLog.activityLog(query), customer: (customerId) => customers.customer(customerId) };
 }
 
 /**
@@ -32,7 +41,7 @@ export async function openActivityLogReadModel(
     await rebuildReadModel({ eventStore, store, projection: activityLogProjection, streamPrefixes: PRODUCT_STREAMS, onProgress: options.onProgress });
     const checkpoint = await store.checkpoint({ model: activityLogProjection.name, generation: await store.currentGeneration(activityLogProjection.name) });
     return {
-      readModels: new ReadModelQueries(store),
+      readModels: readModelsOver(store),
       store,
       source: 'memory',
       ...(checkpoint ? { checkpoint } : {}),
@@ -58,5 +67,5 @@ export async function openActivityLogReadModel(
     await store.close().catch(() => undefined);
     throw error;
   }
-  return { readModels: new ReadModelQueries(store), store, source: 'redis', ...(checkpoint ? { checkpoint } : {}), caughtUp, close: () => store.close() };
+  return { readModels: readModelsOver(store), store, source: 'redis', ...(checkpoint ? { checkpoint } : {}), caughtUp, close: () => store.close() };
 }

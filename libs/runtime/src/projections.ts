@@ -2,9 +2,10 @@
 // cannot import the contexts whose projections import it. Nest-free, so that jest and the CLI may
 // load it on its own (`@csp/runtime/projections`); the order is the order of the read side's lag report.
 import { analyticsProjection } from '@csp/analytics';
+import { activityLogProjection } from '@csp/audit';
 import { creditsProjection } from '@csp/credits';
 import { orderHistoryProjection, softwareListProjection } from '@csp/orders';
-import { activityLogProjection, customersProjection } from '@csp/projections';
+import { customersProjection } from '@csp/projections';
 
 /** Every read model the product keeps. */
 export const PROJECTIONS = [customersProjection, softwareListProjection, orderHistoryProjection, activityLogProjection, creditsProjection, analyticsProjection];

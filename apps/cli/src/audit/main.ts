@@ -4,19 +4,9 @@ import { accessSync, constants, readFileSync, realpathSync, renameSync, rmSync, 
 import { open } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '@csp/config';
-import {
-  AuditQueryError,
-  checkReport,
-  exportKeyAccessReport,
-  JsonLogger,
-  parseAuditQuery,
-  printable,
-  REPORT_FORMATS,
-  verifyKeyAccess,
-  type AuditQuery,
-  type Difference,
-  type ReportFormat,
-} from '@csp/application';
+import { JsonLogger } from '@csp/application';
+import { AuditQueryError, parseAuditQuery, type AuditQuery } from '@csp/audit';
+import { checkReport, exportKeyAccessReport, printable, REPORT_FORMATS, verifyKeyAccess, type Difference, type ReportFormat } from '@csp/audit/history';
 import { formatPosition, NotAnEventStoreError, type EventStore, type Position } from '@csp/event-store';
 import { openActivityLogReadModel, openConfiguredEventStore } from '@csp/runtime';
 import { HelpRequested, readCommandLine, UsageError, usageExit } from '../args';

@@ -5,9 +5,9 @@ import { linkStatus, type LinkStatus } from '../link-status.rules';
 import { customerOrdersIndex, softwareOrderKey, type SoftwareLineView, type SoftwareOrderView } from './software-list.projection';
 
 /** A line's cancellation eligibility: the decider's rule and reason codes (@csp/domain lineCancellation). */
-export type CancellationView = LineCancellation;
+type CancellationView = LineCancellation;
 
-export interface SoftwareListItem {
+interface SoftwareListItem {
   readonly orderId: string;
   readonly purchasedAt: string;
   readonly taxInclusive: boolean;

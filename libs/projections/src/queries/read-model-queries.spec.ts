@@ -7,6 +7,7 @@ import { RedisReadModelStore } from '../stores/redis-store';
 import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
 import { PROJECTIONS } from '../testing/product-projections';
+import { ActivityLogQueries } from '../../../audit/src/activity-log/activity-log.queries';
 import { CreditsQueries } from '../../../credits/src/credits.queries';
 import { OrderHistoryQueries } from '../../../orders/src/order-history/order-history.queries';
 import { SoftwareListQueries } from '../../../orders/src/software-list/software-list.queries';
@@ -17,9 +18,10 @@ function queriesOver(store: ReadModelStore, clock?: ReadClock) {
   const readSide = new ReadModelQueries(store);
   const software = new SoftwareListQueries(store, clock);
   const history = new OrderHistoryQueries(store);
+  const activity = new ActivityLogQueries(store);
   return {
     customer: (customerId: string) => readSide.customer(customerId),
-    activityLog: (query: Parameters<ReadModelQueries['activityLog']>[0]) => readSide.activityLog(query),
+    activityLog: (query: Parameters<ActivityLogQueries['activityLog']>[0]) => activity.activityLog(query),
     softwareList: (customerId: string, now?: Date) => software.softwareList(customerId, now),
     orderHistory: (customerId: string) => history.orderHistory(customerId),
   };
@@ -180,10 +182,12 @@ describe('order history', () => {
   });
 });
 
-describe('activity log', () => {
-  let readModels: Queries;
+describe('activity log (@csp/audit ActivityLogQueries, over the same read models)', () => {
+  let readModels: ActivityLogQueries;
   beforeAll(async () => {
-    readModels = await readModelsAfter(log);
+    const store = new MemoryReadModelStore();
+    await projectInto(store, log);
+    readModels = new ActivityLogQueries(store);
   });
   const all = { partnerTenantId: ids.partner, from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T23:59:59.999Z' };
 
@@ -346,13 +350,16 @@ if (redisForTests('read-model queries')) {
       const inMemory = await projectInto(memory, log, 10);
       const inRedis = await projectInto(redis, log, 10);
       const [creditsInMemory, creditsInRedis] = [new CreditsQueries(memory), new CreditsQueries(redis)];
+      const [activityInMemory, activityInRedis] = [new ActivityLogQueries(memory), new ActivityLogQueries(redis)];
       for (const p of PROJECTIONS) expect(await redis.dump({ model: p.name, generation: 1 })).toEqual(await memory.dump({ model: p.name, generation: 1 }));
       const now = instant('2026-03-05T00:00:00.000Z');
       expect(await inRedis.softwareList(contoso.customerId, now)).toEqual(await inMemory.softwareList(contoso.customerId, now));
       const range = { partnerTenantId: ids.partner, from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T00:00:00.000Z', limit: 5 };
-      const first = await inRedis.activityLog(range);
-      expect(first).toEqual(await inMemory.activityLog(range));
-      expect(await inRedis.activityLog({ ...range, cursor: first.nextCursor })).toEqual(await inMemory.activityLog({ ...range, cursor: first.nextCursor }));
+      const first = await activityInRedis.activityLog(range);
+      expect(first).toEqual(await activityInMemory.activityLog(range));
+      expect(await activityInRedis.activityLog({ ...range, cursor: first.nextCursor })).toEqual(
+        await activityInMemory.activityLog({ ...range, cursor: first.nextCursor }),
+      );
       expect(await creditsInRedis.credits({ month: '2026-04' })).toEqual(await creditsInMemory.credits({ month: '2026-04' }));
       expect(await inRedis.orderHistory(contoso.customerId)).toEqual(await inMemory.orderHistory(contoso.customerId));
     });

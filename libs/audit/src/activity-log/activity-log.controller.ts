@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { GetActivityLogQuery } from '@csp/application';
-import { ActivityLogQueryDto } from '../dto/query.dto';
 import { Authorize, Ctx, ReadYourWrites, type RequestContext } from '@csp/http';
+import { ActivityLogQueryDto } from './activity-log-query.dto';
+import { GetActivityLogQuery } from './activity-log.query';
 
-/** Who accessed which keys and downloaded what, for audit and compliance (SPEC §1). */
+/** Who accessed which keys and downloaded what, for audit and compliance (SPEC §1). Its name is in the route's OpenAPI operationId. */
 @Controller('v1/activity-log')
 export class ActivityLogController {
   constructor(private readonly queries: QueryBus) {}

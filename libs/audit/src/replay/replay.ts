@@ -1,7 +1,8 @@
 import { ORDER_STREAM_PREFIX, orderStreamId } from '@csp/domain';
 import { comparePositions, START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
-import { accessOf, inQuery, KEY_ACCESS_EVENT_TYPES, normaliseQuery, type AuditQuery, type KeyAccessEntry } from './key-access';
-import { reportHeader, ReportWriter, type ReportFormat } from './report';
+import { accessOf, inQuery, normaliseQuery, type AuditQuery, type KeyAccessEntry } from '../key-access-history.rules';
+import { KEY_ACCESS_EVENT_TYPES } from '../key-access.rules';
+import { reportHeader, ReportWriter, type ReportFormat } from '../report/report';
 
 export interface ReplayProgress {
   /** Key-access events read from the store so far (in and out of the query). */

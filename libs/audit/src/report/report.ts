@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../canonical-json';
-import { csvRecords } from '../csv';
-import { ENTRY_COLUMNS, KEY_ACCESS_EVENT_TYPES, type AuditQuery, type KeyAccessEntry } from './key-access';
+// The modules themselves, not @csp/application: its index loads Nest, which the audit CLI's report
+// and jest do not need.
+import { canonicalJson } from '../../../application/src/canonical-json';
+import { csvRecords } from '../../../application/src/csv';
+import { ENTRY_COLUMNS, type AuditQuery, type KeyAccessEntry } from '../key-access-history.rules';
+import { KEY_ACCESS_EVENT_TYPES } from '../key-access.rules';
 
 /**
  * Audit reports: a header describing the query, the entries in global-position order, and a

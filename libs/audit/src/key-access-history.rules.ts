@@ -1,9 +1,10 @@
 import { parseId, parseInstantRange } from '@csp/domain';
-import { keyAccessOf, type KeyAccessEventType, type KeyAccessKind } from '@csp/orders';
-import { formatPosition, type RecordedEvent } from '@csp/event-store';
+import { formatPosition, type RecordedEvent } from '@csp/event-store/port';
+import { keyAccessOf, type KeyAccessEventType, type KeyAccessKind } from './key-access.rules';
 
-/** The events that make up the key-access history auditors replay, and their kinds: the domain's one mapping (keyAccessOf). */
-export { KEY_ACCESS_EVENT_TYPES, type KeyAccessEventType, type KeyAccessKind } from '@csp/orders';
+// The key-access history as auditors ask for it and as their reports hold it: the query (scope and
+// range) and one access, flat. The events that make it up, and their kinds, are the one mapping in
+// key-access.rules.ts.
 
 /**
  * Which part of the history to replay: at least one scope (combined with AND) and an inclusive
@@ -153,7 +154,7 @@ export const ENTRY_COLUMNS: readonly { readonly name: keyof KeyAccessEntry; read
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const roles = (value: unknown): string | null => (Array.isArray(value) && value.length > 0 ? value.map(String).join(';') : null);
 
-/** The access an event records (the domain's mapping, keyAccessOf), flat and without its report number; undefined for other events. */
+/** The access an event records (the one mapping, keyAccessOf), flat and without its report number; undefined for other events. */
 export function accessOf(event: RecordedEvent): Omit<KeyAccessEntry, 'seq'> | undefined {
   const access = keyAccessOf(event);
   if (!access) return undefined;

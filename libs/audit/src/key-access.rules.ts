@@ -1,11 +1,10 @@
-import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from './order.events';
+import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from '@csp/orders';
 
 /*
  * Which events are a key access, and what each one tells (SPEC §1 "Activity log"): the one
- * mapping, used by the activity-log read model (libs/projections read-models/activity-log.ts), the
- * auditors' replay from the event store (libs/application audit/key-access.ts, replay.ts, whose
- * verify compares the two) and the analysts' key access per day (libs/analytics
- * analytics.projection.ts).
+ * mapping, used by the activity-log read model (activity-log/activity-log.projection.ts), the
+ * auditors' replay from the event store (key-access-history.rules.ts, replay/, whose verify/
+ * compares the two) and the analysts' key access per day (libs/analytics analytics.projection.ts).
  */
 
 /** Each key-access event type and the kind of access it records. */

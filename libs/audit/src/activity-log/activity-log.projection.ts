@@ -1,11 +1,12 @@
-import { KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccess, type KeyAccessKind } from '@csp/orders';
-import { formatPosition, type RecordedEvent } from '@csp/event-store';
-import { sortablePosition, sortableTime, type Projection } from '../projection';
+import { formatPosition, type RecordedEvent } from '@csp/event-store/port';
+import { sortablePosition, sortableTime } from '@csp/domain';
+import type { Projection } from '@csp/projections';
+import { keyAccessOf, KEY_ACCESS_EVENT_TYPES, type KeyAccess, type KeyAccessKind } from '../key-access.rules';
 
-/** The kind of access (the domain's mapping, keyAccessOf). */
+/** The kind of access (the one mapping, keyAccessOf). */
 export type ActivityKind = KeyAccessKind;
 
-/** One access as the activity log keeps it: what its event records (@csp/domain KeyAccess), by event id, with its position. */
+/** One access as the activity log keeps it: what its event records (KeyAccess), by event id, with its position. */
 export interface ActivityEntry extends Omit<KeyAccess, 'eventType'> {
   readonly entryId: string;
   /** Global position of the event in the store: the tie-breaker between entries of the same instant. */
@@ -23,10 +24,10 @@ export const activityIndexes = {
 };
 
 /** Index entries sort by (time, global position): pages are stable and a date range is a key range. */
-export const activityEntryKey = (at: string, position: bigint, eventId: string) => `${sortableTime(at)}|${sortablePosition(position)}|${eventId}`;
+const activityEntryKey = (at: string, position: bigint, eventId: string) => `${sortableTime(at)}|${sortablePosition(position)}|${eventId}`;
 export const entryIdOf = (indexEntry: string) => indexEntry.slice(indexEntry.lastIndexOf('|') + 1);
 
-/** The entry of a key-access event (which events those are, and what each tells: @csp/domain keyAccessOf). */
+/** The entry of a key-access event (which events those are, and what each tells: keyAccessOf). */
 function entryOf(event: RecordedEvent): ActivityEntry | undefined {
   const access = keyAccessOf(event);
   if (!access) return undefined;

@@ -1,0 +1,58 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { assertAllowed, READ_SIDE, type CommandContext } from '@csp/application';
+import { DomainError, parseId } from '@csp/domain';
+import type { ReadSide } from '@csp/projections';
+import { scopeOf } from '@csp/security';
+import { ActivityLogQueries, type ActivityPage } from './activity-log.queries';
+
+/** A page of the activity log: entries without the partner (the caller's own), and the cursor of the next page. */
+export interface ActivityLog {
+  readonly from: string;
+  readonly to: string;
+  readonly items: Omit<ActivityPage['items'][number], 'partnerTenantId'>[];
+  readonly nextCursor?: string;
+}
+
+export class GetActivityLogQuery extends Query<ActivityLog> {
+  constructor(
+    readonly context: CommandContext,
+    readonly range: { from: string; to: string; customerId?: string; cursor?: string; limit?: number },
+  ) {
+    super();
+  }
+}
+
+const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
+
+@QueryHandler(GetActivityLogQuery)
+export class GetActivityLogHandler implements IQueryHandler<GetActivityLogQuery> {
+  private readonly activity: ActivityLogQueries;
+
+  constructor(@Inject(READ_SIDE) private readonly readSide: ReadSide) {
+    this.activity = new ActivityLogQueries(readSide.store);
+  }
+
+  async execute({ context, range }: GetActivityLogQuery): Promise<ActivityLog> {
+    const scope = scopeOf('activityLog.read', context.actor);
+    if (!scope || scope.kind !== 'partner') throw forbidden();
+    if (range.customerId !== undefined) {
+      const customer = await this.readSide.readModels.customer(range.customerId);
+      assertAllowed('activityLog.read', context.actor, customer && { partnerTenantId: customer.partnerTenantId }, 'customer');
+    }
+    const page = await this.activity.activityLog({ partnerTenantId: scope.partnerTenantId, ...range });
+    return {
+      from: range.from,
+      to: range.to,
+      items: page.items.map(({ partnerTenantId: _partner, ...entry }) => entry),
+      ...(page.nextCursor ? { nextCursor: Buffer.from(page.nextCursor).toString('base64url') } : {}),
+    };
+  }
+}
+
+/** Decodes an activity-log cursor (sortable time | sortable position | event id); undefined when it is not one of ours. */
+export function decodeActivityCursor(cursor: string): string | undefined {
+  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
+  const [at, position, eventId, ...rest] = raw.split('|');
+  return rest.length === 0 && /^\d{15}$/.test(at ?? '') && /^\d{20}$/.test(position ?? '') && parseId(eventId) === eventId ? raw : undefined;
+}
