@@ -7,7 +7,7 @@
 
 // The bounded contexts that are packages of their own (libs/<context>): a small pure `index.ts`
 // (@csp/<context>) and a Nest entry `module.ts` (@csp/<context>/module). Add each context as it moves.
-const CONTEXTS = '(webhooks|analytics|credits)';
+const CONTEXTS = '(webhooks|analytics|credits|customers)';
 // A context's pure files, by name: `*.events.ts` (its events, state and evolve), `*.decide.ts` (a
 // command and its decide function), `*.rules.ts` (rules its deciders and DTOs share), `*.projection.ts`
 // (a read model: which documents an event reads and what it writes), and its index.ts.

@@ -7,13 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { decideCustomerRegistry, initialCustomerRegistryState } from '@csp/customers';
 import {
   customerRegistryStreamId,
-  decideCustomerRegistry,
   decideOrder,
   DomainError,
   evolveOrder,
-  initialCustomerRegistryState,
   initialOrderState,
   orderStreamId,
   schemaVersionOf,

@@ -6,13 +6,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decideCustomerRegistry, foldCustomerRegistry, initialCustomerRegistryState } from '@csp/customers';
 import {
   customerRegistryStreamId,
-  decideCustomerRegistry,
   decideOrder,
-  foldCustomerRegistry,
   evolveOrder,
-  initialCustomerRegistryState,
   initialOrderState,
   orderStreamId,
   parseCatalog,

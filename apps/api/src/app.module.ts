@@ -14,6 +14,7 @@ import {
 } from '@csp/application';
 import { ANALYTICS_CONTROLLERS, ANALYTICS_HANDLERS } from '@csp/analytics/module';
 import { CREDITS_CONTROLLERS, CREDITS_HANDLERS } from '@csp/credits/module';
+import { CUSTOMERS_CONTROLLERS, CUSTOMERS_HANDLERS } from '@csp/customers/module';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
@@ -21,7 +22,6 @@ import { ActivityLogController } from './controllers/activity-log.controller';
 import { CatalogController } from './controllers/catalog.controller';
 import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
-import { CustomersController } from './controllers/customers.controller';
 import { DownloadsController } from './controllers/downloads.controller';
 import { HealthController } from './controllers/health.controller';
 import { MigrationController } from './controllers/migration.controller';
@@ -40,7 +40,7 @@ export class ApiModule {
       controllers: [
         HealthController,
         CatalogController,
-        CustomersController,
+        ...CUSTOMERS_CONTROLLERS,
         CustomerReadsController,
         ActivityLogController,
         ...CREDITS_CONTROLLERS,
@@ -69,6 +69,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: (logger: JsonLogger) => new ApiExceptionFilter(logger), inject: [JsonLogger] },
         ...APPLICATION_HANDLERS,
+        ...CUSTOMERS_HANDLERS,
         ...WEBHOOK_HANDLERS,
         ...ANALYTICS_HANDLERS,
         ...CREDITS_HANDLERS,

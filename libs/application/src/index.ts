@@ -1,4 +1,3 @@
-import { DestroyKeyMaterialHandler, RegisterCustomerHandler } from './customers/customer-handlers';
 import {
   CancelOrderHandler,
   CheckDownloadLinkHandler,
@@ -8,7 +7,7 @@ import {
   RevealKeyHandler,
 } from './orders/order-handlers';
 import { GetCancellationEligibilityHandler, GetOrderHandler } from './orders/order-queries';
-import { GetActivityLogHandler, GetCustomerHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
+import { GetActivityLogHandler, GetOrderHistoryHandler, GetSoftwareListHandler } from './queries/read-queries';
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
@@ -18,12 +17,12 @@ export * from './tokens';
 export * from './context';
 export * from './ids';
 export * from './csv';
+export { idnaDomain } from './domain-names';
 export * from './reference-data';
 export * from './stream-repository';
 export * from './upcasting';
 export * from './audit';
 export * from './logging/json-logger';
-export * from './customers/customer-handlers';
 export * from './orders/order-commands';
 export * from './orders/order-handlers';
 export * from './orders/order-queries';
@@ -35,10 +34,8 @@ export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
 
-/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module), for the apps' modules to register. */
+/** The CQRS handlers not yet moved into their bounded context (the webhooks' are in @csp/webhooks/module, the analytics' in @csp/analytics/module, the credits' in @csp/credits/module, the customers' in @csp/customers/module), for the apps' modules to register. */
 export const APPLICATION_HANDLERS = [
-  RegisterCustomerHandler,
-  DestroyKeyMaterialHandler,
   PurchaseSoftwareHandler,
   RevealKeyHandler,
   IssueDownloadLinkHandler,
@@ -50,7 +47,6 @@ export const APPLICATION_HANDLERS = [
   SubmitRefundRequestHandler,
   DecideRefundRequestHandler,
   GetRefundRequestHandler,
-  GetCustomerHandler,
   GetSoftwareListHandler,
   GetOrderHistoryHandler,
   GetActivityLogHandler,

@@ -3,7 +3,8 @@
 // load it on its own (`@csp/runtime/projections`); the order is the order of the read side's lag report.
 import { analyticsProjection } from '@csp/analytics';
 import { creditsProjection } from '@csp/credits';
+import { customersProjection } from '@csp/customers';
 import { UNSLICED_PROJECTIONS } from '@csp/projections';
 
 /** Every read model the product keeps. */
-export const PROJECTIONS = [...UNSLICED_PROJECTIONS, creditsProjection, analyticsProjection];
+export const PROJECTIONS = [customersProjection, ...UNSLICED_PROJECTIONS, creditsProjection, analyticsProjection];

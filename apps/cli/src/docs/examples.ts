@@ -1,20 +1,18 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { decideCustomerRegistry, initialCustomerRegistryState, type CustomerKeyMaterialDestroyed } from '@csp/customers';
 import {
   customerRegistryStreamId,
-  decideCustomerRegistry,
   decideOrder,
   decideRefundRequest,
   evolveOrder,
   evolveRefundRequest,
-  initialCustomerRegistryState,
   initialOrderState,
   initialRefundRequestState,
   orderStreamId,
   refundRequestStreamId,
   keyAccessThrottlingStreamId,
   type Actor,
-  type CustomerKeyMaterialDestroyed,
   type KeyAccessThrottled,
   type DomainEvent,
   type OrderCommand,

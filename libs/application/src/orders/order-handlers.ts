@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { customerRegistryStream, findCustomer } from '@csp/customers';
 import {
   customerRegistryStreamId,
   decideOrder,
-  findCustomer,
   keyForSelection,
   notFound,
   orderStreamId,
@@ -20,7 +20,6 @@ import { requestHash, uuidV5 } from '../ids';
 import type { ReferenceData } from '../reference-data';
 import { StreamRepository, type Loaded } from '../stream-repository';
 import { CLOCK, EVENT_STORE, REFERENCE_DATA } from '../tokens';
-import { customerRegistryStream } from '../customers/customer-registry-stream';
 import { KeyAccessThrottle } from '../throttling/key-access-throttle';
 import { orderResource, orderStatusOf, orderStream, orderView, type OrderStreamState } from './order-stream';
 import { CheckDownloadLinkQuery } from './order-queries';

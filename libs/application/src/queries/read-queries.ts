@@ -9,16 +9,6 @@ import { CLOCK, READ_SIDE } from '../tokens';
 
 type Answer<M extends keyof ReadModelQueries> = ReadModelQueries[M] extends (...args: never[]) => Promise<infer R> ? R : never;
 
-/** A customer as the API shows it. */
-export interface CustomerSummary {
-  readonly customerId: string;
-  readonly tenantId: string;
-  readonly name: string;
-  readonly domain: string;
-  readonly market: string;
-  readonly registeredAt: string;
-}
-
 /** A page of the activity log: entries without the partner (the caller's own), and the cursor of the next page. */
 export interface ActivityLog {
   readonly from: string;
@@ -27,14 +17,6 @@ export interface ActivityLog {
   readonly nextCursor?: string;
 }
 
-export class GetCustomerQuery extends Query<CustomerSummary> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerId: string,
-  ) {
-    super();
-  }
-}
 export class GetSoftwareListQuery extends Query<Answer<'softwareList'>> {
   constructor(
     readonly context: CommandContext,
@@ -69,14 +51,6 @@ abstract class CustomerScopedQuery {
     const customer = await this.readSide.readModels.customer(customerId);
     assertAllowed(action, context.actor, customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId }, 'customer');
     return customer!;
-  }
-}
-
-@QueryHandler(GetCustomerQuery)
-export class GetCustomerHandler extends CustomerScopedQuery implements IQueryHandler<GetCustomerQuery> {
-  async execute({ context, customerId }: GetCustomerQuery): Promise<CustomerSummary> {
-    const { customerId: id, tenantId, name, domain, market, registeredAt } = await this.customerFor(context, customerId, 'customer.read');
-    return { customerId: id, tenantId, name, domain, market, registeredAt };
   }
 }
 

@@ -6,7 +6,6 @@ import {
   customerRegistryStreamId,
   decideRefundDecision,
   decideRefundRequest,
-  findCustomerBy,
   invalid,
   notFound,
   orderStreamId,
@@ -18,10 +17,10 @@ import {
   type RejectRefundRequest,
   type SubmitRefundRequest,
 } from '@csp/domain';
+import { customerRegistryStream, findCustomerBy } from '@csp/customers';
 import { formatPosition } from '@csp/event-store';
 import type { Clock } from '@csp/config';
 import { assertAllowed, eventMetadata, type CommandContext } from '../context';
-import { customerRegistryStream } from '../customers/customer-registry-stream';
 import { orderResource, orderStream, type OrderStreamState } from '../orders/order-stream';
 import { StreamRepository } from '../stream-repository';
 import { CLOCK } from '../tokens';

@@ -8,6 +8,7 @@ import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
 import { PROJECTIONS } from '../testing/product-projections';
 import { CreditsQueries } from '../../../credits/src/credits.queries';
+import { CustomersQueries } from '../../../customers/src/customers.queries';
 import { ReadModelQueries } from './read-model-queries';
 
 const { log, steps } = productHistory();
@@ -39,6 +40,17 @@ describe('customer', () => {
       expect.objectContaining({ tenantId: wingtip.tenantId, partnerTenantId: ids.partner, market: 'AU' }),
     );
     expect(await readModels.customer('cccccccc-0000-4000-8000-0000000000ff')).toBeUndefined();
+  });
+
+  it('answers alike through the customers context (CustomersQueries), which owns the model', async () => {
+    const store = new MemoryReadModelStore();
+    const readModels = await projectInto(store, log);
+    const customers = new CustomersQueries(store);
+    for (const customer of [contoso, fabrikam, wingtip]) {
+      expect(await customers.customer(customer.customerId)).toEqual(await readModels.customer(customer.customerId));
+      expect(await customers.customer(customer.customerId)).toEqual(expect.objectContaining({ tenantId: customer.tenantId }));
+    }
+    expect(await customers.customer('cccccccc-0000-4000-8000-0000000000ff')).toBeUndefined();
   });
 });
 

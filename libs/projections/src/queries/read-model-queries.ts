@@ -1,6 +1,5 @@
 import { instantMs, invalid, lineCancellation, linkStatus, parseDateOrInstant, parseRangeEnd, type LineCancellation, type LinkStatus } from '@csp/domain';
 import { activityIndexes, entryIdOf, type ActivityEntry } from '../read-models/activity-log';
-import type { CustomerView } from '../read-models/customers';
 import { orderHistoryIndex, type OrderHistoryView } from '../read-models/order-history';
 import { customerOrdersIndex, softwareOrderKey, type SoftwareLineView, type SoftwareOrderView } from '../read-models/software-list';
 import { sortableTime } from '../projection';
@@ -34,6 +33,23 @@ export interface ActivityPage {
 }
 
 export type { LinkStatus } from '@csp/domain';
+
+/**
+ * A customer as the customers read model keeps it (the data of CustomerRegistered). The model is
+ * the customers context's (@csp/customers, which answers its own routes with CustomersQueries);
+ * this package cannot import the context, whose projection imports it, so it names the fields the
+ * queries below read for the callers not yet moved into their context: the software list's, order
+ * history's and activity log's authorisation, and the audit's verify.
+ */
+interface CustomerView {
+  readonly customerId: string;
+  readonly tenantId: string;
+  readonly partnerTenantId: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly market: string;
+  readonly registeredAt: string;
+}
 
 /** A line's cancellation eligibility: the decider's rule and reason codes (@csp/domain lineCancellation). */
 export type CancellationView = LineCancellation;
@@ -117,6 +133,7 @@ export class ReadModelQueries {
     return { model, generation: await this.store.currentGeneration(model) };
   }
 
+  /** The customers context's document (CustomersQueries answers it there), for the callers named at CustomerView. */
   async customer(customerId: string): Promise<CustomerView | undefined> {
     return (await this.store.get(await this.ns('customers'), `customer:${customerId}`)) as CustomerView | undefined;
   }

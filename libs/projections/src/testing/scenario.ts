@@ -1,12 +1,10 @@
+import { decideCustomerRegistry, foldCustomerRegistry, initialCustomerRegistryState, type CustomerRegistryState } from '@csp/customers';
 import {
   customerRegistryStreamId,
-  decideCustomerRegistry,
   decideOrder,
   decideRefundRequest,
-  foldCustomerRegistry,
   evolveOrder,
   evolveRefundRequest,
-  initialCustomerRegistryState,
   initialOrderState,
   initialRefundRequestState,
   orderStreamId,
@@ -15,7 +13,6 @@ import {
   refundRequestStreamId,
   type Actor,
   type CancellationPolicy,
-  type CustomerRegistryState,
   type DomainEvent,
   type OrderCommand,
   type OrderState,
