@@ -24,7 +24,7 @@ export const SCHEMA_DIR = 'docs/schemas';
  * events, then the security kernel's. The webhooks context's events are internal (never published
  * over SSE, webhooks or subscriptions), so they are not here.
  */
-export const PUBLISHED_EVENT_FILES = [
+const PUBLISHED_EVENT_FILES = [
   'libs/customers/src/customer.events.ts',
   'libs/domain/src/orders/events.ts',
   'libs/domain/src/refunds/events.ts',
