@@ -8,7 +8,7 @@
 // The bounded contexts that are packages of their own (libs/<context>): a small pure `index.ts`
 // (@csp/<context>) and a Nest entry `module.ts` (@csp/<context>/module); a context whose I/O also
 // runs outside Nest has a Nest-free entry for it (@csp/audit/history). Add each context as it moves.
-const CONTEXTS = '(webhooks|analytics|credits|audit|orders|refunds)';
+const CONTEXTS = '(webhooks|analytics|credits|audit|customers|orders|refunds)';
 // A context's pure files, by name: `*.events.ts` (its events), `*.commands.ts` (its command types),
 // `*.state.ts` (a stream's state and evolve), `*.decide.ts` (a command's decide function),
 // `*.rules.ts` (rules its deciders and DTOs share), `*.projection.ts`

@@ -13,14 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamRepository, type StreamModel } from '@csp/application';
-import {
-  customerRegistryStreamId,
-  evolveCustomerRegistry,
-  foldCustomerRegistry,
-  initialCustomerRegistryState,
-  type CustomerEvent,
-  type CustomerRegistryState,
-} from '@csp/domain';
+import { evolveCustomerRegistry, foldCustomerRegistry, initialCustomerRegistryState, type CustomerEvent, type CustomerRegistryState } from '@csp/customers';
+import { customerRegistryStreamId } from '@csp/domain';
 import { type NewEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { log, now, ratio, report, x } from './lib/common';

@@ -7,15 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  customerRegistryStreamId,
-  decideCustomerRegistry,
-  DomainError,
-  initialCustomerRegistryState,
-  orderStreamId,
-  schemaVersionOf,
-  type DomainEvent,
-} from '@csp/domain';
+import { decideCustomerRegistry, initialCustomerRegistryState } from '@csp/customers';
+import { customerRegistryStreamId, DomainError, orderStreamId, schemaVersionOf, type DomainEvent } from '@csp/domain';
 import { decideOrder, evolveOrder, initialOrderState, orderStream, softwareListProjection, type OrderCommand, type OrderState } from '@csp/orders';
 import { SoftwareListQueries } from '../../libs/orders/src/software-list/software-list.queries';
 import { type EventStore, type NewEvent } from '@csp/event-store';

@@ -6,11 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decideCustomerRegistry, foldCustomerRegistry, initialCustomerRegistryState } from '@csp/customers';
 import {
   customerRegistryStreamId,
-  decideCustomerRegistry,
-  foldCustomerRegistry,
-  initialCustomerRegistryState,
   orderStreamId,
   parseCatalog,
   parseMarkets,

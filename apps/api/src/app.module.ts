@@ -18,13 +18,12 @@ import { AUDIT_CONTROLLERS, AUDIT_HANDLERS } from '@csp/audit/module';
 import { CREDITS_CONTROLLERS, CREDITS_HANDLERS } from '@csp/credits/module';
 import { ORDERS_CONTROLLERS, ORDERS_HANDLERS } from '@csp/orders/module';
 import { REFUNDS_CONTROLLERS, REFUNDS_HANDLERS } from '@csp/refunds/module';
+import { CUSTOMERS_CONTROLLERS, CUSTOMERS_HANDLERS } from '@csp/customers/module';
 import type { Runtime } from '@csp/runtime';
 import { ProductKeyVault, TenantKeyring, TokenVerifier } from '@csp/security';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_DESTINATIONS, WEBHOOK_HANDLERS } from '@csp/webhooks/module';
 import { CatalogController } from './controllers/catalog.controller';
-import { CustomerReadsController } from './controllers/customer-reads.controller';
 import { EventsController } from './controllers/events.controller';
-import { CustomersController } from './controllers/customers.controller';
 import { HealthController } from './controllers/health.controller';
 import { MigrationController } from './controllers/migration.controller';
 import { ApiExceptionFilter, AuthGuard } from '@csp/http';
@@ -39,8 +38,7 @@ export class ApiModule {
       controllers: [
         HealthController,
         CatalogController,
-        CustomersController,
-        CustomerReadsController,
+        ...CUSTOMERS_CONTROLLERS,
         ...AUDIT_CONTROLLERS,
         ...CREDITS_CONTROLLERS,
         EventsController,
@@ -67,6 +65,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: (logger: JsonLogger) => new ApiExceptionFilter(logger), inject: [JsonLogger] },
         ...APPLICATION_HANDLERS,
+        ...CUSTOMERS_HANDLERS,
         ...WEBHOOK_HANDLERS,
         ...ANALYTICS_HANDLERS,
         ...CREDITS_HANDLERS,

@@ -1,5 +1,3 @@
-import { DestroyKeyMaterialHandler, RegisterCustomerHandler } from './customers/customer-handlers';
-import { GetCustomerHandler } from './queries/read-queries';
 import { ReadConsistency } from './queries/read-consistency';
 import { GetCatalogHandler, GetKmsMigrationDeadlineHandler } from './queries/reference-queries';
 import { KeyAccessThrottle } from './throttling/key-access-throttle';
@@ -8,25 +6,19 @@ export * from './tokens';
 export * from './context';
 export * from './ids';
 export * from './csv';
+export { idnaDomain } from './domain-names';
 export * from './reference-data';
 export * from './stream-repository';
 export * from './upcasting';
 export * from './logging/json-logger';
-export * from './customers/customer-handlers';
-export * from './customers/customer-registry-stream';
-export * from './domain-names';
-export * from './queries/read-queries';
+export * from './queries/customer-scoped-query';
 export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './throttling/key-access-throttle';
 
-export const APPLICATION_HANDLERS = [
-  RegisterCustomerHandler,
-  DestroyKeyMaterialHandler,
-  GetCustomerHandler,
-  GetCatalogHandler,
-  GetKmsMigrationDeadlineHandler,
-  ReadConsistency,
-  KeyAccessThrottle,
-];
+/**
+ * The application's own CQRS handlers: the reference data's queries, read consistency and the
+ * key-access throttle. Each bounded context registers its own (@csp/<context>/module).
+ */
+export const APPLICATION_HANDLERS = [GetCatalogHandler, GetKmsMigrationDeadlineHandler, ReadConsistency, KeyAccessThrottle];

@@ -3,7 +3,6 @@ export * from './shared';
 export * from './streams';
 export * from './catalog';
 export * from './policy';
-export * from './customers';
 export * from './migration';
 export * from './security/events';
 export * from './security/throttling';

@@ -1,6 +1,5 @@
 // The read side: pure projections, the stores they are kept in, the runners that keep them, and the queries over them.
 export * from './projection';
-export * from './read-models';
 export * from './stores';
 export * from './runner';
 export * from './queries';

@@ -5,7 +5,7 @@ import { analyticsProjection } from '@csp/analytics';
 import { activityLogProjection } from '@csp/audit';
 import { creditsProjection } from '@csp/credits';
 import { orderHistoryProjection, softwareListProjection } from '@csp/orders';
-import { customersProjection } from '@csp/projections';
+import { customersProjection } from '@csp/customers';
 
 /** Every read model the product keeps. */
 export const PROJECTIONS = [customersProjection, softwareListProjection, orderHistoryProjection, activityLogProjection, creditsProjection, analyticsProjection];

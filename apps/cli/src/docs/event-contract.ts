@@ -25,7 +25,7 @@ export const SCHEMA_DIR = 'docs/schemas';
  * over SSE, webhooks or subscriptions), so they are not here.
  */
 const PUBLISHED_EVENT_FILES = [
-  'libs/domain/src/customers/events.ts',
+  'libs/customers/src/customer.events.ts',
   'libs/orders/src/order.events.ts',
   'libs/refunds/src/refund-request.events.ts',
   'libs/domain/src/security/events.ts',

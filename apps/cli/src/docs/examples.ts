@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { customerRegistryStreamId, decideCustomerRegistry, initialCustomerRegistryState, keyAccessThrottlingStreamId, orderStreamId, refundRequestStreamId, type Actor, type CustomerKeyMaterialDestroyed, type DomainEvent, type KeyAccessThrottled } from '@csp/domain';
+import { customerRegistryStreamId, keyAccessThrottlingStreamId, orderStreamId, refundRequestStreamId, type Actor, type DomainEvent, type KeyAccessThrottled } from '@csp/domain';
+import { decideCustomerRegistry, initialCustomerRegistryState, type CustomerKeyMaterialDestroyed } from '@csp/customers';
 import { decideOrder, evolveOrder, initialOrderState, type OrderCommand, type OrderState } from '@csp/orders';
 import { decideRefundRequest, evolveRefundRequest, initialRefundRequestState, type RefundRequestCommand, type RefundRequestState } from '@csp/refunds';
 import type { EventMetadata } from '@csp/event-store';

@@ -4,7 +4,6 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   assertAllowed,
   CLOCK,
-  customerRegistryStream,
   EVENT_STORE,
   REFERENCE_DATA,
   requestHash,
@@ -13,8 +12,9 @@ import {
   type CommandContext,
   type ReferenceData,
 } from '@csp/application';
+import { customerRegistryStream, findCustomer } from '@csp/customers';
 import type { Clock } from '@csp/config';
-import { customerRegistryStreamId, findCustomer, orderStreamId } from '@csp/domain';
+import { customerRegistryStreamId, orderStreamId } from '@csp/domain';
 import { formatPosition, type EventStore } from '@csp/event-store';
 import { orderStream, orderView, type OrderView } from '../order-stream.state';
 import { OrderHandler, position } from '../order-handler';

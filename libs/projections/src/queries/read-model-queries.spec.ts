@@ -8,6 +8,7 @@ import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
 import { PROJECTIONS } from '../testing/product-projections';
 import { ActivityLogQueries } from '../../../audit/src/activity-log/activity-log.queries';
+import { CustomersQueries } from '../../../customers/src/customers.queries';
 import { CreditsQueries } from '../../../credits/src/credits.queries';
 import { OrderHistoryQueries } from '../../../orders/src/order-history/order-history.queries';
 import { SoftwareListQueries } from '../../../orders/src/software-list/software-list.queries';
@@ -57,6 +58,17 @@ describe('customer', () => {
       expect.objectContaining({ tenantId: wingtip.tenantId, partnerTenantId: ids.partner, market: 'AU' }),
     );
     expect(await readModels.customer('cccccccc-0000-4000-8000-0000000000ff')).toBeUndefined();
+  });
+
+  it('answers alike through the customers context (CustomersQueries), which owns the model', async () => {
+    const store = new MemoryReadModelStore();
+    const readModels = await projectInto(store, log);
+    const customers = new CustomersQueries(store);
+    for (const customer of [contoso, fabrikam, wingtip]) {
+      expect(await customers.customer(customer.customerId)).toEqual(await readModels.customer(customer.customerId));
+      expect(await customers.customer(customer.customerId)).toEqual(expect.objectContaining({ tenantId: customer.tenantId }));
+    }
+    expect(await customers.customer('cccccccc-0000-4000-8000-0000000000ff')).toBeUndefined();
   });
 });
 

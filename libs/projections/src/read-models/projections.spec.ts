@@ -4,7 +4,7 @@ import { fold } from '../testing/fold';
 import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/product-history';
 import { activityIndexes, activityLogProjection, type ActivityEntry } from '@csp/audit';
 import { creditIndexes, creditsProjection, type CreditView } from '@csp/credits';
-import { customersProjection } from './customers';
+import { customersProjection } from '@csp/customers';
 import {
   customerOrdersIndex,
   orderHistoryIndex,

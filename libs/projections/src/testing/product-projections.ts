@@ -4,7 +4,7 @@ import { analyticsProjection } from '@csp/analytics';
 import { activityLogProjection } from '@csp/audit';
 import { creditsProjection } from '@csp/credits';
 import { orderHistoryProjection, softwareListProjection } from '@csp/orders';
-import { customersProjection } from '../read-models';
+import { customersProjection } from '@csp/customers';
 
 /** Every read model the product keeps, in the order libs/runtime/src/projections.ts lists them. */
 export const PROJECTIONS = [customersProjection, softwareListProjection, orderHistoryProjection, activityLogProjection, creditsProjection, analyticsProjection];

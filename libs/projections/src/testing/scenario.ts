@@ -1,15 +1,12 @@
+import { decideCustomerRegistry, foldCustomerRegistry, initialCustomerRegistryState, type CustomerRegistryState } from '@csp/customers';
 import {
   customerRegistryStreamId,
-  decideCustomerRegistry,
-  foldCustomerRegistry,
-  initialCustomerRegistryState,
   orderStreamId,
   parseCatalog,
   refundDecisionStreamId,
   refundRequestStreamId,
   type Actor,
   type CancellationPolicy,
-  type CustomerRegistryState,
   type DomainEvent,
 } from '@csp/domain';
 import { decideOrder, type OrderCommand } from '@csp/orders';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertAllowed, CLOCK, customerRegistryStream, eventMetadata, idnaDomain, StreamRepository, type CommandContext } from '@csp/application';
+import { assertAllowed, CLOCK, eventMetadata, idnaDomain, StreamRepository, type CommandContext } from '@csp/application';
+import { customerRegistryStream, findCustomerBy } from '@csp/customers';
 import type { Clock } from '@csp/config';
-import { customerRegistryStreamId, findCustomerBy, invalid, notFound, orderStreamId, refundRequestStreamId } from '@csp/domain';
+import { customerRegistryStreamId, invalid, notFound, orderStreamId, refundRequestStreamId } from '@csp/domain';
 import { formatPosition } from '@csp/event-store';
 import { orderResource } from '@csp/orders';
 import type { SubmitRefundRequest } from '../refund-request.commands';

@@ -25,10 +25,3 @@ export class RegisterCustomerDto {
   @IsId({ message: 'tenantId must be a GUID' })
   tenantId?: string;
 }
-
-export class DestroyKeyMaterialDto {
-  @ApiProperty()
-  @IsString()
-  @Length(1, MAX_TEXT_LENGTH)
-  reason!: string;
-}

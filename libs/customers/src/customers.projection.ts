@@ -1,7 +1,10 @@
-import type { CustomerRegistered } from '@csp/domain';
-import type { Projection } from '../projection';
+import type { CustomerRegistered } from './customer.events';
+import type { Projection } from '@csp/projections';
 
 export type CustomerView = CustomerRegistered['data'];
+
+/** The key of a customer's document. */
+export const customerKey = (customerId: string) => `customer:${customerId}`;
 
 /** customerId → the customer, for authorising partners and customer admins on customer routes. */
 export const customersProjection: Projection = {
@@ -11,6 +14,6 @@ export const customersProjection: Projection = {
   apply(event) {
     if (event.type !== 'CustomerRegistered') return [];
     const customer = event.data as CustomerView;
-    return [{ op: 'put', key: `customer:${customer.customerId}`, value: customer }];
+    return [{ op: 'put', key: customerKey(customer.customerId), value: customer }];
   },
 };

@@ -1,8 +1,7 @@
-import { deciderSpec } from '../testing/given-when-then';
-import { agent, CUSTOMER_ID, CUSTOMER_TENANT, PARTNER } from '../testing/fixtures';
-import type { CustomerEvent } from './events';
-import { decideKeyMaterialDestruction, type DestroyKeyMaterial } from './key-material';
-import { evolveCustomerRegistry, initialCustomerRegistryState, type CustomerRegistryState } from './registry';
+import { deciderSpec } from '../../../domain/src/testing/given-when-then';
+import { agent, CUSTOMER_ID, CUSTOMER_TENANT, PARTNER } from '../../../domain/src/testing/fixtures';
+import { evolveCustomerRegistry, initialCustomerRegistryState, type CustomerEvent, type CustomerRegistryState } from '../customer.events';
+import { decideKeyMaterialDestruction, type DestroyKeyMaterial } from './destroy-key-material.decide';
 
 const given = deciderSpec<CustomerRegistryState, DestroyKeyMaterial, CustomerEvent>({
   initialState: initialCustomerRegistryState,

@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DestroyKeyMaterialCommand, RegisterCustomerCommand } from '@csp/application';
-import { DestroyKeyMaterialDto, RegisterCustomerDto } from '../dto/customer.dto';
 import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { DestroyKeyMaterialDto } from './destroy-key-material/destroy-key-material.dto';
+import { DestroyKeyMaterialCommand } from './destroy-key-material/destroy-key-material.handler';
+import { RegisterCustomerDto } from './register/register-customer.dto';
+import { RegisterCustomerCommand } from './register/register-customer.handler';
 
 @Controller('v1/customers')
 export class CustomersController {

@@ -1,6 +1,5 @@
-import type { Command } from '../shared/command';
-import { instantMs, isoOf } from '../shared/time';
-import type { CustomerKeyMaterialDestroyed } from './events';
+import { instantMs, isoOf, type Command } from '@csp/domain';
+import type { CustomerKeyMaterialDestroyed } from '../customer.events';
 
 /**
  * Crypto-shredding of a customer tenant's product keys (offboarding, a legal request). The caller

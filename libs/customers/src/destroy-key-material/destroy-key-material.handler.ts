@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { assertAllowed, CLOCK, EVENT_STORE, eventMetadata, READ_SIDE, type CommandContext } from '@csp/application';
+import type { Clock } from '@csp/config';
+import { customerRegistryStreamId } from '@csp/domain';
+import { formatPosition, type EventStore } from '@csp/event-store';
+import type { ReadSide } from '@csp/projections';
+import { TenantKeyring } from '@csp/security';
+import { CustomersQueries } from '../customers.queries';
+import { decideKeyMaterialDestruction } from './destroy-key-material.decide';
+
+export interface KeyMaterialDestruction {
+  readonly customerId: string;
+  readonly tenantId: string;
+  readonly destroyedAt: string;
+  readonly position: string;
+}
+
+export class DestroyKeyMaterialCommand extends Command<KeyMaterialDestruction> {
+  constructor(
+    readonly context: CommandContext,
+    readonly customerId: string,
+    readonly reason: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Crypto-shredding: destroys the customer tenant's data key, so no product key of the tenant can
+ * be revealed again anywhere, and records who did it and why in the partner's registry stream.
+ */
+@CommandHandler(DestroyKeyMaterialCommand)
+export class DestroyKeyMaterialHandler implements ICommandHandler<DestroyKeyMaterialCommand> {
+  private readonly customers: CustomersQueries;
+
+  constructor(
+    @Inject(READ_SIDE) readSide: ReadSide,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly keyring: TenantKeyring,
+  ) {
+    this.customers = new CustomersQueries(readSide.store);
+  }
+
+  async execute({ context, customerId, reason }: DestroyKeyMaterialCommand) {
+    const customer = await this.customers.customer(customerId);
+    assertAllowed(
+      'customer.destroyKeyMaterial',
+      context.actor,
+      customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId },
+      'customer',
+    );
+    const { tenantId, partnerTenantId } = customer!;
+    const now = this.clock.now();
+    await this.keyring.destroy(tenantId);
+    const events = decideKeyMaterialDestruction({
+      type: 'DestroyKeyMaterial',
+      data: { customerId, tenantId, partnerTenantId, reason },
+      metadata: { actor: context.actor, now: now.toISOString() },
+    });
+    const append = await this.store.append(
+      customerRegistryStreamId(partnerTenantId),
+      events.map((event) => ({
+        eventId: randomUUID(),
+        type: event.type,
+        data: event.data,
+        metadata: eventMetadata(context, now, { tenantId, partnerTenantId }, event.type),
+      })),
+      'any',
+    );
+    return { customerId, tenantId, destroyedAt: events[0]!.data.destroyedAt, position: formatPosition(append.position) };
+  }
+}

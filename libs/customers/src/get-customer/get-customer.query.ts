@@ -1,0 +1,41 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { assertAllowed, READ_SIDE, type CommandContext } from '@csp/application';
+import type { ReadSide } from '@csp/projections';
+import { CustomersQueries } from '../customers.queries';
+
+/** A customer as the API shows it. */
+export interface CustomerSummary {
+  readonly customerId: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly domain: string;
+  readonly market: string;
+  readonly registeredAt: string;
+}
+
+export class GetCustomerQuery extends Query<CustomerSummary> {
+  constructor(
+    readonly context: CommandContext,
+    readonly customerId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetCustomerQuery)
+export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery> {
+  private readonly customers: CustomersQueries;
+
+  constructor(@Inject(READ_SIDE) readSide: ReadSide) {
+    this.customers = new CustomersQueries(readSide.store);
+  }
+
+  /** The customer, if the caller may see it; else 404 (or 403 for the role). */
+  async execute({ context, customerId }: GetCustomerQuery): Promise<CustomerSummary> {
+    const customer = await this.customers.customer(customerId);
+    assertAllowed('customer.read', context.actor, customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId }, 'customer');
+    const { customerId: id, tenantId, name, domain, market, registeredAt } = customer!;
+    return { customerId: id, tenantId, name, domain, market, registeredAt };
+  }
+}

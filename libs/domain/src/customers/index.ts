@@ -1,3 +1,0 @@
-export * from './events';
-export * from './registry';
-export * from './key-material';
