@@ -74,7 +74,7 @@ export abstract class PagedAnalyticsHandler<Q extends keyof AnalyticsQueries, Fi
   protected abstract ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: Filter): Promise<Row<Q>[]>;
 }
 
-export const paged = <Row>(rows: Row[], { offset, limit }: AnalyticsPage): Paged<Row> => ({
+const paged = <Row>(rows: Row[], { offset, limit }: AnalyticsPage): Paged<Row> => ({
   items: rows.slice(offset, offset + limit),
   total: rows.length,
   offset,
