@@ -86,20 +86,15 @@ describe('real events conform to the schemas', () => {
 
   it('every event of a generated history (the real deciders) matches the schema of its type and stored version', () => {
     const types = new Set(events.map((e) => e.type));
-    for (const type of [
-      'CustomerRegistered',
-      'SoftwarePurchased',
-      'ProductKeyAssigned',
-      'ProductKeyRevealed',
-      'DownloadLinkIssued',
-      'SoftwareDownloaded',
-      'OrderCancelled',
-      'ProductKeysRevoked',
-      'DownloadLinksRevoked',
-      'CreditIssued',
-    ]) {
-      expect(types).toContain(type);
-    }
+    // What the generated history does not produce: refund requests (decided in a test below), destroyed key material, throttling.
+    const notGenerated = new Set([
+      'CustomerKeyMaterialDestroyed',
+      'RefundRequestSubmitted',
+      'RefundRequestApproved',
+      'RefundRequestRejected',
+      'KeyAccessThrottled',
+    ]);
+    for (const type of EVENT_TYPES.filter((t) => !notGenerated.has(t))) expect(types).toContain(type);
     expect(events.flatMap(conforms)).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import { Query } from '@nestjs/cqrs';
 import { DomainError, notFound } from '@csp/domain';
 import type { ReadSide } from '@csp/projections';
 import { READ_SIDE, type CommandContext } from '@csp/application';
@@ -7,6 +8,8 @@ import { AnalyticsQueries } from './analytics.queries';
 
 /** The answer of one of AnalyticsQueries' questions. */
 export type Answer<Q extends keyof AnalyticsQueries> = AnalyticsQueries[Q] extends (...args: never[]) => Promise<infer R> ? R : never;
+/** A row of a question whose answer is a list. */
+export type Row<Q extends keyof AnalyticsQueries> = Answer<Q> extends readonly (infer R)[] ? R : never;
 
 /** Which partner a question is about: for a partner's own admins always theirs; analysts and back office may name one. */
 export interface AnalyticsFilter {
@@ -17,6 +20,11 @@ export interface AnalyticsFilter {
 export interface AnalyticsPage {
   readonly offset: number;
   readonly limit: number;
+}
+
+/** The partner a question is answered for; none for every partner. */
+export interface AnalyticsScope {
+  readonly partnerTenantId?: string;
 }
 
 export interface Paged<Row> {
@@ -35,7 +43,7 @@ export abstract class AnalyticsHandler {
   }
 
   /** The analytics of the partner the caller may see: 403 for a customer, 404 for another partner than a partner's own. */
-  protected scoped(context: CommandContext, filter: AnalyticsFilter): { analytics: AnalyticsQueries; scope: { partnerTenantId?: string } } {
+  protected scoped(context: CommandContext, filter: AnalyticsFilter): { analytics: AnalyticsQueries; scope: AnalyticsScope } {
     const scope = scopeOf('analytics.read', context.actor);
     if (!scope || scope.kind === 'customer') throw new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
     const asked = filter.partnerTenantId;
@@ -45,7 +53,28 @@ export abstract class AnalyticsHandler {
   }
 }
 
-export const paged = <Row>(rows: Row[], { offset, limit }: AnalyticsPage): Paged<Row> => ({
+/** A question whose answer is a list (question Q of AnalyticsQueries), asked for one page of it. */
+export abstract class PagedAnalyticsQuery<Q extends keyof AnalyticsQueries, Filter> extends Query<Paged<Row<Q>>> {
+  constructor(
+    readonly context: CommandContext,
+    readonly filter: AnalyticsFilter & Filter,
+    readonly page: AnalyticsPage,
+  ) {
+    super();
+  }
+}
+
+/** Answers a paged question: `ask` lists the rows the caller's scope sees, the page asked for is cut from them. */
+export abstract class PagedAnalyticsHandler<Q extends keyof AnalyticsQueries, Filter> extends AnalyticsHandler {
+  async execute({ context, filter, page }: PagedAnalyticsQuery<Q, Filter>): Promise<Paged<Row<Q>>> {
+    const { analytics, scope } = this.scoped(context, filter);
+    return paged(await this.ask(analytics, scope, filter), page);
+  }
+
+  protected abstract ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: Filter): Promise<Row<Q>[]>;
+}
+
+const paged = <Row>(rows: Row[], { offset, limit }: AnalyticsPage): Paged<Row> => ({
   items: rows.slice(offset, offset + limit),
   total: rows.length,
   offset,

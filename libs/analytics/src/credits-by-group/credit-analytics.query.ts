@@ -1,21 +1,17 @@
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { CommandContext } from '@csp/application';
-import { AnalyticsHandler, paged, type AnalyticsFilter, type AnalyticsPage, type Answer, type Paged } from '../analytics.handler';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { AnalyticsQueries } from '../analytics.queries';
+import { PagedAnalyticsHandler, PagedAnalyticsQuery, type AnalyticsScope } from '../analytics.handler';
 
-export class GetCreditAnalyticsQuery extends Query<Paged<Answer<'credits'>[number]>> {
-  constructor(
-    readonly context: CommandContext,
-    readonly filter: AnalyticsFilter & { readonly groupBy: 'partner' | 'customer' | 'family'; readonly month?: string },
-    readonly page: AnalyticsPage,
-  ) {
-    super();
-  }
+interface CreditAnalyticsFilter {
+  readonly groupBy: 'partner' | 'customer' | 'family';
+  readonly month?: string;
 }
 
+export class GetCreditAnalyticsQuery extends PagedAnalyticsQuery<'credits', CreditAnalyticsFilter> {}
+
 @QueryHandler(GetCreditAnalyticsQuery)
-export class GetCreditAnalyticsHandler extends AnalyticsHandler implements IQueryHandler<GetCreditAnalyticsQuery> {
-  async execute({ context, filter, page }: GetCreditAnalyticsQuery) {
-    const { analytics, scope } = this.scoped(context, filter);
-    return paged(await analytics.credits(scope, filter.groupBy, filter.month), page);
+export class GetCreditAnalyticsHandler extends PagedAnalyticsHandler<'credits', CreditAnalyticsFilter> implements IQueryHandler<GetCreditAnalyticsQuery> {
+  protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: CreditAnalyticsFilter) {
+    return analytics.credits(scope, filter.groupBy, filter.month);
   }
 }

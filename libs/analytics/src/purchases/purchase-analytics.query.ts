@@ -1,21 +1,19 @@
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { CommandContext } from '@csp/application';
-import { AnalyticsHandler, paged, type AnalyticsFilter, type AnalyticsPage, type Answer, type Paged } from '../analytics.handler';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { AnalyticsQueries } from '../analytics.queries';
+import { PagedAnalyticsHandler, PagedAnalyticsQuery, type AnalyticsScope } from '../analytics.handler';
 
-export class GetPurchaseAnalyticsQuery extends Query<Paged<Answer<'purchases'>[number]>> {
-  constructor(
-    readonly context: CommandContext,
-    readonly filter: AnalyticsFilter & { readonly groupBy: readonly ('sku' | 'market')[] },
-    readonly page: AnalyticsPage,
-  ) {
-    super();
-  }
+interface PurchaseAnalyticsFilter {
+  readonly groupBy: readonly ('sku' | 'market')[];
 }
 
+export class GetPurchaseAnalyticsQuery extends PagedAnalyticsQuery<'purchases', PurchaseAnalyticsFilter> {}
+
 @QueryHandler(GetPurchaseAnalyticsQuery)
-export class GetPurchaseAnalyticsHandler extends AnalyticsHandler implements IQueryHandler<GetPurchaseAnalyticsQuery> {
-  async execute({ context, filter, page }: GetPurchaseAnalyticsQuery) {
-    const { analytics, scope } = this.scoped(context, filter);
-    return paged(await analytics.purchases(scope, filter.groupBy), page);
+export class GetPurchaseAnalyticsHandler
+  extends PagedAnalyticsHandler<'purchases', PurchaseAnalyticsFilter>
+  implements IQueryHandler<GetPurchaseAnalyticsQuery>
+{
+  protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: PurchaseAnalyticsFilter) {
+    return analytics.purchases(scope, filter.groupBy);
   }
 }

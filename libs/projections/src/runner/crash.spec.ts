@@ -9,11 +9,10 @@ import { createInterface } from 'node:readline';
 import { formatPosition } from '@csp/event-store';
 import { PRODUCT_STREAMS } from '../read-side';
 import { MemoryReadModelStore } from '../stores/memory-store';
-import { RedisReadModelStore } from '../stores/redis-store';
 import { generatedHistory } from '../testing/generated-history';
 import { InMemoryEventStore } from '../testing/in-memory-event-store';
 import { appendAll } from '../testing/product-history';
-import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
+import { REDIS_URL, redisForTests, testRedisStore, type TestRedisStore } from '../testing/redis';
 import { PROJECTIONS } from '../testing/product-projections';
 import { rebuildReadModel } from './rebuild';
 
@@ -61,26 +60,22 @@ function startProjector(prefix: string): Projector {
 const redisUp = redisForTests('projector crash');
 (redisUp ? describe : describe.skip)('projector crash on Redis', () => {
   jest.setTimeout(180_000);
-  const prefix = testPrefix('crash');
-  let redis: RedisReadModelStore;
+  let redis: TestRedisStore;
   beforeAll(() => {
-    redis = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: prefix });
+    redis = testRedisStore('crash');
   });
-  afterAll(async () => {
-    await deleteKeys(redis.redis, prefix);
-    await redis.close();
-  });
+  afterAll(() => redis.dispose());
 
   it('after SIGKILLs mid-batch and a restart, every read model equals a fresh rebuild', async () => {
     const eventStore = new InMemoryEventStore();
     const head = await appendAll(eventStore, generatedHistory({ events: EVENTS }));
-    const checkpoints = () => Promise.all(PROJECTIONS.map(async (p) => (await redis.checkpoint({ model: p.name, generation: 1 })) ?? ''));
+    const checkpoints = () => Promise.all(PROJECTIONS.map(async (p) => (await redis.store.checkpoint({ model: p.name, generation: 1 })) ?? ''));
 
     // Each round kills the projector right after it announced a commit: while the script is on
     // its way to Redis, running, or just done. Later rounds start from what earlier ones left.
     const killedAfter: string[][] = [];
     for (const commitNumber of [7, 23, 41]) {
-      const projector = startProjector(prefix);
+      const projector = startProjector(redis.prefix);
       const line = await Promise.race([projector.commit(commitNumber), projector.exited.then((code) => `exited early with ${code}`)]);
       projector.child.kill('SIGKILL');
       expect(await projector.exited).toBeNull();
@@ -91,7 +86,7 @@ const redisUp = redisForTests('projector crash');
     const last = killedAfter[killedAfter.length - 1]!;
     expect(last.some((checkpoint) => checkpoint !== '' && checkpoint !== formatPosition(head))).toBe(true);
 
-    const finisher = startProjector(prefix);
+    const finisher = startProjector(redis.prefix);
     await Promise.race([finisher.caughtUp, finisher.exited.then((code) => Promise.reject(new Error(`projector exited with ${code}`)))]);
     finisher.child.kill('SIGKILL');
     await finisher.exited;
@@ -99,7 +94,7 @@ const redisUp = redisForTests('projector crash');
     const fresh = new MemoryReadModelStore();
     for (const projection of PROJECTIONS) {
       const rebuilt = await rebuildReadModel({ eventStore, store: fresh, projection, streamPrefixes: PRODUCT_STREAMS, dropAfterMs: 0 });
-      const afterCrashes = await redis.dump({ model: projection.name, generation: 1 });
+      const afterCrashes = await redis.store.dump({ model: projection.name, generation: 1 });
       const expected = await fresh.dump({ model: projection.name, generation: rebuilt.generation });
       expect({ model: projection.name, checkpoint: afterCrashes.checkpoint, docs: Object.keys(afterCrashes.docs).length }).toEqual({
         model: projection.name,

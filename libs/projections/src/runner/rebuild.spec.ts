@@ -2,11 +2,10 @@ import { softwareListProjection } from '@csp/orders';
 import { createReadSide } from '../read-side';
 import { MemoryReadModelStore } from '../stores/memory-store';
 import type { ReadModelStore } from '../stores/port';
-import { RedisReadModelStore } from '../stores/redis-store';
 import { InMemoryEventStore } from '../testing/in-memory-event-store';
 import { appendAll, contoso, productHistory } from '../testing/product-history';
 import { PROJECTIONS } from '../testing/product-projections';
-import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../testing/redis';
+import { redisForTests, testRedisStore } from '../testing/redis';
 import { rebuildReadModel, type RebuildProgress } from './rebuild';
 import { SoftwareListQueries } from '../../../orders/src/software-list/software-list.queries';
 
@@ -88,16 +87,14 @@ describe('rebuild in memory', () => {
 if (redisForTests('rebuild on Redis')) {
   describe('rebuild on Redis', () => {
     rebuildWithoutDowntime(async () => {
-      const prefix = testPrefix('rebuild');
-      const store = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: prefix });
+      const { store, prefix, dispose } = testRedisStore('rebuild');
       return {
         store,
         generationKeys: async (generation) => (await store.redis.keys(`${prefix}rm:software-list:g${generation}:*`)).length,
         dispose: async () => {
           // The pointer key names the generation queries read.
           expect(await store.redis.get(`${prefix}rm:software-list:current`)).toBe('2');
-          await deleteKeys(store.redis, prefix);
-          await store.close();
+          await dispose();
         },
       };
     });

@@ -61,7 +61,7 @@ export function generatedHistory(options: GeneratedHistoryOptions): RecordedEven
     const customer = customers[Math.floor(draw() * customers.length)]!;
     const orderId = seededUuid(`order-${seed}-${n}`);
     const sku = skus[Math.floor(draw() * skus.length)]!;
-    scenario.order({ type: 'PurchaseSoftware', data: { orderId, customer, lines: [{ sku: sku.sku, quantity: 1 + Math.floor(draw() * 5) }] } }, iso());
+    scenario.purchase(orderId, customer, { [sku.sku]: 1 + Math.floor(draw() * 5) }, iso());
     const selection = { line: 1, version: sku.versions[0]!, language: sku.languages[0]!, fileType: sku.fileTypes[0]! };
     let t = now;
     const at = () => new Date((t += 60_000)).toISOString();

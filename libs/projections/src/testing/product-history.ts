@@ -61,20 +61,7 @@ export function productHistory(): ProductHistory {
   s.register({ ...wingtip, name: 'Wingtip' }, at(-23));
   s.register({ ...fabrikam, name: 'Fabrikam' }, at(-22));
 
-  s.order(
-    {
-      type: 'PurchaseSoftware',
-      data: {
-        orderId: ids.order,
-        customer: contoso,
-        lines: [
-          { sku: 'WS', quantity: 2 },
-          { sku: 'SQL-SUB', quantity: 1 },
-        ],
-      },
-    },
-    T0,
-  );
+  s.purchase(ids.order, contoso, { WS: 2, 'SQL-SUB': 1 }, T0);
   s.order({ type: 'RevealKey', data: { orderId: ids.order, ...sel, newKey: { keyId: ids.key, fingerprint: 'sha256:key-1', material } } }, at(1));
   // The same selection again: the same key, one more audited reveal, this time by the customer's admin.
   s.order({ type: 'RevealKey', data: { orderId: ids.order, ...sel, newKey: { keyId: 'unused', fingerprint: 'unused', material } } }, at(2), {
@@ -87,27 +74,14 @@ export function productHistory(): ProductHistory {
   s.foreign(orderStreamId(ids.order), 'OrderNoteAdded', at(4.5));
   s.foreign('inventory-1', 'StockCounted', at(4.6));
 
-  s.order(
-    {
-      type: 'PurchaseSoftware',
-      data: {
-        orderId: ids.specialOrder,
-        customer: contoso,
-        lines: [
-          { sku: 'ESU', quantity: 1 },
-          { sku: 'SLES', quantity: 3 },
-        ],
-      },
-    },
-    at(5),
-  );
+  s.purchase(ids.specialOrder, contoso, { ESU: 1, SLES: 3 }, at(5));
 
-  s.order({ type: 'PurchaseSoftware', data: { orderId: ids.exhaustedOrder, customer: wingtip, lines: [{ sku: 'WS', quantity: 1 }] } }, at(6));
+  s.purchase(ids.exhaustedOrder, wingtip, { WS: 1 }, at(6));
   s.order({ type: 'IssueDownloadLink', data: { orderId: ids.exhaustedOrder, ...sel, linkId: 'link-exhausted', tokenHash: 'hash-2' } }, at(6));
   for (let i = 0; i < 50; i++)
     s.order({ type: 'RecordDownload', data: { orderId: ids.exhaustedOrder, tokenHash: 'hash-2', client: { sub: 'script@wingtip' } } }, at(7 + i / 100));
 
-  s.order({ type: 'PurchaseSoftware', data: { orderId: ids.otherOrder, customer: fabrikam, lines: [{ sku: 'WS-EUR', quantity: 1 }] } }, at(2.5));
+  s.purchase(ids.otherOrder, fabrikam, { 'WS-EUR': 1 }, at(2.5));
   s.order({ type: 'RevealKey', data: { orderId: ids.otherOrder, ...sel, newKey: { keyId: 'key-other', fingerprint: 'sha256:other', material } } }, at(2.5));
 
   const firstCancel = s.log.length;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import Redis from 'ioredis';
+import { RedisReadModelStore } from '../stores/redis-store';
 
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -62,4 +63,24 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
     cursor = next;
     if (keys.length > 0) await redis.unlink(...keys);
   } while (cursor !== '0');
+}
+
+/** A read-model store of its own on the test Redis: `dispose` removes every key it wrote and closes it. */
+export interface TestRedisStore {
+  readonly store: RedisReadModelStore;
+  readonly prefix: string;
+  dispose(): Promise<void>;
+}
+
+export function testRedisStore(name: string): TestRedisStore {
+  const prefix = testPrefix(name);
+  const store = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: prefix });
+  return {
+    store,
+    prefix,
+    dispose: async () => {
+      await deleteKeys(store.redis, prefix);
+      await store.close();
+    },
+  };
 }

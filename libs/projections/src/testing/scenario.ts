@@ -151,6 +151,12 @@ export class Scenario {
     return this.push(orderStreamId(orderId), events, at);
   }
 
+  /** The customer's partner agent buys `quantities` by SKU, one order line each, in the order written. */
+  purchase(orderId: string, customer: TestCustomer, quantities: Readonly<Record<string, number>>, at: string): RecordedEvent[] {
+    const lines = Object.entries(quantities).map(([sku, quantity]) => ({ sku, quantity }));
+    return this.order({ type: 'PurchaseSoftware', data: { orderId, customer, lines } }, at);
+  }
+
   /**
    * Decides a refund request command as the product does: a submission in the request's stream; a
    * decision in the stream of the order the request names (with the order's state), else in the
