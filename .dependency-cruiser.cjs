@@ -11,9 +11,10 @@
 const CONTEXTS = '(webhooks|analytics|credits|audit|customers|orders|refunds)';
 // A context's pure files, by name: `*.events.ts` (its events), `*.commands.ts` (its command types),
 // `*.state.ts` (a stream's state and evolve), `*.decide.ts` (a command's decide function),
-// `*.rules.ts` (rules its deciders and DTOs share), `*.projection.ts`
+// `*.rules.ts` (rules its deciders and DTOs share), `*.queries.ts` (a read model's answers, read
+// through the ReadModelStore port it is handed, so other contexts may ask them), `*.projection.ts`
 // (a read model: which documents an event reads and what it writes), and its index.ts.
-const PURE = `^libs/${CONTEXTS}/src/(.+[.](events|commands|state|decide|rules|projection)|index)[.]ts$`;
+const PURE = `^libs/${CONTEXTS}/src/(.+[.](events|commands|state|decide|rules|projection|queries)|index)[.]ts$`;
 // The contracts a projection is written against: the read side's Projection and ReadModelOp, the
 // event store's RecordedEvent. A pure file may name them as types, never load them.
 const PROJECTION_CONTRACTS = '^libs/(projections|event-store)/src/index[.]ts$';

@@ -11,7 +11,6 @@ export * from './reference-data';
 export * from './stream-repository';
 export * from './upcasting';
 export * from './logging/json-logger';
-export * from './queries/customer-scoped-query';
 export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';

@@ -7,3 +7,4 @@ export * from './customer.events';
 export * from './register/register-customer.decide';
 export * from './destroy-key-material/destroy-key-material.decide';
 export { customersProjection } from './customers.projection';
+export { CustomersQueries } from './customers.queries';

@@ -2,7 +2,6 @@
 export * from './projection';
 export * from './stores';
 export * from './runner';
-export * from './queries';
 export * from './read-side';
 // What back office sees of the store (the SSE route and webhook delivery): the published streams, each event as published.
 export * from './published-event';

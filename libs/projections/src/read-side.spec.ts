@@ -9,6 +9,7 @@ import { PROJECTIONS } from './testing/product-projections';
 import { appendAll, contoso, ids, productHistory } from './testing/product-history';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from './testing/redis';
 import { OrderHistoryQueries } from '../../orders/src/order-history/order-history.queries';
+import { CustomersQueries } from '@csp/customers';
 import { SoftwareListQueries } from '../../orders/src/software-list/software-list.queries';
 
 const { log, steps } = productHistory();
@@ -34,16 +35,16 @@ describe('createReadSide, in memory (the embedded default)', () => {
   it('builds every read model from the event store at start, then follows new events: read-your-writes', async () => {
     const eventStore = new InMemoryEventStore();
     await appendAll(eventStore, log.slice(0, steps.firstCancel));
-    const side = open({ eventStore, store: new MemoryReadModelStore(), projections: PROJECTIONS, clock });
+    const side = open({ eventStore, store: new MemoryReadModelStore(), projections: PROJECTIONS });
     await side.start();
     expect(await side.waitFor(await eventStore.headPosition(), 5_000)).toBe(true);
-    expect((await new SoftwareListQueries(side.store).softwareList(contoso.customerId)).items[0]).toEqual(
+    expect((await new SoftwareListQueries(side.store, clock).softwareList(contoso.customerId)).items[0]).toEqual(
       expect.objectContaining({ status: 'active', keyAvailable: true }),
     );
 
     const cancelled = await appendAll(eventStore, log.slice(steps.firstCancel, steps.secondCancel));
     expect(await side.waitFor(cancelled, 1_000)).toBe(true);
-    expect((await new SoftwareListQueries(side.store).softwareList(contoso.customerId)).items[0]).toEqual(
+    expect((await new SoftwareListQueries(side.store, clock).softwareList(contoso.customerId)).items[0]).toEqual(
       expect.objectContaining({ status: 'cancelled', keyAvailable: false }),
     );
     expect((await new OrderHistoryQueries(side.store).orderHistory(contoso.customerId))[0]!.status).toBe('partially-cancelled');
@@ -74,7 +75,7 @@ describe('createReadSide, in memory (the embedded default)', () => {
       eventStore,
       log.filter((e) => e.type === 'CustomerRegistered'),
     );
-    const side = open({ eventStore, store: new MemoryReadModelStore(), projections: PROJECTIONS, clock });
+    const side = open({ eventStore, store: new MemoryReadModelStore(), projections: PROJECTIONS });
     await side.start();
     expect(await side.waitFor(registered, 500)).toBe(false);
     const states = Object.fromEntries((await side.lag()).map((l) => [l.model, l.state]));
@@ -86,7 +87,7 @@ describe('createReadSide, in memory (the embedded default)', () => {
       credits: 'running',
       analytics: 'running',
     });
-    expect(await side.readModels.customer(contoso.customerId)).toBeDefined();
+    expect(await new CustomersQueries(side.store).customer(contoso.customerId)).toBeDefined();
   });
 
   it('refuses a memory read side that would not project, since nothing else can fill it', () => {
@@ -117,13 +118,13 @@ if (redisForTests('read side on Redis')) {
     it('a projecting process and a query-only process share the read models; the query-only one waits for positions too', async () => {
       const eventStore = new InMemoryEventStore();
       await appendAll(eventStore, log.slice(0, steps.firstCancel));
-      const projector = open({ eventStore, store: redisStore(prefix), projections: PROJECTIONS, leaseOwner: 'projector-1', clock });
-      const api = open({ eventStore, store: redisStore(prefix), projections: PROJECTIONS, project: false, clock });
+      const projector = open({ eventStore, store: redisStore(prefix), projections: PROJECTIONS, leaseOwner: 'projector-1' });
+      const api = open({ eventStore, store: redisStore(prefix), projections: PROJECTIONS, project: false });
       await projector.start();
       await api.start();
       expect(api.runners).toEqual([]);
       expect(await api.waitFor(await eventStore.headPosition(), 5_000)).toBe(true);
-      expect((await new SoftwareListQueries(api.store).softwareList(contoso.customerId)).items).toHaveLength(4);
+      expect((await new SoftwareListQueries(api.store, clock).softwareList(contoso.customerId)).items).toHaveLength(4);
 
       const cancelled = await appendAll(eventStore, log.slice(steps.firstCancel));
       expect(await api.waitFor(cancelled, 5_000)).toBe(true);

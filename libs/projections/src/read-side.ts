@@ -2,7 +2,6 @@ import type { Logger } from '@csp/config';
 import { CUSTOMER_REGISTRY_STREAM_PREFIX, ORDER_STREAM_PREFIX, REFUND_REQUEST_STREAM_PREFIX } from '@csp/domain';
 import type { EventStore, Position } from '@csp/event-store';
 import type { Projection } from './projection';
-import { ReadModelQueries, type ReadClock } from './queries/read-model-queries';
 import { checkpointPosition, hasApplied, measureLag } from './runner/lag';
 import { ProjectionRunner, type RunnerLag } from './runner/projection-runner';
 import type { ReadModelStore } from './stores/port';
@@ -41,15 +40,12 @@ export interface ReadSideOptions {
   readonly logger?: Logger;
   /** With several projecting processes on one Redis: this process's lease owner id. */
   readonly leaseOwner?: string;
-  /** The service clock, for time-dependent answers (days left to cancel, live links). */
-  readonly clock?: ReadClock;
   /** The read models to keep: the product's are PROJECTIONS in libs/runtime. */
   readonly projections: readonly Projection[];
   readonly batchSize?: number;
 }
 
 export interface ReadSide {
-  readonly readModels: ReadModelQueries;
   readonly store: ReadModelStore;
   readonly runners: readonly ProjectionRunner[];
   /** Whether this process applies events (false: it only queries what another process projects). */
@@ -112,7 +108,6 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
   };
 
   return {
-    readModels: new ReadModelQueries(store),
     store,
     runners,
     projecting,

@@ -2,7 +2,8 @@ import type { AppConfig } from '@csp/config';
 import { comparePositions, parsePosition, type EventStore, type Position } from '@csp/event-store';
 import { activityLogProjection } from '@csp/audit';
 import { ActivityLogQueries, type VerifiedReadModels } from '@csp/audit/history';
-import { PRODUCT_STREAMS, ReadModelQueries, rebuildReadModel, type RebuildProgress, type ReadModelStore } from '@csp/projections';
+import { CustomersQueries } from '@csp/customers';
+import { PRODUCT_STREAMS, rebuildReadModel, type RebuildProgress, type ReadModelStore } from '@csp/projections';
 import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
 
@@ -20,7 +21,7 @@ export interface AuditReadModel {
 /** The activity log and a customer's partner, read through the queries the API serves. */
 function readModelsOver(store: ReadModelStore): VerifiedReadModels {
   const activityLog = new ActivityLogQueries(store);
-  const customers = new ReadModelQueries(store);
+  const customers = new CustomersQueries(store);
   return { activityLog: (query) => activityLog.activityLog(query), customer: (customerId) => customers.customer(customerId) };
 }
 

@@ -261,6 +261,5 @@ export function openConfiguredReadSide(
     project,
     logger,
     ...(store.kind === 'memory' ? {} : { leaseOwner: leaseOwnerId() }),
-    ...(options.clock ? { clock: options.clock } : {}),
   });
 }

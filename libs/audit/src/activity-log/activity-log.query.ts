@@ -4,6 +4,7 @@ import { assertAllowed, READ_SIDE, type CommandContext } from '@csp/application'
 import { DomainError, parseId } from '@csp/domain';
 import type { ReadSide } from '@csp/projections';
 import { scopeOf } from '@csp/security';
+import { CustomersQueries } from '@csp/customers';
 import { ActivityLogQueries, type ActivityPage } from './activity-log.queries';
 
 /** A page of the activity log: entries without the partner (the caller's own), and the cursor of the next page. */
@@ -28,16 +29,18 @@ const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may
 @QueryHandler(GetActivityLogQuery)
 export class GetActivityLogHandler implements IQueryHandler<GetActivityLogQuery> {
   private readonly activity: ActivityLogQueries;
+  private readonly customers: CustomersQueries;
 
-  constructor(@Inject(READ_SIDE) private readonly readSide: ReadSide) {
+  constructor(@Inject(READ_SIDE) readSide: ReadSide) {
     this.activity = new ActivityLogQueries(readSide.store);
+    this.customers = new CustomersQueries(readSide.store);
   }
 
   async execute({ context, range }: GetActivityLogQuery): Promise<ActivityLog> {
     const scope = scopeOf('activityLog.read', context.actor);
     if (!scope || scope.kind !== 'partner') throw forbidden();
     if (range.customerId !== undefined) {
-      const customer = await this.readSide.readModels.customer(range.customerId);
+      const customer = await this.customers.customer(range.customerId);
       assertAllowed('activityLog.read', context.actor, customer && { partnerTenantId: customer.partnerTenantId }, 'customer');
     }
     const page = await this.activity.activityLog({ partnerTenantId: scope.partnerTenantId, ...range });

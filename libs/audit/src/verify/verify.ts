@@ -1,12 +1,12 @@
 import { comparePositions, formatPosition, parsePosition, type EventStore, type Position } from '@csp/event-store';
-import type { ReadModelQueries } from '@csp/projections';
+import type { CustomersQueries } from '@csp/customers';
 import type { ActivityEntry } from '../activity-log/activity-log.projection';
 import type { ActivityLogQueries } from '../activity-log/activity-log.queries';
 import { normaliseQuery, type AuditQuery, type KeyAccessEntry } from '../key-access-history.rules';
 import { replayKeyAccess, type ReplayOptions } from '../replay/replay';
 
 /** What verify reads of the read side, through the queries the API serves: the activity log, and the partner of a customer (the customers read model). */
-export type VerifiedReadModels = Pick<ActivityLogQueries, 'activityLog'> & Pick<ReadModelQueries, 'customer'>;
+export type VerifiedReadModels = Pick<ActivityLogQueries, 'activityLog'> & Pick<CustomersQueries, 'customer'>;
 
 /** The fields the activity-log read model keeps of each access, compared one by one. */
 export const COMPARED_FIELDS = [

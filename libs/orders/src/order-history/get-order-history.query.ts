@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CustomerScopedQuery, READ_SIDE, type CommandContext } from '@csp/application';
+import { READ_SIDE, type CommandContext } from '@csp/application';
+import { CustomersQueries } from '@csp/customers';
 import type { ReadSide } from '@csp/projections';
 import type { OrderHistoryView } from './order-history.projection';
+import { assertCustomerInScope } from '../customer-scope';
 import { OrderHistoryQueries } from './order-history.queries';
 
 export class GetOrderHistoryQuery extends Query<{ customerId: string; orders: OrderHistoryView[] }> {
@@ -15,16 +17,17 @@ export class GetOrderHistoryQuery extends Query<{ customerId: string; orders: Or
 }
 
 @QueryHandler(GetOrderHistoryQuery)
-export class GetOrderHistoryHandler extends CustomerScopedQuery implements IQueryHandler<GetOrderHistoryQuery> {
+export class GetOrderHistoryHandler implements IQueryHandler<GetOrderHistoryQuery> {
+  private readonly customers: CustomersQueries;
   private readonly history: OrderHistoryQueries;
 
   constructor(@Inject(READ_SIDE) readSide: ReadSide) {
-    super(readSide);
+    this.customers = new CustomersQueries(readSide.store);
     this.history = new OrderHistoryQueries(readSide.store);
   }
 
   async execute({ context, customerId }: GetOrderHistoryQuery) {
-    await this.customerFor(context, customerId, 'order.read');
+    await assertCustomerInScope(this.customers, context, customerId, 'order.read');
     return { customerId, orders: await this.history.orderHistory(customerId) };
   }
 }

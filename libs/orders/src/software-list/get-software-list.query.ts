@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CLOCK, CustomerScopedQuery, READ_SIDE, type CommandContext } from '@csp/application';
+import { CLOCK, READ_SIDE, type CommandContext } from '@csp/application';
+import { CustomersQueries } from '@csp/customers';
 import type { Clock } from '@csp/config';
 import type { ReadSide } from '@csp/projections';
+import { assertCustomerInScope } from '../customer-scope';
 import { SoftwareListQueries, type SoftwareList } from './software-list.queries';
 
 export class GetSoftwareListQuery extends Query<SoftwareList> {
@@ -15,19 +17,20 @@ export class GetSoftwareListQuery extends Query<SoftwareList> {
 }
 
 @QueryHandler(GetSoftwareListQuery)
-export class GetSoftwareListHandler extends CustomerScopedQuery implements IQueryHandler<GetSoftwareListQuery> {
+export class GetSoftwareListHandler implements IQueryHandler<GetSoftwareListQuery> {
+  private readonly customers: CustomersQueries;
   private readonly softwareList: SoftwareListQueries;
 
   constructor(
     @Inject(READ_SIDE) readSide: ReadSide,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    super(readSide);
+    this.customers = new CustomersQueries(readSide.store);
     this.softwareList = new SoftwareListQueries(readSide.store);
   }
 
   async execute({ context, customerId }: GetSoftwareListQuery) {
-    await this.customerFor(context, customerId, 'software.read');
+    await assertCustomerInScope(this.customers, context, customerId, 'software.read');
     return this.softwareList.softwareList(customerId, this.clock.now());
   }
 }

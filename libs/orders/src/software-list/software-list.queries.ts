@@ -1,5 +1,5 @@
 import { instantMs } from '@csp/domain';
-import type { ReadClock, ReadModelStore } from '@csp/projections';
+import type { ReadModelStore } from '@csp/projections';
 import { lineCancellation, type LineCancellation } from '../cancellability.rules';
 import { linkStatus, type LinkStatus } from '../link-status.rules';
 import { customerOrdersIndex, softwareOrderKey, type SoftwareLineView, type SoftwareOrderView } from './software-list.projection';
@@ -66,7 +66,7 @@ export interface SoftwareList {
 export class SoftwareListQueries {
   constructor(
     private readonly store: ReadModelStore,
-    private readonly clock: ReadClock = { now: () => new Date() },
+    private readonly clock: { now(): Date } = { now: () => new Date() },
   ) {}
 
   private async ns(model: string) {

@@ -18,12 +18,12 @@ function rebuildWithoutDowntime(
   it('builds the next generation beside the live one, switches when caught up, drops the old one; queries never see a partial model', async () => {
     const { store, generationKeys, dispose } = await open();
     const eventStore = new InMemoryEventStore();
-    const side = createReadSide({ eventStore, store, projections: PROJECTIONS, clock });
+    const side = createReadSide({ eventStore, store, projections: PROJECTIONS });
     try {
       await appendAll(eventStore, log.slice(0, steps.secondCancel));
       await side.start();
       await side.waitFor(await eventStore.headPosition(), 5_000);
-      const before = await new SoftwareListQueries(side.store).softwareList(contoso.customerId);
+      const before = await new SoftwareListQueries(side.store, clock).softwareList(contoso.customerId);
 
       const progress: RebuildProgress[] = [];
       const answersDuring: Promise<unknown>[] = [];
@@ -38,7 +38,7 @@ function rebuildWithoutDowntime(
         dropAfterMs: 100,
         onProgress: (p) => {
           progress.push(p);
-          if (!p.done) answersDuring.push(new SoftwareListQueries(side.store).softwareList(contoso.customerId));
+          if (!p.done) answersDuring.push(new SoftwareListQueries(side.store, clock).softwareList(contoso.customerId));
         },
       });
       // Every query made while the new generation was half built answered from the live one, whole.
@@ -53,7 +53,7 @@ function rebuildWithoutDowntime(
       expect(result.eventsPerSecond).toBeGreaterThan(0);
       expect(await store.currentGeneration('software-list')).toBe(2);
       expect(await generationKeys(1)).toBe(0);
-      expect(await new SoftwareListQueries(side.store).softwareList(contoso.customerId)).toEqual(before);
+      expect(await new SoftwareListQueries(side.store, clock).softwareList(contoso.customerId)).toEqual(before);
 
       // The live runner moves to the new generation at its next batch: nothing lost, nothing twice.
       const rest = await appendAll(eventStore, log.slice(steps.secondCancel));

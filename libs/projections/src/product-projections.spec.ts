@@ -1,7 +1,7 @@
 import type { CreditIssued } from '@csp/orders';
 import type { RecordedEvent } from '@csp/event-store';
-import { fold } from '../testing/fold';
-import { contoso, fabrikam, ids, productHistory, T0, wingtip } from '../testing/product-history';
+import { fold } from './testing/fold';
+import { contoso, fabrikam, ids, productHistory, T0, wingtip } from './testing/product-history';
 import { activityIndexes, activityLogProjection, type ActivityEntry } from '@csp/audit';
 import { creditIndexes, creditsProjection, type CreditView } from '@csp/credits';
 import { customersProjection } from '@csp/customers';
