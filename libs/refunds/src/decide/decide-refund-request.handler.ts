@@ -13,7 +13,7 @@ import {
   refundRequestView,
   refundResource,
   type RefundRequestView,
-} from '../refund-request-stream';
+} from '../refund-request-stream.state';
 import { decideRefundDecision } from './decide-refund-request.decide';
 
 /** A decision: the request as it stands now, with the credit an approval issued. */

@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { assertAllowed, StreamRepository, type CommandContext } from '@csp/application';
 import { orderStreamId, refundRequestStreamId } from '@csp/domain';
-import { orderRefundsStream, refundRequestStream, refundRequestView, refundResource, type RefundRequestView } from '../refund-request-stream';
+import { orderRefundsStream, refundRequestStream, refundRequestView, refundResource, type RefundRequestView } from '../refund-request-stream.state';
 
 export class GetRefundRequestQuery extends Query<RefundRequestView> {
   constructor(

@@ -18,7 +18,7 @@ import {
   refundRequestView,
   type OrderRefundsStreamState,
   type RefundRequestView,
-} from '../refund-request-stream';
+} from '../refund-request-stream.state';
 
 /** A refund request as filed; its rules (what is required, the amount, the contact) are the domain's (checkRefundSubmission). */
 export interface RefundRequestInput {
