@@ -2,7 +2,7 @@ import { isKeyAccessEvent, KEY_ACCESS_EVENT_TYPES, keyAccessOf, type KeyAccessKi
 import { addByCurrency, DAY_MS } from '@csp/domain';
 import type { OrderCancelled, SoftwarePurchased } from '@csp/orders';
 import type { RecordedEvent } from '@csp/event-store';
-import type { Projection, ReadModelOp } from '@csp/projections';
+import type { Projection, ReadModelOp, RecordedOf } from '@csp/projections';
 
 /** Purchases of one SKU in one market by one partner's customers. */
 export interface PurchaseCounters {
@@ -66,11 +66,11 @@ export const analyticsProjection: Projection = {
   eventTypes: new Set(['SoftwarePurchased', 'OrderCancelled', ...KEY_ACCESS_EVENT_TYPES]),
   reads(event: RecordedEvent): string[] {
     if (event.type === 'SoftwarePurchased') {
-      const d = event.data as SoftwarePurchased['data'];
+      const d = (event as RecordedOf<SoftwarePurchased>).data;
       return [...d.lines.map((l) => analyticsKeys.purchases(d.partnerTenantId, l.sku, d.market)), analyticsKeys.cancellations(d.partnerTenantId)];
     }
     if (event.type === 'OrderCancelled') {
-      const d = event.data as OrderCancelled['data'];
+      const d = (event as RecordedOf<OrderCancelled>).data;
       return [analyticsKeys.order(d.orderId), analyticsKeys.cancellations(d.partnerTenantId)];
     }
     if (isKeyAccessEvent(event.type)) {
@@ -81,7 +81,7 @@ export const analyticsProjection: Projection = {
   },
   apply(event, docs): ReadModelOp[] {
     if (event.type === 'SoftwarePurchased') {
-      const d = event.data as SoftwarePurchased['data'];
+      const d = (event as RecordedOf<SoftwarePurchased>).data;
       const ops: ReadModelOp[] = [];
       const counters = new Map<string, PurchaseCounters>();
       for (const line of d.lines) {
@@ -121,7 +121,7 @@ export const analyticsProjection: Projection = {
       return ops;
     }
     if (event.type === 'OrderCancelled') {
-      const d = event.data as OrderCancelled['data'];
+      const d = (event as RecordedOf<OrderCancelled>).data;
       const facts = docs.get(analyticsKeys.order(d.orderId)) as OrderFacts | undefined;
       if (!facts) throw new Error(`OrderCancelled at ${event.streamId}@${event.revision} has no purchase before it`);
       if (facts.cancelled) return [];

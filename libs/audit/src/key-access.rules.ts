@@ -54,9 +54,11 @@ export interface KeyAccess {
 }
 
 /** The access an event records, or undefined if the event is not a key access. */
-export function keyAccessOf(event: { readonly type: string; readonly data: unknown }): KeyAccess | undefined {
-  if (!isKeyAccessEvent(event.type)) return undefined;
-  const d = event.data as ProductKeyRevealed['data'] | DownloadLinkIssued['data'] | SoftwareDownloaded['data'];
+export function keyAccessOf(recorded: { readonly type: string; readonly data: unknown }): KeyAccess | undefined {
+  if (!isKeyAccessEvent(recorded.type)) return undefined;
+  // Its type names one of the three key-access events, whose data it carries.
+  const event = recorded as ProductKeyRevealed | DownloadLinkIssued | SoftwareDownloaded;
+  const d = event.data;
   const common = {
     eventType: event.type,
     kind: KEY_ACCESS_KINDS[event.type],
@@ -71,17 +73,11 @@ export function keyAccessOf(event: { readonly type: string; readonly data: unkno
     fileType: d.fileType,
   };
   switch (event.type) {
-    case 'ProductKeyRevealed': {
-      const r = d as ProductKeyRevealed['data'];
-      return { ...common, at: r.revealedAt, actor: r.revealedBy ?? {}, keyFingerprint: r.fingerprint };
-    }
-    case 'DownloadLinkIssued': {
-      const i = d as DownloadLinkIssued['data'];
-      return { ...common, at: i.issuedAt, actor: i.issuedBy ?? {}, linkId: i.linkId };
-    }
-    case 'SoftwareDownloaded': {
-      const w = d as SoftwareDownloaded['data'];
-      return { ...common, at: w.downloadedAt, actor: { ...w.client }, linkId: w.linkId };
-    }
+    case 'ProductKeyRevealed':
+      return { ...common, at: event.data.revealedAt, actor: event.data.revealedBy ?? {}, keyFingerprint: event.data.fingerprint };
+    case 'DownloadLinkIssued':
+      return { ...common, at: event.data.issuedAt, actor: event.data.issuedBy ?? {}, linkId: event.data.linkId };
+    case 'SoftwareDownloaded':
+      return { ...common, at: event.data.downloadedAt, actor: { ...event.data.client }, linkId: event.data.linkId };
   }
 }

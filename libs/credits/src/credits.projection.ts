@@ -1,5 +1,5 @@
 import type { CreditIssued } from '@csp/orders';
-import type { Projection } from '@csp/projections';
+import type { Projection, RecordedOf } from '@csp/projections';
 
 export type CreditView = CreditIssued['data'];
 
@@ -20,7 +20,7 @@ export const creditsProjection: Projection = {
   reads: () => [],
   apply(event) {
     if (event.type !== 'CreditIssued') return [];
-    const credit = event.data as CreditView;
+    const credit: CreditView = (event as RecordedOf<CreditIssued>).data;
     const entry = creditEntry(credit);
     return [
       { op: 'put', key: `credit:${credit.creditId}`, value: credit },

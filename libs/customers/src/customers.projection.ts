@@ -1,5 +1,5 @@
 import type { CustomerRegistered } from './customer.events';
-import type { Projection } from '@csp/projections';
+import type { Projection, RecordedOf } from '@csp/projections';
 
 export type CustomerView = CustomerRegistered['data'];
 
@@ -13,7 +13,7 @@ export const customersProjection: Projection = {
   reads: () => [],
   apply(event) {
     if (event.type !== 'CustomerRegistered') return [];
-    const customer = event.data as CustomerView;
+    const customer: CustomerView = (event as RecordedOf<CustomerRegistered>).data;
     return [{ op: 'put', key: customerKey(customer.customerId), value: customer }];
   },
 };

@@ -1,3 +1,4 @@
+import type { DomainEvent } from '@csp/domain';
 import type { RecordedEvent } from '@csp/event-store';
 import type { ReadModelOp } from './stores/port';
 
@@ -6,6 +7,15 @@ import type { ReadModelOp } from './stores/port';
  * fetches `reads(event)` (as changed by earlier events of the same batch), calls `apply`, and
  * commits the operations with the checkpoint. Nothing here touches a store, a clock or the network.
  */
+/**
+ * A recorded event known to be one of the domain events `E`: its type and data typed together, so
+ * that a `switch` on `type` narrows `data`. The store hands events back as they were appended; a
+ * projection names the events it reads in `eventTypes` and views them so, once, at its edge.
+ */
+export type RecordedOf<E extends DomainEvent<string, unknown>> = E extends unknown
+  ? Omit<RecordedEvent, 'type' | 'data'> & { readonly type: E['type']; readonly data: E['data'] }
+  : never;
+
 export interface Projection {
   readonly name: string;
   /** Event types the projection uses; others only move its checkpoint. */

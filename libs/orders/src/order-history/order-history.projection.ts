@@ -1,7 +1,7 @@
 import { isOrderStream, sortableTime, totalsByCurrency, type Money } from '@csp/domain';
-import type { OrderCancelled, SoftwarePurchased } from '../order.events';
+import type { OrderEvent } from '../order.events';
 import { orderStatus, type OrderStatus } from '../order-status.rules';
-import type { Projection } from '@csp/projections';
+import type { Projection, RecordedOf } from '@csp/projections';
 import { ORDER_LIFE_EVENTS } from '../order-life.rules';
 
 export interface OrderHistoryView {
@@ -21,7 +21,7 @@ export interface OrderHistoryView {
 }
 
 // Its credits too: an order's history shows what it cost and what came back.
-const ORDER_EVENTS = new Set([...ORDER_LIFE_EVENTS, 'CreditIssued']);
+const ORDER_EVENTS = new Set<string>([...ORDER_LIFE_EVENTS, 'CreditIssued']);
 const key = (orderId: string) => `order:${orderId}`;
 export const orderHistoryIndex = (customerId: string) => `customer:${customerId}`;
 
@@ -36,20 +36,23 @@ function instantOf(data: Record<string, unknown>, occurredAt: string): string {
 export const orderHistoryProjection: Projection = {
   name: 'order-history',
   eventTypes: ORDER_EVENTS,
-  reads: (event) => {
-    if (!ORDER_EVENTS.has(event.type) || event.type === 'SoftwarePurchased') return [];
-    const orderId = (event.data as { orderId?: string }).orderId;
+  reads: (recorded) => {
+    if (!ORDER_EVENTS.has(recorded.type)) return [];
+    const event = recorded as RecordedOf<OrderEvent>;
+    if (event.type === 'SoftwarePurchased') return [];
+    const orderId = event.data.orderId;
     // Only the order's own stream: a refund request that names the order has its credit there (one
     // commit with its approval), so the history shows it once; requests decided before that was so
     // have their credit in their own stream, which the history leaves out as it always did.
     return orderId && isOrderStream(event.streamId) ? [key(orderId)] : [];
   },
-  apply(event, docs) {
-    if (!ORDER_EVENTS.has(event.type)) return [];
+  apply(recorded, docs) {
+    if (!ORDER_EVENTS.has(recorded.type)) return [];
+    const event = recorded as RecordedOf<OrderEvent>;
     const data = event.data as Record<string, unknown>;
     const entry = { type: event.type, at: instantOf(data, event.metadata.occurredAt), position: event.position.commit.toString() };
     if (event.type === 'SoftwarePurchased') {
-      const d = data as unknown as SoftwarePurchased['data'];
+      const d = event.data;
       const view: OrderHistoryView = {
         orderId: d.orderId,
         customerId: d.customerId,
@@ -68,11 +71,11 @@ export const orderHistoryProjection: Projection = {
       ];
     }
     if (!isOrderStream(event.streamId)) return [];
-    const view = docs.get(key(String(data.orderId))) as OrderHistoryView | undefined;
+    const view = docs.get(key(String(event.data.orderId))) as OrderHistoryView | undefined;
     if (!view) throw new Error(`${event.type} at ${event.streamId}@${event.revision} has no purchase before it`);
     let next: OrderHistoryView = { ...view, events: [...view.events, entry] };
     if (event.type === 'OrderCancelled') {
-      const d = data as unknown as OrderCancelled['data'];
+      const d = event.data;
       const cancelledLines = [...new Set([...view.cancelledLines, ...d.lines.map((l) => l.line)])].sort((a, b) => a - b);
       next = { ...next, cancelledLines, status: orderStatus(view.linesCount, cancelledLines.length), cancelledAt: d.cancelledAt };
     }

@@ -1,19 +1,9 @@
 import { entitledVersions, instantMs, isoOf, sortableTime, type CancellationClass, type LicenseType } from '@csp/domain';
 import { lineCancellationDeadline } from '../cancellability.rules';
-import type {
-  DownloadLinkIssued,
-  DownloadLinksRevoked,
-  OrderCancelled,
-  ProductKeyAssigned,
-  ProductKeyRevealed,
-  ProductKeysRevoked,
-  SoftwareDownloaded,
-  SoftwarePurchased,
-} from '../order.events';
+import type { SoftwarePurchased } from '../order.events';
 import type { LineStatus } from '../order-status.rules';
-import type { RecordedEvent } from '@csp/event-store';
-import type { Projection, ReadModelOp } from '@csp/projections';
-import { ORDER_LIFE_EVENTS } from '../order-life.rules';
+import type { Projection, ReadModelOp, RecordedOf } from '@csp/projections';
+import { ORDER_LIFE_EVENTS, type OrderLifeEvent } from '../order-life.rules';
 
 export interface SoftwareKeyView {
   keyId: string;
@@ -80,7 +70,7 @@ export interface SoftwareOrderView {
 const orderKey = (orderId: string) => `order:${orderId}`;
 export const customerOrdersIndex = (customerId: string) => `customer:${customerId}`;
 
-const ORDER_EVENTS = new Set(ORDER_LIFE_EVENTS);
+const ORDER_EVENTS: ReadonlySet<string> = new Set(ORDER_LIFE_EVENTS);
 
 function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
   const bought = instantMs(data.purchasedAt, 'purchasedAt');
@@ -121,10 +111,10 @@ function onLine(order: SoftwareOrderView, line: number, change: (l: SoftwareLine
   return { ...order, lines: order.lines.map((l) => (l.line === line ? change(l) : l)) };
 }
 
-function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderView {
+function evolve(order: SoftwareOrderView, event: RecordedOf<OrderLifeEvent>): SoftwareOrderView {
   switch (event.type) {
     case 'ProductKeyAssigned': {
-      const d = event.data as ProductKeyAssigned['data'];
+      const d = event.data;
       return onLine(order, d.line, (l) => ({
         ...l,
         keys: [
@@ -134,7 +124,7 @@ function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderVi
       }));
     }
     case 'ProductKeyRevealed': {
-      const d = event.data as ProductKeyRevealed['data'];
+      const d = event.data;
       // A reveal carries everything the view shows of its key, so it stands even without the assignment before it.
       return onLine(order, d.line, (l) => {
         const known = l.keys.some((k) => k.keyId === d.keyId);
@@ -148,7 +138,7 @@ function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderVi
       });
     }
     case 'DownloadLinkIssued': {
-      const d = event.data as DownloadLinkIssued['data'];
+      const d = event.data;
       const link: SoftwareLinkView = {
         linkId: d.linkId,
         version: d.version,
@@ -163,20 +153,20 @@ function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderVi
       return onLine(order, d.line, (l) => ({ ...l, links: [...l.links, link] }));
     }
     case 'SoftwareDownloaded': {
-      const d = event.data as SoftwareDownloaded['data'];
+      const d = event.data;
       return onLine(order, d.line, (l) => ({ ...l, links: l.links.map((k) => (k.linkId === d.linkId ? { ...k, downloads: d.downloadNumber } : k)) }));
     }
     case 'OrderCancelled': {
-      const d = event.data as OrderCancelled['data'];
+      const d = event.data;
       const cancelled = new Set(d.lines.map((l) => l.line));
       return { ...order, lines: order.lines.map((l) => (cancelled.has(l.line) ? { ...l, status: 'cancelled', cancelledAt: d.cancelledAt } : l)) };
     }
     case 'ProductKeysRevoked': {
-      const revoked = new Set((event.data as ProductKeysRevoked['data']).keys.map((k) => k.keyId));
+      const revoked = new Set(event.data.keys.map((k) => k.keyId));
       return { ...order, lines: order.lines.map((l) => ({ ...l, keys: l.keys.map((k) => (revoked.has(k.keyId) ? { ...k, revoked: true } : k)) })) };
     }
     case 'DownloadLinksRevoked': {
-      const revoked = new Set((event.data as DownloadLinksRevoked['data']).links.map((k) => k.linkId));
+      const revoked = new Set(event.data.links.map((k) => k.linkId));
       return { ...order, lines: order.lines.map((l) => ({ ...l, links: l.links.map((k) => (revoked.has(k.linkId) ? { ...k, revoked: true } : k)) })) };
     }
     default:
@@ -187,17 +177,22 @@ function evolve(order: SoftwareOrderView, event: RecordedEvent): SoftwareOrderVi
 export const softwareListProjection: Projection = {
   name: 'software-list',
   eventTypes: ORDER_EVENTS,
-  reads: (event) => (ORDER_EVENTS.has(event.type) && event.type !== 'SoftwarePurchased' ? [orderKey((event.data as { orderId: string }).orderId)] : []),
-  apply(event, docs): ReadModelOp[] {
+  reads: (recorded) => {
+    if (!ORDER_EVENTS.has(recorded.type)) return [];
+    const event = recorded as RecordedOf<OrderLifeEvent>;
+    return event.type === 'SoftwarePurchased' ? [] : [orderKey(event.data.orderId)];
+  },
+  apply(recorded, docs): ReadModelOp[] {
+    if (!ORDER_EVENTS.has(recorded.type)) return [];
+    const event = recorded as RecordedOf<OrderLifeEvent>;
     if (event.type === 'SoftwarePurchased') {
-      const order = purchased(event.data as SoftwarePurchased['data']);
+      const order = purchased(event.data);
       return [
         { op: 'put', key: orderKey(order.orderId), value: order },
         { op: 'index-add', index: customerOrdersIndex(order.customerId), entry: `${sortableTime(order.purchasedAt)}|${order.orderId}` },
       ];
     }
-    if (!ORDER_EVENTS.has(event.type)) return [];
-    const key = orderKey((event.data as { orderId: string }).orderId);
+    const key = orderKey(event.data.orderId);
     const order = docs.get(key) as SoftwareOrderView | undefined;
     // An order event without its purchase means a damaged log: stop and report rather than guess.
     if (!order) throw new Error(`${event.type} at ${event.streamId}@${event.revision} has no purchase before it`);
