@@ -13,6 +13,14 @@ export const ORDER_ID = '44444444-4444-4444-8444-444444444444';
 
 export const agent: Actor = { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] };
 
+/** The policy in force since 30 June 2023: 30 days for perpetual licences, 7 for subscriptions. */
+export const CURRENT_POLICY: CancellationPolicy = {
+  id: 'csp-2023-06-30',
+  effectiveFrom: '2023-06-30T00:00:00.000Z',
+  perpetual: { windowHours: 720, credit: 'full' },
+  subscription: { windowHours: 168, credit: 'prorated' },
+};
+
 export const policies: CancellationPolicy[] = [
   {
     id: 'csp-legacy-60-days',
@@ -20,12 +28,7 @@ export const policies: CancellationPolicy[] = [
     perpetual: { windowHours: 1440, credit: 'full' },
     subscription: { windowHours: 1440, credit: 'prorated' },
   },
-  {
-    id: 'csp-2023-06-30',
-    effectiveFrom: '2023-06-30T00:00:00.000Z',
-    perpetual: { windowHours: 720, credit: 'full' },
-    subscription: { windowHours: 168, credit: 'prorated' },
-  },
+  CURRENT_POLICY,
 ];
 
 const sku = (fields: Record<string, unknown>) => ({

@@ -22,17 +22,11 @@ import {
   type RefundRequestState,
 } from '@csp/refunds';
 import type { RecordedEvent } from '@csp/event-store';
-import { markets } from '../../../domain/src/testing/fixtures';
+import { CURRENT_POLICY, markets } from '../../../domain/src/testing/fixtures';
 import { recorder } from './recorded';
 
-const policies: CancellationPolicy[] = [
-  {
-    id: 'csp-2023-06-30',
-    effectiveFrom: '2023-06-30T00:00:00.000Z',
-    perpetual: { windowHours: 720, credit: 'full' },
-    subscription: { windowHours: 168, credit: 'prorated' },
-  },
-];
+// Histories start after June 2023: only the policy in force since then.
+const policies: CancellationPolicy[] = [CURRENT_POLICY];
 
 const item = (fields: Record<string, unknown>) => ({
   family: 'Windows Server',
