@@ -1,4 +1,4 @@
-import { agent, markets, PARTNER } from '../../domain/src/testing/fixtures';
+import { PARTNER } from '../../domain/src/testing/fixtures';
 import {
   evolveCustomerRegistry,
   findCustomer,
@@ -8,16 +8,7 @@ import {
   type CustomerEvent,
   type CustomerRegistryState,
 } from './customer.events';
-import { decideCustomerRegistry, type RegisterCustomer } from './register/register-customer.decide';
-
-const NOW = '2026-03-02T10:00:00.000Z';
-const TENANT = 'aaaaaaaa-0000-4000-8000-000000000001';
-const register = (over: Partial<RegisterCustomer['data']> = {}, now = NOW): RegisterCustomer => ({
-  type: 'RegisterCustomer',
-  data: { customerId: 'c-1', tenantId: TENANT.toUpperCase(), partnerTenantId: PARTNER, name: ' Contoso ', domain: ' Contoso.Example. ', market: 'fr', ...over },
-  metadata: { actor: agent, now },
-});
-const contoso = decideCustomerRegistry(register(), initialCustomerRegistryState, { markets });
+import { contoso, NOW, TENANT } from './testing/customers';
 
 describe('finding customers', () => {
   const state = contoso.reduce(evolveCustomerRegistry, initialCustomerRegistryState);

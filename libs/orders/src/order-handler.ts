@@ -8,7 +8,11 @@ import { orderStream, type OrderStreamState } from './order-stream.state';
 
 export const position = (append: AppendResult | undefined) => (append ? formatPosition(append.position) : undefined);
 
-/** Shared by the order handlers: decide a command on an order stream the caller may act on. */
+/**
+ * Shared by the order handlers: decide a command on an order stream the caller may act on. A
+ * handler that needs more than these injects it by property (`@Inject(...)` on the field), as Nest
+ * recommends for subclasses, so that it does not repeat this constructor to pass them up.
+ */
 export abstract class OrderHandler {
   constructor(
     protected readonly repository: StreamRepository,

@@ -1,5 +1,4 @@
-import { conflict, entitledVersions, invalid, notFound, type AccessedBy, type Catalog, type CancellationPolicy } from '@csp/domain';
-import type { OrderCommand } from './order.commands';
+import { conflict, entitledVersions, invalid, notFound, type Catalog, type CancellationPolicy } from '@csp/domain';
 import type { Selection } from './order.events';
 import type { LineState, OrderState, PlacedOrder } from './order.state';
 
@@ -20,12 +19,6 @@ export function placed(state: OrderState): PlacedOrder {
   if (state.status !== 'placed') throw notFound('order_not_found', 'No such order');
   return state;
 }
-
-export const accessedBy = (command: OrderCommand): AccessedBy => ({
-  sub: command.metadata.actor.sub,
-  tid: command.metadata.actor.tid,
-  roles: [...command.metadata.actor.roles],
-});
 
 /** Checks a selection against the line's rights; returns the active line. */
 export function selectedLine(order: PlacedOrder, selection: Selection): LineState {

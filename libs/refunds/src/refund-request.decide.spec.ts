@@ -1,55 +1,14 @@
-import type { Actor } from '@csp/domain';
-import { deciderSpec } from '../../domain/src/testing/given-when-then';
 import { withoutRefundDecisions } from './order-refund-decisions.state';
-import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../domain/src/testing/fixtures';
+import { ORDER_ID, PARTNER } from '../../domain/src/testing/fixtures';
 import { history, purchase, stateOf, T0 } from '../../orders/src/testing/orders';
 import type { RefundRequestEvent } from './refund-request.events';
-import {
-  decideRefundRequest,
-  evolveRefundRequest,
-  initialRefundRequestState,
-  type ApproveRefundRequest,
-  type RefundRequestCommand,
-  type RejectRefundRequest,
-  type RefundRequestState,
-  type SubmitRefundRequest,
-} from '.';
+import { decideRefundRequest, evolveRefundRequest, initialRefundRequestState, type SubmitRefundRequest } from '.';
+import { approveRefund, BACK_OFFICE as backOffice, esuOrder as order, givenRefundRequest as given, rejectRefund, submitRefund } from './testing/refunds';
 
-// The order the requests name: one ESU licence (support-request class) for 100,000 USD, bought in France.
-const order = withoutRefundDecisions(stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]))));
-// The request's own stream; decisions of a request naming an order are checked on that order (see refund-credits.spec.ts).
-const given = deciderSpec<RefundRequestState, RefundRequestCommand, RefundRequestEvent>({
-  initialState: initialRefundRequestState,
-  decide: (command, state) => decideRefundRequest(command, state, order),
-  evolve: evolveRefundRequest,
-});
 const NOW = '2026-03-02T10:00:00.000Z';
-const backOffice: Actor = { sub: 'bo-1', tid: '99999999-9999-4999-8999-999999999999', roles: ['back-office'] };
-const submit = (over: Partial<SubmitRefundRequest['data']> = {}): SubmitRefundRequest => ({
-  type: 'SubmitRefundRequest',
-  data: {
-    refundRequestId: 'r-1',
-    partnerTenantId: PARTNER,
-    customerTenantId: CUSTOMER_TENANT,
-    orderId: ORDER_ID,
-    reason: 'ESU bought by mistake',
-    amountRequested: { amount: 20_000, currency: 'USD' },
-    contact: { name: 'Ana', email: 'ana@contoso.example', phone: '+33 1 23 45 67 89' },
-    attachments: ['invoice.pdf'],
-    ...over,
-  },
-  metadata: { actor: agent, now: NOW },
-});
-const approve = (amount?: number, note?: string): ApproveRefundRequest => ({
-  type: 'ApproveRefundRequest',
-  data: { refundRequestId: 'r-1', ...(amount !== undefined ? { amount } : {}), ...(note !== undefined ? { note } : {}) },
-  metadata: { actor: backOffice, now: '2026-03-05T09:00:00.000Z' },
-});
-const reject = (reason = 'outside policy'): RejectRefundRequest => ({
-  type: 'RejectRefundRequest',
-  data: { refundRequestId: 'r-1', reason },
-  metadata: { actor: backOffice, now: NOW },
-});
+const submit = (over: Partial<SubmitRefundRequest['data']> = {}) => submitRefund('r-1', NOW, over);
+const approve = (amount?: number, note?: string) => approveRefund('r-1', '2026-03-05T09:00:00.000Z', amount, note);
+const reject = (reason?: string) => rejectRefund('r-1', NOW, reason);
 const submitted = decideRefundRequest(submit(), initialRefundRequestState, order);
 const stateAfter = (events: RefundRequestEvent[]) => events.reduce(evolveRefundRequest, initialRefundRequestState);
 /** A request without an order (a subscription id): decided in its own stream. */

@@ -1,4 +1,4 @@
-import { conflict, invalid, MAX_ATTACHMENTS, MAX_EMAIL_LENGTH, notFound, type Command } from '@csp/domain';
+import { conflict, invalid, MAX_ATTACHMENTS, MAX_EMAIL_LENGTH, notFound } from '@csp/domain';
 import { type OrderState, type PlacedOrder } from '@csp/orders';
 import type { RefundContact, RefundRequestSubmitted } from './refund-request.events';
 import type { RefundRequestState } from './refund-request.state';
@@ -60,12 +60,6 @@ export function orderNamed(order: OrderState | undefined, orderId: string): Plac
   if (order.status !== 'placed' || order.ref.orderId !== orderId) throw notFound('order_not_found', 'No such order');
   return order;
 }
-
-export const accessedBy = (command: Command<string, unknown>) => ({
-  sub: command.metadata.actor.sub,
-  tid: command.metadata.actor.tid,
-  roles: [...command.metadata.actor.roles],
-});
 
 export function decidable(state: RefundRequestState): RefundRequestSubmitted['data'] {
   if (state.status === 'none') throw notFound('refund_request_not_found', 'No such refund request');

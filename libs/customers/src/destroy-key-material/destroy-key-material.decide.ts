@@ -1,4 +1,4 @@
-import { instantMs, isoOf, type Command } from '@csp/domain';
+import { accessedBy, instantMs, isoOf, type Command } from '@csp/domain';
 import type { CustomerKeyMaterialDestroyed } from '../customer.events';
 
 /**
@@ -10,7 +10,7 @@ export type DestroyKeyMaterial = Command<'DestroyKeyMaterial', { customerId: str
 
 export function decideKeyMaterialDestruction(command: DestroyKeyMaterial): CustomerKeyMaterialDestroyed[] {
   const { customerId, tenantId, partnerTenantId, reason } = command.data;
-  const { actor, now } = command.metadata;
+  const { now } = command.metadata;
   return [
     {
       type: 'CustomerKeyMaterialDestroyed',
@@ -20,7 +20,7 @@ export function decideKeyMaterialDestruction(command: DestroyKeyMaterial): Custo
         partnerTenantId,
         reason,
         destroyedAt: isoOf(instantMs(now, 'now')),
-        destroyedBy: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] },
+        destroyedBy: accessedBy(command),
       },
     },
   ];

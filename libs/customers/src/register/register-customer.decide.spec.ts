@@ -1,21 +1,14 @@
 import { deciderSpec } from '../../../domain/src/testing/given-when-then';
-import { agent, markets, PARTNER } from '../../../domain/src/testing/fixtures';
+import { markets, PARTNER } from '../../../domain/src/testing/fixtures';
 import { evolveCustomerRegistry, initialCustomerRegistryState, type CustomerEvent, type CustomerRegistryState } from '../customer.events';
 import { decideCustomerRegistry, type RegisterCustomer } from './register-customer.decide';
+import { contoso, NOW, register, TENANT } from '../testing/customers';
 
 const given = deciderSpec<CustomerRegistryState, RegisterCustomer, CustomerEvent>({
   initialState: initialCustomerRegistryState,
   decide: (command, state) => decideCustomerRegistry(command, state, { markets }),
   evolve: evolveCustomerRegistry,
 });
-const NOW = '2026-03-02T10:00:00.000Z';
-const TENANT = 'aaaaaaaa-0000-4000-8000-000000000001';
-const register = (over: Partial<RegisterCustomer['data']> = {}, now = NOW): RegisterCustomer => ({
-  type: 'RegisterCustomer',
-  data: { customerId: 'c-1', tenantId: TENANT.toUpperCase(), partnerTenantId: PARTNER, name: ' Contoso ', domain: ' Contoso.Example. ', market: 'fr', ...over },
-  metadata: { actor: agent, now },
-});
-const contoso = decideCustomerRegistry(register(), initialCustomerRegistryState, { markets });
 const other = { customerId: 'c-2', tenantId: 'bbbbbbbb-0000-4000-8000-000000000002', domain: 'fabrikam.example' };
 
 describe('RegisterCustomer', () => {

@@ -1,4 +1,4 @@
-import type { Command } from '../shared/command';
+import { accessedBy, type Command } from '../shared/command';
 import { instantMs, isoOf } from '../shared/time';
 import type { KeyAccessThrottled } from './events';
 
@@ -18,14 +18,14 @@ export type ThrottleKeyAccess = Command<
 export function decideKeyAccessThrottling(command: ThrottleKeyAccess): KeyAccessThrottled[] {
   const { action, scope, orderId, limit, windowSeconds, count } = command.data;
   if (count !== limit + 1) return [];
-  const { actor, now } = command.metadata;
+  const { now } = command.metadata;
   return [
     {
       type: 'KeyAccessThrottled',
       data: {
         action,
         scope,
-        actor: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] },
+        actor: accessedBy(command),
         orderId,
         limit,
         windowSeconds,

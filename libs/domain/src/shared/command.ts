@@ -1,4 +1,4 @@
-import type { Actor } from './actor';
+import type { AccessedBy, Actor } from './actor';
 
 /** Every command carries who asked and when (from the injected clock, never the system clock). */
 export interface CommandMetadata {
@@ -27,4 +27,10 @@ export interface StreamModel<State, Event extends DomainEvent<string, unknown>> 
    * (a partner's customer registry): equal to reducing with evolve, cheaper on long streams.
    */
   fold?(state: State, events: readonly Event[]): State;
+}
+
+/** Who issued the command, as its events record it: a copy of the claims, never the caller's own arrays. */
+export function accessedBy(command: Command<string, unknown>): AccessedBy {
+  const { sub, tid, roles } = command.metadata.actor;
+  return { sub, tid, roles: [...roles] };
 }

@@ -1,10 +1,26 @@
 import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER, policies } from '../../../domain/src/testing/fixtures';
-import { at, cancel, D, download, eventOf, given, H, history, historyAfter, issue, purchase, reveal, sel, stateOf, T0 } from '../testing/orders';
+import {
+  agentBy,
+  at,
+  cancel,
+  D,
+  download,
+  eventOf,
+  given,
+  H,
+  history,
+  historyAfter,
+  issue,
+  orderRef,
+  purchase,
+  reveal,
+  sel,
+  stateOf,
+  T0,
+} from '../testing/orders';
 import { keyForSelection } from '../order.state';
 import type { OrderEvent } from '../order.events';
 
-const ref = { orderId: ORDER_ID, customerId: CUSTOMER_ID, customerTenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER };
-const agentBy = { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] };
 const types = (events: OrderEvent[]) => events.map((e) => e.type);
 
 describe('CancelOrder windows: exact hours from the purchase instant, closed at the deadline', () => {
@@ -63,7 +79,7 @@ describe('CancelOrder', () => {
         {
           type: 'OrderCancelled',
           data: {
-            ...ref,
+            ...orderRef,
             lines: [{ line: 1, sku: 'WS-STD', licenseType: 'perpetual', amount: 200_000, credit: { amount: 200_000, currency: 'USD' } }],
             wholeOrder: true,
             reason: 'customer request',
@@ -75,7 +91,7 @@ describe('CancelOrder', () => {
         {
           type: 'ProductKeysRevoked',
           data: {
-            ...ref,
+            ...orderRef,
             keys: [
               { keyId: 'key-1', line: 1, fingerprint: 'fp-key-1' },
               { keyId: 'key-2', line: 1, fingerprint: 'fp-key-2' },
@@ -84,7 +100,7 @@ describe('CancelOrder', () => {
             reason: 'order-cancelled',
           },
         },
-        { type: 'DownloadLinksRevoked', data: { ...ref, links: [{ linkId: 'link-1', line: 1 }], revokedAt: now, reason: 'order-cancelled' } },
+        { type: 'DownloadLinksRevoked', data: { ...orderRef, links: [{ linkId: 'link-1', line: 1 }], revokedAt: now, reason: 'order-cancelled' } },
         {
           type: 'CreditIssued',
           data: {

@@ -1,11 +1,11 @@
-import { conflict, instantMs, invalid, invoiceMonthAfter, subscriptionCredit } from '@csp/domain';
+import { accessedBy, conflict, instantMs, invalid, invoiceMonthAfter, subscriptionCredit } from '@csp/domain';
 import { cancellationRefusal, lineCancellationDeadline, type CancellationRefusal } from '../cancellability.rules';
 import type { CancelOrder } from '../order.commands';
 import { addCredit, creditableRemainder } from '../order-credits.rules';
 import type { CancelledLine, CreditIssued, OrderEvent } from '../order.events';
 import { orderStatus } from '../order-status.rules';
 import type { LineState, PlacedOrder } from '../order.state';
-import { accessedBy, type Now } from '../order.rules';
+import type { Now } from '../order.rules';
 
 /** Why a line cannot be cancelled now, or undefined if it can (the rule: cancellability.ts). */
 export function lineRefusal(order: PlacedOrder, line: LineState, nowMs: number): CancellationRefusal | undefined {

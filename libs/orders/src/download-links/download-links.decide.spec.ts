@@ -1,8 +1,6 @@
-import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
-import { at, cancel, client, D, download, eventOf, given, H, history, issue, purchase, sel, stateOf, T0 } from '../testing/orders';
+import { agentBy, at, cancel, client, D, download, eventOf, given, H, history, issue, orderRef, purchase, sel, stateOf, T0 } from '../testing/orders';
 import { LINK_LIFETIME_MS, LINK_MAX_DOWNLOADS } from './issue-download-link.decide';
 
-const ref = { orderId: ORDER_ID, customerId: CUSTOMER_ID, customerTenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER };
 const downloads = (count: number, from = T0, linkId = 'link-1') => Array.from({ length: count }, (_, i) => download(at(from, i * 1000), linkId));
 
 describe('IssueDownloadLink', () => {
@@ -15,7 +13,7 @@ describe('IssueDownloadLink', () => {
         {
           type: 'DownloadLinkIssued',
           data: {
-            ...ref,
+            ...orderRef,
             ...sel(),
             sku: 'WS-STD',
             linkId: 'link-1',
@@ -23,7 +21,7 @@ describe('IssueDownloadLink', () => {
             issuedAt: T0,
             expiresAt: '2026-03-16T10:00:00.000Z',
             maxDownloads: 50,
-            issuedBy: { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] },
+            issuedBy: agentBy,
           },
         },
       ]);
@@ -85,7 +83,7 @@ describe('RecordDownload', () => {
       .then([
         {
           type: 'SoftwareDownloaded',
-          data: { ...ref, ...sel(), sku: 'WS-STD', linkId: 'link-1', downloadedAt: at(T0, H), downloadNumber: 1, downloadsRemaining: 49, client },
+          data: { ...orderRef, ...sel(), sku: 'WS-STD', linkId: 'link-1', downloadedAt: at(T0, H), downloadNumber: 1, downloadsRemaining: 49, client },
         },
       ]);
   });

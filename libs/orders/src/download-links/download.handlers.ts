@@ -1,7 +1,5 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, Query, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CLOCK, REFERENCE_DATA, StreamRepository, type CommandContext, type ReferenceData } from '@csp/application';
-import type { Clock } from '@csp/config';
+import type { CommandContext } from '@csp/application';
 import { notFound, orderStreamId } from '@csp/domain';
 import { hashLinkSecret, parseLinkToken } from '@csp/security';
 import { decideOrder, type OrderCommand, type OrderEvent } from '..';
@@ -95,16 +93,11 @@ export class RecordDownloadHandler extends OrderHandler implements ICommandHandl
 
 /**
  * What a download through the link would answer now — the same refusals (404, 410) and the same
- * view — decided by the domain but not appended: nothing is counted or recorded (a HEAD).
+ * view — decided by the domain but not appended: nothing is counted or recorded (a HEAD). It needs
+ * what the order handlers need (OrderHandler), and decides on the stream itself.
  */
 @QueryHandler(CheckDownloadLinkQuery)
-export class CheckDownloadLinkHandler implements IQueryHandler<CheckDownloadLinkQuery> {
-  constructor(
-    private readonly repository: StreamRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(REFERENCE_DATA) private readonly reference: ReferenceData,
-  ) {}
-
+export class CheckDownloadLinkHandler extends OrderHandler implements IQueryHandler<CheckDownloadLinkQuery> {
   async execute({ token }: CheckDownloadLinkQuery): Promise<Download> {
     const download = downloadThrough(token, {});
     const { state } = await this.repository.load(orderStreamId(download.orderId), orderStream);

@@ -1,8 +1,8 @@
-import { DAY_MS, isoOf } from '@csp/domain';
+import { accessedBy, DAY_MS, isoOf } from '@csp/domain';
 import type { IssueDownloadLink } from '../order.commands';
 import type { OrderEvent } from '../order.events';
 import type { PlacedOrder } from '../order.state';
-import { accessedBy, selectedLine, selectionOf, type Now } from '../order.rules';
+import { selectedLine, selectionOf, type Now } from '../order.rules';
 
 export const LINK_LIFETIME_MS = 14 * DAY_MS;
 export const LINK_MAX_DOWNLOADS = 50;

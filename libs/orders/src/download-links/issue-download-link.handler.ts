@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertAllowed, CLOCK, KeyAccessThrottle, REFERENCE_DATA, StreamRepository, type CommandContext, type ReferenceData } from '@csp/application';
-import type { Clock } from '@csp/config';
+import { assertAllowed, KeyAccessThrottle, type CommandContext } from '@csp/application';
 import { newLinkToken } from '@csp/security';
 import { type Selection } from '..';
 import { orderResource } from '../order-stream.state';
@@ -33,14 +32,7 @@ export class IssueDownloadLinkCommand extends Command<IssuedDownloadLink> {
 
 @CommandHandler(IssueDownloadLinkCommand)
 export class IssueDownloadLinkHandler extends OrderHandler implements ICommandHandler<IssueDownloadLinkCommand> {
-  constructor(
-    repository: StreamRepository,
-    @Inject(CLOCK) clock: Clock,
-    @Inject(REFERENCE_DATA) reference: ReferenceData,
-    private readonly throttle: KeyAccessThrottle,
-  ) {
-    super(repository, clock, reference);
-  }
+  @Inject(KeyAccessThrottle) private readonly throttle!: KeyAccessThrottle;
 
   async execute({ context, orderId, selection, baseUrl }: IssueDownloadLinkCommand): Promise<IssuedDownloadLink> {
     await this.throttle.check('issue-download-link', context, orderId);

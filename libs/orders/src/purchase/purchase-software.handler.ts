@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  assertAllowed,
-  CLOCK,
-  EVENT_STORE,
-  REFERENCE_DATA,
-  requestHash,
-  StreamRepository,
-  uuidV5,
-  type CommandContext,
-  type ReferenceData,
-} from '@csp/application';
+import { assertAllowed, EVENT_STORE, requestHash, uuidV5, type CommandContext } from '@csp/application';
 import { customerRegistryStream, findCustomer } from '@csp/customers';
-import type { Clock } from '@csp/config';
 import { customerRegistryStreamId, orderStreamId } from '@csp/domain';
 import { formatPosition, type EventStore } from '@csp/event-store';
 import { orderStream, orderView, type OrderView } from '../order-stream.state';
@@ -38,14 +27,7 @@ export class PurchaseSoftwareCommand extends Command<Purchase> {
 
 @CommandHandler(PurchaseSoftwareCommand)
 export class PurchaseSoftwareHandler extends OrderHandler implements ICommandHandler<PurchaseSoftwareCommand> {
-  constructor(
-    repository: StreamRepository,
-    @Inject(CLOCK) clock: Clock,
-    @Inject(REFERENCE_DATA) reference: ReferenceData,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {
-    super(repository, clock, reference);
-  }
+  @Inject(EVENT_STORE) private readonly store!: EventStore;
 
   async execute({ context, customerId, lines, idempotencyKey }: PurchaseSoftwareCommand): Promise<Purchase> {
     const { actor } = context;

@@ -6,6 +6,9 @@ import type { OrderCommand } from '../order.commands';
 import type { OrderEvent } from '../order.events';
 import type { OrderState } from '../order.state';
 
+// A purchase whose second line is the one under test, so that a refusal must name lines[1], not the first.
+const afterOneLicence = (line: { sku: string; quantity: number }) => purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, line]);
+
 describe('PurchaseSoftware', () => {
   it('records one SoftwarePurchased with the catalog data, the buyer and the whole policy in force', () => {
     given()
@@ -135,12 +138,7 @@ describe('PurchaseSoftware', () => {
 
   it.each([0, -1, 1.5, 10_001, Number.NaN, Number.POSITIVE_INFINITY])('refuses quantity %p, naming the line', (quantity) => {
     given()
-      .when(
-        purchase(T0, [
-          { sku: 'WS-STD', quantity: 1 },
-          { sku: 'WS-STD', quantity },
-        ]),
-      )
+      .when(afterOneLicence({ sku: 'WS-STD', quantity }))
       .thenThrows('invalid', 'invalid_quantity', { field: 'lines[1].quantity' });
   });
 
@@ -175,12 +173,7 @@ describe('PurchaseSoftware', () => {
 
   it('refuses an unknown SKU, naming the line', () => {
     given()
-      .when(
-        purchase(T0, [
-          { sku: 'WS-STD', quantity: 1 },
-          { sku: 'NOPE', quantity: 1 },
-        ]),
-      )
+      .when(afterOneLicence({ sku: 'NOPE', quantity: 1 }))
       .thenThrows('invalid', 'unknown_sku', { field: 'lines[1].sku' });
     // SKU ids are exact: the catalog is not searched case-insensitively.
     given()

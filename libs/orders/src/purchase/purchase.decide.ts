@@ -1,8 +1,8 @@
-import { conflict, invalid, isTaxInclusiveMarket, MAX_LINES, MAX_QUANTITY, policyInForce } from '@csp/domain';
+import { accessedBy, conflict, invalid, isTaxInclusiveMarket, MAX_LINES, MAX_QUANTITY, policyInForce } from '@csp/domain';
 import type { PurchaseSoftware } from '../order.commands';
 import type { OrderEvent, PurchasedLine } from '../order.events';
 import type { OrderState } from '../order.state';
-import { accessedBy, type Now, type OrderEnvironment } from '../order.rules';
+import type { Now, OrderEnvironment } from '../order.rules';
 
 export function decidePurchase(command: PurchaseSoftware, state: OrderState, env: OrderEnvironment, now: Now): OrderEvent[] {
   const { orderId, customer, lines, idempotencyKey, requestHash } = command.data;

@@ -1,9 +1,6 @@
-import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
-import { at, cancel, eventOf, given, H, history, material, purchase, reveal, sel, stateOf, T0 } from '../testing/orders';
+import { CUSTOMER_TENANT } from '../../../domain/src/testing/fixtures';
+import { agentBy, at, cancel, eventOf, given, H, history, material, orderRef, purchase, reveal, sel, stateOf, T0 } from '../testing/orders';
 import { keyForSelection } from '../order.state';
-
-const ref = { orderId: ORDER_ID, customerId: CUSTOMER_ID, customerTenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER };
-const agentBy = { sub: 'agent-1', tid: PARTNER, roles: ['admin-agent'] };
 
 describe('RevealKey', () => {
   const bought = history(purchase());
@@ -14,11 +11,11 @@ describe('RevealKey', () => {
       .then([
         {
           type: 'ProductKeyAssigned',
-          data: { ...ref, ...sel(), sku: 'WS-STD', keyId: 'key-1', keyType: 'MAK', fingerprint: 'fp-key-1', material, assignedAt: T0 },
+          data: { ...orderRef, ...sel(), sku: 'WS-STD', keyId: 'key-1', keyType: 'MAK', fingerprint: 'fp-key-1', material, assignedAt: T0 },
         },
         {
           type: 'ProductKeyRevealed',
-          data: { ...ref, ...sel(), sku: 'WS-STD', keyId: 'key-1', fingerprint: 'fp-key-1', revealedAt: T0, revealedBy: agentBy },
+          data: { ...orderRef, ...sel(), sku: 'WS-STD', keyId: 'key-1', fingerprint: 'fp-key-1', revealedAt: T0, revealedBy: agentBy },
         },
       ]);
   });
@@ -31,7 +28,7 @@ describe('RevealKey', () => {
       .then([
         {
           type: 'ProductKeyRevealed',
-          data: { ...ref, ...sel(), sku: 'WS-STD', keyId: 'key-1', fingerprint: 'fp-key-1', revealedAt: at(T0, H), revealedBy: customerAdmin },
+          data: { ...orderRef, ...sel(), sku: 'WS-STD', keyId: 'key-1', fingerprint: 'fp-key-1', revealedAt: at(T0, H), revealedBy: customerAdmin },
         },
       ]);
   });
@@ -70,24 +67,17 @@ describe('RevealKey', () => {
       expect(refusal.message).toContain('2025, 2022, 2019');
     });
 
-    it('allow n-1 only with depth 1', () => {
-      const office = history(purchase(T0, [{ sku: 'OFFICE-PP', quantity: 1 }]));
-      given(office)
-        .when(reveal(T0, { version: '2021' }))
+    it.each([
+      { rights: 'n-1 only', depth: 1, sku: 'OFFICE-PP', allowed: '2021', refused: '2019', entitledVersions: ['2024', '2021'] },
+      { rights: 'only the version sold', depth: 0, sku: 'ESU', allowed: '2025', refused: '2022', entitledVersions: ['2025'] },
+    ])('allow $rights with depth $depth', ({ sku, allowed, refused, entitledVersions }) => {
+      const bought = history(purchase(T0, [{ sku, quantity: 1 }]));
+      given(bought)
+        .when(reveal(T0, { version: allowed }))
         .then((events) => expect(events).toHaveLength(2));
-      given(office)
-        .when(reveal(T0, { version: '2019' }))
-        .thenThrows('invalid', 'version_not_entitled', { entitledVersions: ['2024', '2021'] });
-    });
-
-    it('allow only the version sold with depth 0', () => {
-      const esu = history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]));
-      given(esu)
-        .when(reveal(T0, { version: '2025' }))
-        .then((events) => expect(events).toHaveLength(2));
-      given(esu)
-        .when(reveal(T0, { version: '2022' }))
-        .thenThrows('invalid', 'version_not_entitled', { entitledVersions: ['2025'] });
+      given(bought)
+        .when(reveal(T0, { version: refused }))
+        .thenThrows('invalid', 'version_not_entitled', { entitledVersions });
     });
 
     it('refuse a version the product never had the same way', () => {

@@ -1,8 +1,8 @@
-import { invalid } from '@csp/domain';
+import { accessedBy, invalid } from '@csp/domain';
 import type { RevealKey } from '../order.commands';
 import type { OrderEvent } from '../order.events';
 import { selectionKey, type PlacedOrder } from '../order.state';
-import { accessedBy, selectedLine, selectionOf, type Now } from '../order.rules';
+import { selectedLine, selectionOf, type Now } from '../order.rules';
 
 export function decideRevealKey(command: RevealKey, order: PlacedOrder, now: Now): OrderEvent[] {
   const { keyType, newKey } = command.data;

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertAllowed, CLOCK, KeyAccessThrottle, REFERENCE_DATA, StreamRepository, type CommandContext, type ReferenceData } from '@csp/application';
-import type { Clock } from '@csp/config';
+import { assertAllowed, KeyAccessThrottle, type CommandContext } from '@csp/application';
 import { orderStreamId, type EncryptedKeyMaterial } from '@csp/domain';
 import { fingerprintProductKey, generateProductKey, ProductKeyVault, TenantKeyring } from '@csp/security';
 import { decideOrder, keyForSelection, type OrderCommand, type Selection } from '..';
@@ -40,16 +39,9 @@ export class RevealKeyCommand extends Command<RevealedKey> {
 
 @CommandHandler(RevealKeyCommand)
 export class RevealKeyHandler extends OrderHandler implements ICommandHandler<RevealKeyCommand> {
-  constructor(
-    repository: StreamRepository,
-    @Inject(CLOCK) clock: Clock,
-    @Inject(REFERENCE_DATA) reference: ReferenceData,
-    private readonly vault: ProductKeyVault,
-    private readonly keyring: TenantKeyring,
-    private readonly throttle: KeyAccessThrottle,
-  ) {
-    super(repository, clock, reference);
-  }
+  @Inject(ProductKeyVault) private readonly vault!: ProductKeyVault;
+  @Inject(TenantKeyring) private readonly keyring!: TenantKeyring;
+  @Inject(KeyAccessThrottle) private readonly throttle!: KeyAccessThrottle;
 
   async execute({ context, orderId, selection, keyType }: RevealKeyCommand): Promise<RevealedKey> {
     await this.throttle.check('reveal-key', context, orderId);

@@ -1,6 +1,6 @@
-import { entitledVersions, instantMs, isoOf, sortableTime, type CancellationClass, type LicenseType } from '@csp/domain';
+import { entitledVersions, instantMs, isoOf, sortableTime, type CancellationClass } from '@csp/domain';
 import { lineCancellationDeadline } from '../cancellability.rules';
-import type { SoftwarePurchased } from '../order.events';
+import type { ProductKeyAssigned, ProductKeyRevealed, PurchasedLine, SoftwarePurchased } from '../order.events';
 import type { LineStatus } from '../order-status.rules';
 import type { Projection, ReadModelOp, RecordedOf } from '@csp/projections';
 import { ORDER_LIFE_EVENTS, type OrderLifeEvent } from '../order-life.rules';
@@ -29,16 +29,25 @@ export interface SoftwareLinkView {
   revoked: boolean;
 }
 
-export interface SoftwareLineView {
-  line: number;
-  sku: string;
-  family: string;
-  name: string;
-  licenseType: LicenseType;
-  termMonths?: number;
-  quantity: number;
-  amount: number;
-  currency: string;
+/** What a line shows of its purchase, as SoftwarePurchased recorded it (its unit price aside). */
+export type LineTerms = Pick<PurchasedLine, 'line' | 'sku' | 'family' | 'name' | 'licenseType' | 'termMonths' | 'quantity' | 'amount' | 'currency'>;
+
+/** A line's terms alone, field by field: the view and the software list show them as bought, and nothing else of the line. */
+export function lineTerms(line: LineTerms): LineTerms {
+  return {
+    line: line.line,
+    sku: line.sku,
+    family: line.family,
+    name: line.name,
+    licenseType: line.licenseType,
+    ...(line.termMonths !== undefined ? { termMonths: line.termMonths } : {}),
+    quantity: line.quantity,
+    amount: line.amount,
+    currency: line.currency,
+  };
+}
+
+export interface SoftwareLineView extends LineTerms {
   status: LineStatus;
   cancelledAt?: string;
   entitledVersions: string[];
@@ -84,15 +93,7 @@ function purchased(data: SoftwarePurchased['data']): SoftwareOrderView {
     lines: data.lines.map((line) => {
       const deadline = lineCancellationDeadline(bought, data.policy, line.licenseType);
       return {
-        line: line.line,
-        sku: line.sku,
-        family: line.family,
-        name: line.name,
-        licenseType: line.licenseType,
-        ...(line.termMonths !== undefined ? { termMonths: line.termMonths } : {}),
-        quantity: line.quantity,
-        amount: line.amount,
-        currency: line.currency,
+        ...lineTerms(line),
         status: 'active',
         entitledVersions: entitledVersions(line.versions, line.downgradeDepth),
         languages: line.languages,
@@ -111,16 +112,18 @@ function onLine(order: SoftwareOrderView, line: number, change: (l: SoftwareLine
   return { ...order, lines: order.lines.map((l) => (l.line === line ? change(l) : l)) };
 }
 
+/** A key as its assignment or its reveal names it, not yet revealed. */
+function newKey(d: ProductKeyAssigned['data'] | ProductKeyRevealed['data']): SoftwareKeyView {
+  return { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 };
+}
+
 function evolve(order: SoftwareOrderView, event: RecordedOf<OrderLifeEvent>): SoftwareOrderView {
   switch (event.type) {
     case 'ProductKeyAssigned': {
       const d = event.data;
       return onLine(order, d.line, (l) => ({
         ...l,
-        keys: [
-          ...l.keys,
-          { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 },
-        ],
+        keys: [...l.keys, newKey(d)],
       }));
     }
     case 'ProductKeyRevealed': {
@@ -128,12 +131,7 @@ function evolve(order: SoftwareOrderView, event: RecordedOf<OrderLifeEvent>): So
       // A reveal carries everything the view shows of its key, so it stands even without the assignment before it.
       return onLine(order, d.line, (l) => {
         const known = l.keys.some((k) => k.keyId === d.keyId);
-        const keys = known
-          ? l.keys
-          : [
-              ...l.keys,
-              { keyId: d.keyId, version: d.version, language: d.language, fileType: d.fileType, fingerprint: d.fingerprint, revoked: false, reveals: 0 },
-            ];
+        const keys = known ? l.keys : [...l.keys, newKey(d)];
         return { ...l, keys: keys.map((k) => (k.keyId === d.keyId ? { ...k, reveals: k.reveals + 1, lastRevealedAt: d.revealedAt } : k)) };
       });
     }

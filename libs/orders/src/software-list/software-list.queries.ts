@@ -2,24 +2,24 @@ import { instantMs } from '@csp/domain';
 import type { ReadModelStore } from '@csp/projections';
 import { lineCancellation, type LineCancellation } from '../cancellability.rules';
 import { linkStatus, type LinkStatus } from '../link-status.rules';
-import { customerOrdersIndex, softwareOrderKey, type SoftwareLineView, type SoftwareOrderView } from './software-list.projection';
+import {
+  customerOrdersIndex,
+  lineTerms,
+  softwareOrderKey,
+  type LineTerms,
+  type SoftwareKeyView,
+  type SoftwareLineView,
+  type SoftwareLinkView,
+  type SoftwareOrderView,
+} from './software-list.projection';
 
 /** A line's cancellation eligibility: the decider's rule and reason codes (@csp/domain lineCancellation). */
 type CancellationView = LineCancellation;
 
-interface SoftwareListItem {
+interface SoftwareListItem extends Readonly<LineTerms> {
   readonly orderId: string;
   readonly purchasedAt: string;
   readonly taxInclusive: boolean;
-  readonly line: number;
-  readonly sku: string;
-  readonly family: string;
-  readonly name: string;
-  readonly licenseType: SoftwareLineView['licenseType'];
-  readonly termMonths?: number;
-  readonly quantity: number;
-  readonly amount: number;
-  readonly currency: string;
   readonly status: SoftwareLineView['status'];
   readonly cancelledAt?: string;
   readonly keyAvailable: boolean;
@@ -29,27 +29,9 @@ interface SoftwareListItem {
   readonly fileTypes: string[];
   readonly cancellationClass: SoftwareLineView['cancellationClass'];
   readonly cancellation: CancellationView;
-  readonly keys: {
-    keyId: string;
-    version: string;
-    language: string;
-    fileType: string;
-    fingerprint: string;
-    status: 'active' | 'revoked';
-    reveals: number;
-    lastRevealedAt?: string;
-  }[];
-  readonly downloadLinks: {
-    linkId: string;
-    version: string;
-    language: string;
-    fileType: string;
-    issuedAt: string;
-    expiresAt: string;
-    downloads: number;
-    downloadsRemaining: number;
-    status: LinkStatus;
-  }[];
+  // As stored, with what depends on the clock (a link's status and what it has left) computed at query time.
+  readonly keys: (Omit<SoftwareKeyView, 'revoked'> & { status: 'active' | 'revoked' })[];
+  readonly downloadLinks: (Omit<SoftwareLinkView, 'revoked' | 'maxDownloads'> & { downloadsRemaining: number; status: LinkStatus })[];
 }
 
 export interface SoftwareList {
@@ -90,15 +72,7 @@ export class SoftwareListQueries {
         orderId: order.orderId,
         purchasedAt: order.purchasedAt,
         taxInclusive: order.taxInclusive,
-        line: line.line,
-        sku: line.sku,
-        family: line.family,
-        name: line.name,
-        licenseType: line.licenseType,
-        ...(line.termMonths !== undefined ? { termMonths: line.termMonths } : {}),
-        quantity: line.quantity,
-        amount: line.amount,
-        currency: line.currency,
+        ...lineTerms(line),
         status: line.status,
         ...(line.cancelledAt ? { cancelledAt: line.cancelledAt } : {}),
         keyAvailable: line.status === 'active',

@@ -1,9 +1,9 @@
-import type { Actor } from '@csp/domain';
+import type { AccessedBy, Actor } from '@csp/domain';
 import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
 import { deciderSpec } from '../../../domain/src/testing/given-when-then';
 import type { OrderCommand } from '../order.commands';
 import { decideOrder } from '../order.decide';
-import type { OrderEvent, Selection } from '../order.events';
+import type { OrderEvent, OrderRef, Selection } from '../order.events';
 import type { OrderEnvironment } from '../order.rules';
 import { evolveOrder, initialOrderState, type OrderState } from '../order.state';
 
@@ -21,6 +21,12 @@ export const orderDecider = (environment: OrderEnvironment = env) => ({
   evolve: evolveOrder,
 });
 export const given = deciderSpec<OrderState, OrderCommand, OrderEvent>(orderDecider());
+
+/** What every event of the fixture order repeats to route and scope it. */
+export const orderRef: OrderRef = { orderId: ORDER_ID, customerId: CUSTOMER_ID, customerTenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER };
+
+/** The fixture agent as the events record who acted. */
+export const agentBy: AccessedBy = { sub: agent.sub, tid: agent.tid, roles: [...agent.roles] };
 
 const meta = (now: string, actor: Actor) => ({ actor, now });
 

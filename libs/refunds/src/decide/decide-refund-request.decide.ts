@@ -1,9 +1,9 @@
-import { conflict, instantMs, invalid, invoiceMonthAfter, isoOf, type Money } from '@csp/domain';
+import { accessedBy, conflict, instantMs, invalid, invoiceMonthAfter, isoOf, type Money } from '@csp/domain';
 import { creditableRemainder, type CreditIssued, type PlacedOrder } from '@csp/orders';
 import type { OrderWithRefundDecisions } from '../order-refund-decisions.state';
 import type { ApproveRefundRequest, RejectRefundRequest } from '../refund-request.commands';
 import type { RefundRequestApproved, RefundRequestRejected } from '../refund-request.events';
-import { accessedBy, decidable, orderNamed } from '../refund-request.rules';
+import { decidable, orderNamed } from '../refund-request.rules';
 import type { RefundRequestState } from '../refund-request.state';
 
 /** What deciding a refund request appends: to the order's stream when it names one (refundDecisionStreamId). */

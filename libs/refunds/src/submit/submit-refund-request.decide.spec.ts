@@ -1,42 +1,9 @@
 import { MAX_ATTACHMENTS } from '@csp/domain';
-import { deciderSpec } from '../../../domain/src/testing/given-when-then';
-import { withoutRefundDecisions } from '../order-refund-decisions.state';
-import { agent, CUSTOMER_TENANT, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
-import { history, purchase, stateOf, T0 } from '../../../orders/src/testing/orders';
-import type { RefundRequestEvent } from '../refund-request.events';
-import {
-  checkRefundSubmission,
-  decideRefundRequest,
-  evolveRefundRequest,
-  initialRefundRequestState,
-  type RefundRequestCommand,
-  type RefundRequestState,
-  type SubmitRefundRequest,
-} from '..';
+import { checkRefundSubmission, type SubmitRefundRequest } from '..';
+import { REFUND_CONTACT as contact, givenRefundRequest as given, submitRefund } from '../testing/refunds';
 
 // The rules of a submission are the domain's alone: the API's DTO only checks types and sizes.
-const order = withoutRefundDecisions(stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]))));
-const given = deciderSpec<RefundRequestState, RefundRequestCommand, RefundRequestEvent>({
-  initialState: initialRefundRequestState,
-  decide: (command, state) => decideRefundRequest(command, state, order),
-  evolve: evolveRefundRequest,
-});
-const contact = { name: 'Ana', email: 'ana@contoso.example', phone: '+33 1 23 45 67 89' };
-const submit = (over: Partial<SubmitRefundRequest['data']> = {}): SubmitRefundRequest => ({
-  type: 'SubmitRefundRequest',
-  data: {
-    refundRequestId: 'r-1',
-    partnerTenantId: PARTNER,
-    customerTenantId: CUSTOMER_TENANT,
-    orderId: ORDER_ID,
-    reason: 'ESU bought by mistake',
-    amountRequested: { amount: 20_000 },
-    contact,
-    attachments: [],
-    ...over,
-  },
-  metadata: { actor: agent, now: '2026-03-02T10:00:00.000Z' },
-});
+const submit = (over: Partial<SubmitRefundRequest['data']> = {}) => submitRefund('r-1', '2026-03-02T10:00:00.000Z', over);
 
 describe('a refund request submission', () => {
   it('needs an amount: a request without one is refused naming the field', () => {

@@ -1,8 +1,8 @@
-import { conflict, instantMs, invalid, isoOf, type Money } from '@csp/domain';
+import { accessedBy, conflict, instantMs, invalid, isoOf, type Money } from '@csp/domain';
 import { type PlacedOrder } from '@csp/orders';
 import type { OrderWithRefundDecisions } from '../order-refund-decisions.state';
 import type { RefundRequestSubmitted } from '../refund-request.events';
-import { accessedBy, checkRefundSubmission, DEFAULT_REFUND_CURRENCY, orderNamed } from '../refund-request.rules';
+import { checkRefundSubmission, DEFAULT_REFUND_CURRENCY, orderNamed } from '../refund-request.rules';
 import type { RefundRequestState } from '../refund-request.state';
 import type { SubmitRefundRequest } from '../refund-request.commands';
 

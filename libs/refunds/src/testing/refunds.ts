@@ -1,6 +1,6 @@
 import type { Actor } from '@csp/domain';
 import { decideOrder, evolveOrder, initialOrderState, type OrderCommand, type OrderEnvironment, type OrderState } from '@csp/orders';
-import { evolveOrderWithRefundDecisions, type OrderStreamEvent } from '../order-refund-decisions.state';
+import { evolveOrderWithRefundDecisions, withoutRefundDecisions, type OrderStreamEvent } from '../order-refund-decisions.state';
 import type { RefundRequestEvent } from '../refund-request.events';
 import {
   decideRefundRequest,
@@ -14,6 +14,7 @@ import {
 } from '..';
 import { agent, CUSTOMER_ID, CUSTOMER_TENANT, env, ORDER_ID, PARTNER } from '../../../domain/src/testing/fixtures';
 import { deciderSpec } from '../../../domain/src/testing/given-when-then';
+import { history, purchase, stateOf, T0 } from '../../../orders/src/testing/orders';
 
 /**
  * One order and the refund requests around it, as one decider, so that specs can say "given the
@@ -85,7 +86,19 @@ export function orderAndRefundsHistory(...commands: OrderOrRefundCommand[]): Ord
   return events;
 }
 
-const BACK_OFFICE: Actor = { sub: 'bo-1', tid: '99999999-9999-4999-8999-999999999999', roles: ['back-office'] };
+/** The order the refund request specs name: one ESU licence (support-request class) for 100,000 USD, bought in France. */
+export const esuOrder = withoutRefundDecisions(stateOf(history(purchase(T0, [{ sku: 'ESU', quantity: 1 }]))));
+
+/** A refund request's own stream; the decisions of a request naming an order are checked on that order (see decide/decide-refund-request.decide.spec.ts). */
+export const givenRefundRequest = deciderSpec<RefundRequestState, RefundRequestCommand, RefundRequestEvent>({
+  initialState: initialRefundRequestState,
+  decide: (command, state) => decideRefundRequest(command, state, esuOrder),
+  evolve: evolveRefundRequest,
+});
+
+export const BACK_OFFICE: Actor = { sub: 'bo-1', tid: '99999999-9999-4999-8999-999999999999', roles: ['back-office'] };
+
+export const REFUND_CONTACT = { name: 'Ana', email: 'ana@contoso.example', phone: '+33 1 23 45 67 89' };
 
 /** A refund request naming the fixture order (ORDER_ID), currency left to the order unless given. */
 export const submitRefund = (refundRequestId: string, now: string, over: Partial<SubmitRefundRequest['data']> = {}): SubmitRefundRequest => ({
@@ -98,7 +111,7 @@ export const submitRefund = (refundRequestId: string, now: string, over: Partial
     orderId: ORDER_ID,
     reason: 'ESU bought by mistake',
     amountRequested: { amount: 20_000 },
-    contact: { name: 'Ana', email: 'ana@contoso.example', phone: '+33 1 23 45 67 89' },
+    contact: REFUND_CONTACT,
     attachments: ['invoice.pdf'],
     ...over,
   },

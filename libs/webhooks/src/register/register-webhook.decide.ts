@@ -1,4 +1,4 @@
-import { conflict, instantMs, isoOf, type Command, type EncryptedKeyMaterial } from '@csp/domain';
+import { accessedBy, conflict, instantMs, isoOf, type Command, type EncryptedKeyMaterial } from '@csp/domain';
 import type { WebhookRegistered, WebhookState } from '../webhook.events';
 
 /**
@@ -12,7 +12,6 @@ export function decideRegisterWebhook(command: RegisterWebhook, state: WebhookSt
   const at = isoOf(instantMs(command.metadata.now, 'now'));
   if (state.status !== 'none') throw conflict('webhook_exists', 'This webhook is already registered');
   const { webhookId, url, eventTypes, secret } = command.data;
-  const { actor } = command.metadata;
   return [
     {
       type: 'WebhookRegistered',
@@ -22,7 +21,7 @@ export function decideRegisterWebhook(command: RegisterWebhook, state: WebhookSt
         ...(eventTypes?.length ? { eventTypes: [...eventTypes] } : {}),
         secret,
         registeredAt: at,
-        registeredBy: { sub: actor.sub, tid: actor.tid, roles: [...actor.roles] },
+        registeredBy: accessedBy(command),
       },
     },
   ];
