@@ -1,7 +1,6 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
-import { Authorize, Ctx, ReadYourWrites, type RequestContext, toCsv } from '@csp/http';
+import { Authorize, Ctx, CsvWhenAsked, ReadYourWrites, type RequestContext } from '@csp/http';
 import type { Paged } from './analytics.handler';
 import { AnalyticsQueryDto } from './analytics-query.dto';
 import { GetCancellationAnalyticsQuery } from './cancellations/cancellation-analytics.query';
@@ -11,6 +10,12 @@ import { KeyAccessAnalyticsQueryDto } from './key-access/key-access-analytics.dt
 import { GetKeyAccessAnalyticsQuery } from './key-access/key-access-analytics.query';
 import { PurchaseAnalyticsQueryDto } from './purchases/purchase-analytics.dto';
 import { GetPurchaseAnalyticsQuery } from './purchases/purchase-analytics.query';
+
+/** A question analysts ask: read-your-writes, JSON by default, its rows as CSV when asked (a page's items, else the answer). */
+const Question = (path: string, rows: (answer: never) => readonly object[]) =>
+  applyDecorators(Get(path), Authorize('analytics.read'), ReadYourWrites(), CsvWhenAsked(rows as (answer: unknown) => readonly object[]));
+const pageRows = (answer: Paged<object>) => answer.items;
+const oneRow = (answer: object) => [answer];
 
 /**
  * Analysts' questions over the read models: credits by invoice month and partner, customer or
@@ -22,70 +27,26 @@ import { GetPurchaseAnalyticsQuery } from './purchases/purchase-analytics.query'
 export class AnalyticsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get('purchases')
-  @Authorize('analytics.read')
-  @ReadYourWrites()
-  async purchases(
-    @Ctx() context: RequestContext,
-    @Query() query: PurchaseAnalyticsQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const answer = await this.queries.execute(new GetPurchaseAnalyticsQuery(context, { ...partner(query), groupBy: query.groups() }, query.page()));
-    return page(answer, accept, response);
+  @Question('purchases', pageRows)
+  purchases(@Ctx() context: RequestContext, @Query() query: PurchaseAnalyticsQueryDto) {
+    return this.queries.execute(new GetPurchaseAnalyticsQuery(context, { ...partner(query), groupBy: query.groups() }, query.page()));
   }
 
-  @Get('key-access')
-  @Authorize('analytics.read')
-  @ReadYourWrites()
-  async keyAccess(
-    @Ctx() context: RequestContext,
-    @Query() query: KeyAccessAnalyticsQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const answer = await this.queries.execute(new GetKeyAccessAnalyticsQuery(context, { ...partner(query), from: query.from, to: query.to }, query.page()));
-    return page(answer, accept, response);
+  @Question('key-access', pageRows)
+  keyAccess(@Ctx() context: RequestContext, @Query() query: KeyAccessAnalyticsQueryDto) {
+    return this.queries.execute(new GetKeyAccessAnalyticsQuery(context, { ...partner(query), from: query.from, to: query.to }, query.page()));
   }
 
-  @Get('cancellations')
-  @Authorize('analytics.read')
-  @ReadYourWrites()
-  async cancellations(
-    @Ctx() context: RequestContext,
-    @Query() query: AnalyticsQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const answer = await this.queries.execute(new GetCancellationAnalyticsQuery(context, partner(query)));
-    return csvIfAsked([answer], accept, response) ?? answer;
+  @Question('cancellations', oneRow)
+  cancellations(@Ctx() context: RequestContext, @Query() query: AnalyticsQueryDto) {
+    return this.queries.execute(new GetCancellationAnalyticsQuery(context, partner(query)));
   }
 
-  @Get('credits')
-  @Authorize('analytics.read')
-  @ReadYourWrites()
-  async credits(
-    @Ctx() context: RequestContext,
-    @Query() query: CreditAnalyticsQueryDto,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  @Question('credits', pageRows)
+  credits(@Ctx() context: RequestContext, @Query() query: CreditAnalyticsQueryDto) {
     const filter = { ...partner(query), groupBy: query.groupBy ?? 'partner', ...(query.month !== undefined ? { month: query.month } : {}) };
-    const answer = await this.queries.execute(new GetCreditAnalyticsQuery(context, filter, query.page()));
-    return page(answer, accept, response);
+    return this.queries.execute(new GetCreditAnalyticsQuery(context, filter, query.page()));
   }
 }
 
 const partner = (query: AnalyticsQueryDto) => (query.partnerTenantId !== undefined ? { partnerTenantId: query.partnerTenantId } : {});
-
-/** A page: its rows as CSV when asked for, else the page as JSON. */
-function page<Row extends object>(answer: Paged<Row>, accept: string | undefined, response: Response) {
-  return csvIfAsked(answer.items, accept, response) ?? answer;
-}
-
-/** CSV when asked for; undefined means "answer JSON". */
-function csvIfAsked(rows: readonly object[], accept: string | undefined, response: Response): string | undefined {
-  if (!/\btext\/csv\b/.test(accept ?? '')) return undefined;
-  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  return toCsv(rows as Record<string, unknown>[]);
-}

@@ -3,7 +3,7 @@
 // limits, access log, request context, OpenAPI). Nest code: import it from controllers and apps only.
 export { Authorize, AuthGuard, Ctx, Public, type AuthenticatedRequest, type RequestContext } from './auth';
 export { badRequest } from './api-error';
-export { toCsv } from './csv';
+export { CsvWhenAsked } from './csv-negotiation';
 export { accessLog } from './access-log';
 export { ApiExceptionFilter } from './exception.filter';
 export { applyHttpLimits } from './http-server';
