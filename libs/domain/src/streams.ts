@@ -1,6 +1,6 @@
 /*
  * Stream names: the one place they are spelled (the event contract documents them too, as each
- * event's `@stream`). Every command and query handler that loads or appends (libs/application), the
+ * event's `@stream`). Every command and query handler that loads or appends (each context's handlers), the
  * read side's stream filter (libs/projections read-side.ts PRODUCT_STREAMS) and the order-history
  * read model, the streams back office may follow (libs/projections published-event.ts PUBLISHED_STREAMS:
  * the SSE route and webhooks), the audit replay, and KurrentDB's order category (libs/event-store

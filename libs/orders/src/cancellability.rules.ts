@@ -13,13 +13,13 @@ import type { LineStatus } from './order-status.rules';
 /*
  * Whether an order line may be cancelled, for how long and why not (SPEC §1 "Cancellation"): the
  * one rule, used by
- * - the CancelOrder decider (decide.ts: a refusal is the 409 and cancels nothing),
+ * - the CancelOrder decider (cancel/cancel-order.decide.ts: a refusal is the 409 and cancels nothing),
  * - the eligibility route GET /v1/orders/{id}/cancellation-eligibility (cancellationEligibility,
- *   eligibility.ts, from the order's stream),
- * - the software list GET /v1/customers/{id}/software (libs/projections queries/read-model-queries.ts: each
+ *   eligibility/cancellation-eligibility.rules.ts, from the order's stream),
+ * - the software list GET /v1/customers/{id}/software (software-list/software-list.queries.ts: each
  *   line's `cancellation`, from the deadline the software-list read model stored at purchase).
- * Both routes give the same answer for a line at the same instant (queries/cancellation-agreement.spec.ts
- * in libs/projections proves it for every class).
+ * Both routes give the same answer for a line at the same instant
+ * (software-list/cancellation-agreement.spec.ts proves it for every class).
  */
 
 /** What of a line decides whether it may be cancelled (the order state's line and the software list's line both have it). */

@@ -15,8 +15,9 @@ export interface LinkLimits {
 /**
  * A link's status at `nowMs`, checked in this order: revoked, then expired (from `expiresAt`
  * on), then exhausted (`maxDownloads` used). The one rule, used by the RecordDownload decider
- * (decide.ts: anything but `active` is the 410 with `link_<status>`, and nothing is counted) and
- * the software list (libs/projections queries/read-model-queries.ts: each link's `status`).
+ * (download-links/record-download.decide.ts: anything but `active` is the 410 with
+ * `link_<status>`, and nothing is counted) and the software list
+ * (software-list/software-list.queries.ts: each link's `status`).
  */
 export function linkStatus(link: LinkLimits, nowMs: number): LinkStatus {
   if (link.revoked) return 'revoked';

@@ -35,7 +35,7 @@ export function orderResource(state: OrderStreamState): TenantResource | undefin
   return state.purchase && { partnerTenantId: state.purchase.partnerTenantId, customerTenantId: state.purchase.customerTenantId };
 }
 
-/** The status of a placed order (the rule: @csp/domain orderStatus), for its view and the CancelOrder response. */
+/** The status of a placed order (the rule: orderStatus, order-status.rules.ts), for its view and the CancelOrder response. */
 export const orderStatusOf = (state: OrderStreamState): OrderStatus => orderStatus(state.purchase!.lines.length, Object.keys(state.cancelled).length);
 
 /** The order as the API shows it. */

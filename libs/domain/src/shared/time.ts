@@ -35,7 +35,7 @@ export function parseDateOrInstant(text: string): number | undefined {
  * The last instant an inclusive range's upper bound names: "a date alone means that whole day
  * (UTC)", so a date alone is its last millisecond; an instant (parseDateOrInstant) is itself.
  * The one rule, used by parseInstantRange (GET /v1/activity-log, the audit CLI) and the
- * activity-log query (libs/projections queries/read-model-queries.ts). Undefined when the text is not one.
+ * activity-log query (libs/audit activity-log/activity-log.queries.ts). Undefined when the text is not one.
  */
 export function parseRangeEnd(text: string): number | undefined {
   const start = parseDateOrInstant(text);

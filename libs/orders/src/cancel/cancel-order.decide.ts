@@ -7,12 +7,12 @@ import { orderStatus } from '../order-status.rules';
 import type { LineState, PlacedOrder } from '../order.state';
 import type { Now } from '../order.rules';
 
-/** Why a line cannot be cancelled now, or undefined if it can (the rule: cancellability.ts). */
+/** Why a line cannot be cancelled now, or undefined if it can (the rule: cancellability.rules.ts). */
 export function lineRefusal(order: PlacedOrder, line: LineState, nowMs: number): CancellationRefusal | undefined {
   return cancellationRefusal(line, lineDeadline(order, line), nowMs);
 }
 
-/** When the line's cancellation window closes, epoch ms (the rule: cancellability.ts). */
+/** When the line's cancellation window closes, epoch ms (the rule: cancellability.rules.ts). */
 export function lineDeadline(order: PlacedOrder, line: LineState): number {
   return lineCancellationDeadline(instantMs(order.purchasedAt), order.policy, line.licenseType);
 }

@@ -3,7 +3,7 @@ import { lineCancellation, type LineCancellation } from '../cancellability.rules
 import { lineDeadline } from '../cancel/cancel-order.decide';
 import type { OrderState } from '../order.state';
 
-/** A line's eligibility (the rule: cancellability.ts), numbered. */
+/** A line's eligibility (the rule: cancellability.rules.ts), numbered. */
 export interface LineEligibility extends LineCancellation {
   readonly line: number;
 }

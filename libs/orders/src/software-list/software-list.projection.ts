@@ -58,7 +58,7 @@ export interface SoftwareLineView extends LineTerms {
    * purchasedAt + the order's recorded policy window for the line's licence type. Stored for every
    * class; whether the line may still be cancelled, for how many days, and whether the deadline is
    * shown (only for `standard` lines, the only ones with a window) is decided at query time by the
-   * decider's rule (@csp/domain lineCancellation).
+   * decider's rule (lineCancellation, cancellability.rules.ts).
    */
   cancellationDeadline: string;
   keys: SoftwareKeyView[];

@@ -13,7 +13,7 @@ import {
   type SoftwareOrderView,
 } from './software-list.projection';
 
-/** A line's cancellation eligibility: the decider's rule and reason codes (@csp/domain lineCancellation). */
+/** A line's cancellation eligibility: the decider's rule and reason codes (lineCancellation, cancellability.rules.ts). */
 type CancellationView = LineCancellation;
 
 interface SoftwareListItem extends Readonly<LineTerms> {
@@ -80,7 +80,7 @@ export class SoftwareListQueries {
         languages: line.languages,
         fileTypes: line.fileTypes,
         cancellationClass: line.cancellationClass,
-        // The eligibility route's answer for this line at this instant (one rule: @csp/domain lineCancellation).
+        // The eligibility route's answer for this line at this instant (one rule: lineCancellation).
         cancellation: lineCancellation(line, instantMs(line.cancellationDeadline, 'cancellationDeadline'), nowMs),
         keys: line.keys.map((k) => ({
           keyId: k.keyId,
