@@ -1,12 +1,13 @@
 /**
- * The published event contract stays true to the code: docs/events.md and docs/schemas/ are what
- * the generator makes from the code today (CI catches drift), and real events produced by the
- * deciders conform to the schemas of their type and version.
+ * The published event contract stays true to the code: docs/events.md, docs/schemas/ and
+ * docs/schemas/published/ are what the generator makes from the code today (CI catches drift),
+ * real events produced by the deciders conform to the schemas of their type and version, and the
+ * same events as SSE and webhooks publish them conform to the published schemas.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_SCHEMA_HISTORY, EVENT_TYPES } from '@csp/domain';
+import { EVENT_SCHEMA_HISTORY, EVENT_TYPES, WITHHELD_FROM_PUBLISHED } from '@csp/domain';
 import {
   decideRefundRequest,
   evolveRefundRequest,
@@ -17,12 +18,14 @@ import {
 } from '@csp/refunds';
 import { type EventStore, type RecordedEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { DOC_FILE, findRepositoryRoot, generateEventContract, SCHEMA_DIR } from '../../apps/cli/src/docs/event-contract';
+import { publishedEvent } from '@csp/projections';
+import { DOC_FILE, findRepositoryRoot, generateEventContract, PUBLISHED_SCHEMA_DIR, SCHEMA_DIR } from '../../apps/cli/src/docs/event-contract';
 import { validate, type JsonSchema } from '../../apps/cli/src/docs/json-schema';
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
 import { ORDER_ID } from '../../libs/domain/src/testing/fixtures';
 import { history, purchase, stateOf } from '../../libs/orders/src/testing/orders';
 import { generateHistory } from '../support/history';
+import { publishedEventProblems } from '../support/published-events';
 
 const root = findRepositoryRoot(__dirname);
 const generated = generateEventContract(root);
@@ -30,6 +33,9 @@ const committed = (path: string) => readFileSync(join(root, path), 'utf8');
 const schema = (file: string) => JSON.parse(committed(`${SCHEMA_DIR}/${file}`)) as JsonSchema;
 const payloadSchema = (type: string, version: number) => schema(`${type}.v${version}.json`);
 const metadataSchema = schema('EventMetadata.json');
+const publishedSchema = (type: string, version: number) => schema(`published/${type}.v${version}.json`);
+/** An event as a receiver parses it off the wire: what publishedEvent makes of it, through JSON. */
+const delivered = (event: RecordedEvent): unknown => JSON.parse(JSON.stringify(publishedEvent(event)));
 
 function conforms(event: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'eventId'>): string[] {
   const problems = [
@@ -44,9 +50,10 @@ describe('the published event contract', () => {
     expect(committed(DOC_FILE)).toBe(generated.get(DOC_FILE));
   });
 
-  it('docs/schemas holds exactly the generated schemas, byte for byte', () => {
-    const onDisk = readdirSync(join(root, SCHEMA_DIR))
+  it('docs/schemas and docs/schemas/published hold exactly the generated schemas, byte for byte', () => {
+    const onDisk = readdirSync(join(root, SCHEMA_DIR), { recursive: true, encoding: 'utf8' })
       .map((f) => `${SCHEMA_DIR}/${f}`)
+      .filter((p) => p !== PUBLISHED_SCHEMA_DIR)
       .sort();
     expect(onDisk).toEqual([...generated.keys()].filter((p) => p.startsWith(`${SCHEMA_DIR}/`)).sort());
     for (const path of onDisk) expect({ path, content: committed(path) }).toEqual({ path, content: generated.get(path) });
@@ -60,10 +67,34 @@ describe('the published event contract', () => {
       expect(section).toMatch(/\| Stream \| `(order|customers|refundRequest|keyAccessThrottling)-</);
       expect(section).toContain('### Payload (`data`)');
       expect(section).toContain('### Example');
-      for (const { version } of EVENT_SCHEMA_HISTORY[type]) expect(generated.has(`${SCHEMA_DIR}/${type}.v${version}.json`)).toBe(true);
+      for (const { version } of EVENT_SCHEMA_HISTORY[type]) {
+        expect(generated.has(`${SCHEMA_DIR}/${type}.v${version}.json`)).toBe(true);
+        expect(generated.has(`${PUBLISHED_SCHEMA_DIR}/${type}.v${version}.json`)).toBe(true);
+      }
     }
     for (const field of ['occurredAt', 'actor', 'tenantId', 'partnerTenantId', 'correlationId', 'causationId', 'schemaVersion', 'eventId'])
       expect(doc).toContain(`| \`${field}\` |`);
+  });
+
+  it('the published schemas leave out exactly what SSE and webhooks withhold: ProductKeyAssigned without material', () => {
+    expect(payloadSchema('ProductKeyAssigned', 1).required).toContain('material');
+    expect(publishedSchema('ProductKeyAssigned', 1).properties).not.toHaveProperty('material');
+    expect(publishedSchema('ProductKeyAssigned', 1).required).not.toContain('material');
+    expect(publishedSchema('ProductKeyAssigned', 1).additionalProperties).toBe(false);
+    for (const type of EVENT_TYPES) {
+      for (const { version } of EVENT_SCHEMA_HISTORY[type]) {
+        const withheld = Object.keys(WITHHELD_FROM_PUBLISHED[type] ?? {});
+        const stored = Object.keys(payloadSchema(type, version).properties ?? {});
+        expect({ type, version, fields: Object.keys(publishedSchema(type, version).properties ?? {}) }).toEqual({
+          type,
+          version,
+          fields: stored.filter((field) => !withheld.includes(field)),
+        });
+      }
+    }
+    const doc = generated.get(DOC_FILE)!;
+    expect(doc).toContain('| [ProductKeyAssigned](#productkeyassigned) | `material` |');
+    expect(doc).toContain('schemas/published/<type>.v<schemaVersion>.json');
   });
 
   it('DownloadLinkIssued v1 has no maxDownloads; v2 requires it', () => {
@@ -96,6 +127,17 @@ describe('real events conform to the schemas', () => {
     ]);
     for (const type of EVENT_TYPES.filter((t) => !notGenerated.has(t))) expect(types).toContain(type);
     expect(events.flatMap(conforms)).toEqual([]);
+  });
+
+  it('the same events as SSE and webhooks publish them match the published schemas, and no key material is among them', () => {
+    const published = events.map(delivered);
+    expect(published.flatMap(publishedEventProblems)).toEqual([]);
+    const assigned = published.filter((e) => (e as { type: string }).type === 'ProductKeyAssigned');
+    expect(assigned.length).toBeGreaterThan(0);
+    for (const e of assigned) expect((e as { data: object }).data).not.toHaveProperty('material');
+    // Validation is what catches a leak: the stored payload is refused by the published schema.
+    const stored = events.find((e) => e.type === 'ProductKeyAssigned')!;
+    expect(publishedEventProblems({ ...(delivered(stored) as object), data: stored.data })).toEqual([expect.stringMatching(/data\/material is not allowed/)]);
   });
 
   it('events read through the upcasting store match the current schemas', async () => {

@@ -1,8 +1,11 @@
 /**
  * Back office follows the event stream over Server-Sent Events: every event of a scenario once,
- * in order; a reconnection with Last-Event-ID resumes without gaps or repeats.
+ * in order; a reconnection with Last-Event-ID resumes without gaps or repeats; every event received
+ * matches the published schemas (docs/schemas/published/), which is what a receiver validates against.
  */
 import { randomUUID } from 'node:crypto';
+import { EVENT_TYPES } from '@csp/domain';
+import { backOfficeOrderLife, BURST_LIMIT, countByType, holdsLifeOf, publishedEventProblems } from '../support/published-events';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(60_000);
@@ -16,8 +19,15 @@ interface Frame {
   data: any;
 }
 
-/** Reads SSE frames until `count` were received (or the timeout), then disconnects. */
-async function readFrames(url: string, token: string, count: number, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<Frame[]> {
+/** Reads SSE frames until `count` were received or `count(frames)` holds (or the timeout), then disconnects. */
+async function readFrames(
+  url: string,
+  token: string,
+  count: number | ((frames: readonly Frame[]) => boolean),
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<Frame[]> {
+  const enough = (frames: readonly Frame[]) => (typeof count === 'number' ? frames.length >= count : count(frames));
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const frames: Frame[] = [];
@@ -28,12 +38,12 @@ async function readFrames(url: string, token: string, count: number, headers: Re
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let buffer = '';
-    while (frames.length < count) {
+    while (!enough(frames)) {
       const { value, done } = await reader.read();
       if (done) break;
       buffer += decoder.decode(value, { stream: true });
       let end: number;
-      while (frames.length < count && (end = buffer.indexOf('\n\n')) >= 0) {
+      while (!enough(frames) && (end = buffer.indexOf('\n\n')) >= 0) {
         const raw = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const fields = Object.fromEntries(
@@ -55,7 +65,7 @@ async function readFrames(url: string, token: string, count: number, headers: Re
 }
 
 beforeAll(async () => {
-  server = await startServer({ clockStart: '2026-03-02T10:00:00Z' });
+  server = await startServer({ clockStart: '2026-03-02T10:00:00Z', env: { KEY_ACCESS_LIMIT_PER_USER: String(BURST_LIMIT) } });
   call = client(server.baseUrl);
 });
 afterAll(() => server?.stop());
@@ -106,6 +116,33 @@ it('delivers every event once, in order, and resumes after a disconnect from Las
   await call('POST', `/v1/customers/${other.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] });
   const mine = await readFrames(`${server.baseUrl}/v1/events?customerId=${other.customerId}`, backOffice, 2, {}, 1500);
   expect(mine.map((f) => f.data.data.customerId)).toEqual([other.customerId, other.customerId]);
+});
+
+it('delivers every published event type in the shape of the published schemas, key material withheld', async () => {
+  const token = (claims: { sub: string; tid: string; roles: string[] }) => mintToken(server.secret, claims);
+  const life = await backOfficeOrderLife(call, server.baseUrl, token);
+  const backOffice = token({ sub: 'fraud', tid: randomUUID(), roles: ['back-office'] });
+  // From the start: this life and the scenarios above, everything the stream has ever published.
+  const frames = await readFrames(
+    `${server.baseUrl}/v1/events`,
+    backOffice,
+    (received) =>
+      holdsLifeOf(
+        received.map((f) => f.data),
+        life.customerId,
+      ),
+    {},
+    20_000,
+  );
+  const events = frames.map((f) => f.data);
+  expect(holdsLifeOf(events, life.customerId)).toBe(true);
+  expect(events.flatMap(publishedEventProblems)).toEqual([]);
+  expect(frames.filter((f) => f.event !== f.data.type || f.id !== f.data.position)).toEqual([]);
+  const counts = countByType(events);
+  expect(Object.keys(counts).sort()).toEqual([...EVENT_TYPES].sort());
+  for (const e of events.filter((e) => e.type === 'ProductKeyAssigned')) expect(e.data).not.toHaveProperty('material');
+  expect(JSON.stringify(events)).not.toContain(life.productKey);
+  console.log(`SSE: ${events.length} delivered events validated against docs/schemas/published: ${JSON.stringify(counts)}`);
 });
 
 it('is for back office only', async () => {

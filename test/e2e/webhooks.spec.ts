@@ -1,10 +1,13 @@
 /**
  * Signed webhooks: a receiver that fails three times then succeeds gets the event, signature
- * verified; one that always fails sees the event dead-lettered, and a replay delivers it again.
+ * verified; one that always fails sees the event dead-lettered, and a replay delivers it again;
+ * every delivery matches the published schemas (docs/schemas/published/).
  */
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { EVENT_TYPES } from '@csp/domain';
 import { verifyWebhook } from '../../libs/webhooks/src/delivery/signature';
+import { backOfficeOrderLife, BURST_LIMIT, countByType, holdsLifeOf, publishedEventProblems } from '../support/published-events';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(90_000);
@@ -12,7 +15,7 @@ let api: RunningServer;
 let call: ReturnType<typeof client>;
 let receiver: Server;
 let receiverUrl: string;
-const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+const received: { path: string | undefined; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
 let failures = 0;
 let failFirst = 0;
 let alwaysFail = false;
@@ -27,7 +30,7 @@ beforeAll(async () => {
         res.writeHead(503).end();
         return;
       }
-      received.push({ headers: req.headers, body });
+      received.push({ path: req.url, headers: req.headers, body });
       res.writeHead(204).end();
     });
   });
@@ -36,7 +39,7 @@ beforeAll(async () => {
   // The receiver is on loopback, which webhooks never target unless the operator allows it.
   api = await startServer({
     clockStart: '2026-03-02T10:00:00Z',
-    env: { WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+    env: { WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', KEY_ACCESS_LIMIT_PER_USER: String(BURST_LIMIT) },
   });
   call = client(api.baseUrl);
 });
@@ -97,4 +100,28 @@ it('delivers each event signed, retrying a receiver that fails three times, in o
   expect([spaced.status, spaced.body.fromPosition]).toEqual([202, before]);
   const huge = await call('POST', `/v1/webhooks/${hook.body.webhookId}/replay`, backOffice, { fromPosition: '99999999999999999999' });
   expect([huge.status, huge.body.error.code]).toEqual([400, 'invalid_position']);
+});
+
+it('delivers every published event type in the shape of the published schemas, key material withheld', async () => {
+  const backOffice = mintToken(api.secret, { sub: 'fraud', tid: randomUUID(), roles: ['back-office'] });
+  // Every type, from the start of the store: this life and the deliveries above.
+  const hook = await call('POST', '/v1/webhooks', backOffice, { url: receiverUrl.replace(/\/hooks$/, '/all') });
+  expect(hook.status).toBe(201);
+  const life = await backOfficeOrderLife(call, api.baseUrl, (claims) => mintToken(api.secret, claims));
+  const deliveries = () => received.filter((r) => r.path === '/all');
+  await until(() =>
+    holdsLifeOf(
+      deliveries().map((r) => JSON.parse(r.body)),
+      life.customerId,
+    ),
+  );
+  for (const r of deliveries()) expect(verifyWebhook(hook.body.secret, r.body, String(r.headers['x-csp-signature']))).toBe(true);
+  const events = deliveries().map((r) => JSON.parse(r.body));
+  expect(events.flatMap(publishedEventProblems)).toEqual([]);
+  expect(deliveries().filter((r, i) => r.headers['x-csp-event-type'] !== events[i].type || r.headers['x-csp-event-id'] !== events[i].eventId)).toEqual([]);
+  const counts = countByType(events);
+  expect(Object.keys(counts).sort()).toEqual([...EVENT_TYPES].sort());
+  for (const e of events.filter((e) => e.type === 'ProductKeyAssigned')) expect(e.data).not.toHaveProperty('material');
+  expect(deliveries().some((r) => r.body.includes(life.productKey))).toBe(false);
+  console.log(`webhooks: ${events.length} delivered events validated against docs/schemas/published: ${JSON.stringify(counts)}`);
 });

@@ -7,3 +7,4 @@ export * from './migration';
 export * from './security/events';
 export * from './security/throttling';
 export * from './schema/event-versions';
+export * from './schema/published-events';

@@ -1,23 +1,31 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
-import { EVENT_SCHEMA_HISTORY, EVENT_TYPES, type SchemaChange } from '@csp/domain';
+import { EVENT_SCHEMA_HISTORY, EVENT_TYPES, publishedPayload, WITHHELD_FROM_PUBLISHED, withheldFromPublished, type SchemaChange } from '@csp/domain';
 import { exampleEvents, type ExampleEvent } from './examples';
 import { validate, type JsonSchema } from './json-schema';
 
 /**
- * Generates the published event contract from the code: docs/events.md and one JSON Schema per
- * event type and schema version under docs/schemas/. The event types are read with the TypeScript
- * compiler API from the published event files (PUBLISHED_EVENT_FILES: payload fields, their types and TSDoc, the
- * `@stream` and `@since` tags), the envelope and metadata from libs/event-store/src/port.ts, the
- * schema history from libs/domain/src/schema/event-versions.ts, and the examples are produced by
- * the real deciders (./examples.ts).
+ * Generates the published event contract from the code: docs/events.md, one JSON Schema per
+ * event type and schema version under docs/schemas/ (the payload as stored), and the same under
+ * docs/schemas/published/ for what SSE and webhooks deliver (the payload without the fields
+ * WITHHELD_FROM_PUBLISHED names, and the envelope those channels wrap it in). The event types are
+ * read with the TypeScript compiler API from the published event files (PUBLISHED_EVENT_FILES:
+ * payload fields, their types and TSDoc, the `@stream` and `@since` tags), the envelope and
+ * metadata from libs/event-store/src/port.ts, the published envelope from
+ * libs/projections/src/published-event.ts, the schema history from
+ * libs/domain/src/schema/event-versions.ts, what is withheld from
+ * libs/domain/src/schema/published-events.ts, and the examples are produced by the real deciders
+ * (./examples.ts).
  */
 
 const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 const SCHEMA_ID_BASE = 'https://schemas.csp-software-orders.example/events/';
 export const DOC_FILE = 'docs/events.md';
 export const SCHEMA_DIR = 'docs/schemas';
+/** What SSE and webhooks deliver: a consumer of those channels validates against these. */
+export const PUBLISHED_SCHEMA_DIR = `${SCHEMA_DIR}/published`;
+const PUBLISHED_ENVELOPE_FILE = 'PublishedEvent.json';
 
 /**
  * The files that declare the published events, in the order of the document: each context's
@@ -124,9 +132,10 @@ function atVersion(schema: JsonSchema, version: number): JsonSchema {
 function readSources(root: string) {
   const eventFiles = PUBLISHED_EVENT_FILES.map((file) => join(root, file));
   const portFile = join(root, 'libs/event-store/src/port.ts');
+  const publishedFile = join(root, 'libs/projections/src/published-event.ts');
   const base = ts.readConfigFile(join(root, 'tsconfig.base.json'), (f) => ts.sys.readFile(f));
   const { options } = ts.parseJsonConfigFileContent(base.config, ts.sys, root);
-  const program = ts.createProgram([...eventFiles, portFile], { ...options, noEmit: true, types: [] });
+  const program = ts.createProgram([...eventFiles, portFile, publishedFile], { ...options, noEmit: true, types: [] });
   const checker = program.getTypeChecker();
   const walker = new TypeWalker(checker);
 
@@ -152,16 +161,22 @@ function readSources(root: string) {
       events.push({ type, description, streams, dataType: checker.getTypeFromTypeNode(dataNode!), file: relative(root, file) });
     }
   }
-  const port = program.getSourceFile(portFile)!;
-  const interfaceType = (name: string) => {
-    const declaration = port.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
-    if (!declaration) throw new Error(`libs/event-store/src/port.ts has no interface ${name}`);
+  const interfaceType = (file: string, name: string) => {
+    const declaration = program.getSourceFile(file)!.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+    if (!declaration) throw new Error(`${relative(root, file)} has no interface ${name}`);
     return checker.getTypeAtLocation(declaration.name);
   };
-  const metadataType = interfaceType('EventMetadata');
+  const metadataType = interfaceType(portFile, 'EventMetadata');
   const otherKeys = checker.getIndexInfosOfType(metadataType)[0]?.declaration;
   const otherKeysDoc = otherKeys ? ts.getJSDocCommentsAndTags(otherKeys).map((d) => (ts.isJSDoc(d) ? (ts.getTextOfJSDocComment(d.comment) ?? '') : '')).join(' ').replace(/\s*\n\s*/g, ' ').trim() : '';
-  return { walker, events, metadataType, otherKeysDoc, recordedType: interfaceType('RecordedEvent') };
+  return {
+    walker,
+    events,
+    metadataType,
+    otherKeysDoc,
+    recordedType: interfaceType(portFile, 'RecordedEvent'),
+    publishedType: interfaceType(publishedFile, 'PublishedEvent'),
+  };
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -230,18 +245,57 @@ function table(fields: readonly Row[], withSince: boolean): string {
 
 function eventSchema(event: EventDeclaration, payload: JsonSchema, version: number): JsonSchema {
   const schema = atVersion(payload, version);
+  const withheld = Object.keys(withheldFromPublished(event.type));
+  const published = withheld.length
+    ? ` As stored, and as KurrentDB persistent subscriptions deliver it; SSE and webhooks withhold ${withheld.map(code).join(', ')} (published/${schemaFile(event.type, version)}).`
+    : '';
   return {
     $schema: SCHEMA_DIALECT,
     $id: `${SCHEMA_ID_BASE}${schemaFile(event.type, version)}`,
     title: `${event.type} payload, schema version ${version}`,
-    description: `The \`data\` of a ${event.type} event whose metadata.schemaVersion is ${version}. ${event.description}`,
+    description: `The \`data\` of a ${event.type} event whose metadata.schemaVersion is ${version}.${published} ${event.description}`,
     ...schema,
   };
 }
 
+/**
+ * The payload of `event` at `version` as SSE and webhooks publish it: the stored schema without the
+ * withheld fields. Still closed (additionalProperties: false), so a receiver's validator also
+ * rejects a delivery that carried a withheld field.
+ */
+function publishedEventSchema(event: EventDeclaration, payload: JsonSchema, version: number): JsonSchema {
+  const withheld = withheldFromPublished(event.type);
+  const names = Object.keys(withheld);
+  const schema = atVersion(payload, version);
+  const what = names.length
+    ? `Withheld (present in the stored event, never sent over these channels): ${names.map((name) => `\`${name}\` — ${withheld[name]}`).join('; ')}`
+    : 'Nothing is withheld: the payload is sent as stored.';
+  return {
+    $schema: SCHEMA_DIALECT,
+    $id: `${SCHEMA_ID_BASE}published/${schemaFile(event.type, version)}`,
+    title: `${event.type} payload as SSE and webhooks publish it, schema version ${version}`,
+    description: `The \`data\` of a ${event.type} event received over SSE (GET /v1/events) or a webhook, whose metadata.schemaVersion is ${version}. ${what} ${event.description}`,
+    ...schema,
+    properties: Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([name]) => !names.includes(name))),
+    required: (schema.required ?? []).filter((name) => !names.includes(name)),
+  };
+}
+
+/** A withheld field that is not in its event's payload is a rule that protects nothing: refuse it. */
+function checkWithheldFields(events: readonly EventDeclaration[], payloads: ReadonlyMap<string, JsonSchema>): void {
+  for (const [type, fields] of Object.entries(WITHHELD_FROM_PUBLISHED)) {
+    const event = events.find((e) => e.type === type);
+    for (const field of Object.keys(fields ?? {})) {
+      if (!event || !payloads.get(type)?.properties?.[field]) {
+        throw new Error(`libs/domain/src/schema/published-events.ts withholds ${type}.${field}, which ${event ? event.file : 'the contract'} does not declare`);
+      }
+    }
+  }
+}
+
 /** Every generated file, by path relative to the repository root. */
 export function generateEventContract(root: string = findRepositoryRoot()): Map<string, string> {
-  const { walker, events, metadataType, otherKeysDoc, recordedType } = readSources(root);
+  const { walker, events, metadataType, otherKeysDoc, recordedType, publishedType } = readSources(root);
   const found = events.map((e) => e.type);
   const missing = EVENT_TYPES.filter((t) => !found.includes(t));
   const unversioned = found.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
@@ -262,30 +316,49 @@ export function generateEventContract(root: string = findRepositoryRoot()): Map<
     ...walker.schemaOf(metadataType, 'EventMetadata'),
   };
   files.set(`${SCHEMA_DIR}/EventMetadata.json`, json(metadataSchema));
+  const publishedEnvelope: JsonSchema = {
+    $schema: SCHEMA_DIALECT,
+    $id: `${SCHEMA_ID_BASE}published/${PUBLISHED_ENVELOPE_FILE}`,
+    title: 'Published event',
+    description: `An event as SSE (the data of each frame of GET /v1/events) and webhooks (the body of each delivery) publish it. Its data is described by published/<type>.v<metadata.schemaVersion>.json.`,
+    ...walker.schemaOf(publishedType, 'PublishedEvent'),
+  };
+  files.set(`${PUBLISHED_SCHEMA_DIR}/${PUBLISHED_ENVELOPE_FILE}`, json(publishedEnvelope));
 
+  const payloads = new Map(ordered.map((event) => [event.type, walker.schemaOf(event.dataType, event.type)]));
+  checkWithheldFields(ordered, payloads);
   const sections: string[] = [];
   for (const event of ordered) {
-    const payload = walker.schemaOf(event.dataType, event.type);
+    const payload = payloads.get(event.type)!;
     const history: readonly SchemaChange[] = EVENT_SCHEMA_HISTORY[event.type as keyof typeof EVENT_SCHEMA_HISTORY];
     const current = history[history.length - 1]!.version;
     for (const { version } of history) {
-      const schema = eventSchema(event, payload, version);
-      files.set(`${SCHEMA_DIR}/${schemaFile(event.type, version)}`, json(schema));
+      files.set(`${SCHEMA_DIR}/${schemaFile(event.type, version)}`, json(eventSchema(event, payload, version)));
+      files.set(`${PUBLISHED_SCHEMA_DIR}/${schemaFile(event.type, version)}`, json(publishedEventSchema(event, payload, version)));
     }
     const example = examples.get(event.type);
     if (!example) throw new Error(`The example scenario produces no ${event.type}`);
-    const problems = validate(eventSchema(event, payload, current), example.data);
-    if (problems.length) throw new Error(`The ${event.type} example does not match its schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    const mismatch = (schema: JsonSchema, data: unknown, which: string) => {
+      const problems = validate(schema, data);
+      if (problems.length) throw new Error(`The ${event.type} example does not match its ${which} schema: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    };
+    mismatch(eventSchema(event, payload, current), example.data, 'stored');
+    mismatch(publishedEventSchema(event, payload, current), publishedPayload(event.type, example.data), 'published');
     sections.push(eventSection(event, payload, history, example));
   }
 
-  files.set(DOC_FILE, document(ordered, sections, walker.schemaOf(recordedType, 'RecordedEvent'), metadataSchema, otherKeysDoc, examples));
+  files.set(DOC_FILE, document(ordered, sections, walker.schemaOf(recordedType, 'RecordedEvent'), metadataSchema, otherKeysDoc, examples, publishedEnvelope));
   return files;
 }
 
+const WITHHELD_ANCHOR = '#withheld-from-sse-and-webhooks';
+
 function eventSection(event: EventDeclaration, payload: JsonSchema, history: readonly SchemaChange[], example: ExampleEvent): string {
   const current = history[history.length - 1]!.version;
-  const fields = rows(payload);
+  const withheld = Object.keys(withheldFromPublished(event.type));
+  const fields = rows(payload).map((r) =>
+    withheld.includes(r.path) ? { ...r, description: `${r.description} Withheld from SSE and webhooks ([why](${WITHHELD_ANCHOR})).`.trim() } : r,
+  );
   const streams = event.streams.map((s) => `${code(s.name)}${s.note ? ` — ${s.note}` : ''}`).join('<br>');
   const parts = [
     `## ${event.type}`,
@@ -295,7 +368,8 @@ function eventSection(event: EventDeclaration, payload: JsonSchema, history: rea
       '| --- | --- |',
       `| Stream | ${streams} |`,
       `| Schema version | ${current}${history.length > 1 ? ` (earlier: ${history.slice(0, -1).map((h) => `v${h.version}`).join(', ')}; see [versions](#${event.type.toLowerCase()}-versions))` : ''} |`,
-      `| JSON Schema | ${history.map((h) => `[${schemaFile(event.type, h.version)}](schemas/${schemaFile(event.type, h.version)})`).join(', ')} |`,
+      `| JSON Schema, as stored | ${history.map((h) => `[${schemaFile(event.type, h.version)}](schemas/${schemaFile(event.type, h.version)})`).join(', ')} |`,
+      `| JSON Schema, as SSE and webhooks publish it | ${history.map((h) => `[published/${schemaFile(event.type, h.version)}](schemas/published/${schemaFile(event.type, h.version)})`).join(', ')}${withheld.length ? ` (without ${withheld.map(code).join(', ')})` : ' (the same payload)'} |`,
       `| Declared in | ${code(event.file)} |`,
     ].join('\n'),
     '### Payload (`data`)',
@@ -303,6 +377,13 @@ function eventSection(event: EventDeclaration, payload: JsonSchema, history: rea
     '### Example',
     '```json\n' + JSON.stringify(example, null, 2) + '\n```',
   ];
+  if (withheld.length) {
+    parts.push(
+      '### As SSE and webhooks publish it',
+      `The example's \`data\` as a receiver of SSE or a webhook gets it, without ${withheld.map(code).join(', ')} ([why](${WITHHELD_ANCHOR})), inside the [published envelope](#receiving-events-sse-webhooks-persistent-subscriptions):`,
+      '```json\n' + JSON.stringify(publishedPayload(event.type, example.data), null, 2) + '\n```',
+    );
+  }
   if (history.length > 1) {
     parts.push(
       `### ${event.type} versions`,
@@ -312,17 +393,56 @@ function eventSection(event: EventDeclaration, payload: JsonSchema, history: rea
   return parts.join('\n\n');
 }
 
-function document(events: readonly EventDeclaration[], sections: readonly string[], recorded: JsonSchema, metadata: JsonSchema, otherKeys: string, examples: Map<string, ExampleEvent>): string {
+/** Which schema a consumer validates what it receives against, channel by channel, and what SSE and webhooks withhold. */
+function receiving(events: readonly EventDeclaration[], published: JsonSchema): string[] {
+  const envelope = rows({ ...published, properties: Object.fromEntries(Object.entries(published.properties ?? {}).filter(([name]) => name !== 'metadata')) });
+  const withheld = events.flatMap((e) => Object.entries(withheldFromPublished(e.type)).map(([field, why]) => `| [${e.type}](#${e.type.toLowerCase()}) | ${code(field)} | ${cell(why)} |`));
+  return [
+    '## Receiving events: SSE, webhooks, persistent subscriptions',
+    'What a back-office service receives, and the schema it validates it against, depend on the channel:',
+    [
+      '| Channel | What arrives | Envelope | Payload (`data`) | Schema version |',
+      '| --- | --- | --- | --- | --- |',
+      `| SSE: \`GET /v1/events\` | One published event per frame: the frame's \`data:\` is its JSON, its \`id:\` the event's \`position\` | [published/${PUBLISHED_ENVELOPE_FILE}](schemas/published/${PUBLISHED_ENVELOPE_FILE}) | \`schemas/published/<type>.v<schemaVersion>.json\` | current |`,
+      `| Webhooks: \`POST /v1/webhooks\` | One published event per delivery: the body of the POST, signed (\`X-CSP-Signature\`) | [published/${PUBLISHED_ENVELOPE_FILE}](schemas/published/${PUBLISHED_ENVELOPE_FILE}) | \`schemas/published/<type>.v<schemaVersion>.json\` | current |`,
+      '| KurrentDB persistent subscription: stream `$ce-order`, group `back-office` | The events of the order streams as stored, from the KurrentDB client (`resolved.event`: `id`, `type`, `streamId`, `revision`, `data`, `metadata`) | The client\'s, not the published envelope | `schemas/<type>.v<schemaVersion>.json`: as stored, nothing withheld | as stored |',
+    ].join('\n'),
+    'SSE and webhooks publish every event on this page (the order, customer-registry, refund-request and key-access-throttling streams; the webhooks’ own events are internal), each at its current schema version: they read the store through the upcasting step, so an event stored under an older version arrives upcast, with the stored version in `metadata.upcastFrom`. The published schemas of earlier versions are kept for deliveries a receiver archived before a version changed. Each published schema is the stored one without the withheld fields, closed like it (`additionalProperties: false`): a receiver that validates rejects a delivery that carries a withheld field.',
+    `The published envelope ([schemas/published/${PUBLISHED_ENVELOPE_FILE}](schemas/published/${PUBLISHED_ENVELOPE_FILE}); \`metadata\` as in [Envelope and metadata](#envelope-and-metadata)):`,
+    table(envelope, false),
+    '### Withheld from SSE and webhooks',
+    'One rule (`WITHHELD_FROM_PUBLISHED`, `libs/domain/src/schema/published-events.ts`) says what leaves the service over SSE and webhooks: the delivery code applies it to every event, and this page and `docs/schemas/published/` are generated from it.',
+    ['| Event | Field | Why |', '| --- | --- | --- |', ...withheld].join('\n'),
+    '### Persistent subscriptions read the store',
+    'A persistent-subscription consumer (KurrentDB installs: `libs/event-store/src/kurrentdb/README.md`, the example consumer `libs/event-store/src/kurrentdb/examples/back-office-consumer.ts`) is a client of the event store itself. It receives the events of the order streams exactly as they were stored: ProductKeyAssigned with `material`, the product key’s ciphertext (never the plain key, which takes the service’s key-encryption key), and every event under the version it was stored with (the example consumer reads each delivery through the product’s upcasters, `backOfficeEventOf`, and then sees the current version). Validate its `data` against `schemas/<type>.v<schemaVersion>.json` of the version it has. Access to the store is access to everything it holds: give store credentials only to services trusted with the ciphertext, and SSE or webhooks to the others.',
+  ];
+}
+
+function document(
+  events: readonly EventDeclaration[],
+  sections: readonly string[],
+  recorded: JsonSchema,
+  metadata: JsonSchema,
+  otherKeys: string,
+  examples: Map<string, ExampleEvent>,
+  published: JsonSchema,
+): string {
   const envelope = rows({ ...recorded, properties: Object.fromEntries(Object.entries(recorded.properties ?? {}).filter(([name]) => name !== 'metadata')) }).filter((r) => !r.path.startsWith('position.'));
   const streams = new Map<string, string[]>();
   for (const event of events) for (const s of event.streams) streams.set(s.name, [...(streams.get(s.name) ?? []), event.type]);
   const anchor = (type: string) => `#${type.toLowerCase()}`;
   const head = [
     '# Event contract',
-    '> Generated by `npm run docs:events` from the code: the event types in the files listed in `apps/cli/src/docs/event-contract.ts` (`PUBLISHED_EVENT_FILES`) and their TSDoc, the envelope and metadata in `libs/event-store/src/port.ts`, the schema history in `libs/domain/src/schema/event-versions.ts`; the examples are produced by the real deciders. Do not edit by hand: `test/contract/event-docs.spec.ts` fails when this file or `docs/schemas/` differ from what the code generates.',
+    '> Generated by `npm run docs:events` from the code: the event types in the files listed in `apps/cli/src/docs/event-contract.ts` (`PUBLISHED_EVENT_FILES`) and their TSDoc, the envelope and metadata in `libs/event-store/src/port.ts`, the published envelope in `libs/projections/src/published-event.ts`, the schema history in `libs/domain/src/schema/event-versions.ts`, what SSE and webhooks withhold in `libs/domain/src/schema/published-events.ts`; the examples are produced by the real deciders. Do not edit by hand: `test/contract/event-docs.spec.ts` fails when this file or `docs/schemas/` (with `docs/schemas/published/`) differ from what the code generates.',
     'Every change to the product is an event, named in the past tense and appended to the stream of what it concerns. Events are the contract with back-office services (billing, fraud, CRM) and with auditors: this page says what each one means, where it lives, its payload and its schema version.',
     '## Contents',
-    ['- [Envelope and metadata](#envelope-and-metadata)', '- [Streams](#streams)', '- [Versions and upcasting](#versions-and-upcasting)', ...events.map((e) => `- [${e.type}](${anchor(e.type)})`)].join('\n'),
+    [
+      '- [Envelope and metadata](#envelope-and-metadata)',
+      '- [Streams](#streams)',
+      '- [Receiving events: SSE, webhooks, persistent subscriptions](#receiving-events-sse-webhooks-persistent-subscriptions)',
+      '- [Versions and upcasting](#versions-and-upcasting)',
+      ...events.map((e) => `- [${e.type}](${anchor(e.type)})`),
+    ].join('\n'),
     '## Envelope and metadata',
     'A stored event is an envelope around its payload (`data`). The store assigns the stream revision, the global position and the recording time; the service writes the rest.',
     table(envelope, false),
@@ -333,19 +453,21 @@ function document(events: readonly EventDeclaration[], sections: readonly string
     '## Streams',
     ['| Stream | Events |', '| --- | --- |', ...[...streams].map(([name, types]) => `| ${code(name)} | ${types.map((t) => `[${t}](${anchor(t)})`).join(', ')} |`)].join('\n'),
     'The events one command produces are appended to their stream together, in one commit: a first reveal gives ProductKeyAssigned then ProductKeyRevealed; a cancellation gives OrderCancelled, ProductKeysRevoked and DownloadLinksRevoked (when there are keys or links) and one CreditIssued per cancelled line with a credit; an approval gives RefundRequestApproved then CreditIssued (in the stream of the order the request names, else in the request’s own). The global position orders all events of all streams.',
+    ...receiving(events, published),
     '## Versions and upcasting',
     [
-      "Each event type has a schema version, written into every event's `metadata.schemaVersion`. A payload that changes shape gets the next version, and `docs/schemas/` keeps one JSON Schema per type and version (`<EventType>.v<version>.json`, draft 2020-12, every object closed with `additionalProperties: false`).",
+      "Each event type has a schema version, written into every event's `metadata.schemaVersion`. A payload that changes shape gets the next version, and `docs/schemas/` keeps one JSON Schema per type and version (`<EventType>.v<version>.json`, draft 2020-12, every object closed with `additionalProperties: false`): the payload as stored. `docs/schemas/published/` holds the same set for the payload as SSE and webhooks publish it ([Receiving events](#receiving-events-sse-webhooks-persistent-subscriptions)).",
       '',
       'Stored events are never rewritten. The product reads every event through one upcasting step (`libs/application/src/upcasting`, applied where the event store is opened): an event stored under an older version is turned into the current shape before the command side or the projections see it, and its metadata then says the current `schemaVersion` with the stored one in `upcastFrom`.',
       '',
       'Consumers that read the event store directly (for example the back-office persistent subscription on KurrentDB) receive events as they were stored: they must accept every version of the types they consume, or apply the same upcasters (listed in each section under *Versions*).',
       '',
-      '| Event | Current version | Schemas |',
-      '| --- | --- | --- |',
+      '| Event | Current version | Schemas, as stored | Schemas, as SSE and webhooks publish it |',
+      '| --- | --- | --- | --- |',
       ...events.map((e) => {
         const history: readonly SchemaChange[] = EVENT_SCHEMA_HISTORY[e.type as keyof typeof EVENT_SCHEMA_HISTORY];
-        return `| [${e.type}](${anchor(e.type)}) | ${history[history.length - 1]!.version} | ${history.map((h) => `[v${h.version}](schemas/${schemaFile(e.type, h.version)})`).join(', ')} |`;
+        const links = (dir: string) => history.map((h) => `[v${h.version}](${dir}${schemaFile(e.type, h.version)})`).join(', ');
+        return `| [${e.type}](${anchor(e.type)}) | ${history[history.length - 1]!.version} | ${links('schemas/')} | ${links('schemas/published/')} |`;
       }),
     ].join('\n'),
   ];

@@ -1,31 +1,36 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readCommandLine, usageExit } from '../args';
-import { findRepositoryRoot, generateEventContract, SCHEMA_DIR } from './event-contract';
+import { findRepositoryRoot, generateEventContract, PUBLISHED_SCHEMA_DIR, SCHEMA_DIR } from './event-contract';
 
 /**
  * npm run docs:events [-- --check]
  *
- * Regenerates docs/events.md and docs/schemas/*.json from the code. With --check, writes nothing
- * and exits 1 when the committed files differ from what the code generates (CI).
+ * Regenerates docs/events.md, docs/schemas/*.json and docs/schemas/published/*.json from the
+ * code. With --check, writes nothing and exits 1 when the committed files differ from what the
+ * code generates (CI).
  */
 const USAGE = `Usage: npm run docs:events [-- --check]
        npm run docs:events -- --help
 
-Regenerates docs/events.md and docs/schemas/*.json from the code; with --check, writes nothing and
-exits 1 when the committed files differ from what the code generates.`;
+Regenerates docs/events.md, docs/schemas/*.json and docs/schemas/published/*.json from the
+code; with --check, writes nothing and exits 1 when the committed files differ from what the
+code generates.`;
 
 function main(): void {
   const check = readCommandLine(process.argv.slice(2), { check: { type: 'boolean' } }).values.check === true;
   const root = findRepositoryRoot(process.cwd());
   const files = generateEventContract(root);
-  const schemaDir = join(root, SCHEMA_DIR);
-  let existing: string[] = [];
-  try {
-    existing = readdirSync(schemaDir).filter((f) => f.endsWith('.json')).map((f) => `${SCHEMA_DIR}/${f}`);
-  } catch {
-    existing = [];
-  }
+  const jsonFilesIn = (dir: string) => {
+    try {
+      return readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => `${dir}/${f}`);
+    } catch {
+      return [];
+    }
+  };
+  const existing = [...jsonFilesIn(SCHEMA_DIR), ...jsonFilesIn(PUBLISHED_SCHEMA_DIR)];
   const stale = existing.filter((f) => !files.has(f));
   const changed = [...files].filter(([path, content]) => {
     try {
