@@ -178,4 +178,18 @@ describe('what the document says beyond the routes', () => {
       expect(Object.keys(operation.responses['400']!.content!)).toEqual(['application/json']);
     }
   });
+
+  it('types whole numbers as integer, and the query parameters with their kinds', () => {
+    const text = JSON.stringify(document);
+    expect(text).not.toContain('"type":"number"');
+    const schemas = document.components.schemas;
+    expect(schemas.OrderLineDto.properties.quantity).toEqual(expect.objectContaining({ type: 'integer', minimum: 1 }));
+    expect(schemas.CancelOrderDto.properties.lines.items.type).toBe('integer');
+    const parameter = (route: string, name: string) => find(route).parameters!.find((p) => p.name === name)!;
+    expect(parameter('GET /v1/activity-log', 'limit').schema!.type).toBe('integer');
+    expect(parameter('GET /v1/activity-log', 'from').required).toBe(true);
+    expect(parameter('GET /v1/analytics/purchases', 'offset').schema!.type).toBe('integer');
+    expect(parameter('GET /v1/analytics/credits', 'groupBy').schema!.enum).toEqual(['partner', 'customer', 'family']);
+    expect(parameter('GET /v1/credits', 'atLeast').schema!.type).toBe('string');
+  });
 });
