@@ -91,3 +91,105 @@ it('is served at /docs (interactive) and /docs/openapi.json, without a token', a
     await server.stop();
   }
 });
+
+type Operation = {
+  operationId: string;
+  security?: unknown[];
+  parameters?: { name: string; in: string; required?: boolean; schema?: { type?: string; enum?: string[] } }[];
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }>;
+};
+const operations = (): [string, Operation][] =>
+  Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]): [string, Operation] => [`${method.toUpperCase()} ${path}`, operation]),
+  );
+const ERROR = '#/components/schemas/ErrorBody';
+const find = (route: string) => operations().find(([name]) => name === route)![1];
+const PUBLIC = ['GET /health/live', 'GET /health/ready', 'GET /v1/downloads/{token}'];
+
+describe('what the document says beyond the routes', () => {
+  it('describes the error body the exception filter sends', () => {
+    const schemas = document.components.schemas;
+    expect(schemas.ErrorBody).toEqual(expect.objectContaining({ required: ['error'], properties: { error: { $ref: '#/components/schemas/Refusal' } } }));
+    expect(schemas.Refusal.required.sort()).toEqual(['code', 'message']);
+    expect(Object.keys(schemas.Refusal.properties).sort()).toEqual(['code', 'details', 'message']);
+  });
+
+  it('gives every error status the error body, and every operation a success', () => {
+    for (const [name, operation] of operations()) {
+      const statuses = Object.keys(operation.responses);
+      expect({ name, success: statuses.filter((s) => /^2/.test(s)).length }).toEqual({ name, success: 1 });
+      for (const status of statuses.filter((s) => /^[45]/.test(s))) {
+        expect({ name, status, schema: operation.responses[status]!.content?.['application/json']?.schema?.$ref }).toEqual({ name, status, schema: ERROR });
+      }
+    }
+  });
+
+  it('marks the public routes `security: []` and documents 401 and 403 on every other', () => {
+    for (const [name, operation] of operations()) {
+      if (PUBLIC.includes(name)) {
+        expect({ name, security: operation.security }).toEqual({ name, security: [] });
+        expect(operation.responses).not.toHaveProperty('401');
+      } else {
+        expect({ name, security: operation.security }).toEqual({ name, security: undefined }); // the document's bearer requirement
+        expect({ name, statuses: Object.keys(operation.responses) }).toEqual({ name, statuses: expect.arrayContaining(['401', '403']) });
+        expect(operation.responses['401']!.headers).toHaveProperty('WWW-Authenticate');
+      }
+    }
+    expect(JSON.stringify(document)).not.toContain('x-csp-');
+  });
+
+  it('documents 400 where input is validated, 404 where a path names an id, 413 and 415 where a body is read', () => {
+    for (const [name, operation] of operations()) {
+      const statuses = Object.keys(operation.responses);
+      const takesQuery = (operation.parameters ?? []).some((p) => p.in === 'query');
+      if (takesQuery || 'requestBody' in operation) expect({ name, statuses }).toEqual({ name, statuses: expect.arrayContaining(['400']) });
+      if ('requestBody' in operation) expect({ name, statuses }).toEqual({ name, statuses: expect.arrayContaining(['400', '413', '415']) });
+      if (/\{\w+\}/.test(name)) expect({ name, statuses }).toEqual({ name, statuses: expect.arrayContaining(['404']) });
+    }
+  });
+
+  it('documents read-your-writes: atLeast and X-Min-Position in, the read-model headers out, 503 for a query by id', () => {
+    const reads = operations().filter(([, operation]) => (operation.parameters ?? []).some((p) => p.name === 'atLeast'));
+    expect(reads).toHaveLength(9);
+    for (const [name, operation] of reads) {
+      expect({ name, header: operation.parameters!.some((p) => p.in === 'header' && p.name === 'X-Min-Position') }).toEqual({ name, header: true });
+      expect(Object.keys(operation.responses['200']!.headers ?? {}).sort()).toEqual(['X-Read-Model-Position', 'X-Read-Model-Stale']);
+    }
+    for (const route of ['GET /v1/customers/{customerId}', 'GET /v1/customers/{customerId}/software', 'GET /v1/customers/{customerId}/orders']) {
+      expect(find(route).responses['503']!.headers).toHaveProperty('Retry-After');
+    }
+    expect(find('GET /v1/credits').responses).not.toHaveProperty('503');
+  });
+
+  it('documents the request and response headers the routes read and send', () => {
+    const purchase = find('POST /v1/customers/{customerId}/orders');
+    expect(purchase.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: false }));
+    expect(purchase.responses['201']!.headers).toHaveProperty('Idempotent-Replayed');
+    expect(find('GET /v1/events').parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'Last-Event-ID' }));
+    expect(find('POST /v1/orders/{orderId}/keys').responses['429']!.headers).toHaveProperty('Retry-After');
+  });
+
+  it('says which answers are not JSON: the event stream, and CSV beside JSON for the analytics', () => {
+    expect(Object.keys(find('GET /v1/events').responses['200']!.content!)).toEqual(['text/event-stream']);
+    const analytics = operations().filter(([name]) => name.startsWith('GET /v1/analytics/'));
+    expect(analytics).toHaveLength(4);
+    for (const [, operation] of analytics) {
+      expect(Object.keys(operation.responses['200']!.content!).sort()).toEqual(['application/json', 'text/csv']);
+      expect(Object.keys(operation.responses['400']!.content!)).toEqual(['application/json']);
+    }
+  });
+
+  it('types whole numbers as integer, and the query parameters with their kinds', () => {
+    const text = JSON.stringify(document);
+    expect(text).not.toContain('"type":"number"');
+    const schemas = document.components.schemas;
+    expect(schemas.OrderLineDto.properties.quantity).toEqual(expect.objectContaining({ type: 'integer', minimum: 1 }));
+    expect(schemas.CancelOrderDto.properties.lines.items.type).toBe('integer');
+    const parameter = (route: string, name: string) => find(route).parameters!.find((p) => p.name === name)!;
+    expect(parameter('GET /v1/activity-log', 'limit').schema!.type).toBe('integer');
+    expect(parameter('GET /v1/activity-log', 'from').required).toBe(true);
+    expect(parameter('GET /v1/analytics/purchases', 'offset').schema!.type).toBe('integer');
+    expect(parameter('GET /v1/analytics/credits', 'groupBy').schema!.enum).toEqual(['partner', 'customer', 'family']);
+    expect(parameter('GET /v1/credits', 'atLeast').schema!.type).toBe('string');
+  });
+});

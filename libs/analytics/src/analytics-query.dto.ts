@@ -3,18 +3,18 @@ import { QueryId, QueryParam, ReadYourWritesQueryDto, wholeNumber } from '@csp/h
 
 /** Every analytics question: a partner (analysts and back office may name one), read-your-writes. */
 export class AnalyticsQueryDto extends ReadYourWritesQueryDto {
-  @ApiPropertyOptional({ description: "Analysts and back office: one partner; a partner's own admins see theirs only" })
+  @ApiPropertyOptional({ format: 'uuid', description: "Analysts and back office: one partner; a partner's own admins see theirs only" })
   @QueryId('partnerTenantId must be a tenant id')
   partnerTenantId?: string;
 }
 
 /** The analytics lists: paged with offset and limit. */
 export class PagedAnalyticsQueryDto extends AnalyticsQueryDto {
-  @ApiPropertyOptional({ description: 'Rows to skip; default 0' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'Rows to skip' })
   @QueryParam({ accepts: wholeNumber(0, Number.MAX_SAFE_INTEGER), message: 'offset must be a whole number ≥ 0' })
   offset?: string;
 
-  @ApiPropertyOptional({ description: '1 to 1000; default 100' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Rows in the page' })
   @QueryParam({ accepts: wholeNumber(1, 1000), message: 'limit must be a whole number from 1 to 1000' })
   limit?: string;
 

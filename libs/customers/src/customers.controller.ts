@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { DestroyKeyMaterialDto } from './destroy-key-material/destroy-key-material.dto';
 import { DestroyKeyMaterialCommand } from './destroy-key-material/destroy-key-material.handler';
 import { RegisterCustomerDto } from './register/register-customer.dto';
@@ -13,6 +13,10 @@ export class CustomersController {
   @Post()
   @HttpCode(201)
   @Authorize('customer.register')
+  @ApiRefusals({
+    400: '`invalid_name`, `invalid_domain`, `invalid_market`, `invalid_tenant_id`, naming the field',
+    409: '`customer_tenant_exists`, `customer_domain_exists`',
+  })
   register(@Ctx() context: RequestContext, @Body() body: RegisterCustomerDto) {
     return this.commands.execute(new RegisterCustomerCommand(context, body));
   }

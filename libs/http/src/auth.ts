@@ -1,17 +1,30 @@
-import { createParamDecorator, SetMetadata, type CanActivate, type ExecutionContext, Injectable, Inject } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type CanActivate, type ExecutionContext, Injectable, Inject } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '@csp/domain';
 import { mayAttempt, TokenVerifier, type Action } from '@csp/security';
 import { ApiError } from './api-error';
+import { PUBLIC_OPERATION } from './openapi';
+import { ApiRefusals } from './refusals';
 
 const ACTION = 'csp:action';
 const PUBLIC = 'csp:public';
 
-/** The policy-table action a route performs; the guard refuses callers holding none of its roles. */
-export const Authorize = (action: Action) => SetMetadata(ACTION, action);
-/** A route that needs no token (health, the download link itself). */
-export const Public = () => SetMetadata(PUBLIC, true);
+/**
+ * The policy-table action a route performs; the guard refuses callers holding none of its roles.
+ * Its document says so: no valid token is 401, a role that may never act is 403.
+ */
+export const Authorize = (action: Action) =>
+  applyDecorators(
+    SetMetadata(ACTION, action),
+    ApiRefusals({
+      401: '`unauthenticated`: no bearer token, or one that is malformed, badly signed, expired or lacks claims',
+      403: `\`forbidden\`: none of the caller's roles may perform \`${action}\` here`,
+    }),
+  );
+/** A route that needs no token (health, the download link itself); its document says it has no security requirement. */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC, true), ApiExtension(PUBLIC_OPERATION, true));
 
 export interface RequestContext {
   readonly actor: Actor;

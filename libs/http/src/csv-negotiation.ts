@@ -1,7 +1,9 @@
-import { Injectable, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { applyDecorators, Injectable, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { ApiExtension } from '@nestjs/swagger';
 import { map, type Observable } from 'rxjs';
 import { toCsv } from './csv';
+import { CSV_ANSWER } from './openapi';
 
 /** Which rows of a route's answer its CSV holds: a page's items, or a single answer as one row. */
 type RowsOf = (answer: unknown) => readonly object[];
@@ -22,5 +24,8 @@ class CsvNegotiationInterceptor implements NestInterceptor {
   }
 }
 
-/** JSON by default; the answer's rows as CSV (the product's one CSV writer) when the client asks for `text/csv`. */
-export const CsvWhenAsked = (rows: RowsOf) => UseInterceptors(new CsvNegotiationInterceptor(rows));
+/**
+ * JSON by default; the answer's rows as CSV (the product's one CSV writer) when the client asks for
+ * `text/csv`. The route's document lists both, since this is the one place that knows.
+ */
+export const CsvWhenAsked = (rows: RowsOf) => applyDecorators(UseInterceptors(new CsvNegotiationInterceptor(rows)), ApiExtension(CSV_ANSWER, true));

@@ -20,6 +20,8 @@ export interface QueryParamRule {
 export const wholeNumber = (min: number, max: number) => (text: string) => /^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max;
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** The month rule as the document states it, for the DTOs' OpenAPI properties. */
+export const MONTH_PATTERN = MONTH.source;
 
 /** A month as YYYY-MM (an invoice month). */
 export const QueryMonth = () => QueryParam({ accepts: (text) => MONTH.test(text), message: 'month must be YYYY-MM' });

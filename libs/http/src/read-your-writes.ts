@@ -12,13 +12,14 @@ import {
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHeader, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Allow } from 'class-validator';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { answerById, ReadConsistency, type Freshness } from '@csp/application';
 import { parsePosition, type Position } from '@csp/event-store';
 import { badRequest } from './api-error';
+import { ApiRefusals } from './refusals';
 import { strictValidationPipe } from './validation';
 
 export interface ReadYourWritesOptions {
@@ -30,10 +31,15 @@ export interface ReadYourWritesOptions {
 }
 
 const READ_YOUR_WRITES = 'csp:read-your-writes';
+/** Longer than any position a store hands out; anything longer is refused unread. */
+const MAX_POSITION_LENGTH = 64;
 
 /** The queries of the read models: `atLeast` is read and checked by @ReadYourWrites, before the route runs. */
 export class ReadYourWritesQueryDto {
   @ApiPropertyOptional({
+    type: 'string',
+    maxLength: MAX_POSITION_LENGTH,
+    example: '42',
     description:
       'Read-your-writes: a position returned by a command (the X-Min-Position header says the same); the answer reflects at least it, or says X-Read-Model-Stale',
   })
@@ -49,7 +55,39 @@ export class ReadYourWritesQueryDto {
  * ran out. The route's query DTO declares `atLeast` (ReadYourWritesQueryDto); this checks it.
  */
 export const ReadYourWrites = (options: ReadYourWritesOptions = {}) =>
-  applyDecorators(SetMetadata(READ_YOUR_WRITES, options), UseInterceptors(ReadYourWritesInterceptor));
+  applyDecorators(SetMetadata(READ_YOUR_WRITES, options), UseInterceptors(ReadYourWritesInterceptor), ...documentation(options));
+
+/** What the document says of a read-your-writes query: the header it reads, the headers it answers with, how it refuses. */
+function documentation(options: ReadYourWritesOptions): MethodDecorator[] {
+  return [
+    ApiHeader({
+      name: 'X-Min-Position',
+      required: false,
+      description: 'Read-your-writes, as `?atLeast=` (which takes precedence): a position returned by a command',
+      schema: { type: 'string', maxLength: MAX_POSITION_LENGTH, example: '42' },
+    }),
+    // A query answers 200 when it is fresh and when it is stale: the headers say which.
+    ApiResponse({
+      status: 200,
+      description: '',
+      headers: {
+        'X-Read-Model-Position': { description: 'The position the answer reflects', schema: { type: 'string' } },
+        'X-Read-Model-Stale': {
+          description: 'Sent, `true`, when the read models had not reached the position asked for within the wait: the answer may miss the latest writes',
+          schema: { type: 'string', enum: ['true'] },
+        },
+      },
+    }),
+    ApiRefusals({
+      400: '`validation_failed` (`details.field` `atLeast`): `atLeast` or `X-Min-Position` is not a position returned by a command, or `atLeast` is given twice',
+      ...(options.byId
+        ? {
+            503: '`read_model_behind`: the read model has not reached the position asked for, so it cannot know whether the thing exists; retry after `Retry-After` seconds',
+          }
+        : {}),
+    }),
+  ];
+}
 
 @Injectable()
 class ReadYourWritesInterceptor implements NestInterceptor {
@@ -102,7 +140,7 @@ function minimumPosition(query: unknown, header: string | undefined): Position |
   if (query !== undefined && typeof query !== 'string') throw badRequest('atLeast', 'atLeast must be given once');
   const text = query ?? header;
   if (text === undefined) return undefined;
-  const position = text.length <= 64 ? parsePosition(text) : undefined;
+  const position = text.length <= MAX_POSITION_LENGTH ? parsePosition(text) : undefined;
   if (!position) throw badRequest('atLeast', 'atLeast must be a position returned by a command (e.g. "42")');
   return position;
 }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '@csp/application';
 import type { AppConfig } from '@csp/config';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '@csp/domain';
-import { Authorize, badRequest, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, Authorize, badRequest, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { CancelOrderDto } from './cancel/cancel-order.dto';
 import { CancelOrderCommand } from './cancel/cancel-order.handler';
 import { IssueDownloadLinkDto } from './download-links/issue-download-link.dto';
@@ -16,6 +17,11 @@ import { PurchaseSoftwareCommand } from './purchase/purchase-software.handler';
 import { RevealKeyDto } from './reveal-key/reveal-key.dto';
 import { RevealKeyCommand } from './reveal-key/reveal-key.handler';
 
+/** What refuses a product selection (a key reveal, a download link): the decider's codes, naming the field. */
+const SELECTION_REFUSED = '`unknown_line`, `version_not_entitled` (beyond the downgrade rights), `language_not_available`, `file_type_not_available`';
+/** The abuse limit on key reveals and link issues (KeyAccessThrottle), per caller and per tenant. */
+const THROTTLED = '`rate_limited`: too many key reveals and link issues by this caller or tenant in the window (`details.scope`)';
+
 @Controller('v1')
 export class OrdersController {
   constructor(
@@ -26,6 +32,22 @@ export class OrdersController {
 
   @Post('customers/:customerId/orders')
   @Authorize('order.purchase')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retry-safe purchase, as the `idempotencyKey` field (they must agree when both are given)',
+    schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+  })
+  @ApiCreatedResponse({
+    description: 'The order; a retry with the same idempotency key and body answers the first order again',
+    headers: {
+      'Idempotent-Replayed': { description: 'Sent, `true`, when this answers a retry with the first order', schema: { type: 'string', enum: ['true'] } },
+    },
+  })
+  @ApiRefusals({
+    400: "`unknown_sku`, `market_not_available` (the SKU is not sold in the customer's market), `invalid_lines`, `invalid_quantity`; the Idempotency-Key header and the field differ",
+    409: '`idempotency_key_reused`: the key was used for a different purchase; `concurrent_change`',
+  })
   async purchase(
     @Ctx() context: RequestContext,
     @Param('customerId', UuidParam) customerId: string,
@@ -55,6 +77,12 @@ export class OrdersController {
   @Post('orders/:orderId/keys')
   @HttpCode(200)
   @Authorize('order.revealKey')
+  @ApiRefusals({
+    400: `${SELECTION_REFUSED}, \`kms_not_available\`, \`invalid_key_type\``,
+    409: '`line_cancelled`',
+    410: "`key_material_destroyed`: the customer's key material was destroyed; its keys can never be revealed again",
+    429: THROTTLED,
+  })
   revealKey(@Ctx() context: RequestContext, @Param('orderId', UuidParam) orderId: string, @Body() body: RevealKeyDto) {
     const { keyType, ...selection } = body;
     return this.commands.execute(new RevealKeyCommand(context, orderId, selection, keyType));
@@ -63,6 +91,7 @@ export class OrdersController {
   @Post('orders/:orderId/download-links')
   @HttpCode(201)
   @Authorize('order.issueDownloadLink')
+  @ApiRefusals({ 400: SELECTION_REFUSED, 409: '`line_cancelled`', 429: THROTTLED })
   issueDownloadLink(@Ctx() context: RequestContext, @Param('orderId', UuidParam) orderId: string, @Body() body: IssueDownloadLinkDto, @Req() request: Request) {
     const selection = { line: body.line, version: body.version, language: body.language, fileType: body.fileType };
     const baseUrl = this.config.publicBaseUrl ?? `${request.protocol}://${request.get('host') ?? `localhost:${this.config.port}`}`;
@@ -78,6 +107,10 @@ export class OrdersController {
   @Post('orders/:orderId/cancel')
   @HttpCode(200)
   @Authorize('order.cancel')
+  @ApiRefusals({
+    400: '`unknown_line`',
+    409: '`order_cancelled`, `line_cancelled`, `cancellation_window_closed`, `not_cancellable` (the product class), `refund_request_required`; `concurrent_change`',
+  })
   cancel(@Ctx() context: RequestContext, @Param('orderId', UuidParam) orderId: string, @Body() body: CancelOrderDto) {
     return this.commands.execute(new CancelOrderCommand(context, orderId, body.reason, body.lines));
   }

@@ -4,7 +4,7 @@ import { MAX_LINES, MAX_SELECTION_TEXT_LENGTH } from '@csp/domain';
 
 /** A line's version, language and file type: what a key or a download link is for. */
 export class SelectionDto {
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_LINES, description: 'The order line, numbered from 1' })
   @IsInt()
   @Min(1)
   @Max(MAX_LINES)

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { ApproveRefundRequestDto, RejectRefundRequestDto } from './decide/refund-decision.dto';
 import { DecideRefundRequestCommand } from './decide/decide-refund-request.handler';
 import { GetRefundRequestQuery } from './get/get-refund-request.query';
@@ -20,12 +20,10 @@ export class RefundRequestsController {
   @Authorize('refundRequest.submit')
   @ApiOperation({ summary: "File a refund request (partner); a request naming an order is in that order's currency" })
   @ApiResponse({ status: 201, description: 'Submitted.' })
-  @ApiResponse({
-    status: 400,
-    description:
-      'Invalid input, naming the field; `currency_mismatch` (field `currency`) for a request naming an order in another currency than the order was paid in.',
+  @ApiRefusals({
+    400: 'Invalid input, naming the field; `currency_mismatch` (field `currency`) for a request naming an order in another currency than the order was paid in.',
+    404: 'No such order or customer of yours.',
   })
-  @ApiResponse({ status: 404, description: 'No such order or customer of yours.' })
   submit(@Ctx() context: RequestContext, @Body() body: SubmitRefundRequestDto) {
     // What a request needs (tenant id or domain, order or subscription, the amount…) is the domain's rule.
     const { amountRequested, amount, ...rest } = body;
@@ -48,10 +46,9 @@ export class RefundRequestsController {
       "the order's credits (cancellations and approved refunds) never exceed what its lines were paid, also when approvals and cancellations race.",
   })
   @ApiResponse({ status: 200, description: 'Approved; `credit` is the credit issued.' })
-  @ApiResponse({ status: 400, description: '`invalid_amount`: not a whole number of minor units from 1 to the amount requested.' })
-  @ApiResponse({
-    status: 409,
-    description:
+  @ApiRefusals({
+    400: '`invalid_amount`: not a whole number of minor units from 1 to the amount requested.',
+    409:
       '`credit_exceeds_order`: the amount (explicit, or the amount requested) exceeds what the order has left to credit, or nothing is left; ' +
       '`details.remaining`, `details.paid` and `details.credited` say how much. `refund_request_decided`: already approved or rejected.',
   })
@@ -63,7 +60,7 @@ export class RefundRequestsController {
   @HttpCode(200)
   @Authorize('refundRequest.decide')
   @ApiResponse({ status: 200, description: 'Rejected; no credit.' })
-  @ApiResponse({ status: 409, description: '`refund_request_decided`: already approved or rejected.' })
+  @ApiRefusals({ 409: '`refund_request_decided`: already approved or rejected.' })
   reject(@Ctx() context: RequestContext, @Param('refundRequestId', UuidParam) id: string, @Body() body: RejectRefundRequestDto) {
     return this.commands.execute(new DecideRefundRequestCommand(context, id, { approve: false, reason: body.reason }));
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiCreatedResponse } from '@nestjs/swagger';
-import { Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiCreatedResponse } from '@nestjs/swagger';
+import { ApiRefusals, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { GetWebhookDeadLettersQuery } from './dead-letters/webhook-dead-letters.query';
 import { RegisterWebhookDto } from './register/register-webhook.dto';
 import { RegisterWebhookCommand } from './register/register-webhook.handler';
@@ -24,8 +24,8 @@ export class WebhooksController {
   @HttpCode(201)
   @Authorize('webhooks.manage')
   @ApiCreatedResponse({ description: 'Registered: `{ webhookId, url, eventTypes, secret, signature }`; the signing secret is shown this once' })
-  @ApiBadRequestResponse({
-    description:
+  @ApiRefusals({
+    400:
       '`invalid_url`; or `webhook_url_not_allowed` (details.field `url`): the URL names, or its host resolves only to, a loopback, private, link-local, ' +
       'unspecified, multicast or reserved address (any spelling, IPv4-mapped and NAT64 forms included) that WEBHOOK_ALLOWED_HOSTS does not allow',
   })

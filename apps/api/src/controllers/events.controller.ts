@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { EVENT_STORE, JsonLogger } from '@csp/application';
 import { publishedEvent, PUBLISHED_STREAMS } from '@csp/projections';
@@ -33,6 +34,16 @@ export class EventsController {
 
   @Get()
   @Authorize('events.subscribe')
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Sent by a reconnecting EventSource: the stream resumes right after that event (takes precedence over `after`)',
+  })
+  @ApiOkResponse({
+    description:
+      'Server-Sent Events: one `id: <position>`, `event: <type>`, `data: <event as JSON>` per published event, in order; a comment line as heartbeat',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   stream(
     @Query() query: EventStreamQueryDto,
     @Headers('last-event-id') lastEventId: string | undefined,

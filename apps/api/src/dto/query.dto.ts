@@ -21,7 +21,7 @@ export class EventStreamQueryDto {
   })
   types?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @QueryId('customerId must be a customer id')
   customerId?: string;
 

@@ -6,7 +6,7 @@ const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** GET /v1/analytics/key-access: UTC days, inclusive. */
 export class KeyAccessAnalyticsQueryDto extends PagedAnalyticsQueryDto {
-  @ApiProperty({ description: 'YYYY-MM-DD' })
+  @ApiProperty({ format: 'date', description: 'YYYY-MM-DD (UTC)' })
   @QueryParam({
     required: true,
     accepts: (text, query) => DAY.test(text) && !fromAfterTo(text, query.to),
@@ -14,7 +14,7 @@ export class KeyAccessAnalyticsQueryDto extends PagedAnalyticsQueryDto {
   })
   from!: string;
 
-  @ApiProperty({ description: 'YYYY-MM-DD, inclusive' })
+  @ApiProperty({ format: 'date', description: 'YYYY-MM-DD (UTC), inclusive' })
   @QueryParam({ required: true, accepts: (text) => DAY.test(text), message: 'to (YYYY-MM-DD) is required' })
   to!: string;
 }

@@ -6,7 +6,7 @@ const PURCHASE_GROUPS = ['sku', 'market'];
 
 /** GET /v1/analytics/purchases */
 export class PurchaseAnalyticsQueryDto extends PagedAnalyticsQueryDto {
-  @ApiPropertyOptional({ description: 'sku (default), market or sku,market' })
+  @ApiPropertyOptional({ enum: ['sku', 'market', 'sku,market', 'market,sku'], default: 'sku', description: 'What the purchases are grouped by' })
   @QueryParam({
     accepts: (text) => {
       const groups = text.split(',');

@@ -13,7 +13,7 @@ export class ActivityLogQueryDto extends ReadYourWritesQueryDto {
   @QueryParam({ required: true, accepts: (_, query) => rangeProblem(query)?.field !== 'to', message: (_, query) => rangeMessage(query) })
   to!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @QueryId('customerId must be a customer id')
   customerId?: string;
 
@@ -21,7 +21,7 @@ export class ActivityLogQueryDto extends ReadYourWritesQueryDto {
   @QueryParam({ accepts: (text) => decodeActivityCursor(text) !== undefined, message: 'cursor must be a nextCursor returned by this route' })
   cursor?: string;
 
-  @ApiPropertyOptional({ description: '1 to 1000; default 100' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Entries in the page' })
   @QueryParam({ accepts: wholeNumber(1, 1000), message: 'limit must be a whole number from 1 to 1000' })
   limit?: string;
 

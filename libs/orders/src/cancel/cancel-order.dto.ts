@@ -8,7 +8,14 @@ export class CancelOrderDto {
   @Length(1, MAX_TEXT_LENGTH)
   reason!: string;
 
-  @ApiPropertyOptional({ type: [Number] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'integer', minimum: 1, maximum: MAX_LINES },
+    minItems: 1,
+    maxItems: MAX_LINES,
+    uniqueItems: true,
+    description: 'The lines to cancel; default: every line not yet cancelled',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)

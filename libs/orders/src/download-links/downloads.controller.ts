@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
-import { Public, type AuthenticatedRequest } from '@csp/http';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiRefusals, Public, type AuthenticatedRequest } from '@csp/http';
 import { CheckDownloadLinkQuery, RecordDownloadCommand } from './download.handlers';
 
 /**
@@ -18,8 +18,7 @@ export class DownloadsController {
   @Get(':token')
   @Public()
   @ApiOkResponse({ description: 'The download, counted and recorded. A `HEAD` answers the same status and headers and counts nothing.' })
-  @ApiGoneResponse({ description: '`link_expired`, `link_exhausted` or `link_revoked`: nothing is counted' })
-  @ApiNotFoundResponse({ description: '`link_not_found`' })
+  @ApiRefusals({ 404: '`link_not_found`', 410: '`link_expired`, `link_exhausted` or `link_revoked`: nothing is counted' })
   download(@Param('token') token: string, @Req() request: AuthenticatedRequest) {
     // Express answers HEAD with this GET route: SPEC says a HEAD counts no download, so it only
     // asks what a GET would answer (link checkers and proxies send HEADs).

@@ -9,7 +9,7 @@ export class OrderLineDto {
   @Length(1, MAX_SKU_LENGTH)
   sku!: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_QUANTITY })
   @IsInt()
   @Min(1)
   @Max(MAX_QUANTITY)
@@ -17,7 +17,7 @@ export class OrderLineDto {
 }
 
 export class PurchaseSoftwareDto {
-  @ApiProperty({ type: [OrderLineDto] })
+  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: MAX_LINES })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_LINES)

@@ -7,6 +7,8 @@ import { MAX_TEXT_LENGTH } from '@csp/domain';
 
 export class ApproveRefundRequestDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
     description:
       'Minor units to credit: 1 to the amount requested (400 `invalid_amount` otherwise); default: the amount requested. ' +
       'For a request naming an order, at most what the order has left to credit — what its lines were paid minus every credit already issued for it ' +

@@ -84,7 +84,7 @@ export class SubmitRefundRequestDto {
   @Length(1, MAX_TEXT_LENGTH)
   reason!: string;
 
-  @ApiPropertyOptional({ description: 'The amount requested, in minor units (required, here or as amountRequested)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'The amount requested, in minor units (required, here or as amountRequested)' })
   @SameAsAmountRequested()
   @IsOptional()
   @IsInt()
@@ -92,7 +92,7 @@ export class SubmitRefundRequestDto {
   @Max(Number.MAX_SAFE_INTEGER)
   amount?: number;
 
-  @ApiPropertyOptional({ description: 'Another name for amount' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Another name for amount' })
   @IsOptional()
   @IsInt()
   @Min(1)
