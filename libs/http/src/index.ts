@@ -4,6 +4,7 @@
 export { Authorize, AuthGuard, Ctx, Public, type AuthenticatedRequest, type RequestContext } from './auth';
 export { badRequest } from './api-error';
 export { CsvWhenAsked } from './csv-negotiation';
+export type { Answer } from './answer';
 export { ApiRefusals } from './refusals';
 export { accessLog } from './access-log';
 export { ApiExceptionFilter } from './exception.filter';

@@ -1,7 +1,7 @@
 import { totalsByCurrency, type StreamModel, type TenantResource } from '@csp/domain';
 import type { CancelledLine, OrderEvent, SoftwarePurchased } from './order.events';
 import { creditableRemainders } from './order-credits.rules';
-import { orderStatus, type OrderStatus } from './order-status.rules';
+import { orderStatus, type LineStatus, type OrderStatus } from './order-status.rules';
 import { evolveOrder, initialOrderState, type OrderState } from './order.state';
 
 /**
@@ -38,7 +38,7 @@ export function orderResource(state: OrderStreamState): TenantResource | undefin
 /** The status of a placed order (the rule: orderStatus, order-status.rules.ts), for its view and the CancelOrder response. */
 export const orderStatusOf = (state: OrderStreamState): OrderStatus => orderStatus(state.purchase!.lines.length, Object.keys(state.cancelled).length);
 
-/** The order as the API shows it. */
+/** The order as the API shows it (documented by OrderResponse, get-order/get-order.response.ts). */
 export function orderView(state: OrderStreamState) {
   const purchase = state.purchase!;
   return {
@@ -61,7 +61,7 @@ export function orderView(state: OrderStreamState) {
       amount: line.amount,
       currency: line.currency,
       cancellationClass: line.cancellationClass,
-      status: state.cancelled[line.line] ? 'cancelled' : 'active',
+      status: (state.cancelled[line.line] ? 'cancelled' : 'active') as LineStatus,
       ...(state.cancelled[line.line] ? { cancelledAt: state.cancelled[line.line]!.cancelledAt } : {}),
     })),
     totals: totalsByCurrency(purchase.lines),

@@ -1,10 +1,12 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertAllowed, type CommandContext } from '@csp/application';
+import type { Answer } from '@csp/http';
 import type { OrderStatus } from '..';
 import { orderResource, orderStatusOf } from '../order-stream.state';
 import { OrderHandler, position } from '../order-handler';
+import type { OrderCancellationResponse } from './cancel-order.response';
 
-export interface OrderCancellation {
+interface OrderCancellation {
   readonly orderId: string;
   /** After a cancellation: never `active` (orderStatus, the one rule). */
   readonly status: Exclude<OrderStatus, 'active'>;
@@ -15,7 +17,7 @@ export interface OrderCancellation {
   readonly position: string | undefined;
 }
 
-export class CancelOrderCommand extends Command<OrderCancellation> {
+export class CancelOrderCommand extends Command<Answer<OrderCancellation, OrderCancellationResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly orderId: string,

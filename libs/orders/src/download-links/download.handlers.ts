@@ -1,13 +1,15 @@
 import { Command, CommandHandler, Query, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { CommandContext } from '@csp/application';
 import { notFound, orderStreamId } from '@csp/domain';
+import type { Answer } from '@csp/http';
 import { hashLinkSecret, parseLinkToken } from '@csp/security';
 import { decideOrder, type OrderCommand, type OrderEvent } from '..';
 import { orderStream, type OrderStreamState } from '../order-stream.state';
 import { OrderHandler } from '../order-handler';
+import type { DownloadResponse } from './download.response';
 
 /** What a download through a link answers (and what a HEAD on it would). */
-export interface Download {
+interface Download {
   readonly linkId: string;
   readonly orderId: string;
   readonly sku: string;
@@ -22,7 +24,7 @@ export interface Download {
   readonly downloadedAt: string;
 }
 
-export class RecordDownloadCommand extends Command<Download> {
+export class RecordDownloadCommand extends Command<Answer<Download, DownloadResponse>> {
   constructor(
     readonly token: string,
     readonly client: { ip?: string; userAgent?: string },
@@ -34,7 +36,7 @@ export class RecordDownloadCommand extends Command<Download> {
 }
 
 /** A HEAD on a download link: what a download would answer, counting nothing (handled beside RecordDownload). */
-export class CheckDownloadLinkQuery extends Query<Download> {
+export class CheckDownloadLinkQuery extends Query<Answer<Download, DownloadResponse>> {
   constructor(readonly token: string) {
     super();
   }

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse } from '@nestjs/swagger';
 import { ApiRefusals, Public, type AuthenticatedRequest } from '@csp/http';
 import { CheckDownloadLinkQuery, RecordDownloadCommand } from './download.handlers';
+import { DownloadResponse } from './download.response';
 
 /**
  * The download link itself: no token needed, the link's secret is the credential, and it grants
@@ -17,9 +18,12 @@ export class DownloadsController {
 
   @Get(':token')
   @Public()
-  @ApiOkResponse({ description: 'The download, counted and recorded. A `HEAD` answers the same status and headers and counts nothing.' })
+  @ApiOkResponse({
+    type: DownloadResponse,
+    description: 'The download, counted and recorded. A `HEAD` answers the same status and headers and counts nothing.',
+  })
   @ApiRefusals({ 404: '`link_not_found`', 410: '`link_expired`, `link_exhausted` or `link_revoked`: nothing is counted' })
-  download(@Param('token') token: string, @Req() request: AuthenticatedRequest) {
+  download(@Param('token') token: string, @Req() request: AuthenticatedRequest): Promise<DownloadResponse> {
     // Express answers HEAD with this GET route: SPEC says a HEAD counts no download, so it only
     // asks what a GET would answer (link checkers and proxies send HEADs).
     if (request.method === 'HEAD') return this.queries.execute(new CheckDownloadLinkQuery(token));

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertAllowed, KeyAccessThrottle, type CommandContext } from '@csp/application';
+import type { Answer } from '@csp/http';
 import { newLinkToken } from '@csp/security';
 import { type Selection } from '..';
 import { orderResource } from '../order-stream.state';
 import { OrderHandler, position } from '../order-handler';
+import type { IssuedDownloadLinkResponse } from './issue-download-link.response';
 
-export interface IssuedDownloadLink extends Selection {
+interface IssuedDownloadLink extends Selection {
   readonly linkId: string;
   readonly url: string;
   readonly expiresAt: string;
@@ -18,7 +20,7 @@ export interface IssuedDownloadLink extends Selection {
   readonly position: string | undefined;
 }
 
-export class IssueDownloadLinkCommand extends Command<IssuedDownloadLink> {
+export class IssueDownloadLinkCommand extends Command<Answer<IssuedDownloadLink, IssuedDownloadLinkResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly orderId: string,

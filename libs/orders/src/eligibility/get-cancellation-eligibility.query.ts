@@ -3,10 +3,12 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { assertAllowed, CLOCK, StreamRepository, type CommandContext } from '@csp/application';
 import type { Clock } from '@csp/config';
 import { orderStreamId } from '@csp/domain';
+import type { Answer } from '@csp/http';
 import { cancellationEligibility, type CancellationEligibility } from '..';
 import { orderResource, orderStream } from '../order-stream.state';
+import type { CancellationEligibilityResponse } from './cancellation-eligibility.response';
 
-export class GetCancellationEligibilityQuery extends Query<CancellationEligibility & { readonly orderId: string }> {
+export class GetCancellationEligibilityQuery extends Query<Answer<CancellationEligibility & { readonly orderId: string }, CancellationEligibilityResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly orderId: string,

@@ -1,9 +1,11 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { assertAllowed, StreamRepository, type CommandContext } from '@csp/application';
 import { orderStreamId } from '@csp/domain';
+import type { Answer } from '@csp/http';
 import { orderResource, orderStream, orderView, type OrderView } from '../order-stream.state';
+import type { OrderResponse } from './get-order.response';
 
-export class GetOrderQuery extends Query<OrderView> {
+export class GetOrderQuery extends Query<Answer<OrderView, OrderResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly orderId: string,

@@ -5,13 +5,15 @@ import { assertAllowed, EVENT_STORE, requestHash, uuidV5, type CommandContext } 
 import { customerRegistryStream, findCustomer } from '@csp/customers';
 import { customerRegistryStreamId, orderStreamId } from '@csp/domain';
 import { formatPosition, type EventStore } from '@csp/event-store';
+import type { Answer } from '@csp/http';
 import { orderStream, orderView, type OrderView } from '../order-stream.state';
 import { OrderHandler, position } from '../order-handler';
+import type { PurchaseResponse } from './purchase-software.response';
 
 /** A purchase: the order (the first one again for a retry with the same idempotency key), and whether this call created it. */
 export interface Purchase {
   readonly created: boolean;
-  readonly order: OrderView & { readonly position: string | undefined };
+  readonly order: Answer<OrderView & { readonly position: string | undefined }, PurchaseResponse>;
 }
 
 export class PurchaseSoftwareCommand extends Command<Purchase> {

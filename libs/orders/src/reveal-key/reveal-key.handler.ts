@@ -3,10 +3,12 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertAllowed, KeyAccessThrottle, type CommandContext } from '@csp/application';
 import { orderStreamId, type EncryptedKeyMaterial } from '@csp/domain';
+import type { Answer } from '@csp/http';
 import { fingerprintProductKey, generateProductKey, ProductKeyVault, TenantKeyring } from '@csp/security';
 import { decideOrder, keyForSelection, type OrderCommand, type Selection } from '..';
 import { orderResource, orderStream } from '../order-stream.state';
 import { OrderHandler, position } from '../order-handler';
+import type { RevealedKeyResponse } from './reveal-key.response';
 
 /** Stands in for a new key when only asking whether the domain would refuse a reveal. */
 const UNSEALED_PLACEHOLDER = {
@@ -15,7 +17,7 @@ const UNSEALED_PLACEHOLDER = {
   material: { alg: 'A256GCM', kid: 'none', iv: '', tag: '', ciphertext: '' } as EncryptedKeyMaterial,
 };
 
-export interface RevealedKey extends Selection {
+interface RevealedKey extends Selection {
   readonly productKey: string;
   readonly keyType: 'MAK';
   readonly keyId: string;
@@ -26,7 +28,7 @@ export interface RevealedKey extends Selection {
   readonly position: string | undefined;
 }
 
-export class RevealKeyCommand extends Command<RevealedKey> {
+export class RevealKeyCommand extends Command<Answer<RevealedKey, RevealedKeyResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly orderId: string,

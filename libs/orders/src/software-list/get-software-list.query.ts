@@ -3,11 +3,13 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CLOCK, READ_SIDE, type CommandContext } from '@csp/application';
 import { CustomersQueries } from '@csp/customers';
 import type { Clock } from '@csp/config';
+import type { Answer } from '@csp/http';
 import type { ReadSide } from '@csp/projections';
 import { assertCustomerInScope } from '../customer-scope';
 import { SoftwareListQueries, type SoftwareList } from './software-list.queries';
+import type { SoftwareListResponse } from './software-list.response';
 
-export class GetSoftwareListQuery extends Query<SoftwareList> {
+export class GetSoftwareListQuery extends Query<Answer<SoftwareList, SoftwareListResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly customerId: string,

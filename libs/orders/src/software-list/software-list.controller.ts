@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Ctx, ReadYourWrites, ReadYourWritesQueryDto, type RequestContext, UuidParam } from '@csp/http';
 import { GetSoftwareListQuery } from './get-software-list.query';
+import { SoftwareListResponse } from './software-list.response';
 
 /**
  * A customer's software list, from its read model (read-your-writes): a query by id, so a customer
@@ -17,8 +18,17 @@ export class SoftwareListController {
   @Get('software')
   @ApiOperation({ operationId: 'CustomerReadsController_software', summary: undefined })
   @Authorize('software.read')
+  // Above @ReadYourWrites, so applied after it: its 200 (the read-model headers, no schema) merged with this one keeps both.
+  @ApiOkResponse({
+    type: SoftwareListResponse,
+    description: 'Every line the customer bought, with its keys (fingerprints only), links and cancellation eligibility now',
+  })
   @ReadYourWrites({ byId: true })
-  software(@Ctx() context: RequestContext, @Param('customerId', UuidParam) customerId: string, @Query() _query: ReadYourWritesQueryDto) {
+  software(
+    @Ctx() context: RequestContext,
+    @Param('customerId', UuidParam) customerId: string,
+    @Query() _query: ReadYourWritesQueryDto,
+  ): Promise<SoftwareListResponse> {
     return this.queries.execute(new GetSoftwareListQuery(context, customerId));
   }
 }
