@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, Ctx, ReadYourWrites, ReadYourWritesQueryDto, type RequestContext, UuidParam } from '@csp/http';
 import { GetCustomerQuery } from './get-customer/get-customer.query';
+import { CustomerResponse } from './get-customer/get-customer.response';
 
 /**
  * A customer, from the read model (read-your-writes). A query by id: a customer the read model has
@@ -17,10 +18,16 @@ export class CustomerController {
 
   @Get()
   @Authorize('customer.read')
+  // Above @ReadYourWrites, so applied after it: its 200 (the read-model headers, no schema) merged with this one keeps both.
+  @ApiOkResponse({ type: CustomerResponse, description: 'The customer' })
   @ReadYourWrites({ byId: true })
   // ApiOperation writes an empty summary unless it is told there is none: the route had none.
   @ApiOperation({ operationId: 'CustomerReadsController_customer', summary: undefined })
-  customer(@Ctx() context: RequestContext, @Param('customerId', UuidParam) customerId: string, @Query() _query: ReadYourWritesQueryDto) {
+  customer(
+    @Ctx() context: RequestContext,
+    @Param('customerId', UuidParam) customerId: string,
+    @Query() _query: ReadYourWritesQueryDto,
+  ): Promise<CustomerResponse> {
     return this.queries.execute(new GetCustomerQuery(context, customerId));
   }
 }

@@ -1,10 +1,13 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ApiRefusals, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { DestroyKeyMaterialDto } from './destroy-key-material/destroy-key-material.dto';
 import { DestroyKeyMaterialCommand } from './destroy-key-material/destroy-key-material.handler';
+import { KeyMaterialDestructionResponse } from './destroy-key-material/destroy-key-material.response';
 import { RegisterCustomerDto } from './register/register-customer.dto';
 import { RegisterCustomerCommand } from './register/register-customer.handler';
+import { RegisteredCustomerResponse } from './register/register-customer.response';
 
 @Controller('v1/customers')
 export class CustomersController {
@@ -13,11 +16,12 @@ export class CustomersController {
   @Post()
   @HttpCode(201)
   @Authorize('customer.register')
+  @ApiCreatedResponse({ type: RegisteredCustomerResponse, description: 'Registered: the partner may buy for it from now on' })
   @ApiRefusals({
     400: '`invalid_name`, `invalid_domain`, `invalid_market`, `invalid_tenant_id`, naming the field',
     409: '`customer_tenant_exists`, `customer_domain_exists`',
   })
-  register(@Ctx() context: RequestContext, @Body() body: RegisterCustomerDto) {
+  register(@Ctx() context: RequestContext, @Body() body: RegisterCustomerDto): Promise<RegisteredCustomerResponse> {
     return this.commands.execute(new RegisterCustomerCommand(context, body));
   }
 
@@ -25,7 +29,15 @@ export class CustomersController {
   @Post(':customerId/key-material/destroy')
   @HttpCode(200)
   @Authorize('customer.destroyKeyMaterial')
-  destroyKeyMaterial(@Ctx() context: RequestContext, @Param('customerId', UuidParam) customerId: string, @Body() body: DestroyKeyMaterialDto) {
+  @ApiOkResponse({
+    type: KeyMaterialDestructionResponse,
+    description: "Destroyed: the tenant's product keys can never be revealed again (410); fingerprints and the audit trail stay",
+  })
+  destroyKeyMaterial(
+    @Ctx() context: RequestContext,
+    @Param('customerId', UuidParam) customerId: string,
+    @Body() body: DestroyKeyMaterialDto,
+  ): Promise<KeyMaterialDestructionResponse> {
     return this.commands.execute(new DestroyKeyMaterialCommand(context, customerId, body.reason));
   }
 }

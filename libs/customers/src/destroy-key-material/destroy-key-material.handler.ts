@@ -5,19 +5,21 @@ import { assertAllowed, CLOCK, EVENT_STORE, eventMetadata, READ_SIDE, type Comma
 import type { Clock } from '@csp/config';
 import { customerRegistryStreamId } from '@csp/domain';
 import { formatPosition, type EventStore } from '@csp/event-store';
+import type { Answer } from '@csp/http';
 import type { ReadSide } from '@csp/projections';
 import { TenantKeyring } from '@csp/security';
 import { CustomersQueries } from '../customers.queries';
 import { decideKeyMaterialDestruction } from './destroy-key-material.decide';
+import type { KeyMaterialDestructionResponse } from './destroy-key-material.response';
 
-export interface KeyMaterialDestruction {
+interface KeyMaterialDestruction {
   readonly customerId: string;
   readonly tenantId: string;
   readonly destroyedAt: string;
   readonly position: string;
 }
 
-export class DestroyKeyMaterialCommand extends Command<KeyMaterialDestruction> {
+export class DestroyKeyMaterialCommand extends Command<Answer<KeyMaterialDestruction, KeyMaterialDestructionResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly customerId: string,
@@ -44,7 +46,7 @@ export class DestroyKeyMaterialHandler implements ICommandHandler<DestroyKeyMate
     this.customers = new CustomersQueries(readSide.store);
   }
 
-  async execute({ context, customerId, reason }: DestroyKeyMaterialCommand) {
+  async execute({ context, customerId, reason }: DestroyKeyMaterialCommand): Promise<KeyMaterialDestruction> {
     const customer = await this.customers.customer(customerId);
     assertAllowed(
       'customer.destroyKeyMaterial',

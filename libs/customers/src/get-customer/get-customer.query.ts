@@ -1,11 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { assertAllowed, READ_SIDE, type CommandContext } from '@csp/application';
+import type { Answer } from '@csp/http';
 import type { ReadSide } from '@csp/projections';
 import { CustomersQueries } from '../customers.queries';
+import type { CustomerResponse } from './get-customer.response';
 
 /** A customer as the API shows it. */
-export interface CustomerSummary {
+interface CustomerSummary {
   readonly customerId: string;
   readonly tenantId: string;
   readonly name: string;
@@ -14,7 +16,7 @@ export interface CustomerSummary {
   readonly registeredAt: string;
 }
 
-export class GetCustomerQuery extends Query<CustomerSummary> {
+export class GetCustomerQuery extends Query<Answer<CustomerSummary, CustomerResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly customerId: string,

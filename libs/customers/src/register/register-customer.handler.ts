@@ -5,13 +5,15 @@ import { CLOCK, eventMetadata, idnaDomain, REFERENCE_DATA, StreamRepository, typ
 import type { Clock } from '@csp/config';
 import { customerRegistryStreamId } from '@csp/domain';
 import { formatPosition } from '@csp/event-store';
+import type { Answer } from '@csp/http';
 import { customerRegistryStream, findCustomer, type Customer } from '../customer.events';
 import { decideCustomerRegistry } from './register-customer.decide';
+import type { RegisteredCustomerResponse } from './register-customer.response';
 
 /** A registered customer, and the position its registration was committed at. */
-export type RegisteredCustomer = Customer & { readonly position: string | undefined };
+type RegisteredCustomer = Customer & { readonly position: string | undefined };
 
-export class RegisterCustomerCommand extends Command<RegisteredCustomer> {
+export class RegisterCustomerCommand extends Command<Answer<RegisteredCustomer, RegisteredCustomerResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly customer: { name: string; domain: string; market: string; tenantId?: string },

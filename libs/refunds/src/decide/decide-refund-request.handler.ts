@@ -5,6 +5,7 @@ import type { Clock } from '@csp/config';
 import { refundDecisionStreamId, refundRequestStreamId } from '@csp/domain';
 import { type CreditIssued } from '@csp/orders';
 import { formatPosition } from '@csp/event-store';
+import type { Answer } from '@csp/http';
 import type { ApproveRefundRequest, RejectRefundRequest } from '../refund-request.commands';
 import {
   orderRefundsStream,
@@ -15,14 +16,15 @@ import {
   type RefundRequestView,
 } from '../refund-request-stream.state';
 import { decideRefundDecision } from './decide-refund-request.decide';
+import type { DecidedRefundRequestResponse } from './decide-refund-request.response';
 
 /** A decision: the request as it stands now, with the credit an approval issued. */
-export type RefundDecision = RefundRequestView & {
+type RefundDecision = RefundRequestView & {
   readonly credit?: { creditId: string; amount: number; currency: string; invoiceMonth: string };
   readonly position: string | undefined;
 };
 
-export class DecideRefundRequestCommand extends Command<RefundDecision> {
+export class DecideRefundRequestCommand extends Command<Answer<RefundDecision, DecidedRefundRequestResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly refundRequestId: string,

@@ -1,9 +1,11 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { assertAllowed, StreamRepository, type CommandContext } from '@csp/application';
 import { orderStreamId, refundRequestStreamId } from '@csp/domain';
+import type { Answer } from '@csp/http';
 import { orderRefundsStream, refundRequestStream, refundRequestView, refundResource, type RefundRequestView } from '../refund-request-stream.state';
+import type { RefundRequestResponse } from './get-refund-request.response';
 
-export class GetRefundRequestQuery extends Query<RefundRequestView> {
+export class GetRefundRequestQuery extends Query<Answer<RefundRequestView, RefundRequestResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly refundRequestId: string,

@@ -6,6 +6,7 @@ import { customerRegistryStream, findCustomerBy } from '@csp/customers';
 import type { Clock } from '@csp/config';
 import { customerRegistryStreamId, invalid, notFound, orderStreamId, refundRequestStreamId } from '@csp/domain';
 import { formatPosition } from '@csp/event-store';
+import type { Answer } from '@csp/http';
 import { orderResource } from '@csp/orders';
 import type { SubmitRefundRequest } from '../refund-request.commands';
 import type { RefundContact } from '../refund-request.events';
@@ -19,6 +20,7 @@ import {
   type OrderRefundsStreamState,
   type RefundRequestView,
 } from '../refund-request-stream.state';
+import type { SubmittedRefundRequestResponse } from './submit-refund-request.response';
 
 /** A refund request as filed; its rules (what is required, the amount, the contact) are the domain's (checkRefundSubmission). */
 export interface RefundRequestInput {
@@ -33,7 +35,7 @@ export interface RefundRequestInput {
   attachments?: string[];
 }
 
-export class SubmitRefundRequestCommand extends Command<RefundRequestView & { readonly position: string | undefined }> {
+export class SubmitRefundRequestCommand extends Command<Answer<RefundRequestView & { readonly position: string | undefined }, SubmittedRefundRequestResponse>> {
   constructor(
     readonly context: CommandContext,
     readonly request: RefundRequestInput,
