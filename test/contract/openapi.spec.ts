@@ -179,6 +179,27 @@ describe('what the document says beyond the routes', () => {
     }
   });
 
+  it('documents the success body of every route of the orders, customers and refunds contexts as a schema', () => {
+    // The routes of libs/orders, libs/customers and libs/refunds: each answer is a response class (Answer, libs/http/src/answer.ts).
+    const routes = operations().filter(([name]) => /^\w+ \/v1\/(customers|orders|downloads|refund-requests)(\/|$)/.test(name));
+    expect(routes).toHaveLength(16);
+    const schemas = document.components.schemas as Record<string, { type?: string; properties?: object }>;
+    for (const [name, operation] of routes) {
+      const successes = Object.entries(operation.responses).filter(([status]) => /^2/.test(status));
+      const ref = successes[0]?.[1].content?.['application/json']?.schema?.$ref;
+      expect({ name, ref }).toEqual({ name, ref: expect.stringMatching(/^#\/components\/schemas\/\w+Response$/) });
+      const schema = schemas[ref!.split('/').pop()!];
+      expect({ name, type: schema?.type, properties: Object.keys(schema?.properties ?? {}).length > 0 }).toEqual({ name, type: 'object', properties: true });
+    }
+    // Optional fields are sent only when present: not required.
+    const order = document.components.schemas.OrderResponse;
+    expect(order.required).toEqual(expect.arrayContaining(['orderId', 'status', 'lines', 'totals', 'cancellationPolicy']));
+    expect(order.required).not.toContain('idempotencyKey');
+    expect(document.components.schemas.PurchaseResponse.required).not.toContain('position');
+    expect(order.properties.lines.items.$ref).toBe('#/components/schemas/OrderLineResponse');
+    expect(document.components.schemas.OrderLineResponse.properties.status.enum).toEqual(['active', 'cancelled']);
+  });
+
   it('types whole numbers as integer, and the query parameters with their kinds', () => {
     const text = JSON.stringify(document);
     expect(text).not.toContain('"type":"number"');
