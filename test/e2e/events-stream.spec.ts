@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES } from '@csp/domain';
 import { backOfficeOrderLife, BURST_LIMIT, countByType, holdsLifeOf, publishedEventProblems } from '../support/published-events';
+import { checkResponsesAgainstDocument } from '../support/response-contract';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(60_000);
+checkResponsesAgainstDocument('event stream');
 let server: RunningServer;
 let call: ReturnType<typeof client>;
 const partner = randomUUID();

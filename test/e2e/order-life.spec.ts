@@ -2,12 +2,15 @@
  * The full life of an order over real HTTP against the compiled service: purchase → key → link →
  * download → cancel, every refusal code of SPEC §2 (400/401/403/404/409/410), and restarts on the
  * same DATA_DIR with a later CLOCK_START — in every deployment shape (test/support/shapes.ts).
+ * Every answer is also checked against the served OpenAPI document (test/support/response-contract.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { checkResponsesAgainstDocument } from '../support/response-contract';
 import { client, mintToken } from '../support/server';
 import { shapesFor, startShape, tearDownShapes, type Deployment } from '../support/shapes';
 
 jest.setTimeout(120_000);
+checkResponsesAgainstDocument('order life');
 
 const START = '2026-03-02T10:00:00.000Z';
 let server: Deployment;

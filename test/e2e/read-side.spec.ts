@@ -3,9 +3,11 @@
  * the roles SPEC allows, read-your-writes, and a cancellation visible everywhere within a second.
  */
 import { randomUUID } from 'node:crypto';
+import { checkResponsesAgainstDocument } from '../support/response-contract';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(120_000);
+checkResponsesAgainstDocument('read side');
 
 let server: RunningServer;
 let call: ReturnType<typeof client>;

@@ -9,9 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { checkResponsesAgainstDocument } from '../support/response-contract';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(180_000);
+checkResponsesAgainstDocument('refund and credits');
 
 let replicas: RunningServer[];
 let calls: ReturnType<typeof client>[];

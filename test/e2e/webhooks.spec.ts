@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES } from '@csp/domain';
 import { verifyWebhook } from '../../libs/webhooks/src/delivery/signature';
 import { backOfficeOrderLife, BURST_LIMIT, countByType, holdsLifeOf, publishedEventProblems } from '../support/published-events';
+import { checkResponsesAgainstDocument } from '../support/response-contract';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(90_000);
+checkResponsesAgainstDocument('webhooks');
 let api: RunningServer;
 let call: ReturnType<typeof client>;
 let receiver: Server;

@@ -141,6 +141,26 @@ export interface HttpResult<T = any> {
   readonly text: string;
 }
 
+/** One request and its answer, as a client saw it. */
+export interface Exchange {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+const exchangeObservers: ((exchange: Exchange) => Promise<void>)[] = [];
+
+/**
+ * Every answer any `client` of this test file receives is handed to `observer` (awaited before the
+ * caller gets it, so that the observer may still ask the server something): the contract check
+ * records them all without the scenarios having to say so.
+ */
+export function observeExchanges(observer: (exchange: Exchange) => Promise<void>): void {
+  exchangeObservers.push(observer);
+}
+
 /** A small JSON client: `call(server)('POST', '/v1/…', token, body)`. */
 export function client(baseUrl: string) {
   return async function call<T = any>(
@@ -156,8 +176,10 @@ export function client(baseUrl: string) {
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
     }
-    const response = await fetch(path.startsWith('http') ? path : baseUrl + path, init);
+    const url = path.startsWith('http') ? path : baseUrl + path;
+    const response = await fetch(url, init);
     const text = await response.text();
+    for (const observer of exchangeObservers) await observer({ method, url, status: response.status, headers: response.headers, text });
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -24,6 +24,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
         'queries accept `?atLeast=<position>` (read-your-writes).',
     )
     .setVersion('1')
+    // Relative: the service that serves the document is the one it describes, at whatever address it is reached.
+    .addServer('/', 'The service that serves this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Claims: sub, tid (tenant GUID), roles[]' })
     .addSecurityRequirements('bearer')
     .build();
