@@ -96,7 +96,7 @@ type Operation = {
   operationId: string;
   security?: unknown[];
   parameters?: { name: string; in: string; required?: boolean; schema?: { type?: string; enum?: string[] } }[];
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }>;
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }>;
 };
 const operations = (): [string, Operation][] =>
   Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
@@ -118,7 +118,8 @@ describe('what the document says beyond the routes', () => {
     for (const [name, operation] of operations()) {
       const statuses = Object.keys(operation.responses);
       expect({ name, success: statuses.filter((s) => /^2/.test(s)).length }).toEqual({ name, success: 1 });
-      for (const status of statuses.filter((s) => /^[45]/.test(s))) {
+      // The readiness probe's 503 is its own status body (a monitor reads what is wrong from it), documented below.
+      for (const status of statuses.filter((s) => /^[45]/.test(s) && !(name === 'GET /health/ready' && s === '503'))) {
         expect({ name, status, schema: operation.responses[status]!.content?.['application/json']?.schema?.$ref }).toEqual({ name, status, schema: ERROR });
       }
     }
@@ -201,8 +202,12 @@ describe('what the document says beyond the routes', () => {
   });
 
   it('types whole numbers as integer, and the query parameters with their kinds', () => {
-    const text = JSON.stringify(document);
-    expect(text).not.toContain('"type":"number"');
+    // The two fractions of the API are the only `number`s: a cancellation rate and an average of days.
+    const numbers = Object.entries(document.components.schemas as Record<string, { properties?: Record<string, { type?: string }> }>).flatMap(
+      ([schema, { properties }]) => Object.entries(properties ?? {}).flatMap(([field, { type }]) => (type === 'number' ? [`${schema}.${field}`] : [])),
+    );
+    expect(numbers.sort()).toEqual(['CancellationAnalyticsResponse.averageDaysToCancel', 'CancellationAnalyticsResponse.cancellationRate']);
+    expect(JSON.stringify(document.paths)).not.toContain('"type":"number"');
     const schemas = document.components.schemas;
     expect(schemas.OrderLineDto.properties.quantity).toEqual(expect.objectContaining({ type: 'integer', minimum: 1 }));
     expect(schemas.CancelOrderDto.properties.lines.items.type).toBe('integer');
@@ -212,5 +217,120 @@ describe('what the document says beyond the routes', () => {
     expect(parameter('GET /v1/analytics/purchases', 'offset').schema!.type).toBe('integer');
     expect(parameter('GET /v1/analytics/credits', 'groupBy').schema!.enum).toEqual(['partner', 'customer', 'family']);
     expect(parameter('GET /v1/credits', 'atLeast').schema!.type).toBe('string');
+  });
+});
+
+describe('the success bodies of the audit, credits, analytics, webhooks and platform routes', () => {
+  type Schema = {
+    $ref?: string;
+    type?: string;
+    items?: Schema;
+    allOf?: Schema[];
+    oneOf?: Schema[];
+    properties?: Record<string, Schema>;
+    required?: string[];
+    enum?: unknown[];
+    nullable?: boolean;
+    description?: string;
+    example?: unknown;
+  };
+  const schemas = (): Record<string, Schema> => document.components.schemas;
+  const named = (ref: string) => ref.replace('#/components/schemas/', '');
+  const schemaOf = (route: string, status: string, media = 'application/json') =>
+    (find(route).responses[status]!.content?.[media] as { schema?: Schema } | undefined)?.schema;
+  /** Every schema a schema reaches, by name (each must be declared, each property typed). */
+  const reached = (schema: Schema, seen = new Set<string>()): Set<string> => {
+    if (schema.$ref) {
+      const name = named(schema.$ref);
+      if (seen.has(name)) return seen;
+      seen.add(name);
+      expect({ name, declared: name in schemas() }).toEqual({ name, declared: true });
+      return reached(schemas()[name]!, seen);
+    }
+    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.items ? [schema.items] : [])]) reached(part, seen);
+    for (const [field, property] of Object.entries(schema.properties ?? {})) {
+      expect({ field, typed: property.type !== undefined || property.$ref !== undefined || property.allOf !== undefined }).toEqual({ field, typed: true });
+      reached(property, seen);
+    }
+    return seen;
+  };
+  const JSON_ANSWERS: Record<string, [status: string, schema: string]> = {
+    'GET /health/live': ['200', 'Liveness'],
+    'GET /health/ready': ['200', 'Readiness'],
+    'GET /v1/catalog': ['200', 'CatalogResponse'],
+    'GET /v1/kms-migration/deadline': ['200', 'KmsMigrationDeadlineResponse'],
+    'GET /v1/activity-log': ['200', 'ActivityLogResponse'],
+    'GET /v1/credits': ['200', 'CreditsResponse'],
+    'GET /v1/analytics/purchases': ['200', 'PurchaseAnalyticsResponse'],
+    'GET /v1/analytics/key-access': ['200', 'KeyAccessAnalyticsResponse'],
+    'GET /v1/analytics/cancellations': ['200', 'CancellationAnalyticsResponse'],
+    'GET /v1/analytics/credits': ['200', 'CreditAnalyticsResponse'],
+    'POST /v1/webhooks': ['201', 'RegisteredWebhookResponse'],
+    'GET /v1/webhooks/{webhookId}/dead-letters': ['200', 'WebhookDeadLettersResponse'],
+    'POST /v1/webhooks/{webhookId}/replay': ['202', 'WebhookReplayResponse'],
+  };
+
+  it('gives every operation of these routes a success body with a schema', () => {
+    const scope = operations().filter(([name]) => /^\w+ \/(health|v1\/(catalog|kms-migration|activity-log|credits|analytics|webhooks|events))\b/.test(name));
+    expect(scope.map(([name]) => name).sort()).toEqual([...Object.keys(JSON_ANSWERS), 'GET /v1/events'].sort());
+    for (const [route, [status, schema]] of Object.entries(JSON_ANSWERS)) {
+      expect({ route, schema: schemaOf(route, status)?.$ref }).toEqual({ route, schema: `#/components/schemas/${schema}` });
+      expect({ route, description: find(route).responses[status]!.description }).toEqual({ route, description: expect.stringMatching(/\w/) });
+      const properties = schemas()[schema]!.properties ?? {};
+      expect({ route, fields: Object.keys(properties).length > 0 }).toEqual({ route, fields: true });
+      reached(schemaOf(route, status)!);
+    }
+  });
+
+  it('documents the readiness probe answering 200 or 503 with its status body, not the error body', () => {
+    const unready = schemaOf('GET /health/ready', '503')!;
+    expect(unready.oneOf!.map((s) => s.$ref)).toEqual(['#/components/schemas/Readiness', '#/components/schemas/Unavailability']);
+    expect(schemas().Readiness!.properties!.status!.enum).toEqual(['ready', 'degraded']);
+    expect(schemas().Unavailability!.required!.sort()).toEqual(['error', 'status']);
+    expect(schemas().ReadModelStatus!.properties!.leaseHolder).toEqual(expect.objectContaining({ type: 'string', nullable: true }));
+    expect(schemas().ReadModelStatus!.required!.sort()).toEqual(['caughtUp', 'generation', 'head', 'model', 'state']);
+  });
+
+  it('keeps the CSV of the analytics beside their JSON schema, and describes the frames of the event stream', () => {
+    for (const route of ['GET /v1/analytics/purchases', 'GET /v1/analytics/key-access', 'GET /v1/analytics/cancellations', 'GET /v1/analytics/credits']) {
+      expect(schemaOf(route, '200', 'text/csv')).toEqual(expect.objectContaining({ type: 'string' }));
+    }
+    const stream = schemaOf('GET /v1/events', '200', 'text/event-stream')!;
+    expect(stream.type).toBe('string');
+    expect(stream.description).toEqual(expect.stringContaining('docs/events.md'));
+    expect(stream.description).toEqual(expect.stringContaining('docs/schemas/published/'));
+    expect(stream.example).toEqual(expect.stringMatching(/^retry: 2000\n\nid: \S+\nevent: \w+\ndata: \{.*\}\n\n/));
+  });
+
+  it('types the fields as sent: whole numbers integer, enums, optional fields not required', () => {
+    const s = schemas();
+    expect(s.Money!.properties!.amount!.type).toBe('integer');
+    expect(s.CreditEntry!.required!.sort()).toEqual([
+      'amount',
+      'creditId',
+      'currency',
+      'invoiceMonth',
+      'issuedAt',
+      'partnerTenantId',
+      'source',
+      'taxInclusive',
+    ]);
+    expect(s.CreditEntry!.properties!.source!.enum).toEqual(['cancellation', 'refund-request']);
+    expect(s.CreditsResponse!.required!.sort()).toEqual(['items', 'totals']);
+    expect(s.ActivityLogResponse!.required!.sort()).toEqual(['from', 'items', 'to']);
+    expect(s.ActivityLogEntry!.properties!.kind!.enum).toEqual(['key-revealed', 'download-link-issued', 'software-downloaded']);
+    expect(s.ActivityLogEntry!.required).not.toContain('keyFingerprint');
+    expect(s.ActivityActor!.required ?? []).toEqual([]);
+    for (const page of ['PurchaseAnalyticsResponse', 'KeyAccessAnalyticsResponse', 'CreditAnalyticsResponse']) {
+      expect(s[page]!.required!.sort()).toEqual(['items', 'limit', 'offset', 'total']);
+      expect(['total', 'offset', 'limit'].map((f) => s[page]!.properties![f]!.type)).toEqual(['integer', 'integer', 'integer']);
+    }
+    expect(s.PurchaseGroup!.required!.sort()).toEqual(['amounts', 'lines', 'quantity']);
+    expect(s.CreditGroup!.required!.sort()).toEqual(['amounts', 'credits', 'invoiceMonth']);
+    expect(s.CancellationAnalyticsResponse!.properties!.averageDaysToCancel!.nullable).toBe(true);
+    expect(s.CatalogItem!.properties!.termMonths).toEqual(expect.objectContaining({ type: 'integer', enum: [12, 36] }));
+    expect(s.CatalogItem!.required).not.toContain('unavailableMarkets');
+    expect(s.RegisteredWebhookResponse!.required!.sort()).toEqual(['eventTypes', 'secret', 'signature', 'url', 'webhookId']);
+    expect(s.DeadLetter!.properties!.attempts!.type).toBe('integer');
   });
 });

@@ -24,12 +24,8 @@
 import OpenAPIBackend, { type Operation } from 'openapi-backend';
 import { observeExchanges, type Exchange } from './server';
 
-/**
- * When set, a 2xx JSON answer whose documented response has no schema fails: every success body is
- * documented. Off while the success body schemas are being written (every 2xx is description-only
- * until then, so only its status can be checked); whoever merges those schemas turns it on.
- */
-const REQUIRE_RESPONSE_SCHEMAS = false;
+/** A 2xx JSON answer whose documented response has no schema fails: every success body is documented. */
+const REQUIRE_RESPONSE_SCHEMAS = true;
 
 interface DocumentedResponse {
   readonly content?: Record<string, { readonly schema?: unknown }>;

@@ -1,19 +1,34 @@
-import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { Authorize, Ctx, CsvWhenAsked, ReadYourWrites, type RequestContext } from '@csp/http';
+import { applyDecorators, Controller, Get, Query, type Type } from '@nestjs/common';
+import { QueryBus, type QueryResult } from '@nestjs/cqrs';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { Authorize, Ctx, CsvWhenAsked, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
 import type { Paged } from './analytics.handler';
 import { AnalyticsQueryDto } from './analytics-query.dto';
 import { GetCancellationAnalyticsQuery } from './cancellations/cancellation-analytics.query';
+import { CancellationAnalyticsResponse } from './cancellations/cancellation-analytics.response';
 import { CreditAnalyticsQueryDto } from './credits-by-group/credit-analytics.dto';
 import { GetCreditAnalyticsQuery } from './credits-by-group/credit-analytics.query';
+import { CreditAnalyticsResponse } from './credits-by-group/credit-analytics.response';
 import { KeyAccessAnalyticsQueryDto } from './key-access/key-access-analytics.dto';
 import { GetKeyAccessAnalyticsQuery } from './key-access/key-access-analytics.query';
+import { KeyAccessAnalyticsResponse } from './key-access/key-access-analytics.response';
 import { PurchaseAnalyticsQueryDto } from './purchases/purchase-analytics.dto';
 import { GetPurchaseAnalyticsQuery } from './purchases/purchase-analytics.query';
+import { PurchaseAnalyticsResponse } from './purchases/purchase-analytics.response';
 
-/** A question analysts ask: read-your-writes, JSON by default, its rows as CSV when asked (a page's items, else the answer). */
-const Question = (path: string, rows: (answer: never) => readonly object[]) =>
-  applyDecorators(Get(path), Authorize('analytics.read'), ReadYourWrites(), CsvWhenAsked(rows as (answer: unknown) => readonly object[]));
+/**
+ * A question analysts ask: read-your-writes, JSON by default (documented by its response class),
+ * its rows as CSV when asked (a page's items, else the answer). The JSON answer is documented
+ * last, so that it is not overwritten by read-your-writes' own description of the 200.
+ */
+const Question = (path: string, rows: (answer: never) => readonly object[], answer: Type, description: string) =>
+  applyDecorators(
+    Get(path),
+    Authorize('analytics.read'),
+    ReadYourWrites(),
+    CsvWhenAsked(rows as (answer: unknown) => readonly object[]),
+    ApiOkResponse({ type: answer, description }),
+  );
 const pageRows = (answer: Paged<object>) => answer.items;
 const oneRow = (answer: object) => [answer];
 
@@ -27,23 +42,35 @@ const oneRow = (answer: object) => [answer];
 export class AnalyticsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Question('purchases', pageRows)
-  purchases(@Ctx() context: RequestContext, @Query() query: PurchaseAnalyticsQueryDto) {
+  @Question('purchases', pageRows, PurchaseAnalyticsResponse, 'A page of the purchases, grouped by SKU, market, or both')
+  purchases(
+    @Ctx() context: RequestContext,
+    @Query() query: PurchaseAnalyticsQueryDto,
+  ): Promise<Documented<QueryResult<GetPurchaseAnalyticsQuery>, PurchaseAnalyticsResponse>> {
     return this.queries.execute(new GetPurchaseAnalyticsQuery(context, { ...partner(query), groupBy: query.groups() }, query.page()));
   }
 
-  @Question('key-access', pageRows)
-  keyAccess(@Ctx() context: RequestContext, @Query() query: KeyAccessAnalyticsQueryDto) {
+  @Question('key-access', pageRows, KeyAccessAnalyticsResponse, 'A page of the days of the range with key access, and their counts')
+  keyAccess(
+    @Ctx() context: RequestContext,
+    @Query() query: KeyAccessAnalyticsQueryDto,
+  ): Promise<Documented<QueryResult<GetKeyAccessAnalyticsQuery>, KeyAccessAnalyticsResponse>> {
     return this.queries.execute(new GetKeyAccessAnalyticsQuery(context, { ...partner(query), from: query.from, to: query.to }, query.page()));
   }
 
-  @Question('cancellations', oneRow)
-  cancellations(@Ctx() context: RequestContext, @Query() query: AnalyticsQueryDto) {
+  @Question('cancellations', oneRow, CancellationAnalyticsResponse, 'The cancellation rate and the average days to cancel (CSV: one row)')
+  cancellations(
+    @Ctx() context: RequestContext,
+    @Query() query: AnalyticsQueryDto,
+  ): Promise<Documented<QueryResult<GetCancellationAnalyticsQuery>, CancellationAnalyticsResponse>> {
     return this.queries.execute(new GetCancellationAnalyticsQuery(context, partner(query)));
   }
 
-  @Question('credits', pageRows)
-  credits(@Ctx() context: RequestContext, @Query() query: CreditAnalyticsQueryDto) {
+  @Question('credits', pageRows, CreditAnalyticsResponse, 'A page of the credits, by invoice month and partner, customer or product family')
+  credits(
+    @Ctx() context: RequestContext,
+    @Query() query: CreditAnalyticsQueryDto,
+  ): Promise<Documented<QueryResult<GetCreditAnalyticsQuery>, CreditAnalyticsResponse>> {
     const filter = { ...partner(query), groupBy: query.groupBy ?? 'partner', ...(query.month !== undefined ? { month: query.month } : {}) };
     return this.queries.execute(new GetCreditAnalyticsQuery(context, filter, query.page()));
   }

@@ -8,6 +8,9 @@ export interface AnalyticsScope {
   readonly partnerTenantId?: string;
 }
 
+/** What a group of credits is: one of the three, by what they are grouped by (a computed key would type it as any string). */
+type CreditGroupField = { partnerTenantId?: string; customerId?: string; family?: string };
+
 /** Answers for analysts, from the analytics and credits read models. */
 export class AnalyticsQueries {
   constructor(private readonly store: ReadModelStore) {}
@@ -114,6 +117,6 @@ export class AnalyticsQueries {
     const name = groupBy === 'partner' ? 'partnerTenantId' : groupBy === 'customer' ? 'customerId' : 'family';
     return [...groups.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, g]) => ({ invoiceMonth: g.invoiceMonth, [name]: g.key, credits: g.credits, amounts: moneyList(g.amounts) }));
+      .map(([, g]) => ({ invoiceMonth: g.invoiceMonth, ...({ [name]: g.key } as CreditGroupField), credits: g.credits, amounts: moneyList(g.amounts) }));
   }
 }

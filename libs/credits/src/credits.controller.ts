@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { Authorize, Ctx, ReadYourWrites, type RequestContext } from '@csp/http';
+import { QueryBus, type QueryResult } from '@nestjs/cqrs';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { Authorize, Ctx, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
 import { CreditsQueryDto } from './list/credits-query.dto';
+import { CreditsResponse } from './list/credits.response';
 import { GetCreditsQuery } from './list/credits.query';
 
 /** Credits from cancellations and approved refund requests, by invoice month. Its name is in the route's OpenAPI operationId. */
@@ -11,8 +13,12 @@ export class CreditsController {
 
   @Get()
   @Authorize('credits.read')
+  @ApiOkResponse({ type: CreditsResponse, description: 'The credits selected (a partner role: its own partner only), with their totals per currency' })
   @ReadYourWrites()
-  list(@Ctx() context: RequestContext, @Query() { month, customerId, partnerTenantId }: CreditsQueryDto) {
+  list(
+    @Ctx() context: RequestContext,
+    @Query() { month, customerId, partnerTenantId }: CreditsQueryDto,
+  ): Promise<Documented<QueryResult<GetCreditsQuery>, CreditsResponse>> {
     return this.queries.execute(
       new GetCreditsQuery(context, {
         ...(month ? { month } : {}),

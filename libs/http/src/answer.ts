@@ -32,3 +32,10 @@ export type Answer<Sent, Documented> = [Json<Sent>] extends [Json<Documented>]
 interface Differ<Sent, Documented> {
   readonly 'the response class and the answer sent differ': { sent: Json<Sent>; documented: Json<Documented> };
 }
+
+/**
+ * The same check, in the form a controller method declares when it returns its query's or
+ * command's result (`Promise<Documented<QueryResult<Q>, Response>>`): the answer's own type when
+ * the response class has exactly its JSON shape, else `never`.
+ */
+export type Documented<Sent, Response> = [Answer<Sent, Response>] extends [Response] ? Sent : never;

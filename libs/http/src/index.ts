@@ -4,12 +4,13 @@
 export { Authorize, AuthGuard, Ctx, Public, type AuthenticatedRequest, type RequestContext } from './auth';
 export { badRequest } from './api-error';
 export { CsvWhenAsked } from './csv-negotiation';
-export type { Answer } from './answer';
+export type { Answer, Documented } from './answer';
 export { ApiRefusals } from './refusals';
 export { accessLog } from './access-log';
 export { ApiExceptionFilter } from './exception.filter';
 export { applyHttpLimits } from './http-server';
 export { jsonBody } from './json-body';
+export { Money } from './money.response';
 export { serveOpenApi } from './openapi';
 export { IsId, MONTH_PATTERN, QueryId, QueryMonth, QueryParam, single, wholeNumber } from './query-params';
 export { ReadYourWrites, ReadYourWritesQueryDto } from './read-your-writes';

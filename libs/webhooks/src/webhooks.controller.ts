@@ -1,12 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse } from '@nestjs/swagger';
-import { ApiRefusals, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { CommandBus, QueryBus, type CommandResult, type QueryResult } from '@nestjs/cqrs';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiRefusals, Authorize, Ctx, type Documented, type RequestContext, UuidParam } from '@csp/http';
 import { GetWebhookDeadLettersQuery } from './dead-letters/webhook-dead-letters.query';
+import { WebhookDeadLettersResponse } from './dead-letters/webhook-dead-letters.response';
 import { RegisterWebhookDto } from './register/register-webhook.dto';
 import { RegisterWebhookCommand } from './register/register-webhook.handler';
+import { RegisteredWebhookResponse } from './register/register-webhook.response';
 import { ReplayWebhookDto } from './replay/replay-webhook.dto';
 import { ReplayWebhookCommand } from './replay/replay-webhook.handler';
+import { WebhookReplayResponse } from './replay/replay-webhook.response';
 
 /**
  * Signed webhooks for back-office services: every published event POSTed to the URL, in order and
@@ -23,26 +26,35 @@ export class WebhooksController {
   @Post()
   @HttpCode(201)
   @Authorize('webhooks.manage')
-  @ApiCreatedResponse({ description: 'Registered: `{ webhookId, url, eventTypes, secret, signature }`; the signing secret is shown this once' })
+  @ApiCreatedResponse({ type: RegisteredWebhookResponse, description: 'Registered: the signing secret is shown this once' })
   @ApiRefusals({
     400:
       '`invalid_url`; or `webhook_url_not_allowed` (details.field `url`): the URL names, or its host resolves only to, a loopback, private, link-local, ' +
       'unspecified, multicast or reserved address (any spelling, IPv4-mapped and NAT64 forms included) that WEBHOOK_ALLOWED_HOSTS does not allow',
   })
-  register(@Ctx() context: RequestContext, @Body() body: RegisterWebhookDto) {
+  register(
+    @Ctx() context: RequestContext,
+    @Body() body: RegisterWebhookDto,
+  ): Promise<Documented<CommandResult<RegisterWebhookCommand>, RegisteredWebhookResponse>> {
     return this.commands.execute(new RegisterWebhookCommand(context, body.url, body.eventTypes));
   }
 
   @Get(':webhookId/dead-letters')
   @Authorize('webhooks.manage')
-  deadLetters(@Param('webhookId', UuidParam) webhookId: string) {
+  @ApiOkResponse({ type: WebhookDeadLettersResponse, description: 'The events every attempt failed to deliver, oldest first' })
+  deadLetters(@Param('webhookId', UuidParam) webhookId: string): Promise<Documented<QueryResult<GetWebhookDeadLettersQuery>, WebhookDeadLettersResponse>> {
     return this.queries.execute(new GetWebhookDeadLettersQuery(webhookId));
   }
 
   @Post(':webhookId/replay')
   @HttpCode(202)
   @Authorize('webhooks.manage')
-  replay(@Ctx() context: RequestContext, @Param('webhookId', UuidParam) webhookId: string, @Body() body: ReplayWebhookDto) {
+  @ApiAcceptedResponse({ type: WebhookReplayResponse, description: 'Replay requested: delivery starts again after `fromPosition`' })
+  replay(
+    @Ctx() context: RequestContext,
+    @Param('webhookId', UuidParam) webhookId: string,
+    @Body() body: ReplayWebhookDto,
+  ): Promise<Documented<CommandResult<ReplayWebhookCommand>, WebhookReplayResponse>> {
     return this.commands.execute(new ReplayWebhookCommand(context, webhookId, body.fromPosition));
   }
 }

@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { QueryBus, type QueryResult } from '@nestjs/cqrs';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { GetCatalogQuery } from '@csp/application';
-import { Authorize } from '@csp/http';
+import { Authorize, type Documented } from '@csp/http';
+import { CatalogResponse } from './catalog.response';
 
 @Controller('v1/catalog')
 export class CatalogController {
@@ -9,7 +11,8 @@ export class CatalogController {
 
   @Get()
   @Authorize('catalog.read')
-  list() {
+  @ApiOkResponse({ type: CatalogResponse, description: 'Every SKU sold, with its price, versions, languages, file types and cancellation class' })
+  list(): Promise<Documented<QueryResult<GetCatalogQuery>, CatalogResponse>> {
     return this.queries.execute(new GetCatalogQuery());
   }
 }

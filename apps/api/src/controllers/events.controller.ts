@@ -9,6 +9,42 @@ import { Authorize, badRequest } from '@csp/http';
 
 const HEARTBEAT_MS = 15_000;
 
+/** What the stream's frames are (the writes in `stream` below), for the document. */
+const FRAMES =
+  'A text/event-stream (https://html.spec.whatwg.org/multipage/server-sent-events.html). It opens with `retry: 2000`; then one frame per published event: ' +
+  '`id: <position>` (what `Last-Event-ID` and `after` take), `event: <type>`, `data: <the event as one line of JSON>`, and a blank line. ' +
+  'The JSON is the published envelope (`eventId`, `type`, `streamId`, `revision`, `position`, `data`, `metadata`: docs/schemas/published/PublishedEvent.json), ' +
+  'its `data` the payload of docs/schemas/published/<type>.v<metadata.schemaVersion>.json, without what SSE and webhooks withhold. ' +
+  `A comment line, \`: keep-alive\`, every ${HEARTBEAT_MS / 1000} seconds. Every event type and field: docs/events.md.`;
+/** One published event: the CustomerRegistered example of docs/events.md, in the published envelope. */
+const EXAMPLE_EVENT = {
+  eventId: '09c57446-925c-4d8b-881b-5a2a1f92d6d2',
+  type: 'CustomerRegistered',
+  streamId: 'customers-8b0e5a52-3c1f-4d8e-9a47-2f6b1c9d0e13',
+  revision: '0',
+  position: '1',
+  data: {
+    customerId: '0f7e6d5c-4b3a-4291-8807-f6e5d4c3b2a1',
+    tenantId: 'c4d2a9e7-61b5-4f03-8e2d-7a9c3b5f1d20',
+    partnerTenantId: '8b0e5a52-3c1f-4d8e-9a47-2f6b1c9d0e13',
+    name: 'Contoso Ltd',
+    domain: 'contoso.example',
+    market: 'FR',
+    registeredAt: '2026-03-02T09:30:00.000Z',
+  },
+  metadata: {
+    occurredAt: '2026-03-02T09:30:00.000Z',
+    actor: { sub: 'a.martin@partner.example', tid: '8b0e5a52-3c1f-4d8e-9a47-2f6b1c9d0e13', roles: ['admin-agent'] },
+    tenantId: 'c4d2a9e7-61b5-4f03-8e2d-7a9c3b5f1d20',
+    partnerTenantId: '8b0e5a52-3c1f-4d8e-9a47-2f6b1c9d0e13',
+    correlationId: '7ab2d10d-b1d9-468a-86c9-cfb0befd8180',
+    causationId: 'c1185fd3-9a30-4b0e-8126-47404e3fbf53',
+    schemaVersion: 1,
+  },
+};
+/** A stream as a client reads it: the retry line, one frame, a heartbeat. */
+const EXAMPLE_STREAM = `retry: 2000\n\nid: 1\nevent: CustomerRegistered\ndata: ${JSON.stringify(EXAMPLE_EVENT)}\n\n: keep-alive\n\n`;
+
 function concerns(event: RecordedEvent, customerId: string | undefined): boolean {
   if (customerId === undefined) return true;
   const data = event.data as { customerId?: string };
@@ -40,9 +76,8 @@ export class EventsController {
     description: 'Sent by a reconnecting EventSource: the stream resumes right after that event (takes precedence over `after`)',
   })
   @ApiOkResponse({
-    description:
-      'Server-Sent Events: one `id: <position>`, `event: <type>`, `data: <event as JSON>` per published event, in order; a comment line as heartbeat',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+    description: 'Server-Sent Events: the published events from the position asked for on, in order, for as long as the client stays',
+    content: { 'text/event-stream': { schema: { type: 'string', description: FRAMES, example: EXAMPLE_STREAM } } },
   })
   stream(
     @Query() query: EventStreamQueryDto,

@@ -1,9 +1,15 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiServiceUnavailableResponse, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, READ_SIDE } from '@csp/application';
 import { formatPosition, type EventStore } from '@csp/event-store';
 import type { ReadSide } from '@csp/projections';
-import { Public } from '@csp/http';
+import { Public, type Documented } from '@csp/http';
+import { Liveness, Readiness, Unavailability } from './health.response';
+
+/** What the readiness probe answers: the report, or what failed when a store could not be asked. */
+type ReadinessAnswer =
+  { status: 'ready' | 'degraded'; eventStore: { head: string }; readModels: Awaited<ReturnType<ReadSide['lag']>> } | { status: 'unavailable'; error: string };
 
 /**
  * Liveness says the process answers. Readiness says it can serve: the event store answers, no
@@ -24,13 +30,21 @@ export class HealthController {
   @Get('live')
   @Public()
   @HttpCode(200)
-  live() {
+  @ApiOkResponse({ type: Liveness, description: 'The process answers' })
+  live(): Documented<{ status: 'ok' }, Liveness> {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Public()
-  async ready(@Res({ passthrough: true }) response: Response) {
+  // 503 answers with the probe's own body, not the error body: a monitor reads what is wrong from it.
+  @ApiExtraModels(Readiness, Unavailability)
+  @ApiOkResponse({ type: Readiness, description: 'Ready: the event store answers and every read model runs' })
+  @ApiServiceUnavailableResponse({
+    description: 'Not ready: `degraded` when a read model has failed or is stalled (the report says which), `unavailable` when a store could not be asked',
+    schema: { oneOf: [{ $ref: getSchemaPath(Readiness) }, { $ref: getSchemaPath(Unavailability) }] },
+  })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<Documented<ReadinessAnswer, Readiness | Unavailability>> {
     try {
       const head = await this.store.headPosition();
       const readModels = await this.readSide.lag();

@@ -1,8 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { QueryBus, type QueryResult } from '@nestjs/cqrs';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { GetKmsMigrationDeadlineQuery } from '@csp/application';
 import { KmsDeadlineQueryDto } from '../dto/query.dto';
-import { Authorize } from '@csp/http';
+import { Authorize, type Documented } from '@csp/http';
+import { KmsMigrationDeadlineResponse } from './migration.response';
 
 /** Moving from volume licensing (KMS) to CSP (MAK): by when must the MAK be deployed? */
 @Controller('v1/kms-migration')
@@ -11,7 +13,8 @@ export class MigrationController {
 
   @Get('deadline')
   @Authorize('migration.kmsDeadline')
-  deadline(@Query() query: KmsDeadlineQueryDto) {
+  @ApiOkResponse({ type: KmsMigrationDeadlineResponse, description: 'The deadline, 180 days after the last KMS activation' })
+  deadline(@Query() query: KmsDeadlineQueryDto): Promise<Documented<QueryResult<GetKmsMigrationDeadlineQuery>, KmsMigrationDeadlineResponse>> {
     return this.queries.execute(new GetKmsMigrationDeadlineQuery(query.lastActivation));
   }
 }

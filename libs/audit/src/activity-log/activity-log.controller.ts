@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { Authorize, Ctx, ReadYourWrites, type RequestContext } from '@csp/http';
+import { QueryBus, type QueryResult } from '@nestjs/cqrs';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { Authorize, Ctx, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
 import { ActivityLogQueryDto } from './activity-log-query.dto';
+import { ActivityLogResponse } from './activity-log.response';
 import { GetActivityLogQuery } from './activity-log.query';
 
 /** Who accessed which keys and downloaded what, for audit and compliance (SPEC §1). Its name is in the route's OpenAPI operationId. */
@@ -11,8 +13,9 @@ export class ActivityLogController {
 
   @Get()
   @Authorize('activityLog.read')
+  @ApiOkResponse({ type: ActivityLogResponse, description: "A page of the partner's key accesses in the range" })
   @ReadYourWrites()
-  list(@Ctx() context: RequestContext, @Query() query: ActivityLogQueryDto) {
+  list(@Ctx() context: RequestContext, @Query() query: ActivityLogQueryDto): Promise<Documented<QueryResult<GetActivityLogQuery>, ActivityLogResponse>> {
     return this.queries.execute(new GetActivityLogQuery(context, query.toRange()));
   }
 }

@@ -5,13 +5,14 @@ import { DomainError } from '@csp/domain';
 import type { ReadSide } from '@csp/projections';
 import { scopeOf } from '@csp/security';
 import { CreditsQueries, type CreditsAnswer } from '../credits.queries';
+import type { CreditView } from '../credits.projection';
 
 /** Credits as the API shows them, with their totals per currency. */
 export interface CreditsReport {
   readonly month?: string;
   readonly items: {
     creditId: string;
-    source: string;
+    source: CreditView['source']['type'];
     refundRequestId?: string;
     partnerTenantId: string;
     customerId?: string;
