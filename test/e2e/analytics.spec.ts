@@ -4,9 +4,11 @@
  * OFFICE-LTSC-2024-PP 574.00 (USD, minor units).
  */
 import { randomUUID } from 'node:crypto';
+import { checkResponsesAgainstDocument } from '../support/response-contract';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(60_000);
+checkResponsesAgainstDocument('analytics');
 let server: RunningServer;
 let call: ReturnType<typeof client>;
 const p1 = randomUUID();

@@ -7,9 +7,11 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { checkResponsesAgainstDocument } from '../support/response-contract';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(180_000);
+checkResponsesAgainstDocument('security');
 
 let server: RunningServer;
 let call: ReturnType<typeof client>;

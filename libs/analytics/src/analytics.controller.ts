@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, Get, Query, type Type } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
 import { ApiOkResponse } from '@nestjs/swagger';
-import { Authorize, Ctx, CsvWhenAsked, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
+import { ApiRefusals, Authorize, Ctx, CsvWhenAsked, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
 import type { Paged } from './analytics.handler';
 import { AnalyticsQueryDto } from './analytics-query.dto';
 import { GetCancellationAnalyticsQuery } from './cancellations/cancellation-analytics.query';
@@ -25,6 +25,8 @@ const Question = (path: string, rows: (answer: never) => readonly object[], answ
   applyDecorators(
     Get(path),
     Authorize('analytics.read'),
+    // A partner's own roles asking about another partner (partnerTenantId) are told there is no such partner.
+    ApiRefusals({ 404: '`not_found`: no such partner of yours (partnerTenantId names another partner)' }),
     ReadYourWrites(),
     CsvWhenAsked(rows as (answer: unknown) => readonly object[]),
     ApiOkResponse({ type: answer, description }),

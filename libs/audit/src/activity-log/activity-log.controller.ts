@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
 import { ApiOkResponse } from '@nestjs/swagger';
-import { Authorize, Ctx, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
+import { ApiRefusals, Authorize, Ctx, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
 import { ActivityLogQueryDto } from './activity-log-query.dto';
 import { ActivityLogResponse } from './activity-log.response';
 import { GetActivityLogQuery } from './activity-log.query';
@@ -13,6 +13,7 @@ export class ActivityLogController {
 
   @Get()
   @Authorize('activityLog.read')
+  @ApiRefusals({ 404: '`customer_not_found`: customerId names no customer of yours' })
   @ApiOkResponse({ type: ActivityLogResponse, description: "A page of the partner's key accesses in the range" })
   @ReadYourWrites()
   list(@Ctx() context: RequestContext, @Query() query: ActivityLogQueryDto): Promise<Documented<QueryResult<GetActivityLogQuery>, ActivityLogResponse>> {
