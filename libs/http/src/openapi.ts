@@ -51,6 +51,16 @@ const BODY_REFUSALS: Refusals = {
   415: '`unsupported_encoding`: the body is not UTF-8 JSON',
 };
 const QUERY_REFUSALS: Refusals = { 400: '`validation_failed`: a query parameter is unknown, given twice or invalid (`details.field` names it)' };
+/** What the HTTP server itself refuses before any route runs (http-server.ts), on every route. */
+const SERVER_REFUSALS: Refusals = {
+  400: '`malformed_request`: the request is not valid HTTP/1.1',
+  408: '`request_timeout`: the request line, headers or body were not received in time',
+  431: '`headers_too_large`: the request headers exceed the limit',
+};
+/** What any route that reads or writes the event store may answer when the store cannot be reached (exception.filter.ts). */
+const STORE_REFUSALS: Refusals = { 503: '`store_unavailable`: the event store is unavailable; nothing was recorded' };
+/** What any command may answer when its stream kept changing under it (the stream repository retries first). */
+const COMMAND_REFUSALS: Refusals = { 409: '`concurrent_change`: the resource was changed concurrently too many times; retry the request' };
 const PATH_REFUSALS: Refusals = {
   404: "`not_found` for a path id that is not one of the product's ids; the handler's own 404 for one that names nothing, or nothing the caller's tenant may see",
 };
@@ -78,11 +88,17 @@ function describeRouteInputs(app: INestApplication): void {
       for (const name of Object.getOwnPropertyNames(prototype)) {
         const descriptor = Object.getOwnPropertyDescriptor(prototype, name);
         const handler = descriptor?.value as unknown;
-        if (typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined || described.has(handler)) continue;
+        // A route handler has a path and a method; the class's own constructor has a path (the controller's) only.
+        if (typeof handler !== 'function' || name === 'constructor' || Reflect.getMetadata(PATH_METADATA, handler) === undefined || described.has(handler))
+          continue;
         described.add(handler);
         const args = Object.entries((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {}) as Record<string, RouteArgument>);
         const kinds = args.map(([key, argument]) => ({ kind: Number(key.split(':')[0]), argument }));
-        const refusals: Refusals[] = [];
+        const refusals: Refusals[] = [SERVER_REFUSALS];
+        // The probes answer their own 503 (the readiness body); every other route reaches the store.
+        if (Reflect.getMetadata(PATH_METADATA, metatype) !== 'health') refusals.push(STORE_REFUSALS);
+        // Every POST is a command (a GET that records an event, the download, declares its own 409).
+        if (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST) refusals.push(COMMAND_REFUSALS);
         if (kinds.some(({ kind }) => kind === RouteParamtypes.BODY)) refusals.push(BODY_REFUSALS);
         if (kinds.some(({ kind, argument }) => kind === RouteParamtypes.QUERY && argument.data === undefined)) refusals.push(QUERY_REFUSALS);
         if (kinds.some(({ kind, argument }) => kind === RouteParamtypes.PARAM && argument.pipes?.includes(UuidParam))) refusals.push(PATH_REFUSALS);

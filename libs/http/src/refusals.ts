@@ -3,7 +3,7 @@ import { ApiResponse } from '@nestjs/swagger';
 import { ErrorBody } from './error-body';
 
 /** The statuses a route may refuse with (SPEC §2), each answered with the error body. */
-type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 503;
+type RefusalStatus = 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 415 | 429 | 431 | 503;
 
 /** What a route says about each status it can refuse with: the codes and when (the description). */
 export type Refusals = Partial<Record<RefusalStatus, string>>;

@@ -22,7 +22,11 @@ export class DownloadsController {
     type: DownloadResponse,
     description: 'The download, counted and recorded. A `HEAD` answers the same status and headers and counts nothing.',
   })
-  @ApiRefusals({ 404: '`link_not_found`', 410: '`link_expired`, `link_exhausted` or `link_revoked`: nothing is counted' })
+  @ApiRefusals({
+    404: '`link_not_found`',
+    409: '`concurrent_change`: the link was used concurrently too many times; retry the download',
+    410: '`link_expired`, `link_exhausted` or `link_revoked`: nothing is counted',
+  })
   download(@Param('token') token: string, @Req() request: AuthenticatedRequest): Promise<DownloadResponse> {
     // Express answers HEAD with this GET route: SPEC says a HEAD counts no download, so it only
     // asks what a GET would answer (link checkers and proxies send HEADs).
