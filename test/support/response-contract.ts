@@ -141,7 +141,8 @@ export function checkResponsesAgainstDocument(scenario: string): void {
     process.stdout.write(
       `${scenario}: ${operations.size} operations, ${pairs.size} (operation, status) pairs checked against /docs/openapi.json — ` +
         `${[...pairs].filter((p) => validated.has(p)).length} with their body validated, ${[...pairs].filter((p) => !validated.has(p)).length} by status only; ` +
-        `${outside.size} requests outside the document; ${problems.size} pairs wrong\n`,
+        `${outside.size} requests outside the document; ${problems.size} pairs wrong\n` +
+        `${scenario} pairs: ${[...pairs].sort().join('; ')}\n`,
     );
     if (problems.size > 0) {
       const report = [...problems].map(([pair, found]) => `  ${pair}: ${[...found].join(' | ')}`).join('\n');
