@@ -58,13 +58,17 @@ it('is a well-formed OpenAPI 3 document', () => {
   for (const [path, item] of Object.entries(document.paths)) {
     const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     for (const [method, operation] of Object.entries(
-      item as Record<string, { responses?: object; parameters?: { name: string; in: string }[]; operationId?: string }>,
+      item as Record<string, { responses?: object; parameters?: { name: string; in: string }[]; operationId?: string; summary?: string }>,
     )) {
       expect({ operation: `${method} ${path}`, responses: Object.keys(operation.responses ?? {}).length > 0 }).toEqual({
         operation: `${method} ${path}`,
         responses: true,
       });
       expect(operation.operationId).toEqual(expect.any(String));
+      expect({ operation: `${method} ${path}`, summary: (operation.summary ?? '').trim().length > 0 }).toEqual({
+        operation: `${method} ${path}`,
+        summary: true,
+      });
       const pathParams = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
       expect(pathParams.sort()).toEqual([...templated].sort());
     }

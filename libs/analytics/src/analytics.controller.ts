@@ -1,6 +1,6 @@
 import { applyDecorators, Controller, Get, Query, type Type } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiRefusals, Authorize, Ctx, CsvWhenAsked, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
 import type { Paged } from './analytics.handler';
 import { AnalyticsQueryDto } from './analytics-query.dto';
@@ -17,13 +17,14 @@ import { GetPurchaseAnalyticsQuery } from './purchases/purchase-analytics.query'
 import { PurchaseAnalyticsResponse } from './purchases/purchase-analytics.response';
 
 /**
- * A question analysts ask: read-your-writes, JSON by default (documented by its response class),
- * its rows as CSV when asked (a page's items, else the answer). The JSON answer is documented
- * last, so that it is not overwritten by read-your-writes' own description of the 200.
+ * A question analysts ask, with its summary: read-your-writes, JSON by default (documented by its
+ * response class), its rows as CSV when asked (a page's items, else the answer). The JSON answer is
+ * documented last, so that it is not overwritten by read-your-writes' own description of the 200.
  */
-const Question = (path: string, rows: (answer: never) => readonly object[], answer: Type, description: string) =>
+const Question = (path: string, summary: string, rows: (answer: never) => readonly object[], answer: Type, description: string) =>
   applyDecorators(
     Get(path),
+    ApiOperation({ summary }),
     Authorize('analytics.read'),
     // A partner's own roles asking about another partner (partnerTenantId) are told there is no such partner.
     ApiRefusals({ 404: '`not_found`: no such partner of yours (partnerTenantId names another partner)' }),
@@ -44,7 +45,13 @@ const oneRow = (answer: object) => [answer];
 export class AnalyticsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Question('purchases', pageRows, PurchaseAnalyticsResponse, 'A page of the purchases, grouped by SKU, market, or both')
+  @Question(
+    'purchases',
+    'Count purchases by SKU, market or both',
+    pageRows,
+    PurchaseAnalyticsResponse,
+    'A page of the purchases, grouped by SKU, market, or both',
+  )
   purchases(
     @Ctx() context: RequestContext,
     @Query() query: PurchaseAnalyticsQueryDto,
@@ -52,7 +59,13 @@ export class AnalyticsController {
     return this.queries.execute(new GetPurchaseAnalyticsQuery(context, { ...partner(query), groupBy: query.groups() }, query.page()));
   }
 
-  @Question('key-access', pageRows, KeyAccessAnalyticsResponse, 'A page of the days of the range with key access, and their counts')
+  @Question(
+    'key-access',
+    'Count key accesses per day in a date range',
+    pageRows,
+    KeyAccessAnalyticsResponse,
+    'A page of the days of the range with key access, and their counts',
+  )
   keyAccess(
     @Ctx() context: RequestContext,
     @Query() query: KeyAccessAnalyticsQueryDto,
@@ -60,7 +73,13 @@ export class AnalyticsController {
     return this.queries.execute(new GetKeyAccessAnalyticsQuery(context, { ...partner(query), from: query.from, to: query.to }, query.page()));
   }
 
-  @Question('cancellations', oneRow, CancellationAnalyticsResponse, 'The cancellation rate and the average days to cancel (CSV: one row)')
+  @Question(
+    'cancellations',
+    'Measure the cancellation rate and the average days to cancel',
+    oneRow,
+    CancellationAnalyticsResponse,
+    'The cancellation rate and the average days to cancel (CSV: one row)',
+  )
   cancellations(
     @Ctx() context: RequestContext,
     @Query() query: AnalyticsQueryDto,
@@ -68,7 +87,13 @@ export class AnalyticsController {
     return this.queries.execute(new GetCancellationAnalyticsQuery(context, partner(query)));
   }
 
-  @Question('credits', pageRows, CreditAnalyticsResponse, 'A page of the credits, by invoice month and partner, customer or product family')
+  @Question(
+    'credits',
+    'Total the credits by invoice month and partner, customer or product family',
+    pageRows,
+    CreditAnalyticsResponse,
+    'A page of the credits, by invoice month and partner, customer or product family',
+  )
   credits(
     @Ctx() context: RequestContext,
     @Query() query: CreditAnalyticsQueryDto,

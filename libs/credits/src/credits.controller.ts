@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Authorize, Ctx, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
 import { CreditsQueryDto } from './list/credits-query.dto';
 import { CreditsResponse } from './list/credits.response';
@@ -13,6 +13,7 @@ export class CreditsController {
 
   @Get()
   @Authorize('credits.read')
+  @ApiOperation({ summary: 'List credits by invoice month, with their totals per currency' })
   @ApiOkResponse({ type: CreditsResponse, description: 'The credits selected (a partner role: its own partner only), with their totals per currency' })
   @ReadYourWrites()
   list(

@@ -21,8 +21,7 @@ export class CustomerController {
   // Above @ReadYourWrites, so applied after it: its 200 (the read-model headers, no schema) merged with this one keeps both.
   @ApiOkResponse({ type: CustomerResponse, description: 'The customer' })
   @ReadYourWrites({ byId: true })
-  // ApiOperation writes an empty summary unless it is told there is none: the route had none.
-  @ApiOperation({ operationId: 'CustomerReadsController_customer', summary: undefined })
+  @ApiOperation({ operationId: 'CustomerReadsController_customer', summary: 'Get a customer' })
   customer(
     @Ctx() context: RequestContext,
     @Param('customerId', UuidParam) customerId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiRefusals, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { DestroyKeyMaterialDto } from './destroy-key-material/destroy-key-material.dto';
 import { DestroyKeyMaterialCommand } from './destroy-key-material/destroy-key-material.handler';
@@ -16,6 +16,7 @@ export class CustomersController {
   @Post()
   @HttpCode(201)
   @Authorize('customer.register')
+  @ApiOperation({ summary: "Register a customer of the caller's partner" })
   @ApiCreatedResponse({ type: RegisteredCustomerResponse, description: 'Registered: the partner may buy for it from now on' })
   @ApiRefusals({
     400: '`invalid_name`, `invalid_domain`, `invalid_market`, `invalid_tenant_id`, naming the field',
@@ -29,6 +30,7 @@ export class CustomersController {
   @Post(':customerId/key-material/destroy')
   @HttpCode(200)
   @Authorize('customer.destroyKeyMaterial')
+  @ApiOperation({ summary: "Destroy a customer's key material (crypto-shredding of its product keys)" })
   @ApiOkResponse({
     type: KeyMaterialDestructionResponse,
     description: "Destroyed: the tenant's product keys can never be revealed again (410); fingerprints and the audit trail stay",

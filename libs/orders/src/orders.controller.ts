@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '@csp/application';
 import type { AppConfig } from '@csp/config';
@@ -38,6 +38,7 @@ export class OrdersController {
 
   @Post('customers/:customerId/orders')
   @Authorize('order.purchase')
+  @ApiOperation({ summary: 'Purchase software for a customer' })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -77,6 +78,7 @@ export class OrdersController {
 
   @Get('orders/:orderId')
   @Authorize('order.read')
+  @ApiOperation({ summary: 'Get an order' })
   @ApiOkResponse({
     type: OrderResponse,
     description:
@@ -89,6 +91,7 @@ export class OrdersController {
   @Post('orders/:orderId/keys')
   @HttpCode(200)
   @Authorize('order.revealKey')
+  @ApiOperation({ summary: 'Reveal the MAK key of an order line for a version, language and file type' })
   @ApiOkResponse({ type: RevealedKeyResponse, description: 'The MAK key of the selection: the same key for the same selection, every reveal audited' })
   @ApiRefusals({
     400: `${SELECTION_REFUSED}, \`kms_not_available\`, \`invalid_key_type\``,
@@ -104,6 +107,7 @@ export class OrdersController {
   @Post('orders/:orderId/download-links')
   @HttpCode(201)
   @Authorize('order.issueDownloadLink')
+  @ApiOperation({ summary: 'Issue a download link for an order line, version, language and file type' })
   @ApiCreatedResponse({ type: IssuedDownloadLinkResponse, description: 'A fresh link for the selection: 14 days or 50 downloads, whichever comes first' })
   @ApiRefusals({ 400: SELECTION_REFUSED, 409: '`line_cancelled`', 429: THROTTLED })
   issueDownloadLink(
@@ -119,6 +123,7 @@ export class OrdersController {
 
   @Get('orders/:orderId/cancellation-eligibility')
   @Authorize('order.cancellationEligibility')
+  @ApiOperation({ summary: 'Tell whether an order can be cancelled now, and for how many days' })
   @ApiOkResponse({
     type: CancellationEligibilityResponse,
     description: 'Whether the order can be cancelled now, for how many days, and if not why; line by line',
@@ -130,6 +135,7 @@ export class OrdersController {
   @Post('orders/:orderId/cancel')
   @HttpCode(200)
   @Authorize('order.cancel')
+  @ApiOperation({ summary: 'Cancel an order, whole or by lines, and credit it' })
   @ApiOkResponse({ type: OrderCancellationResponse, description: "Cancelled: the credits, on next month's invoice, and the keys and links revoked" })
   @ApiRefusals({
     400: '`unknown_line`',

@@ -35,6 +35,7 @@ export class RefundRequestsController {
 
   @Get(':refundRequestId')
   @Authorize('refundRequest.read')
+  @ApiOperation({ summary: 'Get a refund request and its decision' })
   @ApiOkResponse({ type: RefundRequestResponse, description: 'The request and, once decided, its decision' })
   get(@Ctx() context: RequestContext, @Param('refundRequestId', UuidParam) id: string): Promise<RefundRequestResponse> {
     return this.queries.execute(new GetRefundRequestQuery(context, id));
@@ -67,6 +68,7 @@ export class RefundRequestsController {
   @Post(':refundRequestId/reject')
   @HttpCode(200)
   @Authorize('refundRequest.decide')
+  @ApiOperation({ summary: 'Reject a refund request (back office)' })
   @ApiResponse({ status: 200, type: DecidedRefundRequestResponse, description: 'Rejected; no credit.' })
   @ApiRefusals({ 409: '`refund_request_decided`: already approved or rejected.' })
   reject(

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus, type CommandResult, type QueryResult } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiRefusals, Authorize, Ctx, type Documented, type RequestContext, UuidParam } from '@csp/http';
 import { GetWebhookDeadLettersQuery } from './dead-letters/webhook-dead-letters.query';
 import { WebhookDeadLettersResponse } from './dead-letters/webhook-dead-letters.response';
@@ -26,6 +26,7 @@ export class WebhooksController {
   @Post()
   @HttpCode(201)
   @Authorize('webhooks.manage')
+  @ApiOperation({ summary: 'Register a signed webhook for the published events' })
   @ApiCreatedResponse({ type: RegisteredWebhookResponse, description: 'Registered: the signing secret is shown this once' })
   @ApiRefusals({
     400:
@@ -41,6 +42,7 @@ export class WebhooksController {
 
   @Get(':webhookId/dead-letters')
   @Authorize('webhooks.manage')
+  @ApiOperation({ summary: "List a webhook's dead-lettered events" })
   @ApiOkResponse({ type: WebhookDeadLettersResponse, description: 'The events every attempt failed to deliver, oldest first' })
   deadLetters(@Param('webhookId', UuidParam) webhookId: string): Promise<Documented<QueryResult<GetWebhookDeadLettersQuery>, WebhookDeadLettersResponse>> {
     return this.queries.execute(new GetWebhookDeadLettersQuery(webhookId));
@@ -49,6 +51,7 @@ export class WebhooksController {
   @Post(':webhookId/replay')
   @HttpCode(202)
   @Authorize('webhooks.manage')
+  @ApiOperation({ summary: "Replay a webhook's deliveries after an event position" })
   @ApiAcceptedResponse({ type: WebhookReplayResponse, description: 'Replay requested: delivery starts again after `fromPosition`' })
   replay(
     @Ctx() context: RequestContext,

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { GetCatalogQuery } from '@csp/application';
 import { Authorize, type Documented } from '@csp/http';
 import { CatalogResponse } from './catalog.response';
@@ -11,6 +11,7 @@ export class CatalogController {
 
   @Get()
   @Authorize('catalog.read')
+  @ApiOperation({ summary: 'List every SKU sold, with its price and what it ships' })
   @ApiOkResponse({ type: CatalogResponse, description: 'Every SKU sold, with its price, versions, languages, file types and cancellation class' })
   list(): Promise<Documented<QueryResult<GetCatalogQuery>, CatalogResponse>> {
     return this.queries.execute(new GetCatalogQuery());

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { EVENT_STORE, JsonLogger } from '@csp/application';
 import { publishedEvent, PUBLISHED_STREAMS } from '@csp/projections';
@@ -70,6 +70,7 @@ export class EventsController {
 
   @Get()
   @Authorize('events.subscribe')
+  @ApiOperation({ summary: 'Subscribe to the published events as Server-Sent Events' })
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,

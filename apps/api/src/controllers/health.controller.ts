@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiServiceUnavailableResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, READ_SIDE } from '@csp/application';
 import { formatPosition, type EventStore } from '@csp/event-store';
@@ -30,6 +30,7 @@ export class HealthController {
   @Get('live')
   @Public()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Check that the process answers (liveness probe)' })
   @ApiOkResponse({ type: Liveness, description: 'The process answers' })
   live(): Documented<{ status: 'ok' }, Liveness> {
     return { status: 'ok' };
@@ -38,6 +39,7 @@ export class HealthController {
   @Get('ready')
   @Public()
   // 503 answers with the probe's own body, not the error body: a monitor reads what is wrong from it.
+  @ApiOperation({ summary: 'Check that the event store answers and every read model runs (readiness probe)' })
   @ApiExtraModels(Readiness, Unavailability)
   @ApiOkResponse({ type: Readiness, description: 'Ready: the event store answers and every read model runs' })
   @ApiServiceUnavailableResponse({

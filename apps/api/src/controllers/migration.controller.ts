@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { GetKmsMigrationDeadlineQuery } from '@csp/application';
 import { KmsDeadlineQueryDto } from '../dto/query.dto';
 import { Authorize, type Documented } from '@csp/http';
@@ -13,6 +13,7 @@ export class MigrationController {
 
   @Get('deadline')
   @Authorize('migration.kmsDeadline')
+  @ApiOperation({ summary: 'Tell by when the MAK must be deployed after the last KMS activation' })
   @ApiOkResponse({ type: KmsMigrationDeadlineResponse, description: 'The deadline, 180 days after the last KMS activation' })
   deadline(@Query() query: KmsDeadlineQueryDto): Promise<Documented<QueryResult<GetKmsMigrationDeadlineQuery>, KmsMigrationDeadlineResponse>> {
     return this.queries.execute(new GetKmsMigrationDeadlineQuery(query.lastActivation));

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiRefusals, Authorize, Ctx, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
 import { ActivityLogQueryDto } from './activity-log-query.dto';
 import { ActivityLogResponse } from './activity-log.response';
@@ -13,6 +13,7 @@ export class ActivityLogController {
 
   @Get()
   @Authorize('activityLog.read')
+  @ApiOperation({ summary: 'List who accessed keys or downloaded software in a date range' })
   @ApiRefusals({ 404: '`customer_not_found`: customerId names no customer of yours' })
   @ApiOkResponse({ type: ActivityLogResponse, description: "A page of the partner's key accesses in the range" })
   @ReadYourWrites()

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiRefusals, Public, type AuthenticatedRequest } from '@csp/http';
 import { CheckDownloadLinkQuery, RecordDownloadCommand } from './download.handlers';
 import { DownloadResponse } from './download.response';
@@ -18,6 +18,7 @@ export class DownloadsController {
 
   @Get(':token')
   @Public()
+  @ApiOperation({ summary: 'Download software through a download link' })
   @ApiOkResponse({
     type: DownloadResponse,
     description: 'The download, counted and recorded. A `HEAD` answers the same status and headers and counts nothing.',

@@ -16,7 +16,7 @@ export class OrderHistoryController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('orders')
-  @ApiOperation({ operationId: 'CustomerReadsController_orders', summary: undefined })
+  @ApiOperation({ operationId: 'CustomerReadsController_orders', summary: "List a customer's orders" })
   @Authorize('order.read')
   // Above @ReadYourWrites, so applied after it: its 200 (the read-model headers, no schema) merged with this one keeps both.
   @ApiOkResponse({ type: OrderHistoryResponse, description: "The customer's orders with their status, totals and events" })

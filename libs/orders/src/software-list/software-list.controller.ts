@@ -16,7 +16,10 @@ export class SoftwareListController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('software')
-  @ApiOperation({ operationId: 'CustomerReadsController_software', summary: undefined })
+  @ApiOperation({
+    operationId: 'CustomerReadsController_software',
+    summary: "List a customer's software, with its keys, download links and cancellation eligibility",
+  })
   @Authorize('software.read')
   // Above @ReadYourWrites, so applied after it: its 200 (the read-model headers, no schema) merged with this one keeps both.
   @ApiOkResponse({
