@@ -1,23 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import type { CancellationClass, LicenseType } from '@csp/domain';
 import { LineCancellationResponse } from '../eligibility/cancellation-eligibility.response';
+import { SelectionResponse } from '../selection.response';
 import type { LinkStatus } from '../link-status.rules';
 import type { LineStatus } from '../order-status.rules';
 
 const LINK_STATUSES: LinkStatus[] = ['active', 'expired', 'exhausted', 'revoked'];
 
-class SoftwareKeyResponse {
+// A key and a link say what they are for without their line: the software list gives them under it.
+class SoftwareKeyResponse extends OmitType(SelectionResponse, ['line'] as const) {
   @ApiProperty({ format: 'uuid', example: '60d276fb-7867-40ae-9c0b-af73c5aa3ebc' })
   keyId!: string;
-
-  @ApiProperty({ example: '2025' })
-  version!: string;
-
-  @ApiProperty({ example: 'en-us' })
-  language!: string;
-
-  @ApiProperty({ example: 'x64' })
-  fileType!: string;
 
   @ApiProperty({ description: '`sha256:<hex>` of the key; never the key itself', example: 'sha256:0053f3770188b1fff2c36e9f8ed5de84' })
   fingerprint!: string;
@@ -32,18 +25,9 @@ class SoftwareKeyResponse {
   lastRevealedAt?: string;
 }
 
-class SoftwareLinkResponse {
+class SoftwareLinkResponse extends OmitType(SelectionResponse, ['line'] as const) {
   @ApiProperty({ format: 'uuid', example: 'c0459ce2-ce51-422c-9885-e9fb7aee8150' })
   linkId!: string;
-
-  @ApiProperty({ example: '2025' })
-  version!: string;
-
-  @ApiProperty({ example: 'en-us' })
-  language!: string;
-
-  @ApiProperty({ example: 'x64' })
-  fileType!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:00:22.083Z' })
   issuedAt!: string;
