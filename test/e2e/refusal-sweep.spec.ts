@@ -3,7 +3,7 @@
  * OpenAPI document lists that documents them, each answer validated against the document like every
  * other end-to-end answer (checkResponsesAgainstDocument): no token (401), headers too large (431),
  * an id that is not one (404), an unknown query parameter (400), a body too large (413), a body in
- * another charset than UTF-8 (415). The scenarios provoke the refusals that depend on a route's state.
+ * another charset than UTF-8 (415), a role that may not act (403). The scenarios provoke the refusals that depend on a route's state.
  */
 import { randomUUID } from 'node:crypto';
 import { checkResponsesAgainstDocument } from '../support/response-contract';
@@ -130,5 +130,25 @@ it('answers 415 to every operation with a body, given one in another charset tha
     (o) => call(o.method, withIds(o.path), token, '{}', latin1),
   );
   expect(swept).toBeGreaterThan(5);
+  expect(otherwise).toEqual([]);
+});
+
+it('answers 403 to every operation that documents it, asked by a role that never may', async () => {
+  // A role no rule names, then each role SPEC names, one at a time: an operation answers 403 to at least one of them.
+  const roles = ['no-such-role', 'marketing-content-admin', 'referral-admin', 'customer-global-admin', 'analyst', 'back-office', 'admin-agent'];
+  const asked = (role: string) => mintToken(server.secret, { sub: `sweep-${role}`, tid: randomUUID(), roles: [role] });
+  const { swept, otherwise } = await sweep(
+    '403',
+    () => true,
+    async (o) => {
+      let last = { status: 0 };
+      for (const role of roles) {
+        last = await call(o.method, withIds(o.path), asked(role), o.takesBody ? {} : undefined);
+        if (last.status === 403) break;
+      }
+      return last;
+    },
+  );
+  expect(swept).toBeGreaterThan(20);
   expect(otherwise).toEqual([]);
 });

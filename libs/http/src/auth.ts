@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '@csp/domain';
-import { mayAttempt, TokenVerifier, type Action } from '@csp/security';
+import { everyoneMay, mayAttempt, TokenVerifier, type Action } from '@csp/security';
 import { ApiError } from './api-error';
 import { PUBLIC_OPERATION } from './openapi';
 import { ApiRefusals } from './refusals';
@@ -20,7 +20,8 @@ export const Authorize = (action: Action) =>
     SetMetadata(ACTION, action),
     ApiRefusals({
       401: '`unauthenticated`: no bearer token, or one that is malformed, badly signed, expired or lacks claims',
-      403: `\`forbidden\`: none of the caller's roles may perform \`${action}\` here`,
+      // An action every caller may perform (the catalog, the KMS deadline) is never forbidden.
+      ...(everyoneMay(action) ? {} : { 403: `\`forbidden\`: none of the caller's roles may perform \`${action}\` here` }),
     }),
   );
 /** A route that needs no token (health, the download link itself); its document says it has no security requirement. */

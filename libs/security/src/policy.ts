@@ -102,6 +102,11 @@ function rulesHeldBy(action: Action, actor: Actor): Rule[] {
 }
 
 /** Whether the caller holds a role that could ever perform the action (else 403). */
+/** Whether every authenticated caller may perform the action on anything: then it is never refused as forbidden. */
+export function everyoneMay(action: Action): boolean {
+  return POLICY[action].some((rule) => rule.roles.includes(ANY_ROLE) && rule.relation === 'all');
+}
+
 export function mayAttempt(action: Action, actor: Actor): boolean {
   return rulesHeldBy(action, actor).length > 0;
 }
