@@ -3,11 +3,12 @@
  * OpenAPI document lists that documents them, each answer validated against the document like every
  * other end-to-end answer (checkResponsesAgainstDocument): no token (401), headers too large (431),
  * an id that is not one (404), an unknown query parameter (400), a body too large (413), a body in
- * another charset than UTF-8 (415), a role that may not act (403). The scenarios provoke the refusals that depend on a route's state.
+ * another charset than UTF-8 (415), a role that may not act (403), and, over a bare socket, a header
+ * line that is not HTTP (400) and headers that never end (408). The scenarios provoke the refusals that depend on a route's state.
  */
 import { randomUUID } from 'node:crypto';
 import { checkResponsesAgainstDocument } from '../support/response-contract';
-import { client, mintToken, startServer, type RunningServer } from '../support/server';
+import { client, mintToken, rawExchange, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(120_000);
 checkResponsesAgainstDocument('refusal sweep');
@@ -151,4 +152,35 @@ it('answers 403 to every operation that documents it, asked by a role that never
   );
   expect(swept).toBeGreaterThan(20);
   expect(otherwise).toEqual([]);
+});
+
+it('answers 400 to every operation, sent a header line that is not HTTP', async () => {
+  const { swept, otherwise } = await sweep(
+    '400',
+    () => true,
+    (o) => {
+      const path = withIds(o.path);
+      return rawExchange(server.port, `${o.method} ${path} HTTP/1.1\r\nHost: sweep\r\nBad Header: y\r\n\r\n`, { as: { method: o.method, path } });
+    },
+  );
+  expect(swept).toBe(operations.length);
+  expect(otherwise).toEqual([]);
+});
+
+it('answers 408 to every operation whose headers do not arrive in time', async () => {
+  const quick = await startServer({ env: { HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '1000' } });
+  try {
+    const { swept, otherwise } = await sweep(
+      '408',
+      () => true,
+      (o) => {
+        const path = withIds(o.path);
+        return rawExchange(quick.port, `${o.method} ${path} HTTP/1.1\r\nHost: sweep\r\n`, { as: { method: o.method, path } });
+      },
+    );
+    expect(swept).toBe(operations.length);
+    expect(otherwise).toEqual([]);
+  } finally {
+    await quick.stop();
+  }
 });

@@ -4,11 +4,10 @@
  * nothing yields a 500; secrets never reach the logs.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { checkResponsesAgainstDocument } from '../support/response-contract';
-import { client, mintToken, startServer, type RunningServer } from '../support/server';
+import { client, mintToken, rawExchange, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(180_000);
 checkResponsesAgainstDocument('security');
@@ -382,33 +381,6 @@ describe('401 challenges', () => {
     }
   });
 });
-
-/** Talks to the server over a bare TCP socket: what it answers, and when it closes the socket. */
-function rawExchange(port: number, data: string | undefined, waitMs = 5_000): Promise<{ status: number; head: string; body: any; closedAfterMs: number }> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const socket = connect(port, '127.0.0.1');
-    let text = '';
-    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-    socket.on('error', () => undefined); // a reset after the answer
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the server kept a socket open for ${waitMs} ms (received ${JSON.stringify(text.slice(0, 200))})`));
-    }, waitMs);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const [head = '', ...rest] = text.split('\r\n\r\n');
-      let body: unknown;
-      try {
-        body = JSON.parse(rest.join('\r\n\r\n'));
-      } catch {
-        body = rest.join('\r\n\r\n');
-      }
-      resolve({ status: Number(head.split(' ')[1]), head, body, closedAfterMs: Date.now() - started });
-    });
-    if (data !== undefined) socket.write(data);
-  });
-}
 
 describe("the HTTP server's own refusals and limits", () => {
   const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };

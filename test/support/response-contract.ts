@@ -32,10 +32,11 @@ interface DocumentedResponse {
 }
 
 /** The string formats the document uses, which openapi-backend's ajv does not know (it would ignore them). */
-const FORMATS: Record<string, RegExp> = {
+const FORMATS: Record<string, RegExp | ((value: string) => boolean)> = {
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
   date: /^\d{4}-\d{2}-\d{2}$/,
   'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+  uri: (value) => URL.canParse(value),
 };
 
 /** The document of each running service, by origin, fetched at its first answer (while it runs). */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -188,6 +188,64 @@ export function client(baseUrl: string) {
     }
     return { status: response.status, body: parsed as T, headers: response.headers, text };
   };
+}
+
+/** What the server answered on a bare socket, and when it closed it. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly head: string;
+  readonly body: any;
+  readonly closedAfterMs: number;
+}
+
+/**
+ * Talks to the server over a bare TCP socket (what `fetch` cannot send: a broken header, headers
+ * that never end) and waits for it to close the socket. Given `as`, the request the bytes stand for,
+ * the answer is handed to the exchange observers like any `client` answer, so that the contract
+ * check sees the refusals the HTTP server makes before any route runs.
+ */
+export function rawExchange(
+  port: number,
+  data: string | undefined,
+  options: { readonly waitMs?: number; readonly as?: { readonly method: string; readonly path: string } } = {},
+): Promise<RawAnswer> {
+  const waitMs = options.waitMs ?? 5_000;
+  return new Promise<RawAnswer>((resolveAnswer, reject) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', () => undefined); // a reset after the answer
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept a socket open for ${waitMs} ms (received ${JSON.stringify(text.slice(0, 200))})`));
+    }, waitMs);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      const raw = rest.join('\r\n\r\n');
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+      resolveAnswer({ status: Number(head.split(' ')[1]), head, body, closedAfterMs: Date.now() - started });
+    });
+    if (data !== undefined) socket.write(data);
+  }).then(async (answer) => {
+    if (options.as) {
+      const headers = new Headers();
+      for (const line of answer.head.split('\r\n').slice(1)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      }
+      const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      const exchange = { method: options.as.method, url: `http://127.0.0.1:${port}${options.as.path}`, status: answer.status, headers, text };
+      for (const observer of exchangeObservers) await observer(exchange);
+    }
+    return answer;
+  });
 }
 
 /** A port nothing listens on right now (the projector logs the port it was given, so it cannot be 0). */

@@ -2,10 +2,14 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import type { Request, Response } from 'express';
 import { DomainError, type RefusalKind } from '@csp/domain';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@csp/event-store';
-import { KeyMaterialDestroyedError, UnauthenticatedError } from '@csp/security';
+import { KeyMaterialDestroyedError, KeyringUnavailableError, RateLimiterUnavailableError, UnauthenticatedError } from '@csp/security';
+import { ReadModelStoreUnavailableError } from '@csp/projections';
 import { ReadModelBehindError, ThrottledError, type JsonLogger } from '@csp/application';
 import { bearerChallenge } from './auth';
 import { errorBody, type ErrorBody } from './error-body';
+
+/** A store that cannot be reached is usually back within seconds (a restart, a failover). */
+const STORE_RETRY_AFTER_SECONDS = 5;
 
 const STATUS_OF: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, gone: 410 };
 
@@ -33,6 +37,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (response.headersSent) return;
     if (exception instanceof ThrottledError || exception instanceof ReadModelBehindError)
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    else if (status === 503) response.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
     if (status === 401) response.setHeader('WWW-Authenticate', bearerChallenge(request.headers.authorization));
     response.status(status).json(body);
   }
@@ -58,6 +63,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof EventStoreUnavailableError) {
       return [503, errorBody('store_unavailable', 'The event store is unavailable; nothing was recorded. Retry later.')];
     }
+    // One code for whichever store an answer needs: a client does the same (retry later) for either.
+    if (exception instanceof ReadModelStoreUnavailableError || exception instanceof RateLimiterUnavailableError) {
+      return [503, errorBody('store_unavailable', 'The read-model store is unavailable; nothing was recorded. Retry later.')];
+    }
+    if (exception instanceof KeyringUnavailableError) return [503, errorBody('store_unavailable', 'The keyring is unavailable; retry later.')];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

@@ -4,7 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { ApiResponse, DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, PathItemObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ApiRefusals, type Refusals } from './refusals';
+import { ApiRefusals, STORE_FREE, type Refusals } from './refusals';
 import { UuidParam } from './uuid-param.pipe';
 
 /** Marks an operation that needs no token (@Public): the document gives it `security: []`. */
@@ -57,8 +57,8 @@ const SERVER_REFUSALS: Refusals = {
   408: '`request_timeout`: the request line, headers or body were not received in time',
   431: '`headers_too_large`: the request headers exceed the limit',
 };
-/** What any route that reads or writes the event store may answer when the store cannot be reached (exception.filter.ts). */
-const STORE_REFUSALS: Refusals = { 503: '`store_unavailable`: the event store is unavailable; nothing was recorded' };
+/** What any route that reads or writes a store may answer when it cannot be reached (exception.filter.ts). */
+const STORE_REFUSALS: Refusals = { 503: '`store_unavailable`: the event store or the read-model store cannot be reached; nothing was recorded' };
 /** What any command may answer when its stream kept changing under it (the stream repository retries first). */
 const COMMAND_REFUSALS: Refusals = { 409: '`concurrent_change`: the resource was changed concurrently too many times; retry the request' };
 const PATH_REFUSALS: Refusals = {
@@ -95,8 +95,9 @@ function describeRouteInputs(app: INestApplication): void {
         const args = Object.entries((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {}) as Record<string, RouteArgument>);
         const kinds = args.map(([key, argument]) => ({ kind: Number(key.split(':')[0]), argument }));
         const refusals: Refusals[] = [SERVER_REFUSALS];
-        // The probes answer their own 503 (the readiness body); every other route reaches the store.
-        if (Reflect.getMetadata(PATH_METADATA, metatype) !== 'health') refusals.push(STORE_REFUSALS);
+        // The probes answer their own 503 (the readiness body), and a store-free route none; every other route reaches a store.
+        const storeFree = Reflect.getMetadata(STORE_FREE, metatype) === true || Reflect.getMetadata(STORE_FREE, handler) === true;
+        if (Reflect.getMetadata(PATH_METADATA, metatype) !== 'health' && !storeFree) refusals.push(STORE_REFUSALS);
         // Every POST is a command (a GET that records an event, the download, declares its own 409).
         if (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST) refusals.push(COMMAND_REFUSALS);
         if (kinds.some(({ kind }) => kind === RouteParamtypes.BODY)) refusals.push(BODY_REFUSALS);

@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { ErrorBody } from './error-body';
 
@@ -32,3 +32,11 @@ export const ApiRefusals = (refusals: Refusals) =>
       return ApiResponse({ status: Number(status), description, type: ErrorBody, ...(headers ? { headers } : {}) });
     }),
   );
+
+export const STORE_FREE = 'csp:store-free';
+
+/**
+ * Marks a controller or route whose answer needs no store (reference data, a computation): it
+ * cannot be refused with 503 `store_unavailable`, so the document does not say it can.
+ */
+export const StoreFree = () => SetMetadata(STORE_FREE, true);

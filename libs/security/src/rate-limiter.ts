@@ -11,6 +11,14 @@ export interface RateLimiter {
 }
 
 /** One process's counters: the embedded default. */
+/** The shared counters cannot be reached: the throttle cannot decide, so the caller is refused (503). */
+export class RateLimiterUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RateLimiterUnavailableError';
+  }
+}
+
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
   private prunedAt = -1;

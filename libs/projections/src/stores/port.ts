@@ -48,6 +48,17 @@ export class CheckpointConflictError extends Error {
   }
 }
 
+/**
+ * The read-model store cannot be reached (Redis down, the connection lost): nothing was read or
+ * written. The API answers 503 `store_unavailable`; the runner retries from its checkpoint.
+ */
+export class ReadModelStoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReadModelStoreUnavailableError';
+  }
+}
+
 export interface ReadModelDump {
   readonly checkpoint?: string;
   readonly docs: Record<string, unknown>;

@@ -1,5 +1,13 @@
-import Redis from 'ioredis';
-import { CheckpointConflictError, type CommitRequest, type EntryRange, type Namespace, type ReadModelDump, type ReadModelStore } from './port';
+import Redis, { ReplyError } from 'ioredis';
+import {
+  CheckpointConflictError,
+  ReadModelStoreUnavailableError,
+  type CommitRequest,
+  type EntryRange,
+  type Namespace,
+  type ReadModelDump,
+  type ReadModelStore,
+} from './port';
 
 /*
  * Key layout (prefix defaults to "csp:"; see libs/projections/README.md):
@@ -43,6 +51,20 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+const CONNECT_TIMEOUT_MS = 2_000;
+/** Longer than any one command here takes on a live Redis (MGET of DUMP_CHUNK keys, a batch's script). */
+const COMMAND_TIMEOUT_MS = 10_000;
+
+/**
+ * What a failed command means to callers: a reply error is Redis refusing the command itself (a
+ * bug or a script's own refusal, passed on as it is); anything else — the connection closed or
+ * refused, retries or the timeout exhausted — is Redis not being there.
+ */
+export function unavailableUnlessReply(error: unknown): unknown {
+  if (error instanceof ReplyError || error instanceof ReadModelStoreUnavailableError) return error;
+  return new ReadModelStoreUnavailableError(`Redis cannot be reached: ${(error as Error).message}`, { cause: error });
+}
+
 /** Keys per MGET / UNLINK: large enough to save round trips, small enough not to stall Redis. */
 const DUMP_CHUNK = 1000;
 
@@ -78,13 +100,28 @@ export class RedisReadModelStore implements ReadModelStore {
     this.prefix = options.keyPrefix ?? 'csp:';
     // Fail fast on a dead Redis instead of queueing commands forever: the runner sees the error,
     // logs it and retries from its stored checkpoint.
-    this.redis = new Redis(options.url, { maxRetriesPerRequest: 2 });
+    // A command waits at most one reconnection (a few hundred ms) and never more than
+    // COMMAND_TIMEOUT_MS: a query answers 503 promptly rather than hang on a dead Redis.
+    this.redis = new Redis(options.url, {
+      maxRetriesPerRequest: 1,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    });
     // Command failures reach their callers; the connection's own error events would otherwise crash the process.
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('cspCommit', { numberOfKeys: 3, lua: COMMIT });
     this.redis.defineCommand('cspLease', { numberOfKeys: 1, lua: LEASE });
     this.redis.defineCommand('cspRelease', { numberOfKeys: 1, lua: RELEASE });
     this.scripts = this.redis as ScriptedRedis;
+  }
+
+  private async run<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw unavailableUnlessReply(error);
+    }
   }
 
   private model(model: string): string {
@@ -95,16 +132,16 @@ export class RedisReadModelStore implements ReadModelStore {
   }
 
   async currentGeneration(model: string): Promise<number> {
-    const value = await this.redis.get(`${this.model(model)}current`);
+    const value = await this.run(() => this.redis.get(`${this.model(model)}current`));
     return value === null ? 1 : Number(value);
   }
 
   async switchGeneration(model: string, generation: number): Promise<void> {
-    await this.redis.set(`${this.model(model)}current`, String(generation));
+    await this.run(() => this.redis.set(`${this.model(model)}current`, String(generation)));
   }
 
   async checkpoint(ns: Namespace): Promise<string | undefined> {
-    return (await this.redis.get(`${this.base(ns)}cp`)) ?? undefined;
+    return (await this.run(() => this.redis.get(`${this.base(ns)}cp`))) ?? undefined;
   }
 
   async commit(ns: Namespace, request: CommitRequest): Promise<void> {
@@ -137,19 +174,19 @@ export class RedisReadModelStore implements ReadModelStore {
       if (/^(ERR )?(LEASE_LOST|CHECKPOINT_MOVED|GENERATION_SWITCHED)/.test(message)) {
         throw new CheckpointConflictError(`${ns.model}#${ns.generation}: ${message}`);
       }
-      throw error;
+      throw unavailableUnlessReply(error);
     }
   }
 
   async get(ns: Namespace, key: string): Promise<unknown | undefined> {
-    const text = await this.redis.get(`${this.base(ns)}d:${key}`);
+    const text = await this.run(() => this.redis.get(`${this.base(ns)}d:${key}`));
     return text === null ? undefined : (JSON.parse(text) as unknown);
   }
 
   async getMany(ns: Namespace, keys: readonly string[]): Promise<(unknown | undefined)[]> {
     if (keys.length === 0) return [];
     const base = this.base(ns);
-    const texts = await this.redis.mget(...keys.map((k) => `${base}d:${k}`));
+    const texts = await this.run(() => this.redis.mget(...keys.map((k) => `${base}d:${k}`)));
     return texts.map((text) => (text === null ? undefined : (JSON.parse(text) as unknown)));
   }
 
@@ -159,7 +196,7 @@ export class RedisReadModelStore implements ReadModelStore {
     else if (range.from !== undefined) min = `[${range.from}`;
     const max = range.before !== undefined ? `(${range.before}` : '+';
     const key = `${this.base(ns)}i:${index}`;
-    return range.limit !== undefined ? this.redis.zrangebylex(key, min, max, 'LIMIT', 0, range.limit) : this.redis.zrangebylex(key, min, max);
+    return this.run(() => (range.limit !== undefined ? this.redis.zrangebylex(key, min, max, 'LIMIT', 0, range.limit) : this.redis.zrangebylex(key, min, max)));
   }
 
   async dump(ns: Namespace): Promise<ReadModelDump> {
@@ -170,7 +207,7 @@ export class RedisReadModelStore implements ReadModelStore {
     const docs: Record<string, unknown> = {};
     for (let i = 0; i < docKeys.length; i += DUMP_CHUNK) {
       const chunk = docKeys.slice(i, i + DUMP_CHUNK);
-      const texts = await this.redis.mget(...chunk);
+      const texts = await this.run(() => this.redis.mget(...chunk));
       chunk.forEach((key, j) => {
         const text = texts[j];
         if (text !== null && text !== undefined) docs[key.slice(base.length + 2)] = JSON.parse(text);
@@ -195,7 +232,7 @@ export class RedisReadModelStore implements ReadModelStore {
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      const [next, found] = await this.run(() => this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
       cursor = next;
       keys.push(...found);
     } while (cursor !== '0');
@@ -208,17 +245,17 @@ export class RedisReadModelStore implements ReadModelStore {
   }
 
   async acquireLease(model: string, owner: string, ttlMs: number): Promise<boolean> {
-    const held = await this.scripts.cspLease(`${this.model(model)}lease`, owner, ttlMs);
+    const held = await this.run(() => this.scripts.cspLease(`${this.model(model)}lease`, owner, ttlMs));
     return held === 1;
   }
 
   async releaseLease(model: string, owner: string): Promise<void> {
-    await this.scripts.cspRelease(`${this.model(model)}lease`, owner);
+    await this.run(() => this.scripts.cspRelease(`${this.model(model)}lease`, owner));
   }
 
   async leaseHolder(model: string): Promise<string | undefined> {
     // The key expires with the lease (PX), so whatever is there is held now.
-    return (await this.redis.get(`${this.model(model)}lease`)) ?? undefined;
+    return (await this.run(() => this.redis.get(`${this.model(model)}lease`))) ?? undefined;
   }
 
   async close(): Promise<void> {

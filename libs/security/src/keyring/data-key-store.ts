@@ -15,6 +15,14 @@ export type DataKeyRecord =
   /** Crypto-shredded: the wrapped key is gone for good; only the fact and the instant remain. */
   | { readonly state: 'destroyed'; readonly destroyedAt: string };
 
+/** The keyring cannot be read or written (its server is down, its disk full): nothing was changed there. */
+export class KeyringUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KeyringUnavailableError';
+  }
+}
+
 /**
  * Where tenants' wrapped data keys live — outside the event log, because destroying one must
  * really remove it, and events are never removed. Embedded: a SQLite file; KurrentDB: one

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
+import { KeyringUnavailableError, type DataKeyRecord, type DataKeyStore, type WrappedDataKey } from './data-key-store';
 
 interface Row {
   dek_id: string;
@@ -29,6 +29,10 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 
   async read(tenantId: string): Promise<DataKeyRecord> {
+    return unavailableOnFailure(() => this.readRow(tenantId));
+  }
+
+  private readRow(tenantId: string): DataKeyRecord {
     const row = this.db.prepare<[string], Row>('SELECT * FROM data_keys WHERE tenant_id = ?').get(tenantId);
     if (!row) return { state: 'none' };
     if (row.destroyed_at !== null) return { state: 'destroyed', destroyedAt: row.destroyed_at };
@@ -36,23 +40,39 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 
   async create(tenantId: string, key: WrappedDataKey): Promise<DataKeyRecord> {
-    this.db
-      .prepare('INSERT OR IGNORE INTO data_keys (tenant_id, dek_id, kid, iv, tag, ciphertext, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(tenantId, key.dekId, key.kid, key.iv, key.tag, key.ciphertext, key.createdAt);
-    return this.read(tenantId);
+    return unavailableOnFailure(() => {
+      this.db
+        .prepare('INSERT OR IGNORE INTO data_keys (tenant_id, dek_id, kid, iv, tag, ciphertext, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(tenantId, key.dekId, key.kid, key.iv, key.tag, key.ciphertext, key.createdAt);
+      return this.readRow(tenantId);
+    });
   }
 
   async destroy(tenantId: string, at: string): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO data_keys (tenant_id, dek_id, created_at, destroyed_at) VALUES (?, 'destroyed', ?, ?)
-         ON CONFLICT (tenant_id) DO UPDATE SET kid = NULL, iv = NULL, tag = NULL, ciphertext = NULL, destroyed_at = coalesce(destroyed_at, excluded.destroyed_at)`,
-      )
-      .run(tenantId, at, at);
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    unavailableOnFailure(() => {
+      this.db
+        .prepare(
+          `INSERT INTO data_keys (tenant_id, dek_id, created_at, destroyed_at) VALUES (?, 'destroyed', ?, ?)
+           ON CONFLICT (tenant_id) DO UPDATE SET kid = NULL, iv = NULL, tag = NULL, ciphertext = NULL, destroyed_at = coalesce(destroyed_at, excluded.destroyed_at)`,
+        )
+        .run(tenantId, at, at);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    });
   }
 
   async close(): Promise<void> {
     this.db.close();
+  }
+}
+
+/** SQLite refusing to read or write (a full disk, an I/O error, the file locked or closed) is the keyring being unavailable. */
+function unavailableOnFailure<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Database.SqliteError || (error instanceof TypeError && /database connection is not open/.test(error.message))) {
+      throw new KeyringUnavailableError(`The keyring cannot be used: ${error.message}`, { cause: error });
+    }
+    throw error;
   }
 }
