@@ -124,9 +124,11 @@ it('are for analysts, back office and partner global and account admins (their o
   expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['admin-agent'] }))).status).toBe(403);
   expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['customer-global-admin'] }))).status).toBe(403);
   expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['back-office'] }))).status).toBe(200);
-  expect(
-    (await call('GET', `/v1/analytics/purchases?partnerTenantId=${p2}`, mintToken(server.secret, { sub: 'x', tid: p1, roles: ['account-admin'] }))).status,
-  ).toBe(404);
+  const accountAdmin = mintToken(server.secret, { sub: 'x', tid: p1, roles: ['account-admin'] });
+  for (const query of ['purchases?', 'key-access?from=2026-03-01&to=2026-03-31&', 'cancellations?', 'credits?']) {
+    const other = await call('GET', `/v1/analytics/${query}partnerTenantId=${p2}`, accountAdmin);
+    expect({ query, status: other.status, code: other.body.error.code }).toEqual({ query, status: 404, code: 'not_found' });
+  }
   for (const bad of ['groupBy=colour', 'limit=0', 'offset=-1', 'evil=1'])
     expect((await call('GET', `/v1/analytics/purchases?${bad}`, analyst)).status).toBe(400);
   expect((await call('GET', '/v1/analytics/key-access?from=2026-03-31&to=2026-03-01', analyst)).status).toBe(400);

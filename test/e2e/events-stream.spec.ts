@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES } from '@csp/domain';
 import { backOfficeOrderLife, BURST_LIMIT, countByType, holdsLifeOf, publishedEventProblems } from '../support/published-events';
 import { checkResponsesAgainstDocument } from '../support/response-contract';
-import { client, mintToken, startServer, type RunningServer } from '../support/server';
+import { client, mintToken, reportExchange, startServer, type RunningServer } from '../support/server';
 
 jest.setTimeout(60_000);
 checkResponsesAgainstDocument('event stream');
@@ -40,10 +40,13 @@ async function readFrames(
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let buffer = '';
+    let received = '';
     while (!enough(frames)) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer += decoder.decode(value, { stream: true });
+      const text = decoder.decode(value, { stream: true });
+      buffer += text;
+      received += text;
       let end: number;
       while (!enough(frames) && (end = buffer.indexOf('\n\n')) >= 0) {
         const raw = buffer.slice(0, end);
@@ -58,6 +61,8 @@ async function readFrames(
       }
     }
     controller.abort();
+    // The stream as far as it was read, for the contract check (its media type is what the document describes).
+    await reportExchange({ method: 'GET', url, status: res.status, headers: res.headers, text: received });
   } catch (error) {
     if ((error as Error).name !== 'AbortError') throw error;
   } finally {

@@ -260,6 +260,10 @@ describe.each(shapesFor('order-life'))('order life, $name shape', (shape) => {
       expect(d1.body.downloadsRemaining).toBe(49);
       expect(JSON.stringify(d1.body)).not.toMatch(/productKey/);
       expect((await call('GET', '/v1/downloads/' + orderId + '.' + 'A'.repeat(43))).status).toBe(404);
+      // What can never be issued is refused with the field named, like a reveal.
+      const noLine = await call('POST', `/v1/orders/${orderId}/download-links`, agent, { ...selection(item), line: 9 });
+      expect({ status: noLine.status, code: noLine.body.error.code }).toEqual({ status: 400, code: 'unknown_line' });
+      expect((await call('POST', `/v1/orders/${orderId}/download-links`, agent, { ...selection(item), language: 'xx-xx' })).status).toBe(400);
     });
 
     it("tells eligibility, cancels with a full credit on next month's invoice, then refuses keys (409) and links (410)", async () => {

@@ -152,6 +152,21 @@ it('approvals and cancellations racing on two replicas never credit an order mor
   }
 });
 
+it('refuses an approval of no amount or more than was asked, and a rejection without a reason, deciding nothing', async () => {
+  const { order, paid } = await newOrder(1);
+  const id = await file(order.orderId, order.customerTenantId, Math.floor(paid / 10));
+  for (const [amount, code] of [
+    [0, 'validation_failed'],
+    [Math.floor(paid / 10) + 1, 'invalid_amount'],
+  ] as const) {
+    const refused = await calls[0]!('POST', `/v1/refund-requests/${id}/approve`, backOffice, { amount });
+    expect({ amount, status: refused.status, code: refused.body.error.code }).toEqual({ amount, status: 400, code });
+  }
+  const noReason = await calls[1]!('POST', `/v1/refund-requests/${id}/reject`, backOffice, {});
+  expect({ status: noReason.status, field: noReason.body.error.details?.field }).toEqual({ status: 400, field: 'reason' });
+  expect((await calls[0]!('GET', `/v1/refund-requests/${id}`, backOffice)).body.status).toBe('submitted');
+});
+
 it('an approval and a rejection of one request racing on two replicas: one decision, and a credit only if it was the approval', async () => {
   const { order, paid } = await newOrder(1);
   for (let i = 0; i < 5; i++) {

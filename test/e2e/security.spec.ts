@@ -443,6 +443,20 @@ describe('abuse limits', () => {
     expect(throttled).toHaveLength(1);
     expect(JSON.parse(throttled[0]!.data)).toEqual(expect.objectContaining({ action: 'reveal-key', scope: 'user', orderId: order.orderId, limit: 8 }));
   });
+
+  it('refuse a burst of link issues past the per-user limit with 429 and Retry-After, issuing no link', async () => {
+    const { agent, order } = await fixture();
+    const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push(await call('POST', `/v1/orders/${order.orderId}/download-links`, agent, sel));
+    const throttled = answers.filter((a) => a.status === 429);
+    expect(throttled.length).toBeGreaterThanOrEqual(4);
+    for (const a of throttled) {
+      expect(a.body.error.code).toBe('rate_limited');
+      expect(a.body).not.toHaveProperty('url');
+      expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('hostile bodies and parameters', () => {

@@ -7,10 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { checkResponsesAgainstDocument } from '../support/response-contract';
 import { client, mintToken, startProjector, startServer } from '../support/server';
 import { deleteKeys, REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
 
 jest.setTimeout(120_000);
+checkResponsesAgainstDocument('stalled read models');
 
 const secret = `stalled-${randomUUID()}`;
 const partner = randomUUID();

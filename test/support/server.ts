@@ -161,6 +161,11 @@ export function observeExchanges(observer: (exchange: Exchange) => Promise<void>
   exchangeObservers.push(observer);
 }
 
+/** Hands an answer a scenario received by other means (a stream it reads itself) to the observers, as `client` does. */
+export async function reportExchange(exchange: Exchange): Promise<void> {
+  for (const observer of exchangeObservers) await observer(exchange);
+}
+
 /** A small JSON client: `call(server)('POST', '/v1/…', token, body)`. */
 export function client(baseUrl: string) {
   return async function call<T = any>(
@@ -179,7 +184,7 @@ export function client(baseUrl: string) {
     const url = path.startsWith('http') ? path : baseUrl + path;
     const response = await fetch(url, init);
     const text = await response.text();
-    for (const observer of exchangeObservers) await observer({ method, url, status: response.status, headers: response.headers, text });
+    await reportExchange({ method, url, status: response.status, headers: response.headers, text });
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -241,8 +246,7 @@ export function rawExchange(
         if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
       }
       const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-      const exchange = { method: options.as.method, url: `http://127.0.0.1:${port}${options.as.path}`, status: answer.status, headers, text };
-      for (const observer of exchangeObservers) await observer(exchange);
+      await reportExchange({ method: options.as.method, url: `http://127.0.0.1:${port}${options.as.path}`, status: answer.status, headers, text });
     }
     return answer;
   });

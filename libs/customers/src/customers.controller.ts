@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiRefusals, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, ConflictFree, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { DestroyKeyMaterialDto } from './destroy-key-material/destroy-key-material.dto';
 import { DestroyKeyMaterialCommand } from './destroy-key-material/destroy-key-material.handler';
 import { KeyMaterialDestructionResponse } from './destroy-key-material/destroy-key-material.response';
@@ -27,6 +27,8 @@ export class CustomersController {
   }
 
   /** Crypto-shredding of the customer's product keys (offboarding, legal request). */
+  // Appended without an expected revision: destroying twice records it twice, harmlessly.
+  @ConflictFree()
   @Post(':customerId/key-material/destroy')
   @HttpCode(200)
   @Authorize('customer.destroyKeyMaterial')

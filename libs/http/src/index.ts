@@ -5,7 +5,7 @@ export { Authorize, AuthGuard, Ctx, Public, type AuthenticatedRequest, type Requ
 export { badRequest } from './api-error';
 export { CsvWhenAsked } from './csv-negotiation';
 export type { Answer, Documented } from './answer';
-export { ApiRefusals, StoreFree } from './refusals';
+export { ApiRefusals, ConflictFree, StoreFree } from './refusals';
 export { accessLog } from './access-log';
 export { ApiExceptionFilter } from './exception.filter';
 export { applyHttpLimits } from './http-server';

@@ -4,7 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { ApiResponse, DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, PathItemObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ApiRefusals, STORE_FREE, type Refusals } from './refusals';
+import { ApiRefusals, CONFLICT_FREE, STORE_FREE, type Refusals } from './refusals';
 import { UuidParam } from './uuid-param.pipe';
 
 /** Marks an operation that needs no token (@Public): the document gives it `security: []`. */
@@ -98,8 +98,9 @@ function describeRouteInputs(app: INestApplication): void {
         // The probes answer their own 503 (the readiness body), and a store-free route none; every other route reaches a store.
         const storeFree = Reflect.getMetadata(STORE_FREE, metatype) === true || Reflect.getMetadata(STORE_FREE, handler) === true;
         if (Reflect.getMetadata(PATH_METADATA, metatype) !== 'health' && !storeFree) refusals.push(STORE_REFUSALS);
-        // Every POST is a command (a GET that records an event, the download, declares its own 409).
-        if (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST) refusals.push(COMMAND_REFUSALS);
+        // Every POST is a command that may lose a race, unless marked @ConflictFree (the download, a GET that records an event, declares its own 409).
+        if (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST && Reflect.getMetadata(CONFLICT_FREE, handler) !== true)
+          refusals.push(COMMAND_REFUSALS);
         if (kinds.some(({ kind }) => kind === RouteParamtypes.BODY)) refusals.push(BODY_REFUSALS);
         if (kinds.some(({ kind, argument }) => kind === RouteParamtypes.QUERY && argument.data === undefined)) refusals.push(QUERY_REFUSALS);
         if (kinds.some(({ kind, argument }) => kind === RouteParamtypes.PARAM && argument.pipes?.includes(UuidParam))) refusals.push(PATH_REFUSALS);

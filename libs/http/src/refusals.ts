@@ -40,3 +40,12 @@ export const STORE_FREE = 'csp:store-free';
  * cannot be refused with 503 `store_unavailable`, so the document does not say it can.
  */
 export const StoreFree = () => SetMetadata(STORE_FREE, true);
+
+export const CONFLICT_FREE = 'csp:conflict-free';
+
+/**
+ * Marks a command that can never lose a race on its stream: it starts a new stream (a fresh id) or
+ * appends without an expected revision. It cannot be refused with 409 `concurrent_change`, so the
+ * document does not say it can.
+ */
+export const ConflictFree = () => SetMetadata(CONFLICT_FREE, true);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { ApiRefusals, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, ConflictFree, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
 import { ApproveRefundRequestDto, RejectRefundRequestDto } from './decide/refund-decision.dto';
 import { DecideRefundRequestCommand } from './decide/decide-refund-request.handler';
 import { DecidedRefundRequestResponse } from './decide/decide-refund-request.response';
@@ -18,6 +18,8 @@ export class RefundRequestsController {
     private readonly queries: QueryBus,
   ) {}
 
+  // A new request is a new stream.
+  @ConflictFree()
   @Post()
   @HttpCode(201)
   @Authorize('refundRequest.submit')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus, type CommandResult, type QueryResult } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiRefusals, Authorize, Ctx, type Documented, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, ConflictFree, Authorize, Ctx, type Documented, type RequestContext, UuidParam } from '@csp/http';
 import { GetWebhookDeadLettersQuery } from './dead-letters/webhook-dead-letters.query';
 import { WebhookDeadLettersResponse } from './dead-letters/webhook-dead-letters.response';
 import { RegisterWebhookDto } from './register/register-webhook.dto';
@@ -23,6 +23,8 @@ export class WebhooksController {
     private readonly queries: QueryBus,
   ) {}
 
+  // A new webhook is a new stream.
+  @ConflictFree()
   @Post()
   @HttpCode(201)
   @Authorize('webhooks.manage')
@@ -48,6 +50,8 @@ export class WebhooksController {
     return this.queries.execute(new GetWebhookDeadLettersQuery(webhookId));
   }
 
+  // A replay request is appended to a stream that exists, whatever its revision.
+  @ConflictFree()
   @Post(':webhookId/replay')
   @HttpCode(202)
   @Authorize('webhooks.manage')
