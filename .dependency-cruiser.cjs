@@ -102,14 +102,14 @@ module.exports = {
           '/(testing|contract|bench|examples)/',
           // An adapter's own files import each other.
           '^libs/event-store/src/(sqlite|kurrentdb)/',
-          '^libs/projections/src/stores/(memory|redis)-store',
+          '^libs/projections/src/stores/(memory|redis|sqlite)-store',
           '^libs/security/src/keyring/(sqlite|kurrentdb)-data-key-store',
         ],
       },
       to: {
         path: [
           '^libs/event-store/src/(sqlite|kurrentdb)/',
-          '^libs/projections/src/stores/(memory|redis)-store',
+          '^libs/projections/src/stores/(memory|redis|sqlite)-store',
           '^libs/security/src/keyring/(sqlite|kurrentdb)-data-key-store',
           '^libs/security/src/redis-rate-limiter',
         ],

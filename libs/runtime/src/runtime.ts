@@ -11,12 +11,13 @@ import { SqliteDataKeyStore } from '@csp/security/sqlite';
 import { KurrentDbDataKeyStore, type KeyringClient } from '@csp/security/kurrentdb';
 import { RedisRateLimiter } from '@csp/security/redis';
 import { createReadSide, type ReadModelStore, type ReadSide } from '@csp/projections';
-import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
+import { SqliteReadModelStore } from '@csp/projections/sqlite';
 import { loadReferenceData, upcastingEventStore, type JsonLogger, type ReferenceData } from '@csp/application';
 import { WebhookDestinations, WebhookDispatcher } from '@csp/webhooks/module';
 import { developmentSecret } from './dev-secrets';
 import { PROJECTIONS } from './projections';
+import { reconcileDurableReadModels, recordEventStoreIdentity, releaseAbandonedLeases } from './durable-read-models';
 
 /** Everything the API wires into Nest, built once from the configuration. */
 export interface Runtime {
@@ -61,6 +62,10 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
   const dataKeys = openConfiguredDataKeyStore(config);
   const vault = new ProductKeyVault(keks);
   const readModelStore = openConfiguredReadModelStore(config, logger);
+  if (readModelStore instanceof SqliteReadModelStore) {
+    await reconcileDurableReadModels(readModelStore, store, PROJECTIONS, logger);
+    await releaseAbandonedLeases(readModelStore, [...PROJECTIONS.map((p) => p.name), WEBHOOK_LEASE], logger);
+  }
   const readSide = openConfiguredReadSide(config, store, readModelStore, logger, { clock });
   await readSide.start();
   const webhooks = readSide.projecting ? createWebhookDispatcher(config, store, readSide, vault, logger, clock) : undefined;
@@ -84,6 +89,7 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     async close() {
       await webhooks?.stop();
       await readSide.stop();
+      if (readModelStore instanceof SqliteReadModelStore) await recordEventStoreIdentity(readModelStore, store);
       await readModelStore.close();
       await dataKeys.close();
       await store.close();
@@ -227,14 +233,19 @@ async function openRawEventStore(config: AppConfig, logger: JsonLogger, readOnly
   return store;
 }
 
-/** The read-model store the configuration names: Redis with REDIS_URL, else memory (filled by this process). */
+/**
+ * The read-model store the configuration names: Redis with REDIS_URL, else the durable embedded
+ * one in DATA_DIR (read-models.sqlite), which resumes from its checkpoints at each start.
+ */
 export function openConfiguredReadModelStore(config: AppConfig, logger: JsonLogger): ReadModelStore {
   if (config.redisUrl) {
     logger.info('Read models: Redis', { url: redactUrl(config.redisUrl) });
     return new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   }
-  logger.info('Read models: in memory, rebuilt from the event store at start-up');
-  return new MemoryReadModelStore();
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'read-models.sqlite');
+  logger.info('Read models: embedded SQLite, resumed from their checkpoints', { file });
+  return new SqliteReadModelStore(file);
 }
 
 /**
@@ -249,8 +260,8 @@ export function openConfiguredReadSide(
   options: { readonly project?: boolean; readonly clock?: Clock } = {},
 ): ReadSide {
   let project = options.project ?? config.runProjections;
-  if (!project && store.kind === 'memory') {
-    logger.warn('RUN_PROJECTIONS=false has no effect without REDIS_URL: in-memory read models are projected in this process');
+  if (!project && store.kind !== 'redis') {
+    logger.warn('RUN_PROJECTIONS=false has no effect without REDIS_URL: embedded read models are projected in this process');
     project = true;
   }
   logger.info('Projections', { projecting: project });

@@ -17,8 +17,8 @@ export const REBUILD_USAGE = `Usage: npm run projections:rebuild -- <${[...READ_
        npm run projections:rebuild -- --help
 
 Builds a new generation of the read model(s) from the event store (\${DATA_DIR:-./data}/events.sqlite,
-or EVENTSTORE_URL) into the Redis of REDIS_URL and switches queries to it once caught up; without
-REDIS_URL, into a scratch in-memory store (a dry run).`;
+or EVENTSTORE_URL) beside the live one and switches queries to it once caught up: in the Redis of
+REDIS_URL, else in \${DATA_DIR:-./data}/read-models.sqlite. The API may keep running.`;
 
 /** The read models a command line names (one positional: a read model or `all`); a UsageError for anything else. */
 export function rebuildTarget(args: readonly string[]): Projection[] {

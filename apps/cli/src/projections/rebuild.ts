@@ -12,9 +12,8 @@ import type { ProgressOutput } from '../progress';
  *
  * Builds a new generation of read models beside the live ones, switches queries to it once it
  * has caught up, and drops the old one: no downtime. Reads the embedded event store in DATA_DIR
- * (or KurrentDB with EVENTSTORE_URL) and writes the Redis read models of REDIS_URL. Without
- * REDIS_URL the read models live inside the API process and are rebuilt at each start, so this
- * rebuilds into a scratch memory store: a dry run that checks every event projects, and measures.
+ * (or the one EVENTSTORE_URL names) and writes the read models the API reads: Redis with
+ * REDIS_URL, else the embedded ones in DATA_DIR (read-models.sqlite), while the API runs.
  */
 export interface ConfiguredRebuild {
   readonly results: RebuildResult[];
@@ -48,8 +47,6 @@ export async function rebuildConfigured(config: AppConfig, projections: readonly
 async function main(): Promise<number> {
   const projections = rebuildTarget(process.argv.slice(2));
   const config = loadConfig();
-  if (!config.redisUrl)
-    process.stderr.write('REDIS_URL is not set: rebuilding into a scratch in-memory store (a dry run; the API rebuilds its own read models at start-up)\n');
   try {
     const rebuild = await rebuildConfigured(config, projections, process.stderr);
     await rebuild.close();

@@ -66,7 +66,7 @@ export interface ReadModelDump {
 }
 
 export interface ReadModelStore {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'redis' | 'sqlite';
   /** The generation queries read; 1 for a model never rebuilt. */
   currentGeneration(model: string): Promise<number>;
   /** Atomically points queries at another generation. */

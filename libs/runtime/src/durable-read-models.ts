@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { comparePositions, parsePosition, type EventStore } from '@csp/event-store';
+import type { Projection } from '@csp/projections';
+import type { SqliteReadModelStore } from '@csp/projections/sqlite';
+import type { JsonLogger } from '@csp/application';
+
+/** The key under which the store remembers which event store its read models were built from. */
+const EVENT_STORE_IDENTITY = '$event-store';
+
+/**
+ * What a projection's read model was built by: its name, the events it reads and the code of its
+ * functions. A release that changes a projection changes this, and the model is rebuilt at start
+ * (a change confined to a helper it calls is not seen: `npm run projections:rebuild` then).
+ */
+export function projectionFingerprint(projection: Projection): string {
+  const hash = createHash('sha256');
+  hash
+    .update(projection.name)
+    .update('\0')
+    .update([...projection.eventTypes].sort().join(','))
+    .update('\0');
+  for (const key of Object.keys(projection).sort()) {
+    const member = (projection as unknown as Record<string, unknown>)[key];
+    if (typeof member === 'function') hash.update(key).update('\0').update(member.toString()).update('\0');
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/**
+ * Durable read models are only as good as what they were built from. Before the read side starts
+ * from their checkpoints, forget any model that cannot continue: built from another event store
+ * (its first event differs: the data directory's event store was replaced or restored; or none was
+ * recorded, because the store was still empty when the models were opened), ahead of this one (a
+ * restore to an older backup), or by another version of its projection. Each such model is rebuilt
+ * from the first event by the runner, and the log says why.
+ */
+export async function reconcileDurableReadModels(
+  store: SqliteReadModelStore,
+  eventStore: EventStore,
+  projections: readonly Projection[],
+  logger: JsonLogger,
+): Promise<void> {
+  const [first] = await eventStore.readAll({ maxCount: 1 });
+  const recorded = await store.fingerprint(EVENT_STORE_IDENTITY);
+  const head = await eventStore.headPosition();
+  for (const projection of projections) {
+    const fingerprint = projectionFingerprint(projection);
+    const checkpoint = await store.checkpoint({ model: projection.name, generation: await store.currentGeneration(projection.name) });
+    const position = checkpoint !== undefined ? parsePosition(checkpoint) : undefined;
+    const built = await store.fingerprint(projection.name);
+    let reason: string | undefined;
+    // A model with a checkpoint was built from some event store: this one only if its first event is the one recorded.
+    if (checkpoint !== undefined && recorded !== first?.eventId)
+      reason = recorded ? 'built from another event store' : 'built from an event store not recorded';
+    else if (position && comparePositions(position, head) > 0) reason = `ahead of the event store (checkpoint ${checkpoint}, head of the store older)`;
+    else if (built !== undefined && built !== fingerprint) reason = 'built by another version of its projection';
+    if (reason) {
+      logger.warn('Read model rebuilt from the first event', { model: projection.name, reason });
+      await store.forget(projection.name);
+    }
+    await store.recordFingerprint(projection.name, fingerprint);
+  }
+  // An empty store has no identity yet: it is recorded at the first start that finds an event.
+  if (first) await store.recordFingerprint(EVENT_STORE_IDENTITY, first.eventId);
+}
+
+/**
+ * Records which event store the read models are built from, if it was still empty at start: called
+ * when the process stops, so that the next start can tell the store it finds is the same one.
+ */
+export async function recordEventStoreIdentity(store: SqliteReadModelStore, eventStore: EventStore): Promise<void> {
+  if ((await store.fingerprint(EVENT_STORE_IDENTITY)) !== undefined) return;
+  const [first] = await eventStore.readAll({ maxCount: 1 });
+  if (first) await store.recordFingerprint(EVENT_STORE_IDENTITY, first.eventId);
+}
+
+/**
+ * Leases still held by a process of this machine that is gone (a SIGKILL, a crash): released, so
+ * that a restarted API projects at once instead of standing by until they expire. Owner ids are
+ * `<host>-<pid>-<random>` (runtime.ts); a holder on another machine, or alive here, keeps its lease.
+ */
+export async function releaseAbandonedLeases(store: SqliteReadModelStore, models: readonly string[], logger: JsonLogger): Promise<void> {
+  for (const model of models) {
+    const holder = await store.leaseHolder(model);
+    const match = holder ? /^(.*)-(\d+)-[0-9a-f]+$/.exec(holder) : null;
+    if (!holder || !match || match[1] !== hostname() || Number(match[2]) === process.pid || isAlive(Number(match[2]))) continue;
+    logger.info('Released the read-model lease of a process that is gone', { model, holder });
+    await store.releaseLease(model, holder);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
