@@ -12,7 +12,7 @@ import type { ProgressOutput } from '../progress';
  *
  * Builds a new generation of read models beside the live ones, switches queries to it once it
  * has caught up, and drops the old one: no downtime. Reads the embedded event store in DATA_DIR
- * (or KurrentDB with EVENTSTORE_URL) and writes the Redis read models of REDIS_URL. Without
+ * (or KurrentDB or PostgreSQL with EVENTSTORE_URL) and writes the Redis read models of REDIS_URL. Without
  * REDIS_URL the read models live inside the API process and are rebuilt at each start, so this
  * rebuilds into a scratch memory store: a dry run that checks every event projects, and measures.
  */
