@@ -12,7 +12,7 @@ import type { Pool } from 'pg';
  */
 
 /** MIGRATIONS[i] takes a database from version i to i + 1. Append only; never edit a shipped one. */
-export const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE streams (
     stream_id text   PRIMARY KEY,

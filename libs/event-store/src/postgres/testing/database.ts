@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /** The server the PostgreSQL suites use; each test run makes databases of its own there and drops them. */
-export const POSTGRES_URL = process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const POSTGRES_URL = process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The same server, another database. */
-export function databaseUrl(database: string, base = POSTGRES_URL): string {
+function databaseUrl(database: string, base = POSTGRES_URL): string {
   const url = new URL(base);
   url.pathname = `/${database}`;
   return url.toString();
