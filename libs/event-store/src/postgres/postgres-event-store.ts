@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import type { Logger } from '@csp/config';
 import {
   EventStoreUnavailableError,
@@ -18,7 +18,7 @@ import {
   type SubscriptionHandler,
 } from '../port';
 import { serialize, type SerializedEvent } from '../serialized-events';
-import { isUnavailable, isUniqueViolation, messageOf, toPortError } from './errors';
+import { isUniqueViolation, messageOf, toPortError } from './errors';
 import { Notifications } from './notifications';
 import { EVENT_COLUMNS, afterParams, filterConditions, positionOf, toRecordedEvent, type EventRow } from './rows';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './schema';
@@ -41,6 +41,14 @@ export interface PostgresEventStoreOptions {
 }
 
 const DEFAULT_PAGE_SIZE = 1000;
+
+/** What append_events (schema.ts) answers; bigint and xid8 as text. */
+interface AppendRow {
+  out_outcome: 'appended' | 'retried' | 'wrong_revision' | 'other_stream';
+  out_revision: string | null;
+  out_transaction_id: string | null;
+  out_position: string | null;
+}
 /** Below this, every running transaction is finished: rows of older transactions are all there is. */
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
 
@@ -73,36 +81,36 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     if (this.options.readOnly) throw new Error('The event store is open read-only');
     const serialized = serialize(events);
-    let client: PoolClient;
+    let outcome: AppendRow | undefined;
     try {
-      client = await this.pool.connect();
+      // One statement, so one round trip and one transaction: the decision and the write are the
+      // database function's (schema.ts), under the stream row's lock.
+      const result = await this.pool.query<AppendRow>(
+        'SELECT out_outcome, out_revision, out_transaction_id::text AS out_transaction_id, out_position FROM append_events($1, $2, $3, $4, $5, $6)',
+        [
+          streamId,
+          typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision,
+          serialized.map((e) => e.eventId),
+          serialized.map((e) => e.type),
+          serialized.map((e) => e.data),
+          serialized.map((e) => e.metadata),
+        ],
+      );
+      outcome = result.rows[0];
     } catch (error) {
-      throw toPortError(error, `connecting to append to ${streamId}`);
-    }
-    let broken: Error | undefined;
-    // Checked out, a connection has no listener of the pool's: an 'error' the server sends between
-    // two statements (a terminated backend) would otherwise be unhandled and end the process.
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const result = await this.appendIn(client, streamId, serialized, expectedRevision);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      if (isUnavailable(error)) {
-        // The connection is gone or going: drop it instead of handing it to the next caller.
-        broken = error instanceof Error ? error : new Error(messageOf(error));
-        throw toPortError(error, `appending to ${streamId}`);
-      }
-      await client.query('ROLLBACK').catch(() => undefined);
       if (isUniqueViolation(error, 'events_event_id')) throw await this.idConflict(streamId, serialized, expectedRevision);
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
+      throw toPortError(error, `appending to ${streamId}`);
+    }
+    switch (outcome?.out_outcome) {
+      case 'appended':
+      case 'retried':
+        return { nextExpectedRevision: BigInt(outcome.out_revision!), position: positionOf(outcome.out_transaction_id!, outcome.out_position!) };
+      case 'wrong_revision':
+        throw wrongRevision(streamId, expectedRevision, outcome.out_revision === null ? undefined : BigInt(outcome.out_revision));
+      case 'other_stream':
+        throw new Error(`Event id ${serialized[0]!.eventId} is already recorded in another stream than ${streamId}`);
+      case undefined:
+        throw new Error(`append_events answered nothing for ${streamId}`);
     }
   }
 
@@ -149,71 +157,6 @@ export class PostgresEventStore implements EventStore {
       await this.pool.end();
     })();
     return this.closing;
-  }
-
-  /**
-   * One append inside its transaction. The stream's row is locked first, so appends to one stream
-   * queue on it and each sees the revision the previous one left; the first of concurrent creators
-   * inserts the row, the others wait for it and then see the stream exists.
-   */
-  private async appendIn(client: PoolClient, streamId: string, events: readonly SerializedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    for (;;) {
-      const locked = await client.query<{ revision: string }>('SELECT revision FROM streams WHERE stream_id = $1 FOR UPDATE', [streamId]);
-      const last = locked.rows[0] ? BigInt(locked.rows[0].revision) : undefined;
-      const retried = await this.retriedAppend(client, streamId, events, expected, last);
-      if (retried) return retried;
-      if (!satisfies(expected, last)) throw wrongRevision(streamId, expected, last);
-      const next = (last ?? -1n) + BigInt(events.length);
-      if (last === undefined) {
-        const created = await client.query('INSERT INTO streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING', [
-          streamId,
-          next.toString(),
-        ]);
-        // A concurrent creator committed the row while this insert waited on it: decide again.
-        if (created.rowCount === 0) continue;
-      } else {
-        await client.query('UPDATE streams SET revision = $2 WHERE stream_id = $1', [streamId, next.toString()]);
-      }
-      const first = (last ?? -1n) + 1n;
-      const inserted = await client.query<{ position: string; transaction_id: string }>(
-        `INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
-         SELECT $1, $2::bigint + e.n - 1, e.event_id, e.type, e.data::json, e.metadata::json
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS e(event_id, type, data, metadata, n)
-         ORDER BY e.n
-         RETURNING position, transaction_id::text AS transaction_id`,
-        [streamId, first.toString(), events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.data), events.map((e) => e.metadata)],
-      );
-      const lastRow = inserted.rows.reduce((a, b) => (BigInt(b.position) > BigInt(a.position) ? b : a));
-      return { nextExpectedRevision: next, position: positionOf(lastRow.transaction_id, lastRow.position) };
-    }
-  }
-
-  /**
-   * The same event ids appended again to the same stream under the same expectation: the first
-   * append committed (its acknowledgement may have been lost), so answer as it did and write nothing.
-   */
-  private async retriedAppend(
-    client: PoolClient,
-    streamId: string,
-    events: readonly SerializedEvent[],
-    expected: ExpectedRevision,
-    last: bigint | undefined,
-  ): Promise<AppendResult | undefined> {
-    const firstId = events[0]!.eventId;
-    const found = await client.query<{ stream_id: string; revision: string }>('SELECT stream_id, revision FROM events WHERE event_id = $1', [firstId]);
-    const first = found.rows[0];
-    if (!first) return undefined;
-    if (first.stream_id !== streamId) throw new Error(`Event id ${firstId} is already recorded in another stream than ${streamId}`);
-    const stored = await client.query<{ event_id: string; position: string; transaction_id: string }>(
-      'SELECT event_id, position, transaction_id::text AS transaction_id FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3',
-      [streamId, first.revision, events.length],
-    );
-    const sameEvents = stored.rows.length === events.length && stored.rows.every((row, i) => row.event_id === events[i]!.eventId);
-    const firstRevision = BigInt(first.revision);
-    const lastBefore = firstRevision === 0n ? undefined : firstRevision - 1n;
-    if (!sameEvents || !satisfies(expected, lastBefore)) throw wrongRevision(streamId, expected, last);
-    const end = stored.rows[stored.rows.length - 1]!;
-    return { nextExpectedRevision: firstRevision + BigInt(events.length) - 1n, position: positionOf(end.transaction_id, end.position) };
   }
 
   /** An id of this append is recorded already, not as its first event: in this stream a partial retry, else another stream's. */
@@ -307,19 +250,6 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     throw toPortError(error, 'opening the event store');
   }
   return new PostgresEventStore(pool, new Notifications(options.connectionString, options.logger), options);
-}
-
-function satisfies(expected: ExpectedRevision, last: bigint | undefined): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return last === undefined;
-    case 'stream_exists':
-      return last !== undefined;
-    default:
-      return last !== undefined && last === expected;
-  }
 }
 
 function wrongRevision(streamId: string, expected: ExpectedRevision, last: bigint | undefined): WrongExpectedRevisionError {

@@ -41,6 +41,79 @@ const MIGRATIONS: readonly string[] = [
     RETURN NULL;
   END $$;
   CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION events_notify();
+
+  -- Whether a stream whose last revision is \`last\` (NULL: no stream) meets an expected revision:
+  -- 'any', 'no_stream', 'stream_exists' or a revision in text.
+  CREATE FUNCTION expected_revision_met(expected text, last bigint) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE expected
+      WHEN 'any' THEN true
+      WHEN 'no_stream' THEN last IS NULL
+      WHEN 'stream_exists' THEN last IS NOT NULL
+      ELSE last IS NOT NULL AND last = expected::bigint
+    END
+  $$;
+
+  -- One append, decided and written in one statement (one round trip, one transaction when
+  -- called alone): lock the stream's row, answer a retry of the same event ids as the first time,
+  -- check the expected revision, move the stream's revision, insert the events in order.
+  -- out_outcome: 'appended' | 'retried' (out_revision, out_transaction_id, out_position: the last
+  -- event's) | 'wrong_revision' (out_revision: the stream's last revision, NULL for no stream) |
+  -- 'other_stream' (the first event id is recorded in another stream).
+  CREATE FUNCTION append_events(p_stream text, p_expected text, p_ids text[], p_types text[], p_data text[], p_metadata text[],
+    OUT out_outcome text, OUT out_revision bigint, OUT out_transaction_id xid8, OUT out_position bigint)
+  LANGUAGE plpgsql AS $$
+  DECLARE
+    v_count integer := cardinality(p_ids);
+    v_last bigint;
+    v_exists boolean;
+    v_first_stream text;
+    v_first_revision bigint;
+    v_stored text[];
+  BEGIN
+    LOOP
+      -- Appends to one stream queue here; each sees the revision the previous one left.
+      SELECT s.revision INTO v_last FROM streams s WHERE s.stream_id = p_stream FOR UPDATE;
+      v_exists := FOUND;
+      SELECT e.stream_id, e.revision INTO v_first_stream, v_first_revision FROM events e WHERE e.event_id = p_ids[1];
+      IF FOUND THEN
+        IF v_first_stream <> p_stream THEN
+          out_outcome := 'other_stream';
+          RETURN;
+        END IF;
+        SELECT array_agg(r.event_id ORDER BY r.revision) INTO v_stored
+          FROM (SELECT e.event_id, e.revision FROM events e WHERE e.stream_id = p_stream AND e.revision >= v_first_revision ORDER BY e.revision LIMIT v_count) r;
+        IF v_stored = p_ids AND expected_revision_met(p_expected, CASE WHEN v_first_revision = 0 THEN NULL ELSE v_first_revision - 1 END) THEN
+          out_outcome := 'retried';
+          out_revision := v_first_revision + v_count - 1;
+          SELECT e.transaction_id, e.position INTO out_transaction_id, out_position FROM events e WHERE e.stream_id = p_stream AND e.revision = out_revision;
+        ELSE
+          out_outcome := 'wrong_revision';
+          out_revision := v_last;
+        END IF;
+        RETURN;
+      END IF;
+      IF NOT expected_revision_met(p_expected, CASE WHEN v_exists THEN v_last END) THEN
+        out_outcome := 'wrong_revision';
+        out_revision := CASE WHEN v_exists THEN v_last END;
+        RETURN;
+      END IF;
+      out_revision := COALESCE(CASE WHEN v_exists THEN v_last END, -1) + v_count;
+      IF v_exists THEN
+        UPDATE streams s SET revision = out_revision WHERE s.stream_id = p_stream;
+      ELSE
+        INSERT INTO streams (stream_id, revision) VALUES (p_stream, out_revision) ON CONFLICT (stream_id) DO NOTHING;
+        -- A concurrent creator committed the row while this insert waited on it: decide again.
+        CONTINUE WHEN NOT FOUND;
+      END IF;
+      INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
+        SELECT p_stream, out_revision - v_count + i.n, i.event_id, i.type, i.data::json, i.metadata::json
+        FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS i(event_id, type, data, metadata, n)
+        ORDER BY i.n;
+      out_outcome := 'appended';
+      SELECT e.transaction_id, e.position INTO out_transaction_id, out_position FROM events e WHERE e.stream_id = p_stream AND e.revision = out_revision;
+      RETURN;
+    END LOOP;
+  END $$;
   `,
 ];
 
