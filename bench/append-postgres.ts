@@ -13,7 +13,7 @@
  *    (its own folder: the SQLite peer pins emmett 0.38.5). Without it the table has no Emmett column.
  * Each system has a database of its own (created here, dropped afterwards), the server's
  * defaults (synchronous_commit on: every acknowledged append is flushed), and the same number of
- * connections as writers (Emmett: its pool's own default). Each cell measures each system for BENCH_APPEND_SECONDS (default 4) in
+ * connections as writers (Emmett: the pg pool default, 10). Each cell measures each system for BENCH_APPEND_SECONDS (default 4) in
  * two interleaved rounds. POSTGRES_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -243,7 +243,7 @@ async function main(): Promise<BenchResult> {
       `Appends of ~750-byte events to the PostgreSQL store (${server}), each writer on its own stream with an expected revision, as many connections as writers. ` +
       'raw = plain pg inserts of the same rows into the same schema (trigger included), one autocommitted multi-row INSERT per append: one round trip, no stream row, no checks. ' +
       (withEmmett
-        ? `emmett = @event-driven-io/emmett-postgresql ${emmettVersion()} getPostgreSQLEventStore, same events and expected versions, its own schema and pool. `
+        ? `emmett = @event-driven-io/emmett-postgresql ${emmettVersion()} getPostgreSQLEventStore, same events and expected versions, its own schema, the pg pool's default of 10 connections. `
         : 'Emmett not installed. ') +
       `${SECONDS} s per system and cell in ${ROUNDS} interleaved rounds, a fresh database per system and cell.`,
     tables: [
