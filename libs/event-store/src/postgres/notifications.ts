@@ -48,7 +48,12 @@ export class Notifications {
   private async listen(): Promise<void> {
     let delay = BACK_OFF.initial;
     while (!this.closed) {
-      const client = new Client({ connectionString: this.connectionString, application_name: 'csp-event-store-listen', keepAlive: true });
+      const client = new Client({
+        connectionString: this.connectionString,
+        application_name: 'csp-event-store-listen',
+        keepAlive: true,
+        connectionTimeoutMillis: 5_000,
+      });
       const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
       let failure: unknown;
       // Without a listener, an 'error' on a client (a terminated backend) crashes the process.
@@ -56,10 +61,16 @@ export class Notifications {
         failure = error;
       });
       client.on('notification', () => this.notify());
+      // Known before it connects, so that close() can end a connection still being made.
+      this.client = client;
       try {
-        await client.connect();
+        // A client ended while it connects (close() now) never settles its connect(): its end settles this.
+        await Promise.race([client.connect(), ended.then(() => Promise.reject(new Error('Connection ended while connecting')))]);
         await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-        this.client = client;
+        if (this.closed) {
+          await client.end();
+          return;
+        }
         if (delay > BACK_OFF.initial) this.logger?.info('Event store notifications resumed');
         delay = BACK_OFF.initial;
         this.notify();
