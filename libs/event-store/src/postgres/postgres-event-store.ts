@@ -22,6 +22,7 @@ import { isUniqueViolation, messageOf, toPortError } from './errors';
 import { Notifications } from './notifications';
 import { EVENT_COLUMNS, afterParams, filterConditions, positionOf, toRecordedEvent, type EventRow } from './rows';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './schema';
+import { SharedReads } from './shared-reads';
 import { PostgresSubscription, type EventSource } from './subscription';
 
 export interface PostgresEventStoreOptions {
@@ -68,9 +69,11 @@ export class PostgresEventStore implements EventStore {
     private readonly notifications: Notifications,
     private readonly options: PostgresEventStoreOptions,
   ) {
+    // One read per notification for every subscription at the same position (one per read model).
+    const shared = new SharedReads();
     this.source = {
-      page: (after, limit, filter) => this.page(after, limit, filter),
-      heldBack: () => this.heldBack(),
+      page: (after, limit, filter) => shared.page(pageKey(notifications.count, after, limit, filter), () => this.page(after, limit, filter)),
+      heldBack: () => shared.read(`held-back:${notifications.count}`, () => this.heldBack()),
       notifications,
       pollIntervalMs: options.pollIntervalMs ?? 250,
       ...(options.logger ? { logger: options.logger } : {}),
@@ -250,6 +253,11 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     throw toPortError(error, 'opening the event store');
   }
   return new PostgresEventStore(pool, new Notifications(options.connectionString, options.logger), options);
+}
+
+/** Subscriptions with the same filter at the same position, since the same notification, ask for the same page. */
+function pageKey(notified: number, after: Position, limit: number, filter: EventFilter | undefined): string {
+  return JSON.stringify([notified, after.commit.toString(), after.prepare.toString(), limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
 }
 
 function wrongRevision(streamId: string, expected: ExpectedRevision, last: bigint | undefined): WrongExpectedRevisionError {

@@ -6,7 +6,7 @@ import type { Notifications } from './notifications';
 /** What a subscription needs from the store. */
 export interface EventSource {
   /** Matching events strictly after `after` whose transactions are older than every one still running, in global order. */
-  page(after: Position, limit: number, filter: EventFilter | undefined): Promise<RecordedEvent[]>;
+  page(after: Position, limit: number, filter: EventFilter | undefined): Promise<readonly RecordedEvent[]>;
   /** Whether committed events wait behind a transaction still running (they become readable when it ends). */
   heldBack(): Promise<boolean>;
   readonly notifications: Notifications;
@@ -59,7 +59,7 @@ export class PostgresSubscription implements Subscription {
     let retryDelay = RETRY.initial;
     while (!this.stopping) {
       const seen = this.source.notifications.count;
-      let events: RecordedEvent[];
+      let events: readonly RecordedEvent[];
       let heldBack = false;
       try {
         events = await this.source.page(after, batchSize, this.options.filter);
