@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { eventStoreContract } from '../contract';
-import { comparePositions, EventStoreUnavailableError, type NewEvent, type RecordedEvent } from '../port';
+import { comparePositions, EventStoreUnavailableError, WrongExpectedRevisionError, type NewEvent, type RecordedEvent } from '../port';
 import { openPostgresEventStore, type PostgresEventStore } from './postgres-event-store';
 import { SCHEMA_VERSION } from './schema';
 import { createTestDatabase, postgresForTests, terminateConnections, type TestDatabase } from './testing/database';
@@ -126,6 +126,18 @@ function onRealServer(): void {
       expect(seen).toHaveLength(320);
       expect(new Set(seen.map((e) => e.eventId)).size).toBe(320);
       for (let i = 1; i < seen.length; i++) expect(comparePositions(seen[i - 1]!.position, seen[i]!.position)).toBe(-1);
+    });
+
+    it('refuses an append whose later event id is recorded already: in this stream a revision conflict, in another an error', async () => {
+      const store = await open();
+      const [a, b] = [`dup-${randomUUID()}`, `dup-${randomUUID()}`];
+      const recorded = event();
+      await store.append(a, [recorded], 'no_stream');
+      await expect(store.append(a, [event(), recorded], 0n)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append(b, [event(), recorded], 'no_stream')).rejects.toThrow(/already recorded in another stream/);
+      await expect(store.append(b, [recorded], 'no_stream')).rejects.toThrow(/already recorded in another stream/);
+      expect(await store.readStream(a)).toHaveLength(1);
+      expect(await store.readStream(b)).toEqual([]);
     });
 
     it('migrates once when several processes start at once, and records the schema version', async () => {
