@@ -101,16 +101,16 @@ module.exports = {
           '\\.spec\\.ts$',
           '/(testing|contract|bench|examples)/',
           // An adapter's own files import each other.
-          '^libs/event-store/src/(sqlite|kurrentdb)/',
+          '^libs/event-store/src/(sqlite|kurrentdb|postgres)/',
           '^libs/projections/src/stores/(memory|redis|sqlite)-store',
-          '^libs/security/src/keyring/(sqlite|kurrentdb)-data-key-store',
+          '^libs/security/src/keyring/(sqlite|kurrentdb|postgres)-data-key-store',
         ],
       },
       to: {
         path: [
-          '^libs/event-store/src/(sqlite|kurrentdb)/',
+          '^libs/event-store/src/(sqlite|kurrentdb|postgres)/',
           '^libs/projections/src/stores/(memory|redis|sqlite)-store',
-          '^libs/security/src/keyring/(sqlite|kurrentdb)-data-key-store',
+          '^libs/security/src/keyring/(sqlite|kurrentdb|postgres)-data-key-store',
           '^libs/security/src/redis-rate-limiter',
         ],
       },

@@ -7,6 +7,7 @@
  */
 const BENCHMARKS: Record<string, { file: string; what: string }> = {
   append: { file: './append', what: 'embedded store appends vs raw better-sqlite3 and Emmett SQLite' },
+  'append-postgres': { file: './append-postgres', what: 'PostgreSQL store appends vs raw pg inserts into the same schema (POSTGRES_URL)' },
   commands: { file: './commands', what: 'HTTP throughput and latency of purchase, reveal key, issue link, cancel vs an empty Nest route' },
   rebuild: { file: './rebuild', what: 'projection rebuild of 1M events into memory and Redis vs the raw read and raw Redis writes' },
   replay: { file: './replay', what: "one customer's key-access history for a date range from the event store vs the raw read" },
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   if (!entry) {
     process.stderr.write(
       `Usage: npm run bench -- <name>\n\n${Object.entries(BENCHMARKS)
-        .map(([n, b]) => `  ${n.padEnd(9)} ${b.what}`)
+        .map(([n, b]) => `  ${n.padEnd(15)} ${b.what}`)
         .join('\n')}\n`,
     );
     process.exit(2);

@@ -1,7 +1,7 @@
 /**
  * deploy/ agrees with the apps: every manifest parses, sets only variables the product reads,
- * probes the health routes the apps serve on the ports they listen on, and the compose file
- * validates with docker-compose. Nothing here starts a container: no Docker engine is needed.
+ * probes the health routes the apps serve on the ports they listen on, and the compose files
+ * validate with docker-compose; each in its KurrentDB and its PostgreSQL variant. Nothing here starts a container: no Docker engine is needed.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -31,11 +31,16 @@ const expectKnown = (where: string, variables: Iterable<string>) => {
   for (const variable of variables) expect({ where, variable, known: KNOWN.has(variable) }).toEqual({ where, variable, known: true });
 };
 
-describe('docker-compose.yml', () => {
-  const [compose] = load('docker-compose.yml');
+/** The two compose variants: the same apps on a KurrentDB cluster or on one PostgreSQL server. */
+describe.each([
+  ['docker-compose.yml', 'kurrentdb'],
+  ['docker-compose.postgres.yml', 'postgres'],
+] as const)('%s', (file, store) => {
+  const [compose] = load(file);
   const services = compose.services as Record<string, any>;
   const apps = Object.entries(services).filter(([, s]) => s.image === IMAGE);
   const nodes = Object.entries(services).filter(([, s]) => KURRENTDB_IMAGE.test(String(s.image)));
+  const postgres = Object.entries(services).filter(([, s]) => /^postgres:\d+/.test(String(s.image)));
 
   it('runs two API replicas on host ports 3000 and 3002 and one projector, all from the product image', () => {
     const scripts = apps.map(([, s]) => s.command[1]);
@@ -54,38 +59,63 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('points every process at the whole KurrentDB cluster and at Redis', () => {
-    const hosts = nodes.map(([name]) => `${name}:2113`);
-    for (const [name, service] of apps) {
-      const [, scheme, hostList, query] = /^(\w+):\/\/([^?]+)\?(.*)$/.exec(service.environment.EVENTSTORE_URL) ?? [];
-      expect({ name, scheme, hostList }).toEqual({ name, scheme: 'kurrentdb', hostList: hosts.join(',') });
-      expect(new URLSearchParams(query).get('tls')).toBe('false');
-      expect(service.environment.REDIS_URL).toBe('redis://redis:6379');
-    }
-  });
-
   it('probes readiness of each process through the image’s health check script', () => {
     for (const [name, service] of apps)
       expect({ name, test: service.healthcheck.test }).toEqual({ name, test: ['CMD', 'node', 'deploy/healthcheck.js', '/health/ready'] });
   });
 
-  it('runs a three-node KurrentDB cluster that gossips, with the system projections behind $ce-order', () => {
-    expect(nodes).toHaveLength(3);
-    const names = nodes.map(([name]) => name);
-    for (const [name, node] of nodes) {
-      expect(node.environment.KURRENTDB_CLUSTER_SIZE).toBe('3');
-      expect(
-        node.environment.KURRENTDB_GOSSIP_SEED.split(',')
-          .map((seed: string) => seed.split(':')[0])
-          .sort(),
-      ).toEqual([...names].sort());
-      expect(node.environment.KURRENTDB_NODE_HOST_ADVERTISE_AS).toBe(name);
-      expect(node.environment.KURRENTDB_RUN_PROJECTIONS).toBe('System');
-      expect(node.environment.KURRENTDB_START_STANDARD_PROJECTIONS).toBe('true');
-      expect(node.healthcheck.test.join(' ')).toContain('/health/live');
-    }
-    expect(services.redis.image).toMatch(/^redis:/);
-  });
+  if (store === 'kurrentdb') {
+    it('points every process at the whole KurrentDB cluster and at Redis', () => {
+      const hosts = nodes.map(([name]) => `${name}:2113`);
+      for (const [name, service] of apps) {
+        const [, scheme, hostList, query] = /^(\w+):\/\/([^?]+)\?(.*)$/.exec(service.environment.EVENTSTORE_URL) ?? [];
+        expect({ name, scheme, hostList }).toEqual({ name, scheme: 'kurrentdb', hostList: hosts.join(',') });
+        expect(new URLSearchParams(query).get('tls')).toBe('false');
+        expect(service.environment.REDIS_URL).toBe('redis://redis:6379');
+      }
+    });
+
+    it('runs a three-node KurrentDB cluster that gossips, with the system projections behind $ce-order', () => {
+      expect(nodes).toHaveLength(3);
+      const names = nodes.map(([name]) => name);
+      for (const [name, node] of nodes) {
+        expect(node.environment.KURRENTDB_CLUSTER_SIZE).toBe('3');
+        expect(
+          node.environment.KURRENTDB_GOSSIP_SEED.split(',')
+            .map((seed: string) => seed.split(':')[0])
+            .sort(),
+        ).toEqual([...names].sort());
+        expect(node.environment.KURRENTDB_NODE_HOST_ADVERTISE_AS).toBe(name);
+        expect(node.environment.KURRENTDB_RUN_PROJECTIONS).toBe('System');
+        expect(node.environment.KURRENTDB_START_STANDARD_PROJECTIONS).toBe('true');
+        expect(node.healthcheck.test.join(' ')).toContain('/health/live');
+      }
+      expect(services.redis.image).toMatch(/^redis:/);
+    });
+  } else {
+    it('points every process at the PostgreSQL service’s database as its user, and at Redis; no KurrentDB', () => {
+      expect(nodes).toEqual([]);
+      expect(postgres).toHaveLength(1);
+      const [[host, server]] = postgres as [[string, any]];
+      for (const [name, service] of apps) {
+        const url = new URL(service.environment.EVENTSTORE_URL.replace('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}', 'password'));
+        expect({ name, scheme: url.protocol, host: url.hostname, port: url.port, database: url.pathname, user: url.username }).toEqual({
+          name,
+          scheme: 'postgres:',
+          host,
+          port: '5432',
+          database: `/${server.environment.POSTGRES_DB}`,
+          user: server.environment.POSTGRES_USER,
+        });
+        expect(service.environment.REDIS_URL).toBe('redis://redis:6379');
+        // The apps start once the server accepts connections: they migrate the schema at start-up.
+        expect(service.depends_on.postgres).toEqual({ condition: 'service_healthy' });
+      }
+      expect(server.healthcheck.test.join(' ')).toContain('pg_isready');
+      expect(server.volumes.some((v: string) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
+      expect(services.redis.image).toMatch(/^redis:/);
+    });
+  }
 
   it('validates with docker-compose config', () => {
     let available = true;
@@ -99,17 +129,29 @@ describe('docker-compose.yml', () => {
       console.warn('DOCKER-COMPOSE VALIDATION SKIPPED: docker-compose is not installed (apt-get install docker-compose)');
       return;
     }
-    execFileSync('docker-compose', ['-f', join(DEPLOY, 'docker-compose.yml'), 'config', '-q'], {
-      env: { ...process.env, AUTH_JWT_SECRET: 'validate', KEY_ENCRYPTION_KEY: 'validate' },
+    execFileSync('docker-compose', ['-f', join(DEPLOY, file), 'config', '-q'], {
+      env: { ...process.env, AUTH_JWT_SECRET: 'validate', KEY_ENCRYPTION_KEY: 'validate', POSTGRES_PASSWORD: 'validate' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
   });
 });
 
-describe('Kubernetes manifests', () => {
-  const docs = readdirSync(join(DEPLOY, 'k8s'))
+const K8S_BASE = readdirSync(join(DEPLOY, 'k8s'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => join('k8s', f));
+/** The PostgreSQL variant: the same namespace and Deployments, its own ConfigMap and Secret (EVENTSTORE_URL holds credentials). */
+const K8S_POSTGRES = [
+  ...K8S_BASE.filter((f) => !/(configmap|secret\.example)\.yaml$/.test(f)),
+  ...readdirSync(join(DEPLOY, 'k8s/postgres'))
     .filter((f) => f.endsWith('.yaml'))
-    .flatMap((f) => load(join('k8s', f)));
+    .map((f) => join('k8s/postgres', f)),
+];
+
+describe.each([
+  ['KurrentDB', K8S_BASE],
+  ['PostgreSQL', K8S_POSTGRES],
+] as const)('Kubernetes manifests (%s)', (store, files) => {
+  const docs = files.flatMap((f) => load(f));
   const namespace = docs.find((d) => d.kind === 'Namespace').metadata.name;
   const deployments = docs.filter((d) => d.kind === 'Deployment');
   const configMap = docs.find((d) => d.kind === 'ConfigMap');
@@ -153,6 +195,22 @@ describe('Kubernetes manifests', () => {
       expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
       expect(deployment.spec.selector.matchLabels).toEqual(deployment.spec.template.metadata.labels);
     }
+  });
+
+  it('name the event store: KurrentDB in the ConfigMap, PostgreSQL (with its credentials) in the Secret only', () => {
+    if (store === 'KurrentDB') {
+      expect(configMap.data.EVENTSTORE_URL).toMatch(/^kurrentdb:\/\//);
+    } else {
+      expect(configMap.data.EVENTSTORE_URL).toBeUndefined();
+      const url = new URL(secret.stringData.EVENTSTORE_URL);
+      expect({ scheme: url.protocol, user: url.username, hasPassword: url.password !== '', database: url.pathname }).toEqual({
+        scheme: 'postgres:',
+        user: 'csp',
+        hasPassword: true,
+        database: '/csp',
+      });
+    }
+    expect(configMap.data.REDIS_URL).toMatch(/^redis:\/\//);
   });
 
   it('expose the API through a Service that selects the API pods and targets their port', () => {

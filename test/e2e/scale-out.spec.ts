@@ -1,7 +1,9 @@
 /**
  * The scaled-out shape on one machine: two API replicas and two projector processes sharing one
- * event store and Redis read models. Replicas stay consistent (optimistic concurrency,
- * idempotency keys); projectors never double-apply (leases and checkpointed commits).
+ * event store and Redis read models — the SQLite file in one DATA_DIR, and a PostgreSQL database
+ * (EVENTSTORE_URL=postgres://…) where a server answers. Replicas stay consistent (optimistic
+ * concurrency, idempotency keys); projectors never double-apply (leases and checkpointed commits);
+ * webhooks are delivered once each.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -12,14 +14,33 @@ import { join } from 'node:path';
 import { client, mintToken, startProjector, startServer } from '../support/server';
 import { REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
 import Redis from 'ioredis';
+import { comparePositions, formatPosition, parsePosition, type Position } from '@csp/event-store';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '../../libs/event-store/src/postgres/testing/database';
 
 jest.setTimeout(120_000);
 
-it('two API replicas and two projectors on one event store and Redis', async () => {
+/** The shared event store: the SQLite file of the DATA_DIR, or (EVENTSTORE_URL) a PostgreSQL database of this run's own. */
+const stores: [string, () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>][] = [
+  ['SQLite file', async () => ({ env: {}, drop: async () => undefined })],
+  ...(postgresForTests('scale-out')
+    ? ([
+        [
+          'PostgreSQL',
+          async () => {
+            const database: TestDatabase = await createTestDatabase();
+            return { env: { EVENTSTORE_URL: database.url }, drop: () => database.drop() };
+          },
+        ],
+      ] as typeof stores)
+    : []),
+];
+
+it.each(stores)('two API replicas and two projectors on one event store (%s) and Redis', async (_name, openStore) => {
   if (!(await redisAvailable())) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'csp-scale-'));
   const secret = `scale-${randomUUID()}`;
   const prefix = testPrefix('scale');
+  const store = await openStore();
   // WEBHOOK_ALLOWED_HOSTS: the webhook receiver below is on loopback (the APIs register, the projectors deliver).
   const shared = {
     REDIS_URL,
@@ -27,6 +48,9 @@ it('two API replicas and two projectors on one event store and Redis', async () 
     DATA_DIR: dataDir,
     KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    // With EVENTSTORE_URL every process must be told how tokens are checked, the projector too.
+    AUTH_JWT_SECRET: secret,
+    ...store.env,
   };
   const projectors = [await startProjector(shared), await startProjector(shared)];
   const apis = [
@@ -66,7 +90,8 @@ it('two API replicas and two projectors on one event store and Redis', async () 
     const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
     const reveals = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a! : b!)('POST', `/v1/orders/${orderId}/keys`, agent, sel)));
     expect(new Set(reveals.map((r) => r.body.productKey)).size).toBe(1);
-    const last = reveals.map((r) => BigInt(r.body.position)).reduce((x, y) => (x > y ? x : y));
+    // Positions are opaque text (the SQLite sequence, PostgreSQL's transaction/position pair): compared as the port compares them.
+    const last = formatPosition(reveals.map((r) => parsePosition(r.body.position)!).reduce((x: Position, y: Position) => (comparePositions(x, y) > 0 ? x : y)));
 
     // Read your writes through the other replica, projected by another process.
     const list = await b!('GET', `/v1/customers/${customer.customerId}/software?atLeast=${last}`, agent);
@@ -99,5 +124,6 @@ it('two API replicas and two projectors on one event store and Redis', async () 
     receiver.close();
     await Promise.all(apis.map((s) => s.stop()));
     await Promise.all(projectors.map((p) => p.stop()));
+    await store.drop();
   }
 });

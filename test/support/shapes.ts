@@ -7,17 +7,21 @@
  *   redis     one API with REDIS_URL set alone (it projects into Redis itself)
  *   split     two APIs with RUN_PROJECTIONS=false behind a round-robin proxy, and two projector
  *             processes, on one DATA_DIR (one SQLite file) and one Redis key prefix
+ *   postgres  one API, EVENTSTORE_URL=postgres://… (a database of its own on the test server: the
+ *             event store and the keyring), read models in memory
+ *   postgres-split  the split shape on one PostgreSQL database instead of the SQLite file: two APIs
+ *             with RUN_PROJECTIONS=false behind the proxy, two projectors, one Redis key prefix
  *
  * A deployment's persistent state is its DATA_DIR plus whatever each shape keeps elsewhere (the
  * Redis key prefix, the key-encryption key): starting a shape again on the same DATA_DIR finds
  * the same state, which is what restart scenarios need. `tearDownShapes()` (in the scenario's
  * afterAll) stops whatever still runs and deletes that external state.
  *
- * To add a shape (e.g. a PostgreSQL event store with EVENTSTORE_URL=postgres://…): describe the
- * service it needs as a `Service` (a probe that skips its shapes with one loud line, or throws
- * when its REQUIRE_… variable says the run needs it), keep its per-deployment state with
- * `site.resource(…)` (a database or schema name, made at the first start on a DATA_DIR, dropped
- * at tear-down), and append the shape to SHAPES.
+ * To add a shape: describe the service it needs as a `Service` (a probe that skips its shapes with
+ * one loud line, or throws when its REQUIRE_… variable says the run needs it), keep its
+ * per-deployment state with `site.resource(…)` (a database or schema name, made at the first start
+ * on a DATA_DIR, dropped at tear-down), and append the shape to SHAPES. The PostgreSQL shapes are
+ * built that way (POSTGRES, postgresDatabase).
  *
  * `SHAPES=embedded,split npx jest …` runs a subset.
  */
@@ -27,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../../libs/projections/src/testing/redis';
+import { createDatabaseSync, dropDatabase, postgresForTests, testDatabaseName } from '../../libs/event-store/src/postgres/testing/database';
 import { startRoundRobinProxy } from './round-robin-proxy';
 import { startProjector, startServer } from './server';
 
@@ -40,6 +45,8 @@ export interface Deployment {
   readonly dataDir: string;
   /** Set when the read models are in Redis. */
   readonly redisPrefix?: string;
+  /** Set when the event store is PostgreSQL: its EVENTSTORE_URL. */
+  readonly eventStoreUrl?: string;
   /** Everything every process printed so far, process by process. */
   logs(): string;
   /** Graceful stop of every process (APIs first, then projectors), then the proxy. */
@@ -96,6 +103,17 @@ interface Process {
 }
 
 const REDIS: Service = { name: 'Redis', available: (suite) => redisForTests(suite) };
+const POSTGRES: Service = { name: 'PostgreSQL', available: (suite) => postgresForTests(suite) };
+
+/** This deployment's PostgreSQL database (its EVENTSTORE_URL), made at its first start and dropped at tear-down. */
+const postgresDatabase = (site: Site) => {
+  const name = site.resource('postgres-database', testDatabaseName, dropDatabase);
+  return site.resource(
+    'postgres-url',
+    () => createDatabaseSync(name),
+    async () => undefined,
+  );
+};
 
 /** This deployment's Redis key prefix; its keys are deleted at tear-down, not between restarts. */
 const redisPrefix = (site: Site, shape: string) =>
@@ -145,6 +163,7 @@ interface Parts {
   readonly apis: readonly Process[];
   readonly projectors?: readonly Process[];
   readonly redisPrefix?: string;
+  readonly eventStoreUrl?: string;
   /** After every process has stopped (the proxy). */
   readonly close?: () => Promise<void>;
 }
@@ -164,6 +183,7 @@ function deployment(shape: string, site: Site, parts: Parts): Deployment {
     secret: site.secret,
     dataDir: site.dataDir,
     ...(parts.redisPrefix !== undefined ? { redisPrefix: parts.redisPrefix } : {}),
+    ...(parts.eventStoreUrl !== undefined ? { eventStoreUrl: parts.eventStoreUrl } : {}),
     logs: () => (all.length === 1 ? all[0]!.logs() : all.map((p) => `===== ${p.name} =====\n${p.logs()}`).join('\n')),
     async stop() {
       if (stopped) return;
@@ -202,35 +222,53 @@ const SHAPES: readonly Shape[] = [
   {
     name: 'split',
     needs: [REDIS],
+    start: (site, options) => startSplit('split', site, options, {}),
+  },
+  {
+    name: 'postgres',
+    needs: [POSTGRES],
     async start(site, options) {
-      const prefix = redisPrefix(site, 'split');
-      const shared: Record<string, string> = {
-        DATA_DIR: site.dataDir,
-        REDIS_URL,
-        REDIS_KEY_PREFIX: prefix,
-        AUTH_JWT_SECRET: site.secret,
-        KEY_ENCRYPTION_KEY: site.keyEncryptionKey,
-        ...(options.clockStart ? { CLOCK_START: options.clockStart } : {}),
-        ...options.env,
-      };
-      const processes = await startAll([
-        apiProcess('api-1', site, options, { ...shared, RUN_PROJECTIONS: 'false' }),
-        apiProcess('api-2', site, options, { ...shared, RUN_PROJECTIONS: 'false' }),
-        projectorProcess('projector-1', shared),
-        projectorProcess('projector-2', shared),
-      ]);
-      const apis = processes.slice(0, 2);
-      const projectors = processes.slice(2);
-      try {
-        const proxy = await startRoundRobinProxy(apis.map((a) => a.baseUrl!));
-        return deployment('split', site, { baseUrl: proxy.url, apis, projectors, redisPrefix: prefix, close: () => proxy.close() });
-      } catch (error) {
-        await Promise.all(processes.map((p) => p.kill()));
-        throw error;
-      }
+      const env = { EVENTSTORE_URL: postgresDatabase(site), KEY_ENCRYPTION_KEY: site.keyEncryptionKey };
+      const [api] = await startAll([apiProcess('api', site, options, env)]);
+      return deployment('postgres', site, { baseUrl: api!.baseUrl!, apis: [api!], eventStoreUrl: env.EVENTSTORE_URL });
     },
   },
+  {
+    name: 'postgres-split',
+    needs: [POSTGRES, REDIS],
+    start: (site, options) => startSplit('postgres-split', site, options, { eventStoreUrl: postgresDatabase(site) }),
+  },
 ];
+
+/** Two APIs with RUN_PROJECTIONS=false behind the proxy and two projectors, on one event store (`store`'s, else DATA_DIR's file) and one Redis prefix. */
+async function startSplit(shape: string, site: Site, options: ShapeOptions, store: { readonly eventStoreUrl?: string }): Promise<Deployment> {
+  const prefix = redisPrefix(site, shape);
+  const shared: Record<string, string> = {
+    DATA_DIR: site.dataDir,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    AUTH_JWT_SECRET: site.secret,
+    KEY_ENCRYPTION_KEY: site.keyEncryptionKey,
+    ...(store.eventStoreUrl !== undefined ? { EVENTSTORE_URL: store.eventStoreUrl } : {}),
+    ...(options.clockStart ? { CLOCK_START: options.clockStart } : {}),
+    ...options.env,
+  };
+  const processes = await startAll([
+    apiProcess('api-1', site, options, { ...shared, RUN_PROJECTIONS: 'false' }),
+    apiProcess('api-2', site, options, { ...shared, RUN_PROJECTIONS: 'false' }),
+    projectorProcess('projector-1', shared),
+    projectorProcess('projector-2', shared),
+  ]);
+  const apis = processes.slice(0, 2);
+  const projectors = processes.slice(2);
+  try {
+    const proxy = await startRoundRobinProxy(apis.map((a) => a.baseUrl!));
+    return deployment(shape, site, { baseUrl: proxy.url, apis, projectors, redisPrefix: prefix, ...store, close: () => proxy.close() });
+  } catch (error) {
+    await Promise.all(processes.map((p) => p.kill()));
+    throw error;
+  }
+}
 
 /** One shape by name, for a test that runs in one shape only. */
 export function shapeNamed(name: string): Shape {

@@ -1,4 +1,4 @@
-import { CONFIG_VARIABLES, ConfigError, loadConfig, parseInstant } from './config';
+import { CONFIG_VARIABLES, ConfigError, eventStoreKind, loadConfig, parseInstant } from './config';
 import { FixedClock, StartedClock } from './clock';
 
 describe('configuration from the environment', () => {
@@ -34,6 +34,19 @@ describe('configuration from the environment', () => {
       AUTH_JWT_SECRET: 's',
     });
     expect(config.keyEncryptionKey).toHaveLength(32);
+  });
+
+  it('switches to PostgreSQL with a postgres:// or postgresql:// URL, with the same requirements as KurrentDB', () => {
+    const shared = { KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), AUTH_JWT_SECRET: 's' };
+    for (const url of ['postgres://csp:secret@db.internal:5432/csp', 'postgresql://postgres@127.0.0.1/events?sslmode=require']) {
+      expect(loadConfig({ EVENTSTORE_URL: url, ...shared }).eventStoreUrl).toBe(url);
+      expect(eventStoreKind(url)).toBe('postgres');
+      expect(() => loadConfig({ EVENTSTORE_URL: url })).toThrow(/KEY_ENCRYPTION_KEY is required[\s\S]*AUTH_JWT_SECRET or AUTH_JWKS_URL is required/);
+    }
+    expect(eventStoreKind('kurrentdb://localhost:2113')).toBe('kurrentdb');
+    expect(eventStoreKind('mysql://localhost/x')).toBeUndefined();
+    expect(() => loadConfig({ EVENTSTORE_URL: 'postgres://db.internal', ...shared })).toThrow(/postgres:\/\/user\[:password\]@host\[:port\]\/database/);
+    expect(() => loadConfig({ EVENTSTORE_URL: 'mysql://db.internal/x', ...shared })).toThrow(/or postgres:\/\/ or postgresql:\/\//);
   });
 
   it('reports every problem at once', () => {

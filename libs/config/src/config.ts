@@ -7,7 +7,7 @@ export interface AppConfig {
   readonly port: number;
   readonly projectorPort: number;
   readonly dataDir: string;
-  /** esdb:// or kurrentdb:// — switches the event store to KurrentDB. */
+  /** esdb:// or kurrentdb:// switches the event store to KurrentDB; postgres:// or postgresql:// to PostgreSQL. */
   readonly eventStoreUrl?: string;
   /** Switches the read models to Redis. */
   readonly redisUrl?: string;
@@ -127,8 +127,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
 
   const eventStoreUrl = get('EVENTSTORE_URL');
-  if (eventStoreUrl !== undefined && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(eventStoreUrl)) {
-    problems.push('EVENTSTORE_URL must start with esdb:// or kurrentdb:// (or their +discover forms)');
+  if (eventStoreUrl !== undefined && eventStoreKind(eventStoreUrl) === undefined) {
+    problems.push('EVENTSTORE_URL must start with esdb:// or kurrentdb:// (or their +discover forms), or postgres:// or postgresql://');
+  } else if (eventStoreUrl !== undefined && eventStoreKind(eventStoreUrl) === 'postgres' && !validPostgresUrl(eventStoreUrl)) {
+    problems.push('EVENTSTORE_URL must be a PostgreSQL URL: postgres://user[:password]@host[:port]/database');
   }
   const redisUrl = get('REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://');
@@ -228,6 +230,23 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     keyAccessLimits,
     webhooks,
   };
+}
+
+/** Which production store an EVENTSTORE_URL names, by its scheme; undefined for none of them. */
+export function eventStoreKind(url: string): 'kurrentdb' | 'postgres' | undefined {
+  if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(url)) return 'kurrentdb';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
+  return undefined;
+}
+
+/** A host is needed (a socket directory instead is libpq's, not this URL's), and the database by name. */
+function validPostgresUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.hostname !== '' && /^\/[^/]+$/.test(parsed.pathname);
+  } catch {
+    return false;
+  }
 }
 
 /** Strict ISO-8601: a date (midnight UTC) or a date-time with an explicit offset or Z (the rule of parseDateOrInstant). */

@@ -1,12 +1,13 @@
 /**
- * The event store port. Two adapters implement it: the embedded SQLite store (the default) and
- * KurrentDB/EventStoreDB. Both pass the one contract suite in ./contract.
+ * The event store port. Three adapters implement it: the embedded SQLite store (the default),
+ * KurrentDB/EventStoreDB and PostgreSQL. All pass the one contract suite in ./contract.
  */
 
 /**
  * A position in the global order of all events. KurrentDB positions are a (commit, prepare)
- * pair of 64-bit log offsets; the SQLite store uses its global sequence number for both.
- * Compare with comparePositions, never with field arithmetic.
+ * pair of 64-bit log offsets; the SQLite store uses its global sequence number for both;
+ * PostgreSQL's are (transaction id, row position). Compare with comparePositions, never with
+ * field arithmetic.
  */
 export interface Position {
   readonly commit: bigint;

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
+import { eventStoreKind, StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
 import type { EventStore } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { connectKurrentDb, openKurrentDbEventStore } from '@csp/event-store/kurrentdb';
+import { openPostgresEventStore } from '@csp/event-store/postgres';
 import { MemoryRateLimiter, ProductKeyVault, TenantKeyring, TokenVerifier, type DataKeyStore, type RateLimiter } from '@csp/security';
 import { SqliteDataKeyStore } from '@csp/security/sqlite';
 import { KurrentDbDataKeyStore, type KeyringClient } from '@csp/security/kurrentdb';
+import { PostgresDataKeyStore } from '@csp/security/postgres';
 import { RedisRateLimiter } from '@csp/security/redis';
 import { createReadSide, type ReadModelStore, type ReadSide } from '@csp/projections';
 import { RedisReadModelStore } from '@csp/projections/redis';
@@ -155,9 +157,10 @@ export function tokenSigningSecret(config: AppConfig): string {
 
 /** Tenants' data keys live outside the event log, so that destroying one really removes it. */
 function openConfiguredDataKeyStore(config: AppConfig): DataKeyStore {
-  return config.eventStoreUrl
-    ? new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient)
-    : new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
+  if (!config.eventStoreUrl) return new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
+  return eventStoreKind(config.eventStoreUrl) === 'postgres'
+    ? new PostgresDataKeyStore(config.eventStoreUrl)
+    : new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient);
 }
 
 /** The webhook destination rule with the operator's exceptions (registration and delivery use the same). */
@@ -206,19 +209,27 @@ function redactUrl(url: string): string {
 }
 
 /**
- * The event store the configuration names: KurrentDB with EVENTSTORE_URL, else the embedded SQLite
- * file — reading every event in its current schema version (libs/application/src/upcasting).
- * Every entry point opens its store here; the layering check forbids any other way.
+ * The event store the configuration names: KurrentDB or PostgreSQL by EVENTSTORE_URL's scheme, else
+ * the embedded SQLite file — reading every event in its current schema version
+ * (libs/application/src/upcasting). Every entry point opens its store here; the layering check
+ * forbids any other way.
  *
  * `readOnly` is for readers that must not change what they are pointed at (the audit CLI, rebuilds):
  * the SQLite file must already be an event store (else NotAnEventStoreError) and is neither created,
- * nor migrated, nor written; with KurrentDB it changes nothing (a client that never appends).
+ * nor migrated, nor written; the PostgreSQL database must hold the store at this schema version and
+ * its sessions are read-only; with KurrentDB it changes nothing (a client that never appends).
  */
 export async function openConfiguredEventStore(config: AppConfig, logger: JsonLogger, options: { readonly readOnly?: boolean } = {}): Promise<EventStore> {
   return upcastingEventStore(await openRawEventStore(config, logger, options.readOnly ?? false));
 }
 
 async function openRawEventStore(config: AppConfig, logger: JsonLogger, readOnly: boolean): Promise<EventStore> {
+  if (config.eventStoreUrl && eventStoreKind(config.eventStoreUrl) === 'postgres') {
+    // Connects and migrates (or checks the schema, read-only) before answering: a server that is not there fails the start.
+    const store = await openPostgresEventStore({ connectionString: config.eventStoreUrl, logger, readOnly });
+    logger.info('Event store: PostgreSQL', { url: redactUrl(config.eventStoreUrl), ...(readOnly ? { readOnly } : {}) });
+    return store;
+  }
   if (config.eventStoreUrl) {
     const store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
     // Fail at start-up, not on the first command, when the cluster cannot be reached.

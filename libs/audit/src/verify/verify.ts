@@ -85,10 +85,9 @@ export function comparableReadModelEntry(entry: ActivityEntry): Compared {
   };
 }
 
-/** The replayed access in the read model's terms: it keeps the commit half of the position. */
+/** The replayed access in the read model's terms: the whole position, as the read model keeps it (both halves where they differ). */
 function comparableReplayEntry(entry: Omit<KeyAccessEntry, 'seq'>): Compared {
-  const compared = Object.fromEntries(COMPARED_FIELDS.map((f) => [f, entry[f]])) as Compared;
-  return { ...compared, position: entry.position.split('/')[0]! };
+  return Object.fromEntries(COMPARED_FIELDS.map((f) => [f, entry[f]])) as Compared;
 }
 
 /**

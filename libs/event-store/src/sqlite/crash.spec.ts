@@ -18,7 +18,7 @@ const EVENTS_PER_APPEND = 3;
 
 function transpileAdapter(outDir: string): string {
   const sqliteFiles = readdirSync(join(SOURCE, 'sqlite')).filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'));
-  for (const file of ['port.ts', ...sqliteFiles.map((name) => join('sqlite', name))]) {
+  for (const file of ['port.ts', 'serialized-events.ts', 'frozen-events.ts', ...sqliteFiles.map((name) => join('sqlite', name))]) {
     const { outputText } = ts.transpileModule(readFileSync(join(SOURCE, file), 'utf8'), {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },

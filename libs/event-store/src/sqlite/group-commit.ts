@@ -1,16 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '@csp/config';
 import { EventStoreUnavailableError, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../port';
+import type { SerializedEvent } from '../serialized-events';
 import { messageOf } from './database';
 import { positionOf } from './rows';
-
-/** An event ready for the table: data and metadata already JSON text. */
-export interface SerializedEvent {
-  readonly eventId: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-}
 
 export interface GroupCommitOptions {
   /** recorded_at of every event of a transaction. */

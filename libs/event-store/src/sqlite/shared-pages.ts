@@ -1,3 +1,4 @@
+import { freezeEvent } from '../frozen-events';
 import type { RecordedEvent } from '../port';
 
 /**
@@ -8,8 +9,7 @@ import type { RecordedEvent } from '../port';
  * (positions are gapless in commit order and committed rows are never rewritten), so an entry
  * needs no invalidation, only a bound on how many are kept.
  *
- * Shared events are frozen, deeply: a consumer that tried to change one would otherwise change
- * what every other read model sees. Freezing makes such a bug throw where it is, instead.
+ * Shared events are frozen, deeply (freezeEvent).
  */
 export class SharedPages {
   private readonly pages = new Map<string, readonly RecordedEvent[]>();
@@ -25,17 +25,4 @@ export class SharedPages {
     if (this.pages.size > this.capacity) this.pages.delete(this.pages.keys().next().value!);
     return page;
   }
-}
-
-function freezeEvent(event: RecordedEvent): RecordedEvent {
-  deepFreeze(event.data);
-  deepFreeze(event.metadata);
-  Object.freeze(event.position);
-  return Object.freeze(event);
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
 }

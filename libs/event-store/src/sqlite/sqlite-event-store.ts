@@ -18,7 +18,8 @@ import {
   type SubscriptionHandler,
 } from '../port';
 import { openEventStoreDatabase } from './database';
-import { GroupCommitWriter, type SerializedEvent } from './group-commit';
+import { serialize, type SerializedEvent } from '../serialized-events';
+import { GroupCommitWriter } from './group-commit';
 import { filterConditions, positionOf, sequenceOf, toRecordedEvent, type EventRow } from './rows';
 import { SharedPages } from './shared-pages';
 import { CatchUpSubscription, type EventSource } from './subscription';
@@ -159,27 +160,4 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
 /** Subscriptions with the same filter at the same position ask for the same page. */
 function pageKey(after: number, upTo: number, limit: number, filter: EventFilter | undefined): string {
   return JSON.stringify([after, upTo, limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
-}
-
-/** Events as table text. Data must be plain JSON: a BigInt or a cycle is the caller's bug, refused here. */
-function serialize(events: readonly NewEvent[]): SerializedEvent[] {
-  if (events.length === 0) throw new TypeError('An append needs at least one event');
-  const ids = new Set<string>();
-  return events.map((event) => {
-    if (ids.has(event.eventId)) throw new TypeError(`Event id ${event.eventId} appears twice in one append`);
-    ids.add(event.eventId);
-    return { eventId: event.eventId, type: event.type, data: toJson(event, 'data', event.data), metadata: toJson(event, 'metadata', event.metadata) };
-  });
-}
-
-function toJson(event: NewEvent, part: 'data' | 'metadata', value: unknown): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    const hint = typeof error === 'object' && error !== null && String((error as Error).message).includes('BigInt') ? ' (write BigInt values as strings)' : '';
-    throw new TypeError(`The ${part} of event ${event.type} ${event.eventId} is not JSON${hint}: ${(error as Error).message}`);
-  }
-  if (json === undefined) throw new TypeError(`The ${part} of event ${event.type} ${event.eventId} is not JSON: ${typeof value}`);
-  return json;
 }

@@ -16,12 +16,15 @@ export const checkpointPosition = (checkpoint: string | undefined): Position => 
 /**
  * Whether a read model whose last applied event is at `applied` has applied everything up to
  * `target`. Events the read model does not follow (other streams, system events) can sit at the
- * head of the log, so "nothing it follows lies in between" counts as reached too.
+ * head of the log, so "nothing it follows lies in between" counts as reached too — once the target
+ * itself is readable: PostgreSQL holds a committed event back while an older transaction is still
+ * running, and until then nothing readable lies after `applied` although the target is not applied.
  */
 export async function hasApplied(eventStore: EventStore, filter: EventFilter, applied: Position, target: Position): Promise<boolean> {
   if (comparePositions(applied, target) >= 0) return true;
   const [next] = await eventStore.readAll({ after: applied, maxCount: 1, filter });
-  return next === undefined || comparePositions(next.position, target) > 0;
+  if (next !== undefined) return comparePositions(next.position, target) > 0;
+  return comparePositions(await eventStore.headPosition(), target) >= 0;
 }
 
 /** How far a read model whose last applied event is at `applied` is behind the log. */

@@ -26,7 +26,7 @@ export class KeyringUnavailableError extends Error {
 /**
  * Where tenants' wrapped data keys live — outside the event log, because destroying one must
  * really remove it, and events are never removed. Embedded: a SQLite file; KurrentDB: one
- * stream per tenant, tombstoned to destroy.
+ * stream per tenant, tombstoned to destroy; PostgreSQL: one row per tenant, deleted to destroy.
  */
 export interface DataKeyStore {
   read(tenantId: string): Promise<DataKeyRecord>;

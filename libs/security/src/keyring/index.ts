@@ -1,4 +1,4 @@
-// The keyring and its store port. The stores (@csp/security/sqlite, @csp/security/kurrentdb) are
-// opened by the composition root (libs/runtime) only.
+// The keyring and its store port. The stores (@csp/security/sqlite, @csp/security/kurrentdb,
+// @csp/security/postgres) are opened by the composition root (libs/runtime) only.
 export * from './data-key-store';
 export * from './tenant-keyring';

@@ -2,16 +2,37 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { FakeKurrentClient } from '../../../event-store/src/kurrentdb/testing/fake-client';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '../../../event-store/src/postgres/testing/database';
 import type { DataKeyStore } from './data-key-store';
 import { KurrentDbDataKeyStore, type KeyringClient } from './kurrentdb-data-key-store';
+import { PostgresDataKeyStore } from './postgres-data-key-store';
 import { SqliteDataKeyStore } from './sqlite-data-key-store';
 import { KeyMaterialDestroyedError, TenantKeyring } from './tenant-keyring';
 
 const kek = Buffer.alloc(32, 1);
+const withPostgres = postgresForTests('PostgreSQL keyring');
+/** One database for the file's PostgreSQL keyrings, dropped at the end; each test's tenants are fresh UUIDs. */
+let database: TestDatabase | undefined;
+const postgresStores: PostgresDataKeyStore[] = [];
+const openPostgres = () => {
+  const store = new PostgresDataKeyStore(database!.url);
+  postgresStores.push(store);
+  return store;
+};
+beforeAll(async () => {
+  if (withPostgres) database = await createTestDatabase();
+});
+afterAll(async () => {
+  await Promise.all(postgresStores.splice(0).map((store) => store.close().catch(() => undefined)));
+  await database?.drop();
+});
+
 const stores: [string, () => DataKeyStore][] = [
   ['SQLite keyring', () => new SqliteDataKeyStore(join(mkdtempSync(join(tmpdir(), 'csp-keyring-')), 'keyring.sqlite'))],
   ['KurrentDB keyring (fake client)', () => new KurrentDbDataKeyStore(new FakeKurrentClient() as unknown as KeyringClient)],
+  ...(withPostgres ? ([['PostgreSQL keyring (real server)', openPostgres]] as [string, () => DataKeyStore][]) : []),
 ];
 
 describe.each(stores)('%s: envelope encryption', (_name, open) => {
@@ -75,4 +96,44 @@ it('SQLite keyring: after destruction the wrapped key is gone from the file, not
   const bytes = readFileSync(file);
   expect(bytes.includes(Buffer.from(record.key.ciphertext))).toBe(false);
   expect(bytes.includes(Buffer.from(record.key.ciphertext, 'base64'))).toBe(false);
+});
+
+(withPostgres ? describe : describe.skip)('PostgreSQL keyring (real server)', () => {
+  it("deletes the tenant's row on destruction, remembers the destruction, and refuses a new key", async () => {
+    const store = openPostgres();
+    const keyring = new TenantKeyring(store, [kek]);
+    const tenantId = randomUUID();
+    await keyring.encrypt('K', { tenantId, orderId: randomUUID(), keyId: randomUUID() });
+    const record = await store.read(tenantId);
+    if (record.state !== 'active') throw new Error('expected an active key');
+    await keyring.destroy(tenantId);
+    const client = new Client({ connectionString: database!.url });
+    await client.connect();
+    try {
+      expect((await client.query('SELECT * FROM data_keys WHERE tenant_id = $1', [tenantId])).rows).toEqual([]);
+      expect((await client.query('SELECT * FROM data_keys WHERE ciphertext = $1', [record.key.ciphertext])).rows).toEqual([]);
+      expect((await client.query('SELECT tenant_id FROM destroyed_data_keys WHERE tenant_id = $1', [tenantId])).rows).toHaveLength(1);
+    } finally {
+      await client.end();
+    }
+    expect(await store.read(tenantId)).toEqual({ state: 'destroyed', destroyedAt: expect.any(String) });
+    // Another replica, over the same database, sees the same.
+    expect((await openPostgres().create(tenantId, record.key)).state).toBe('destroyed');
+  });
+
+  it('lets exactly one of concurrent creators win, across replicas', async () => {
+    const tenantId = randomUUID();
+    const replicas = [openPostgres(), openPostgres(), openPostgres()];
+    const keys = replicas.map((_, i) => ({
+      dekId: randomUUID(),
+      kid: 'kek-x',
+      iv: `iv${i}`,
+      tag: 't',
+      ciphertext: `c${i}`,
+      createdAt: '2026-03-02T10:00:00.000Z',
+    }));
+    const results = await Promise.all(replicas.map((store, i) => store.create(tenantId, keys[i]!)));
+    const winners = new Set(results.map((r) => (r.state === 'active' ? r.key.dekId : r.state)));
+    expect(winners.size).toBe(1);
+  });
 });

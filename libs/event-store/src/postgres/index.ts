@@ -1,0 +1,2 @@
+export { openPostgresEventStore, PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+export { isUnavailable as isPostgresUnavailable } from './errors';

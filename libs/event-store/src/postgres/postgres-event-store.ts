@@ -1,0 +1,265 @@
+import { Pool } from 'pg';
+import type { Logger } from '@csp/config';
+import {
+  EventStoreUnavailableError,
+  START,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventFilter,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionHandler,
+} from '../port';
+import { serialize, type SerializedEvent } from '../serialized-events';
+import { isUniqueViolation, messageOf, toPortError } from './errors';
+import { Notifications } from './notifications';
+import { EVENT_COLUMNS, afterParams, filterConditions, positionOf, toRecordedEvent, type EventRow } from './rows';
+import { migrate, schemaVersion, SCHEMA_VERSION } from './schema';
+import { SharedReads } from './shared-reads';
+import { PostgresSubscription, type EventSource } from './subscription';
+
+export interface PostgresEventStoreOptions {
+  /** postgres://user[:password]@host[:port]/database (libpq URL; postgresql:// too). */
+  readonly connectionString: string;
+  readonly logger?: Logger;
+  /** Connections in the pool, at most; default 8. Subscriptions add one LISTEN connection per store. */
+  readonly poolSize?: number;
+  /** How long subscribers sleep, at most, between looks when no notification comes; default 250. */
+  readonly pollIntervalMs?: number;
+  /**
+   * Read only (auditors, rebuilds): the database must already hold an event store at this schema
+   * version; nothing is created or migrated, and the sessions are read-only, so the server itself
+   * refuses any write.
+   */
+  readonly readOnly?: boolean;
+}
+
+const DEFAULT_PAGE_SIZE = 1000;
+
+/** What append_events (schema.ts) answers; bigint and xid8 as text. */
+interface AppendRow {
+  out_outcome: 'appended' | 'retried' | 'wrong_revision' | 'other_stream';
+  out_revision: string | null;
+  out_transaction_id: string | null;
+  out_position: string | null;
+}
+/** Below this, every running transaction is finished: rows of older transactions are all there is. */
+const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
+
+/**
+ * The PostgreSQL event store: events in one table in global order (transaction id, position),
+ * optimistic concurrency by a row lock on the stream's row, idempotent appends by event id,
+ * subscriptions woken by LISTEN/NOTIFY with polling behind them (README.md).
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly subscriptions = new Set<PostgresSubscription>();
+  private readonly source: EventSource;
+  private accepting = true;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly notifications: Notifications,
+    private readonly options: PostgresEventStoreOptions,
+  ) {
+    // One read per notification for every subscription at the same position (one per read model).
+    const shared = new SharedReads();
+    this.source = {
+      page: (after, limit, filter) => shared.page(pageKey(notifications.count, after, limit, filter), () => this.page(after, limit, filter)),
+      heldBack: () => shared.read(`held-back:${notifications.count}`, () => this.heldBack()),
+      notifications,
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      ...(options.logger ? { logger: options.logger } : {}),
+    };
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    this.assertOpen();
+    if (this.options.readOnly) throw new Error('The event store is open read-only');
+    const serialized = serialize(events);
+    let outcome: AppendRow | undefined;
+    try {
+      // One statement, so one round trip and one transaction: the decision and the write are the
+      // database function's (schema.ts), under the stream row's lock.
+      const result = await this.pool.query<AppendRow>(
+        'SELECT out_outcome, out_revision, out_transaction_id::text AS out_transaction_id, out_position FROM append_events($1, $2, $3, $4, $5, $6)',
+        [
+          streamId,
+          typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision,
+          serialized.map((e) => e.eventId),
+          serialized.map((e) => e.type),
+          serialized.map((e) => e.data),
+          serialized.map((e) => e.metadata),
+        ],
+      );
+      outcome = result.rows[0];
+    } catch (error) {
+      if (isUniqueViolation(error, 'events_event_id')) throw await this.idConflict(streamId, serialized, expectedRevision);
+      throw toPortError(error, `appending to ${streamId}`);
+    }
+    switch (outcome?.out_outcome) {
+      case 'appended':
+      case 'retried':
+        return { nextExpectedRevision: BigInt(outcome.out_revision!), position: positionOf(outcome.out_transaction_id!, outcome.out_position!) };
+      case 'wrong_revision':
+        throw wrongRevision(streamId, expectedRevision, outcome.out_revision === null ? undefined : BigInt(outcome.out_revision));
+      case 'other_stream':
+        throw new Error(`Event id ${serialized[0]!.eventId} is already recorded in another stream than ${streamId}`);
+      case undefined:
+        throw new Error(`append_events answered nothing for ${streamId}`);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const rows = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+      [streamId, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+      `reading ${streamId}`,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.page(options.after ?? START, options.maxCount ?? DEFAULT_PAGE_SIZE, options.filter);
+  }
+
+  /** The last event readers can be given: the newest row below the horizon (see page). */
+  async headPosition(): Promise<Position> {
+    this.assertOpen();
+    const [row] = await this.query<{ transaction_id: string; position: string }>(
+      `SELECT transaction_id::text AS transaction_id, position FROM events WHERE transaction_id < ${HORIZON} ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+      [],
+      'reading the head position',
+    );
+    return row ? positionOf(row.transaction_id, row.position) : START;
+  }
+
+  subscribe(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    if (!this.accepting) throw new EventStoreUnavailableError('The event store is closed');
+    const subscription = new PostgresSubscription(this.source, handler, options);
+    this.subscriptions.add(subscription);
+    void subscription.closed.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  /** Stops every subscription (after its batch in progress), then the LISTEN connection and the pool. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.accepting = false;
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      await this.notifications.close();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  /** An id of this append is recorded already, not as its first event: in this stream a partial retry, else another stream's. */
+  private async idConflict(streamId: string, events: readonly SerializedEvent[], expected: ExpectedRevision): Promise<Error> {
+    const [existing] = await this.query<{ event_id: string; stream_id: string }>(
+      'SELECT event_id, stream_id FROM events WHERE event_id = ANY ($1::text[]) ORDER BY stream_id = $2 DESC LIMIT 1',
+      [events.map((e) => e.eventId), streamId],
+      `appending to ${streamId}`,
+    );
+    if (existing?.stream_id === streamId || !existing) {
+      const [row] = await this.query<{ revision: string }>('SELECT revision FROM streams WHERE stream_id = $1', [streamId], `appending to ${streamId}`);
+      return wrongRevision(streamId, expected, row ? BigInt(row.revision) : undefined);
+    }
+    return new Error(`Event id ${existing.event_id} is already recorded in another stream than ${streamId}`);
+  }
+
+  /**
+   * Matching events strictly after `after`, in global order, of transactions older than the
+   * horizon: the oldest transaction still running anywhere on the server. Every transaction below
+   * it has ended, so no row can later appear before a position this read returns, whatever order
+   * transactions commit in. Rows of younger committed transactions wait for the next read.
+   */
+  private async page(after: Position, limit: number, filter: EventFilter | undefined): Promise<RecordedEvent[]> {
+    const [transactionId, position] = afterParams(after);
+    const conditions = filterConditions(filter, 4);
+    const rows = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < ${HORIZON}${conditions.sql}
+       ORDER BY transaction_id, position LIMIT $3`,
+      [transactionId, position, limit, ...conditions.params],
+      'reading the global log',
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  private async heldBack(): Promise<boolean> {
+    const [row] = await this.query<{ held: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM events WHERE transaction_id >= ${HORIZON}) AS held`,
+      [],
+      'reading the global log',
+    );
+    return row?.held ?? false;
+  }
+
+  private async query<R extends object>(sql: string, params: unknown[], doing: string): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      throw toPortError(error, doing);
+    }
+  }
+
+  private assertOpen(): void {
+    if (!this.accepting) throw new EventStoreUnavailableError('The event store is closed');
+  }
+}
+
+/**
+ * Connects, brings the schema up to date (or, read-only, checks it is), and returns the store. A
+ * server that does not answer is an EventStoreUnavailableError naming it.
+ */
+export async function openPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 8,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: 'csp-event-store',
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
+  // An idle connection the server ends (a restart, pg_terminate_backend) is reported here; without
+  // a listener that 'error' would crash the process. The pool drops it and connects anew.
+  pool.on('error', (error) => options.logger?.warn('Event store connection lost; the pool reconnects', { error: messageOf(error) }));
+  try {
+    if (options.readOnly) {
+      const version = await schemaVersion(pool);
+      if (version !== SCHEMA_VERSION) {
+        throw new Error(
+          version === 0
+            ? 'The PostgreSQL database holds no event store (no event_store_migrations table): point EVENTSTORE_URL at the service database'
+            : `The PostgreSQL event store is at schema version ${version}, this program reads version ${SCHEMA_VERSION}`,
+        );
+      }
+    } else {
+      const { from, to } = await migrate(pool);
+      if (from !== to) options.logger?.info('Event store schema migrated', { from, to });
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw toPortError(error, 'opening the event store');
+  }
+  return new PostgresEventStore(pool, new Notifications(options.connectionString, options.logger), options);
+}
+
+/** Subscriptions with the same filter at the same position, since the same notification, ask for the same page. */
+function pageKey(notified: number, after: Position, limit: number, filter: EventFilter | undefined): string {
+  return JSON.stringify([notified, after.commit.toString(), after.prepare.toString(), limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
+}
+
+function wrongRevision(streamId: string, expected: ExpectedRevision, last: bigint | undefined): WrongExpectedRevisionError {
+  return new WrongExpectedRevisionError(streamId, expected, last ?? 'no_stream');
+}
