@@ -65,6 +65,9 @@ const PATH_REFUSALS: Refusals = {
   404: "`not_found` for a path id that is not one of the product's ids; the handler's own 404 for one that names nothing, or nothing the caller's tenant may see",
 };
 
+/** The controllers (by path) that answer even when the event store cannot: the probes, the metrics scrape. */
+const OWN_ANSWERS = new Set(['health', 'metrics']);
+
 interface RouteArgument {
   readonly index: number;
   readonly data?: string;
@@ -95,8 +98,9 @@ function describeRouteInputs(app: INestApplication): void {
         const args = Object.entries((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {}) as Record<string, RouteArgument>);
         const kinds = args.map(([key, argument]) => ({ kind: Number(key.split(':')[0]), argument }));
         const refusals: Refusals[] = [SERVER_REFUSALS];
-        // The probes answer their own 503 (the readiness body); every other route reaches the store.
-        if (Reflect.getMetadata(PATH_METADATA, metatype) !== 'health') refusals.push(STORE_REFUSALS);
+        // The probes answer their own 503 (the readiness body), and a scrape leaves out what the store could not tell;
+        // every other route reaches the store.
+        if (!OWN_ANSWERS.has(Reflect.getMetadata(PATH_METADATA, metatype) as string)) refusals.push(STORE_REFUSALS);
         // Every POST is a command (a GET that records an event, the download, declares its own 409).
         if (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST) refusals.push(COMMAND_REFUSALS);
         if (kinds.some(({ kind }) => kind === RouteParamtypes.BODY)) refusals.push(BODY_REFUSALS);

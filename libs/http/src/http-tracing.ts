@@ -1,0 +1,33 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
+import type { NextFunction, Request, Response } from 'express';
+import { tracer } from '@csp/observability';
+import { routeOf } from './http-metrics';
+
+/**
+ * The server span of each request, continuing the caller's W3C `traceparent`, named by the route
+ * pattern once routing has found it. It records no URL, query or header: a download link's path is
+ * its secret. Installed first, so that everything the request runs is inside the span.
+ */
+export function httpTracing(request: Request, response: Response, next: NextFunction): void {
+  const parent = propagation.extract(context.active(), request.headers);
+  const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: request.method } }, parent);
+  const active = trace.setSpan(parent, span);
+  // Body chunks and 'finish' arrive from the socket, outside the request's async context: bind them to it.
+  context.bind(active, request);
+  context.bind(active, response);
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    const route = routeOf(request);
+    span.updateName(`${request.method} ${route}`);
+    span.setAttribute(ATTR_HTTP_ROUTE, route);
+    if (response.headersSent) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.statusCode);
+    if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  };
+  response.once('finish', end);
+  response.once('close', end);
+  context.with(active, next);
+}
