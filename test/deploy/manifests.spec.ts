@@ -252,7 +252,8 @@ describe('monitoring: alert rules and dashboard', () => {
       );
       expect(rule.annotations.summary).toMatch(/\w/);
       expect(metricsIn(rule.expr).length).toBeGreaterThan(0);
-      for (const metric of metricsIn(rule.expr)) expect({ alert: rule.alert, metric, exists: series.has(metric) }).toEqual({ alert: rule.alert, metric, exists: true });
+      for (const metric of metricsIn(rule.expr))
+        expect({ alert: rule.alert, metric, exists: series.has(metric) }).toEqual({ alert: rule.alert, metric, exists: true });
     }
     const byMetric = (metric: string) => alerts.filter((rule: { expr: string }) => rule.expr.includes(metric));
     expect(byMetric('csp_read_model_lag_seconds')).toEqual([expect.objectContaining({ for: expect.stringMatching(/^\d+m$/) })]);
