@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Metrics } from '@csp/observability';
 
 /** The route label of a request no route matched: a fixed value, never the path (it may hold a link token). */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /** The route pattern Express matched (e.g. /v1/orders/:orderId/keys), never the URL. */
 export const routeOf = (request: Request): string => (request.route as { path?: string } | undefined)?.path ?? UNMATCHED_ROUTE;

@@ -4,6 +4,8 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { Tracing } from './tracing';
 
 /**
+ * @public Loaded by name with require() in start-tracing.ts, only when tracing is asked for.
+ *
  * The NodeSDK reads the exporter (OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL: http/protobuf, http/json
  * or grpc), the sampler (OTEL_TRACES_SAMPLER) and the resource (OTEL_SERVICE_NAME…) itself. Metrics
  * are Prometheus's (GET /metrics) and logs are JSON lines: neither is sent over OTLP.

@@ -265,12 +265,17 @@ describe('WebhookDispatcher metrics', () => {
     const metrics = new Metrics();
     const webhookId = randomUUID();
     await store.append(webhookStreamId(webhookId), [registration(vault, webhookId, hook.url)], 'no_stream');
-    const dispatcher = () => new WebhookDispatcher({ store, vault, destinations: allowLoopback(), maxAttempts: 2, baseDelayMs: 10, checkpointEveryMs: 0, metrics });
+    const dispatcher = () =>
+      new WebhookDispatcher({ store, vault, destinations: allowLoopback(), maxAttempts: 2, baseDelayMs: 10, checkpointEveryMs: 0, metrics });
     const first = dispatcher();
     await first.start();
     try {
       for (let i = 0; i < 2; i++) {
-        await store.append(`order-${randomUUID()}`, [{ eventId: randomUUID(), type: 'OrderCancelled', data: { orderId: 'o' }, metadata: metadata() }], 'no_stream');
+        await store.append(
+          `order-${randomUUID()}`,
+          [{ eventId: randomUUID(), type: 'OrderCancelled', data: { orderId: 'o' }, metadata: metadata() }],
+          'no_stream',
+        );
       }
       await until(async () => (await value(metrics, 'csp_webhook_dead_letters')) === 2);
       expect(await value(metrics, 'csp_webhook_deliveries_total', { outcome: 'failed' })).toBe(4);
@@ -288,7 +293,14 @@ describe('WebhookDispatcher metrics', () => {
       failing = false;
       await store.append(
         webhookStreamId(webhookId),
-        [{ eventId: randomUUID(), type: 'WebhookReplayRequested', data: { webhookId, fromPosition: '-1', at: '2026-03-02T10:00:00.000Z' }, metadata: metadata() }],
+        [
+          {
+            eventId: randomUUID(),
+            type: 'WebhookReplayRequested',
+            data: { webhookId, fromPosition: '-1', at: '2026-03-02T10:00:00.000Z' },
+            metadata: metadata(),
+          },
+        ],
         'stream_exists',
       );
       await until(async () => (await value(metrics, 'csp_webhook_deliveries_total', { outcome: 'delivered' })) === 2);
