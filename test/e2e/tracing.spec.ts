@@ -138,6 +138,9 @@ it('sends the spans of a purchase in the caller’s trace, and links the project
     },
   );
   expect(reveal.status).toBe(200);
+  // The platform's probes and scrapes are not traced, whatever they send.
+  for (const path of ['/health/live', '/metrics'])
+    expect((await call('GET', path, undefined, undefined, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` })).status).toBe(200);
 
   const inTrace = () => spans.filter((s) => s.span.traceId === traceId);
   const server = await until(() => inTrace().find((s) => s.span.name === 'POST /v1/customers/:customerId/orders'), 'the server span of the purchase');
@@ -171,6 +174,8 @@ it('sends the spans of a purchase in the caller’s trace, and links the project
       expect({ name: span.name, statement }).toEqual({ name: span.name, statement: expect.stringMatching(/^[a-z]*$/i) });
     }
   }
+
+  expect(inTrace().filter((s) => /^GET \/(health|metrics)/.test(s.span.name))).toEqual([]);
 
   // No product key, token or secret in anything the collector received.
   const everything = payloads.join('\n');

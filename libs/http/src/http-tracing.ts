@@ -4,12 +4,16 @@ import type { NextFunction, Request, Response } from 'express';
 import { tracer } from '@csp/observability';
 import { routeOf } from './http-metrics';
 
+const UNTRACED = new Set(['/health/live', '/health/ready', '/metrics']);
+
 /**
  * The server span of each request, continuing the caller's W3C `traceparent`, named by the route
  * pattern once routing has found it. It records no URL, query or header: a download link's path is
  * its secret. Installed first, so that everything the request runs is inside the span.
  */
 export function httpTracing(request: Request, response: Response, next: NextFunction): void {
+  // The probes and the scrape come every few seconds from the platform, not from a user: a trace each would bury the others.
+  if (UNTRACED.has(request.path)) return next();
   const parent = propagation.extract(context.active(), request.headers);
   const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: request.method } }, parent);
   const active = trace.setSpan(parent, span);
