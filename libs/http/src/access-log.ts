@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { JsonLogger } from '@csp/application';
 import type { AuthenticatedRequest } from './auth';
@@ -9,17 +10,21 @@ import type { AuthenticatedRequest } from './auth';
 export function accessLog(logger: JsonLogger) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
-    response.on('finish', () => {
-      const req = request as AuthenticatedRequest;
-      logger.info('request', {
-        method: req.method,
-        route: req.route?.path ?? '(unmatched)',
-        status: response.statusCode,
-        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
-        correlationId: req.correlationId,
-        ...(req.actor ? { sub: req.actor.sub, tid: req.actor.tid } : {}),
-      });
-    });
+    // 'finish' comes from the socket: bound, the line carries the request's trace and span ids.
+    response.on(
+      'finish',
+      context.bind(context.active(), () => {
+        const req = request as AuthenticatedRequest;
+        logger.info('request', {
+          method: req.method,
+          route: req.route?.path ?? '(unmatched)',
+          status: response.statusCode,
+          ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+          correlationId: req.correlationId,
+          ...(req.actor ? { sub: req.actor.sub, tid: req.actor.tid } : {}),
+        });
+      }),
+    );
     next();
   };
 }
