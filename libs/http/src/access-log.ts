@@ -10,21 +10,19 @@ import type { AuthenticatedRequest } from './auth';
 export function accessLog(logger: JsonLogger) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
+    const line = () => {
+      const req = request as AuthenticatedRequest;
+      logger.info('request', {
+        method: req.method,
+        route: req.route?.path ?? '(unmatched)',
+        status: response.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+        correlationId: req.correlationId,
+        ...(req.actor ? { sub: req.actor.sub, tid: req.actor.tid } : {}),
+      });
+    };
     // 'finish' comes from the socket: bound, the line carries the request's trace and span ids.
-    response.on(
-      'finish',
-      context.bind(context.active(), () => {
-        const req = request as AuthenticatedRequest;
-        logger.info('request', {
-          method: req.method,
-          route: req.route?.path ?? '(unmatched)',
-          status: response.statusCode,
-          ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
-          correlationId: req.correlationId,
-          ...(req.actor ? { sub: req.actor.sub, tid: req.actor.tid } : {}),
-        });
-      }),
-    );
+    response.on('finish', context.bind(context.active(), line));
     next();
   };
 }

@@ -9,31 +9,28 @@ import { errorBody } from './error-body';
 export function jsonBody(limitBytes: number) {
   const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
   return (request: Request, response: Response, next: NextFunction) => {
+    const parsed = (error?: unknown) => {
+      if (!error) {
+        const problem = hostileShape(request.body);
+        if (problem) {
+          response.status(400).json(errorBody('invalid_body', problem.message, { field: problem.field }));
+          return;
+        }
+        return next();
+      }
+      const { type, status } = error as { type?: string; status?: number };
+      if (type === 'entity.too.large') {
+        response.status(413).json(errorBody('payload_too_large', `The request body exceeds ${limitBytes} bytes`));
+      } else if (type === 'entity.parse.failed') {
+        response.status(400).json(errorBody('malformed_json', 'The request body is not valid JSON'));
+      } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+        response.status(415).json(errorBody('unsupported_encoding', 'The request body must be UTF-8 JSON'));
+      } else {
+        response.status(status && status >= 400 && status < 500 ? status : 400).json(errorBody('unreadable_body', 'The request body could not be read'));
+      }
+    };
     // The parser calls back from the socket's 'end': bound, the route runs in the request's trace context.
-    parse(
-      request,
-      response,
-      context.bind(context.active(), (error?: unknown) => {
-        if (!error) {
-          const problem = hostileShape(request.body);
-          if (problem) {
-            response.status(400).json(errorBody('invalid_body', problem.message, { field: problem.field }));
-            return;
-          }
-          return next();
-        }
-        const { type, status } = error as { type?: string; status?: number };
-        if (type === 'entity.too.large') {
-          response.status(413).json(errorBody('payload_too_large', `The request body exceeds ${limitBytes} bytes`));
-        } else if (type === 'entity.parse.failed') {
-          response.status(400).json(errorBody('malformed_json', 'The request body is not valid JSON'));
-        } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-          response.status(415).json(errorBody('unsupported_encoding', 'The request body must be UTF-8 JSON'));
-        } else {
-          response.status(status && status >= 400 && status < 500 ? status : 400).json(errorBody('unreadable_body', 'The request body could not be read'));
-        }
-      }),
-    );
+    parse(request, response, context.bind(context.active(), parsed));
   };
 }
 
