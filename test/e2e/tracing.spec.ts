@@ -2,7 +2,7 @@
  * OpenTelemetry traces from command to projection: the API, pointed at a local OTLP/HTTP receiver
  * (http/json) by the standard OTEL_* variables, sends the spans of a purchase in the caller's trace
  * (its `traceparent`), and the projection batches and the webhook delivery that follow link to the
- * command's span. Nothing secret — product keys, tokens — is in any span; every log line of the
+ * command's span (the receiver gets the delivery's `traceparent`). Nothing secret — product keys, tokens — is in any span; every log line of the
  * request carries its trace and span ids.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -36,6 +36,8 @@ let collector: Server;
 const spans: Received[] = [];
 const payloads: string[] = [];
 let hooks: Server;
+/** The traceparent header of each webhook delivery received. */
+const deliveries: (string | undefined)[] = [];
 let hooksUrl: string;
 let api: RunningServer;
 let call: ReturnType<typeof client>;
@@ -76,6 +78,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
   hooks = createServer((request, response) => {
+    deliveries.push(request.headers.traceparent as string | undefined);
     request.resume();
     request.on('end', () => response.writeHead(204).end());
   });
@@ -161,7 +164,9 @@ it('sends the spans of a purchase in the caller’s trace, and links the project
     spans.find((s) => name.test(s.span.name) && (s.span.links ?? []).some((l) => l.traceId === traceId && l.spanId === command.span.spanId));
   const projection = await until(linked(/^projection software-list$/), 'a software-list batch linked to the command');
   expect(projection.span.traceId).not.toBe(traceId);
-  await until(linked(/^webhook delivery$/), 'the webhook delivery linked to the command');
+  const delivery = await until(linked(/^webhook delivery$/), 'the webhook delivery linked to the command');
+  // The receiver got the delivery's trace context, to continue it.
+  expect(deliveries).toContain(`00-${delivery.span.traceId}-${delivery.span.spanId}-01`);
 
   if (redisPrefix) {
     // The rate limiter's calls during the reveal: children of the request, the command name only.

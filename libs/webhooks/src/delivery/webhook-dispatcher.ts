@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { SpanKind } from '@opentelemetry/api';
+import { context, propagation, SpanKind } from '@opentelemetry/api';
 import type { Logger } from '@csp/config';
 import { inSpan, linksFrom, type Metrics } from '@csp/observability';
 import {
@@ -226,13 +226,16 @@ export class WebhookDispatcher {
     for (let attempt = 1; attempt <= maxAttempts && this.active; attempt++) {
       // Real time, not the service clock: receivers check the timestamp against their own clocks.
       const timestamp = Math.floor(Date.now() / 1000);
-      const failure = await this.attempt(delivery.webhook.url, body, {
+      const headers: OutgoingHttpHeaders = {
         'content-type': 'application/json',
         'x-csp-signature': signWebhook(delivery.secret, body, timestamp),
         'x-csp-event-id': event.eventId,
         'x-csp-event-type': event.type,
         'x-csp-delivery-attempt': String(attempt),
-      });
+      };
+      // A receiver that traces continues the delivery's trace (nothing is added while tracing is off).
+      propagation.inject(context.active(), headers);
+      const failure = await this.attempt(delivery.webhook.url, body, headers);
       this.options.metrics?.webhookDeliveries.inc({ outcome: failure === undefined ? 'delivered' : 'failed' });
       if (failure === undefined) return;
       lastError = failure;
