@@ -108,7 +108,7 @@ const operations = (): [string, Operation][] =>
   );
 const ERROR = '#/components/schemas/ErrorBody';
 const find = (route: string) => operations().find(([name]) => name === route)![1];
-const PUBLIC = ['GET /health/live', 'GET /health/ready', 'GET /v1/downloads/{token}'];
+const PUBLIC = ['GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /v1/downloads/{token}'];
 
 describe('what the document says beyond the routes', () => {
   it('describes the error body the exception filter sends', () => {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CONFIG_VARIABLES } from '@csp/config';
+import { Metrics } from '@csp/observability';
 
 const DEPLOY = resolve(__dirname, '../../deploy');
 const KNOWN = new Set<string>(CONFIG_VARIABLES);
@@ -27,8 +28,10 @@ const load = (file: string) =>
     expect({ file, errors: document.errors }).toEqual({ file, errors: [] });
     return document.toJS({ merge: true }) as any;
   });
+/** The product's variables, and OpenTelemetry's standard ones, which the tracing SDK reads itself (README, Operating it). */
+const isKnown = (variable: string) => KNOWN.has(variable) || variable.startsWith('OTEL_');
 const expectKnown = (where: string, variables: Iterable<string>) => {
-  for (const variable of variables) expect({ where, variable, known: KNOWN.has(variable) }).toEqual({ where, variable, known: true });
+  for (const variable of variables) expect({ where, variable, known: isKnown(variable) }).toEqual({ where, variable, known: true });
 };
 
 /** The two compose variants: the same apps on a KurrentDB cluster or on one PostgreSQL server. */
@@ -213,6 +216,16 @@ describe.each([
     expect(configMap.data.REDIS_URL).toMatch(/^redis:\/\//);
   });
 
+  it('ask Prometheus to scrape /metrics on the port each process listens on', () => {
+    for (const { script, port } of Object.values(PROCESSES)) {
+      const annotations = deploymentOf(script).spec.template.metadata.annotations;
+      expect({ script, annotations }).toEqual({
+        script,
+        annotations: expect.objectContaining({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': port, 'prometheus.io/path': '/metrics' }),
+      });
+    }
+  });
+
   it('expose the API through a Service that selects the API pods and targets their port', () => {
     const service = docs.find((d) => d.kind === 'Service');
     const api = deploymentOf(PROCESSES.api.script);
@@ -276,5 +289,52 @@ describe('deploy/healthcheck.js', () => {
     const unused = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     expect(await run({ PORT: String(unused) }, '/health/live')).toBe(1);
+  });
+});
+
+describe('monitoring: alert rules and dashboard', () => {
+  /** Every series name a scrape can hold: the product's instruments and Node's, histograms with their suffixes. */
+  const series = new Set(
+    new Metrics().registry
+      .getMetricsAsArray()
+      .flatMap(({ name, type }) => (String(type) === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])),
+  );
+  const instruments = [...series].filter((name) => name.startsWith('csp_')).map((name) => name.replace(/_(bucket|sum|count)$/, ''));
+  /** The metric names a PromQL expression reads (ours and Node's: csp_, process_, nodejs_). */
+  const metricsIn = (expr: string) => [...expr.matchAll(/\b(?:csp|process|nodejs)_[a-z0-9_]+\b/g)].map((m) => m[0]);
+
+  it('alert on read-model lag for minutes, on dead letters, and on the 5xx rate, from metrics that exist', () => {
+    const [rules] = load('monitoring/alerts.yaml');
+    const alerts = rules.groups.flatMap((group: { rules: any[] }) => group.rules);
+    for (const rule of alerts) {
+      expect(rule).toEqual(
+        expect.objectContaining({ alert: expect.any(String), expr: expect.any(String), labels: { severity: expect.stringMatching(/^(warning|critical)$/) } }),
+      );
+      expect(rule.annotations.summary).toMatch(/\w/);
+      expect(metricsIn(rule.expr).length).toBeGreaterThan(0);
+      for (const metric of metricsIn(rule.expr))
+        expect({ alert: rule.alert, metric, exists: series.has(metric) }).toEqual({ alert: rule.alert, metric, exists: true });
+    }
+    const byMetric = (metric: string) => alerts.filter((rule: { expr: string }) => rule.expr.includes(metric));
+    expect(byMetric('csp_read_model_lag_seconds')).toEqual([expect.objectContaining({ for: expect.stringMatching(/^\d+m$/) })]);
+    expect(byMetric('csp_webhook_dead_letters')[0].expr).toMatch(/> 0$/);
+    expect(byMetric('csp_http_request_duration_seconds_count')[0].expr).toContain('status=~"5.."');
+  });
+
+  it('has a Grafana dashboard whose panels read only metrics that exist, and every csp_* instrument', () => {
+    const dashboard = JSON.parse(readFileSync(join(DEPLOY, 'monitoring/dashboard.json'), 'utf8'));
+    const panels = dashboard.panels as { id: number; title: string; targets: { expr: string }[] }[];
+    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+    const read = new Set<string>();
+    for (const panel of panels) {
+      expect(panel.targets.length).toBeGreaterThan(0);
+      for (const { expr } of panel.targets) {
+        for (const metric of metricsIn(expr)) {
+          expect({ panel: panel.title, metric, exists: series.has(metric) }).toEqual({ panel: panel.title, metric, exists: true });
+          read.add(metric.replace(/_(bucket|sum|count)$/, ''));
+        }
+      }
+    }
+    for (const instrument of instruments) expect({ instrument, shown: read.has(instrument) }).toEqual({ instrument, shown: true });
   });
 });

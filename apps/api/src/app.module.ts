@@ -26,7 +26,9 @@ import { CatalogController } from './controllers/catalog.controller';
 import { EventsController } from './controllers/events.controller';
 import { HealthController } from './controllers/health.controller';
 import { MigrationController } from './controllers/migration.controller';
+import { MetricsController } from './controllers/metrics.controller';
 import { ApiExceptionFilter, AuthGuard } from '@csp/http';
+import { Metrics } from '@csp/observability';
 
 @Module({})
 export class ApiModule {
@@ -47,6 +49,8 @@ export class ApiModule {
         ...ORDERS_CONTROLLERS,
         ...REFUNDS_CONTROLLERS,
         MigrationController,
+        // GET /metrics exists where there are metrics (METRICS=false turns both off).
+        ...(runtime.metrics ? [MetricsController] : []),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
@@ -61,6 +65,7 @@ export class ApiModule {
         { provide: TenantKeyring, useValue: runtime.keyring },
         { provide: TokenVerifier, useValue: runtime.verifier },
         { provide: JsonLogger, useValue: runtime.logger },
+        ...(runtime.metrics ? [{ provide: Metrics, useValue: runtime.metrics }] : []),
         { provide: StreamRepository, useValue: new StreamRepository(runtime.store) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: (logger: JsonLogger) => new ApiExceptionFilter(logger), inject: [JsonLogger] },

@@ -1,3 +1,4 @@
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import { loadConfig } from '@csp/config';
 import { JsonLogger } from '@csp/application';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     logger.info('Shutting down', { signal });
     await app.close();
     await runtime.close();
+    await tracing.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

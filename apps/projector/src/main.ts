@@ -1,3 +1,4 @@
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { loadConfig } from '@csp/config';
@@ -13,7 +14,7 @@ import { createProjectorRuntime } from '@csp/runtime';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel, { service: 'projector' });
-  const { readSide, webhooks, close } = await createProjectorRuntime(config, logger);
+  const { readSide, webhooks, metrics, close } = await createProjectorRuntime(config, logger);
 
   const health = createServer((request, response) => {
     const send = (status: number, body: unknown) => {
@@ -21,6 +22,16 @@ async function main(): Promise<void> {
       response.end(JSON.stringify(body));
     };
     if (request.url === '/health/live') return send(200, { status: 'ok' });
+    if (request.url === '/metrics' && metrics) {
+      void metrics.scrape().then(
+        ({ contentType, body }) => {
+          response.writeHead(200, { 'content-type': contentType });
+          response.end(body);
+        },
+        (error: Error) => send(503, { error: { code: 'metrics_unavailable', message: error.message } }),
+      );
+      return;
+    }
     if (request.url === '/health/ready') {
       void readSide.lag().then(
         (lag) => send(lag.every((l) => l.state !== 'failed') ? 200 : 503, { status: 'ready', readModels: lag, deliveringWebhooks: webhooks.delivering }),
@@ -36,6 +47,7 @@ async function main(): Promise<void> {
     logger.info('Shutting down', { signal });
     health.close();
     await close();
+    await tracing.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

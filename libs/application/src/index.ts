@@ -9,6 +9,7 @@ export * from './csv';
 export { idnaDomain } from './domain-names';
 export * from './reference-data';
 export * from './stream-repository';
+export { observeCommands } from './command-observer';
 export * from './upcasting';
 export * from './logging/json-logger';
 export * from './queries/reference-queries';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, type DomainEvent } from '@csp/domain';
+import { tracer } from '@csp/observability';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -99,7 +100,13 @@ export class StreamRepository {
     const maxAttempts = options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
       const { state, revision } = attempt === 1 && options.assume ? (options.assume as Loaded<State>) : await this.load(streamId, model);
-      const events = decide(state, revision);
+      const events = tracer.startActiveSpan('decide', { attributes: { 'csp.attempt': attempt } }, (span) => {
+        try {
+          return decide(state, revision);
+        } finally {
+          span.end();
+        }
+      });
       if (events.length === 0) return { state, revision, events };
       const expected: ExpectedRevision = revision === 'no_stream' ? 'no_stream' : revision;
       try {

@@ -26,6 +26,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ REDIS_URL: 'redis://x', RUN_PROJECTIONS: 'false' }).runProjections).toBe(false);
   });
 
+  it('keeps metrics unless METRICS=false', () => {
+    expect(loadConfig({}).metrics).toBe(true);
+    expect(loadConfig({ METRICS: 'false' }).metrics).toBe(false);
+    expect(() => loadConfig({ METRICS: 'off' })).toThrow(/METRICS must be true or false/);
+  });
+
   it('requires a shared key-encryption key and an auth method with KurrentDB', () => {
     expect(() => loadConfig({ EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' })).toThrow(ConfigError);
     const config = loadConfig({

@@ -14,6 +14,8 @@ export interface AppConfig {
   readonly redisKeyPrefix: string;
   /** Whether this process runs the projections (the embedded default does). */
   readonly runProjections: boolean;
+  /** Whether this process keeps Prometheus metrics and serves GET /metrics (METRICS=false: neither, to measure their cost). */
+  readonly metrics: boolean;
   readonly auth: {
     readonly jwtSecret?: string;
     readonly jwksUrl?: string;
@@ -93,6 +95,7 @@ export const CONFIG_VARIABLES = [
   'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_REQUEST_TIMEOUT_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  'METRICS',
 ] as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -205,6 +208,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const projectorPort = port('PROJECTOR_PORT', 3001);
   // Every process projects unless told another does: several projecting processes share Redis leases.
   const runProjections = bool('RUN_PROJECTIONS', true);
+  const metrics = bool('METRICS', true);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -215,6 +219,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     redisUrl,
     redisKeyPrefix: get('REDIS_KEY_PREFIX') ?? 'csp:',
     runProjections,
+    metrics,
     auth: { jwtSecret, jwksUrl, issuer: get('AUTH_ISSUER'), audience: get('AUTH_AUDIENCE'), clockToleranceSeconds },
     keyEncryptionKey,
     previousKeyEncryptionKeys,

@@ -49,7 +49,15 @@ export interface EventMetadata {
   readonly causationId?: string;
   /** Version of the payload's schema for this event type (docs/events.md). Readers see the current version: older events are upcast on read. */
   readonly schemaVersion: number;
-  /** Other keys a reader may meet, e.g. `upcastFrom`: the version the event was stored under, when it was upcast on read. */
+  /**
+   * The W3C trace context (`traceparent` header value) of the command that appended the event, when the service was tracing
+   * (OpenTelemetry, `OTEL_EXPORTER_OTLP_ENDPOINT`): a consumer may link its own span to it. Absent otherwise.
+   */
+  readonly traceparent?: string;
+  /**
+   * Other keys a reader may meet, e.g. `upcastFrom`: the version the event was stored under, when it was upcast on read;
+   * `$traceId` and `$spanId`, which the KurrentDB client's tracing adds to events appended to KurrentDB.
+   */
   readonly [extra: string]: unknown;
 }
 

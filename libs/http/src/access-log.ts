@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { JsonLogger } from '@csp/application';
 import type { AuthenticatedRequest } from './auth';
@@ -9,7 +10,7 @@ import type { AuthenticatedRequest } from './auth';
 export function accessLog(logger: JsonLogger) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
-    response.on('finish', () => {
+    const line = () => {
       const req = request as AuthenticatedRequest;
       logger.info('request', {
         method: req.method,
@@ -19,7 +20,9 @@ export function accessLog(logger: JsonLogger) {
         correlationId: req.correlationId,
         ...(req.actor ? { sub: req.actor.sub, tid: req.actor.tid } : {}),
       });
-    });
+    };
+    // 'finish' comes from the socket: bound, the line carries the request's trace and span ids.
+    response.on('finish', context.bind(context.active(), line));
     next();
   };
 }

@@ -7,6 +7,8 @@ export { CsvWhenAsked } from './csv-negotiation';
 export type { Answer, Documented } from './answer';
 export { ApiRefusals, ConflictFree, StoreFree } from './refusals';
 export { accessLog } from './access-log';
+export { httpMetrics } from './http-metrics';
+export { httpTracing } from './http-tracing';
 export { ApiExceptionFilter } from './exception.filter';
 export { applyHttpLimits } from './http-server';
 export { jsonBody } from './json-body';

@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { errorBody } from './error-body';
 
@@ -8,7 +9,7 @@ import { errorBody } from './error-body';
 export function jsonBody(limitBytes: number) {
   const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
   return (request: Request, response: Response, next: NextFunction) => {
-    parse(request, response, (error?: unknown) => {
+    const parsed = (error?: unknown) => {
       if (!error) {
         const problem = hostileShape(request.body);
         if (problem) {
@@ -27,7 +28,9 @@ export function jsonBody(limitBytes: number) {
       } else {
         response.status(status && status >= 400 && status < 500 ? status : 400).json(errorBody('unreadable_body', 'The request body could not be read'));
       }
-    });
+    };
+    // The parser calls back from the socket's 'end': bound, the route runs in the request's trace context.
+    parse(request, response, context.bind(context.active(), parsed));
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@csp/config';
 import { CUSTOMER_REGISTRY_STREAM_PREFIX, ORDER_STREAM_PREFIX, REFUND_REQUEST_STREAM_PREFIX } from '@csp/domain';
 import type { EventStore, Position } from '@csp/event-store';
+import type { Metrics } from '@csp/observability';
 import type { Projection } from './projection';
 import { checkpointPosition, hasApplied, measureLag } from './runner/lag';
 import { ProjectionRunner, type RunnerLag } from './runner/projection-runner';
@@ -43,6 +44,8 @@ export interface ReadSideOptions {
   /** The read models to keep: the product's are PROJECTIONS in libs/runtime. */
   readonly projections: readonly Projection[];
   readonly batchSize?: number;
+  /** Where the runners report their batches' durations. */
+  readonly metrics?: Metrics;
 }
 
 export interface ReadSide {
@@ -77,6 +80,7 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
             logger: options.logger,
             leaseOwner: options.leaseOwner,
             batchSize: options.batchSize,
+            metrics: options.metrics,
           }),
       )
     : [];

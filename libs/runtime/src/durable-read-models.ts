@@ -13,7 +13,7 @@ const EVENT_STORE_IDENTITY = '$event-store';
  * functions. A release that changes a projection changes this, and the model is rebuilt at start
  * (a change confined to a helper it calls is not seen: `npm run projections:rebuild` then).
  */
-export function projectionFingerprint(projection: Projection): string {
+function projectionFingerprint(projection: Projection): string {
   const hash = createHash('sha256');
   hash
     .update(projection.name)

@@ -17,9 +17,11 @@ import { RedisReadModelStore } from '@csp/projections/redis';
 import { SqliteReadModelStore } from '@csp/projections/sqlite';
 import { loadReferenceData, upcastingEventStore, type JsonLogger, type ReferenceData } from '@csp/application';
 import { WebhookDestinations, WebhookDispatcher } from '@csp/webhooks/module';
+import { Metrics, observedEventStore } from '@csp/observability';
 import { developmentSecret } from './dev-secrets';
 import { PROJECTIONS } from './projections';
 import { reconcileDurableReadModels, recordEventStoreIdentity, releaseAbandonedLeases } from './durable-read-models';
+import { observeReadModelLag } from './observability';
 
 /** Everything the API wires into Nest, built once from the configuration. */
 export interface Runtime {
@@ -37,6 +39,8 @@ export interface Runtime {
   readonly webhooks?: WebhookDispatcher;
   /** Where webhooks may be registered (and delivered): the rule and the operator's WEBHOOK_ALLOWED_HOSTS. */
   readonly webhookDestinations: WebhookDestinations;
+  /** The Prometheus instruments (GET /metrics); absent with METRICS=false. */
+  readonly metrics?: Metrics;
   close(): Promise<void>;
 }
 
@@ -60,7 +64,8 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
   });
 
-  const store = await openConfiguredEventStore(config, logger);
+  const metrics = config.metrics ? new Metrics() : undefined;
+  const store = observedEventStore(await openConfiguredEventStore(config, logger), metrics);
   const dataKeys = openConfiguredDataKeyStore(config);
   const vault = new ProductKeyVault(keks);
   const readModelStore = openConfiguredReadModelStore(config, logger);
@@ -68,9 +73,10 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     await reconcileDurableReadModels(readModelStore, store, PROJECTIONS, logger);
     await releaseAbandonedLeases(readModelStore, [...PROJECTIONS.map((p) => p.name), WEBHOOK_LEASE], logger);
   }
-  const readSide = openConfiguredReadSide(config, store, readModelStore, logger, { clock });
+  const readSide = openConfiguredReadSide(config, store, readModelStore, logger, { clock, metrics });
+  observeReadModelLag(metrics, readSide, store);
   await readSide.start();
-  const webhooks = readSide.projecting ? createWebhookDispatcher(config, store, readSide, vault, logger, clock) : undefined;
+  const webhooks = readSide.projecting ? createWebhookDispatcher(config, store, readSide, vault, logger, clock, metrics) : undefined;
   await webhooks?.start();
   if (config.clockStart) logger.info('Service clock starts at CLOCK_START', { clockStart: config.clockStart.toISOString() });
 
@@ -82,6 +88,7 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
     reference,
     vault,
     ...(webhooks ? { webhooks } : {}),
+    ...(metrics ? { metrics } : {}),
     webhookDestinations: webhookDestinations(config),
     keyring: new TenantKeyring(dataKeys, keks, () => clock.now()),
     verifier,
@@ -103,6 +110,8 @@ export async function createRuntime(config: AppConfig, logger: JsonLogger): Prom
 export interface ProjectorRuntime {
   readonly readSide: ReadSide;
   readonly webhooks: WebhookDispatcher;
+  /** The Prometheus instruments (GET /metrics on the projector's port); absent with METRICS=false. */
+  readonly metrics?: Metrics;
   close(): Promise<void>;
 }
 
@@ -111,15 +120,18 @@ export async function createProjectorRuntime(config: AppConfig, logger: JsonLogg
     throw new Error('The projector process writes read models to Redis: set REDIS_URL (the embedded default runs projections inside the API)');
   }
   const clock = serviceClock(config);
-  const store = await openConfiguredEventStore(config, logger);
+  const metrics = config.metrics ? new Metrics() : undefined;
+  const store = observedEventStore(await openConfiguredEventStore(config, logger), metrics);
   const readModelStore = openConfiguredReadModelStore(config, logger);
-  const readSide = openConfiguredReadSide(config, store, readModelStore, logger, { project: true, clock });
+  const readSide = openConfiguredReadSide(config, store, readModelStore, logger, { project: true, clock, metrics });
+  observeReadModelLag(metrics, readSide, store);
   await readSide.start();
-  const webhooks = createWebhookDispatcher(config, store, readSide, new ProductKeyVault(keyEncryptionKeys(config, logger)), logger, clock);
+  const webhooks = createWebhookDispatcher(config, store, readSide, new ProductKeyVault(keyEncryptionKeys(config, logger)), logger, clock, metrics);
   await webhooks.start();
   return {
     readSide,
     webhooks,
+    ...(metrics ? { metrics } : {}),
     async close() {
       await webhooks.stop();
       await readSide.stop();
@@ -179,6 +191,7 @@ function createWebhookDispatcher(
   vault: ProductKeyVault,
   logger: JsonLogger,
   clock: Clock,
+  metrics: Metrics | undefined,
 ): WebhookDispatcher {
   const owner = leaseOwnerId();
   const ttlMs = 15_000;
@@ -193,6 +206,7 @@ function createWebhookDispatcher(
     now: () => clock.now(),
     maxAttempts: config.webhooks.maxAttempts,
     baseDelayMs: config.webhooks.retryBaseMs,
+    metrics,
     lease: {
       ttlMs,
       acquire: () => readSide.store.acquireLease(WEBHOOK_LEASE, owner, ttlMs),
@@ -268,7 +282,7 @@ export function openConfiguredReadSide(
   eventStore: EventStore,
   store: ReadModelStore,
   logger: JsonLogger,
-  options: { readonly project?: boolean; readonly clock?: Clock } = {},
+  options: { readonly project?: boolean; readonly clock?: Clock; readonly metrics?: Metrics } = {},
 ): ReadSide {
   let project = options.project ?? config.runProjections;
   if (!project && store.kind !== 'redis') {
@@ -282,6 +296,7 @@ export function openConfiguredReadSide(
     projections: PROJECTIONS,
     project,
     logger,
+    metrics: options.metrics,
     ...(store.kind === 'memory' ? {} : { leaseOwner: leaseOwnerId() }),
   });
 }

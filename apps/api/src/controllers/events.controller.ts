@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Optional, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { EVENT_STORE, JsonLogger } from '@csp/application';
@@ -6,6 +6,7 @@ import { publishedEvent, PUBLISHED_STREAMS } from '@csp/projections';
 import { parsePosition, START, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { EventStreamQueryDto } from '../dto/query.dto';
 import { Authorize, badRequest } from '@csp/http';
+import { Metrics } from '@csp/observability';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -66,6 +67,7 @@ export class EventsController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly logger: JsonLogger,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   @Get()
@@ -99,6 +101,7 @@ export class EventsController {
     response.setHeader('X-Accel-Buffering', 'no');
     response.flushHeaders();
     response.write('retry: 2000\n\n');
+    this.metrics?.sseClients.inc();
 
     let closed = false;
     // Back-pressure: wait for the socket to drain before taking the next batch from the store.
@@ -118,6 +121,7 @@ export class EventsController {
     const end = () => {
       if (closed) return;
       closed = true;
+      this.metrics?.sseClients.dec();
       clearInterval(heartbeat);
       void subscription.stop();
     };

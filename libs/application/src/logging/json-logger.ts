@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { context, trace } from '@opentelemetry/api';
 import type { Logger } from '@csp/config';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -43,6 +44,12 @@ export class JsonLogger implements Logger, LoggerService {
   private write(level: Level, message: unknown, fields: unknown): void {
     if (RANK[level] < RANK[this.level]) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, ...this.base };
+    // Inside a traced request or batch: the ids that find its trace (nothing while tracing is off).
+    const span = trace.getSpanContext(context.active());
+    if (span) {
+      entry.trace_id = span.traceId;
+      entry.span_id = span.spanId;
+    }
     if (message instanceof Error) {
       entry.msg = message.message;
       entry.err = { name: message.name, message: message.message, stack: message.stack };

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { decideKeyAccessThrottling, keyAccessThrottlingStreamId, type KeyAccessThrottled, type ThrottleKeyAccess } from '@csp/domain';
 import type { EventStore } from '@csp/event-store';
 import type { AppConfig, Clock } from '@csp/config';
 import type { RateLimiter } from '@csp/security';
+import { Metrics } from '@csp/observability';
 import { eventMetadata, type CommandContext } from '../context';
 import { CLOCK, EVENT_STORE, KEY_ACCESS_LIMITS, RATE_LIMITER } from '../tokens';
 
@@ -30,6 +31,7 @@ export class KeyAccessThrottle {
     @Inject(KEY_ACCESS_LIMITS) private readonly limits: AppConfig['keyAccessLimits'],
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async check(action: KeyAccessThrottled['data']['action'], context: CommandContext, orderId: string): Promise<void> {
@@ -42,6 +44,7 @@ export class KeyAccessThrottle {
     for (const { scope, key, limit } of checks) {
       const decision = await this.limiter.hit(key, limit, windowMs);
       if (decision.allowed) continue;
+      this.metrics?.keyAccessThrottled.inc({ action, scope });
       await this.record(context, { action, scope, orderId, limit, windowSeconds: this.limits.windowSeconds, count: decision.count });
       throw new ThrottledError(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)), scope);
     }

@@ -1,4 +1,6 @@
+import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from '@csp/config';
+import { inSpan, linksFrom, type Metrics } from '@csp/observability';
 import { formatPosition, START, type EventFilter, type EventStore, type Position, type RecordedEvent, type Subscription } from '@csp/event-store';
 import type { Projection } from '../projection';
 import { CheckpointConflictError, type Namespace, type ReadModelStore } from '../stores/port';
@@ -37,6 +39,8 @@ export interface ProjectionRunnerOptions {
   readonly leaseTtlMs?: number;
   /** First delay before retrying after a failure; doubles on each failure in a row, up to 30 s. */
   readonly retryDelayMs?: number;
+  /** Where each batch's duration is reported. */
+  readonly metrics?: Metrics;
 }
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -185,14 +189,27 @@ export class ProjectionRunner {
     return { stop: () => clearInterval(timer) };
   }
 
-  private async handle(events: readonly RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /**
+   * One batch, in a span of its own linked to the spans of the commands that appended its events
+   * (a batch serves many requests: it is their follower, not their child).
+   */
+  private handle(events: readonly RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    const attributes = { 'csp.read_model': this.name, 'csp.event_count': events.length };
+    return inSpan(`projection ${this.name}`, { kind: SpanKind.CONSUMER, attributes, links: linksFrom(events.map((e) => e.metadata)) }, () =>
+      this.apply(events),
+    );
+  }
+
+  private async apply(events: readonly RecordedEvent[]): Promise<void> {
+    const started = process.hrtime.bigint();
     try {
       this.checkpoint = await applyBatch(this.options.projection, this.options.store, this.ns, events, {
         expectedCheckpoint: this.checkpoint,
         leaseOwner: this.options.leaseOwner,
         requireCurrentGeneration: true,
       });
+      this.options.metrics?.projectionBatchDuration.observe({ model: this.name }, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (error) {
       // The events before a poison event were committed: the status shows where the read model stands.
       if (error instanceof PoisonEventError) {

@@ -11,6 +11,7 @@ import { parseAllowedDestinations, ProductKeyVault } from '@csp/security';
 import { WebhookDestinations, type Resolver } from './destinations';
 import { WebhookDispatcher, type DispatchLease } from './webhook-dispatcher';
 import { webhookStreamId } from '@csp/domain';
+import { Metrics } from '@csp/observability';
 
 const metadata = () => ({ occurredAt: '2026-03-02T10:00:00.000Z', correlationId: randomUUID(), schemaVersion: 1 });
 
@@ -241,6 +242,72 @@ describe('WebhookDispatcher destinations', () => {
       });
     } finally {
       await failing.close();
+    }
+  });
+});
+
+describe('WebhookDispatcher metrics', () => {
+  let store: EventStore;
+  const vault = new ProductKeyVault([randomBytes(32)]);
+  const value = async (metrics: Metrics, name: string, labels: Record<string, string> = {}) => {
+    const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
+    return (metric?.values ?? []).filter((v) => Object.entries(labels).every(([key, label]) => v.labels[key] === label)).reduce((sum, v) => sum + v.value, 0);
+  };
+
+  beforeEach(() => {
+    store = openSqliteEventStore({ file: join(mkdtempSync(join(tmpdir(), 'csp-webhook-metrics-')), 'events.sqlite'), pollIntervalMs: 20 });
+  });
+  afterEach(() => store.close());
+
+  it('counts attempts by outcome, and dead letters until a replay from before them delivers them again', async () => {
+    let failing = true;
+    const hook = await receiver(() => (failing ? 500 : 204));
+    const metrics = new Metrics();
+    const webhookId = randomUUID();
+    await store.append(webhookStreamId(webhookId), [registration(vault, webhookId, hook.url)], 'no_stream');
+    const dispatcher = () =>
+      new WebhookDispatcher({ store, vault, destinations: allowLoopback(), maxAttempts: 2, baseDelayMs: 10, checkpointEveryMs: 0, metrics });
+    const first = dispatcher();
+    await first.start();
+    try {
+      for (let i = 0; i < 2; i++) {
+        await store.append(
+          `order-${randomUUID()}`,
+          [{ eventId: randomUUID(), type: 'OrderCancelled', data: { orderId: 'o' }, metadata: metadata() }],
+          'no_stream',
+        );
+      }
+      await until(async () => (await value(metrics, 'csp_webhook_dead_letters')) === 2);
+      expect(await value(metrics, 'csp_webhook_deliveries_total', { outcome: 'failed' })).toBe(4);
+      expect(await value(metrics, 'csp_webhook_deliveries_total', { outcome: 'dead_lettered' })).toBe(2);
+    } finally {
+      await first.stop();
+    }
+
+    // Another process that takes over counts them from the store; a replay that delivers takes them off.
+    metrics.webhookDeadLetters.set(0);
+    const second = dispatcher();
+    await second.start();
+    try {
+      await until(async () => (await value(metrics, 'csp_webhook_dead_letters')) === 2);
+      failing = false;
+      await store.append(
+        webhookStreamId(webhookId),
+        [
+          {
+            eventId: randomUUID(),
+            type: 'WebhookReplayRequested',
+            data: { webhookId, fromPosition: '-1', at: '2026-03-02T10:00:00.000Z' },
+            metadata: metadata(),
+          },
+        ],
+        'stream_exists',
+      );
+      await until(async () => (await value(metrics, 'csp_webhook_deliveries_total', { outcome: 'delivered' })) === 2);
+      expect(await value(metrics, 'csp_webhook_dead_letters')).toBe(0);
+    } finally {
+      await second.stop();
+      await hook.close();
     }
   });
 });

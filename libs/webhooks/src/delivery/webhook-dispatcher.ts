@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { context, propagation, SpanKind } from '@opentelemetry/api';
 import type { Logger } from '@csp/config';
+import { inSpan, linksFrom, type Metrics } from '@csp/observability';
 import {
   comparePositions,
   formatPosition,
@@ -39,6 +41,8 @@ export interface WebhookDispatcherOptions {
    * of this lease delivers; the others stand by and take over when it lapses.
    */
   readonly lease?: DispatchLease;
+  /** Where attempts and dead letters are counted. */
+  readonly metrics?: Metrics;
 }
 
 /** A lease shared by the processes that could deliver webhooks (the read-model store's leases). */
@@ -74,6 +78,8 @@ export class WebhookDispatcher {
   private active = false;
   private leaseTimer?: NodeJS.Timeout;
   private leaseTurn: Promise<void> = Promise.resolve();
+  /** Per webhook, the positions of its dead letters no replay has covered since (the dead-letters gauge). */
+  private readonly deadLetters = new Map<string, Position[]>();
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
@@ -123,6 +129,7 @@ export class WebhookDispatcher {
   private async activate(): Promise<void> {
     this.active = true;
     this.deliveries.clear();
+    this.deadLetters.clear();
     // Registrations, checkpoints and replay requests live in webhook-<id> streams: fold them, then follow them.
     const states = new Map<string, { registration?: WebhookRegistered['data']; from: Position }>();
     let after: Position = START;
@@ -137,7 +144,10 @@ export class WebhookDispatcher {
       (events) => {
         for (const event of events) this.onWebhookEvent(event);
       },
-      { after, filter: { streamPrefixes: [WEBHOOK_STREAM_PREFIX], eventTypes: ['WebhookRegistered', 'WebhookReplayRequested'] } },
+      {
+        after,
+        filter: { streamPrefixes: [WEBHOOK_STREAM_PREFIX], eventTypes: ['WebhookRegistered', 'WebhookReplayRequested', 'WebhookDeliveryDeadLettered'] },
+      },
     );
   }
 
@@ -147,14 +157,32 @@ export class WebhookDispatcher {
     if (event.type === 'WebhookRegistered') state.registration = event.data as WebhookRegistered['data'];
     if (event.type === 'WebhookCheckpointed') state.from = parsePosition(data.position!) ?? state.from;
     if (event.type === 'WebhookReplayRequested') state.from = parsePosition(data.fromPosition!) ?? state.from;
+    if (event.type === 'WebhookDeliveryDeadLettered' || event.type === 'WebhookReplayRequested') this.countDeadLetters(event);
     states.set(data.webhookId, state);
   }
 
+  /**
+   * A dead letter counts until a replay from before its position delivers its event again (a
+   * replay that fails again dead-letters it anew): the gauge says how many wait for an operator.
+   */
+  private countDeadLetters(event: RecordedEvent): void {
+    const data = event.data as { webhookId: string; position?: string; fromPosition?: string };
+    const positions = this.deadLetters.get(data.webhookId) ?? [];
+    const at = parsePosition((event.type === 'WebhookReplayRequested' ? data.fromPosition : data.position) ?? '');
+    if (!at) return;
+    const left = event.type === 'WebhookReplayRequested' ? positions.filter((p) => comparePositions(p, at) <= 0) : [...positions, at];
+    this.deadLetters.set(data.webhookId, left);
+    this.options.metrics?.webhookDeadLetters.set([...this.deadLetters.values()].reduce((sum, list) => sum + list.length, 0));
+  }
+
   private onWebhookEvent(event: RecordedEvent): void {
-    if (event.type === 'WebhookRegistered') {
+    if (event.type === 'WebhookDeliveryDeadLettered') {
+      this.countDeadLetters(event);
+    } else if (event.type === 'WebhookRegistered') {
       const registration = event.data as WebhookRegistered['data'];
       if (!this.deliveries.has(registration.webhookId)) this.startDelivery(registration, START);
     } else if (event.type === 'WebhookReplayRequested') {
+      this.countDeadLetters(event);
       const { webhookId, fromPosition } = event.data as { webhookId: string; fromPosition: string };
       const delivery = this.deliveries.get(webhookId);
       const from = parsePosition(fromPosition);
@@ -185,20 +213,30 @@ export class WebhookDispatcher {
     );
   }
 
-  private async deliver(delivery: Delivery, event: RecordedEvent): Promise<void> {
+  /** One event to one webhook, in a span linked to the span of the command that appended the event. */
+  private deliver(delivery: Delivery, event: RecordedEvent): Promise<void> {
+    const attributes = { 'csp.webhook_id': delivery.webhook.webhookId, 'csp.event_type': event.type };
+    return inSpan('webhook delivery', { kind: SpanKind.PRODUCER, attributes, links: linksFrom([event.metadata]) }, () => this.attempts(delivery, event));
+  }
+
+  private async attempts(delivery: Delivery, event: RecordedEvent): Promise<void> {
     const body = JSON.stringify(publishedEvent(event));
     const maxAttempts = this.options.maxAttempts ?? 6;
     let lastError = '';
     for (let attempt = 1; attempt <= maxAttempts && this.active; attempt++) {
       // Real time, not the service clock: receivers check the timestamp against their own clocks.
       const timestamp = Math.floor(Date.now() / 1000);
-      const failure = await this.attempt(delivery.webhook.url, body, {
+      const headers: OutgoingHttpHeaders = {
         'content-type': 'application/json',
         'x-csp-signature': signWebhook(delivery.secret, body, timestamp),
         'x-csp-event-id': event.eventId,
         'x-csp-event-type': event.type,
         'x-csp-delivery-attempt': String(attempt),
-      });
+      };
+      // A receiver that traces continues the delivery's trace (nothing is added while tracing is off).
+      propagation.inject(context.active(), headers);
+      const failure = await this.attempt(delivery.webhook.url, body, headers);
+      this.options.metrics?.webhookDeliveries.inc({ outcome: failure === undefined ? 'delivered' : 'failed' });
       if (failure === undefined) return;
       lastError = failure;
       if (attempt < maxAttempts) await new Promise((r) => setTimeout(r, Math.min((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1), 30_000)));
@@ -215,6 +253,7 @@ export class WebhookDispatcher {
         lastError,
       },
     });
+    this.options.metrics?.webhookDeliveries.inc({ outcome: 'dead_lettered' });
     this.options.logger?.warn('Webhook delivery dead-lettered', {
       webhookId: delivery.webhook.webhookId,
       eventId: event.eventId,

@@ -1,0 +1,134 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One read model's distance behind the log, as a scrape reports it. */
+export interface ReadModelLagSample {
+  readonly model: string;
+  /** Events it still has to apply (counted up to a cap: the read side's LAG_COUNT_LIMIT). */
+  readonly events: number;
+  /** How long the oldest event it still has to apply has been in the store; 0 when caught up. */
+  readonly seconds: number;
+}
+
+const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const FAST_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/**
+ * The process's Prometheus instruments, in a registry of its own (several runtimes may share a test
+ * process; the default registry would refuse the second). Labels hold bounded values only — route
+ * patterns, command names, outcome codes, read-model names — never ids, tenants, users or keys.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequestDuration = new Histogram({
+    name: 'csp_http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern (unmatched for none) and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly commands = new Counter({
+    name: 'csp_commands_total',
+    help: 'Commands handled, by command and outcome: accepted, conflict, or the refusal code',
+    labelNames: ['command', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly appendDuration = new Histogram({
+    name: 'csp_event_store_append_duration_seconds',
+    help: 'Event store appends (one stream, one commit), whatever their outcome',
+    labelNames: ['outcome'] as const,
+    buckets: FAST_SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly appendEvents = new Histogram({
+    name: 'csp_event_store_append_events',
+    help: 'Events per append',
+    buckets: [1, 2, 3, 5, 10, 20, 50, 100],
+    registers: [this.registry],
+  });
+
+  readonly projectionBatchDuration = new Histogram({
+    name: 'csp_projection_batch_duration_seconds',
+    help: 'Projection batches (applied and committed with their checkpoint), by read model',
+    labelNames: ['model'] as const,
+    buckets: FAST_SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'csp_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered, failed (retried later) or dead_lettered (attempts exhausted)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookDeadLetters = new Gauge({
+    name: 'csp_webhook_dead_letters',
+    help: 'Dead-lettered webhook deliveries not replayed since, as the delivering process counts them (0 elsewhere)',
+    registers: [this.registry],
+  });
+
+  readonly keyAccessThrottled = new Counter({
+    name: 'csp_key_access_throttled_total',
+    help: 'Key reveals and link issues refused for a key-access limit, by action and scope (user or tenant)',
+    labelNames: ['action', 'scope'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sseClients = new Gauge({
+    name: 'csp_sse_clients',
+    help: 'Clients connected to the event stream (GET /v1/events)',
+    registers: [this.registry],
+  });
+
+  private measureLag?: () => Promise<readonly ReadModelLagSample[]>;
+  private lastLag?: { readonly at: number; readonly samples: Promise<readonly ReadModelLagSample[] | undefined> };
+
+  private readonly lagEvents: Gauge<'model'> = new Gauge({
+    name: 'csp_read_model_lag_events',
+    help: 'Events a read model still has to apply (counted up to 1000)',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+    collect: () => this.fillLag(this.lagEvents, (sample) => sample.events),
+  });
+
+  private readonly lagSeconds: Gauge<'model'> = new Gauge({
+    name: 'csp_read_model_lag_seconds',
+    help: 'Age of the oldest event a read model still has to apply; 0 when caught up',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+    collect: () => this.fillLag(this.lagSeconds, (sample) => sample.seconds),
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Read-model lag is measured when scraped, not kept up to date: the measure reads the store, and
+   * a scrape every 15 s costs less than a measure per batch. Both gauges share one measure a scrape.
+   */
+  measureReadModelLag(measure: () => Promise<readonly ReadModelLagSample[]>): void {
+    this.measureLag = measure;
+  }
+
+  private async fillLag(gauge: Gauge<'model'>, value: (sample: ReadModelLagSample) => number): Promise<void> {
+    const measure = this.measureLag;
+    if (!measure) return;
+    if (!this.lastLag || Date.now() - this.lastLag.at > 1_000) {
+      // A store that cannot answer leaves the gauges empty rather than fail the whole scrape.
+      this.lastLag = { at: Date.now(), samples: measure().catch(() => undefined) };
+    }
+    const samples = await this.lastLag.samples;
+    gauge.reset();
+    for (const sample of samples ?? []) gauge.set({ model: sample.model }, value(sample));
+  }
+
+  /** The exposition text and its content type, for GET /metrics. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
