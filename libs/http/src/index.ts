@@ -5,7 +5,7 @@ export { Authorize, AuthGuard, Ctx, Public, type AuthenticatedRequest, type Requ
 export { badRequest } from './api-error';
 export { CsvWhenAsked } from './csv-negotiation';
 export type { Answer, Documented } from './answer';
-export { ApiRefusals, ConflictFree, StoreFree } from './refusals';
+export { ApiRefusals, ConflictFree, NoStoreRefusal } from './refusals';
 export { accessLog } from './access-log';
 export { httpMetrics } from './http-metrics';
 export { httpTracing } from './http-tracing';

@@ -4,7 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { ApiResponse, DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, PathItemObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ApiRefusals, CONFLICT_FREE, STORE_FREE, type Refusals } from './refusals';
+import { ApiRefusals, CONFLICT_FREE, NO_STORE_REFUSAL, type Refusals } from './refusals';
 import { UuidParam } from './uuid-param.pipe';
 
 /** Marks an operation that needs no token (@Public): the document gives it `security: []`. */
@@ -99,9 +99,9 @@ function describeRouteInputs(app: INestApplication): void {
         const kinds = args.map(([key, argument]) => ({ kind: Number(key.split(':')[0]), argument }));
         const refusals: Refusals[] = [SERVER_REFUSALS];
         // The probes and the scrape give their own answers (the readiness body, what the store could not tell), and a
-        // store-free route none; every other route reaches a store.
-        const storeFree = Reflect.getMetadata(STORE_FREE, metatype) === true || Reflect.getMetadata(STORE_FREE, handler) === true;
-        if (!OWN_ANSWERS.has(Reflect.getMetadata(PATH_METADATA, metatype) as string) && !storeFree) refusals.push(STORE_REFUSALS);
+        // route marked @NoStoreRefusal none; every other route reaches a store and refuses when it cannot.
+        const noStoreRefusal = Reflect.getMetadata(NO_STORE_REFUSAL, metatype) === true || Reflect.getMetadata(NO_STORE_REFUSAL, handler) === true;
+        if (!OWN_ANSWERS.has(Reflect.getMetadata(PATH_METADATA, metatype) as string) && !noStoreRefusal) refusals.push(STORE_REFUSALS);
         // Every POST is a command that may lose a race, unless marked @ConflictFree (the download, a GET that records an event, declares its own 409).
         if (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST && Reflect.getMetadata(CONFLICT_FREE, handler) !== true)
           refusals.push(COMMAND_REFUSALS);

@@ -33,13 +33,14 @@ export const ApiRefusals = (refusals: Refusals) =>
     }),
   );
 
-export const STORE_FREE = 'csp:store-free';
+export const NO_STORE_REFUSAL = 'csp:no-store-refusal';
 
 /**
- * Marks a controller or route whose answer needs no store (reference data, a computation): it
- * cannot be refused with 503 `store_unavailable`, so the document does not say it can.
+ * Marks a controller or route that never refuses with 503 `store_unavailable`: its answer needs no
+ * store (reference data, a computation), or it waits for the store rather than refuse (the event
+ * stream opens and follows the store once it is back). The document does not say it can.
  */
-export const StoreFree = () => SetMetadata(STORE_FREE, true);
+export const NoStoreRefusal = () => SetMetadata(NO_STORE_REFUSAL, true);
 
 export const CONFLICT_FREE = 'csp:conflict-free';
 

@@ -2,11 +2,11 @@ import { Controller, Get } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { GetCatalogQuery } from '@csp/application';
-import { Authorize, StoreFree, type Documented } from '@csp/http';
+import { Authorize, NoStoreRefusal, type Documented } from '@csp/http';
 import { CatalogResponse } from './catalog.response';
 
 /** The catalog is reference data loaded at start: its answer needs no store. */
-@StoreFree()
+@NoStoreRefusal()
 @Controller('v1/catalog')
 export class CatalogController {
   constructor(private readonly queries: QueryBus) {}

@@ -5,7 +5,7 @@ import { EVENT_STORE, JsonLogger } from '@csp/application';
 import { publishedEvent, PUBLISHED_STREAMS } from '@csp/projections';
 import { parsePosition, START, type EventStore, type RecordedEvent } from '@csp/event-store';
 import { EventStreamQueryDto } from '../dto/query.dto';
-import { Authorize, badRequest } from '@csp/http';
+import { Authorize, badRequest, NoStoreRefusal } from '@csp/http';
 import { Metrics } from '@csp/observability';
 
 const HEARTBEAT_MS = 15_000;
@@ -60,8 +60,10 @@ function concerns(event: RecordedEvent, customerId: string | undefined): boolean
  * The one read that does not go through the QueryBus, on purpose: a query answers once, and this
  * is a subscription that streams for as long as the client stays, paced by the socket (it waits
  * for the socket to drain before taking the next batch from the store). Its parameters are
- * validated like every other query's.
+ * validated like every other query's. It opens whether or not the store answers, and follows it
+ * once it is back: it never refuses with 503.
  */
+@NoStoreRefusal()
 @Controller('v1/events')
 export class EventsController {
   constructor(

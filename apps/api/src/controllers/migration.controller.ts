@@ -3,11 +3,11 @@ import { QueryBus, type QueryResult } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { GetKmsMigrationDeadlineQuery } from '@csp/application';
 import { KmsDeadlineQueryDto } from '../dto/query.dto';
-import { Authorize, StoreFree, type Documented } from '@csp/http';
+import { Authorize, NoStoreRefusal, type Documented } from '@csp/http';
 import { KmsMigrationDeadlineResponse } from './migration.response';
 
 /** Moving from volume licensing (KMS) to CSP (MAK): by when must the MAK be deployed? A date computation from the request alone: it needs no store. */
-@StoreFree()
+@NoStoreRefusal()
 @Controller('v1/kms-migration')
 export class MigrationController {
   constructor(private readonly queries: QueryBus) {}
