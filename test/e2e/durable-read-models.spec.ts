@@ -20,6 +20,7 @@ import { MemoryReadModelStore } from '@csp/projections/memory';
 import { SqliteReadModelStore } from '@csp/projections/sqlite';
 import { PROJECTIONS } from '@csp/runtime/projections';
 import { client, mintToken, startServer, type RunningServer } from '../support/server';
+import { generateHistory } from '../support/history';
 
 jest.setTimeout(180_000);
 
@@ -147,6 +148,32 @@ it('after a SIGKILL during a burst of purchases, read models equal a fresh rebui
   } finally {
     await durable.close();
     await events.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('listens at once on a history its read models have not seen, says starting until they caught up, and takes commands meanwhile', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'csp-durable-start-'));
+  const events = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
+  await generateHistory(events, { partners: 4, customersPerPartner: 100, ordersPerCustomer: 10, maxEvents: 40_000 });
+  await events.close();
+  const server = await startServer({ dataDir, secret, env });
+  const call = client(server.baseUrl);
+  try {
+    expect((await call('GET', '/health/live')).status).toBe(200);
+    const starting = await call('GET', '/health/ready');
+    expect({ status: starting.status, body: starting.body.status }).toEqual({ status: 503, body: 'starting' });
+    // A command is taken while the read models catch up.
+    const customerId = await registerCustomer(server, 'While starting');
+    let ready = starting;
+    for (let i = 0; i < 600 && ready.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await call('GET', '/health/ready');
+    }
+    expect(ready.body.status).toBe('ready');
+    expect(await nameOf(server, customerId)).toBe('While starting');
+  } finally {
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

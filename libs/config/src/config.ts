@@ -38,6 +38,8 @@ export interface AppConfig {
   /** Base of download link URLs; absent means the scheme and host the request came in on. */
   readonly publicBaseUrl?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** When the embedded event store runs SQLite's integrity check, which reads the whole file: after an unclean stop (`auto`) or at every start. */
+  readonly eventStoreIntegrityCheck: 'auto' | 'always';
   /** Maximum JSON body in bytes (SPEC: 1 MiB). */
   readonly bodyLimitBytes: number;
   /**
@@ -86,6 +88,7 @@ export const CONFIG_VARIABLES = [
   'MARKETS_FILE',
   'PUBLIC_BASE_URL',
   'LOG_LEVEL',
+  'EVENT_STORE_INTEGRITY_CHECK',
   'KEY_ACCESS_LIMIT_PER_USER',
   'KEY_ACCESS_LIMIT_PER_TENANT',
   'KEY_ACCESS_WINDOW_SECONDS',
@@ -176,6 +179,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const logLevel = (get('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const eventStoreIntegrityCheck = (get('EVENT_STORE_INTEGRITY_CHECK') ?? 'auto') as AppConfig['eventStoreIntegrityCheck'];
+  if (!['auto', 'always'].includes(eventStoreIntegrityCheck)) problems.push('EVENT_STORE_INTEGRITY_CHECK must be auto or always');
 
   const publicBaseUrl = get('PUBLIC_BASE_URL')?.replace(/\/+$/, '');
   if (publicBaseUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicBaseUrl)) problems.push('PUBLIC_BASE_URL must be an http(s) URL');
@@ -230,6 +235,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     marketsFile: file('MARKETS_FILE', 'config/iso-3166-1-alpha-2.json'),
     publicBaseUrl,
     logLevel,
+    eventStoreIntegrityCheck,
     bodyLimitBytes: 1024 * 1024,
     http,
     keyAccessLimits,

@@ -253,7 +253,7 @@ async function openRawEventStore(config: AppConfig, logger: JsonLogger, readOnly
   }
   if (!readOnly) mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'events.sqlite');
-  const store = openSqliteEventStore({ file, logger, readOnly });
+  const store = openSqliteEventStore({ file, logger, readOnly, integrityCheck: config.eventStoreIntegrityCheck });
   logger.info('Event store: embedded SQLite', { file, ...(readOnly ? { readOnly } : {}) });
   return store;
 }

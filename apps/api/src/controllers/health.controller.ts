@@ -2,19 +2,23 @@ import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, READ_SIDE } from '@csp/application';
-import { formatPosition, type EventStore } from '@csp/event-store';
-import type { ReadSide } from '@csp/projections';
+import { comparePositions, formatPosition, type EventStore, type Position } from '@csp/event-store';
+import { checkpointPosition, type ReadSide } from '@csp/projections';
 import { Public, type Documented } from '@csp/http';
 import { Liveness, Readiness, Unavailability } from './health.response';
 
 /** What the readiness probe answers: the report, or what failed when a store could not be asked. */
 type ReadinessAnswer =
-  { status: 'ready' | 'degraded'; eventStore: { head: string }; readModels: Awaited<ReturnType<ReadSide['lag']>> } | { status: 'unavailable'; error: string };
+  | { status: 'ready' | 'starting' | 'degraded'; eventStore: { head: string }; readModels: Awaited<ReturnType<ReadSide['lag']>> }
+  | { status: 'unavailable'; error: string };
 
 /**
- * Liveness says the process answers. Readiness says it can serve: the event store answers, no
- * read model has stopped on a poison event and none is stalled (behind the log with no live
- * process advancing it); it also reports each read model's checkpoint and lag.
+ * Liveness says the process answers, from the moment it listens. Readiness says it can serve: the
+ * event store answers, the read models this process projects have caught up with the history the
+ * store held when it started (until then it is `starting`: commands are taken and queries answer
+ * by the read-your-writes rules, but a load balancer should wait), no read model has stopped on a
+ * poison event and none is stalled (behind the log with no live process advancing it); it also
+ * reports each read model's checkpoint and lag.
  *
  * The probes talk to the ports themselves rather than through the QueryBus, on purpose: they are
  * not product reads (no caller, no authorisation, no read-your-writes) but checks of the adapters
@@ -22,10 +26,16 @@ type ReadinessAnswer =
  */
 @Controller('health')
 export class HealthController {
+  /** The store's head when this process started serving: what its read models must reach before it is ready. */
+  private readonly headAtStart: Promise<Position | undefined>;
+  private caughtUp = false;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_SIDE) private readonly readSide: ReadSide,
-  ) {}
+  ) {
+    this.headAtStart = store.headPosition().catch(() => undefined);
+  }
 
   @Get('live')
   @Public()
@@ -43,7 +53,8 @@ export class HealthController {
   @ApiExtraModels(Readiness, Unavailability)
   @ApiOkResponse({ type: Readiness, description: 'Ready: the event store answers and every read model runs' })
   @ApiServiceUnavailableResponse({
-    description: 'Not ready: `degraded` when a read model has failed or is stalled (the report says which), `unavailable` when a store could not be asked',
+    description:
+      'Not ready: `starting` while the read models catch up with the history found at start, `degraded` when a read model has failed or is stalled (the report says which), `unavailable` when a store could not be asked',
     schema: { oneOf: [{ $ref: getSchemaPath(Readiness) }, { $ref: getSchemaPath(Unavailability) }] },
   })
   async ready(@Res({ passthrough: true }) response: Response): Promise<Documented<ReadinessAnswer, Readiness | Unavailability>> {
@@ -51,8 +62,14 @@ export class HealthController {
       const head = await this.store.headPosition();
       const readModels = await this.readSide.lag();
       const degraded = readModels.some((m) => m.state === 'failed' || m.state === 'stalled');
-      if (degraded) response.status(503);
-      return { status: degraded ? 'degraded' : 'ready', eventStore: { head: formatPosition(head) }, readModels };
+      if (!this.caughtUp) {
+        const target = (await this.headAtStart) ?? head;
+        // Once caught up, a process stays ready: lag after that is reported, and alerted on, not a reason to be taken out.
+        this.caughtUp = readModels.every((m) => m.state !== 'running' || comparePositions(checkpointPosition(m.checkpoint), target) >= 0);
+      }
+      const status = degraded ? 'degraded' : this.caughtUp ? 'ready' : 'starting';
+      if (status !== 'ready') response.status(503);
+      return { status, eventStore: { head: formatPosition(head) }, readModels };
     } catch (error) {
       response.status(503);
       return { status: 'unavailable', error: (error as Error).message };

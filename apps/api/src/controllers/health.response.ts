@@ -55,10 +55,18 @@ export class ReadModelStatus {
   stalledForSeconds?: number;
 }
 
-/** GET /health/ready once the stores answered: ready (200), or degraded (503) when a read model failed or stalled. */
+/**
+ * GET /health/ready once the stores answered: ready (200); starting (503) while the read models this
+ * process projects catch up with the history the store held when it started; degraded (503) when a
+ * read model failed or stalled.
+ */
 export class Readiness {
-  @ApiProperty({ enum: ['ready', 'degraded'], description: 'degraded: a read model has failed or is stalled (503)', example: 'ready' })
-  status!: 'ready' | 'degraded';
+  @ApiProperty({
+    enum: ['ready', 'starting', 'degraded'],
+    description: 'starting: catching up with the history found at start (503); degraded: a read model has failed or is stalled (503)',
+    example: 'ready',
+  })
+  status!: 'ready' | 'starting' | 'degraded';
 
   @ApiProperty({ type: EventStoreHead })
   eventStore!: EventStoreHead;

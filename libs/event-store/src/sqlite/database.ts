@@ -1,19 +1,31 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Logger } from '@csp/config';
 import { MIGRATIONS, PRAGMAS, SCHEMA_VERSION } from './schema';
 import { inspectWal } from './wal-inspection';
 import { NotAnEventStoreError } from '../port';
 
+/** When to run SQLite's integrity check at open: after an unclean stop only, or at every open. */
+export type IntegrityCheck = 'auto' | 'always';
+
 /**
- * Opens the event store file ready for use: durable pragmas, an integrity check, and the schema
- * migrated to this program's version. Refuses to start, naming the file, rather than run on a
- * damaged or newer-than-understood store.
+ * Opens the event store file ready for use: durable pragmas, an integrity check after an unclean
+ * stop (or whenever asked: it reads the whole file), and the schema migrated to this program's
+ * version. Refuses to start, naming the file, rather than run on a damaged or newer-than-understood
+ * store.
  *
  * With `readOnly`, for readers that must not change what they read (the audit CLI): see
  * openReadOnly.
  */
-export function openEventStoreDatabase(file: string, logger?: Logger, options: { readonly readOnly?: boolean } = {}): Database.Database {
+
+export function openEventStoreDatabase(
+  file: string,
+  logger?: Logger,
+  options: { readonly readOnly?: boolean; readonly integrityCheck?: IntegrityCheck } = {},
+): Database.Database {
+  // A write-ahead log left beside the file means the last writer did not close it (SQLite removes
+  // it at a clean close) — or another process has it open, when checking costs time, not safety.
+  const unclean = existsSync(`${file}-wal`);
   refuseDamagedWal(file, logger);
   if (options.readOnly) return openReadOnly(file);
   let db: Database.Database;
@@ -24,7 +36,11 @@ export function openEventStoreDatabase(file: string, logger?: Logger, options: {
   }
   try {
     for (const pragma of PRAGMAS) db.pragma(pragma);
-    checkIntegrity(db, file);
+    if (options.integrityCheck === 'always' || unclean) {
+      const started = Date.now();
+      checkIntegrity(db, file);
+      logger?.info('Event store integrity checked', { file, reason: unclean ? 'not closed cleanly' : 'asked for', ms: Date.now() - started });
+    }
     migrate(db, file);
     return db;
   } catch (error) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -70,8 +70,27 @@ describe('SQLite event store', () => {
       const fd = openSync(corrupt, 'r+');
       writeSync(fd, Buffer.alloc(4096, 0xab), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
       closeSync(fd);
+      expect(() => openSqliteEventStore({ file: corrupt, integrityCheck: 'always' })).toThrow(new RegExp(`${escape(corrupt)} failed its integrity check`));
+      // After an unclean stop (a write-ahead log left beside it) the check runs without being asked.
+      writeFileSync(`${corrupt}-wal`, '');
       expect(() => openSqliteEventStore({ file: corrupt })).toThrow(new RegExp(`${escape(corrupt)} failed its integrity check`));
       expect(readFileSync(file).length).toBe(size);
+    });
+
+    it('skips the whole-file integrity check at an open after a clean stop, unless asked', async () => {
+      const file = tempFile();
+      const store = open({ file });
+      await store.append('order-1', [event()], 'no_stream');
+      await store.close();
+      expect(existsSync(`${file}-wal`)).toBe(false);
+      const logged: string[] = [];
+      const logger = { debug: () => undefined, info: (message: string) => logged.push(message), warn: () => undefined, error: () => undefined };
+      const reopened = openSqliteEventStore({ file, logger });
+      await reopened.close();
+      expect(logged).not.toContain('Event store integrity checked');
+      const checked = openSqliteEventStore({ file, logger, integrityCheck: 'always' });
+      await checked.close();
+      expect(logged).toContain('Event store integrity checked');
     });
 
     it('refuses a file written by a newer schema', () => {

@@ -1,3 +1,4 @@
+import type { IntegrityCheck } from './database';
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type { Logger } from '@csp/config';
@@ -36,6 +37,11 @@ export interface SqliteEventStoreOptions {
   /** Observes group commit: called after each committed transaction with the number of appends it carried. */
   readonly onCommit?: (appends: number) => void;
   /**
+   * When to run SQLite's integrity check (which reads the whole file) at open: `auto`, only after an
+   * unclean stop (a write-ahead log left behind); `always`, at every open. Default `auto`.
+   */
+  readonly integrityCheck?: IntegrityCheck;
+  /**
    * Read only (auditors): the file must already be an event store of this schema version; nothing
    * is created or migrated, appends are refused. Reads, and subscriptions to another process's
    * writes, work as usual.
@@ -65,7 +71,7 @@ export class SqliteEventStore implements EventStore {
   private closing: Promise<void> | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
-    this.db = openEventStoreDatabase(options.file, options.logger, { readOnly: options.readOnly ?? false });
+    this.db = openEventStoreDatabase(options.file, options.logger, { readOnly: options.readOnly ?? false, integrityCheck: options.integrityCheck ?? 'auto' });
     this.written.setMaxListeners(0);
     this.writer = options.readOnly
       ? undefined

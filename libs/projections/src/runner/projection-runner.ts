@@ -210,6 +210,9 @@ export class ProjectionRunner {
         requireCurrentGeneration: true,
       });
       this.options.metrics?.projectionBatchDuration.observe({ model: this.name }, Number(process.hrtime.bigint() - started) / 1e9);
+      // Between batches, let the process answer: catching up over a long history (an embedded store
+      // delivers and commits synchronously) must not keep requests and health probes waiting.
+      await new Promise((resolve) => setImmediate(resolve));
     } catch (error) {
       // The events before a poison event were committed: the status shows where the read model stands.
       if (error instanceof PoisonEventError) {
