@@ -16,100 +16,21 @@
  * connections as writers (Emmett: the pg pool default, 10). Each cell measures each system for BENCH_APPEND_SECONDS (default 4) in
  * two interleaved rounds. POSTGRES_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
-import { type NewEvent } from '@csp/event-store';
 import { openPostgresEventStore, type PostgresEventStore } from '@csp/event-store/postgres';
 import { migrate } from '../libs/event-store/src/postgres/schema';
-import { log, now, percentile, ratio, report, ROOT, x, type BenchResult } from './lib/common';
-import { sampleEvents } from './lib/events';
+import { log, now, ratio, report, ROOT, x, type BenchResult } from './lib/common';
+import { asyncSlice as slice, combine, newWriters, type CellResult, type Slice } from './lib/append-slices';
 
 const SERVER = process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 4);
-const WARMUP_MS = 200;
 const ROUNDS = 2;
 const SIZES = [1, 10, 100];
 const WRITERS = [1, 16];
-
-interface CellResult {
-  readonly eventsPerSecond: number;
-  readonly appends: number;
-  readonly events: number;
-  readonly seconds: number;
-  readonly p50Ms?: number;
-  readonly p99Ms?: number;
-  readonly errors?: number;
-  readonly firstError?: string;
-}
-
-interface Slice {
-  appends: number;
-  seconds: number;
-  latencies: number[];
-  errors: number;
-  firstError?: string;
-}
-
-type Writers = { stream: string; n: number }[];
-const newWriters = (count: number): Writers => Array.from({ length: count }, () => ({ stream: randomUUID(), n: 0 }));
-
-/** Runs one async loop per writer for `ms`; counts only appends that finished inside the window. */
-async function slice(
-  writers: Writers,
-  perAppend: number,
-  ms: number,
-  append: (n: number, streamId: string, events: NewEvent[]) => Promise<void>,
-): Promise<Slice> {
-  let measuring = false;
-  let stop = false;
-  const result: Slice = { appends: 0, seconds: 0, latencies: [], errors: 0 };
-  const loop = async (state: Writers[number]) => {
-    while (!stop) {
-      const events = sampleEvents(state.stream, perAppend, state.n * perAppend);
-      const t0 = now();
-      try {
-        await append(state.n, `order-${state.stream}`, events);
-        state.n++;
-        if (measuring) {
-          result.appends++;
-          result.latencies.push(now() - t0);
-        }
-      } catch (error) {
-        result.errors++;
-        result.firstError ??= (error as Error).message;
-        await new Promise((r) => setTimeout(r, 1));
-      }
-    }
-  };
-  const loops = writers.map(loop);
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  measuring = true;
-  const t0 = now();
-  await new Promise((r) => setTimeout(r, ms));
-  measuring = false;
-  result.seconds = (now() - t0) / 1000;
-  stop = true;
-  await Promise.all(loops);
-  return result;
-}
-
-function combine(slices: Slice[], perAppend: number): CellResult {
-  const appends = slices.reduce((s, x) => s + x.appends, 0);
-  const seconds = slices.reduce((s, x) => s + x.seconds, 0);
-  const errors = slices.reduce((s, x) => s + x.errors, 0);
-  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  return {
-    eventsPerSecond: (appends * perAppend) / seconds,
-    appends,
-    events: appends * perAppend,
-    seconds,
-    ...(latencies.length > 0 ? { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) } : {}),
-    ...(errors > 0 ? { errors, firstError: slices.find((s) => s.firstError)?.firstError } : {}),
-  };
-}
 
 /** A database of the benchmark's own on the server; `drop` ends what is still connected. */
 async function database(): Promise<{ url: string; drop(): Promise<void> }> {

@@ -13,7 +13,6 @@
  * Each cell measures each system for BENCH_APPEND_SECONDS (default 4) in two interleaved rounds,
  * on fresh database files.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,92 +20,14 @@ import Database from 'better-sqlite3';
 import { type NewEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { MIGRATIONS, PRAGMAS } from '../libs/event-store/src/sqlite/schema';
-import { benchDep, depVersion, log, now, percentile, ratio, report, x, type BenchResult } from './lib/common';
+import { benchDep, depVersion, log, now, ratio, report, x, type BenchResult } from './lib/common';
 import { sampleEvents } from './lib/events';
+import { asyncSlice, combine, newWriters, WARMUP_MS, type CellResult, type Slice } from './lib/append-slices';
 
 const SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 4);
-const WARMUP_MS = 200;
 const ROUNDS = 2;
 const SIZES = [1, 10, 100];
 const WRITERS = [1, 16];
-
-interface CellResult {
-  readonly eventsPerSecond: number;
-  readonly appends: number;
-  readonly events: number;
-  readonly seconds: number;
-  readonly p50Ms?: number;
-  readonly p99Ms?: number;
-  readonly errors?: number;
-  readonly firstError?: string;
-}
-
-interface Slice {
-  appends: number;
-  seconds: number;
-  latencies: number[];
-  errors: number;
-  firstError?: string;
-}
-
-type Writers = { stream: string; n: number }[];
-const newWriters = (count: number): Writers => Array.from({ length: count }, () => ({ stream: randomUUID(), n: 0 }));
-
-/** Runs one async loop per writer for `ms`; counts only appends that finished inside the window. */
-async function asyncSlice(
-  writers: Writers,
-  perAppend: number,
-  ms: number,
-  append: (n: number, streamId: string, events: NewEvent[]) => Promise<void>,
-): Promise<Slice> {
-  let measuring = false;
-  let stop = false;
-  const slice: Slice = { appends: 0, seconds: 0, latencies: [], errors: 0 };
-  const loop = async (state: Writers[number]) => {
-    while (!stop) {
-      const events = sampleEvents(state.stream, perAppend, state.n * perAppend);
-      const t0 = now();
-      try {
-        await append(state.n, `order-${state.stream}`, events);
-        state.n++;
-        if (measuring) {
-          slice.appends++;
-          slice.latencies.push(now() - t0);
-        }
-      } catch (error) {
-        slice.errors++;
-        slice.firstError ??= (error as Error).message;
-        // Emmett may have left its connection in a bad state; do not spin on a broken store.
-        await new Promise((r) => setTimeout(r, 1));
-      }
-    }
-  };
-  const loops = writers.map(loop);
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  measuring = true;
-  const t0 = now();
-  await new Promise((r) => setTimeout(r, ms));
-  measuring = false;
-  slice.seconds = (now() - t0) / 1000;
-  stop = true;
-  await Promise.all(loops);
-  return slice;
-}
-
-function combine(slices: Slice[], perAppend: number): CellResult {
-  const appends = slices.reduce((s, x) => s + x.appends, 0);
-  const seconds = slices.reduce((s, x) => s + x.seconds, 0);
-  const errors = slices.reduce((s, x) => s + x.errors, 0);
-  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  return {
-    eventsPerSecond: (appends * perAppend) / seconds,
-    appends,
-    events: appends * perAppend,
-    seconds,
-    ...(latencies.length > 0 ? { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) } : {}),
-    ...(errors > 0 ? { errors, firstError: slices.find((s) => s.firstError)?.firstError } : {}),
-  };
-}
 
 /** Our store: each writer awaits its append; concurrent appends share a transaction (group commit). */
 function ours(dir: string, writerCount: number, perAppend: number) {
