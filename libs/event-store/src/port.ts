@@ -94,9 +94,11 @@ export interface AppendResult {
 }
 
 export interface ReadStreamOptions {
-  /** First revision to return (inclusive); default 0. */
+  /** First revision to return (inclusive); default 0 forwards, the last revision backwards. */
   readonly fromRevision?: bigint;
   readonly maxCount?: number;
+  /** `backwards`: newest first, e.g. the last event of a stream with maxCount 1. Default `forwards`. */
+  readonly direction?: 'forwards' | 'backwards';
 }
 
 /** Which events a global read or subscription sees. Absent means every event. */

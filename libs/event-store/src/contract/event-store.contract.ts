@@ -64,6 +64,17 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         expect(comparePositions(result.position, events[2]!.position)).toBe(0);
       });
 
+      it('reads a stream backwards: newest first, from a revision, a number of events', async () => {
+        const written = [event(), event(), event(), event(), event()];
+        await store.append(stream('a'), written, 'no_stream');
+        const revisions = (events: RecordedEvent[]) => events.map((e) => e.revision);
+        expect(revisions(await store.readStream(stream('a'), { direction: 'backwards' }))).toEqual([4n, 3n, 2n, 1n, 0n]);
+        expect((await store.readStream(stream('a'), { direction: 'backwards', maxCount: 1 }))[0]!.eventId).toBe(written[4]!.eventId);
+        expect(revisions(await store.readStream(stream('a'), { direction: 'backwards', fromRevision: 2n, maxCount: 2 }))).toEqual([2n, 1n]);
+        expect(revisions(await store.readStream(stream('a'), { direction: 'forwards', fromRevision: 3n }))).toEqual([3n, 4n]);
+        expect(await store.readStream(stream('missing'), { direction: 'backwards' })).toEqual([]);
+      });
+
       it('appends at the expected revision, with any, and with stream_exists', async () => {
         await store.append(stream('a'), [event()], 'no_stream');
         expect((await store.append(stream('a'), [event()], 0n)).nextExpectedRevision).toBe(1n);

@@ -78,9 +78,10 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     const events: RecordedEvent[] = [];
     try {
+      const backwards = options.direction === 'backwards';
       const read = this.client.readStream(streamId, {
-        fromRevision: options.fromRevision ?? 'start',
-        direction: 'forwards',
+        fromRevision: options.fromRevision ?? (backwards ? 'end' : 'start'),
+        direction: backwards ? 'backwards' : 'forwards',
         ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
       });
       for await (const { event } of read) if (event) events.push(fromRecorded(event));

@@ -84,6 +84,9 @@ export class SqliteEventStore implements EventStore {
         });
     this.statements = {
       readStream: this.db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      readStreamBackwards: this.db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
       head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
     };
     this.source = {
@@ -111,6 +114,10 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
+    if (options.direction === 'backwards') {
+      const from = options.fromRevision !== undefined ? Number(options.fromRevision) : Number.MAX_SAFE_INTEGER;
+      return this.statements.readStreamBackwards.all(streamId, from, options.maxCount ?? -1).map(toRecordedEvent);
+    }
     return this.statements.readStream.all(streamId, Number(options.fromRevision ?? 0n), options.maxCount ?? -1).map(toRecordedEvent);
   }
 

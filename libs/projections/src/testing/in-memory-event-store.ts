@@ -102,8 +102,13 @@ export class InMemoryEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const from = Number(options.fromRevision ?? 0n);
     const stream = this.streams.get(streamId) ?? [];
+    if (options.direction === 'backwards') {
+      const newest = options.fromRevision !== undefined ? Number(options.fromRevision) : stream.length - 1;
+      const upTo = stream.slice(0, Math.max(0, newest + 1)).reverse();
+      return upTo.slice(0, options.maxCount).map(copyRecorded);
+    }
+    const from = Number(options.fromRevision ?? 0n);
     return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount).map(copyRecorded);
   }
 

@@ -145,12 +145,21 @@ export class FakeKurrentClient implements KurrentClient {
     return { success: true, nextExpectedRevision: last!.revision, position: last!.position };
   }
 
-  async *readStream(streamName: string, options: { fromRevision?: unknown; maxCount?: number | bigint } = {}) {
+  async *readStream(streamName: string, options: { fromRevision?: unknown; direction?: unknown; maxCount?: number | bigint } = {}) {
     this.assertAvailable(streamName);
     const events = this.log.filter((e) => e.streamId === streamName);
     if (events.length === 0) throw new FakeKurrentError('stream-not-found', `${streamName} not found`);
-    const from = typeof options.fromRevision === 'bigint' ? options.fromRevision : 0n;
     const max = options.maxCount === undefined ? Infinity : Number(options.maxCount);
+    if (options.direction === 'backwards') {
+      const from = typeof options.fromRevision === 'bigint' ? options.fromRevision : BigInt(Number.MAX_SAFE_INTEGER);
+      for (const event of events
+        .filter((e) => e.revision <= from)
+        .reverse()
+        .slice(0, max))
+        yield { event: event as never };
+      return;
+    }
+    const from = typeof options.fromRevision === 'bigint' ? options.fromRevision : 0n;
     for (const event of events.filter((e) => e.revision >= from).slice(0, max)) yield { event: event as never };
   }
 
