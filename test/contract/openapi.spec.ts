@@ -296,7 +296,7 @@ describe('the success bodies of the audit, credits, analytics, webhooks and plat
   it('documents the readiness probe answering 200 or 503 with its status body, not the error body', () => {
     const unready = schemaOf('GET /health/ready', '503')!;
     expect(unready.oneOf!.map((s) => s.$ref)).toEqual(['#/components/schemas/Readiness', '#/components/schemas/Unavailability']);
-    expect(schemas().Readiness!.properties!.status!.enum).toEqual(['ready', 'degraded']);
+    expect(schemas().Readiness!.properties!.status!.enum).toEqual(['ready', 'starting', 'degraded']);
     expect(schemas().Unavailability!.required!.sort()).toEqual(['error', 'status']);
     expect(schemas().ReadModelStatus!.properties!.leaseHolder).toEqual(expect.objectContaining({ type: 'string', nullable: true }));
     expect(schemas().ReadModelStatus!.required!.sort()).toEqual(['caughtUp', 'generation', 'head', 'model', 'state']);
