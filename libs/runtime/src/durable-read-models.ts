@@ -79,12 +79,16 @@ export async function recordEventStoreIdentity(store: SqliteReadModelStore, even
  * Leases still held by a process of this machine that is gone (a SIGKILL, a crash): released, so
  * that a restarted API projects at once instead of standing by until they expire. Owner ids are
  * `<host>-<pid>-<random>` (runtime.ts); a holder on another machine, or alive here, keeps its lease.
+ * Called before this process takes any lease, so one held under this process's own pid is an
+ * earlier incarnation's: a restarted container's process is pid 1 again, on the same host name.
  */
 export async function releaseAbandonedLeases(store: SqliteReadModelStore, models: readonly string[], logger: JsonLogger): Promise<void> {
   for (const model of models) {
     const holder = await store.leaseHolder(model);
     const match = holder ? /^(.*)-(\d+)-[0-9a-f]+$/.exec(holder) : null;
-    if (!holder || !match || match[1] !== hostname() || Number(match[2]) === process.pid || isAlive(Number(match[2]))) continue;
+    if (!holder || !match || match[1] !== hostname()) continue;
+    const pid = Number(match[2]);
+    if (pid !== process.pid && isAlive(pid)) continue;
     logger.info('Released the read-model lease of a process that is gone', { model, holder });
     await store.releaseLease(model, holder);
   }
