@@ -65,9 +65,6 @@ const PATH_REFUSALS: Refusals = {
   404: "`not_found` for a path id that is not one of the product's ids; the handler's own 404 for one that names nothing, or nothing the caller's tenant may see",
 };
 
-/** The controllers (by path) that answer even when the event store cannot: the probes, the metrics scrape. */
-const OWN_ANSWERS = new Set(['health', 'metrics']);
-
 interface RouteArgument {
   readonly index: number;
   readonly data?: string;
@@ -98,10 +95,9 @@ function describeRouteInputs(app: INestApplication): void {
         const args = Object.entries((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {}) as Record<string, RouteArgument>);
         const kinds = args.map(([key, argument]) => ({ kind: Number(key.split(':')[0]), argument }));
         const refusals: Refusals[] = [SERVER_REFUSALS];
-        // The probes and the scrape give their own answers (the readiness body, what the store could not tell), and a
-        // route marked @NoStoreRefusal none; every other route reaches a store and refuses when it cannot.
+        // Every route reaches a store and refuses when it cannot, but those marked @NoStoreRefusal (the probes, the scrape, the catalog…).
         const noStoreRefusal = Reflect.getMetadata(NO_STORE_REFUSAL, metatype) === true || Reflect.getMetadata(NO_STORE_REFUSAL, handler) === true;
-        if (!OWN_ANSWERS.has(Reflect.getMetadata(PATH_METADATA, metatype) as string) && !noStoreRefusal) refusals.push(STORE_REFUSALS);
+        if (!noStoreRefusal) refusals.push(STORE_REFUSALS);
         // Every POST is a command that may lose a race, unless marked @ConflictFree (the download, a GET that records an event, declares its own 409).
         if (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST && Reflect.getMetadata(CONFLICT_FREE, handler) !== true)
           refusals.push(COMMAND_REFUSALS);

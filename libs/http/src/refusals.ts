@@ -37,8 +37,9 @@ export const NO_STORE_REFUSAL = 'csp:no-store-refusal';
 
 /**
  * Marks a controller or route that never refuses with 503 `store_unavailable`: its answer needs no
- * store (reference data, a computation), or it waits for the store rather than refuse (the event
- * stream opens and follows the store once it is back). The document does not say it can.
+ * store (reference data, a computation), it waits for the store rather than refuse (the event
+ * stream opens and follows the store once it is back), or it reports the store's state in its own
+ * answer (the readiness probe, the metrics scrape). The document does not say it can.
  */
 export const NoStoreRefusal = () => SetMetadata(NO_STORE_REFUSAL, true);
 

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { EVENT_STORE, READ_SIDE } from '@csp/application';
 import { comparePositions, formatPosition, type EventStore, type Position } from '@csp/event-store';
 import { checkpointPosition, type ReadSide } from '@csp/projections';
-import { Public, type Documented } from '@csp/http';
+import { NoStoreRefusal, Public, type Documented } from '@csp/http';
 import { Liveness, Readiness, Unavailability } from './health.response';
 
 /** What the readiness probe answers: the report, or what failed when a store could not be asked. */
@@ -22,8 +22,10 @@ type ReadinessAnswer =
  *
  * The probes talk to the ports themselves rather than through the QueryBus, on purpose: they are
  * not product reads (no caller, no authorisation, no read-your-writes) but checks of the adapters
- * the queries depend on, and must answer — 503 — precisely when those adapters fail.
+ * the queries depend on, and must answer — 503, with the readiness body rather than the error body —
+ * precisely when those adapters fail.
  */
+@NoStoreRefusal()
 @Controller('health')
 export class HealthController {
   /** The store's head when this process started serving: what its read models must reach before it is ready. */

@@ -1,13 +1,15 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '@csp/http';
+import { NoStoreRefusal, Public } from '@csp/http';
 import { Metrics } from '@csp/observability';
 
 /**
  * The Prometheus scrape of this process (the projector serves the same on its own port). Public
  * like the probes: it is read by the monitoring system, and its labels hold no ids, tenants or users.
+ * It never refuses with 503: what a store could not tell is left out of the scrape.
  */
+@NoStoreRefusal()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}

@@ -60,7 +60,7 @@ const COMMAND_TIMEOUT_MS = 10_000;
  * bug or a script's own refusal, passed on as it is); anything else — the connection closed or
  * refused, retries or the timeout exhausted — is Redis not being there.
  */
-export function unavailableUnlessReply(error: unknown): unknown {
+function unavailableUnlessReply(error: unknown): unknown {
   if (error instanceof ReplyError || error instanceof ReadModelStoreUnavailableError) return error;
   return new ReadModelStoreUnavailableError(`Redis cannot be reached: ${(error as Error).message}`, { cause: error });
 }
