@@ -1,8 +1,6 @@
-import { Inject } from '@nestjs/common';
 import { Query } from '@nestjs/cqrs';
-import { DomainError, notFound } from '@csp/domain';
-import type { ReadSide } from '@csp/projections';
-import { READ_SIDE, type CommandContext } from '@csp/application';
+import { notFound } from '@csp/domain';
+import { forbidden, ReadModelQueryHandler, type CommandContext } from '@csp/application';
 import { scopeOf } from '@csp/security';
 import { AnalyticsQueries } from './analytics.queries';
 
@@ -35,17 +33,13 @@ export interface Paged<Row> {
 }
 
 /** The analytics read models' answers, scoped to what the caller may see. */
-export abstract class AnalyticsHandler {
-  private readonly analytics: AnalyticsQueries;
-
-  constructor(@Inject(READ_SIDE) readSide: ReadSide) {
-    this.analytics = new AnalyticsQueries(readSide.store);
-  }
+export abstract class AnalyticsHandler extends ReadModelQueryHandler {
+  private readonly analytics = new AnalyticsQueries(this.store);
 
   /** The analytics of the partner the caller may see: 403 for a customer, 404 for another partner than a partner's own. */
   protected scoped(context: CommandContext, filter: AnalyticsFilter): { analytics: AnalyticsQueries; scope: AnalyticsScope } {
     const scope = scopeOf('analytics.read', context.actor);
-    if (!scope || scope.kind === 'customer') throw new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
+    if (!scope || scope.kind === 'customer') throw forbidden();
     const asked = filter.partnerTenantId;
     if (scope.kind === 'partner' && asked !== undefined && asked !== scope.partnerTenantId) throw notFound('not_found', 'No such partner');
     const partnerTenantId = scope.kind === 'partner' ? scope.partnerTenantId : asked;

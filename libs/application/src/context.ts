@@ -32,6 +32,9 @@ export function eventMetadata(
   };
 }
 
+/** 403: the caller's role may not perform the action, whatever the resource. */
+export const forbidden = (): DomainError => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
+
 /**
  * Applies the policy table to a loaded resource: 403 for a role that may not act, 404 for a
  * resource of another tenant (so its existence is not revealed).
@@ -39,6 +42,6 @@ export function eventMetadata(
 export function assertAllowed(action: Action, actor: Actor, resource: TenantResource | undefined, what: string): void {
   if (resource === undefined) throw notFound(`${what.replace(/ /g, '_')}_not_found`, `No such ${what}`);
   const decision = authorize(action, actor, resource);
-  if (decision === 'forbidden') throw new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
+  if (decision === 'forbidden') throw forbidden();
   if (decision === 'not-found') throw notFound(`${what.replace(/ /g, '_')}_not_found`, `No such ${what}`);
 }

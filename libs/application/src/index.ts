@@ -15,6 +15,7 @@ export * from './logging/json-logger';
 export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
+export * from './queries/read-model-query-handler';
 export * from './throttling/key-access-throttle';
 
 /**

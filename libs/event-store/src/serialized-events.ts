@@ -1,4 +1,4 @@
-import type { NewEvent } from './port';
+import type { EventMetadata, NewEvent, Position, RecordedEvent } from './port';
 
 /** An event ready for a table: data and metadata already JSON text. Both stores write this. */
 export interface SerializedEvent {
@@ -29,4 +29,17 @@ function toJson(event: NewEvent, part: 'data' | 'metadata', value: unknown): str
   }
   if (json === undefined) throw new TypeError(`The ${part} of event ${event.type} ${event.eventId} is not JSON: ${typeof value}`);
   return json;
+}
+
+/** The identity columns both SQL stores keep for an event, in whatever type their driver returns them. */
+interface StoredEventIdentity {
+  readonly event_id: string;
+  readonly type: string;
+  readonly stream_id: string;
+  readonly revision: number | string;
+}
+
+/** An event as readers get it, from a table row whose driver has decoded its payload and instant. */
+export function recordedEvent(row: StoredEventIdentity, position: Position, data: unknown, metadata: EventMetadata, recordedAt: string): RecordedEvent {
+  return { eventId: row.event_id, type: row.type, streamId: row.stream_id, revision: BigInt(row.revision), position, data, metadata, recordedAt };
 }

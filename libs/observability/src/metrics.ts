@@ -20,69 +20,56 @@ const FAST_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly httpRequestDuration = new Histogram({
-    name: 'csp_http_request_duration_seconds',
-    help: 'HTTP requests by method, route pattern (unmatched for none) and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: SECONDS,
-    registers: [this.registry],
-  });
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
 
-  readonly commands = new Counter({
-    name: 'csp_commands_total',
-    help: 'Commands handled, by command and outcome: accepted, conflict, or the refusal code',
-    labelNames: ['command', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  private histogram<L extends string>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
 
-  readonly appendDuration = new Histogram({
-    name: 'csp_event_store_append_duration_seconds',
-    help: 'Event store appends (one stream, one commit), whatever their outcome',
-    labelNames: ['outcome'] as const,
-    buckets: FAST_SECONDS,
-    registers: [this.registry],
-  });
+  private gauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
+  }
 
-  readonly appendEvents = new Histogram({
-    name: 'csp_event_store_append_events',
-    help: 'Events per append',
-    buckets: [1, 2, 3, 5, 10, 20, 50, 100],
-    registers: [this.registry],
-  });
-
-  readonly projectionBatchDuration = new Histogram({
-    name: 'csp_projection_batch_duration_seconds',
-    help: 'Projection batches (applied and committed with their checkpoint), by read model',
-    labelNames: ['model'] as const,
-    buckets: FAST_SECONDS,
-    registers: [this.registry],
-  });
-
-  readonly webhookDeliveries = new Counter({
-    name: 'csp_webhook_deliveries_total',
-    help: 'Webhook delivery attempts by outcome: delivered, failed (retried later) or dead_lettered (attempts exhausted)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-
-  readonly webhookDeadLetters = new Gauge({
-    name: 'csp_webhook_dead_letters',
-    help: 'Dead-lettered webhook deliveries not replayed since, as the delivering process counts them (0 elsewhere)',
-    registers: [this.registry],
-  });
-
-  readonly keyAccessThrottled = new Counter({
-    name: 'csp_key_access_throttled_total',
-    help: 'Key reveals and link issues refused for a key-access limit, by action and scope (user or tenant)',
-    labelNames: ['action', 'scope'] as const,
-    registers: [this.registry],
-  });
-
-  readonly sseClients = new Gauge({
-    name: 'csp_sse_clients',
-    help: 'Clients connected to the event stream (GET /v1/events)',
-    registers: [this.registry],
-  });
+  readonly httpRequestDuration = this.histogram(
+    'csp_http_request_duration_seconds',
+    'HTTP requests by method, route pattern (unmatched for none) and status',
+    SECONDS,
+    ['method', 'route', 'status'],
+  );
+  readonly commands = this.counter('csp_commands_total', 'Commands handled, by command and outcome: accepted, conflict, or the refusal code', [
+    'command',
+    'outcome',
+  ]);
+  readonly appendDuration = this.histogram(
+    'csp_event_store_append_duration_seconds',
+    'Event store appends (one stream, one commit), whatever their outcome',
+    FAST_SECONDS,
+    ['outcome'],
+  );
+  readonly appendEvents = this.histogram('csp_event_store_append_events', 'Events per append', [1, 2, 3, 5, 10, 20, 50, 100]);
+  readonly projectionBatchDuration = this.histogram(
+    'csp_projection_batch_duration_seconds',
+    'Projection batches (applied and committed with their checkpoint), by read model',
+    FAST_SECONDS,
+    ['model'],
+  );
+  readonly webhookDeliveries = this.counter(
+    'csp_webhook_deliveries_total',
+    'Webhook delivery attempts by outcome: delivered, failed (retried later) or dead_lettered (attempts exhausted)',
+    ['outcome'],
+  );
+  readonly webhookDeadLetters = this.gauge(
+    'csp_webhook_dead_letters',
+    'Dead-lettered webhook deliveries not replayed since, as the delivering process counts them (0 elsewhere)',
+  );
+  readonly keyAccessThrottled = this.counter(
+    'csp_key_access_throttled_total',
+    'Key reveals and link issues refused for a key-access limit, by action and scope (user or tenant)',
+    ['action', 'scope'],
+  );
+  readonly sseClients = this.gauge('csp_sse_clients', 'Clients connected to the event stream (GET /v1/events)');
 
   private measureLag?: () => Promise<readonly ReadModelLagSample[]>;
   private lastLag?: { readonly at: number; readonly samples: Promise<readonly ReadModelLagSample[] | undefined> };

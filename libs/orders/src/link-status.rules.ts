@@ -1,4 +1,5 @@
 import { instantMs } from '@csp/domain';
+import type { DownloadLinkIssued } from './order.events';
 
 /** A download link at an instant: usable, or dead for the first of these reasons. */
 export type LinkStatus = 'active' | 'expired' | 'exhausted' | 'revoked';
@@ -25,3 +26,16 @@ export function linkStatus(link: LinkLimits, nowMs: number): LinkStatus {
   if (link.downloads >= link.maxDownloads) return 'exhausted';
   return 'active';
 }
+
+/** A link as it is issued: nothing downloaded through it, not revoked. The order's state and the software list both start a link from it. */
+export const issuedLink = (d: DownloadLinkIssued['data']) => ({
+  linkId: d.linkId,
+  version: d.version,
+  language: d.language,
+  fileType: d.fileType,
+  issuedAt: d.issuedAt,
+  expiresAt: d.expiresAt,
+  maxDownloads: d.maxDownloads,
+  downloads: 0,
+  revoked: false,
+});

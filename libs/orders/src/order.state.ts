@@ -2,6 +2,7 @@ import type { CancellationPolicy, EncryptedKeyMaterial } from '@csp/domain';
 import { addCredit, paidByCurrency, type OrderMoney } from './order-credits.rules';
 import type { OrderEvent, OrderRef, PurchasedLine, Selection } from './order.events';
 import type { LineStatus } from './order-status.rules';
+import { issuedLink } from './link-status.rules';
 
 export interface LineState extends PurchasedLine {
   readonly status: LineStatus;
@@ -80,19 +81,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
     }
     case 'DownloadLinkIssued': {
       const d = event.data;
-      const link: LinkState = {
-        linkId: d.linkId,
-        line: d.line,
-        version: d.version,
-        language: d.language,
-        fileType: d.fileType,
-        tokenHash: d.tokenHash,
-        issuedAt: d.issuedAt,
-        expiresAt: d.expiresAt,
-        maxDownloads: d.maxDownloads,
-        downloads: 0,
-        revoked: false,
-      };
+      const link: LinkState = { ...issuedLink(d), line: d.line, tokenHash: d.tokenHash };
       return { ...state, links: new Map(state.links).set(d.linkId, link) };
     }
     case 'SoftwareDownloaded': {

@@ -1,8 +1,6 @@
-import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { assertAllowed, READ_SIDE, type CommandContext } from '@csp/application';
-import { DomainError, parseId } from '@csp/domain';
-import type { ReadSide } from '@csp/projections';
+import { forbidden, assertAllowed, ReadModelQueryHandler, type CommandContext } from '@csp/application';
+import { parseId } from '@csp/domain';
 import { scopeOf } from '@csp/security';
 import { CustomersQueries } from '@csp/customers';
 import { ActivityLogQueries, type ActivityPage } from './activity-log.queries';
@@ -24,17 +22,10 @@ export class GetActivityLogQuery extends Query<ActivityLog> {
   }
 }
 
-const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
-
 @QueryHandler(GetActivityLogQuery)
-export class GetActivityLogHandler implements IQueryHandler<GetActivityLogQuery> {
-  private readonly activity: ActivityLogQueries;
-  private readonly customers: CustomersQueries;
-
-  constructor(@Inject(READ_SIDE) readSide: ReadSide) {
-    this.activity = new ActivityLogQueries(readSide.store);
-    this.customers = new CustomersQueries(readSide.store);
-  }
+export class GetActivityLogHandler extends ReadModelQueryHandler implements IQueryHandler<GetActivityLogQuery> {
+  private readonly activity = new ActivityLogQueries(this.store);
+  private readonly customers = new CustomersQueries(this.store);
 
   async execute({ context, range }: GetActivityLogQuery): Promise<ActivityLog> {
     const scope = scopeOf('activityLog.read', context.actor);

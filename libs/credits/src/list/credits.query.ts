@@ -1,8 +1,5 @@
-import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { READ_SIDE, type CommandContext } from '@csp/application';
-import { DomainError } from '@csp/domain';
-import type { ReadSide } from '@csp/projections';
+import { forbidden, ReadModelQueryHandler, type CommandContext } from '@csp/application';
 import { scopeOf } from '@csp/security';
 import { CreditsQueries, type CreditsAnswer } from '../credits.queries';
 import type { CreditView } from '../credits.projection';
@@ -37,15 +34,9 @@ export class GetCreditsQuery extends Query<CreditsReport> {
   }
 }
 
-const forbidden = () => new DomainError('forbidden', 'forbidden', 'Your role may not perform this action');
-
 @QueryHandler(GetCreditsQuery)
-export class GetCreditsHandler implements IQueryHandler<GetCreditsQuery> {
-  private readonly credits: CreditsQueries;
-
-  constructor(@Inject(READ_SIDE) readSide: ReadSide) {
-    this.credits = new CreditsQueries(readSide.store);
-  }
+export class GetCreditsHandler extends ReadModelQueryHandler implements IQueryHandler<GetCreditsQuery> {
+  private readonly credits = new CreditsQueries(this.store);
 
   async execute({ context, filter }: GetCreditsQuery): Promise<CreditsReport> {
     const scope = scopeOf('credits.read', context.actor);

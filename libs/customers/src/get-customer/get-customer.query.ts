@@ -1,8 +1,6 @@
-import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { assertAllowed, READ_SIDE, type CommandContext } from '@csp/application';
+import { assertAllowed, ReadModelQueryHandler, type CommandContext } from '@csp/application';
 import type { Answer } from '@csp/http';
-import type { ReadSide } from '@csp/projections';
 import { CustomersQueries } from '../customers.queries';
 import type { CustomerResponse } from './get-customer.response';
 
@@ -26,12 +24,8 @@ export class GetCustomerQuery extends Query<Answer<CustomerSummary, CustomerResp
 }
 
 @QueryHandler(GetCustomerQuery)
-export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery> {
-  private readonly customers: CustomersQueries;
-
-  constructor(@Inject(READ_SIDE) readSide: ReadSide) {
-    this.customers = new CustomersQueries(readSide.store);
-  }
+export class GetCustomerHandler extends ReadModelQueryHandler implements IQueryHandler<GetCustomerQuery> {
+  private readonly customers = new CustomersQueries(this.store);
 
   /** The customer, if the caller may see it; else 404 (or 403 for the role). */
   async execute({ context, customerId }: GetCustomerQuery): Promise<CustomerSummary> {

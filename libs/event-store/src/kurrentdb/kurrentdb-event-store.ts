@@ -1,21 +1,7 @@
 import type { Logger } from '@csp/config';
-import {
-  comparePositions,
-  EventStoreUnavailableError,
-  matchesFilter,
-  START,
-  type AppendResult,
-  type EventStore,
-  type ExpectedRevision,
-  type NewEvent,
-  type Position,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type Subscription,
-  type SubscriptionHandler,
-} from '../port';
+import { comparePositions, EventStoreUnavailableError, matchesFilter, START } from '../port';
+import type * as port from '../port';
+import { OpenSubscriptions } from '../open-subscriptions';
 import { CatchUpSubscription, type BackOff } from './catch-up-subscription';
 import { connect, type KurrentClient } from './client';
 import { isStreamNotFound, toPortError } from './errors';
@@ -31,13 +17,13 @@ export interface KurrentDbEventStoreOptions {
   readonly resubscribeBackOff?: BackOff;
 }
 
-export interface KurrentSubscribeOptions extends SubscribeOptions {
+export interface KurrentSubscribeOptions extends port.SubscribeOptions {
   /**
    * Called with each checkpoint the server reports (every 32 events it scans, matching or not),
    * once every event before it has been handled. A runner that stores it as its position does
    * not rescan a sparse filter's gaps after a restart.
    */
-  readonly onCheckpoint?: (position: Position) => void | Promise<void>;
+  readonly onCheckpoint?: (position: port.Position) => void | Promise<void>;
 }
 
 const DEFAULT_BACK_OFF: BackOff = { initial: 100, max: 10_000 };
@@ -50,10 +36,10 @@ const MIN_CHUNK = 100;
  * The production event store: KurrentDB (EventStoreDB) through @kurrent/kurrentdb-client, behind
  * the same port and contract suite as the embedded store.
  */
-export class KurrentDbEventStore implements EventStore {
+export class KurrentDbEventStore implements port.EventStore {
   private readonly client: KurrentClient;
   private closed = false;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new OpenSubscriptions();
 
   constructor(private readonly options: KurrentDbEventStoreOptions) {
     if (options.client) this.client = options.client;
@@ -61,7 +47,7 @@ export class KurrentDbEventStore implements EventStore {
     else throw new TypeError('KurrentDbEventStore needs a connection string or a client');
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(streamId: string, events: readonly port.NewEvent[], expectedRevision: port.ExpectedRevision): Promise<port.AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new TypeError('An append needs at least one event');
     try {
@@ -74,9 +60,9 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
-    const events: RecordedEvent[] = [];
+    const events: port.RecordedEvent[] = [];
     try {
       const backwards = options.direction === 'backwards';
       const read = this.client.readStream(streamId, {
@@ -98,11 +84,11 @@ export class KurrentDbEventStore implements EventStore {
    * or the log ends. The server's `fromPosition` is inclusive and the port's `after` is not, so
    * the event at exactly `after` is skipped.
    */
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     const pageSize = options.maxCount ?? DEFAULT_PAGE_SIZE;
     const chunk = Math.max(pageSize, MIN_CHUNK);
-    const page: RecordedEvent[] = [];
+    const page: port.RecordedEvent[] = [];
     let after = options.after ?? START;
     try {
       for (;;) {
@@ -129,7 +115,7 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  subscribe(handler: SubscriptionHandler, options: KurrentSubscribeOptions = {}): Subscription {
+  subscribe(handler: port.SubscriptionHandler, options: KurrentSubscribeOptions = {}): port.Subscription {
     this.assertOpen();
     const subscription = new CatchUpSubscription(this.client, handler, {
       after: options.after ?? START,
@@ -139,16 +125,11 @@ export class KurrentDbEventStore implements EventStore {
       ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
       ...(this.options.logger ? { logger: this.options.logger } : {}),
     });
-    this.subscriptions.add(subscription);
-    void subscription.closed.then(
-      () => this.subscriptions.delete(subscription),
-      () => this.subscriptions.delete(subscription),
-    );
-    return subscription;
+    return this.subscriptions.track(subscription);
   }
 
   /** The last event that is not the server's own, read backwards from the end of $all. */
-  async headPosition(): Promise<Position> {
+  async headPosition(): Promise<port.Position> {
     this.assertOpen();
     try {
       for await (const { event } of this.client.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1, filter: toServerFilter(undefined) })) {
@@ -163,7 +144,7 @@ export class KurrentDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.subscriptions.stopAll();
     await this.client.dispose();
   }
 

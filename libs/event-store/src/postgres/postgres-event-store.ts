@@ -1,22 +1,8 @@
 import { Pool } from 'pg';
 import type { Logger } from '@csp/config';
-import {
-  EventStoreUnavailableError,
-  START,
-  WrongExpectedRevisionError,
-  type AppendResult,
-  type EventFilter,
-  type EventStore,
-  type ExpectedRevision,
-  type NewEvent,
-  type Position,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type Subscription,
-  type SubscriptionHandler,
-} from '../port';
+import { EventStoreUnavailableError, START, WrongExpectedRevisionError } from '../port';
+import type * as port from '../port';
+import { OpenSubscriptions } from '../open-subscriptions';
 import { serialize, type SerializedEvent } from '../serialized-events';
 import { isUniqueViolation, messageOf, toPortError } from './errors';
 import { Notifications } from './notifications';
@@ -58,8 +44,8 @@ const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
  * optimistic concurrency by a row lock on the stream's row, idempotent appends by event id,
  * subscriptions woken by LISTEN/NOTIFY with polling behind them (README.md).
  */
-export class PostgresEventStore implements EventStore {
-  private readonly subscriptions = new Set<PostgresSubscription>();
+export class PostgresEventStore implements port.EventStore {
+  private readonly subscriptions = new OpenSubscriptions();
   private readonly source: EventSource;
   private accepting = true;
   private closing: Promise<void> | undefined;
@@ -80,7 +66,7 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(streamId: string, events: readonly port.NewEvent[], expectedRevision: port.ExpectedRevision): Promise<port.AppendResult> {
     this.assertOpen();
     if (this.options.readOnly) throw new Error('The event store is open read-only');
     const serialized = serialize(events);
@@ -117,7 +103,7 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     const backwards = options.direction === 'backwards';
     const rows = await this.query<EventRow>(
@@ -130,13 +116,13 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     return this.page(options.after ?? START, options.maxCount ?? DEFAULT_PAGE_SIZE, options.filter);
   }
 
   /** The last event readers can be given: the newest row below the horizon (see page). */
-  async headPosition(): Promise<Position> {
+  async headPosition(): Promise<port.Position> {
     this.assertOpen();
     const [row] = await this.query<{ transaction_id: string; position: string }>(
       `SELECT transaction_id::text AS transaction_id, position FROM events WHERE transaction_id < ${HORIZON} ORDER BY transaction_id DESC, position DESC LIMIT 1`,
@@ -146,19 +132,17 @@ export class PostgresEventStore implements EventStore {
     return row ? positionOf(row.transaction_id, row.position) : START;
   }
 
-  subscribe(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+  subscribe(handler: port.SubscriptionHandler, options: port.SubscribeOptions = {}): port.Subscription {
     if (!this.accepting) throw new EventStoreUnavailableError('The event store is closed');
     const subscription = new PostgresSubscription(this.source, handler, options);
-    this.subscriptions.add(subscription);
-    void subscription.closed.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
-    return subscription;
+    return this.subscriptions.track(subscription);
   }
 
   /** Stops every subscription (after its batch in progress), then the LISTEN connection and the pool. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.accepting = false;
-      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      await this.subscriptions.stopAll();
       await this.notifications.close();
       await this.pool.end();
     })();
@@ -166,7 +150,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** An id of this append is recorded already, not as its first event: in this stream a partial retry, else another stream's. */
-  private async idConflict(streamId: string, events: readonly SerializedEvent[], expected: ExpectedRevision): Promise<Error> {
+  private async idConflict(streamId: string, events: readonly SerializedEvent[], expected: port.ExpectedRevision): Promise<Error> {
     const [existing] = await this.query<{ event_id: string; stream_id: string }>(
       'SELECT event_id, stream_id FROM events WHERE event_id = ANY ($1::text[]) ORDER BY stream_id = $2 DESC LIMIT 1',
       [events.map((e) => e.eventId), streamId],
@@ -185,7 +169,7 @@ export class PostgresEventStore implements EventStore {
    * it has ended, so no row can later appear before a position this read returns, whatever order
    * transactions commit in. Rows of younger committed transactions wait for the next read.
    */
-  private async page(after: Position, limit: number, filter: EventFilter | undefined): Promise<RecordedEvent[]> {
+  private async page(after: port.Position, limit: number, filter: port.EventFilter | undefined): Promise<port.RecordedEvent[]> {
     const [transactionId, position] = afterParams(after);
     const conditions = filterConditions(filter, 4);
     const rows = await this.query<EventRow>(
@@ -259,10 +243,10 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 }
 
 /** Subscriptions with the same filter at the same position, since the same notification, ask for the same page. */
-function pageKey(notified: number, after: Position, limit: number, filter: EventFilter | undefined): string {
+function pageKey(notified: number, after: port.Position, limit: number, filter: port.EventFilter | undefined): string {
   return JSON.stringify([notified, after.commit.toString(), after.prepare.toString(), limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
 }
 
-function wrongRevision(streamId: string, expected: ExpectedRevision, last: bigint | undefined): WrongExpectedRevisionError {
+function wrongRevision(streamId: string, expected: port.ExpectedRevision, last: bigint | undefined): WrongExpectedRevisionError {
   return new WrongExpectedRevisionError(streamId, expected, last ?? 'no_stream');
 }

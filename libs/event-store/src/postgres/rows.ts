@@ -1,4 +1,5 @@
 import { START, type EventFilter, type EventMetadata, type Position, type RecordedEvent } from '../port';
+import { recordedEvent } from '../serialized-events';
 
 /**
  * One row of the events table as node-postgres returns it: bigint and xid8 as text (they do not
@@ -35,18 +36,8 @@ export function afterParams(after: Position | undefined): [string, string] {
   return p.commit < 0n ? ['0', '0'] : [p.commit.toString(), (p.prepare < 0n ? 0n : p.prepare).toString()];
 }
 
-export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    streamId: row.stream_id,
-    revision: BigInt(row.revision),
-    position: positionOf(row.transaction_id, row.position),
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: row.recorded_at.toISOString(),
-  };
-}
+export const toRecordedEvent = (row: EventRow): RecordedEvent =>
+  recordedEvent(row, positionOf(row.transaction_id, row.position), row.data, row.metadata, row.recorded_at.toISOString());
 
 /**
  * SQL conditions (each prefixed with AND) for a filter, numbering its parameters from `first`.

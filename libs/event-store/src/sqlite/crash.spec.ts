@@ -17,8 +17,9 @@ const SOURCE = resolve(__dirname, '..');
 const EVENTS_PER_APPEND = 3;
 
 function transpileAdapter(outDir: string): string {
-  const sqliteFiles = readdirSync(join(SOURCE, 'sqlite')).filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'));
-  for (const file of ['port.ts', 'serialized-events.ts', 'frozen-events.ts', ...sqliteFiles.map((name) => join('sqlite', name))]) {
+  const modules = (folder: string) => readdirSync(join(SOURCE, folder)).filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'));
+  // The adapter and the port's modules beside it, which it may import.
+  for (const file of [...modules('.'), ...modules('sqlite').map((name) => join('sqlite', name))]) {
     const { outputText } = ts.transpileModule(readFileSync(join(SOURCE, file), 'utf8'), {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },

@@ -1,4 +1,5 @@
 import { START, type EventFilter, type EventMetadata, type Position, type RecordedEvent } from '../port';
+import { recordedEvent } from '../serialized-events';
 
 /** One row of the events table, as better-sqlite3 returns it. */
 export interface EventRow {
@@ -18,18 +19,8 @@ export const positionOf = (sequence: number | bigint): Position => ({ commit: Bi
 /** START maps to -1, so "after START" includes the first event at 1. */
 export const sequenceOf = (position: Position | undefined): number => Number((position ?? START).commit);
 
-export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    streamId: row.stream_id,
-    revision: BigInt(row.revision),
-    position: positionOf(row.position),
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    recordedAt: row.recorded_at,
-  };
-}
+export const toRecordedEvent = (row: EventRow): RecordedEvent =>
+  recordedEvent(row, positionOf(row.position), JSON.parse(row.data) as unknown, JSON.parse(row.metadata) as EventMetadata, row.recorded_at);
 
 /**
  * SQL conditions (each prefixed with AND) for a filter. Prefixes compare with substr rather than

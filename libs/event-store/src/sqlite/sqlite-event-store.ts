@@ -2,22 +2,9 @@ import type { IntegrityCheck } from './database';
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type { Logger } from '@csp/config';
-import {
-  EventStoreUnavailableError,
-  START,
-  type AppendResult,
-  type EventFilter,
-  type EventStore,
-  type ExpectedRevision,
-  type NewEvent,
-  type Position,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type Subscription,
-  type SubscriptionHandler,
-} from '../port';
+import { EventStoreUnavailableError, START } from '../port';
+import type * as port from '../port';
+import { OpenSubscriptions } from '../open-subscriptions';
 import { openEventStoreDatabase } from './database';
 import { serialize, type SerializedEvent } from '../serialized-events';
 import { GroupCommitWriter } from './group-commit';
@@ -57,12 +44,12 @@ const WRITTEN = 'written';
  * Appends from the same turn of the event loop share a transaction (group commit); subscribers are
  * woken at each local commit and also poll, so a process sharing the file sees the other's events.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements port.EventStore {
   private readonly db: Database.Database;
   /** Absent when read-only. */
   private readonly writer: GroupCommitWriter | undefined;
   private readonly written = new EventEmitter();
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions = new OpenSubscriptions();
   private readonly source: EventSource;
   private readonly pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   private readonly sharedPages = new SharedPages();
@@ -100,7 +87,7 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
-  append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  append(streamId: string, events: readonly port.NewEvent[], expectedRevision: port.ExpectedRevision): Promise<port.AppendResult> {
     if (!this.accepting) return Promise.reject(new EventStoreUnavailableError('The event store is closed'));
     if (!this.writer) return Promise.reject(new Error('The event store is open read-only'));
     let serialized: SerializedEvent[];
@@ -112,7 +99,7 @@ export class SqliteEventStore implements EventStore {
     return this.writer.enqueue(streamId, serialized, expectedRevision);
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     if (options.direction === 'backwards') {
       const from = options.fromRevision !== undefined ? Number(options.fromRevision) : Number.MAX_SAFE_INTEGER;
@@ -121,23 +108,21 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readStream.all(streamId, Number(options.fromRevision ?? 0n), options.maxCount ?? -1).map(toRecordedEvent);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     return this.page(sequenceOf(options.after), Number.MAX_SAFE_INTEGER, options.maxCount ?? DEFAULT_PAGE_SIZE, options.filter);
   }
 
-  async headPosition(): Promise<Position> {
+  async headPosition(): Promise<port.Position> {
     this.assertOpen();
     const head = this.source.head();
     return head === 0 ? START : positionOf(head);
   }
 
-  subscribe(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+  subscribe(handler: port.SubscriptionHandler, options: port.SubscribeOptions = {}): port.Subscription {
     if (!this.accepting) throw new EventStoreUnavailableError('The event store is closed');
     const subscription = new CatchUpSubscription(this.source, handler, options);
-    this.subscriptions.add(subscription);
-    void subscription.closed.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
-    return subscription;
+    return this.subscriptions.track(subscription);
   }
 
   /** Commits what is queued, stops every subscription (after its batch in progress), then closes the file. */
@@ -145,13 +130,13 @@ export class SqliteEventStore implements EventStore {
     this.closing ??= (async () => {
       this.accepting = false;
       this.writer?.flush();
-      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      await this.subscriptions.stopAll();
       this.db.close();
     })();
     return this.closing;
   }
 
-  private page(after: number, upTo: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] {
+  private page(after: number, upTo: number, limit: number, filter: port.EventFilter | undefined): port.RecordedEvent[] {
     const { sql, params } = filterConditions(filter);
     let statement = this.pageStatements.get(sql);
     if (!statement) {
@@ -171,6 +156,6 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
 }
 
 /** Subscriptions with the same filter at the same position ask for the same page. */
-function pageKey(after: number, upTo: number, limit: number, filter: EventFilter | undefined): string {
+function pageKey(after: number, upTo: number, limit: number, filter: port.EventFilter | undefined): string {
   return JSON.stringify([after, upTo, limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
 }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CLOCK, READ_SIDE, type CommandContext } from '@csp/application';
+import { CLOCK, READ_SIDE, ReadModelQueryHandler, type CommandContext } from '@csp/application';
 import { CustomersQueries } from '@csp/customers';
 import type { Clock } from '@csp/config';
 import type { Answer } from '@csp/http';
@@ -19,16 +19,15 @@ export class GetSoftwareListQuery extends Query<Answer<SoftwareList, SoftwareLis
 }
 
 @QueryHandler(GetSoftwareListQuery)
-export class GetSoftwareListHandler implements IQueryHandler<GetSoftwareListQuery> {
-  private readonly customers: CustomersQueries;
-  private readonly softwareList: SoftwareListQueries;
+export class GetSoftwareListHandler extends ReadModelQueryHandler implements IQueryHandler<GetSoftwareListQuery> {
+  private readonly customers = new CustomersQueries(this.store);
+  private readonly softwareList = new SoftwareListQueries(this.store);
 
   constructor(
     @Inject(READ_SIDE) readSide: ReadSide,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.customers = new CustomersQueries(readSide.store);
-    this.softwareList = new SoftwareListQueries(readSide.store);
+    super(readSide);
   }
 
   async execute({ context, customerId }: GetSoftwareListQuery) {

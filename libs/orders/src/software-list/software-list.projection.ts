@@ -4,6 +4,7 @@ import type { ProductKeyAssigned, ProductKeyRevealed, PurchasedLine, SoftwarePur
 import type { LineStatus } from '../order-status.rules';
 import type { Projection, ReadModelOp, RecordedOf } from '@csp/projections';
 import { ORDER_LIFE_EVENTS, type OrderLifeEvent } from '../order-life.rules';
+import { issuedLink } from '../link-status.rules';
 
 export interface SoftwareKeyView {
   keyId: string;
@@ -137,17 +138,7 @@ function evolve(order: SoftwareOrderView, event: RecordedOf<OrderLifeEvent>): So
     }
     case 'DownloadLinkIssued': {
       const d = event.data;
-      const link: SoftwareLinkView = {
-        linkId: d.linkId,
-        version: d.version,
-        language: d.language,
-        fileType: d.fileType,
-        issuedAt: d.issuedAt,
-        expiresAt: d.expiresAt,
-        maxDownloads: d.maxDownloads,
-        downloads: 0,
-        revoked: false,
-      };
+      const link: SoftwareLinkView = issuedLink(d);
       return onLine(order, d.line, (l) => ({ ...l, links: [...l.links, link] }));
     }
     case 'SoftwareDownloaded': {

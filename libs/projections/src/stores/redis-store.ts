@@ -1,13 +1,6 @@
 import Redis, { ReplyError } from 'ioredis';
-import {
-  CheckpointConflictError,
-  ReadModelStoreUnavailableError,
-  type CommitRequest,
-  type EntryRange,
-  type Namespace,
-  type ReadModelDump,
-  type ReadModelStore,
-} from './port';
+import { CheckpointConflictError, ReadModelStoreUnavailableError } from './port';
+import type * as port from './port';
 
 /*
  * Key layout (prefix defaults to "csp:"; see libs/projections/README.md):
@@ -90,7 +83,7 @@ interface ScriptedRedis extends Redis {
   cspRelease(leaseKey: string, owner: string): Promise<number>;
 }
 
-export class RedisReadModelStore implements ReadModelStore {
+export class RedisReadModelStore implements port.ReadModelStore {
   readonly kind = 'redis' as const;
   readonly redis: Redis;
   private readonly scripts: ScriptedRedis;
@@ -127,7 +120,7 @@ export class RedisReadModelStore implements ReadModelStore {
   private model(model: string): string {
     return `${this.prefix}rm:${model}:`;
   }
-  private base(ns: Namespace): string {
+  private base(ns: port.Namespace): string {
     return `${this.model(ns.model)}g${ns.generation}:`;
   }
 
@@ -140,11 +133,11 @@ export class RedisReadModelStore implements ReadModelStore {
     await this.run(() => this.redis.set(`${this.model(model)}current`, String(generation)));
   }
 
-  async checkpoint(ns: Namespace): Promise<string | undefined> {
+  async checkpoint(ns: port.Namespace): Promise<string | undefined> {
     return (await this.run(() => this.redis.get(`${this.base(ns)}cp`))) ?? undefined;
   }
 
-  async commit(ns: Namespace, request: CommitRequest): Promise<void> {
+  async commit(ns: port.Namespace, request: port.CommitRequest): Promise<void> {
     const ops = request.ops.map((op) => {
       switch (op.op) {
         case 'put':
@@ -178,19 +171,19 @@ export class RedisReadModelStore implements ReadModelStore {
     }
   }
 
-  async get(ns: Namespace, key: string): Promise<unknown | undefined> {
+  async get(ns: port.Namespace, key: string): Promise<unknown | undefined> {
     const text = await this.run(() => this.redis.get(`${this.base(ns)}d:${key}`));
     return text === null ? undefined : (JSON.parse(text) as unknown);
   }
 
-  async getMany(ns: Namespace, keys: readonly string[]): Promise<(unknown | undefined)[]> {
+  async getMany(ns: port.Namespace, keys: readonly string[]): Promise<(unknown | undefined)[]> {
     if (keys.length === 0) return [];
     const base = this.base(ns);
     const texts = await this.run(() => this.redis.mget(...keys.map((k) => `${base}d:${k}`)));
     return texts.map((text) => (text === null ? undefined : (JSON.parse(text) as unknown)));
   }
 
-  async entries(ns: Namespace, index: string, range: EntryRange = {}): Promise<string[]> {
+  async entries(ns: port.Namespace, index: string, range: port.EntryRange = {}): Promise<string[]> {
     let min = '-';
     if (range.after !== undefined && (range.from === undefined || range.after >= range.from)) min = `(${range.after}`;
     else if (range.from !== undefined) min = `[${range.from}`;
@@ -199,7 +192,7 @@ export class RedisReadModelStore implements ReadModelStore {
     return this.run(() => (range.limit !== undefined ? this.redis.zrangebylex(key, min, max, 'LIMIT', 0, range.limit) : this.redis.zrangebylex(key, min, max)));
   }
 
-  async dump(ns: Namespace): Promise<ReadModelDump> {
+  async dump(ns: port.Namespace): Promise<port.ReadModelDump> {
     const base = this.base(ns);
     const keys = (await this.scan(base)).sort();
     const docKeys = keys.filter((k) => k.startsWith(`${base}d:`));
@@ -239,7 +232,7 @@ export class RedisReadModelStore implements ReadModelStore {
     return keys;
   }
 
-  async drop(ns: Namespace): Promise<void> {
+  async drop(ns: port.Namespace): Promise<void> {
     const keys = await this.scan(this.base(ns));
     for (let i = 0; i < keys.length; i += DUMP_CHUNK) await this.redis.unlink(...keys.slice(i, i + DUMP_CHUNK));
   }

@@ -1,13 +1,6 @@
 import Database from 'better-sqlite3';
-import {
-  CheckpointConflictError,
-  ReadModelStoreUnavailableError,
-  type CommitRequest,
-  type EntryRange,
-  type Namespace,
-  type ReadModelDump,
-  type ReadModelStore,
-} from './port';
+import { CheckpointConflictError, ReadModelStoreUnavailableError } from './port';
+import type * as port from './port';
 
 /*
  * The embedded default's read models, on disk beside the event store (DATA_DIR/read-models.sqlite):
@@ -31,7 +24,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS fingerprints (model TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) WITHOUT ROWID;
 `;
 
-export class SqliteReadModelStore implements ReadModelStore {
+export class SqliteReadModelStore implements port.ReadModelStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
@@ -78,7 +71,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     return row?.current ?? 1;
   }
 
-  private checkpointOf(ns: Namespace): string | undefined {
+  private checkpointOf(ns: port.Namespace): string | undefined {
     const row = this.statement('SELECT position FROM checkpoints WHERE model = ? AND generation = ?').get(ns.model, ns.generation) as
       { position: string } | undefined;
     return row?.position;
@@ -97,11 +90,11 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  checkpoint(ns: Namespace): Promise<string | undefined> {
+  checkpoint(ns: port.Namespace): Promise<string | undefined> {
     return this.run(() => this.checkpointOf(ns));
   }
 
-  commit(ns: Namespace, request: CommitRequest): Promise<void> {
+  commit(ns: port.Namespace, request: port.CommitRequest): Promise<void> {
     const { model, generation } = ns;
     const apply = this.db.transaction(() => {
       if (request.leaseOwner !== undefined) {
@@ -142,7 +135,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.run(() => apply.immediate());
   }
 
-  get(ns: Namespace, key: string): Promise<unknown | undefined> {
+  get(ns: port.Namespace, key: string): Promise<unknown | undefined> {
     return this.run(() => {
       const row = this.statement('SELECT value FROM documents WHERE model = ? AND generation = ? AND key = ?').get(ns.model, ns.generation, key) as
         { value: string } | undefined;
@@ -150,7 +143,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  getMany(ns: Namespace, keys: readonly string[]): Promise<(unknown | undefined)[]> {
+  getMany(ns: port.Namespace, keys: readonly string[]): Promise<(unknown | undefined)[]> {
     return this.run(() => {
       const one = this.statement('SELECT value FROM documents WHERE model = ? AND generation = ? AND key = ?');
       return keys.map((key) => {
@@ -160,7 +153,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  entries(ns: Namespace, index: string, range: EntryRange = {}): Promise<string[]> {
+  entries(ns: port.Namespace, index: string, range: port.EntryRange = {}): Promise<string[]> {
     return this.run(() => {
       const conditions = ['model = ?', 'generation = ?', 'idx = ?'];
       const values: (string | number)[] = [ns.model, ns.generation, index];
@@ -181,7 +174,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  dump(ns: Namespace): Promise<ReadModelDump> {
+  dump(ns: port.Namespace): Promise<port.ReadModelDump> {
     return this.run(() => {
       const docs: Record<string, unknown> = {};
       const rows = this.statement('SELECT key, value FROM documents WHERE model = ? AND generation = ? ORDER BY key').all(ns.model, ns.generation) as {
@@ -200,7 +193,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  drop(ns: Namespace): Promise<void> {
+  drop(ns: port.Namespace): Promise<void> {
     const drop = this.db.transaction(() => {
       for (const table of ['documents', 'entries', 'checkpoints'])
         this.statement(`DELETE FROM ${table} WHERE model = ? AND generation = ?`).run(ns.model, ns.generation);

@@ -1,31 +1,16 @@
-import {
-  matchesFilter,
-  START,
-  WrongExpectedRevisionError,
-  type AppendResult,
-  type EventFilter,
-  type EventStore,
-  type ExpectedRevision,
-  type NewEvent,
-  type Position,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type Subscription,
-  type SubscriptionHandler,
-} from '@csp/event-store';
+import { matchesFilter, START, WrongExpectedRevisionError } from '@csp/event-store';
+import type * as port from '@csp/event-store';
 
 const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_READ_COUNT = 4096;
 
 /** The sequence number a position stands for here, where commit and prepare are the same. */
-const sequenceOf = (position: Position | undefined): number => (position === undefined ? 0 : Math.max(0, Number(position.commit)));
-const positionOf = (sequence: number): Position => ({ commit: BigInt(sequence), prepare: BigInt(sequence) });
+const sequenceOf = (position: port.Position | undefined): number => (position === undefined ? 0 : Math.max(0, Number(position.commit)));
+const positionOf = (sequence: number): port.Position => ({ commit: BigInt(sequence), prepare: BigInt(sequence) });
 
 /** JSON round trip: what a real store hands back never aliases what the caller appended. */
 const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
-const copyRecorded = (event: RecordedEvent): RecordedEvent => ({
+const copyRecorded = (event: port.RecordedEvent): port.RecordedEvent => ({
   ...event,
   position: { ...event.position },
   data: copy(event.data),
@@ -38,21 +23,21 @@ export interface InMemoryEventStoreOptions {
 }
 
 /**
- * An EventStore held in this process's memory, faithful to the port: optimistic concurrency,
+ * An port.EventStore held in this process's memory, faithful to the port: optimistic concurrency,
  * idempotent retries by event id, a gapless global order starting at 1, filtered reads, and
  * catch-up subscriptions with back-pressure (the next batch waits for the handler's promise).
  * For tests of the read side that must not depend on an adapter under construction.
  */
-export class InMemoryEventStore implements EventStore {
-  private readonly log: RecordedEvent[] = [];
-  private readonly streams = new Map<string, RecordedEvent[]>();
+export class InMemoryEventStore implements port.EventStore {
+  private readonly log: port.RecordedEvent[] = [];
+  private readonly streams = new Map<string, port.RecordedEvent[]>();
   private readonly listeners = new Set<() => void>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<port.Subscription>();
   private closed = false;
 
   constructor(private readonly options: InMemoryEventStoreOptions = {}) {}
 
-  async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(streamId: string, events: readonly port.NewEvent[], expectedRevision: port.ExpectedRevision): Promise<port.AppendResult> {
     this.assertOpen();
     const stream = this.streams.get(streamId) ?? [];
     const retried = this.retriedAppend(streamId, stream, events, expectedRevision);
@@ -67,7 +52,7 @@ export class InMemoryEventStore implements EventStore {
     if (events.length === 0) return { nextExpectedRevision: actual === 'no_stream' ? -1n : actual, position: positionOf(this.log.length) };
     const recordedAt = this.options.now?.() ?? new Date().toISOString();
     for (const event of events) {
-      const recorded: RecordedEvent = {
+      const recorded: port.RecordedEvent = {
         eventId: event.eventId,
         type: event.type,
         streamId,
@@ -87,7 +72,12 @@ export class InMemoryEventStore implements EventStore {
   }
 
   /** The same event ids appended again answer with what was written; a partial match is a conflict. */
-  private retriedAppend(streamId: string, stream: readonly RecordedEvent[], events: readonly NewEvent[], expected: ExpectedRevision): AppendResult | undefined {
+  private retriedAppend(
+    streamId: string,
+    stream: readonly port.RecordedEvent[],
+    events: readonly port.NewEvent[],
+    expected: port.ExpectedRevision,
+  ): port.AppendResult | undefined {
     const first = events[0];
     if (!first) return undefined;
     const at = stream.findIndex((e) => e.eventId === first.eventId);
@@ -100,7 +90,7 @@ export class InMemoryEventStore implements EventStore {
     return { nextExpectedRevision: last.revision, position: last.position };
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     const stream = this.streams.get(streamId) ?? [];
     if (options.direction === 'backwards') {
@@ -112,14 +102,14 @@ export class InMemoryEventStore implements EventStore {
     return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount).map(copyRecorded);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     return this.page(sequenceOf(options.after), this.log.length, options.maxCount ?? DEFAULT_READ_COUNT, options.filter);
   }
 
   /** Matching events with after < sequence <= upTo, in order, at most `limit`. */
-  private page(after: number, upTo: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] {
-    const found: RecordedEvent[] = [];
+  private page(after: number, upTo: number, limit: number, filter: port.EventFilter | undefined): port.RecordedEvent[] {
+    const found: port.RecordedEvent[] = [];
     for (let i = after; i < upTo && found.length < limit; i++) {
       const event = this.log[i]!;
       if (matchesFilter(filter, event.streamId, event.type)) found.push(copyRecorded(event));
@@ -127,7 +117,7 @@ export class InMemoryEventStore implements EventStore {
     return found;
   }
 
-  subscribe(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+  subscribe(handler: port.SubscriptionHandler, options: port.SubscribeOptions = {}): port.Subscription {
     this.assertOpen();
     let stopping = false;
     let wake: (() => void) | undefined;
@@ -157,7 +147,7 @@ export class InMemoryEventStore implements EventStore {
       this.subscriptions.delete(subscription);
     });
     closed.catch(() => undefined);
-    const subscription: Subscription = {
+    const subscription: port.Subscription = {
       closed,
       async stop() {
         stopping = true;
@@ -169,7 +159,7 @@ export class InMemoryEventStore implements EventStore {
     return subscription;
   }
 
-  async headPosition(): Promise<Position> {
+  async headPosition(): Promise<port.Position> {
     this.assertOpen();
     return this.log.length === 0 ? START : positionOf(this.log.length);
   }

@@ -11,14 +11,7 @@ import { EVENT_UPCASTERS, schemaVersionOf } from '@csp/domain';
 import { type OrderStreamEvent } from '@csp/refunds';
 import { UpcasterChain } from '../../upcasting';
 import { normaliseConnectionString } from '../client';
-import {
-  BACK_OFFICE_GROUP,
-  BACK_OFFICE_SUBSCRIPTION_SETTINGS,
-  ORDER_CATEGORY_STREAM,
-  UnprocessableEventError,
-  backOfficeEventOf,
-  ensureBackOfficeSubscription,
-} from '../persistent-subscriptions';
+import * as backOffice from '../persistent-subscriptions';
 
 /** The product's upcasters: the server delivers events as stored, this consumer reads them as current. */
 const upcasting = new UpcasterChain(EVENT_UPCASTERS, schemaVersionOf);
@@ -30,7 +23,7 @@ const upcasting = new UpcasterChain(EVENT_UPCASTERS, schemaVersionOf);
 async function bill(event: OrderStreamEvent, eventId: string): Promise<void> {
   switch (event.type) {
     case 'SoftwarePurchased':
-      if (!Array.isArray(event.data.lines)) throw new UnprocessableEventError(`SoftwarePurchased ${eventId} has no lines`);
+      if (!Array.isArray(event.data.lines)) throw new backOffice.UnprocessableEventError(`SoftwarePurchased ${eventId} has no lines`);
       return report({ eventId, bill: event.data.orderId, lines: event.data.lines.length, taxInclusive: event.data.taxInclusive });
     case 'OrderCancelled':
       return report({ eventId, cancelled: event.data.orderId, lines: event.data.lines.length, wholeOrder: event.data.wholeOrder });
@@ -53,15 +46,15 @@ function report(line: Record<string, unknown>): void {
 
 async function handle(resolved: PersistentSubscriptionToStreamResolvedEvent): Promise<void> {
   // With resolveLinkTos the category's link arrives with the order event it points to.
-  const event = backOfficeEventOf(resolved, upcasting);
+  const event = backOffice.backOfficeEventOf(resolved, upcasting);
   // The order streams hold only this product's events, written in the shapes of @csp/domain.
   await bill({ type: event.type, data: event.data } as OrderStreamEvent, event.eventId);
 }
 
 async function main(): Promise<void> {
   const client = KurrentDBClient.connectionString(normaliseConnectionString(process.env.EVENTSTORE_URL ?? 'kurrentdb://localhost:2113?tls=false'));
-  await ensureBackOfficeSubscription(client);
-  const subscription = client.subscribeToPersistentSubscriptionToStream(ORDER_CATEGORY_STREAM, BACK_OFFICE_GROUP);
+  await backOffice.ensureBackOfficeSubscription(client);
+  const subscription = client.subscribeToPersistentSubscriptionToStream(backOffice.ORDER_CATEGORY_STREAM, backOffice.BACK_OFFICE_GROUP);
   const shutdown = () => void subscription.unsubscribe().then(() => client.dispose());
   process.once('SIGTERM', shutdown).once('SIGINT', shutdown);
 
@@ -72,7 +65,8 @@ async function main(): Promise<void> {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // A transient failure is retried; the server parks the event itself after maxRetryCount redeliveries.
-      const action = error instanceof UnprocessableEventError || resolved.retryCount >= BACK_OFFICE_SUBSCRIPTION_SETTINGS.maxRetryCount ? PARK : RETRY;
+      const action =
+        error instanceof backOffice.UnprocessableEventError || resolved.retryCount >= backOffice.BACK_OFFICE_SUBSCRIPTION_SETTINGS.maxRetryCount ? PARK : RETRY;
       await subscription.nack(action, message, resolved);
     }
   }
