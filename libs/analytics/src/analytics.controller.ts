@@ -1,7 +1,6 @@
-import { applyDecorators, Controller, Get, Query, type Type } from '@nestjs/common';
+import { applyDecorators, Controller, Query, type Type } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiRefusals, Authorize, Ctx, CsvWhenAsked, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
+import { ApiRefusals, Ctx, CsvWhenAsked, type Documented, type RequestContext, ReadRoute } from '@csp/http';
 import type { Paged } from './analytics.handler';
 import { AnalyticsQueryDto } from './analytics-query.dto';
 import { GetCancellationAnalyticsQuery } from './cancellations/cancellation-analytics.query';
@@ -23,14 +22,10 @@ import { PurchaseAnalyticsResponse } from './purchases/purchase-analytics.respon
  */
 const Question = (path: string, summary: string, rows: (answer: never) => readonly object[], answer: Type, description: string) =>
   applyDecorators(
-    Get(path),
-    ApiOperation({ summary }),
-    Authorize('analytics.read'),
     // A partner's own roles asking about another partner (partnerTenantId) are told there is no such partner.
     ApiRefusals({ 404: '`not_found`: no such partner of yours (partnerTenantId names another partner)' }),
-    ReadYourWrites(),
     CsvWhenAsked(rows as (answer: unknown) => readonly object[]),
-    ApiOkResponse({ type: answer, description }),
+    ReadRoute(path, 'analytics.read', { summary }, { type: answer, description }),
   );
 const pageRows = (answer: Paged<object>) => answer.items;
 const oneRow = (answer: object) => [answer];

@@ -1,7 +1,6 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Query } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Authorize, Ctx, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
+import { Ctx, type Documented, type RequestContext, ReadRoute } from '@csp/http';
 import { CreditsQueryDto } from './list/credits-query.dto';
 import { CreditsResponse } from './list/credits.response';
 import { GetCreditsQuery } from './list/credits.query';
@@ -11,11 +10,12 @@ import { GetCreditsQuery } from './list/credits.query';
 export class CreditsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @Authorize('credits.read')
-  @ApiOperation({ summary: 'List credits by invoice month, with their totals per currency' })
-  @ApiOkResponse({ type: CreditsResponse, description: 'The credits selected (a partner role: its own partner only), with their totals per currency' })
-  @ReadYourWrites()
+  @ReadRoute(
+    '',
+    'credits.read',
+    { summary: 'List credits by invoice month, with their totals per currency' },
+    { type: CreditsResponse, description: 'The credits selected (a partner role: its own partner only), with their totals per currency' },
+  )
   list(
     @Ctx() context: RequestContext,
     @Query() { month, customerId, partnerTenantId }: CreditsQueryDto,

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authorize, Ctx, ReadYourWrites, ReadYourWritesQueryDto, type RequestContext, UuidParam } from '@csp/http';
+import { ApiTags } from '@nestjs/swagger';
+import { Ctx, ReadYourWritesQueryDto, type RequestContext, UuidParam, ReadRoute } from '@csp/http';
 import { GetCustomerQuery } from './get-customer/get-customer.query';
 import { CustomerResponse } from './get-customer/get-customer.response';
 
@@ -16,12 +16,13 @@ import { CustomerResponse } from './get-customer/get-customer.response';
 export class CustomerController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @Authorize('customer.read')
-  // Above @ReadYourWrites, so applied after it: its 200 (the read-model headers, no schema) merged with this one keeps both.
-  @ApiOkResponse({ type: CustomerResponse, description: 'The customer' })
-  @ReadYourWrites({ byId: true })
-  @ApiOperation({ operationId: 'CustomerReadsController_customer', summary: 'Get a customer' })
+  @ReadRoute(
+    '',
+    'customer.read',
+    { operationId: 'CustomerReadsController_customer', summary: 'Get a customer' },
+    { type: CustomerResponse, description: 'The customer' },
+    { byId: true },
+  )
   customer(
     @Ctx() context: RequestContext,
     @Param('customerId', UuidParam) customerId: string,

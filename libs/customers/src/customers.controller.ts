@@ -1,7 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Param } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiRefusals, ConflictFree, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, ConflictFree, Ctx, type RequestContext, UuidParam, CommandRoute } from '@csp/http';
 import { DestroyKeyMaterialDto } from './destroy-key-material/destroy-key-material.dto';
 import { DestroyKeyMaterialCommand } from './destroy-key-material/destroy-key-material.handler';
 import { KeyMaterialDestructionResponse } from './destroy-key-material/destroy-key-material.response';
@@ -13,11 +12,10 @@ import { RegisteredCustomerResponse } from './register/register-customer.respons
 export class CustomersController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
-  @HttpCode(201)
-  @Authorize('customer.register')
-  @ApiOperation({ summary: "Register a customer of the caller's partner" })
-  @ApiCreatedResponse({ type: RegisteredCustomerResponse, description: 'Registered: the partner may buy for it from now on' })
+  @CommandRoute('', 'customer.register', "Register a customer of the caller's partner", 201, {
+    type: RegisteredCustomerResponse,
+    description: 'Registered: the partner may buy for it from now on',
+  })
   @ApiRefusals({
     400: '`invalid_name`, `invalid_domain`, `invalid_market`, `invalid_tenant_id`, naming the field',
     409: '`customer_tenant_exists`, `customer_domain_exists`',
@@ -29,14 +27,16 @@ export class CustomersController {
   /** Crypto-shredding of the customer's product keys (offboarding, legal request). */
   // Appended without an expected revision: destroying twice records it twice, harmlessly.
   @ConflictFree()
-  @Post(':customerId/key-material/destroy')
-  @HttpCode(200)
-  @Authorize('customer.destroyKeyMaterial')
-  @ApiOperation({ summary: "Destroy a customer's key material (crypto-shredding of its product keys)" })
-  @ApiOkResponse({
-    type: KeyMaterialDestructionResponse,
-    description: "Destroyed: the tenant's product keys can never be revealed again (410); fingerprints and the audit trail stay",
-  })
+  @CommandRoute(
+    ':customerId/key-material/destroy',
+    'customer.destroyKeyMaterial',
+    "Destroy a customer's key material (crypto-shredding of its product keys)",
+    200,
+    {
+      type: KeyMaterialDestructionResponse,
+      description: "Destroyed: the tenant's product keys can never be revealed again (410); fingerprints and the audit trail stay",
+    },
+  )
   destroyKeyMaterial(
     @Ctx() context: RequestContext,
     @Param('customerId', UuidParam) customerId: string,

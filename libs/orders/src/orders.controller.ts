@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG } from '@csp/application';
 import type { AppConfig } from '@csp/config';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '@csp/domain';
-import { ApiRefusals, Authorize, badRequest, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, badRequest, Ctx, type RequestContext, UuidParam, CommandRoute, QueryRoute } from '@csp/http';
 import { CancelOrderDto } from './cancel/cancel-order.dto';
 import { CancelOrderCommand } from './cancel/cancel-order.handler';
 import { OrderCancellationResponse } from './cancel/cancel-order.response';
@@ -36,21 +36,18 @@ export class OrdersController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Post('customers/:customerId/orders')
-  @Authorize('order.purchase')
-  @ApiOperation({ summary: 'Purchase software for a customer' })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Retry-safe purchase, as the `idempotencyKey` field (they must agree when both are given)',
-    schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
-  })
-  @ApiCreatedResponse({
+  @CommandRoute('customers/:customerId/orders', 'order.purchase', 'Purchase software for a customer', 201, {
     type: PurchaseResponse,
     description: 'The order; a retry with the same idempotency key and body answers the first order again',
     headers: {
       'Idempotent-Replayed': { description: 'Sent, `true`, when this answers a retry with the first order', schema: { type: 'string', enum: ['true'] } },
     },
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retry-safe purchase, as the `idempotencyKey` field (they must agree when both are given)',
+    schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
   })
   @ApiRefusals({
     400: "`unknown_sku`, `market_not_available` (the SKU is not sold in the customer's market), `invalid_lines`, `invalid_quantity`; the Idempotency-Key header and the field differ",
@@ -76,10 +73,7 @@ export class OrdersController {
     return result.order;
   }
 
-  @Get('orders/:orderId')
-  @Authorize('order.read')
-  @ApiOperation({ summary: 'Get an order' })
-  @ApiOkResponse({
+  @QueryRoute('orders/:orderId', 'order.read', 'Get an order', {
     type: OrderResponse,
     description:
       'The order, from its own stream (always current): its lines, totals, what it may still credit, and the cancellation policy it was bought under',
@@ -88,11 +82,10 @@ export class OrdersController {
     return this.queries.execute(new GetOrderQuery(context, orderId));
   }
 
-  @Post('orders/:orderId/keys')
-  @HttpCode(200)
-  @Authorize('order.revealKey')
-  @ApiOperation({ summary: 'Reveal the MAK key of an order line for a version, language and file type' })
-  @ApiOkResponse({ type: RevealedKeyResponse, description: 'The MAK key of the selection: the same key for the same selection, every reveal audited' })
+  @CommandRoute('orders/:orderId/keys', 'order.revealKey', 'Reveal the MAK key of an order line for a version, language and file type', 200, {
+    type: RevealedKeyResponse,
+    description: 'The MAK key of the selection: the same key for the same selection, every reveal audited',
+  })
   @ApiRefusals({
     400: `${SELECTION_REFUSED}, \`kms_not_available\`, \`invalid_key_type\``,
     409: '`line_cancelled`',
@@ -104,11 +97,10 @@ export class OrdersController {
     return this.commands.execute(new RevealKeyCommand(context, orderId, selection, keyType));
   }
 
-  @Post('orders/:orderId/download-links')
-  @HttpCode(201)
-  @Authorize('order.issueDownloadLink')
-  @ApiOperation({ summary: 'Issue a download link for an order line, version, language and file type' })
-  @ApiCreatedResponse({ type: IssuedDownloadLinkResponse, description: 'A fresh link for the selection: 14 days or 50 downloads, whichever comes first' })
+  @CommandRoute('orders/:orderId/download-links', 'order.issueDownloadLink', 'Issue a download link for an order line, version, language and file type', 201, {
+    type: IssuedDownloadLinkResponse,
+    description: 'A fresh link for the selection: 14 days or 50 downloads, whichever comes first',
+  })
   @ApiRefusals({ 400: SELECTION_REFUSED, 409: '`line_cancelled`', 429: THROTTLED })
   issueDownloadLink(
     @Ctx() context: RequestContext,
@@ -121,22 +113,23 @@ export class OrdersController {
     return this.commands.execute(new IssueDownloadLinkCommand(context, orderId, selection, baseUrl));
   }
 
-  @Get('orders/:orderId/cancellation-eligibility')
-  @Authorize('order.cancellationEligibility')
-  @ApiOperation({ summary: 'Tell whether an order can be cancelled now, and for how many days' })
-  @ApiOkResponse({
-    type: CancellationEligibilityResponse,
-    description: 'Whether the order can be cancelled now, for how many days, and if not why; line by line',
-  })
+  @QueryRoute(
+    'orders/:orderId/cancellation-eligibility',
+    'order.cancellationEligibility',
+    'Tell whether an order can be cancelled now, and for how many days',
+    {
+      type: CancellationEligibilityResponse,
+      description: 'Whether the order can be cancelled now, for how many days, and if not why; line by line',
+    },
+  )
   eligibility(@Ctx() context: RequestContext, @Param('orderId', UuidParam) orderId: string): Promise<CancellationEligibilityResponse> {
     return this.queries.execute(new GetCancellationEligibilityQuery(context, orderId));
   }
 
-  @Post('orders/:orderId/cancel')
-  @HttpCode(200)
-  @Authorize('order.cancel')
-  @ApiOperation({ summary: 'Cancel an order, whole or by lines, and credit it' })
-  @ApiOkResponse({ type: OrderCancellationResponse, description: "Cancelled: the credits, on next month's invoice, and the keys and links revoked" })
+  @CommandRoute('orders/:orderId/cancel', 'order.cancel', 'Cancel an order, whole or by lines, and credit it', 200, {
+    type: OrderCancellationResponse,
+    description: "Cancelled: the credits, on next month's invoice, and the keys and links revoked",
+  })
   @ApiRefusals({
     400: '`unknown_line`',
     409: '`order_cancelled`, `line_cancelled`, `cancellation_window_closed`, `not_cancellable` (the product class), `refund_request_required`; `concurrent_change`',

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Param } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { ApiRefusals, ConflictFree, Authorize, Ctx, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, ConflictFree, Ctx, type RequestContext, UuidParam, CommandRoute, QueryRoute } from '@csp/http';
 import { ApproveRefundRequestDto, RejectRefundRequestDto } from './decide/refund-decision.dto';
 import { DecideRefundRequestCommand } from './decide/decide-refund-request.handler';
 import { DecidedRefundRequestResponse } from './decide/decide-refund-request.response';
@@ -20,11 +19,10 @@ export class RefundRequestsController {
 
   // A new request is a new stream.
   @ConflictFree()
-  @Post()
-  @HttpCode(201)
-  @Authorize('refundRequest.submit')
-  @ApiOperation({ summary: "File a refund request (partner); a request naming an order is in that order's currency" })
-  @ApiResponse({ status: 201, type: SubmittedRefundRequestResponse, description: 'Submitted.' })
+  @CommandRoute('', 'refundRequest.submit', "File a refund request (partner); a request naming an order is in that order's currency", 201, {
+    type: SubmittedRefundRequestResponse,
+    description: 'Submitted.',
+  })
   @ApiRefusals({
     400: 'Invalid input, naming the field; `currency_mismatch` (field `currency`) for a request naming an order in another currency than the order was paid in.',
     404: 'No such order or customer of yours.',
@@ -35,24 +33,26 @@ export class RefundRequestsController {
     return this.commands.execute(new SubmitRefundRequestCommand(context, { ...rest, amount: amount ?? amountRequested }));
   }
 
-  @Get(':refundRequestId')
-  @Authorize('refundRequest.read')
-  @ApiOperation({ summary: 'Get a refund request and its decision' })
-  @ApiOkResponse({ type: RefundRequestResponse, description: 'The request and, once decided, its decision' })
+  @QueryRoute(':refundRequestId', 'refundRequest.read', 'Get a refund request and its decision', {
+    type: RefundRequestResponse,
+    description: 'The request and, once decided, its decision',
+  })
   get(@Ctx() context: RequestContext, @Param('refundRequestId', UuidParam) id: string): Promise<RefundRequestResponse> {
     return this.queries.execute(new GetRefundRequestQuery(context, id));
   }
 
-  @Post(':refundRequestId/approve')
-  @HttpCode(200)
-  @Authorize('refundRequest.decide')
-  @ApiOperation({
-    summary: 'Approve a refund request into a credit (back office)',
-    description:
-      "For a request naming an order, the approval and its credit are appended to the order's stream in one commit, under its expected revision: " +
-      "the order's credits (cancellations and approved refunds) never exceed what its lines were paid, also when approvals and cancellations race.",
-  })
-  @ApiResponse({ status: 200, type: DecidedRefundRequestResponse, description: 'Approved; `credit` is the credit issued.' })
+  @CommandRoute(
+    ':refundRequestId/approve',
+    'refundRequest.decide',
+    {
+      summary: 'Approve a refund request into a credit (back office)',
+      description:
+        "For a request naming an order, the approval and its credit are appended to the order's stream in one commit, under its expected revision: " +
+        "the order's credits (cancellations and approved refunds) never exceed what its lines were paid, also when approvals and cancellations race.",
+    },
+    200,
+    { type: DecidedRefundRequestResponse, description: 'Approved; `credit` is the credit issued.' },
+  )
   @ApiRefusals({
     400: '`invalid_amount`: not a whole number of minor units from 1 to the amount requested.',
     409:
@@ -67,11 +67,10 @@ export class RefundRequestsController {
     return this.commands.execute(new DecideRefundRequestCommand(context, id, { approve: true, ...body }));
   }
 
-  @Post(':refundRequestId/reject')
-  @HttpCode(200)
-  @Authorize('refundRequest.decide')
-  @ApiOperation({ summary: 'Reject a refund request (back office)' })
-  @ApiResponse({ status: 200, type: DecidedRefundRequestResponse, description: 'Rejected; no credit.' })
+  @CommandRoute(':refundRequestId/reject', 'refundRequest.decide', 'Reject a refund request (back office)', 200, {
+    type: DecidedRefundRequestResponse,
+    description: 'Rejected; no credit.',
+  })
   @ApiRefusals({ 409: '`refund_request_decided`: already approved or rejected.' })
   reject(
     @Ctx() context: RequestContext,

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Param } from '@nestjs/common';
 import { CommandBus, QueryBus, type CommandResult, type QueryResult } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiRefusals, ConflictFree, Authorize, Ctx, type Documented, type RequestContext, UuidParam } from '@csp/http';
+import { ApiRefusals, ConflictFree, Ctx, type Documented, type RequestContext, UuidParam, CommandRoute, QueryRoute } from '@csp/http';
 import { GetWebhookDeadLettersQuery } from './dead-letters/webhook-dead-letters.query';
 import { WebhookDeadLettersResponse } from './dead-letters/webhook-dead-letters.response';
 import { RegisterWebhookDto } from './register/register-webhook.dto';
@@ -25,11 +24,10 @@ export class WebhooksController {
 
   // A new webhook is a new stream.
   @ConflictFree()
-  @Post()
-  @HttpCode(201)
-  @Authorize('webhooks.manage')
-  @ApiOperation({ summary: 'Register a signed webhook for the published events' })
-  @ApiCreatedResponse({ type: RegisteredWebhookResponse, description: 'Registered: the signing secret is shown this once' })
+  @CommandRoute('', 'webhooks.manage', 'Register a signed webhook for the published events', 201, {
+    type: RegisteredWebhookResponse,
+    description: 'Registered: the signing secret is shown this once',
+  })
   @ApiRefusals({
     400:
       '`invalid_url`; or `webhook_url_not_allowed` (details.field `url`): the URL names, or its host resolves only to, a loopback, private, link-local, ' +
@@ -42,21 +40,20 @@ export class WebhooksController {
     return this.commands.execute(new RegisterWebhookCommand(context, body.url, body.eventTypes));
   }
 
-  @Get(':webhookId/dead-letters')
-  @Authorize('webhooks.manage')
-  @ApiOperation({ summary: "List a webhook's dead-lettered events" })
-  @ApiOkResponse({ type: WebhookDeadLettersResponse, description: 'The events every attempt failed to deliver, oldest first' })
+  @QueryRoute(':webhookId/dead-letters', 'webhooks.manage', "List a webhook's dead-lettered events", {
+    type: WebhookDeadLettersResponse,
+    description: 'The events every attempt failed to deliver, oldest first',
+  })
   deadLetters(@Param('webhookId', UuidParam) webhookId: string): Promise<Documented<QueryResult<GetWebhookDeadLettersQuery>, WebhookDeadLettersResponse>> {
     return this.queries.execute(new GetWebhookDeadLettersQuery(webhookId));
   }
 
   // A replay request is appended to a stream that exists, whatever its revision.
   @ConflictFree()
-  @Post(':webhookId/replay')
-  @HttpCode(202)
-  @Authorize('webhooks.manage')
-  @ApiOperation({ summary: "Replay a webhook's deliveries after an event position" })
-  @ApiAcceptedResponse({ type: WebhookReplayResponse, description: 'Replay requested: delivery starts again after `fromPosition`' })
+  @CommandRoute(':webhookId/replay', 'webhooks.manage', "Replay a webhook's deliveries after an event position", 202, {
+    type: WebhookReplayResponse,
+    description: 'Replay requested: delivery starts again after `fromPosition`',
+  })
   replay(
     @Ctx() context: RequestContext,
     @Param('webhookId', UuidParam) webhookId: string,

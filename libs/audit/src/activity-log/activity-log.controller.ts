@@ -1,7 +1,6 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Query } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiRefusals, Authorize, Ctx, ReadYourWrites, type Documented, type RequestContext } from '@csp/http';
+import { ApiRefusals, Ctx, type Documented, type RequestContext, ReadRoute } from '@csp/http';
 import { ActivityLogQueryDto } from './activity-log-query.dto';
 import { ActivityLogResponse } from './activity-log.response';
 import { GetActivityLogQuery } from './activity-log.query';
@@ -11,12 +10,13 @@ import { GetActivityLogQuery } from './activity-log.query';
 export class ActivityLogController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
-  @Authorize('activityLog.read')
-  @ApiOperation({ summary: 'List who accessed keys or downloaded software in a date range' })
+  @ReadRoute(
+    '',
+    'activityLog.read',
+    { summary: 'List who accessed keys or downloaded software in a date range' },
+    { type: ActivityLogResponse, description: "A page of the partner's key accesses in the range" },
+  )
   @ApiRefusals({ 404: '`customer_not_found`: customerId names no customer of yours' })
-  @ApiOkResponse({ type: ActivityLogResponse, description: "A page of the partner's key accesses in the range" })
-  @ReadYourWrites()
   list(@Ctx() context: RequestContext, @Query() query: ActivityLogQueryDto): Promise<Documented<QueryResult<GetActivityLogQuery>, ActivityLogResponse>> {
     return this.queries.execute(new GetActivityLogQuery(context, query.toRange()));
   }

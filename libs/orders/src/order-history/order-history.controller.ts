@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authorize, Ctx, ReadYourWrites, ReadYourWritesQueryDto, type RequestContext, UuidParam } from '@csp/http';
+import { ApiTags } from '@nestjs/swagger';
+import { Ctx, ReadYourWritesQueryDto, type RequestContext, UuidParam, ReadRoute } from '@csp/http';
 import { GetOrderHistoryQuery } from './get-order-history.query';
 import { OrderHistoryResponse } from './order-history.response';
 
@@ -15,12 +15,13 @@ import { OrderHistoryResponse } from './order-history.response';
 export class OrderHistoryController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get('orders')
-  @ApiOperation({ operationId: 'CustomerReadsController_orders', summary: "List a customer's orders" })
-  @Authorize('order.read')
-  // Above @ReadYourWrites, so applied after it: its 200 (the read-model headers, no schema) merged with this one keeps both.
-  @ApiOkResponse({ type: OrderHistoryResponse, description: "The customer's orders with their status, totals and events" })
-  @ReadYourWrites({ byId: true })
+  @ReadRoute(
+    'orders',
+    'order.read',
+    { operationId: 'CustomerReadsController_orders', summary: "List a customer's orders" },
+    { type: OrderHistoryResponse, description: "The customer's orders with their status, totals and events" },
+    { byId: true },
+  )
   orders(
     @Ctx() context: RequestContext,
     @Param('customerId', UuidParam) customerId: string,

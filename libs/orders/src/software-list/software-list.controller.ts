@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authorize, Ctx, ReadYourWrites, ReadYourWritesQueryDto, type RequestContext, UuidParam } from '@csp/http';
+import { ApiTags } from '@nestjs/swagger';
+import { Ctx, ReadYourWritesQueryDto, type RequestContext, UuidParam, ReadRoute } from '@csp/http';
 import { GetSoftwareListQuery } from './get-software-list.query';
 import { SoftwareListResponse } from './software-list.response';
 
@@ -15,18 +15,13 @@ import { SoftwareListResponse } from './software-list.response';
 export class SoftwareListController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get('software')
-  @ApiOperation({
-    operationId: 'CustomerReadsController_software',
-    summary: "List a customer's software, with its keys, download links and cancellation eligibility",
-  })
-  @Authorize('software.read')
-  // Above @ReadYourWrites, so applied after it: its 200 (the read-model headers, no schema) merged with this one keeps both.
-  @ApiOkResponse({
-    type: SoftwareListResponse,
-    description: 'Every line the customer bought, with its keys (fingerprints only), links and cancellation eligibility now',
-  })
-  @ReadYourWrites({ byId: true })
+  @ReadRoute(
+    'software',
+    'software.read',
+    { operationId: 'CustomerReadsController_software', summary: "List a customer's software, with its keys, download links and cancellation eligibility" },
+    { type: SoftwareListResponse, description: 'Every line the customer bought, with its keys (fingerprints only), links and cancellation eligibility now' },
+    { byId: true },
+  )
   software(
     @Ctx() context: RequestContext,
     @Param('customerId', UuidParam) customerId: string,
