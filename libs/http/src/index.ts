@@ -15,7 +15,7 @@ export { jsonBody } from './json-body';
 export { Money } from './money.response';
 export { serveOpenApi } from './openapi';
 export { IsId, MONTH_PATTERN, QueryId, QueryMonth, QueryParam, single, wholeNumber } from './query-params';
-export { CommandRoute, QueryRoute, ReadRoute } from './routes';
+export { CommandRoute, QueryRoute, ReadByIdController, ReadRoute } from './routes';
 export { ReadYourWrites, ReadYourWritesQueryDto } from './read-your-writes';
 export { requestContext } from './request-context.middleware';
 export { UuidParam } from './uuid-param.pipe';

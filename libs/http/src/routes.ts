@@ -1,8 +1,10 @@
-import { applyDecorators, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, type ApiOperationOptions, type ApiResponseOptions } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, HttpCode, Param, Post, Query, type Type } from '@nestjs/common';
+import { QueryBus, type Query as CqrsQuery } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type ApiOperationOptions, type ApiResponseOptions } from '@nestjs/swagger';
 import type { Action } from '@csp/security';
-import { Authorize } from './auth';
-import { ReadYourWrites, type ReadYourWritesOptions } from './read-your-writes';
+import { Authorize, Ctx, type RequestContext } from './auth';
+import { ReadYourWrites, ReadYourWritesQueryDto, type ReadYourWritesOptions } from './read-your-writes';
+import { UuidParam } from './uuid-param.pipe';
 
 /*
  * What every route declares, in one decorator a kind of route: its method and path, the action the
@@ -21,9 +23,48 @@ export const QueryRoute = (path: string, action: Action, operation: string | Api
  * resource it answers for). Its 200 is documented after read-your-writes, so that read-your-writes'
  * own 200 (its headers, no schema) is merged into it rather than replacing it.
  */
-export const ReadRoute = (path: string, action: Action, operation: string | ApiOperationOptions, ok: ApiResponseOptions, consistency: ReadYourWritesOptions = {}) =>
-  applyDecorators(ReadYourWrites(consistency), QueryRoute(path, action, operation, ok));
+export const ReadRoute = (
+  path: string,
+  action: Action,
+  operation: string | ApiOperationOptions,
+  ok: ApiResponseOptions,
+  consistency: ReadYourWritesOptions = {},
+) => applyDecorators(ReadYourWrites(consistency), QueryRoute(path, action, operation, ok));
 
 /** A POST that runs a command, answering `status` with `answer` when it is accepted. */
 export const CommandRoute = (path: string, action: Action, operation: string | ApiOperationOptions, status: 200 | 201 | 202, answer: ApiResponseOptions) =>
   applyDecorators(Post(path), HttpCode(status), Authorize(action), ApiOperation(operationOf(operation)), ApiResponse({ ...answer, status }));
+
+/** The one read a ReadByIdController serves: the resource's route and what its 200 is. */
+export interface ReadById {
+  /** The controller's class name, as logs and the document's tags name it. */
+  readonly name: string;
+  /** The route prefix naming the resource, e.g. `v1/customers/:customerId`; its one parameter is the id. */
+  readonly prefix: string;
+  readonly path: string;
+  readonly tag: string;
+  readonly action: Action;
+  readonly operation: ApiOperationOptions;
+  readonly ok: ApiResponseOptions;
+}
+
+/**
+ * A controller of one GET answered from the read models for the resource its path names
+ * (read-your-writes by id: one the read models have not caught up with is 503 read_model_behind,
+ * not a 404): the id is checked as a UUID and handed with the caller's context to `query`.
+ */
+export function ReadByIdController<R>(read: ReadById, query: (context: RequestContext, id: string) => CqrsQuery<R>): Type {
+  const param = /:(\w+)/.exec(read.prefix)![1]!;
+  @ApiTags(read.tag)
+  @Controller(read.prefix)
+  class ReadByIdRoute {
+    constructor(readonly queries: QueryBus) {}
+
+    @ReadRoute(read.path, read.action, read.operation, read.ok, { byId: true })
+    read(@Ctx() context: RequestContext, @Param(param, UuidParam) id: string, @Query() _query: ReadYourWritesQueryDto): Promise<R> {
+      return this.queries.execute(query(context, id));
+    }
+  }
+  Object.defineProperty(ReadByIdRoute, 'name', { value: read.name });
+  return ReadByIdRoute;
+}
