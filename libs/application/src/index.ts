@@ -16,6 +16,7 @@ export * from './queries/reference-queries';
 export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './queries/read-model-query-handler';
+export * from './queries/by-id-query';
 export * from './throttling/key-access-throttle';
 
 /**

@@ -1,5 +1,5 @@
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { assertAllowed, ReadModelQueryHandler, type CommandContext } from '@csp/application';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ByIdQuery, assertAllowed, ReadModelQueryHandler } from '@csp/application';
 import type { Answer } from '@csp/http';
 import { CustomersQueries } from '../customers.queries';
 import type { CustomerResponse } from './get-customer.response';
@@ -14,21 +14,14 @@ interface CustomerSummary {
   readonly registeredAt: string;
 }
 
-export class GetCustomerQuery extends Query<Answer<CustomerSummary, CustomerResponse>> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerId: string,
-  ) {
-    super();
-  }
-}
+export class GetCustomerQuery extends ByIdQuery<Answer<CustomerSummary, CustomerResponse>> {}
 
 @QueryHandler(GetCustomerQuery)
 export class GetCustomerHandler extends ReadModelQueryHandler implements IQueryHandler<GetCustomerQuery> {
   private readonly customers = new CustomersQueries(this.store);
 
   /** The customer, if the caller may see it; else 404 (or 403 for the role). */
-  async execute({ context, customerId }: GetCustomerQuery): Promise<CustomerSummary> {
+  async execute({ context, id: customerId }: GetCustomerQuery): Promise<CustomerSummary> {
     const customer = await this.customers.customer(customerId);
     assertAllowed('customer.read', context.actor, customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId }, 'customer');
     const { customerId: id, tenantId, name, domain, market, registeredAt } = customer!;

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { assertAllowed, CLOCK, StreamRepository, type CommandContext } from '@csp/application';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ByIdQuery, assertAllowed, CLOCK, StreamRepository } from '@csp/application';
 import type { Clock } from '@csp/config';
 import { orderStreamId } from '@csp/domain';
 import type { Answer } from '@csp/http';
@@ -8,14 +8,9 @@ import { cancellationEligibility, type CancellationEligibility } from '..';
 import { orderResource, orderStream } from '../order-stream.state';
 import type { CancellationEligibilityResponse } from './cancellation-eligibility.response';
 
-export class GetCancellationEligibilityQuery extends Query<Answer<CancellationEligibility & { readonly orderId: string }, CancellationEligibilityResponse>> {
-  constructor(
-    readonly context: CommandContext,
-    readonly orderId: string,
-  ) {
-    super();
-  }
-}
+export class GetCancellationEligibilityQuery extends ByIdQuery<
+  Answer<CancellationEligibility & { readonly orderId: string }, CancellationEligibilityResponse>
+> {}
 
 @QueryHandler(GetCancellationEligibilityQuery)
 export class GetCancellationEligibilityHandler implements IQueryHandler<GetCancellationEligibilityQuery> {
@@ -24,7 +19,7 @@ export class GetCancellationEligibilityHandler implements IQueryHandler<GetCance
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ context, orderId }: GetCancellationEligibilityQuery) {
+  async execute({ context, id: orderId }: GetCancellationEligibilityQuery) {
     const { state } = await this.repository.load(orderStreamId(orderId), orderStream);
     assertAllowed('order.cancellationEligibility', context.actor, orderResource(state), 'order');
     return { orderId, ...cancellationEligibility(state.domain, this.clock.now().toISOString()) };

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CLOCK, READ_SIDE, ReadModelQueryHandler, type CommandContext } from '@csp/application';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ByIdQuery, CLOCK, READ_SIDE, ReadModelQueryHandler } from '@csp/application';
 import { CustomersQueries } from '@csp/customers';
 import type { Clock } from '@csp/config';
 import type { Answer } from '@csp/http';
@@ -9,14 +9,7 @@ import { assertCustomerInScope } from '../customer-scope';
 import { SoftwareListQueries, type SoftwareList } from './software-list.queries';
 import type { SoftwareListResponse } from './software-list.response';
 
-export class GetSoftwareListQuery extends Query<Answer<SoftwareList, SoftwareListResponse>> {
-  constructor(
-    readonly context: CommandContext,
-    readonly customerId: string,
-  ) {
-    super();
-  }
-}
+export class GetSoftwareListQuery extends ByIdQuery<Answer<SoftwareList, SoftwareListResponse>> {}
 
 @QueryHandler(GetSoftwareListQuery)
 export class GetSoftwareListHandler extends ReadModelQueryHandler implements IQueryHandler<GetSoftwareListQuery> {
@@ -30,7 +23,7 @@ export class GetSoftwareListHandler extends ReadModelQueryHandler implements IQu
     super(readSide);
   }
 
-  async execute({ context, customerId }: GetSoftwareListQuery) {
+  async execute({ context, id: customerId }: GetSoftwareListQuery) {
     await assertCustomerInScope(this.customers, context, customerId, 'software.read');
     return this.softwareList.softwareList(customerId, this.clock.now());
   }
