@@ -74,23 +74,21 @@ export class Metrics {
   private measureLag?: () => Promise<readonly ReadModelLagSample[]>;
   private lastLag?: { readonly at: number; readonly samples: Promise<readonly ReadModelLagSample[] | undefined> };
 
-  private readonly lagEvents: Gauge<'model'> = new Gauge({
-    name: 'csp_read_model_lag_events',
-    help: 'Events a read model still has to apply (counted up to 1000)',
-    labelNames: ['model'] as const,
-    registers: [this.registry],
-    collect: () => this.fillLag(this.lagEvents, (sample) => sample.events),
-  });
-
-  private readonly lagSeconds: Gauge<'model'> = new Gauge({
-    name: 'csp_read_model_lag_seconds',
-    help: 'Age of the oldest event a read model still has to apply; 0 when caught up',
-    labelNames: ['model'] as const,
-    registers: [this.registry],
-    collect: () => this.fillLag(this.lagSeconds, (sample) => sample.seconds),
-  });
+  /** A gauge by read model, filled from the lag measure when scraped. */
+  private lagGauge(name: string, help: string, value: (sample: ReadModelLagSample) => number): Gauge<'model'> {
+    const gauge: Gauge<'model'> = new Gauge({
+      name,
+      help,
+      labelNames: ['model'] as const,
+      registers: [this.registry],
+      collect: () => this.fillLag(gauge, value),
+    });
+    return gauge;
+  }
 
   constructor() {
+    this.lagGauge('csp_read_model_lag_events', 'Events a read model still has to apply (counted up to 1000)', (sample) => sample.events);
+    this.lagGauge('csp_read_model_lag_seconds', 'Age of the oldest event a read model still has to apply; 0 when caught up', (sample) => sample.seconds);
     collectDefaultMetrics({ register: this.registry });
   }
 
