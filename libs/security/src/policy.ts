@@ -42,36 +42,32 @@ export interface Rule {
 const ANY_ROLE = '*';
 const PARTNER_STAFF = ['admin-agent', 'global-admin', 'account-admin'] as const;
 const AUDITORS = ['global-admin', 'account-admin', 'referral-admin', 'marketing-content-admin'] as const;
+/** The customer's own admin, for what belongs to its tenant. */
+const CUSTOMER_ADMIN: Rule = { roles: ['customer-global-admin'], relation: 'customer' };
+/** What the partner's staff may read, and the customer's own admin. */
+const STAFF_OR_CUSTOMER_ADMIN: readonly Rule[] = [{ roles: PARTNER_STAFF, relation: 'partner' }, CUSTOMER_ADMIN];
+/** What the partner's agents may do to an order's keys and links, and the customer's own admin. */
+const AGENT_OR_CUSTOMER_ADMIN: readonly Rule[] = [{ roles: ['admin-agent'], relation: 'partner' }, CUSTOMER_ADMIN];
+/** The partner's admins for their own partner; analysts and the back office across partners. */
+const PARTNER_ADMINS_OR_OPERATORS: readonly Rule[] = [
+  { roles: ['global-admin', 'account-admin'], relation: 'partner' },
+  { roles: ['analyst', 'back-office'], relation: 'all' },
+];
 
 export const POLICY: Readonly<Record<Action, readonly Rule[]>> = {
   'catalog.read': [{ roles: [ANY_ROLE], relation: 'all' }],
   'migration.kmsDeadline': [{ roles: [ANY_ROLE], relation: 'all' }],
   'customer.register': [{ roles: PARTNER_STAFF, relation: 'partner' }],
-  'customer.read': [
-    { roles: PARTNER_STAFF, relation: 'partner' },
-    { roles: ['customer-global-admin'], relation: 'customer' },
-  ],
+  'customer.read': STAFF_OR_CUSTOMER_ADMIN,
   'customer.destroyKeyMaterial': [
     { roles: ['global-admin'], relation: 'partner' },
     { roles: ['back-office'], relation: 'all' },
   ],
-  'software.read': [
-    { roles: PARTNER_STAFF, relation: 'partner' },
-    { roles: ['customer-global-admin'], relation: 'customer' },
-  ],
+  'software.read': STAFF_OR_CUSTOMER_ADMIN,
   'order.purchase': [{ roles: ['admin-agent'], relation: 'partner' }],
-  'order.read': [
-    { roles: PARTNER_STAFF, relation: 'partner' },
-    { roles: ['customer-global-admin'], relation: 'customer' },
-  ],
-  'order.revealKey': [
-    { roles: ['admin-agent'], relation: 'partner' },
-    { roles: ['customer-global-admin'], relation: 'customer' },
-  ],
-  'order.issueDownloadLink': [
-    { roles: ['admin-agent'], relation: 'partner' },
-    { roles: ['customer-global-admin'], relation: 'customer' },
-  ],
+  'order.read': STAFF_OR_CUSTOMER_ADMIN,
+  'order.revealKey': AGENT_OR_CUSTOMER_ADMIN,
+  'order.issueDownloadLink': AGENT_OR_CUSTOMER_ADMIN,
   'order.cancellationEligibility': [{ roles: PARTNER_STAFF, relation: 'partner' }],
   'order.cancel': [{ roles: ['admin-agent'], relation: 'partner' }],
   'refundRequest.submit': [{ roles: ['admin-agent', 'global-admin'], relation: 'partner' }],
@@ -81,14 +77,8 @@ export const POLICY: Readonly<Record<Action, readonly Rule[]>> = {
   ],
   'refundRequest.decide': [{ roles: ['back-office'], relation: 'all' }],
   'activityLog.read': [{ roles: AUDITORS, relation: 'partner' }],
-  'credits.read': [
-    { roles: ['global-admin', 'account-admin'], relation: 'partner' },
-    { roles: ['analyst', 'back-office'], relation: 'all' },
-  ],
-  'analytics.read': [
-    { roles: ['global-admin', 'account-admin'], relation: 'partner' },
-    { roles: ['analyst', 'back-office'], relation: 'all' },
-  ],
+  'credits.read': PARTNER_ADMINS_OR_OPERATORS,
+  'analytics.read': PARTNER_ADMINS_OR_OPERATORS,
   'events.subscribe': [{ roles: ['back-office'], relation: 'all' }],
   'webhooks.manage': [{ roles: ['back-office'], relation: 'all' }],
 };
