@@ -13,6 +13,25 @@ export { ApiExceptionFilter } from './exception.filter';
 export { applyHttpLimits } from './http-server';
 export { jsonBody } from './json-body';
 export { Money } from './money.response';
+export {
+  AmountProperty,
+  CommittedPositionProperty,
+  CountProperty,
+  CurrencyProperty,
+  CustomerIdProperty,
+  CustomerTenantIdProperty,
+  InvoiceMonthProperty,
+  KeyFingerprintProperty,
+  LineProperty,
+  LinkIdProperty,
+  MarketProperty,
+  OrderIdProperty,
+  PartnerTenantIdProperty,
+  ProductNameProperty,
+  SkuProperty,
+  SoftwareFields,
+  TaxInclusiveProperty,
+} from './response-fields';
 export { serveOpenApi } from './openapi';
 export { IsId, MONTH_PATTERN, QueryId, QueryMonth, QueryParam, single, wholeNumber } from './query-params';
 export { ReadYourWrites, ReadYourWritesQueryDto } from './read-your-writes';
