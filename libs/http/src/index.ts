@@ -12,7 +12,7 @@ export { httpTracing } from './http-tracing';
 export { ApiExceptionFilter } from './exception.filter';
 export { applyHttpLimits } from './http-server';
 export { jsonBody } from './json-body';
-export { Money } from './money.response';
+export { Money, PerCurrencyProperty } from './money.response';
 export {
   AmountProperty,
   CommittedPositionProperty,
@@ -20,6 +20,8 @@ export {
   CurrencyProperty,
   CustomerIdProperty,
   CustomerTenantIdProperty,
+  DomainProperty,
+  EventIdProperty,
   InvoiceMonthProperty,
   KeyFingerprintProperty,
   LineProperty,
@@ -28,9 +30,11 @@ export {
   OrderIdProperty,
   PartnerTenantIdProperty,
   ProductNameProperty,
+  RefundRequestIdProperty,
   SkuProperty,
   SoftwareFields,
   TaxInclusiveProperty,
+  WebhookIdProperty,
 } from './response-fields';
 export { serveOpenApi } from './openapi';
 export { IsId, MONTH_PATTERN, QueryId, QueryMonth, QueryParam, single, wholeNumber } from './query-params';

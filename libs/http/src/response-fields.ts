@@ -41,6 +41,9 @@ const EXAMPLE_ID = {
   customerTenant: '5cd83479-4605-4844-a86e-2bc6f93f5231',
   partnerTenant: 'aaaaaaaa-0000-4000-8000-000000000001',
   link: 'c0459ce2-ce51-422c-9885-e9fb7aee8150',
+  refundRequest: '97cca66e-bc33-4e02-9e1c-541b8c836ccc',
+  webhook: '3d6f0a9e-2b4c-4e8a-9f1d-7c5b3a2e1f04',
+  event: '09c57446-925c-4d8b-881b-5a2a1f92d6d2',
 } as const;
 const id = (of: keyof typeof EXAMPLE_ID, description?: string) => field({ format: 'uuid', description, example: EXAMPLE_ID[of] });
 
@@ -51,6 +54,10 @@ export const CustomerTenantIdProperty = id('customerTenant', "The customer's ten
 /** The partner's tenant: whose customers, orders and invoices they are. */
 export const PartnerTenantIdProperty = id('partnerTenant', 'The partner tenant');
 export const LinkIdProperty = id('link');
+/** A refund request's id, which the credit its approval issues carries too. */
+export const RefundRequestIdProperty = id('refundRequest');
+export const WebhookIdProperty = id('webhook');
+export const EventIdProperty = id('event');
 
 /** The position a command's events were committed at: what a query is given as `?atLeast=` to see them. */
 export const CommittedPositionProperty = field({ description: 'The position the command was committed at, for `?atLeast=` (read-your-writes)', example: '4' });
@@ -67,6 +74,7 @@ export const TaxInclusiveProperty = field({ description: 'Whether the amounts in
 /** The monthly invoice a credit goes on. */
 export const InvoiceMonthProperty = field({ pattern: MONTH_PATTERN, description: 'YYYY-MM of the invoice that carries the credit', example: '2026-04' });
 export const MarketProperty = field({ description: 'ISO 3166-1 alpha-2', example: 'FR' });
+export const DomainProperty = field({ description: 'Primary domain, lower case (IDNA)', example: 'contoso.example' });
 /** How audits name a product key: never the key itself. */
 export const KeyFingerprintProperty = field({
   description: '`sha256:<hex>` of the key: how audits name it, never the key itself',
