@@ -22,6 +22,7 @@ export {
   CustomerTenantIdProperty,
   DomainProperty,
   EventIdProperty,
+  FamilyProperty,
   InvoiceMonthProperty,
   KeyFingerprintProperty,
   LineProperty,

@@ -82,7 +82,7 @@ export const KeyFingerprintProperty = field({
 });
 
 export const SkuProperty = field({ description: 'Catalog SKU id', example: 'WS2025-STD' });
-const FamilyProperty = field({ description: 'Product family', example: 'Windows Server' });
+export const FamilyProperty = field({ description: 'Product family', example: 'Windows Server' });
 export const ProductNameProperty = field({ description: 'Product name', example: 'Windows Server 2025 Standard (16 cores)' });
 export const LineProperty = field({ type: 'integer', minimum: 1, description: 'Order line, numbered from 1 in request order', example: 1 });
 
