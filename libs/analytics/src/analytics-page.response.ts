@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CountProperty } from '@csp/http';
 
 /** What every analytics list says of its page besides its rows (the rows are each question's own). */
 export abstract class AnalyticsPageResponse {
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Rows in the whole answer, every page', example: 3 })
+  @CountProperty('Rows in the whole answer, every page', 3)
   total!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Rows skipped, as asked', example: 0 })
+  @CountProperty('Rows skipped, as asked', 0)
   offset!: number;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 1000, description: 'Rows in a page at most, as asked', example: 100 })

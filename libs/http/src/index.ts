@@ -12,7 +12,31 @@ export { httpTracing } from './http-tracing';
 export { ApiExceptionFilter } from './exception.filter';
 export { applyHttpLimits } from './http-server';
 export { jsonBody } from './json-body';
-export { Money } from './money.response';
+export { Money, PerCurrencyProperty } from './money.response';
+export {
+  AmountProperty,
+  CommittedPositionProperty,
+  CountProperty,
+  CurrencyProperty,
+  CustomerIdProperty,
+  CustomerTenantIdProperty,
+  DomainProperty,
+  EventIdProperty,
+  FamilyProperty,
+  InvoiceMonthProperty,
+  KeyFingerprintProperty,
+  LineProperty,
+  LinkIdProperty,
+  MarketProperty,
+  OrderIdProperty,
+  PartnerTenantIdProperty,
+  ProductNameProperty,
+  RefundRequestIdProperty,
+  SkuProperty,
+  SoftwareFields,
+  TaxInclusiveProperty,
+  WebhookIdProperty,
+} from './response-fields';
 export { serveOpenApi } from './openapi';
 export { IsId, MONTH_PATTERN, QueryId, QueryMonth, QueryParam, single, wholeNumber } from './query-params';
 export { CommandRoute, QueryRoute, ReadByIdController, ReadRoute } from './routes';

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CountProperty } from '@csp/http';
 
 /** GET /health/live: the process answers. */
 export class Liveness {
@@ -38,7 +39,7 @@ export class ReadModelStatus {
   @ApiProperty({ description: 'Position of the last event in the store, whatever its stream', example: '57' })
   head!: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Events it still has to apply, when few enough to count', example: 0 })
+  @CountProperty.optional('Events it still has to apply, when few enough to count', 0)
   lagEvents?: number;
 
   @ApiProperty({ example: true })
@@ -51,7 +52,7 @@ export class ReadModelStatus {
   })
   leaseHolder?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Stalled only: how long it has been behind with its checkpoint still', example: 42 })
+  @CountProperty.optional('Stalled only: how long it has been behind with its checkpoint still', 42)
   stalledForSeconds?: number;
 }
 

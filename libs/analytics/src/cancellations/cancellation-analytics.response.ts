@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CountProperty } from '@csp/http';
 
 /** GET /v1/analytics/cancellations: the share of orders cancelled, and how long after purchase. */
 export class CancellationAnalyticsResponse {
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Orders purchased', example: 3 })
+  @CountProperty('Orders purchased', 3)
   orders!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Orders with at least one line cancelled', example: 2 })
+  @CountProperty('Orders with at least one line cancelled', 2)
   cancelledOrders!: number;
 
   // Fractions, not whole numbers: the two fields of the API typed `number`.

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CountProperty } from '@csp/http';
 import { AnalyticsPageResponse } from '../analytics-page.response';
 
 /** Key access on one UTC day: days without any are not listed. */
@@ -6,13 +7,13 @@ export class KeyAccessDay {
   @ApiProperty({ format: 'date', description: 'YYYY-MM-DD (UTC)', example: '2026-03-02' })
   day!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Product keys revealed', example: 3 })
+  @CountProperty('Product keys revealed', 3)
   keyReveals!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Download links issued', example: 1 })
+  @CountProperty('Download links issued', 1)
   linkIssues!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Downloads through a link', example: 2 })
+  @CountProperty('Downloads through a link', 2)
   downloads!: number;
 }
 

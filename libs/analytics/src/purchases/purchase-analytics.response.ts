@@ -1,25 +1,25 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Money } from '@csp/http';
+import { ApiProperty } from '@nestjs/swagger';
+import { CountProperty, FamilyProperty, MarketProperty, Money, PerCurrencyProperty, SkuProperty } from '@csp/http';
 import { AnalyticsPageResponse } from '../analytics-page.response';
 
 /** Purchases of one group: a SKU, a market, or a SKU in a market (by `groupBy`). */
 export class PurchaseGroup {
-  @ApiPropertyOptional({ description: 'When grouped by SKU', example: 'WS2025-STD' })
+  @SkuProperty.optional('When grouped by SKU')
   sku?: string;
 
-  @ApiPropertyOptional({ description: "The SKU's product family, when grouped by SKU", example: 'Windows Server' })
+  @FamilyProperty.optional("The SKU's product family, when grouped by SKU")
   family?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2 market, when grouped by market', example: 'FR' })
+  @MarketProperty.optional('ISO 3166-1 alpha-2 market, when grouped by market')
   market?: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Order lines', example: 2 })
+  @CountProperty('Order lines', 2)
   lines!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Units over those lines', example: 3 })
+  @CountProperty('Units over those lines', 3)
   quantity!: number;
 
-  @ApiProperty({ type: [Money], description: 'What they were bought for, per currency', example: [{ amount: 323700, currency: 'USD' }] })
+  @PerCurrencyProperty('What they were bought for, per currency')
   amounts!: Money[];
 }
 

@@ -1,4 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import {
+  CustomerIdProperty,
+  CustomerTenantIdProperty,
+  EventIdProperty,
+  KeyFingerprintProperty,
+  LinkIdProperty,
+  OrderIdProperty,
+  SoftwareFields,
+} from '@csp/http';
 import { KEY_ACCESS_KINDS, type KeyAccessKind } from '../key-access.rules';
 
 /** Who accessed, as the event recorded it: the user who revealed or issued, or the client that downloaded. */
@@ -19,9 +28,9 @@ export class ActivityActor {
   userAgent?: string;
 }
 
-/** One key access: a key revealed, a download link issued, or software downloaded. */
-export class ActivityLogEntry {
-  @ApiProperty({ format: 'uuid', example: '09c57446-925c-4d8b-881b-5a2a1f92d6d2', description: 'Id of the event that recorded the access' })
+/** One key access: a key revealed, a download link issued, or software downloaded; and the software it was for. */
+export class ActivityLogEntry extends PickType(SoftwareFields, ['line', 'sku', 'version', 'language', 'fileType'] as const) {
+  @EventIdProperty('Id of the event that recorded the access')
   entryId!: string;
 
   @ApiProperty({ description: 'Global position of that event: orders entries of the same instant', example: '57' })
@@ -36,41 +45,19 @@ export class ActivityLogEntry {
   @ApiProperty({ type: ActivityActor })
   actor!: ActivityActor;
 
-  @ApiProperty({ format: 'uuid', example: '0f7e6d5c-4b3a-4291-8807-f6e5d4c3b2a1' })
+  @CustomerIdProperty()
   customerId!: string;
 
-  @ApiProperty({ format: 'uuid', example: 'c4d2a9e7-61b5-4f03-8e2d-7a9c3b5f1d20', description: "The customer's tenant" })
+  @CustomerTenantIdProperty()
   customerTenantId!: string;
 
-  @ApiProperty({ format: 'uuid', example: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d' })
+  @OrderIdProperty()
   orderId!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'The order line', example: 1 })
-  line!: number;
-
-  @ApiProperty({ example: 'WS2025-STD' })
-  sku!: string;
-
-  @ApiProperty({ example: '2025' })
-  version!: string;
-
-  @ApiProperty({ example: 'en-us' })
-  language!: string;
-
-  @ApiProperty({ example: 'x64' })
-  fileType!: string;
-
-  @ApiPropertyOptional({
-    description: '`sha256:<hex>` of the key revealed (`key-revealed` only)',
-    example: 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-  })
+  @KeyFingerprintProperty.optional('`sha256:<hex>` of the key revealed (`key-revealed` only)')
   keyFingerprint?: string;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    example: '6e5d4c3b-2a19-4807-b6f5-e4d3c2b1a098',
-    description: 'The link issued or downloaded through (`download-link-issued` and `software-downloaded` only)',
-  })
+  @LinkIdProperty.optional('The link issued or downloaded through (`download-link-issued` and `software-downloaded` only)')
   linkId?: string;
 }
 

@@ -1,11 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CommittedPositionProperty, PartnerTenantIdProperty } from '@csp/http';
 import { CustomerResponse } from '../get-customer/get-customer.response';
 
 /** A customer just registered, and the position its registration was committed at. */
 export class RegisteredCustomerResponse extends CustomerResponse {
-  @ApiProperty({ format: 'uuid', description: 'The partner that registered it: the caller', example: 'aaaaaaaa-0000-4000-8000-000000000001' })
+  @PartnerTenantIdProperty('The partner that registered it: the caller')
   partnerTenantId!: string;
 
-  @ApiPropertyOptional({ description: 'The position the registration was committed at, for `?atLeast=` (read-your-writes)', example: '1' })
+  @CommittedPositionProperty.optional()
   position?: string;
 }

@@ -1,27 +1,24 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { AmountProperty, CommittedPositionProperty, CountProperty, CurrencyProperty, InvoiceMonthProperty, LineProperty, OrderIdProperty } from '@csp/http';
 import type { OrderStatus } from '../order-status.rules';
 
 class LineCreditResponse {
-  @ApiProperty({ type: 'integer', minimum: 1, example: 2 })
+  @LineProperty()
   line!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Integer minor units of `currency`: the line amount, or prorated for a subscription', example: 147900 })
+  @AmountProperty('Integer minor units of `currency`: the line amount, or prorated for a subscription')
   amount!: number;
 
-  @ApiProperty({ description: 'ISO 4217 code', example: 'USD' })
+  @CurrencyProperty()
   currency!: string;
 
-  @ApiProperty({
-    pattern: '^\\d{4}-\\d{2}$',
-    description: 'The monthly invoice the credit goes on: the month after the cancellation (UTC)',
-    example: '2026-04',
-  })
+  @InvoiceMonthProperty('The monthly invoice the credit goes on: the month after the cancellation (UTC)')
   invoiceMonth!: string;
 }
 
 /** A cancellation: what was credited, and what was revoked. */
 export class OrderCancellationResponse {
-  @ApiProperty({ format: 'uuid', example: 'af3daed3-8944-5a02-b9b2-c7fe145e8414' })
+  @OrderIdProperty()
   orderId!: string;
 
   @ApiProperty({ enum: ['partially-cancelled', 'cancelled'], description: 'The order after the cancellation', example: 'partially-cancelled' })
@@ -33,12 +30,12 @@ export class OrderCancellationResponse {
   @ApiProperty({ type: [LineCreditResponse], description: 'One credit per line cancelled' })
   credits!: LineCreditResponse[];
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Product keys of the cancelled lines revoked', example: 0 })
+  @CountProperty('Product keys of the cancelled lines revoked', 0)
   revokedKeys!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Download links of the cancelled lines revoked', example: 0 })
+  @CountProperty('Download links of the cancelled lines revoked', 0)
   revokedLinks!: number;
 
-  @ApiPropertyOptional({ description: 'The position the cancellation was committed at, for `?atLeast=` (read-your-writes)', example: '8' })
+  @CommittedPositionProperty.optional()
   position?: string;
 }

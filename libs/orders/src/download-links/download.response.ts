@@ -1,18 +1,19 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { LinkIdProperty, OrderIdProperty, ProductNameProperty, SkuProperty } from '@csp/http';
 import { SelectionResponse } from '../selection.response';
 
 /** A download through a link, counted and recorded (a HEAD answers what it would be, counting nothing). */
 export class DownloadResponse extends SelectionResponse {
-  @ApiProperty({ format: 'uuid', example: 'c0459ce2-ce51-422c-9885-e9fb7aee8150' })
+  @LinkIdProperty()
   linkId!: string;
 
-  @ApiProperty({ format: 'uuid', example: 'af3daed3-8944-5a02-b9b2-c7fe145e8414' })
+  @OrderIdProperty()
   orderId!: string;
 
-  @ApiProperty({ description: "The line's catalog SKU", example: 'WS2025-STD' })
+  @SkuProperty("The line's catalog SKU")
   sku!: string;
 
-  @ApiPropertyOptional({ description: 'Product name', example: 'Windows Server 2025 Standard (16 cores)' })
+  @ProductNameProperty.optional()
   name?: string;
 
   @ApiProperty({ example: 'ws2025-std-2025-en-us-x64.iso' })

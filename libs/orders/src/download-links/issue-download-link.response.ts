@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { CommittedPositionProperty, LinkIdProperty, OrderIdProperty } from '@csp/http';
 import { SelectionResponse } from '../selection.response';
 
 /** A download link just issued: 14 days or 50 downloads, whichever comes first. */
 export class IssuedDownloadLinkResponse extends SelectionResponse {
-  @ApiProperty({ format: 'uuid', example: 'c0459ce2-ce51-422c-9885-e9fb7aee8150' })
+  @LinkIdProperty()
   linkId!: string;
 
   @ApiProperty({
@@ -22,12 +23,12 @@ export class IssuedDownloadLinkResponse extends SelectionResponse {
   @ApiProperty({ type: 'integer', example: 50 })
   maxDownloads!: number;
 
-  @ApiProperty({ format: 'uuid', example: 'af3daed3-8944-5a02-b9b2-c7fe145e8414' })
+  @OrderIdProperty()
   orderId!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:00:22.083Z' })
   issuedAt!: string;
 
-  @ApiPropertyOptional({ description: 'The position the link was committed at, for `?atLeast=` (read-your-writes)', example: '5' })
+  @CommittedPositionProperty.optional()
   position?: string;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CountProperty, LineProperty, OrderIdProperty } from '@csp/http';
 
 /** Why a line or an order cannot be cancelled now (the CancelOrder refusal it would meet, cancellability.rules.ts). */
 const REASON_CODES = ['line_cancelled', 'refund_request_required', 'not_cancellable', 'cancellation_window_closed'];
@@ -8,12 +9,7 @@ export class LineCancellationResponse {
   @ApiProperty({ example: true })
   eligible!: boolean;
 
-  @ApiProperty({
-    type: 'integer',
-    minimum: 0,
-    description: 'Whole days left in the window, rounded up; 0 once it has closed or when not eligible',
-    example: 30,
-  })
+  @CountProperty('Whole days left in the window, rounded up; 0 once it has closed or when not eligible', 30)
   daysRemaining!: number;
 
   @ApiPropertyOptional({
@@ -31,24 +27,19 @@ export class LineCancellationResponse {
 }
 
 class LineEligibilityResponse extends LineCancellationResponse {
-  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
+  @LineProperty()
   line!: number;
 }
 
 /** Whether the order can still be cancelled, for how long, and if not why; line by line. */
 export class CancellationEligibilityResponse {
-  @ApiProperty({ format: 'uuid', example: 'af3daed3-8944-5a02-b9b2-c7fe145e8414' })
+  @OrderIdProperty()
   orderId!: string;
 
   @ApiProperty({ description: 'Whether cancelling the whole order (every active line) would succeed now', example: true })
   eligible!: boolean;
 
-  @ApiProperty({
-    type: 'integer',
-    minimum: 0,
-    description: "Whole days left, rounded up, before the first active line's window closes; 0 when not eligible",
-    example: 7,
-  })
+  @CountProperty("Whole days left, rounded up, before the first active line's window closes; 0 when not eligible", 7)
   daysRemaining!: number;
 
   @ApiPropertyOptional({ description: 'Not eligible only: why, for people', example: 'The order is cancelled' })

@@ -1,39 +1,31 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { CancellationClass, LicenseType } from '@csp/domain';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import {
+  AmountProperty,
+  CurrencyProperty,
+  CustomerIdProperty,
+  CustomerTenantIdProperty,
+  MarketProperty,
+  Money,
+  OrderIdProperty,
+  ProductNameProperty,
+  SoftwareFields,
+  TaxInclusiveProperty,
+} from '@csp/http';
 import type { LineStatus, OrderStatus } from '../order-status.rules';
 
 // The order as GET /v1/orders/{id} and the purchase answer it (orderView, order-stream.state.ts),
 // field by field; GetOrderQuery's result type holds them together (Answer).
 
-const LICENSE_TYPES: LicenseType[] = ['perpetual', 'subscription'];
-const CANCELLATION_CLASSES: CancellationClass[] = ['standard', 'support-request', 'non-cancellable'];
 const LINE_STATUSES: LineStatus[] = ['active', 'cancelled'];
 const ORDER_STATUSES: OrderStatus[] = ['active', 'partially-cancelled', 'cancelled'];
 
-/** An amount of money: integer minor units of a currency. */
-export class OrderAmountResponse {
-  @ApiProperty({ type: 'integer', description: 'Integer minor units of `currency` (cents)', example: 363700 })
-  amount!: number;
+/** An amount of money: Money under the name the order's answers have always given it in the document. */
+export class OrderAmountResponse extends Money {}
 
-  @ApiProperty({ description: 'ISO 4217 code', example: 'USD' })
-  currency!: string;
-}
-
-class OrderLineResponse {
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'Numbered from 1 in request order', example: 1 })
-  line!: number;
-
-  @ApiProperty({ description: 'Catalog SKU id', example: 'WS2025-STD' })
-  sku!: string;
-
-  @ApiProperty({ description: 'Product name as the catalog showed it at purchase', example: 'Windows Server 2025 Standard (16 cores)' })
+/** One line of an order: the SKU as bought, how many, for how much, and whether it is cancelled. */
+export class OrderLineResponse extends PickType(SoftwareFields, ['line', 'sku', 'family', 'licenseType', 'cancellationClass'] as const) {
+  @ProductNameProperty('Product name as the catalog showed it at purchase')
   name!: string;
-
-  @ApiProperty({ description: 'Product family', example: 'Windows Server' })
-  family!: string;
-
-  @ApiProperty({ enum: LICENSE_TYPES, example: 'perpetual' })
-  licenseType!: LicenseType;
 
   @ApiPropertyOptional({ type: 'integer', description: 'Subscriptions only: the term in months (12 or 36)', example: 12 })
   termMonths?: number;
@@ -41,21 +33,14 @@ class OrderLineResponse {
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Number of licences', example: 2 })
   quantity!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Unit price in integer minor units of `currency`', example: 107900 })
+  @AmountProperty('Unit price in integer minor units of `currency`')
   unitPrice!: number;
 
-  @ApiProperty({ type: 'integer', description: '`unitPrice` × `quantity`, in integer minor units of `currency`', example: 215800 })
+  @AmountProperty("The line's amount: unit price × quantity, in integer minor units of `currency`")
   amount!: number;
 
-  @ApiProperty({ description: 'ISO 4217 code', example: 'USD' })
+  @CurrencyProperty()
   currency!: string;
-
-  @ApiProperty({
-    enum: CANCELLATION_CLASSES,
-    description: '`standard`: cancellable inside the policy window; `support-request`: only by refund request; `non-cancellable`',
-    example: 'standard',
-  })
-  cancellationClass!: CancellationClass;
 
   @ApiProperty({ enum: LINE_STATUSES, example: 'active' })
   status!: LineStatus;
@@ -104,22 +89,22 @@ class CancellationPolicyResponse {
 
 /** An order as the API shows it. */
 export class OrderResponse {
-  @ApiProperty({ format: 'uuid', example: 'af3daed3-8944-5a02-b9b2-c7fe145e8414' })
+  @OrderIdProperty()
   orderId!: string;
 
-  @ApiProperty({ format: 'uuid', example: '41ddd452-014d-4781-83b7-2474676fe5c3' })
+  @CustomerIdProperty()
   customerId!: string;
 
-  @ApiProperty({ format: 'uuid', description: "The customer's tenant id", example: '5cd83479-4605-4844-a86e-2bc6f93f5231' })
+  @CustomerTenantIdProperty()
   customerTenantId!: string;
 
   @ApiProperty({ enum: ORDER_STATUSES, example: 'active' })
   status!: OrderStatus;
 
-  @ApiProperty({ description: "The customer's market at purchase (ISO 3166-1 alpha-2)", example: 'FR' })
+  @MarketProperty("The customer's market at purchase (ISO 3166-1 alpha-2)")
   market!: string;
 
-  @ApiProperty({ description: 'Whether the amounts include taxes (AU, BR)', example: false })
+  @TaxInclusiveProperty()
   taxInclusive!: boolean;
 
   @ApiProperty({ format: 'date-time', description: 'Cancellation windows are measured from it', example: '2026-03-02T10:00:21.715Z' })
@@ -128,7 +113,7 @@ export class OrderResponse {
   @ApiProperty({ type: [OrderLineResponse] })
   lines!: OrderLineResponse[];
 
-  @ApiProperty({ type: [OrderAmountResponse], description: 'What the lines cost, per currency' })
+  @ApiProperty({ type: [OrderAmountResponse], description: 'What the lines cost, per currency, in currency-code order' })
   totals!: OrderAmountResponse[];
 
   @ApiPropertyOptional({

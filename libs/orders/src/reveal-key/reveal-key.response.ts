@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CommittedPositionProperty, KeyFingerprintProperty, OrderIdProperty, SkuProperty } from '@csp/http';
 import { SelectionResponse } from '../selection.response';
 
 /** A revealed product key: the same key for the same selection, every reveal audited. */
@@ -12,18 +13,18 @@ export class RevealedKeyResponse extends SelectionResponse {
   @ApiProperty({ format: 'uuid', example: '60d276fb-7867-40ae-9c0b-af73c5aa3ebc' })
   keyId!: string;
 
-  @ApiProperty({ description: '`sha256:<hex>` of the key: how audits name it', example: 'sha256:0053f3770188b1fff2c36e9f8ed5de84' })
+  @KeyFingerprintProperty()
   fingerprint!: string;
 
-  @ApiProperty({ format: 'uuid', example: 'af3daed3-8944-5a02-b9b2-c7fe145e8414' })
+  @OrderIdProperty()
   orderId!: string;
 
-  @ApiPropertyOptional({ description: "The line's catalog SKU", example: 'WS2025-STD' })
+  @SkuProperty.optional("The line's catalog SKU")
   sku?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When this reveal was recorded', example: '2026-03-02T10:00:22.045Z' })
   revealedAt?: string;
 
-  @ApiPropertyOptional({ description: 'The position the reveal was committed at, for `?atLeast=` (read-your-writes)', example: '4' })
+  @CommittedPositionProperty.optional()
   position?: string;
 }

@@ -1,12 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CustomerIdProperty, CustomerTenantIdProperty, DomainProperty, Money, OrderIdProperty, RefundRequestIdProperty } from '@csp/http';
 
-class RefundAmountResponse {
-  @ApiProperty({ type: 'integer', description: 'Integer minor units of `currency`', example: 10000 })
-  amount!: number;
-
-  @ApiProperty({ description: "ISO 4217 code: the order's for a request naming an order", example: 'USD' })
-  currency!: string;
-}
+/** An amount of money, asked or approved (for a request naming an order, in the order's currency): Money under its own name in the document. */
+class RefundAmountResponse extends Money {}
 
 class RefundDecisionResponse {
   @ApiProperty({ format: 'date-time', description: 'When it was approved or rejected', example: '2026-03-02T10:00:22.809Z' })
@@ -24,26 +20,22 @@ class RefundDecisionResponse {
 
 /** A refund request as the API shows it (its contact is not shown). */
 export class RefundRequestResponse {
-  @ApiProperty({ format: 'uuid', description: 'Also the id of the credit an approval issues', example: '97cca66e-bc33-4e02-9e1c-541b8c836ccc' })
+  @RefundRequestIdProperty('Also the id of the credit an approval issues')
   refundRequestId!: string;
 
   @ApiProperty({ enum: ['submitted', 'approved', 'rejected'], example: 'submitted' })
   status!: 'submitted' | 'approved' | 'rejected';
 
-  @ApiPropertyOptional({ format: 'uuid', description: "The customer's tenant id, when known", example: '5cd83479-4605-4844-a86e-2bc6f93f5231' })
+  @CustomerTenantIdProperty.optional("The customer's tenant id, when known")
   tenantId?: string;
 
-  @ApiPropertyOptional({ description: "The customer's primary domain, when given or known", example: 'contoso.example' })
+  @DomainProperty.optional("The customer's primary domain, when given or known")
   domain?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The customer, when registered', example: '41ddd452-014d-4781-83b7-2474676fe5c3' })
+  @CustomerIdProperty.optional('The customer, when registered')
   customerId?: string;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'The order refunded (one of `orderId`, `subscriptionId` at least)',
-    example: 'af3daed3-8944-5a02-b9b2-c7fe145e8414',
-  })
+  @OrderIdProperty.optional('The order refunded (one of `orderId`, `subscriptionId` at least)')
   orderId?: string;
 
   @ApiPropertyOptional({ description: 'The subscription refunded', example: 'sub-42' })

@@ -1,8 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { CommittedPositionProperty } from '@csp/http';
 import { RefundRequestResponse } from '../get/get-refund-request.response';
 
 /** A refund request just filed, and the position it was committed at. */
 export class SubmittedRefundRequestResponse extends RefundRequestResponse {
-  @ApiPropertyOptional({ description: 'The position the request was committed at, for `?atLeast=` (read-your-writes)', example: '9' })
+  @CommittedPositionProperty.optional()
   position?: string;
 }

@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { EventIdProperty, WebhookIdProperty } from '@csp/http';
 
 /** An event every attempt failed to deliver: parked here, while delivery went on. */
 export class DeadLetter {
-  @ApiProperty({ format: 'uuid', example: '3d6f0a9e-2b4c-4e8a-9f1d-7c5b3a2e1f04' })
+  @WebhookIdProperty()
   webhookId!: string;
 
-  @ApiProperty({ format: 'uuid', example: '09c57446-925c-4d8b-881b-5a2a1f92d6d2', description: 'The event not delivered' })
+  @EventIdProperty('The event not delivered')
   eventId!: string;
 
   @ApiProperty({ example: 'SoftwarePurchased' })
@@ -26,7 +27,7 @@ export class DeadLetter {
 
 /** GET /v1/webhooks/{webhookId}/dead-letters: every event dead-lettered, oldest first. */
 export class WebhookDeadLettersResponse {
-  @ApiProperty({ format: 'uuid', example: '3d6f0a9e-2b4c-4e8a-9f1d-7c5b3a2e1f04' })
+  @WebhookIdProperty()
   webhookId!: string;
 
   @ApiProperty({ type: [DeadLetter] })

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { WebhookIdProperty } from '@csp/http';
 
 /** POST /v1/webhooks: the registration, with the signing secret shown this once. */
 export class RegisteredWebhookResponse {
-  @ApiProperty({ format: 'uuid', example: '3d6f0a9e-2b4c-4e8a-9f1d-7c5b3a2e1f04' })
+  @WebhookIdProperty()
   webhookId!: string;
 
   @ApiProperty({ description: 'The receiver URL, as the service will call it (normalised)', example: 'https://billing.example.com/csp-events' })
