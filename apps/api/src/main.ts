@@ -2,7 +2,7 @@ import { tracing } from './tracing';
 import 'reflect-metadata';
 import { loadConfig } from '@csp/config';
 import { JsonLogger } from '@csp/application';
-import { createRuntime } from '@csp/runtime';
+import { createRuntime, runService, stopOnSignal } from '@csp/runtime';
 import { createApi } from './create-api';
 
 async function main(): Promise<void> {
@@ -15,21 +15,14 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(`Listening on port ${port}`, { port });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('Shutting down', { signal });
-    await app.close();
-    await runtime.close();
-    await tracing.shutdown().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignal(
+    logger,
+    async () => {
+      await app.close();
+      await runtime.close();
+    },
+    tracing,
+  );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'Start-up failed', error: (error as Error).message })}\n`);
-  process.exit(1);
-});
+runService(main);

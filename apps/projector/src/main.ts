@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { loadConfig } from '@csp/config';
 import { JsonLogger } from '@csp/application';
-import { createProjectorRuntime } from '@csp/runtime';
+import { createProjectorRuntime, runService, stopOnSignal } from '@csp/runtime';
 
 /**
  * The projections as their own process, for installs that scale the API out: reads the event
@@ -43,18 +43,14 @@ async function main(): Promise<void> {
   });
   health.listen(config.projectorPort, () => logger.info(`Projector health on port ${config.projectorPort}`, { port: config.projectorPort }));
 
-  const stop = async (signal: string) => {
-    logger.info('Shutting down', { signal });
-    health.close();
-    await close();
-    await tracing.shutdown().catch(() => undefined);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  stopOnSignal(
+    logger,
+    async () => {
+      health.close();
+      await close();
+    },
+    tracing,
+  );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'Start-up failed', error: (error as Error).message })}\n`);
-  process.exit(1);
-});
+runService(main);

@@ -3,3 +3,4 @@
 // import it, and only it imports adapters (.dependency-cruiser.cjs).
 export * from './runtime';
 export * from './audit-read-model';
+export * from './service-process';

@@ -1,0 +1,30 @@
+import type { JsonLogger } from '@csp/application';
+
+/**
+ * A long-running service's process (the API, the projector): `main` starts it; a failure to start
+ * is one JSON line on stderr and exit code 1, before anything was served.
+ */
+export function runService(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'Start-up failed', error: (error as Error).message })}\n`);
+    process.exit(1);
+  });
+}
+
+/**
+ * At the first SIGTERM or SIGINT: says so, runs `close` (stop taking work, finish what is in
+ * flight, close the stores), flushes the traces, and exits 0. A second signal during that changes nothing.
+ */
+export function stopOnSignal(logger: JsonLogger, close: () => Promise<void>, tracing: { shutdown(): Promise<void> }): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('Shutting down', { signal });
+    await close();
+    await tracing.shutdown().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
