@@ -163,8 +163,38 @@ const tableRow = (values: readonly string[]) =>
 
 // --- writing -----------------------------------------------------------------------------------
 
+/** How a format writes the three parts of a report: the header line(s), an entry's, the trailer's. */
+interface ReportLayout {
+  header(header: ReportHeader, digest: string): string;
+  entry(entry: KeyAccessEntry, digest: string): string;
+  trailer(entries: number, finalDigest: string): string;
+}
+
+function tableHeader({ query: q }: ReportHeader, digest: string): string {
+  const scope = [
+    q.partnerTenantId && `partner ${q.partnerTenantId}`,
+    q.customerId && `customer ${q.customerId}`,
+    q.user && `user ${q.user}`,
+    q.orderId && `order ${q.orderId}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `Key-access history for ${printable(scope)}, ${q.from} to ${q.to} (from the event store, in global order)\nheader digest ${digest}\n\n${tableRow(TABLE_COLUMNS.map((c) => c.title))}`;
+}
+
+const LAYOUTS: Readonly<Record<ReportFormat, ReportLayout>> = {
+  jsonl: { header: jsonlHeader, entry: jsonlEntry, trailer: jsonlTrailer },
+  csv: { header: csvHeader, entry: csvEntry, trailer: csvTrailer },
+  table: {
+    header: tableHeader,
+    entry: (entry, digest) => tableRow(TABLE_COLUMNS.map((c) => (c.title === 'digest' ? digest.slice(0, 16) : c.value(entry)))),
+    trailer: (entries, finalDigest) => `\n${entries} entries; final digest ${finalDigest}\n`,
+  },
+};
+
 /** Renders a report line by line; `finish` gives the trailer. The same entries give the same bytes. */
 export class ReportWriter {
+  private readonly layout: ReportLayout;
   private previous: string;
   private count = 0;
 
@@ -172,43 +202,19 @@ export class ReportWriter {
     readonly format: ReportFormat,
     readonly header: ReportHeader,
   ) {
+    this.layout = LAYOUTS[format];
     this.previous = headerDigest(header);
   }
 
   start(): string {
-    switch (this.format) {
-      case 'jsonl':
-        return jsonlHeader(this.header, this.previous);
-      case 'csv':
-        return csvHeader(this.header, this.previous);
-      default: {
-        const q = this.header.query;
-        const scope = [
-          q.partnerTenantId && `partner ${q.partnerTenantId}`,
-          q.customerId && `customer ${q.customerId}`,
-          q.user && `user ${q.user}`,
-          q.orderId && `order ${q.orderId}`,
-        ]
-          .filter(Boolean)
-          .join(', ');
-        return `Key-access history for ${printable(scope)}, ${q.from} to ${q.to} (from the event store, in global order)\nheader digest ${this.previous}\n\n${tableRow(TABLE_COLUMNS.map((c) => c.title))}`;
-      }
-    }
+    return this.layout.header(this.header, this.previous);
   }
 
   /** The entry's line; numbers the entry (seq) and extends the chain. */
   add(access: Omit<KeyAccessEntry, 'seq'>): string {
     const entry: KeyAccessEntry = { seq: ++this.count, ...access };
-    const digest = chainDigest(this.previous, entry);
-    this.previous = digest;
-    switch (this.format) {
-      case 'jsonl':
-        return jsonlEntry(entry, digest);
-      case 'csv':
-        return csvEntry(entry, digest);
-      default:
-        return tableRow(TABLE_COLUMNS.map((c) => (c.title === 'digest' ? digest.slice(0, 16) : c.value(entry))));
-    }
+    this.previous = chainDigest(this.previous, entry);
+    return this.layout.entry(entry, this.previous);
   }
 
   get entries(): number {
@@ -220,14 +226,7 @@ export class ReportWriter {
   }
 
   finish(): string {
-    switch (this.format) {
-      case 'jsonl':
-        return jsonlTrailer(this.count, this.previous);
-      case 'csv':
-        return csvTrailer(this.count, this.previous);
-      default:
-        return `\n${this.count} entries; final digest ${this.previous}\n`;
-    }
+    return this.layout.trailer(this.count, this.previous);
   }
 }
 
