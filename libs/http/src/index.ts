@@ -39,6 +39,7 @@ export {
 } from './response-fields';
 export { serveOpenApi } from './openapi';
 export { IsId, MONTH_PATTERN, QueryId, QueryMonth, QueryParam, single, wholeNumber } from './query-params';
+export { OptionalTextList } from './body-fields';
 export { CommandRoute, QueryRoute, ReadByIdController, ReadRoute } from './routes';
 export { ReadYourWrites, ReadYourWritesQueryDto } from './read-your-writes';
 export { requestContext } from './request-context.middleware';

@@ -1,22 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateNested,
-  type ValidationArguments,
-} from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateBy, ValidateNested, type ValidationArguments } from 'class-validator';
 import { MAX_ATTACHMENT_NAME_LENGTH, MAX_ATTACHMENTS, MAX_DOMAIN_LENGTH, MAX_SUBSCRIPTION_ID_LENGTH, MAX_TEXT_LENGTH } from '@csp/domain';
-import { IsId } from '@csp/http';
+import { OptionalTextList, IsId } from '@csp/http';
 
 // Shapes and sizes only: what a refund request needs (tenant id or domain, order id or subscription
 // id, a positive amount, a real e-mail address and telephone number, a currency the order was paid
@@ -117,11 +103,7 @@ export class SubmitRefundRequestDto {
   @Type(() => RefundContactDto)
   contact!: RefundContactDto;
 
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_ATTACHMENTS)
-  @IsString({ each: true })
+  @OptionalTextList(MAX_ATTACHMENTS)
   @Length(1, MAX_ATTACHMENT_NAME_LENGTH, { each: true })
   attachments?: string[];
 }

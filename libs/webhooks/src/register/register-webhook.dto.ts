@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { OptionalTextList } from '@csp/http';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
 import { MAX_TEXT_LENGTH } from '@csp/domain';
 import { EVENT_TYPE_NAME } from '../webhook.rules';
 
@@ -18,11 +19,7 @@ export class RegisterWebhookDto {
   @Length(1, MAX_TEXT_LENGTH)
   url!: string;
 
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_WEBHOOK_EVENT_TYPES)
-  @IsString({ each: true })
+  @OptionalTextList(MAX_WEBHOOK_EVENT_TYPES)
   @Matches(EVENT_TYPE_NAME, { each: true, message: 'eventTypes are event type names' })
   eventTypes?: string[];
 }
