@@ -21,10 +21,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
-import { openPostgresEventStore, type PostgresEventStore } from '@csp/event-store/postgres';
+import { openPostgresEventStore } from '@csp/event-store/postgres';
 import { migrate } from '../libs/event-store/src/postgres/schema';
 import { log, now, ratio, report, ROOT, x, type BenchResult } from './lib/common';
-import { asyncSlice as slice, combine, newWriters, type CellResult, type Slice } from './lib/append-slices';
+import { asyncSlice as slice, combine, newWriters, throughPort, type CellResult, type Slice } from './lib/append-slices';
 
 const SERVER = process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 4);
@@ -52,20 +52,14 @@ async function database(): Promise<{ url: string; drop(): Promise<void> }> {
 
 /** Our store: stream row lock, revision and idempotency checks, one transaction per append. */
 async function ours(url: string, writerCount: number, perAppend: number) {
-  const store: PostgresEventStore = await openPostgresEventStore({ connectionString: url, poolSize: writerCount });
-  const writers = newWriters(writerCount);
-  return {
-    slice: (ms: number) =>
-      slice(writers, perAppend, ms, async (n, streamId, events) => {
-        await store.append(streamId, events, n === 0 ? 'no_stream' : BigInt(n * perAppend - 1));
-      }),
-    close: () => store.close(),
-  };
+  return throughPort(await openPostgresEventStore({ connectionString: url, poolSize: writerCount }), writerCount, perAppend);
 }
 
 /** Plain pg: the same rows into the same schema, one autocommitted INSERT per append. */
 async function raw(url: string, writerCount: number, perAppend: number) {
   const pool = new Pool({ connectionString: url, max: writerCount });
+  // The cell's database is dropped WITH (FORCE) once measured; a client the server ends then is not a failure of the measure.
+  pool.on('error', () => undefined);
   await migrate(pool);
   const writers = newWriters(writerCount);
   return {

@@ -22,7 +22,7 @@ import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { MIGRATIONS, PRAGMAS } from '../libs/event-store/src/sqlite/schema';
 import { benchDep, depVersion, log, now, ratio, report, x, type BenchResult } from './lib/common';
 import { sampleEvents } from './lib/events';
-import { asyncSlice, combine, newWriters, WARMUP_MS, type CellResult, type Slice } from './lib/append-slices';
+import { asyncSlice, combine, newWriters, throughPort, WARMUP_MS, type CellResult, type Slice } from './lib/append-slices';
 
 const SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 4);
 const ROUNDS = 2;
@@ -31,15 +31,7 @@ const WRITERS = [1, 16];
 
 /** Our store: each writer awaits its append; concurrent appends share a transaction (group commit). */
 function ours(dir: string, writerCount: number, perAppend: number) {
-  const store = openSqliteEventStore({ file: join(dir, `ours-${writerCount}-${perAppend}.sqlite`) });
-  const writers = newWriters(writerCount);
-  return {
-    slice: (ms: number) =>
-      asyncSlice(writers, perAppend, ms, async (n, streamId, events) => {
-        await store.append(streamId, events, n === 0 ? 'no_stream' : BigInt(n * perAppend - 1));
-      }),
-    close: () => store.close(),
-  };
+  return throughPort(openSqliteEventStore({ file: join(dir, `ours-${writerCount}-${perAppend}.sqlite`) }), writerCount, perAppend);
 }
 
 /** Plain better-sqlite3: the same rows, schema and pragmas; one transaction carries one append per writer. */

@@ -3,7 +3,7 @@
  * stream, appending for a window after a warm-up; slices of interleaved rounds combined into a cell.
  */
 import { randomUUID } from 'node:crypto';
-import { type NewEvent } from '@csp/event-store';
+import type { EventStore, NewEvent } from '@csp/event-store';
 import { now, percentile } from './common';
 import { sampleEvents } from './events';
 
@@ -85,5 +85,23 @@ export function combine(slices: Slice[], perAppend: number): CellResult {
     seconds,
     ...(latencies.length > 0 ? { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) } : {}),
     ...(errors > 0 ? { errors, firstError: slices.find((s) => s.firstError)?.firstError } : {}),
+  };
+}
+
+/** One of the systems a cell compares: a slice of appends at a time, then closed. */
+export interface AppendingSystem {
+  slice(ms: number): Promise<Slice>;
+  close(): Promise<void>;
+}
+
+/** Our store through its port: each writer awaits its own append, under the revision it expects. */
+export function throughPort(store: EventStore, writerCount: number, perAppend: number): AppendingSystem {
+  const writers = newWriters(writerCount);
+  return {
+    slice: (ms) =>
+      asyncSlice(writers, perAppend, ms, async (n, streamId, events) => {
+        await store.append(streamId, events, n === 0 ? 'no_stream' : BigInt(n * perAppend - 1));
+      }),
+    close: () => store.close(),
   };
 }
