@@ -34,30 +34,7 @@ describe('IssueDownloadLink', () => {
       .then(([e]) => expect(eventOf(e, 'DownloadLinkIssued').expiresAt).toBe('2026-04-08T23:30:00.000Z'));
   });
 
-  it('accepts the same selection rights as keys and refuses the rest, naming the field', () => {
-    given(bought)
-      .when(issue(T0, 'l', { version: '2019' }))
-      .then((events) => expect(events).toHaveLength(1));
-    given(bought)
-      .when(issue(T0, 'l', { line: 2 }))
-      .thenThrows('invalid', 'unknown_line', { field: 'line' });
-    given(bought)
-      .when(issue(T0, 'l', { version: '2016' }))
-      .thenThrows('invalid', 'version_not_entitled', { field: 'version' });
-    given(bought)
-      .when(issue(T0, 'l', { language: 'ja-jp' }))
-      .thenThrows('invalid', 'language_not_available', { field: 'language' });
-    given(bought)
-      .when(issue(T0, 'l', { fileType: 'arm64' }))
-      .thenThrows('invalid', 'file_type_not_available', { field: 'fileType' });
-  });
-
-  it('refuses a cancelled line and an order that does not exist', () => {
-    given(history(purchase(), cancel(T0)))
-      .when(issue(at(T0, H)))
-      .thenThrows('conflict', 'line_cancelled');
-    given().when(issue(T0)).thenThrows('not-found', 'order_not_found');
-  });
+  // The selection rights, the same as keys', and an order that does not exist: order.rules.spec.ts.
 
   it('evolves the link into the order with no download counted yet', () => {
     const state = stateOf(history(purchase(), issue(T0)));
@@ -134,9 +111,8 @@ describe('RecordDownload', () => {
       .thenThrows('gone', 'link_expired');
   });
 
-  it('refuses an unknown token as not found, and an order that does not exist', () => {
+  it('refuses an unknown token as not found', () => {
     given(withLink).when(download(T0, 'other')).thenThrows('not-found', 'link_not_found');
-    given().when(download(T0)).thenThrows('not-found', 'order_not_found');
   });
 });
 

@@ -37,7 +37,10 @@ export interface PurchaseOptions {
   readonly actor?: Actor;
 }
 
-export const purchase = (now = T0, lines = [{ sku: 'WS-STD', quantity: 1 }], options: PurchaseOptions = {}): OrderCommand => ({
+/** A line of a purchase as the partner asks for it: a SKU and how many. */
+export const lineOf = (sku: string, quantity = 1) => ({ sku, quantity });
+
+export const purchase = (now = T0, lines = [lineOf('WS-STD')], options: PurchaseOptions = {}): OrderCommand => ({
   type: 'PurchaseSoftware',
   data: {
     orderId: ORDER_ID,
