@@ -1,14 +1,7 @@
-import { deciderSpec } from '../../../domain/src/testing/given-when-then';
 import { agent, CUSTOMER_ID, CUSTOMER_TENANT, PARTNER } from '../../../domain/src/testing/fixtures';
-import { evolveCustomerRegistry, initialCustomerRegistryState, type CustomerEvent, type CustomerRegistryState } from '../customer.events';
-import { decideKeyMaterialDestruction, type DestroyKeyMaterial } from './destroy-key-material.decide';
+import { given, NOW } from '../testing/customers';
+import type { DestroyKeyMaterial } from './destroy-key-material.decide';
 
-const given = deciderSpec<CustomerRegistryState, DestroyKeyMaterial, CustomerEvent>({
-  initialState: initialCustomerRegistryState,
-  decide: (command) => decideKeyMaterialDestruction(command),
-  evolve: evolveCustomerRegistry,
-});
-const NOW = '2026-03-02T10:00:00.000Z';
 const destroy = (now = NOW, reason = 'offboarded'): DestroyKeyMaterial => ({
   type: 'DestroyKeyMaterial',
   data: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, reason },
