@@ -1,5 +1,5 @@
 import type { Selection } from './order.events';
-import { at, cancel, download, given, H, history, issue, purchase, reveal, T0 } from './testing/orders';
+import { at, bought, cancel, download, given, H, history, issue, purchase, reveal, T0 } from './testing/orders';
 
 // The checks every command on a placed order makes (order.rules.ts), whichever command it is.
 
@@ -18,8 +18,6 @@ describe.each([
   ['RevealKey', (over: Partial<Selection>, now = T0) => reveal(now, over), ['ProductKeyAssigned', 'ProductKeyRevealed']],
   ['IssueDownloadLink', (over: Partial<Selection>, now = T0) => issue(now, 'l', over), ['DownloadLinkIssued']],
 ])('%s of a selection', (_name, select, accepted) => {
-  const bought = history(purchase());
-
   it('accepts a version the downgrade rights cover', () => {
     given(bought)
       .when(select({ version: '2019' }))

@@ -1,11 +1,9 @@
-import { agentBy, at, cancel, client, D, download, eventOf, given, H, history, issue, orderRef, purchase, sel, stateOf, T0 } from '../testing/orders';
+import { agentBy, at, bought, cancel, client, D, download, eventOf, given, H, history, issue, orderRef, purchase, sel, stateOf, T0 } from '../testing/orders';
 import { LINK_LIFETIME_MS, LINK_MAX_DOWNLOADS } from './issue-download-link.decide';
 
 const downloads = (count: number, from = T0, linkId = 'link-1') => Array.from({ length: count }, (_, i) => download(at(from, i * 1000), linkId));
 
 describe('IssueDownloadLink', () => {
-  const bought = history(purchase());
-
   it('issues a link for a selection that expires exactly 14 days later, after 50 downloads at most', () => {
     given(bought)
       .when(issue(T0))

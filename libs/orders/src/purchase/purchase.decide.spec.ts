@@ -1,7 +1,7 @@
 import { parseCatalog, type Actor } from '@csp/domain';
 import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER, policies } from '../../../domain/src/testing/fixtures';
 import { deciderSpec } from '../../../domain/src/testing/given-when-then';
-import { eventOf, given, history, lineOf, orderDecider, purchase, stateOf, T0 } from '../testing/orders';
+import { bought, eventOf, given, history, lineOf, orderDecider, purchase, stateOf, T0 } from '../testing/orders';
 import type { OrderCommand } from '../order.commands';
 import type { OrderEvent } from '../order.events';
 import type { OrderState } from '../order.state';
@@ -212,7 +212,7 @@ describe('PurchaseSoftware', () => {
     });
 
     it('refuses a second purchase without a request hash', () => {
-      given(history(purchase())).when(purchase()).thenThrows('conflict', 'order_exists');
+      given(bought).when(purchase()).thenThrows('conflict', 'order_exists');
     });
   });
 

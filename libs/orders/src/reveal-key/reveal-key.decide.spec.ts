@@ -1,10 +1,8 @@
 import { CUSTOMER_TENANT } from '../../../domain/src/testing/fixtures';
-import { agentBy, at, cancel, eventOf, given, H, history, lineOf, material, orderRef, purchase, reveal, sel, stateOf, T0 } from '../testing/orders';
+import { agentBy, at, bought, cancel, eventOf, given, H, history, lineOf, material, orderRef, purchase, reveal, sel, stateOf, T0 } from '../testing/orders';
 import { keyForSelection } from '../order.state';
 
 describe('RevealKey', () => {
-  const bought = history(purchase());
-
   it('assigns the candidate MAK key to a new selection, then records the audited reveal', () => {
     given(bought)
       .when(reveal(T0))

@@ -105,3 +105,6 @@ export function eventOf<T extends OrderEvent['type']>(event: OrderEvent | undefi
   // TypeScript widens the data of a generic Extract to a union; the assertion above made it exact.
   return event!.data as unknown as EventOf<T>['data'];
 }
+
+/** The fixture order as most specs find it: one WS-STD line bought at T0, and nothing since. */
+export const bought: readonly OrderEvent[] = history(purchase());
