@@ -4,23 +4,18 @@
  * OFFICE-LTSC-2024-PP 574.00 (USD, minor units).
  */
 import { randomUUID } from 'node:crypto';
-import { checkResponsesAgainstDocument } from '../support/response-contract';
-import { client, mintToken, startServer, type RunningServer } from '../support/server';
+import { serverForFile } from '../support/file-server';
 
 jest.setTimeout(60_000);
-checkResponsesAgainstDocument('analytics');
-let server: RunningServer;
-let call: ReturnType<typeof client>;
+const { call, tokenFor } = serverForFile('analytics', { clockStart: '2026-03-02T10:00:00Z' });
 const p1 = randomUUID();
 const p2 = randomUUID();
 let analyst: string;
 
 beforeAll(async () => {
-  server = await startServer({ clockStart: '2026-03-02T10:00:00Z' });
-  call = client(server.baseUrl);
-  analyst = mintToken(server.secret, { sub: 'analyst', tid: randomUUID(), roles: ['analyst'] });
-  const a1 = mintToken(server.secret, { sub: 'a1', tid: p1, roles: ['admin-agent'] });
-  const a2 = mintToken(server.secret, { sub: 'a2', tid: p2, roles: ['admin-agent'] });
+  analyst = tokenFor({ sub: 'analyst', tid: randomUUID(), roles: ['analyst'] });
+  const a1 = tokenFor({ sub: 'a1', tid: p1, roles: ['admin-agent'] });
+  const a2 = tokenFor({ sub: 'a2', tid: p2, roles: ['admin-agent'] });
   const customer = async (token: string, market: string) =>
     (await call('POST', '/v1/customers', token, { name: market, domain: `${market}-${randomUUID().slice(0, 6)}.example`, market })).body.customerId;
   const buy = async (token: string, customerId: string, lines: { sku: string; quantity: number }[]) =>
@@ -44,7 +39,6 @@ beforeAll(async () => {
   expect((await call('POST', `/v1/orders/${orderA}/cancel`, a1, { reason: 'x' })).status).toBe(200);
   expect((await call('POST', `/v1/orders/${orderC}/cancel`, a2, { reason: 'x' })).status).toBe(200);
 });
-afterAll(() => server?.stop());
 
 const usd = (amount: number) => [{ amount, currency: 'USD' }];
 
@@ -69,7 +63,7 @@ it('purchases by SKU, by market, and by both, for everyone or one partner', asyn
   const both = await call('GET', '/v1/analytics/purchases?groupBy=sku,market&limit=2&offset=1', analyst);
   expect(both.body.total).toBe(4);
   expect(both.body.items.map((i: any) => `${i.sku}/${i.market}`)).toEqual(['SQL2022-STD/FR', 'WS2025-STD/AU']);
-  const own = await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'g', tid: p1, roles: ['global-admin'] }));
+  const own = await call('GET', '/v1/analytics/purchases', tokenFor({ sub: 'g', tid: p1, roles: ['global-admin'] }));
   expect(own.body.items.map((i: any) => [i.sku, i.quantity])).toEqual([
     ['SQL2022-STD', 1],
     ['WS2025-STD', 3],
@@ -121,10 +115,10 @@ it('exports CSV with Accept: text/csv', async () => {
 });
 
 it('are for analysts, back office and partner global and account admins (their own partner only)', async () => {
-  expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['admin-agent'] }))).status).toBe(403);
-  expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['customer-global-admin'] }))).status).toBe(403);
-  expect((await call('GET', '/v1/analytics/purchases', mintToken(server.secret, { sub: 'x', tid: p1, roles: ['back-office'] }))).status).toBe(200);
-  const accountAdmin = mintToken(server.secret, { sub: 'x', tid: p1, roles: ['account-admin'] });
+  expect((await call('GET', '/v1/analytics/purchases', tokenFor({ sub: 'x', tid: p1, roles: ['admin-agent'] }))).status).toBe(403);
+  expect((await call('GET', '/v1/analytics/purchases', tokenFor({ sub: 'x', tid: p1, roles: ['customer-global-admin'] }))).status).toBe(403);
+  expect((await call('GET', '/v1/analytics/purchases', tokenFor({ sub: 'x', tid: p1, roles: ['back-office'] }))).status).toBe(200);
+  const accountAdmin = tokenFor({ sub: 'x', tid: p1, roles: ['account-admin'] });
   for (const query of ['purchases?', 'key-access?from=2026-03-01&to=2026-03-31&', 'cancellations?', 'credits?']) {
     const other = await call('GET', `/v1/analytics/${query}partnerTenantId=${p2}`, accountAdmin);
     expect({ query, status: other.status, code: other.body.error.code }).toEqual({ query, status: 404, code: 'not_found' });

@@ -9,17 +9,16 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { deleteKeys, REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
 import { parseExposition, valueOf, type Sample } from '../support/prometheus';
-import { checkResponsesAgainstDocument } from '../support/response-contract';
-import { client, mintToken, startProjector, startServer, type RunningServer } from '../support/server';
+import { serverForFile } from '../support/file-server';
+import { client, mintToken, startProjector, startServer } from '../support/server';
 
 jest.setTimeout(60_000);
-checkResponsesAgainstDocument('metrics');
+const api = serverForFile('metrics');
+const { call, tokenFor } = api;
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const ORDERS_ROUTE = '/v1/customers/:customerId/orders';
 
-let server: RunningServer;
-let call: ReturnType<typeof client>;
 const partner = randomUUID();
 let agent: string;
 let customerId: string;
@@ -42,16 +41,10 @@ async function scrapeUntil(reached: (samples: Sample[]) => boolean): Promise<Sam
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  call = client(server.baseUrl);
-  agent = mintToken(server.secret, { sub: `agent-${randomUUID()}`, tid: partner, roles: ['admin-agent'] });
+  agent = tokenFor({ sub: `agent-${randomUUID()}`, tid: partner, roles: ['admin-agent'] });
   const customer = await call('POST', '/v1/customers', agent, { name: 'Metrics Ltd', domain: `metrics-${partner.slice(0, 8)}.example`, market: 'FR' });
   expect(customer.status).toBe(201);
   customerId = customer.body.customerId;
-});
-
-afterAll(async () => {
-  await server?.stop();
 });
 
 describe('the API', () => {
@@ -106,7 +99,7 @@ describe('the API', () => {
     for (const sample of after) {
       for (const value of Object.values(sample.labels)) {
         expect({ sample: sample.name, value, id: UUID.test(value) }).toEqual({ sample: sample.name, value, id: false });
-        for (const secret of [partner, customerId, orderId, agent, server.secret]) expect(value).not.toContain(secret);
+        for (const secret of [partner, customerId, orderId, agent, api.server.secret]) expect(value).not.toContain(secret);
       }
     }
   });

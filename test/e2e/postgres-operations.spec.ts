@@ -11,14 +11,13 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openPostgresEventStore, type PostgresEventStore } from '@csp/event-store/postgres';
-import { applyBatch, PRODUCT_STREAMS } from '@csp/projections';
-import { MemoryReadModelStore } from '@csp/projections/memory';
+import { PRODUCT_STREAMS } from '@csp/projections';
 import { RedisReadModelStore } from '@csp/projections/redis';
-import { PROJECTIONS } from '@csp/runtime/projections';
 import { replayKeyAccess } from '@csp/audit/history';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '../../libs/event-store/src/postgres/testing/database';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../../libs/projections/src/testing/redis';
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
+import { freshRebuildOf } from '../support/fresh-rebuild';
 import { generateHistory, type GeneratedHistory } from '../support/history';
 
 jest.setTimeout(180_000);
@@ -99,15 +98,8 @@ function run(main: string, args: string[], env: Record<string, string>): Promise
       expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ code: 0, stderr: '' });
       const events = await upcastingEventStore(store).readAll({ maxCount: 1_000_000, filter: { streamPrefixes: PRODUCT_STREAMS } });
       expect(events.length).toBe(history.events);
-      const fresh = new MemoryReadModelStore();
-      for (const projection of PROJECTIONS) {
-        await applyBatch(projection, fresh, { model: projection.name, generation: 1 }, events, { expectedCheckpoint: undefined });
-        const generation = await redis.currentGeneration(projection.name);
-        expect({ model: projection.name, ...(await redis.dump({ model: projection.name, generation })) }).toEqual({
-          model: projection.name,
-          ...(await fresh.dump({ model: projection.name, generation: 1 })),
-        });
-      }
+      const compare = await freshRebuildOf(events);
+      for (const [live, rebuilt] of await compare(redis)) expect(live).toEqual(rebuilt);
     } finally {
       await deleteKeys(redis.redis, prefix);
       await redis.close();

@@ -3,31 +3,24 @@
  * the roles SPEC allows, read-your-writes, and a cancellation visible everywhere within a second.
  */
 import { randomUUID } from 'node:crypto';
-import { checkResponsesAgainstDocument } from '../support/response-contract';
-import { client, mintToken, startServer, type RunningServer } from '../support/server';
+import { serverForFile } from '../support/file-server';
 
 jest.setTimeout(120_000);
-checkResponsesAgainstDocument('read side');
-
-let server: RunningServer;
-let call: ReturnType<typeof client>;
+const { call, tokenFor } = serverForFile('read side', { clockStart: '2026-03-02T10:00:00Z' });
 const partner = randomUUID();
 const customerTenant = randomUUID();
-const t = (tid: string, role: string) => mintToken(server.secret, { sub: `${role}-user`, tid, roles: [role] });
+const t = (tid: string, role: string) => tokenFor({ sub: `${role}-user`, tid, roles: [role] });
 let agent: string;
 let item: any;
 let customerId: string;
 const sel = () => ({ line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] });
 
 beforeAll(async () => {
-  server = await startServer({ clockStart: '2026-03-02T10:00:00Z' });
-  call = client(server.baseUrl);
   agent = t(partner, 'admin-agent');
   item = (await call('GET', '/v1/catalog', agent)).body.items.find((i: any) => i.licenseType === 'perpetual' && i.cancellationClass === 'standard');
   customerId = (await call('POST', '/v1/customers', agent, { name: 'Contoso', domain: 'contoso.example', market: 'FR', tenantId: customerTenant })).body
     .customerId;
 });
-afterAll(() => server?.stop());
 
 describe('read models', () => {
   it('show a cancellation in the software list, order history, activity log and credits within one second', async () => {

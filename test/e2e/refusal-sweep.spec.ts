@@ -7,11 +7,12 @@
  * line that is not HTTP (400) and headers that never end (408). The scenarios provoke the refusals that depend on a route's state.
  */
 import { randomUUID } from 'node:crypto';
-import { checkResponsesAgainstDocument } from '../support/response-contract';
-import { client, mintToken, rawExchange, startServer, type RunningServer } from '../support/server';
+import { serverForFile } from '../support/file-server';
+import { rawExchange, startServer } from '../support/server';
 
 jest.setTimeout(120_000);
-checkResponsesAgainstDocument('refusal sweep');
+const api = serverForFile('refusal sweep');
+const { call, tokenFor } = api;
 
 interface Operation {
   readonly method: string;
@@ -23,16 +24,12 @@ interface Operation {
   readonly takesId: boolean;
 }
 
-let server: RunningServer;
-let call: ReturnType<typeof client>;
 let operations: Operation[];
 let token: string;
 
 beforeAll(async () => {
-  server = await startServer();
-  call = client(server.baseUrl);
   // Every role a partner's staff and the operator's can hold: the refusals swept here come before any role is asked.
-  token = mintToken(server.secret, { sub: 'sweep', tid: randomUUID(), roles: ['admin-agent', 'global-admin', 'account-admin', 'back-office', 'analyst'] });
+  token = tokenFor({ sub: 'sweep', tid: randomUUID(), roles: ['admin-agent', 'global-admin', 'account-admin', 'back-office', 'analyst'] });
   const document = (await call('GET', '/docs/openapi.json')).body as {
     paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[]; parameters?: { in: string }[]; requestBody?: unknown }>>;
   };
@@ -47,10 +44,6 @@ beforeAll(async () => {
       takesId: /\{[^}]+\}/.test(path),
     })),
   );
-});
-
-afterAll(async () => {
-  await server?.stop();
 });
 
 /** The path with each id a fresh UUID: well-formed, naming nothing. */
@@ -137,7 +130,7 @@ it('answers 415 to every operation with a body, given one in another charset tha
 it('answers 403 to every operation that documents it, asked by a role that never may', async () => {
   // A role no rule names, then each role SPEC names, one at a time: an operation answers 403 to at least one of them.
   const roles = ['no-such-role', 'marketing-content-admin', 'referral-admin', 'customer-global-admin', 'analyst', 'back-office', 'admin-agent'];
-  const asked = (role: string) => mintToken(server.secret, { sub: `sweep-${role}`, tid: randomUUID(), roles: [role] });
+  const asked = (role: string) => tokenFor({ sub: `sweep-${role}`, tid: randomUUID(), roles: [role] });
   const { swept, otherwise } = await sweep(
     '403',
     () => true,
@@ -160,7 +153,7 @@ it('answers 400 to every operation, sent a header line that is not HTTP', async 
     () => true,
     (o) => {
       const path = withIds(o.path);
-      return rawExchange(server.port, `${o.method} ${path} HTTP/1.1\r\nHost: sweep\r\nBad Header: y\r\n\r\n`, { as: { method: o.method, path } });
+      return rawExchange(api.server.port, `${o.method} ${path} HTTP/1.1\r\nHost: sweep\r\nBad Header: y\r\n\r\n`, { as: { method: o.method, path } });
     },
   );
   expect(swept).toBe(operations.length);

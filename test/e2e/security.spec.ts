@@ -6,14 +6,15 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { checkResponsesAgainstDocument } from '../support/response-contract';
-import { client, mintToken, rawExchange, startServer, type RunningServer } from '../support/server';
+import { serverForFile } from '../support/file-server';
+import { rawExchange, startServer } from '../support/server';
 
 jest.setTimeout(180_000);
-checkResponsesAgainstDocument('security');
-
-let server: RunningServer;
-let call: ReturnType<typeof client>;
+const api = serverForFile('security', {
+  clockStart: '2026-03-02T10:00:00Z',
+  env: { KEY_ACCESS_LIMIT_PER_USER: '8', KEY_ACCESS_LIMIT_PER_TENANT: '1000' },
+});
+const { call, tokenFor } = api;
 const partner = randomUUID();
 const otherPartner = randomUUID();
 const customerTenant = randomUUID();
@@ -21,7 +22,7 @@ const stats = { cases: 0, refused: 0, stateChangesByRefused: 0, serverErrors: 0 
 const secrets: string[] = [];
 let item: any;
 
-const token = (tid: string, roles: string[], sub = `${roles[0] ?? 'nobody'}-${tid.slice(0, 4)}`) => mintToken(server.secret, { sub, tid, roles });
+const token = (tid: string, roles: string[], sub = `${roles[0] ?? 'nobody'}-${tid.slice(0, 4)}`) => tokenFor({ sub, tid, roles });
 const head = async () => (await call('GET', '/health/ready')).body.eventStore.head as string;
 
 /** Sends a request that must be refused with `status`, and checks that nothing was written. */
@@ -40,15 +41,12 @@ async function refused(status: number, method: string, path: string, tok: string
 }
 
 beforeAll(async () => {
-  server = await startServer({ clockStart: '2026-03-02T10:00:00Z', env: { KEY_ACCESS_LIMIT_PER_USER: '8', KEY_ACCESS_LIMIT_PER_TENANT: '1000' } });
-  call = client(server.baseUrl);
   item = (await call('GET', '/v1/catalog', token(partner, ['admin-agent']))).body.items.find(
     (i: any) => i.licenseType === 'perpetual' && i.cancellationClass === 'standard',
   );
 });
 
-afterAll(async () => {
-  await server?.stop();
+afterAll(() => {
   console.log(
     `adversarial suite: ${stats.cases} cases, ${stats.refused} refused as expected, ${stats.stateChangesByRefused} state changes by refused requests, ${stats.serverErrors} server errors`,
   );
@@ -326,7 +324,7 @@ describe('forged and tampered tokens', () => {
   it('are refused with 401 and change nothing', async () => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const claims = { sub: 'x', tid: partner, roles: ['admin-agent'], exp: Math.floor(Date.now() / 1000) + 600 };
-    const sign = (header: object, payload: object, key = server.secret) => {
+    const sign = (header: object, payload: object, key = api.server.secret) => {
       const h = b64(header),
         p = b64(payload);
       return `${h}.${p}.${createHmac('sha256', key).update(`${h}.${p}`).digest('base64url')}`;
@@ -374,7 +372,7 @@ describe('401 challenges', () => {
         'www-authenticate',
       ),
     ).toBe('Bearer');
-    const expired = mintToken(server.secret, { sub: 'x', tid: partner, roles: ['admin-agent'] }, -120);
+    const expired = tokenFor({ sub: 'x', tid: partner, roles: ['admin-agent'] }, -120);
     for (const bad of ['a.b.c', expired, `${token(partner, ['admin-agent'])}x`, 'not-a-jwt']) {
       const res = await refused(401, 'POST', '/v1/customers', undefined, body, { authorization: `Bearer ${bad}` });
       expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
@@ -386,13 +384,13 @@ describe("the HTTP server's own refusals and limits", () => {
   const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
 
   it('answer a malformed request line with 400 and headers beyond 16 KiB with 431, in the error shape', async () => {
-    const malformed = await rawExchange(server.port, 'GARBAGE / NOT-HTTP\r\n\r\n');
+    const malformed = await rawExchange(api.server.port, 'GARBAGE / NOT-HTTP\r\n\r\n');
     expect(malformed).toEqual(expect.objectContaining({ status: 400, body: errorShape }));
     expect(malformed.body.error.code).toBe('malformed_request');
     expect(malformed.head).toMatch(/\r\ncontent-type: application\/json/i);
-    const badHeader = await rawExchange(server.port, 'GET /v1/catalog HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n');
+    const badHeader = await rawExchange(api.server.port, 'GET /v1/catalog HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n');
     expect(badHeader).toEqual(expect.objectContaining({ status: 400, body: errorShape }));
-    const huge = await rawExchange(server.port, `GET /v1/catalog HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const huge = await rawExchange(api.server.port, `GET /v1/catalog HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(huge).toEqual(expect.objectContaining({ status: 431, body: { error: { code: 'headers_too_large', message: expect.any(String) } } }));
     // The server is still fine.
     expect((await call('GET', '/health/live')).status).toBe(200);
@@ -437,7 +435,7 @@ describe('abuse limits', () => {
     expect(Number(retryAfter)).toBeGreaterThan(0);
     // Another user of the same partner is not affected.
     expect((await call('POST', `/v1/orders/${order.orderId}/keys`, token(partner, ['admin-agent'], 'another-agent'), sel)).status).toBe(200);
-    const db = new Database(join(server.dataDir, 'events.sqlite'), { readonly: true });
+    const db = new Database(join(api.server.dataDir, 'events.sqlite'), { readonly: true });
     const throttled = db.prepare("SELECT data FROM events WHERE type = 'KeyAccessThrottled'").all() as { data: string }[];
     db.close();
     expect(throttled).toHaveLength(1);
@@ -594,7 +592,7 @@ describe('refused reveals touch no key material', () => {
     const sel = { line: 1, version: item.versions[0], language: item.languages[0], fileType: item.fileTypes[0] };
     const revealer = token(partner, ['admin-agent'], `fresh-${randomUUID()}`);
     const dataKeys = () => {
-      const db = new Database(join(server.dataDir, 'keyring.sqlite'), { readonly: true });
+      const db = new Database(join(api.server.dataDir, 'keyring.sqlite'), { readonly: true });
       try {
         return (db.prepare('SELECT count(*) AS n FROM data_keys WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
       } finally {
@@ -655,7 +653,7 @@ describe('secrets in logs', () => {
     await call('POST', '/v1/refund-requests', other, { orderId: order.orderId, tenantId: customerTenant, reason: 'x', amount: 100, contact });
     secrets.push(key, new URL(link).pathname.split('/').pop()!, other, agent, contact.email, contact.phone, contact.name);
     await new Promise((r) => setTimeout(r, 100));
-    const logs = server.logs();
+    const logs = api.server.logs();
     expect(logs).toContain('"msg":"request"');
     for (const secret of secrets)
       expect({ secret: secret.slice(0, 12), inLogs: logs.includes(secret) }).toEqual({ secret: secret.slice(0, 12), inLogs: false });

@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { applyBatch, createReadSide, PRODUCT_STREAMS } from '@csp/projections';
-import { MemoryReadModelStore } from '@csp/projections/memory';
+import { createReadSide, PRODUCT_STREAMS } from '@csp/projections';
 import { RedisReadModelStore } from '@csp/projections/redis';
 import { PROJECTIONS } from '@csp/runtime/projections';
 import { client, mintToken, startServer } from '../support/server';
+import { freshRebuildOf } from '../support/fresh-rebuild';
 import { generateHistory } from '../support/history';
 
 jest.setTimeout(180_000);
@@ -153,16 +153,8 @@ describe('Redis restarted under the projector', () => {
     }
     await startRedis(redisDir);
     expect(await readSide.waitFor(head, 60_000)).toBe(true);
-    const fresh = new MemoryReadModelStore();
-    const events = await eventStore.readAll({ maxCount: 1_000_000, filter: { streamPrefixes: PRODUCT_STREAMS } });
-    for (const projection of PROJECTIONS) {
-      await applyBatch(projection, fresh, { model: projection.name, generation: 1 }, events, { expectedCheckpoint: undefined });
-      const generation = await store.currentGeneration(projection.name);
-      expect({ model: projection.name, ...(await store.dump({ model: projection.name, generation })) }).toEqual({
-        model: projection.name,
-        ...(await fresh.dump({ model: projection.name, generation: 1 })),
-      });
-    }
+    const compare = await freshRebuildOf(await eventStore.readAll({ maxCount: 1_000_000, filter: { streamPrefixes: PRODUCT_STREAMS } }));
+    for (const [live, rebuilt] of await compare(store)) expect(live).toEqual(rebuilt);
     await readSide.stop();
     await store.close();
     await eventStore.close();

@@ -6,17 +6,15 @@
  * `store_unavailable` (never a 500), the processes recover by themselves, and the projectors resume
  * from their checkpoints with read models equal to a fresh rebuild from the store.
  */
-import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { openPostgresEventStore } from '@csp/event-store/postgres';
-import { applyBatch, PRODUCT_STREAMS } from '@csp/projections';
-import { MemoryReadModelStore } from '@csp/projections/memory';
+import { PRODUCT_STREAMS } from '@csp/projections';
 import { RedisReadModelStore } from '@csp/projections/redis';
-import { PROJECTIONS } from '@csp/runtime/projections';
 import { terminateConnections } from '../../libs/event-store/src/postgres/testing/database';
 import { REDIS_URL } from '../../libs/projections/src/testing/redis';
 import { upcastingEventStore } from '../../libs/application/src/upcasting';
-import { client, mintToken } from '../support/server';
+import { freshRebuildOf } from '../support/fresh-rebuild';
+import { startPurchaseBurst, unrecorded } from '../support/purchase-burst';
 import { shapeNamed, shapesFor, startShape, tearDownShapes } from '../support/shapes';
 
 jest.setTimeout(180_000);
@@ -32,22 +30,8 @@ const shapes = shapesFor('postgres faults').filter((shape) => shape.name === 'po
   it('loses no acknowledged purchase, answers 503 store_unavailable meanwhile, recovers, and read models equal a fresh rebuild', async () => {
     const deployment = await startShape(shapeNamed('postgres-split'));
     const database = new URL(deployment.eventStoreUrl!).pathname.slice(1);
-    const call = client(deployment.baseUrl);
-    const agent = mintToken(deployment.secret, { sub: 'agent', tid: randomUUID(), roles: ['admin-agent'] });
-    const item = (await call('GET', '/v1/catalog', agent)).body.items.find((i: any) => i.licenseType === 'perpetual' && !i.unavailableMarkets);
-    const customer = (await call('POST', '/v1/customers', agent, { name: 'Burst', domain: 'burst.example', market: 'FR' })).body;
-
-    const acknowledged: string[] = [];
-    const refusals: { status: number; code?: string }[] = [];
-    let stop = false;
-    const writer = async () => {
-      while (!stop) {
-        const res = await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] });
-        if (res.status === 201) acknowledged.push(res.body.orderId);
-        else refusals.push({ status: res.status, code: res.body?.error?.code });
-      }
-    };
-    const writers = Array.from({ length: 8 }, writer);
+    const burst = await startPurchaseBurst(deployment, { writers: 8, customer: 'Burst' });
+    const { acknowledged, refusals } = burst;
     // Cut every connection again and again, until commands were caught by it (or 30 cuts).
     for (let cut = 0; cut < 30 && (cut < 5 || refusals.length === 0); cut++) {
       await new Promise((r) => setTimeout(r, 150));
@@ -57,8 +41,7 @@ const shapes = shapesFor('postgres faults').filter((shape) => shape.name === 'po
     // Still writing after the last cut: the processes came back by themselves.
     const beforeLast = acknowledged.length;
     for (let i = 0; i < 200 && acknowledged.length < beforeLast + 20; i++) await new Promise((r) => setTimeout(r, 25));
-    stop = true;
-    await Promise.all(writers);
+    await burst.stop();
 
     expect(refusals.length).toBeGreaterThan(0);
     expect(refusals.filter((r) => r.status !== 503 || r.code !== 'store_unavailable')).toEqual([]);
@@ -67,34 +50,20 @@ const shapes = shapesFor('postgres faults').filter((shape) => shape.name === 'po
     // Every acknowledged purchase is in the store.
     const store = await openPostgresEventStore({ connectionString: deployment.eventStoreUrl!, readOnly: true });
     try {
-      let lost = 0;
-      for (const orderId of acknowledged) if ((await store.readStream(`order-${orderId}`)).length === 0) lost++;
+      const lost = (await unrecorded(store, acknowledged)).length;
       faults.eventsLost += lost;
       expect(lost).toBe(0);
 
       // The projectors resume from their checkpoints: read models equal a fresh rebuild, nothing applied twice or skipped.
       const events = await upcastingEventStore(store).readAll({ maxCount: 1_000_000, filter: { streamPrefixes: PRODUCT_STREAMS } });
+      const compare = await freshRebuildOf(events);
       const redis = new RedisReadModelStore({ url: REDIS_URL, keyPrefix: deployment.redisPrefix! });
       try {
-        const fresh = new MemoryReadModelStore();
-        for (const projection of PROJECTIONS) {
-          await applyBatch(projection, fresh, { model: projection.name, generation: 1 }, events, { expectedCheckpoint: undefined });
-        }
-        const compare = async () =>
-          Promise.all(
-            PROJECTIONS.map(async (projection) => {
-              const generation = await redis.currentGeneration(projection.name);
-              return [
-                { model: projection.name, ...(await redis.dump({ model: projection.name, generation })) },
-                { model: projection.name, ...(await fresh.dump({ model: projection.name, generation: 1 })) },
-              ];
-            }),
-          );
         // The projectors may still be catching up on the last purchases: wait until they have, then compare.
-        let pairs = await compare();
+        let pairs = await compare(redis);
         for (let i = 0; i < 200 && pairs.some(([live, rebuilt]) => !isDeepStrictEqual(live, rebuilt)); i++) {
           await new Promise((r) => setTimeout(r, 100));
-          pairs = await compare();
+          pairs = await compare(redis);
         }
         for (const [live, rebuilt] of pairs) expect(live).toEqual(rebuilt);
       } finally {

@@ -8,12 +8,12 @@
  * purchase; its read models (in memory) catch up with every one of them.
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { openPostgresEventStore } from '@csp/event-store/postgres';
-import { client, mintToken, startServer } from '../support/server';
+import { startPurchaseBurst, unrecorded } from '../support/purchase-burst';
+import { startServer } from '../support/server';
 
 jest.setTimeout(180_000);
 
@@ -73,24 +73,8 @@ const run = (program: string, args: string[]) =>
   it('answers 503 store_unavailable while it is away, serves again by itself, and loses no acknowledged purchase', async () => {
     const server = await startServer({ env: { EVENTSTORE_URL: url, KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') } });
     try {
-      const call = client(server.baseUrl);
-      const agent = mintToken(server.secret, { sub: 'agent', tid: randomUUID(), roles: ['admin-agent'] });
-      const item = (await call('GET', '/v1/catalog', agent)).body.items.find((i: any) => i.licenseType === 'perpetual' && !i.unavailableMarkets);
-      const customer = (await call('POST', '/v1/customers', agent, { name: 'Restart', domain: 'restart-pg.example', market: 'FR' })).body;
-      const acknowledged: string[] = [];
-      const refusals: { status: number; code?: string }[] = [];
-      let stopWriting = false;
-      const writer = async () => {
-        while (!stopWriting) {
-          const res = await call('POST', `/v1/customers/${customer.customerId}/orders`, agent, { lines: [{ sku: item.sku, quantity: 1 }] });
-          if (res.status === 201) acknowledged.push(res.body.orderId);
-          else {
-            refusals.push({ status: res.status, code: res.body?.error?.code });
-            await new Promise((r) => setTimeout(r, 20));
-          }
-        }
-      };
-      const writers = Array.from({ length: 4 }, writer);
+      const burst = await startPurchaseBurst(server, { writers: 4, customer: 'Restart', pauseAfterRefusalMs: 20 });
+      const { call, agent, customerId, acknowledged, refusals } = burst;
       for (let i = 0; i < 200 && acknowledged.length < 20; i++) await new Promise((r) => setTimeout(r, 25));
       stop();
       const whileDown = acknowledged.length;
@@ -98,8 +82,7 @@ const run = (program: string, args: string[]) =>
       const refusedWhileDown = refusals.length;
       start();
       for (let i = 0; i < 600 && acknowledged.length < whileDown + 20; i++) await new Promise((r) => setTimeout(r, 50));
-      stopWriting = true;
-      await Promise.all(writers);
+      await burst.stop();
 
       expect(refusedWhileDown).toBeGreaterThan(0);
       expect(refusals.filter((r) => r.status !== 503 || r.code !== 'store_unavailable')).toEqual([]);
@@ -108,9 +91,7 @@ const run = (program: string, args: string[]) =>
 
       const store = await openPostgresEventStore({ connectionString: url, readOnly: true });
       try {
-        const missing: string[] = [];
-        for (const orderId of acknowledged) if ((await store.readStream(`order-${orderId}`)).length === 0) missing.push(orderId);
-        expect(missing).toEqual([]);
+        expect(await unrecorded(store, acknowledged)).toEqual([]);
       } finally {
         await store.close();
       }
@@ -120,7 +101,7 @@ const run = (program: string, args: string[]) =>
       // same idempotency key meets the order.)
       let unlisted = acknowledged;
       for (let i = 0; i < 200 && unlisted.length > 0; i++) {
-        const listed = new Set(((await call('GET', `/v1/customers/${customer.customerId}/software`, agent)).body.items as any[]).map((o) => o.orderId));
+        const listed = new Set(((await call('GET', `/v1/customers/${customerId}/software`, agent)).body.items as any[]).map((o) => o.orderId));
         unlisted = acknowledged.filter((orderId) => !listed.has(orderId));
         if (unlisted.length > 0) await new Promise((r) => setTimeout(r, 50));
       }

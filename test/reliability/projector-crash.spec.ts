@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { applyBatch, PRODUCT_STREAMS } from '@csp/projections';
+import { PRODUCT_STREAMS } from '@csp/projections';
 import { PROJECTIONS } from '@csp/runtime/projections';
-import { MemoryReadModelStore } from '@csp/projections/memory';
 import { RedisReadModelStore } from '@csp/projections/redis';
+import { freshRebuildOf } from '../support/fresh-rebuild';
 import { generateHistory } from '../support/history';
 import { REDIS_URL, redisAvailable, testPrefix } from '../../libs/projections/src/testing/redis';
 
@@ -69,14 +69,8 @@ describe('projector crash (Redis read models)', () => {
       }
       child.kill('SIGKILL');
 
-      const fresh = new MemoryReadModelStore();
-      const events = await eventStore.readAll({ maxCount: 1_000_000, filter: { streamPrefixes: PRODUCT_STREAMS } });
-      for (const projection of PROJECTIONS) {
-        await applyBatch(projection, fresh, { model: projection.name, generation: 1 }, events, { expectedCheckpoint: undefined });
-        const afterCrashes = await redis.dump({ model: projection.name, generation: 1 });
-        const rebuilt = await fresh.dump({ model: projection.name, generation: 1 });
-        expect({ model: projection.name, ...afterCrashes }).toEqual({ model: projection.name, ...rebuilt });
-      }
+      const compare = await freshRebuildOf(await eventStore.readAll({ maxCount: 1_000_000, filter: { streamPrefixes: PRODUCT_STREAMS } }));
+      for (const [afterCrashes, rebuilt] of await compare(redis)) expect(afterCrashes).toEqual(rebuilt);
       console.log(`projector crash: ${history.events} events, 3 SIGKILLs (${killsMidway} mid-way), read models equal to a fresh rebuild`);
     } finally {
       const keys = await redis.redis.keys(`${prefix}*`);

@@ -7,13 +7,9 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
-export interface RunningServer {
-  readonly baseUrl: string;
-  readonly port: number;
-  readonly dataDir: string;
-  readonly secret: string;
-  readonly process: ChildProcess;
-  /** Everything the process printed so far. */
+/** What a test started and must end: one process, or a deployment of several (test/support/shapes.ts). */
+export interface Running {
+  /** Everything it printed so far. */
   logs(): string;
   /** Graceful stop (SIGTERM) and wait for exit. */
   stop(): Promise<void>;
@@ -21,10 +17,20 @@ export interface RunningServer {
   kill(): Promise<void>;
 }
 
+export interface RunningServer extends Running {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly secret: string;
+  readonly process: ChildProcess;
+}
+
 export interface ServerOptions {
+  /** Reuse a server's state (restart); a fresh temporary directory otherwise. */
   readonly dataDir?: string;
   readonly clockStart?: string;
   readonly secret?: string;
+  /** More environment for the process. */
   readonly env?: Record<string, string>;
   /** Flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
   readonly nodeArgs?: readonly string[];
@@ -49,17 +55,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 /** Starts the compiled projector process; resolves once its health server listens. */
-export async function startProjector(env: Record<string, string>): Promise<{ stop(): Promise<void>; kill(): Promise<void>; logs(): string; port: number }> {
+export async function startProjector(env: Record<string, string>): Promise<Running & { port: number }> {
   const port = await freePort();
   const started = await startCompiled('projector', 'dist/apps/projector/src/main.js', { PROJECTOR_PORT: String(port), ...env }, /Projector health on port/);
   return { port, ...started.service };
 }
 
-interface Service {
+interface Service extends Running {
   readonly process: ChildProcess;
-  logs(): string;
-  stop(): Promise<void>;
-  kill(): Promise<void>;
 }
 
 /**

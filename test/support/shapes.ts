@@ -33,10 +33,14 @@ import Redis from 'ioredis';
 import { deleteKeys, REDIS_URL, redisForTests, testPrefix } from '../../libs/projections/src/testing/redis';
 import { createDatabaseSync, dropDatabase, postgresForTests, testDatabaseName } from '../../libs/event-store/src/postgres/testing/database';
 import { startRoundRobinProxy } from './round-robin-proxy';
-import { startProjector, startServer } from './server';
+import { startProjector, startServer, type Running, type ServerOptions } from './server';
 
-/** What the scenarios use of a running deployment, whatever its shape. */
-export interface Deployment {
+/**
+ * What the scenarios use of a running deployment, whatever its shape. Its logs are every
+ * process's, process by process; `stop` stops every process gracefully (APIs first, then
+ * projectors), then the proxy; `kill` sends SIGKILL to every process at once.
+ */
+export interface Deployment extends Running {
   readonly shape: string;
   /** Where clients send requests: the API itself, or the proxy in front of the replicas. */
   readonly baseUrl: string;
@@ -47,22 +51,10 @@ export interface Deployment {
   readonly redisPrefix?: string;
   /** Set when the event store is PostgreSQL: its EVENTSTORE_URL. */
   readonly eventStoreUrl?: string;
-  /** Everything every process printed so far, process by process. */
-  logs(): string;
-  /** Graceful stop of every process (APIs first, then projectors), then the proxy. */
-  stop(): Promise<void>;
-  /** SIGKILL to every process at once. */
-  kill(): Promise<void>;
 }
 
-export interface ShapeOptions {
-  /** Reuse a deployment's state (restart); a fresh temporary directory otherwise. */
-  readonly dataDir?: string;
-  readonly clockStart?: string;
-  readonly secret?: string;
-  /** More environment for every process of the deployment. */
-  readonly env?: Record<string, string>;
-}
+/** A server's options, for every process of the deployment: its state (DATA_DIR), clock, secret and environment. */
+export type ShapeOptions = Pick<ServerOptions, 'dataDir' | 'clockStart' | 'secret' | 'env'>;
 
 /** A service a shape needs besides Node and the file system. */
 interface Service {
@@ -93,13 +85,10 @@ export interface Shape {
   start(site: Site, options: ShapeOptions): Promise<Deployment>;
 }
 
-interface Process {
+interface Process extends Running {
   readonly name: string;
   /** An API's own address; absent for a projector. */
   readonly baseUrl?: string;
-  logs(): string;
-  stop(): Promise<void>;
-  kill(): Promise<void>;
 }
 
 const REDIS: Service = { name: 'Redis', available: (suite) => redisForTests(suite) };

@@ -1,30 +1,25 @@
-import { deciderSpec } from '../../../domain/src/testing/given-when-then';
-import { agent, CUSTOMER_ID, CUSTOMER_TENANT, PARTNER } from '../../../domain/src/testing/fixtures';
-import { evolveCustomerRegistry, initialCustomerRegistryState, type CustomerEvent, type CustomerRegistryState } from '../customer.events';
-import { decideKeyMaterialDestruction, type DestroyKeyMaterial } from './destroy-key-material.decide';
+import { agent, PARTNER } from '../../../domain/src/testing/fixtures';
+import { evolveCustomerRegistry, initialCustomerRegistryState } from '../customer.events';
+import { contoso, given, NOW, TENANT } from '../testing/customers';
+import type { DestroyKeyMaterial } from './destroy-key-material.decide';
 
-const given = deciderSpec<CustomerRegistryState, DestroyKeyMaterial, CustomerEvent>({
-  initialState: initialCustomerRegistryState,
-  decide: (command) => decideKeyMaterialDestruction(command),
-  evolve: evolveCustomerRegistry,
-});
-const NOW = '2026-03-02T10:00:00.000Z';
+/** The destruction of Contoso's key material, naming the customer as the registry holds it (the handler finds it there). */
 const destroy = (now = NOW, reason = 'offboarded'): DestroyKeyMaterial => ({
   type: 'DestroyKeyMaterial',
-  data: { customerId: CUSTOMER_ID, tenantId: CUSTOMER_TENANT, partnerTenantId: PARTNER, reason },
+  data: { customerId: 'c-1', tenantId: TENANT, partnerTenantId: PARTNER, reason },
   metadata: { actor: agent, now },
 });
 
 describe('DestroyKeyMaterial', () => {
   it('records who destroyed the tenant key material, when and why', () => {
-    given()
+    given(contoso)
       .when(destroy())
       .then([
         {
           type: 'CustomerKeyMaterialDestroyed',
           data: {
-            customerId: CUSTOMER_ID,
-            tenantId: CUSTOMER_TENANT,
+            customerId: 'c-1',
+            tenantId: TENANT,
             partnerTenantId: PARTNER,
             reason: 'offboarded',
             destroyedAt: NOW,
@@ -35,13 +30,13 @@ describe('DestroyKeyMaterial', () => {
   });
 
   it('records the instant in canonical UTC form, and refuses one that is not an instant', () => {
-    given()
+    given(contoso)
       .when(destroy('2026-03-02T11:00:00+01:00'))
       .then(([e]) => expect(e!.type === 'CustomerKeyMaterialDestroyed' && e!.data.destroyedAt).toBe(NOW));
-    given().when(destroy('yesterday')).thenThrows('invalid', 'invalid_date', { field: 'now' });
+    given(contoso).when(destroy('yesterday')).thenThrows('invalid', 'invalid_date', { field: 'now' });
   });
 
   it('does not change the registry: the customer stays registered', () => {
-    expect(given().when(destroy()).thenState().byId.size).toBe(0);
+    expect(given(contoso).when(destroy()).thenState()).toEqual(contoso.reduce(evolveCustomerRegistry, initialCustomerRegistryState));
   });
 });

@@ -1,14 +1,6 @@
-import { deciderSpec } from '../../../domain/src/testing/given-when-then';
-import { markets, PARTNER } from '../../../domain/src/testing/fixtures';
-import { evolveCustomerRegistry, initialCustomerRegistryState, type CustomerEvent, type CustomerRegistryState } from '../customer.events';
-import { decideCustomerRegistry, type RegisterCustomer } from './register-customer.decide';
-import { contoso, NOW, register, TENANT } from '../testing/customers';
+import { PARTNER } from '../../../domain/src/testing/fixtures';
+import { contoso, given, NOW, register, TENANT } from '../testing/customers';
 
-const given = deciderSpec<CustomerRegistryState, RegisterCustomer, CustomerEvent>({
-  initialState: initialCustomerRegistryState,
-  decide: (command, state) => decideCustomerRegistry(command, state, { markets }),
-  evolve: evolveCustomerRegistry,
-});
 const other = { customerId: 'c-2', tenantId: 'bbbbbbbb-0000-4000-8000-000000000002', domain: 'fabrikam.example' };
 
 describe('RegisterCustomer', () => {

@@ -1,16 +1,18 @@
+import { itReads, itRefuses } from '../testing/readings';
 import { parseDateOrInstant, parseInstantRange, parseRangeEnd } from './time';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 describe('dates and instants as people write them', () => {
-  it('reads a date alone as midnight UTC, and an instant with Z or an offset', () => {
-    expect(iso(parseDateOrInstant('2026-03-02'))).toBe('2026-03-02T00:00:00.000Z');
-    expect(iso(parseDateOrInstant('2026-03-02T12:00:00+02:00'))).toBe('2026-03-02T10:00:00.000Z');
-    expect(iso(parseDateOrInstant('2026-03-02 12:00Z'))).toBe('2026-03-02T12:00:00.000Z');
-    expect(iso(parseDateOrInstant('2024-02-29'))).toBe('2024-02-29T00:00:00.000Z');
-  });
+  // A date alone is midnight UTC; an instant has Z or an offset.
+  itReads('reads %p as %p', (text: string) => iso(parseDateOrInstant(text)), [
+    ['2026-03-02', '2026-03-02T00:00:00.000Z'],
+    ['2026-03-02T12:00:00+02:00', '2026-03-02T10:00:00.000Z'],
+    ['2026-03-02 12:00Z', '2026-03-02T12:00:00.000Z'],
+    ['2024-02-29', '2024-02-29T00:00:00.000Z'],
+  ]);
 
-  it.each([
+  itRefuses('refuses %p', parseDateOrInstant, [
     '2026-02-29',
     '2026-02-30T00:00:00Z',
     '2026-04-31',
@@ -21,9 +23,7 @@ describe('dates and instants as people write them', () => {
     '1709373600',
     'March 2, 2026',
     ' 2026-03-02',
-  ])('refuses %p', (text) => {
-    expect(parseDateOrInstant(text)).toBeUndefined();
-  });
+  ]);
 });
 
 describe('an inclusive range of instants', () => {
@@ -47,11 +47,12 @@ describe('an inclusive range of instants', () => {
 });
 
 describe('the end of an inclusive range', () => {
-  it('is the last millisecond of a date alone, and an instant itself', () => {
-    expect(iso(parseRangeEnd('2026-03-31'))).toBe('2026-03-31T23:59:59.999Z');
-    expect(iso(parseRangeEnd('2024-02-29'))).toBe('2024-02-29T23:59:59.999Z');
-    expect(iso(parseRangeEnd('2026-03-31T12:00:00+02:00'))).toBe('2026-03-31T10:00:00.000Z');
-    expect(parseRangeEnd('2026-02-29')).toBeUndefined();
-    expect(parseRangeEnd('March 31, 2026')).toBeUndefined();
-  });
+  // The last millisecond of a date alone, and an instant itself.
+  itReads('given as %p is %p', (text: string) => iso(parseRangeEnd(text)), [
+    ['2026-03-31', '2026-03-31T23:59:59.999Z'],
+    ['2024-02-29', '2024-02-29T23:59:59.999Z'],
+    ['2026-03-31T12:00:00+02:00', '2026-03-31T10:00:00.000Z'],
+  ]);
+
+  itRefuses('is nothing given as %p', parseRangeEnd, ['2026-02-29', 'March 31, 2026']);
 });

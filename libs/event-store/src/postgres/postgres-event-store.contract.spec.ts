@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { eventStoreContract } from '../contract';
-import { comparePositions, EventStoreUnavailableError, WrongExpectedRevisionError, type NewEvent, type RecordedEvent } from '../port';
+import { comparePositions, EventStoreUnavailableError, WrongExpectedRevisionError, type NewEvent, type RecordedEvent, type SubscribeOptions } from '../port';
 import { openPostgresEventStore, type PostgresEventStore } from './postgres-event-store';
 import { SCHEMA_VERSION } from './schema';
 import { createTestDatabase, postgresForTests, terminateConnections, type TestDatabase } from './testing/database';
@@ -21,6 +21,15 @@ const event = (type = 'Happened', data: unknown = { n: 1 }): NewEvent => ({
   data,
   metadata: { occurredAt: '2026-03-02T10:00:00.000Z', correlationId: randomUUID(), schemaVersion: 1 },
 });
+
+/** Subscribes from the start and keeps every event it is handed, in the order handed. */
+function follow(store: PostgresEventStore, options: SubscribeOptions) {
+  const seen: RecordedEvent[] = [];
+  const subscription = store.subscribe((events) => {
+    seen.push(...events);
+  }, options);
+  return { seen, subscription };
+}
 
 function onRealServer(): void {
   let database: TestDatabase;
@@ -56,13 +65,7 @@ function onRealServer(): void {
     it('delivers every event, in position order, when transactions commit out of their position order', async () => {
       const store = await open();
       const prefix = `ooo${randomUUID().replace(/-/g, '')}-`;
-      const seen: RecordedEvent[] = [];
-      const subscription = store.subscribe(
-        (events) => {
-          seen.push(...events);
-        },
-        { filter: { streamPrefixes: [prefix] } },
-      );
+      const { seen, subscription } = follow(store, { filter: { streamPrefixes: [prefix] } });
       const first = await raw();
       const second = await raw();
       try {
@@ -105,13 +108,7 @@ function onRealServer(): void {
       const store = await open();
       const writer = await open();
       const prefix = `race${randomUUID().replace(/-/g, '')}-`;
-      const seen: RecordedEvent[] = [];
-      const subscription = store.subscribe(
-        (events) => {
-          seen.push(...events);
-        },
-        { filter: { streamPrefixes: [prefix] }, batchSize: 7 },
-      );
+      const { seen, subscription } = follow(store, { filter: { streamPrefixes: [prefix] }, batchSize: 7 });
       // 16 writers at once: the pool's 8 connections commit in whatever order the server finishes them.
       await Promise.all(
         Array.from({ length: 16 }, async (_, w) => {
@@ -175,13 +172,7 @@ function onRealServer(): void {
       const stream = `cut-${randomUUID()}`;
       const others = `cut-${randomUUID()}`;
       await store.append(stream, [event()], 'no_stream');
-      const seen: RecordedEvent[] = [];
-      const subscription = store.subscribe(
-        (events) => {
-          seen.push(...events);
-        },
-        { filter: { streamPrefixes: [stream] } },
-      );
+      const { seen, subscription } = follow(store, { filter: { streamPrefixes: [stream] } });
       for (let i = 0; i < 100 && seen.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
       // Appends in flight while every connection of the database is terminated.
       const results = await Promise.allSettled(

@@ -1,11 +1,9 @@
-import { agentBy, at, cancel, client, D, download, eventOf, given, H, history, issue, orderRef, purchase, sel, stateOf, T0 } from '../testing/orders';
+import { agentBy, at, bought, cancel, client, D, download, eventOf, given, H, history, issue, orderRef, purchase, sel, stateOf, T0 } from '../testing/orders';
 import { LINK_LIFETIME_MS, LINK_MAX_DOWNLOADS } from './issue-download-link.decide';
 
 const downloads = (count: number, from = T0, linkId = 'link-1') => Array.from({ length: count }, (_, i) => download(at(from, i * 1000), linkId));
 
 describe('IssueDownloadLink', () => {
-  const bought = history(purchase());
-
   it('issues a link for a selection that expires exactly 14 days later, after 50 downloads at most', () => {
     given(bought)
       .when(issue(T0))
@@ -34,30 +32,7 @@ describe('IssueDownloadLink', () => {
       .then(([e]) => expect(eventOf(e, 'DownloadLinkIssued').expiresAt).toBe('2026-04-08T23:30:00.000Z'));
   });
 
-  it('accepts the same selection rights as keys and refuses the rest, naming the field', () => {
-    given(bought)
-      .when(issue(T0, 'l', { version: '2019' }))
-      .then((events) => expect(events).toHaveLength(1));
-    given(bought)
-      .when(issue(T0, 'l', { line: 2 }))
-      .thenThrows('invalid', 'unknown_line', { field: 'line' });
-    given(bought)
-      .when(issue(T0, 'l', { version: '2016' }))
-      .thenThrows('invalid', 'version_not_entitled', { field: 'version' });
-    given(bought)
-      .when(issue(T0, 'l', { language: 'ja-jp' }))
-      .thenThrows('invalid', 'language_not_available', { field: 'language' });
-    given(bought)
-      .when(issue(T0, 'l', { fileType: 'arm64' }))
-      .thenThrows('invalid', 'file_type_not_available', { field: 'fileType' });
-  });
-
-  it('refuses a cancelled line and an order that does not exist', () => {
-    given(history(purchase(), cancel(T0)))
-      .when(issue(at(T0, H)))
-      .thenThrows('conflict', 'line_cancelled');
-    given().when(issue(T0)).thenThrows('not-found', 'order_not_found');
-  });
+  // The selection rights, the same as keys', and an order that does not exist: order.rules.spec.ts.
 
   it('evolves the link into the order with no download counted yet', () => {
     const state = stateOf(history(purchase(), issue(T0)));
@@ -134,9 +109,8 @@ describe('RecordDownload', () => {
       .thenThrows('gone', 'link_expired');
   });
 
-  it('refuses an unknown token as not found, and an order that does not exist', () => {
+  it('refuses an unknown token as not found', () => {
     given(withLink).when(download(T0, 'other')).thenThrows('not-found', 'link_not_found');
-    given().when(download(T0)).thenThrows('not-found', 'order_not_found');
   });
 });
 

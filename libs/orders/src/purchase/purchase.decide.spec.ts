@@ -1,18 +1,18 @@
 import { parseCatalog, type Actor } from '@csp/domain';
 import { CUSTOMER_ID, CUSTOMER_TENANT, ORDER_ID, PARTNER, policies } from '../../../domain/src/testing/fixtures';
 import { deciderSpec } from '../../../domain/src/testing/given-when-then';
-import { eventOf, given, history, orderDecider, purchase, stateOf, T0 } from '../testing/orders';
+import { bought, eventOf, given, history, lineOf, orderDecider, purchase, stateOf, T0 } from '../testing/orders';
 import type { OrderCommand } from '../order.commands';
 import type { OrderEvent } from '../order.events';
 import type { OrderState } from '../order.state';
 
 // A purchase whose second line is the one under test, so that a refusal must name lines[1], not the first.
-const afterOneLicence = (line: { sku: string; quantity: number }) => purchase(T0, [{ sku: 'WS-STD', quantity: 1 }, line]);
+const afterOneLicence = (line: ReturnType<typeof lineOf>) => purchase(T0, [lineOf('WS-STD'), line]);
 
 describe('PurchaseSoftware', () => {
   it('records one SoftwarePurchased with the catalog data, the buyer and the whole policy in force', () => {
     given()
-      .when(purchase(T0, [{ sku: 'WS-STD', quantity: 2 }], { idempotencyKey: 'key-1', requestHash: 'hash-1' }))
+      .when(purchase(T0, [lineOf('WS-STD', 2)], { idempotencyKey: 'key-1', requestHash: 'hash-1' }))
       .then([
         {
           type: 'SoftwarePurchased',
@@ -53,13 +53,7 @@ describe('PurchaseSoftware', () => {
 
   it('numbers lines from 1 in request order, with amount = unit price × quantity and the term of subscriptions', () => {
     given()
-      .when(
-        purchase(T0, [
-          { sku: 'WS-SUB-3Y', quantity: 3 },
-          { sku: 'WS-STD', quantity: 1 },
-          { sku: 'WS-SUB-3Y', quantity: 1 },
-        ]),
-      )
+      .when(purchase(T0, [lineOf('WS-SUB-3Y', 3), lineOf('WS-STD'), lineOf('WS-SUB-3Y')]))
       .then(([event]) => {
         expect(eventOf(event, 'SoftwarePurchased').lines.map((l) => [l.line, l.sku, l.quantity, l.unitPrice, l.amount, l.termMonths])).toEqual([
           [1, 'WS-SUB-3Y', 3, 109_600, 328_800, 36],
@@ -108,7 +102,7 @@ describe('PurchaseSoftware', () => {
   );
 
   it('accepts 1 to 100 lines and refuses none or 101', () => {
-    const lines = (n: number) => Array.from({ length: n }, () => ({ sku: 'WS-STD', quantity: 1 }));
+    const lines = (n: number) => Array.from({ length: n }, () => lineOf('WS-STD'));
     given()
       .when(purchase(T0, lines(1)))
       .then((events) => expect(events).toHaveLength(1));
@@ -125,12 +119,7 @@ describe('PurchaseSoftware', () => {
 
   it('accepts the quantity bounds 1 and 10,000', () => {
     given()
-      .when(
-        purchase(T0, [
-          { sku: 'WS-STD', quantity: 1 },
-          { sku: 'WS-STD', quantity: 10_000 },
-        ]),
-      )
+      .when(purchase(T0, [lineOf('WS-STD'), lineOf('WS-STD', 10_000)]))
       .then(([e]) => {
         expect(eventOf(e, 'SoftwarePurchased').lines.map((l) => l.amount)).toEqual([100_000, 1_000_000_000]);
       });
@@ -138,7 +127,7 @@ describe('PurchaseSoftware', () => {
 
   it.each([0, -1, 1.5, 10_001, Number.NaN, Number.POSITIVE_INFINITY])('refuses quantity %p, naming the line', (quantity) => {
     given()
-      .when(afterOneLicence({ sku: 'WS-STD', quantity }))
+      .when(afterOneLicence(lineOf('WS-STD', quantity)))
       .thenThrows('invalid', 'invalid_quantity', { field: 'lines[1].quantity' });
   });
 
@@ -164,35 +153,35 @@ describe('PurchaseSoftware', () => {
     );
     const givenPricey = deciderSpec<OrderState, OrderCommand, OrderEvent>(orderDecider({ catalog: expensive, policies }));
     givenPricey()
-      .when(purchase(T0, [{ sku: 'PRICEY', quantity: 5_000 }]))
+      .when(purchase(T0, [lineOf('PRICEY', 5_000)]))
       .then((events) => expect(events).toHaveLength(1));
     givenPricey()
-      .when(purchase(T0, [{ sku: 'PRICEY', quantity: 5_001 }]))
+      .when(purchase(T0, [lineOf('PRICEY', 5_001)]))
       .thenThrows('invalid', 'invalid_quantity', { field: 'lines[0].quantity' });
   });
 
   it('refuses an unknown SKU, naming the line', () => {
     given()
-      .when(afterOneLicence({ sku: 'NOPE', quantity: 1 }))
+      .when(afterOneLicence(lineOf('NOPE')))
       .thenThrows('invalid', 'unknown_sku', { field: 'lines[1].sku' });
     // SKU ids are exact: the catalog is not searched case-insensitively.
     given()
-      .when(purchase(T0, [{ sku: 'ws-std', quantity: 1 }]))
+      .when(purchase(T0, [lineOf('ws-std')]))
       .thenThrows('invalid', 'unknown_sku');
   });
 
   it('refuses a SKU in a market where it is not sold, and sells it elsewhere', () => {
     for (const market of ['AQ', 'CN']) {
       const refusal = given()
-        .when(purchase(T0, [{ sku: 'AZ-RI', quantity: 1 }], { market }))
+        .when(purchase(T0, [lineOf('AZ-RI')], { market }))
         .thenThrows('invalid', 'market_not_available', { field: 'lines[0].sku', market });
       expect(refusal.message).toContain(market);
     }
     given()
-      .when(purchase(T0, [{ sku: 'AZ-RI', quantity: 1 }], { market: 'FR' }))
+      .when(purchase(T0, [lineOf('AZ-RI')], { market: 'FR' }))
       .then((events) => expect(events).toHaveLength(1));
     given()
-      .when(purchase(T0, [{ sku: 'WS-STD', quantity: 1 }], { market: 'AQ' }))
+      .when(purchase(T0, [lineOf('WS-STD')], { market: 'AQ' }))
       .then((events) => expect(events).toHaveLength(1));
   });
 
@@ -218,28 +207,17 @@ describe('PurchaseSoftware', () => {
 
     it('refuses the same idempotency key with another request', () => {
       given(first)
-        .when(purchase(T0, [{ sku: 'WS-STD', quantity: 2 }], { idempotencyKey: 'key-1', requestHash: 'hash-2' }))
+        .when(purchase(T0, [lineOf('WS-STD', 2)], { idempotencyKey: 'key-1', requestHash: 'hash-2' }))
         .thenThrows('conflict', 'idempotency_key_reused', { field: 'idempotencyKey' });
     });
 
     it('refuses a second purchase without a request hash', () => {
-      given(history(purchase())).when(purchase()).thenThrows('conflict', 'order_exists');
+      given(bought).when(purchase()).thenThrows('conflict', 'order_exists');
     });
   });
 
   it('evolves into a placed order with every line active', () => {
-    const state = stateOf(
-      history(
-        purchase(
-          T0,
-          [
-            { sku: 'WS-STD', quantity: 1 },
-            { sku: 'WS-SUB-1Y', quantity: 1 },
-          ],
-          { market: 'AU', idempotencyKey: 'key-1', requestHash: 'hash-1' },
-        ),
-      ),
-    );
+    const state = stateOf(history(purchase(T0, [lineOf('WS-STD'), lineOf('WS-SUB-1Y')], { market: 'AU', idempotencyKey: 'key-1', requestHash: 'hash-1' })));
     expect(state).toEqual(
       expect.objectContaining({
         status: 'placed',

@@ -37,7 +37,10 @@ export interface PurchaseOptions {
   readonly actor?: Actor;
 }
 
-export const purchase = (now = T0, lines = [{ sku: 'WS-STD', quantity: 1 }], options: PurchaseOptions = {}): OrderCommand => ({
+/** A line of a purchase as the partner asks for it: a SKU and how many. */
+export const lineOf = (sku: string, quantity = 1) => ({ sku, quantity });
+
+export const purchase = (now = T0, lines = [lineOf('WS-STD')], options: PurchaseOptions = {}): OrderCommand => ({
   type: 'PurchaseSoftware',
   data: {
     orderId: ORDER_ID,
@@ -102,3 +105,6 @@ export function eventOf<T extends OrderEvent['type']>(event: OrderEvent | undefi
   // TypeScript widens the data of a generic Extract to a union; the assertion above made it exact.
   return event!.data as unknown as EventOf<T>['data'];
 }
+
+/** The fixture order as most specs find it: one WS-STD line bought at T0, and nothing since. */
+export const bought: readonly OrderEvent[] = history(purchase());

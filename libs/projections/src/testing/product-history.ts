@@ -41,7 +41,16 @@ export const fabrikam: TestCustomer = {
 
 export const T0 = '2026-03-02T10:00:00.000Z';
 const at = (hoursAfterT0: number) => new Date(Date.parse(T0) + hoursAfterT0 * 3_600_000).toISOString();
-const sel = { line: 1, version: '2025', language: 'en-us', fileType: 'x64' };
+const selection = { version: '2025', language: 'en-us', fileType: 'x64' };
+const sel = { line: 1, ...selection };
+
+/**
+ * The key revealed (twice) and the link issued and downloaded (once) on the first line of
+ * `ids.order`, in what every read model of them shows alike; each adds its own state (revoked,
+ * status, downloads remaining).
+ */
+export const firstKey = { keyId: ids.key, ...selection, fingerprint: 'sha256:key-1', reveals: 2, lastRevealedAt: '2026-03-02T12:00:00.000Z' };
+export const firstLink = { linkId: ids.link, ...selection, issuedAt: '2026-03-02T13:00:00.000Z', expiresAt: '2026-03-16T13:00:00.000Z', downloads: 1 };
 
 export interface ProductHistory {
   readonly log: RecordedEvent[];

@@ -35,15 +35,19 @@ const stores: [string, () => DataKeyStore][] = [
   ...(withPostgres ? ([['PostgreSQL keyring (real server)', openPostgres]] as [string, () => DataKeyStore][]) : []),
 ];
 
+/** What a key is encrypted for: an order and key of a fresh tenant. */
+const binding = () => ({ tenantId: randomUUID(), orderId: randomUUID(), keyId: randomUUID() });
+
 describe.each(stores)('%s: envelope encryption', (_name, open) => {
-  const binding = (tenantId: string) => ({ tenantId, orderId: randomUUID(), keyId: randomUUID() });
+  /** A keyring over a fresh store, with one secret encrypted for each of two tenants. */
+  const twoTenants = async (secretA: string, secretB: string) => {
+    const keyring = new TenantKeyring(open(), [kek]);
+    const [a, b] = [binding(), binding()];
+    return { keyring, a, b, ma: await keyring.encrypt(secretA, a), mb: await keyring.encrypt(secretB, b) };
+  };
 
   it('encrypts under a data key per tenant, recorded with its id and the KEK id', async () => {
-    const keyring = new TenantKeyring(open(), [kek]);
-    const a = binding(randomUUID());
-    const b = binding(randomUUID());
-    const ma = await keyring.encrypt('AAAAA-BBBBB-CCCCC-DDDDD-EEEEE', a);
-    const mb = await keyring.encrypt('AAAAA-BBBBB-CCCCC-DDDDD-EEEEE', b);
+    const { keyring, a, b, ma, mb } = await twoTenants('AAAAA-BBBBB-CCCCC-DDDDD-EEEEE', 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE');
     expect(ma.dek).toEqual(expect.any(String));
     expect(ma.dek).not.toBe(mb.dek);
     expect(ma.kid).toMatch(/^kek-/);
@@ -57,11 +61,7 @@ describe.each(stores)('%s: envelope encryption', (_name, open) => {
   });
 
   it("destroys a tenant's data key: its key material is unreadable for good, other tenants unaffected", async () => {
-    const keyring = new TenantKeyring(open(), [kek]);
-    const victim = binding(randomUUID());
-    const other = binding(randomUUID());
-    const material = await keyring.encrypt('KEY-1', victim);
-    const untouched = await keyring.encrypt('KEY-2', other);
+    const { keyring, a: victim, b: other, ma: material, mb: untouched } = await twoTenants('KEY-1', 'KEY-2');
     await keyring.destroy(victim.tenantId);
     await expect(keyring.decrypt(material, victim)).rejects.toBeInstanceOf(KeyMaterialDestroyedError);
     await expect(keyring.encrypt('KEY-3', victim)).rejects.toBeInstanceOf(KeyMaterialDestroyedError);
@@ -73,52 +73,54 @@ describe.each(stores)('%s: envelope encryption', (_name, open) => {
   it('keeps unwrapping data keys wrapped by an earlier KEK after a rotation', async () => {
     const store = open();
     const before = new TenantKeyring(store, [kek]);
-    const t = binding(randomUUID());
+    const t = binding();
     const material = await before.encrypt('OLD-KEY', t);
     const newKek = Buffer.alloc(32, 2);
     const after = new TenantKeyring(store, [newKek, kek]);
     expect(await after.decrypt(material, t)).toBe('OLD-KEY');
-    expect((await after.encrypt('NEW', binding(randomUUID()))).kid).not.toBe(material.kid);
+    expect((await after.encrypt('NEW', binding())).kid).not.toBe(material.kid);
     await expect(new TenantKeyring(store, [newKek]).decrypt(material, t)).rejects.toThrow(/not configured/);
   });
 });
 
-it('SQLite keyring: after destruction the wrapped key is gone from the file, not just hidden', async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'csp-keyring-')), 'keyring.sqlite');
-  const store = new SqliteDataKeyStore(file);
+/** Encrypts for a fresh tenant, then destroys its data key: the tenant and the wrapped key it had. */
+async function destroyedTenant(store: DataKeyStore) {
   const keyring = new TenantKeyring(store, [kek]);
-  const tenantId = randomUUID();
-  await keyring.encrypt('K', { tenantId, orderId: randomUUID(), keyId: randomUUID() });
+  const bound = binding();
+  const { tenantId } = bound;
+  await keyring.encrypt('K', bound);
   const record = await store.read(tenantId);
   if (record.state !== 'active') throw new Error('expected an active key');
   await keyring.destroy(tenantId);
+  return { tenantId, key: record.key };
+}
+
+it('SQLite keyring: after destruction the wrapped key is gone from the file, not just hidden', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'csp-keyring-')), 'keyring.sqlite');
+  const store = new SqliteDataKeyStore(file);
+  const { key } = await destroyedTenant(store);
   await store.close();
   const bytes = readFileSync(file);
-  expect(bytes.includes(Buffer.from(record.key.ciphertext))).toBe(false);
-  expect(bytes.includes(Buffer.from(record.key.ciphertext, 'base64'))).toBe(false);
+  expect(bytes.includes(Buffer.from(key.ciphertext))).toBe(false);
+  expect(bytes.includes(Buffer.from(key.ciphertext, 'base64'))).toBe(false);
 });
 
 (withPostgres ? describe : describe.skip)('PostgreSQL keyring (real server)', () => {
   it("deletes the tenant's row on destruction, remembers the destruction, and refuses a new key", async () => {
     const store = openPostgres();
-    const keyring = new TenantKeyring(store, [kek]);
-    const tenantId = randomUUID();
-    await keyring.encrypt('K', { tenantId, orderId: randomUUID(), keyId: randomUUID() });
-    const record = await store.read(tenantId);
-    if (record.state !== 'active') throw new Error('expected an active key');
-    await keyring.destroy(tenantId);
+    const { tenantId, key } = await destroyedTenant(store);
     const client = new Client({ connectionString: database!.url });
     await client.connect();
     try {
       expect((await client.query('SELECT * FROM data_keys WHERE tenant_id = $1', [tenantId])).rows).toEqual([]);
-      expect((await client.query('SELECT * FROM data_keys WHERE ciphertext = $1', [record.key.ciphertext])).rows).toEqual([]);
+      expect((await client.query('SELECT * FROM data_keys WHERE ciphertext = $1', [key.ciphertext])).rows).toEqual([]);
       expect((await client.query('SELECT tenant_id FROM destroyed_data_keys WHERE tenant_id = $1', [tenantId])).rows).toHaveLength(1);
     } finally {
       await client.end();
     }
     expect(await store.read(tenantId)).toEqual({ state: 'destroyed', destroyedAt: expect.any(String) });
     // Another replica, over the same database, sees the same.
-    expect((await openPostgres().create(tenantId, record.key)).state).toBe('destroyed');
+    expect((await openPostgres().create(tenantId, key)).state).toBe('destroyed');
   });
 
   it('lets exactly one of concurrent creators win, across replicas', async () => {

@@ -18,6 +18,11 @@ const verdict = async (destinations: WebhookDestinations, url: string) => {
   const check = await destinations.check(new URL(url));
   return check.allowed ? 'allowed' : check.reason;
 };
+/** One case per URL (`%s` in the title): `destinations` answers `expected` for each. */
+const itAnswers = (expected: 'allowed' | 'not_allowed', title: string, destinations: WebhookDestinations, urls: readonly string[]) =>
+  it.each(urls)(title, async (url) => {
+    expect(await verdict(destinations, url)).toBe(expected);
+  });
 
 describe('webhook destinations', () => {
   const none = new WebhookDestinations(undefined, dns({ 'hooks.example.com': ['93.184.215.14'], 'metadata.attacker.example': ['169.254.169.254'] }));
@@ -88,14 +93,14 @@ describe('webhook destinations', () => {
     expect(check).toEqual({ allowed: false, reason: 'not_allowed', message: expect.stringContaining(`is a ${kind} address`) });
   });
 
-  it.each(['http://localhost:8080/hook', 'http://LOCALHOST./hook', 'http://hooks.localhost/', 'https://metadata.attacker.example/'])(
-    'refuses %s, a name that resolves to internal addresses only',
-    async (url) => {
-      expect(await verdict(none, url)).toBe('not_allowed');
-    },
-  );
+  itAnswers('not_allowed', 'refuses %s, a name that resolves to internal addresses only', none, [
+    'http://localhost:8080/hook',
+    'http://LOCALHOST./hook',
+    'http://hooks.localhost/',
+    'https://metadata.attacker.example/',
+  ]);
 
-  it.each([
+  itAnswers('allowed', 'allows %s, a public destination', none, [
     'https://93.184.215.14/hook',
     'http://8.8.8.8/',
     'http://172.32.0.1/',
@@ -104,9 +109,7 @@ describe('webhook destinations', () => {
     'http://[2606:4700:4700::1111]/',
     'http://[::ffff:8.8.8.8]/',
     'https://hooks.example.com/x',
-  ])('allows %s, a public destination', async (url) => {
-    expect(await verdict(none, url)).toBe('allowed');
-  });
+  ]);
 
   it('keeps only the allowed addresses of a name, and says when a name does not resolve', async () => {
     const destinations = new WebhookDestinations(
@@ -129,16 +132,14 @@ describe('webhook destinations', () => {
       dns({ 'billing.internal': ['10.99.0.1', 'fd00::99'], 'crm.internal': ['10.99.0.2'], 'receiver.internal': ['10.20.1.1'] }),
     );
 
-    it.each([
+    itAnswers('allowed', 'allows the listed address in every spelling: %s', destinations, [
       'http://127.0.0.1:8080/',
       'http://127.1:8080/',
       'http://2130706433/',
       'http://0x7f.0.0.1/',
       'http://[::ffff:127.0.0.1]/',
       'http://[::ffff:7f00:1]/',
-    ])('allows the listed address in every spelling: %s', async (url) => {
-      expect(await verdict(destinations, url)).toBe('allowed');
-    });
+    ]);
 
     it('allows the listed blocks and names, and nothing else internal', async () => {
       expect(await verdict(destinations, 'http://10.20.255.1/')).toBe('allowed');
