@@ -1,4 +1,4 @@
-import type { Subscription } from './port';
+import { EventStoreUnavailableError, type Subscription } from './port';
 
 /**
  * The subscriptions a store has handed out that have not closed yet: closing the store stops each
@@ -6,6 +6,13 @@ import type { Subscription } from './port';
  */
 export class OpenSubscriptions {
   private readonly open = new Set<Subscription>();
+  private stopping = false;
+
+  /** Starts a subscription, unless the store has begun to close: then none is started. */
+  start<S extends Subscription>(subscribe: () => S): S {
+    if (this.stopping) throw new EventStoreUnavailableError('The event store is closed');
+    return this.track(subscribe());
+  }
 
   track<S extends Subscription>(subscription: S): S {
     this.open.add(subscription);
@@ -14,6 +21,7 @@ export class OpenSubscriptions {
   }
 
   async stopAll(): Promise<void> {
+    this.stopping = true;
     await Promise.all([...this.open].map((subscription) => subscription.stop()));
   }
 }

@@ -133,9 +133,7 @@ export class PostgresEventStore implements port.EventStore {
   }
 
   subscribe(handler: port.SubscriptionHandler, options: port.SubscribeOptions = {}): port.Subscription {
-    if (!this.accepting) throw new EventStoreUnavailableError('The event store is closed');
-    const subscription = new PostgresSubscription(this.source, handler, options);
-    return this.subscriptions.track(subscription);
+    return this.subscriptions.start(() => new PostgresSubscription(this.source, handler, options));
   }
 
   /** Stops every subscription (after its batch in progress), then the LISTEN connection and the pool. */

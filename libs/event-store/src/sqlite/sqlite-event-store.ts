@@ -120,9 +120,7 @@ export class SqliteEventStore implements port.EventStore {
   }
 
   subscribe(handler: port.SubscriptionHandler, options: port.SubscribeOptions = {}): port.Subscription {
-    if (!this.accepting) throw new EventStoreUnavailableError('The event store is closed');
-    const subscription = new CatchUpSubscription(this.source, handler, options);
-    return this.subscriptions.track(subscription);
+    return this.subscriptions.start(() => new CatchUpSubscription(this.source, handler, options));
   }
 
   /** Commits what is queued, stops every subscription (after its batch in progress), then closes the file. */
