@@ -1,4 +1,4 @@
-import { Query } from '@nestjs/cqrs';
+import { Query, type IQueryHandler } from '@nestjs/cqrs';
 import { notFound } from '@csp/domain';
 import { forbidden, ReadModelQueryHandler, type CommandContext } from '@csp/application';
 import { scopeOf } from '@csp/security';
@@ -59,7 +59,10 @@ export abstract class PagedAnalyticsQuery<Q extends keyof AnalyticsQueries, Filt
 }
 
 /** Answers a paged question: `ask` lists the rows the caller's scope sees, the page asked for is cut from them. */
-export abstract class PagedAnalyticsHandler<Q extends keyof AnalyticsQueries, Filter> extends AnalyticsHandler {
+export abstract class PagedAnalyticsHandler<Q extends keyof AnalyticsQueries, Filter>
+  extends AnalyticsHandler
+  implements IQueryHandler<PagedAnalyticsQuery<Q, Filter>>
+{
   async execute({ context, filter, page }: PagedAnalyticsQuery<Q, Filter>): Promise<Paged<Row<Q>>> {
     const { analytics, scope } = this.scoped(context, filter);
     return paged(await this.ask(analytics, scope, filter), page);

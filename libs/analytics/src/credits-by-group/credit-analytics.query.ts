@@ -1,4 +1,4 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { QueryHandler } from '@nestjs/cqrs';
 import type { AnalyticsQueries } from '../analytics.queries';
 import { PagedAnalyticsHandler, PagedAnalyticsQuery, type AnalyticsScope } from '../analytics.handler';
 
@@ -10,7 +10,7 @@ interface CreditAnalyticsFilter {
 export class GetCreditAnalyticsQuery extends PagedAnalyticsQuery<'credits', CreditAnalyticsFilter> {}
 
 @QueryHandler(GetCreditAnalyticsQuery)
-export class GetCreditAnalyticsHandler extends PagedAnalyticsHandler<'credits', CreditAnalyticsFilter> implements IQueryHandler<GetCreditAnalyticsQuery> {
+export class GetCreditAnalyticsHandler extends PagedAnalyticsHandler<'credits', CreditAnalyticsFilter> {
   protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: CreditAnalyticsFilter) {
     return analytics.credits(scope, filter.groupBy, filter.month);
   }

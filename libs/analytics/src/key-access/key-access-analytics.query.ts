@@ -1,4 +1,4 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { QueryHandler } from '@nestjs/cqrs';
 import type { AnalyticsQueries } from '../analytics.queries';
 import { PagedAnalyticsHandler, PagedAnalyticsQuery, type AnalyticsScope } from '../analytics.handler';
 
@@ -11,10 +11,7 @@ interface KeyAccessAnalyticsFilter {
 export class GetKeyAccessAnalyticsQuery extends PagedAnalyticsQuery<'keyAccessPerDay', KeyAccessAnalyticsFilter> {}
 
 @QueryHandler(GetKeyAccessAnalyticsQuery)
-export class GetKeyAccessAnalyticsHandler
-  extends PagedAnalyticsHandler<'keyAccessPerDay', KeyAccessAnalyticsFilter>
-  implements IQueryHandler<GetKeyAccessAnalyticsQuery>
-{
+export class GetKeyAccessAnalyticsHandler extends PagedAnalyticsHandler<'keyAccessPerDay', KeyAccessAnalyticsFilter> {
   protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: KeyAccessAnalyticsFilter) {
     return analytics.keyAccessPerDay(scope, filter.from, filter.to);
   }

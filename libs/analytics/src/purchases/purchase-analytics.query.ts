@@ -1,4 +1,4 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { QueryHandler } from '@nestjs/cqrs';
 import type { AnalyticsQueries } from '../analytics.queries';
 import { PagedAnalyticsHandler, PagedAnalyticsQuery, type AnalyticsScope } from '../analytics.handler';
 
@@ -9,10 +9,7 @@ interface PurchaseAnalyticsFilter {
 export class GetPurchaseAnalyticsQuery extends PagedAnalyticsQuery<'purchases', PurchaseAnalyticsFilter> {}
 
 @QueryHandler(GetPurchaseAnalyticsQuery)
-export class GetPurchaseAnalyticsHandler
-  extends PagedAnalyticsHandler<'purchases', PurchaseAnalyticsFilter>
-  implements IQueryHandler<GetPurchaseAnalyticsQuery>
-{
+export class GetPurchaseAnalyticsHandler extends PagedAnalyticsHandler<'purchases', PurchaseAnalyticsFilter> {
   protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: PurchaseAnalyticsFilter) {
     return analytics.purchases(scope, filter.groupBy);
   }
