@@ -180,6 +180,34 @@ describe('what the document says beyond the routes', () => {
     expect(find('GET /v1/credits').responses['503']?.description).not.toContain('read_model_behind');
   });
 
+  it('documents the pages of every list paged by cursor: limit and cursor in, nextCursor out, each described', () => {
+    const lists: Record<string, string> = {
+      'GET /v1/customers/{customerId}/software': 'SoftwareListResponse',
+      'GET /v1/customers/{customerId}/orders': 'OrderHistoryResponse',
+      'GET /v1/activity-log': 'ActivityLogResponse',
+      'GET /v1/credits': 'CreditsResponse',
+    };
+    for (const [route, response] of Object.entries(lists)) {
+      const parameters = find(route).parameters as { name: string; in: string; required?: boolean; description?: string; schema?: object }[];
+      const limit = parameters.find((p) => p.name === 'limit')!;
+      const cursor = parameters.find((p) => p.name === 'cursor')!;
+      expect({ route, limit: limit.schema, where: [limit.in, cursor.in], required: [limit.required, cursor.required] }).toEqual({
+        route,
+        limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+        where: ['query', 'query'],
+        required: [false, false],
+      });
+      expect({ route, described: [limit.description, cursor.description].every((d) => /\w/.test(d ?? '')) }).toEqual({ route, described: true });
+      const schema = document.components.schemas[response];
+      expect({ route, nextCursor: schema.properties.nextCursor }).toEqual({
+        route,
+        nextCursor: expect.objectContaining({ type: 'string', description: expect.stringContaining('cursor') }),
+      });
+      expect({ route, required: schema.required }).toEqual({ route, required: expect.not.arrayContaining(['nextCursor']) });
+    }
+    expect(document.components.schemas.CreditsResponse.properties.totals.description).toContain('whole selection');
+  });
+
   it('documents the request and response headers the routes read and send', () => {
     const purchase = find('POST /v1/customers/{customerId}/orders');
     expect(purchase.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: false }));

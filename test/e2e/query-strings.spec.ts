@@ -138,3 +138,36 @@ it('reads paging numbers one way on every list: plain digits in range, nothing e
   }
   expect((await call('GET', '/v1/analytics/purchases?groupBy=sku&offset=0&limit=1000', analyst)).status).toBe(200);
 });
+
+it('reads limit and cursor one way on every list paged by cursor, naming the parameter it refuses', async () => {
+  const lists = routes().filter((r) => ['/software', '/orders', '/v1/activity-log', '/v1/credits'].some((end) => r.path.endsWith(end)));
+  expect(lists).toHaveLength(4);
+  const base64url = (text: string) => Buffer.from(text).toString('base64url');
+  const refusals = {
+    limit: { given: ['0', '1001', '1e2', '-1', '', '5.0'], message: 'limit must be a whole number from 1 to 1000' },
+    // Not base64url, a position of no list, a position in a non-canonical spelling, another list's position.
+    cursor: {
+      given: ['not a cursor', base64url('2026-04|x'), `${base64url(`001772446400000|${customerId}`)}=`, base64url(`001772446400000|${customerId}|1|1`)],
+      message: 'cursor must be a nextCursor returned by this route',
+    },
+  };
+  for (const route of lists) {
+    const who = t(partner, route.role);
+    for (const [field, { given, message }] of Object.entries(refusals)) {
+      for (const value of given) {
+        const refused = await call('GET', url(route.path, route.query, `${field}=${encodeURIComponent(value)}`), who);
+        expect({ path: route.path, value, status: refused.status, field: refused.body.error?.details?.field, message: refused.body.error?.message }).toEqual({
+          path: route.path,
+          value,
+          status: 400,
+          field,
+          message,
+        });
+      }
+    }
+    const twice = await call('GET', url(route.path, route.query, 'limit=1&limit=2'), who);
+    expect([twice.status, twice.body.error?.details?.field]).toEqual([400, 'limit']);
+    const fine = await call('GET', url(route.path, route.query, 'limit=1000', `atLeast=${position}`), who);
+    expect({ path: route.path, status: fine.status, next: fine.body.nextCursor }).toEqual({ path: route.path, status: 200, next: undefined });
+  }
+});

@@ -129,6 +129,65 @@ describe('read models', () => {
     expect(all.length).toBeGreaterThanOrEqual(8);
   });
 
+  it('page the software list, order history and credits with a cursor, without gaps or repeats, also when orders are bought between pages', async () => {
+    const buyer = (await call('POST', '/v1/customers', agent, { name: 'Pages', domain: `pages-${randomUUID().slice(0, 8)}.example`, market: 'FR' })).body
+      .customerId;
+    const buy = async () =>
+      (
+        await call('POST', `/v1/customers/${buyer}/orders`, agent, {
+          lines: [
+            { sku: item.sku, quantity: 1 },
+            { sku: item.sku, quantity: 2 },
+          ],
+        })
+      ).body;
+    const bought = [];
+    for (let i = 0; i < 5; i++) bought.push(await buy());
+    for (const order of bought.slice(0, 3)) expect((await call('POST', `/v1/orders/${order.orderId}/cancel`, agent, { reason: 'pages' })).status).toBe(200);
+    const admin = t(partner, 'global-admin');
+    /** Every page of `path` with `limit`, following nextCursor; `between` runs after the first page. */
+    const pages = async (path: string, who: string, field: string, limit: number, between?: () => Promise<unknown>) => {
+      const seen: any[] = [];
+      const answers: any[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, who);
+        expect(page.status).toBe(200);
+        expect(page.body[field].length).toBeLessThanOrEqual(limit);
+        seen.push(...page.body[field]);
+        answers.push(page.body);
+        cursor = page.body.nextCursor;
+        if (answers.length === 1) await between?.();
+      } while (cursor);
+      return { seen, answers };
+    };
+    const software = `/v1/customers/${buyer}/software`;
+    const lineOf = (i: any) => `${i.orderId}#${i.line}`;
+    const all = (await call('GET', software, agent)).body;
+    expect(all.nextCursor).toBeUndefined();
+    expect(all.items).toHaveLength(10);
+    const softwarePages = await pages(software, agent, 'items', 3);
+    expect(softwarePages.answers.map((a) => a.items.length)).toEqual([3, 3, 3, 1]);
+    expect(softwarePages.seen.map(lineOf)).toEqual(all.items.map(lineOf));
+    expect(softwarePages.answers.every((a) => a.customerId === buyer)).toBe(true);
+
+    const history = `/v1/customers/${buyer}/orders`;
+    const orderPages = await pages(history, agent, 'orders', 2, buy);
+    const orderIds = orderPages.seen.map((o) => o.orderId);
+    expect(new Set(orderIds).size).toBe(orderIds.length);
+    expect(orderIds.slice(0, 5)).toEqual(bought.map((o) => o.orderId));
+    expect(orderIds).toEqual((await call('GET', history, agent)).body.orders.map((o: any) => o.orderId));
+    expect(orderIds).toHaveLength(6);
+
+    const credits = `/v1/credits?customerId=${buyer}`;
+    const whole = (await call('GET', credits, admin)).body;
+    expect(whole.items).toHaveLength(6);
+    const creditPages = await pages(credits, admin, 'items', 4);
+    expect(creditPages.seen.map((c) => c.creditId)).toEqual(whole.items.map((c: any) => c.creditId));
+    expect(creditPages.answers.map((a) => a.totals)).toEqual([whole.totals, whole.totals]);
+    expect(whole.totals).toEqual([{ amount: item.unitPrice.amount * 9, currency: item.unitPrice.currency }]);
+  });
+
   it('let customer admins see their own software list only, and analysts the credits of every partner', async () => {
     expect((await call('GET', `/v1/customers/${customerId}/software`, t(customerTenant, 'customer-global-admin'))).status).toBe(200);
     expect((await call('GET', `/v1/customers/${customerId}/software`, t(randomUUID(), 'customer-global-admin'))).status).toBe(404);

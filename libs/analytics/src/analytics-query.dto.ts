@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { QueryId, QueryParam, ReadYourWritesQueryDto, wholeNumber } from '@csp/http';
+import { DEFAULT_PAGE_SIZE } from '@csp/domain';
+import { QueryId, QueryLimit, QueryParam, ReadYourWritesQueryDto, wholeNumber } from '@csp/http';
 
 /** Every analytics question: a partner (analysts and back office may name one), read-your-writes. */
 export class AnalyticsQueryDto extends ReadYourWritesQueryDto {
@@ -14,11 +15,10 @@ export class PagedAnalyticsQueryDto extends AnalyticsQueryDto {
   @QueryParam({ accepts: wholeNumber(0, Number.MAX_SAFE_INTEGER), message: 'offset must be a whole number ≥ 0' })
   offset?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Rows in the page' })
-  @QueryParam({ accepts: wholeNumber(1, 1000), message: 'limit must be a whole number from 1 to 1000' })
+  @QueryLimit('Rows')
   limit?: string;
 
   page(): { offset: number; limit: number } {
-    return { offset: this.offset === undefined ? 0 : Number(this.offset), limit: this.limit === undefined ? 100 : Number(this.limit) };
+    return { offset: this.offset === undefined ? 0 : Number(this.offset), limit: this.limit === undefined ? DEFAULT_PAGE_SIZE : Number(this.limit) };
   }
 }

@@ -17,6 +17,7 @@ export * from './queries/read-consistency';
 export * from './queries/read-model-behind';
 export * from './queries/read-model-query-handler';
 export * from './queries/by-id-query';
+export * from './queries/cursors';
 export * from './throttling/key-access-throttle';
 
 /**

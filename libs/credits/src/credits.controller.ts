@@ -14,18 +14,24 @@ export class CreditsController {
     '',
     'credits.read',
     { summary: 'List credits by invoice month, with their totals per currency' },
-    { type: CreditsResponse, description: 'The credits selected (a partner role: its own partner only), with their totals per currency' },
+    {
+      type: CreditsResponse,
+      description:
+        'A page of the credits selected (a partner role: its own partner only), by invoice month then credit id, with the totals per currency of the whole selection',
+    },
   )
-  list(
-    @Ctx() context: RequestContext,
-    @Query() { month, customerId, partnerTenantId }: CreditsQueryDto,
-  ): Promise<Documented<QueryResult<GetCreditsQuery>, CreditsResponse>> {
+  list(@Ctx() context: RequestContext, @Query() query: CreditsQueryDto): Promise<Documented<QueryResult<GetCreditsQuery>, CreditsResponse>> {
+    const { month, customerId, partnerTenantId } = query;
     return this.queries.execute(
-      new GetCreditsQuery(context, {
-        ...(month ? { month } : {}),
-        ...(customerId ? { customerId } : {}),
-        ...(partnerTenantId ? { partnerTenantId } : {}),
-      }),
+      new GetCreditsQuery(
+        context,
+        {
+          ...(month ? { month } : {}),
+          ...(customerId ? { customerId } : {}),
+          ...(partnerTenantId ? { partnerTenantId } : {}),
+        },
+        query.page(),
+      ),
     );
   }
 }

@@ -1,46 +1,30 @@
-import { invalid, totalsByCurrency, type Money } from '@csp/domain';
+import { checkedPage, indexPage, invalid, type Money, type PageRequest } from '@csp/domain';
 import type { ReadModelStore } from '@csp/projections';
-import { creditIdOf, creditIndexes, type CreditView } from './credits.projection';
+import { creditIdOf, creditIndexes, creditTotalsKey, isCreditPosition, type CreditView } from './credits.projection';
 
-export interface CreditQuery {
+export interface CreditQuery extends PageRequest {
   readonly partnerTenantId?: string;
   readonly customerId?: string;
   /** YYYY-MM: the invoice month. */
   readonly month?: string;
 }
 
-interface CreditTotalsByMonthAndPartner {
-  readonly invoiceMonth: string;
-  readonly partnerTenantId: string;
-  readonly totals: Money[];
-}
-
-interface CreditTotalsByCustomer {
-  readonly customerId: string;
-  readonly totals: Money[];
-}
-
 export interface CreditsAnswer {
+  /** A page of the selection, by invoice month then credit id. */
   readonly items: CreditView[];
-  /** Per currency, over the whole selection. */
+  /** Per currency, over the whole selection (every page of it), not the page alone. */
   readonly totals: Money[];
-  readonly byInvoiceMonthAndPartner: CreditTotalsByMonthAndPartner[];
-  /** Credits without a customer (a refund request that named none) are in `totals` only. */
-  readonly byCustomer: CreditTotalsByCustomer[];
+  /** The last credit of the page, when more follow. */
+  readonly nextCursor?: string;
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : 1)));
+/** The index holding exactly the selection: no credit read is left out afterwards, so a page is always full. */
+function selectionIndex({ partnerTenantId, customerId }: CreditQuery): string {
+  if (customerId !== undefined)
+    return partnerTenantId !== undefined ? creditIndexes.partnerCustomer(partnerTenantId, customerId) : creditIndexes.customer(customerId);
+  return partnerTenantId !== undefined ? creditIndexes.partner(partnerTenantId) : creditIndexes.all;
 }
 
 /** The credits read model's answers. Each reads the generation currently pointed at, so a rebuild switching generations never shows a half-built model. */
@@ -51,34 +35,26 @@ export class CreditsQueries {
     return { model, generation: await this.store.currentGeneration(model) };
   }
 
-  /** Credits by partner, invoice month and customer (each optional), with totals per currency. */
+  /** A page of the credits by partner, invoice month and customer (each optional), with the totals per currency of them all. */
   async credits(query: CreditQuery = {}): Promise<CreditsAnswer> {
     if (query.month !== undefined && !MONTH.test(query.month)) throw invalid('invalid_month', 'month must be YYYY-MM', { field: 'month' });
+    const page = checkedPage(query, isCreditPosition);
     const ns = await this.ns('credits');
-    const index =
-      query.customerId !== undefined
-        ? creditIndexes.customer(query.customerId)
-        : query.partnerTenantId !== undefined
-          ? creditIndexes.partner(query.partnerTenantId)
-          : creditIndexes.all;
+    const index = selectionIndex(query);
     // '|' sorts before every character of a credit id, '}' after: the month is a key range.
     const range = query.month !== undefined ? { from: `${query.month}|`, before: `${query.month}}` } : {};
-    const entries = await this.store.entries(ns, index, range);
+    const [{ entries, nextCursor }, totals] = await Promise.all([
+      indexPage(this.store, ns, index, page, range),
+      this.store.get(ns, creditTotalsKey(index, query.month)) as Promise<Money[] | undefined>,
+    ]);
     const docs = (await this.store.getMany(
       ns,
       entries.map((e) => `credit:${creditIdOf(e)}`),
     )) as (CreditView | undefined)[];
-    const items = docs.filter((d): d is CreditView => d !== undefined && (query.partnerTenantId === undefined || d.partnerTenantId === query.partnerTenantId));
-    const byMonthAndPartner = groupBy(items, (c) => `${c.invoiceMonth}|${c.partnerTenantId}`);
     return {
-      items,
-      totals: totalsByCurrency(items),
-      byInvoiceMonthAndPartner: [...byMonthAndPartner].map(([, credits]) => ({
-        invoiceMonth: credits[0]!.invoiceMonth,
-        partnerTenantId: credits[0]!.partnerTenantId,
-        totals: totalsByCurrency(credits),
-      })),
-      byCustomer: [...groupBy(items, (c) => c.customerId)].map(([customerId, credits]) => ({ customerId, totals: totalsByCurrency(credits) })),
+      items: docs.filter((d): d is CreditView => d !== undefined),
+      totals: totals ?? [],
+      ...(nextCursor !== undefined ? { nextCursor } : {}),
     };
   }
 }

@@ -28,6 +28,7 @@ export {
   LineProperty,
   LinkIdProperty,
   MarketProperty,
+  NextCursorProperty,
   OrderIdProperty,
   PartnerTenantIdProperty,
   ProductNameProperty,
@@ -38,7 +39,7 @@ export {
   WebhookIdProperty,
 } from './response-fields';
 export { serveOpenApi } from './openapi';
-export { IsId, MONTH_PATTERN, QueryId, QueryMonth, QueryParam, single, wholeNumber } from './query-params';
+export { IsId, MONTH_PATTERN, PagedQueryDto, QueryId, QueryLimit, QueryMonth, QueryParam, single, wholeNumber } from './query-params';
 export { OptionalTextList } from './body-fields';
 export { CommandRoute, QueryRoute, ReadByIdController, ReadRoute } from './routes';
 export { ReadYourWrites, ReadYourWritesQueryDto } from './read-your-writes';

@@ -1,6 +1,9 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { parseId } from '@csp/domain';
+import { decodeCursor } from '@csp/application';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseId, type PageRequest } from '@csp/domain';
+import { ReadYourWritesQueryDto } from './read-your-writes';
 
 /** A query as Express 5 parses it: a repeated key becomes an array of its values. */
 type QueryValues = Readonly<Record<string, unknown>>;
@@ -68,6 +71,45 @@ export function QueryId(message: string): PropertyDecorator {
     Transform(({ value }: { value: unknown }) => parseId(value) ?? value, { toClassOnly: true }),
     QueryParam({ accepts: (text) => parseId(text) !== undefined, message }),
   );
+}
+
+// One way to ask for a page on every list: `limit` (1 to MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE when
+// absent) and `cursor` (a nextCursor the same route answered), with the same refusals and the same
+// words in the document.
+
+/** `limit`: how many `items` (rows, entries, lines…) the page holds. */
+export const QueryLimit = (items: string): PropertyDecorator =>
+  both(
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: `${items} in the page` }),
+    QueryParam({ accepts: wholeNumber(1, MAX_PAGE_SIZE), message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` }),
+  );
+
+/** `cursor`: a nextCursor of this route, whose position `isPosition` recognises (anything else is refused, 400). */
+const QueryCursor = (isPosition: (position: string) => boolean): PropertyDecorator =>
+  both(
+    ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, to read the next one; without it, the first page' }),
+    QueryParam({ accepts: (text) => decodeCursor(text, isPosition) !== undefined, message: 'cursor must be a nextCursor returned by this route' }),
+  );
+
+/**
+ * The query of a paged list read from the read models: read-your-writes' `atLeast`, `cursor` and
+ * `limit`; `items` names what the list holds, `isPosition` the positions its cursors carry.
+ */
+export function PagedQueryDto(items: string, isPosition: (position: string) => boolean) {
+  class PagedQuery extends ReadYourWritesQueryDto {
+    @QueryCursor(isPosition)
+    cursor?: string;
+
+    @QueryLimit(items)
+    limit?: string;
+
+    /** The page asked for, once the pipe has passed the query: the cursor's position, the size as a number. */
+    page(): PageRequest {
+      const position = this.cursor !== undefined ? decodeCursor(this.cursor, isPosition) : undefined;
+      return { ...(position !== undefined ? { cursor: position } : {}), ...(this.limit !== undefined ? { limit: Number(this.limit) } : {}) };
+    }
+  }
+  return PagedQuery;
 }
 
 function both(first: PropertyDecorator, second: PropertyDecorator): PropertyDecorator {

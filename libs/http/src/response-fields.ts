@@ -62,6 +62,13 @@ export const EventIdProperty = id('event');
 /** The position a command's events were committed at: what a query is given as `?atLeast=` to see them. */
 export const CommittedPositionProperty = field({ description: 'The position the command was committed at, for `?atLeast=` (read-your-writes)', example: '4' });
 
+/** A page's continuation: sent only when another page follows (the last page has none). */
+export const NextCursorProperty = (): PropertyDecorator =>
+  ApiPropertyOptional({
+    description: 'Present when more follow: pass it as `cursor` (with the same other parameters) for the next page; opaque',
+    example: 'MDAwMTc3MjQ0NjQwMDAwMHxhZjNkYWVkMy04OTQ0LTVhMDItYjliMi1jN2ZlMTQ1ZTg0MTQ',
+  });
+
 /** A count of things (rows, events, days…): never negative; what it counts, and a likely figure, are each answer's own. */
 const count = (example: number) => field({ type: 'integer', minimum: 0, example });
 export const CountProperty = Object.assign((description: string, example: number) => count(example)(description), {

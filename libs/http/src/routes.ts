@@ -36,7 +36,7 @@ export const CommandRoute = (path: string, action: Action, operation: string | A
   applyDecorators(Post(path), HttpCode(status), Authorize(action), ApiOperation(operationOf(operation)), ApiResponse({ ...answer, status }));
 
 /** The one read a ReadByIdController serves: the resource's route and what its 200 is. */
-export interface ReadById {
+export interface ReadById<Q extends ReadYourWritesQueryDto = ReadYourWritesQueryDto> {
   /** The controller's class name, as logs and the document's tags name it. */
   readonly name: string;
   /** The route prefix naming the resource, e.g. `v1/customers/:customerId`; its one parameter is the id. */
@@ -46,14 +46,20 @@ export interface ReadById {
   readonly action: Action;
   readonly operation: ApiOperationOptions;
   readonly ok: ApiResponseOptions;
+  /** The route's query DTO when it reads more than `atLeast` (a page: PagedQueryDto); it extends ReadYourWritesQueryDto. */
+  readonly query?: Type<Q>;
 }
 
 /**
  * A controller of one GET answered from the read models for the resource its path names
  * (read-your-writes by id: one the read models have not caught up with is 503 read_model_behind,
- * not a 404): the id is checked as a UUID and handed with the caller's context to `query`.
+ * not a 404): the id is checked as a UUID and handed with the caller's context and the validated
+ * query (an instance of `read.query`, ReadYourWritesQueryDto by default) to `query`.
  */
-export function ReadByIdController<R>(read: ReadById, query: (context: RequestContext, id: string) => CqrsQuery<R>): Type {
+export function ReadByIdController<R, Q extends ReadYourWritesQueryDto = ReadYourWritesQueryDto>(
+  read: ReadById<Q>,
+  query: (context: RequestContext, id: string, dto: Q) => CqrsQuery<R>,
+): Type {
   const param = /:(\w+)/.exec(read.prefix)![1]!;
   @ApiTags(read.tag)
   @Controller(read.prefix)
@@ -61,10 +67,21 @@ export function ReadByIdController<R>(read: ReadById, query: (context: RequestCo
     constructor(readonly queries: QueryBus) {}
 
     @ReadRoute(read.path, read.action, read.operation, read.ok, { byId: true })
-    read(@Ctx() context: RequestContext, @Param(param, UuidParam) id: string, @Query() _query: ReadYourWritesQueryDto): Promise<R> {
-      return this.queries.execute(query(context, id));
+    read(@Ctx() context: RequestContext, @Param(param, UuidParam) id: string, @Query() dto: ReadYourWritesQueryDto): Promise<R> {
+      return this.queries.execute(query(context, id, dto as Q));
     }
   }
   Object.defineProperty(ReadByIdRoute, 'name', { value: read.name });
+  // The pipes, read-your-writes' check before waiting and the document all take the query's class
+  // from the parameter's declared type: declare the route's own.
+  if (read.query) {
+    const declared = Reflect.getMetadata('design:paramtypes', ReadByIdRoute.prototype, 'read') as unknown[];
+    Reflect.defineMetadata(
+      'design:paramtypes',
+      declared.map((type, i) => (i === 2 ? read.query : type)),
+      ReadByIdRoute.prototype,
+      'read',
+    );
+  }
   return ReadByIdRoute;
 }

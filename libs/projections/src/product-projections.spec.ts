@@ -251,7 +251,7 @@ describe('credits projection', () => {
 
   it('keeps every credit issued, from cancellations and approved refund requests only', () => {
     expect([...docs.values()]).toEqual(expect.arrayContaining(issued));
-    expect(docs.size).toBe(issued.length);
+    expect([...docs.keys()].filter((key) => key.startsWith('credit:'))).toHaveLength(issued.length);
     expect(issued.map((c) => c.source.type).sort()).toEqual(['cancellation', 'cancellation', 'cancellation', 'refund-request']);
     const refund = docs.get(`credit:${ids.approvedRefund}`) as CreditView;
     expect(refund).toEqual(

@@ -161,12 +161,12 @@ describe('software list', () => {
 describe('order history', () => {
   it('lists the customer’s orders by purchase with status, totals and events', async () => {
     const readModels = await readModelsAfter(log.slice(0, steps.secondCancel));
-    const orders = await readModels.orderHistory(contoso.customerId);
+    const { orders } = await readModels.orderHistory(contoso.customerId);
     expect(orders.map((o) => [o.orderId, o.status, o.linesCount, o.totals])).toEqual([
       [ids.order, 'partially-cancelled', 2, [{ amount: 38500, currency: 'USD' }]],
       [ids.specialOrder, 'active', 2, [{ amount: 4000, currency: 'USD' }]],
     ]);
-    expect((await (await readModelsAfter(log)).orderHistory(contoso.customerId))[0]!.status).toBe('cancelled');
+    expect((await (await readModelsAfter(log)).orderHistory(contoso.customerId)).orders[0]!.status).toBe('cancelled');
   });
 });
 
@@ -275,22 +275,16 @@ describe('credits (@csp/credits CreditsQueries, over the same read models)', () 
     expect(may.items.map((c) => [c.source.type, c.amount, c.customerId])).toEqual([['refund-request', 500, contoso.customerId]]);
   });
 
-  it('totals per currency, per invoice month and partner, and per customer', async () => {
+  it('totals per currency over the whole selection, whatever the page', async () => {
     const everything = await readModels.credits();
     const usd = everything.items.filter((c) => c.currency === 'USD').reduce((sum, c) => sum + c.amount, 0);
     expect(everything.totals).toEqual([
       { amount: 900, currency: 'EUR' },
       { amount: usd, currency: 'USD' },
     ]);
-    expect(everything.byInvoiceMonthAndPartner).toEqual([
-      { invoiceMonth: '2026-04', partnerTenantId: ids.partner, totals: [{ amount: usd - 500, currency: 'USD' }] },
-      { invoiceMonth: '2026-04', partnerTenantId: ids.otherPartner, totals: [{ amount: 900, currency: 'EUR' }] },
-      { invoiceMonth: '2026-05', partnerTenantId: ids.partner, totals: [{ amount: 500, currency: 'USD' }] },
-    ]);
-    expect(everything.byCustomer).toEqual([
-      { customerId: contoso.customerId, totals: [{ amount: usd, currency: 'USD' }] },
-      { customerId: fabrikam.customerId, totals: [{ amount: 900, currency: 'EUR' }] },
-    ]);
+    expect((await readModels.credits({ limit: 1 })).totals).toEqual(everything.totals);
+    expect((await readModels.credits({ partnerTenantId: ids.partner, month: '2026-04', limit: 1 })).totals).toEqual([{ amount: usd - 500, currency: 'USD' }]);
+    expect((await readModels.credits({ customerId: fabrikam.customerId })).totals).toEqual([{ amount: 900, currency: 'EUR' }]);
   });
 
   it('filters by customer, and keeps a partner filter even then', async () => {

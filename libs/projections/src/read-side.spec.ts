@@ -47,7 +47,7 @@ describe('createReadSide, in memory (the embedded default)', () => {
     expect((await new SoftwareListQueries(side.store, clock).softwareList(contoso.customerId)).items[0]).toEqual(
       expect.objectContaining({ status: 'cancelled', keyAvailable: false }),
     );
-    expect((await new OrderHistoryQueries(side.store).orderHistory(contoso.customerId))[0]!.status).toBe('partially-cancelled');
+    expect((await new OrderHistoryQueries(side.store).orderHistory(contoso.customerId)).orders[0]!.status).toBe('partially-cancelled');
     expect((await new CreditsQueries(side.store).credits({ month: '2026-04' })).items.length).toBeGreaterThan(0);
 
     const lag = await side.lag();
@@ -128,7 +128,7 @@ if (redisForTests('read side on Redis')) {
 
       const cancelled = await appendAll(eventStore, log.slice(steps.firstCancel));
       expect(await api.waitFor(cancelled, 5_000)).toBe(true);
-      expect((await new OrderHistoryQueries(api.store).orderHistory(contoso.customerId))[0]!.status).toBe('cancelled');
+      expect((await new OrderHistoryQueries(api.store).orderHistory(contoso.customerId)).orders[0]!.status).toBe('cancelled');
       expect((await new CreditsQueries(api.store).credits({ partnerTenantId: ids.partner, month: '2026-05' })).items).toHaveLength(1);
       const lag = await api.lag();
       expect(lag.every((l) => l.caughtUp && l.checkpoint === formatPosition(cancelled))).toBe(true);

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { parseInstantRange } from '@csp/domain';
-import { QueryId, QueryParam, ReadYourWritesQueryDto, single, wholeNumber } from '@csp/http';
-import { decodeActivityCursor } from './activity-log.query';
+import { parseInstantRange, type PageRequest } from '@csp/domain';
+import { PagedQueryDto, QueryId, QueryParam, single } from '@csp/http';
+import { isActivityPosition } from './activity-log.projection';
 
 /** GET /v1/activity-log: an inclusive range (both bounds; a date alone as `to` is that whole day, UTC), paged by cursor. */
-export class ActivityLogQueryDto extends ReadYourWritesQueryDto {
+export class ActivityLogQueryDto extends PagedQueryDto('Entries', isActivityPosition) {
   @ApiProperty({ description: 'ISO-8601 date or instant' })
   @QueryParam({ required: true, accepts: (_, query) => rangeProblem(query)?.field !== 'from', message: (_, query) => rangeMessage(query) })
   from!: string;
@@ -17,25 +17,15 @@ export class ActivityLogQueryDto extends ReadYourWritesQueryDto {
   @QueryId('customerId must be a customer id')
   customerId?: string;
 
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @QueryParam({ accepts: (text) => decodeActivityCursor(text) !== undefined, message: 'cursor must be a nextCursor returned by this route' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Entries in the page' })
-  @QueryParam({ accepts: wholeNumber(1, 1000), message: 'limit must be a whole number from 1 to 1000' })
-  limit?: string;
-
   /** What GetActivityLogQuery asks for: the range as UTC instants, the page (once the pipe has passed the query). */
-  toRange(): { from: string; to: string; limit: number; customerId?: string; cursor?: string } {
+  toRange(): { from: string; to: string; customerId?: string } & PageRequest {
     const range = parseInstantRange(this.from, this.to);
     if ('problem' in range) throw new Error('The activity-log range was not validated');
-    const cursor = this.cursor !== undefined ? decodeActivityCursor(this.cursor) : undefined;
     return {
       from: new Date(range.from).toISOString(),
       to: new Date(range.to).toISOString(),
-      limit: this.limit === undefined ? 100 : Number(this.limit),
       ...(this.customerId ? { customerId: this.customerId } : {}),
-      ...(cursor ? { cursor } : {}),
+      ...this.page(),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { formatPosition, type RecordedEvent } from '@csp/event-store/port';
-import { sortablePosition, sortableTime } from '@csp/domain';
+import { isIndexEntry, isSortablePosition, isSortableTime, isStoredId, sortablePosition, sortableTime } from '@csp/domain';
 import type { Projection } from '@csp/projections';
 import { keyAccessOf, KEY_ACCESS_EVENT_TYPES, type KeyAccess, type KeyAccessKind } from '../key-access.rules';
 
@@ -26,6 +26,8 @@ export const activityIndexes = {
 /** Index entries sort by (time, global position): pages are stable and a date range is a key range. */
 const activityEntryKey = (at: string, position: bigint, eventId: string) => `${sortableTime(at)}|${sortablePosition(position)}|${eventId}`;
 export const entryIdOf = (indexEntry: string) => indexEntry.slice(indexEntry.lastIndexOf('|') + 1);
+/** A position in the activity log: an entry of its indexes. */
+export const isActivityPosition = (position: string): boolean => isIndexEntry(position, isSortableTime, isSortablePosition, isStoredId);
 
 /** The entry of a key-access event (which events those are, and what each tells: keyAccessOf). */
 function entryOf(event: RecordedEvent): ActivityEntry | undefined {

@@ -1,22 +1,14 @@
-import { invalid, parseDateOrInstant, parseRangeEnd } from '@csp/domain';
+import { checkedPage, indexPage, invalid, parseDateOrInstant, parseRangeEnd, sortableTime, type PageRequest } from '@csp/domain';
 import type { ReadModelStore } from '@csp/projections';
-import { sortableTime } from '@csp/domain';
-import { activityIndexes, activityLogProjection, entryIdOf, type ActivityEntry } from './activity-log.projection';
+import { activityIndexes, activityLogProjection, entryIdOf, isActivityPosition, type ActivityEntry } from './activity-log.projection';
 
-const ACTIVITY_PAGE_DEFAULT = 100;
-const ACTIVITY_PAGE_MAX = 1000;
-
-export interface ActivityQuery {
+export interface ActivityQuery extends PageRequest {
   readonly partnerTenantId: string;
   readonly customerId?: string;
   readonly customerTenantId?: string;
   /** Inclusive bounds, ISO-8601 instants with a zone or dates (a date alone as `to` means that whole day, UTC). */
   readonly from: string;
   readonly to: string;
-  /** `nextCursor` of the previous page. */
-  readonly cursor?: string;
-  /** 1 to 1000; default 100. */
-  readonly limit?: number;
 }
 
 export interface ActivityPage {
@@ -24,9 +16,6 @@ export interface ActivityPage {
   /** Present when more entries follow; opaque to callers. */
   readonly nextCursor?: string;
 }
-
-/** An activity index entry: sortable time | sortable position | event id. */
-const ACTIVITY_CURSOR = /^\d{15}\|\d{20}\|[0-9A-Za-z-]{1,64}$/;
 
 /**
  * A bound of the activity-log range, read as every edge reads one (@csp/domain time.ts): an
@@ -50,11 +39,7 @@ export class ActivityLogQueries {
   async activityLog(query: ActivityQuery): Promise<ActivityPage> {
     const fromMs = rangeBound(query.from, 'from');
     const toMs = rangeBound(query.to, 'to');
-    const limit = query.limit ?? ACTIVITY_PAGE_DEFAULT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > ACTIVITY_PAGE_MAX)
-      throw invalid('invalid_limit', `limit must be a whole number from 1 to ${ACTIVITY_PAGE_MAX}`, { field: 'limit' });
-    if (query.cursor !== undefined && !ACTIVITY_CURSOR.test(query.cursor))
-      throw invalid('invalid_cursor', 'cursor must be a nextCursor returned by this query', { field: 'cursor' });
+    const page = checkedPage(query, isActivityPosition);
     if (toMs < fromMs || toMs < 0) return { items: [] };
     const model = activityLogProjection.name;
     const ns = { model, generation: await this.store.currentGeneration(model) };
@@ -67,15 +52,14 @@ export class ActivityLogQueries {
     // `to` is inclusive to the millisecond: stop before the next millisecond's entries.
     const from = `${sortableTime(new Date(Math.max(fromMs, 0)).toISOString())}|`;
     const before = `${sortableTime(new Date(toMs + 1).toISOString())}|`;
-    const entries = await this.store.entries(ns, index, { from, before, ...(query.cursor ? { after: query.cursor } : {}), limit: limit + 1 });
-    const page = entries.slice(0, limit);
+    const { entries, nextCursor } = await indexPage(this.store, ns, index, page, { from, before });
     const docs = (await this.store.getMany(
       ns,
-      page.map((e) => `entry:${entryIdOf(e)}`),
+      entries.map((e) => `entry:${entryIdOf(e)}`),
     )) as (ActivityEntry | undefined)[];
     const items = docs.filter(
       (d): d is ActivityEntry => d !== undefined && (query.customerTenantId === undefined || d.customerTenantId === query.customerTenantId),
     );
-    return { items, ...(entries.length > limit ? { nextCursor: page[page.length - 1] } : {}) };
+    return { items, ...(nextCursor !== undefined ? { nextCursor } : {}) };
   }
 }

@@ -1,6 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { forbidden, assertAllowed, ReadModelQueryHandler, type CommandContext } from '@csp/application';
-import { parseId } from '@csp/domain';
+import { forbidden, assertAllowed, nextCursorOf, ReadModelQueryHandler, type CommandContext } from '@csp/application';
+import type { PageRequest } from '@csp/domain';
 import { scopeOf } from '@csp/security';
 import { CustomersQueries } from '@csp/customers';
 import { ActivityLogQueries, type ActivityPage } from './activity-log.queries';
@@ -16,7 +16,7 @@ export interface ActivityLog {
 export class GetActivityLogQuery extends Query<ActivityLog> {
   constructor(
     readonly context: CommandContext,
-    readonly range: { from: string; to: string; customerId?: string; cursor?: string; limit?: number },
+    readonly range: { from: string; to: string; customerId?: string } & PageRequest,
   ) {
     super();
   }
@@ -39,14 +39,7 @@ export class GetActivityLogHandler extends ReadModelQueryHandler implements IQue
       from: range.from,
       to: range.to,
       items: page.items.map(({ partnerTenantId: _partner, ...entry }) => entry),
-      ...(page.nextCursor ? { nextCursor: Buffer.from(page.nextCursor).toString('base64url') } : {}),
+      ...nextCursorOf(page),
     };
   }
-}
-
-/** Decodes an activity-log cursor (sortable time | sortable position | event id); undefined when it is not one of ours. */
-export function decodeActivityCursor(cursor: string): string | undefined {
-  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  const [at, position, eventId, ...rest] = raw.split('|');
-  return rest.length === 0 && /^\d{15}$/.test(at ?? '') && /^\d{20}$/.test(position ?? '') && parseId(eventId) === eventId ? raw : undefined;
 }

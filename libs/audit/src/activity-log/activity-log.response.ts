@@ -5,6 +5,7 @@ import {
   EventIdProperty,
   KeyFingerprintProperty,
   LinkIdProperty,
+  NextCursorProperty,
   OrderIdProperty,
   SoftwareFields,
 } from '@csp/http';
@@ -76,6 +77,6 @@ export class ActivityLogResponse {
   @ApiProperty({ type: [ActivityLogEntry] })
   items!: ActivityLogEntry[];
 
-  @ApiPropertyOptional({ description: 'Present when more entries follow: pass it as `cursor` for the next page; opaque' })
+  @NextCursorProperty()
   nextCursor?: string;
 }

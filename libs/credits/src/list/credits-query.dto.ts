@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { MONTH_PATTERN, QueryId, QueryMonth, ReadYourWritesQueryDto } from '@csp/http';
+import { MONTH_PATTERN, PagedQueryDto, QueryId, QueryMonth } from '@csp/http';
+import { isCreditPosition } from '../credits.projection';
 
-/** GET /v1/credits */
-export class CreditsQueryDto extends ReadYourWritesQueryDto {
+/** GET /v1/credits: a page of the credits selected. */
+export class CreditsQueryDto extends PagedQueryDto('Credits', isCreditPosition) {
   @ApiPropertyOptional({ description: 'Invoice month, YYYY-MM', pattern: MONTH_PATTERN, example: '2026-03' })
   @QueryMonth()
   month?: string;

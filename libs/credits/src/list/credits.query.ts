@@ -1,10 +1,11 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { forbidden, ReadModelQueryHandler, type CommandContext } from '@csp/application';
+import { forbidden, nextCursorOf, ReadModelQueryHandler, type CommandContext } from '@csp/application';
+import type { PageRequest } from '@csp/domain';
 import { scopeOf } from '@csp/security';
 import { CreditsQueries, type CreditsAnswer } from '../credits.queries';
 import type { CreditView } from '../credits.projection';
 
-/** Credits as the API shows them, with their totals per currency. */
+/** A page of credits as the API shows them, with the totals per currency of the whole selection. */
 export interface CreditsReport {
   readonly month?: string;
   readonly items: {
@@ -23,12 +24,14 @@ export interface CreditsReport {
     issuedAt: string;
   }[];
   readonly totals: CreditsAnswer['totals'];
+  readonly nextCursor?: string;
 }
 
 export class GetCreditsQuery extends Query<CreditsReport> {
   constructor(
     readonly context: CommandContext,
     readonly filter: { month?: string; customerId?: string; partnerTenantId?: string },
+    readonly page: PageRequest = {},
   ) {
     super();
   }
@@ -38,15 +41,15 @@ export class GetCreditsQuery extends Query<CreditsReport> {
 export class GetCreditsHandler extends ReadModelQueryHandler implements IQueryHandler<GetCreditsQuery> {
   private readonly credits = new CreditsQueries(this.store);
 
-  async execute({ context, filter }: GetCreditsQuery): Promise<CreditsReport> {
+  async execute({ context, filter, page }: GetCreditsQuery): Promise<CreditsReport> {
     const scope = scopeOf('credits.read', context.actor);
     if (!scope || scope.kind === 'customer') throw forbidden();
     // Partner roles see their own partner's credits whatever they ask; operators may filter by partner.
     const partnerTenantId = scope.kind === 'partner' ? scope.partnerTenantId : filter.partnerTenantId;
-    const { items, totals } = await this.credits.credits({ ...filter, partnerTenantId });
+    const answer = await this.credits.credits({ ...filter, partnerTenantId, ...page });
     return {
       ...(filter.month ? { month: filter.month } : {}),
-      items: items.map((c) => ({
+      items: answer.items.map((c) => ({
         creditId: c.creditId,
         source: c.source.type,
         ...(c.source.type === 'refund-request' ? { refundRequestId: c.source.refundRequestId } : {}),
@@ -61,7 +64,8 @@ export class GetCreditsHandler extends ReadModelQueryHandler implements IQueryHa
         invoiceMonth: c.invoiceMonth,
         issuedAt: c.issuedAt,
       })),
-      totals,
+      totals: answer.totals,
+      ...nextCursorOf(answer),
     };
   }
 }

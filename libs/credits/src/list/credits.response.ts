@@ -7,6 +7,7 @@ import {
   LineProperty,
   MONTH_PATTERN,
   Money,
+  NextCursorProperty,
   OrderIdProperty,
   PartnerTenantIdProperty,
   PerCurrencyProperty,
@@ -60,14 +61,17 @@ export class CreditEntry {
   issuedAt!: string;
 }
 
-/** GET /v1/credits: the credits selected, and their totals per currency. */
+/** GET /v1/credits: a page of the credits selected, by invoice month then credit id, and the totals per currency of the whole selection. */
 export class CreditsResponse {
   @ApiPropertyOptional({ pattern: MONTH_PATTERN, description: 'The invoice month asked for, when one was', example: '2026-04' })
   month?: string;
 
-  @ApiProperty({ type: [CreditEntry] })
+  @ApiProperty({ type: [CreditEntry], description: 'At most `limit` credits' })
   items!: CreditEntry[];
 
-  @PerCurrencyProperty('Per currency, over the whole selection')
+  @PerCurrencyProperty('Per currency, over the whole selection (every page of it), not this page alone: the same on every page')
   totals!: Money[];
+
+  @NextCursorProperty()
+  nextCursor?: string;
 }

@@ -10,3 +10,6 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function parseId(text: unknown): string | undefined {
   return typeof text === 'string' && ID.test(text) ? text.toLowerCase() : undefined;
 }
+
+/** Whether the text is an id as stored (lower case), as index entries and cursors hold them. */
+export const isStoredId = (text: string): boolean => parseId(text) === text;

@@ -7,4 +7,5 @@ export * from './ids';
 export * from './constant-time';
 export * from './limits';
 export * from './sortable-keys';
+export * from './pages';
 export * from './key-material';

@@ -27,3 +27,7 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 export const MAX_SUBSCRIPTION_ID_LENGTH = 200;
 /** An e-mail address (RFC 5321 path limit). */
 export const MAX_EMAIL_LENGTH = 254;
+/** A page of a list (the software list, order history, activity log, credits…) holds this many entries when the caller does not say, */
+export const DEFAULT_PAGE_SIZE = 100;
+/** and at most this many, so that no answer grows with the history. */
+export const MAX_PAGE_SIZE = 1_000;

@@ -10,8 +10,8 @@ export interface Money {
  * Money totals per currency: the one rule — integer minor units summed per ISO 4217 code, never
  * across codes; as a list, in currency-code order. Used by the order's state (what it was paid and
  * credited, libs/orders order-credits.rules.ts), the order view's totals and creditable remainders
- * (libs/orders order-stream.state.ts), the order-history read model's totals, the credits query's totals
- * (libs/credits credits.queries.ts) and the analysts' amounts (libs/analytics
+ * (libs/orders order-stream.state.ts), the order-history read model's totals, the credits read model's totals
+ * of every selection (libs/credits credits.projection.ts) and the analysts' amounts (libs/analytics
  * analytics.projection.ts and analytics.queries.ts).
  */
 

@@ -15,3 +15,18 @@ export function sortableTime(iso: string): string {
 }
 
 export const sortablePosition = (position: bigint): string => position.toString().padStart(POSITION_DIGITS, '0');
+
+/** Whether a part of an index entry is a sortableTime. */
+export const isSortableTime = (text: string): boolean => text.length === TIME_DIGITS && /^\d+$/.test(text);
+
+/** Whether a part of an index entry is a sortablePosition. */
+export const isSortablePosition = (text: string): boolean => text.length === POSITION_DIGITS && /^\d+$/.test(text);
+
+/**
+ * Whether `entry` is exactly these parts joined by `|`, each passing its check: how a list
+ * recognises a cursor as one of its own index entries before reading from it.
+ */
+export const isIndexEntry = (entry: string, ...parts: readonly ((part: string) => boolean)[]): boolean => {
+  const found = entry.split('|');
+  return found.length === parts.length && parts.every((check, i) => check(found[i]!));
+};

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { CustomerIdProperty, PartnerTenantIdProperty } from '@csp/http';
+import { CustomerIdProperty, NextCursorProperty, PartnerTenantIdProperty } from '@csp/http';
 import { OrderResponse } from '../get-order/get-order.response';
 
 class OrderHistoryEventResponse {
@@ -31,11 +31,14 @@ class OrderHistoryEntryResponse extends PickType(OrderResponse, ['orderId', 'cus
   events!: OrderHistoryEventResponse[];
 }
 
-/** A customer's orders, oldest purchase first. */
+/** A page of a customer's orders, oldest purchase first, then by order id. */
 export class OrderHistoryResponse {
   @CustomerIdProperty()
   customerId!: string;
 
-  @ApiProperty({ type: [OrderHistoryEntryResponse] })
+  @ApiProperty({ type: [OrderHistoryEntryResponse], description: 'At most `limit` orders' })
   orders!: OrderHistoryEntryResponse[];
+
+  @NextCursorProperty()
+  nextCursor?: string;
 }

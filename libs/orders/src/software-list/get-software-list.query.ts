@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ByIdQuery, CLOCK, READ_SIDE, ReadModelQueryHandler } from '@csp/application';
+import { CLOCK, nextCursorOf, PagedByIdQuery, READ_SIDE, ReadModelQueryHandler } from '@csp/application';
 import { CustomersQueries } from '@csp/customers';
 import type { Clock } from '@csp/config';
 import type { Answer } from '@csp/http';
@@ -9,7 +9,7 @@ import { assertCustomerInScope } from '../customer-scope';
 import { SoftwareListQueries, type SoftwareList } from './software-list.queries';
 import type { SoftwareListResponse } from './software-list.response';
 
-export class GetSoftwareListQuery extends ByIdQuery<Answer<SoftwareList, SoftwareListResponse>> {}
+export class GetSoftwareListQuery extends PagedByIdQuery<Answer<SoftwareList, SoftwareListResponse>> {}
 
 @QueryHandler(GetSoftwareListQuery)
 export class GetSoftwareListHandler extends ReadModelQueryHandler implements IQueryHandler<GetSoftwareListQuery> {
@@ -23,8 +23,9 @@ export class GetSoftwareListHandler extends ReadModelQueryHandler implements IQu
     super(readSide);
   }
 
-  async execute({ context, id: customerId }: GetSoftwareListQuery) {
+  async execute({ context, id: customerId, page }: GetSoftwareListQuery) {
     await assertCustomerInScope(this.customers, context, customerId, 'software.read');
-    return this.softwareList.softwareList(customerId, this.clock.now());
+    const list = await this.softwareList.softwareList(customerId, this.clock.now(), page);
+    return { ...list, ...nextCursorOf(list) };
   }
 }

@@ -1,5 +1,6 @@
 import { ReadByIdController } from '@csp/http';
 import { GetSoftwareListQuery } from './get-software-list.query';
+import { SoftwareListQueryDto } from './software-list-query.dto';
 import { SoftwareListResponse } from './software-list.response';
 
 /** A customer's software list, from its read model. The route's OpenAPI identity (operationId and tag) is the one clients were generated with. */
@@ -16,8 +17,10 @@ export const SoftwareListController = ReadByIdController(
     },
     ok: {
       type: SoftwareListResponse,
-      description: 'Every line the customer bought, with its keys (fingerprints only), links and cancellation eligibility now',
+      description:
+        'A page of the lines the customer bought (oldest purchase first, then by order id and line), with their keys (fingerprints only), links and cancellation eligibility now',
     },
+    query: SoftwareListQueryDto,
   },
-  (context, customerId) => new GetSoftwareListQuery(context, customerId),
+  (context, customerId, query) => new GetSoftwareListQuery(context, customerId, query.page()),
 );

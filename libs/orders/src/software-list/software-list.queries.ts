@@ -1,4 +1,4 @@
-import { instantMs } from '@csp/domain';
+import { checkedPage, instantMs, isIndexEntry, isSortableTime, isStoredId, MAX_LINES, type PageRequest } from '@csp/domain';
 import type { ReadModelStore } from '@csp/projections';
 import { lineCancellation, type LineCancellation } from '../cancellability.rules';
 import { linkStatus, type LinkStatus } from '../link-status.rules';
@@ -37,9 +37,17 @@ interface SoftwareListItem extends Readonly<LineTerms> {
 export interface SoftwareList {
   readonly customerId: string;
   readonly items: SoftwareListItem[];
+  /** The last line of the page, when more follow. */
+  readonly nextCursor?: string;
 }
 
-/** An activity index entry: sortable time | sortable position | event id. */
+/**
+ * A position in a software list: a line of an order, `<purchase ms>|<orderId>|<line>` — the order's
+ * entry in the customer's index, and the line; a page may stop inside an order.
+ */
+export const isSoftwareListPosition = (position: string): boolean =>
+  isIndexEntry(position, isSortableTime, isStoredId, (line) => /^[1-9]\d{0,2}$/.test(line) && Number(line) <= MAX_LINES);
+
 /**
  * A customer's software list from its read model. Whether a line can still be cancelled and whether
  * a link still works depend on time: they are computed here from the clock, with the rules the
@@ -55,59 +63,78 @@ export class SoftwareListQueries {
     return { model, generation: await this.store.currentGeneration(model) };
   }
 
-  /** The customer's orders as stored, oldest purchase first. */
-  async softwareOrders(customerId: string): Promise<SoftwareOrderView[]> {
+  /**
+   * A page of the customer's lines, oldest purchase first (then by order id, then line): the
+   * lines after the cursor's, `limit` of them. Orders are read from the cursor's own, whose later
+   * lines come first; each order has a line at least, so `limit` + 2 orders fill the page and tell
+   * whether another follows.
+   */
+  private async softwareLines(
+    customerId: string,
+    page: PageRequest,
+  ): Promise<{ lines: { order: SoftwareOrderView; line: SoftwareLineView }[]; nextCursor?: string }> {
+    const { cursor, limit } = checkedPage(page, isSoftwareListPosition);
+    const resume =
+      cursor === undefined ? undefined : { entry: cursor.slice(0, cursor.lastIndexOf('|')), line: Number(cursor.slice(cursor.lastIndexOf('|') + 1)) };
     const ns = await this.ns('software-list');
-    const entries = await this.store.entries(ns, customerOrdersIndex(customerId));
-    const orderIds = entries.map((e) => e.slice(e.indexOf('|') + 1));
-    return (await this.store.getMany(ns, orderIds.map(softwareOrderKey))).filter((o): o is SoftwareOrderView => o !== undefined);
+    const entries = await this.store.entries(ns, customerOrdersIndex(customerId), { ...(resume ? { from: resume.entry } : {}), limit: limit + 2 });
+    const orders = (await this.store.getMany(
+      ns,
+      entries.map((e) => softwareOrderKey(e.slice(e.indexOf('|') + 1))),
+    )) as (SoftwareOrderView | undefined)[];
+    const lines = orders.flatMap((order, i) =>
+      (order?.lines ?? [])
+        .filter((line) => resume === undefined || entries[i] !== resume.entry || line.line > resume.line)
+        .map((line) => ({ entry: entries[i]!, order: order!, line })),
+    );
+    const shown = lines.slice(0, limit);
+    const last = shown[shown.length - 1];
+    return { lines: shown, ...(lines.length > limit && last ? { nextCursor: `${last.entry}|${last.line.line}` } : {}) };
   }
 
-  /** Every line the customer bought: cancelled lines keep their place, marked, with no key available. */
-  async softwareList(customerId: string, now: Date = this.clock.now()): Promise<SoftwareList> {
+  /** A page of every line the customer bought: cancelled lines keep their place, marked, with no key available. */
+  async softwareList(customerId: string, now: Date = this.clock.now(), page: PageRequest = {}): Promise<SoftwareList> {
     const nowMs = now.getTime();
-    const orders = await this.softwareOrders(customerId);
-    const items = orders.flatMap((order) =>
-      order.lines.map((line): SoftwareListItem => ({
-        orderId: order.orderId,
-        purchasedAt: order.purchasedAt,
-        taxInclusive: order.taxInclusive,
-        ...lineTerms(line),
-        status: line.status,
-        ...(line.cancelledAt ? { cancelledAt: line.cancelledAt } : {}),
-        keyAvailable: line.status === 'active',
-        versions: line.entitledVersions,
-        languages: line.languages,
-        fileTypes: line.fileTypes,
-        cancellationClass: line.cancellationClass,
-        // The eligibility route's answer for this line at this instant (one rule: lineCancellation).
-        cancellation: lineCancellation(line, instantMs(line.cancellationDeadline, 'cancellationDeadline'), nowMs),
-        keys: line.keys.map((k) => ({
-          keyId: k.keyId,
-          version: k.version,
-          language: k.language,
-          fileType: k.fileType,
-          fingerprint: k.fingerprint,
-          status: k.revoked ? 'revoked' : 'active',
-          reveals: k.reveals,
-          ...(k.lastRevealedAt ? { lastRevealedAt: k.lastRevealedAt } : {}),
-        })),
-        downloadLinks: line.links.map((l) => {
-          const status = linkStatus(l, nowMs);
-          return {
-            linkId: l.linkId,
-            version: l.version,
-            language: l.language,
-            fileType: l.fileType,
-            issuedAt: l.issuedAt,
-            expiresAt: l.expiresAt,
-            downloads: l.downloads,
-            downloadsRemaining: status === 'active' ? l.maxDownloads - l.downloads : 0,
-            status,
-          };
-        }),
+    const { lines, nextCursor } = await this.softwareLines(customerId, page);
+    const items = lines.map(({ order, line }): SoftwareListItem => ({
+      orderId: order.orderId,
+      purchasedAt: order.purchasedAt,
+      taxInclusive: order.taxInclusive,
+      ...lineTerms(line),
+      status: line.status,
+      ...(line.cancelledAt ? { cancelledAt: line.cancelledAt } : {}),
+      keyAvailable: line.status === 'active',
+      versions: line.entitledVersions,
+      languages: line.languages,
+      fileTypes: line.fileTypes,
+      cancellationClass: line.cancellationClass,
+      // The eligibility route's answer for this line at this instant (one rule: lineCancellation).
+      cancellation: lineCancellation(line, instantMs(line.cancellationDeadline, 'cancellationDeadline'), nowMs),
+      keys: line.keys.map((k) => ({
+        keyId: k.keyId,
+        version: k.version,
+        language: k.language,
+        fileType: k.fileType,
+        fingerprint: k.fingerprint,
+        status: k.revoked ? 'revoked' : 'active',
+        reveals: k.reveals,
+        ...(k.lastRevealedAt ? { lastRevealedAt: k.lastRevealedAt } : {}),
       })),
-    );
-    return { customerId, items };
+      downloadLinks: line.links.map((l) => {
+        const status = linkStatus(l, nowMs);
+        return {
+          linkId: l.linkId,
+          version: l.version,
+          language: l.language,
+          fileType: l.fileType,
+          issuedAt: l.issuedAt,
+          expiresAt: l.expiresAt,
+          downloads: l.downloads,
+          downloadsRemaining: status === 'active' ? l.maxDownloads - l.downloads : 0,
+          status,
+        };
+      }),
+    }));
+    return { customerId, items, ...(nextCursor !== undefined ? { nextCursor } : {}) };
   }
 }

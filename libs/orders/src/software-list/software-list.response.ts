@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PickType } from '@nestjs/swagger';
-import { CountProperty, CustomerIdProperty, SoftwareFields } from '@csp/http';
+import { CountProperty, CustomerIdProperty, NextCursorProperty, SoftwareFields } from '@csp/http';
 import { IssuedDownloadLinkResponse } from '../download-links/issue-download-link.response';
 import { LineCancellationResponse } from '../eligibility/cancellation-eligibility.response';
 import { OrderLineResponse, OrderResponse } from '../get-order/get-order.response';
@@ -60,11 +60,14 @@ class SoftwareListItemResponse extends IntersectionType(
   downloadLinks!: SoftwareLinkResponse[];
 }
 
-/** A customer's software list: every line of its orders, oldest purchase first. */
+/** A page of a customer's software list: the lines of its orders, oldest purchase first, then by order id and line. */
 export class SoftwareListResponse {
   @CustomerIdProperty()
   customerId!: string;
 
-  @ApiProperty({ type: [SoftwareListItemResponse] })
+  @ApiProperty({ type: [SoftwareListItemResponse], description: 'At most `limit` lines; an order may continue on the next page' })
   items!: SoftwareListItemResponse[];
+
+  @NextCursorProperty()
+  nextCursor?: string;
 }
