@@ -81,41 +81,48 @@ export class PostgresEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    this.assertOpen();
-    if (this.options.readOnly) throw new Error('The event store is open read-only');
+    this.assertWritable();
     const serialized = serialize(events);
     let outcome: AppendRow | undefined;
     try {
-      // One statement, so one round trip and one transaction: the decision and the write are the
-      // database function's (schema.ts), under the stream row's lock.
-      const result = await this.pool.query<AppendRow>(
-        'SELECT out_outcome, out_revision, out_transaction_id::text AS out_transaction_id, out_position FROM append_events($1, $2, $3, $4, $5, $6)',
-        [
-          streamId,
-          typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision,
-          serialized.map((e) => e.eventId),
-          serialized.map((e) => e.type),
-          serialized.map((e) => e.data),
-          serialized.map((e) => e.metadata),
-        ],
-      );
-      outcome = result.rows[0];
+      outcome = await this.callAppend(this.pool, streamId, serialized, expectedRevision);
     } catch (error) {
-      if (isUniqueViolation(error, 'events_event_id')) throw await this.idConflict(streamId, serialized, expectedRevision);
-      throw toPortError(error, `appending to ${streamId}`);
+      throw await this.appendFailure(error, streamId, serialized, expectedRevision);
     }
-    switch (outcome?.out_outcome) {
-      case 'appended':
-      case 'retried':
-        return { nextExpectedRevision: BigInt(outcome.out_revision!), position: positionOf(outcome.out_transaction_id!, outcome.out_position!) };
-      case 'wrong_revision':
-        throw wrongRevision(streamId, expectedRevision, outcome.out_revision === null ? undefined : BigInt(outcome.out_revision));
-      case 'other_stream':
-        throw new Error(`Event id ${serialized[0]!.eventId} is already recorded in another stream than ${streamId}`);
-      case undefined:
-        throw new Error(`append_events answered nothing for ${streamId}`);
-    }
+    return appendResult(outcome, streamId, serialized, expectedRevision);
   }
+
+  /** One transaction: the appends' rows share its transaction id and follow each other by position, which is their global order. */
+  appendInOrder: NonNullable<EventStore['appendInOrder']> = async (appends) => {
+    this.assertWritable();
+    const batch = appends.map((append) => ({ ...append, serialized: serialize(append.events) }));
+    const client = await this.pool.connect().catch((error: unknown) => Promise.reject(toPortError(error, 'appending')));
+    // Checked out, a connection has no listener of the pool's: without one a dropped connection's 'error' is unhandled.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
+    let current = batch[0];
+    try {
+      await client.query('BEGIN');
+      const results: AppendResult[] = [];
+      for (const append of batch) {
+        current = append;
+        const outcome = await this.callAppend(client, append.streamId, append.serialized, append.expectedRevision);
+        results.push(appendResult(outcome, append.streamId, append.serialized, append.expectedRevision));
+      }
+      await client.query('COMMIT');
+      return results;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollback: Error) => (lost ??= rollback));
+      throw current ? await this.appendFailure(error, current.streamId, current.serialized, current.expectedRevision) : toPortError(error, 'appending');
+    } finally {
+      client.off('error', onError);
+      // A connection that failed is dropped, not handed to the next caller.
+      client.release(lost);
+    }
+  };
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
@@ -163,6 +170,35 @@ export class PostgresEventStore implements EventStore {
       await this.pool.end();
     })();
     return this.closing;
+  }
+
+  /**
+   * One call of the database function (schema.ts): the decision and the write under the stream
+   * row's lock, in one statement, so one round trip (and one transaction when called alone).
+   */
+  private async callAppend(
+    db: { query: Pool['query'] },
+    streamId: string,
+    events: readonly SerializedEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendRow | undefined> {
+    const result = await db.query<AppendRow>(
+      'SELECT out_outcome, out_revision, out_transaction_id::text AS out_transaction_id, out_position FROM append_events($1, $2, $3, $4, $5, $6)',
+      [
+        streamId,
+        typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => e.data),
+        events.map((e) => e.metadata),
+      ],
+    );
+    return result.rows[0];
+  }
+
+  private async appendFailure(error: unknown, streamId: string, events: readonly SerializedEvent[], expected: ExpectedRevision): Promise<unknown> {
+    if (isUniqueViolation(error, 'events_event_id')) return this.idConflict(streamId, events, expected);
+    return toPortError(error, `appending to ${streamId}`);
   }
 
   /** An id of this append is recorded already, not as its first event: in this stream a partial retry, else another stream's. */
@@ -218,6 +254,11 @@ export class PostgresEventStore implements EventStore {
   private assertOpen(): void {
     if (!this.accepting) throw new EventStoreUnavailableError('The event store is closed');
   }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.options.readOnly) throw new Error('The event store is open read-only');
+  }
 }
 
 /**
@@ -261,6 +302,21 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 /** Subscriptions with the same filter at the same position, since the same notification, ask for the same page. */
 function pageKey(notified: number, after: Position, limit: number, filter: EventFilter | undefined): string {
   return JSON.stringify([notified, after.commit.toString(), after.prepare.toString(), limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
+}
+
+/** What append_events answered, as the port's result or error. */
+function appendResult(outcome: AppendRow | undefined, streamId: string, events: readonly SerializedEvent[], expected: ExpectedRevision): AppendResult {
+  switch (outcome?.out_outcome) {
+    case 'appended':
+    case 'retried':
+      return { nextExpectedRevision: BigInt(outcome.out_revision!), position: positionOf(outcome.out_transaction_id!, outcome.out_position!) };
+    case 'wrong_revision':
+      throw wrongRevision(streamId, expected, outcome.out_revision === null ? undefined : BigInt(outcome.out_revision));
+    case 'other_stream':
+      throw new Error(`Event id ${events[0]!.eventId} is already recorded in another stream than ${streamId}`);
+    case undefined:
+      throw new Error(`append_events answered nothing for ${streamId}`);
+  }
 }
 
 function wrongRevision(streamId: string, expected: ExpectedRevision, last: bigint | undefined): WrongExpectedRevisionError {

@@ -112,6 +112,10 @@ export class SqliteEventStore implements EventStore {
     return this.writer.enqueue(streamId, serialized, expectedRevision);
   }
 
+  /** Queued in one turn of the event loop, the appends share group commit's transactions, in the order given. */
+  appendInOrder: NonNullable<EventStore['appendInOrder']> = (appends) =>
+    Promise.all(appends.map((append) => this.append(append.streamId, append.events, append.expectedRevision)));
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     if (options.direction === 'backwards') {
