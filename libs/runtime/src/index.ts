@@ -3,3 +3,8 @@
 // import it, and only it imports adapters (.dependency-cruiser.cjs).
 export * from './runtime';
 export * from './audit-read-model';
+export * from './store/backup';
+export * from './store/copy';
+export { BackupDamagedError, NotABackupError, StoreCommandRefused } from './store/errors';
+export type { BackupManifest } from './store/manifest';
+export * from './configured-stores';

@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AppConfig } from '@csp/config';
+import type { JsonLogger } from '@csp/application';
+import { copyHistory, historyPages, type EventStore, type HistoryCopyProgress, type HistoryCopyResult } from '@csp/event-store';
+import { checkKeyringCopy, checkRewrap, copyKeyring, keyEncryptionKeysById, keyringEntries, type DataKeyStore, type KeyringCopyResult } from '@csp/security';
+import { SqliteDataKeyStore } from '@csp/security/sqlite';
+import { KEYRING_STREAM_PREFIX } from '@csp/security/kurrentdb';
+import { configuredKeyEncryptionKeys, EMBEDDED_FILES, openConfiguredDataKeyStore, openRawEventStore } from '../configured-stores';
+import { StoreCommandRefused } from './errors';
+
+/** Where a copy goes: a server (EVENTSTORE_URL's forms) or an embedded store's folder. */
+export type CopyTarget = { readonly eventStoreUrl: string } | { readonly dataDir: string };
+
+/** The stores on both sides of a copy, however they were opened (the CLI opens configured ones; tests inject others). */
+export interface CopyStores {
+  readonly source: { readonly events: EventStore; readonly keyring: Pick<DataKeyStore, 'entries'> };
+  readonly target: { readonly events: EventStore; readonly keyring: DataKeyStore };
+}
+
+export interface StoreCopyOptions {
+  /** The source's key-encryption keys (needed to re-wrap only). */
+  readonly sourceKeys: readonly Buffer[];
+  /** The target's key-encryption key, when it is not the source's: the data keys are re-wrapped by it. */
+  readonly targetKey?: Buffer;
+  readonly batchEvents?: number;
+  readonly onProgress?: (progress: HistoryCopyProgress) => void;
+}
+
+export interface StoreCopyResult {
+  readonly history: HistoryCopyResult;
+  readonly keyring: KeyringCopyResult;
+  /** Whether both sides' histories have the same events and digest. */
+  readonly identical: boolean;
+}
+
+/**
+ * KurrentDB keeps the keyring in its log: those streams are not history, on either side (copied,
+ * wrapped data keys would become events that can never be deleted, and crypto-shredding would end).
+ */
+const NOT_HISTORY = [KEYRING_STREAM_PREFIX];
+
+/**
+ * Copies a store to another: the history first (up to the source's head when the copy starts),
+ * then the keyring, read after the events so that it holds every data key they need; then the
+ * target's history is digested on its own and compared with the source's. Everything that would
+ * refuse the copy — a target holding other events or other keys, a KEK that cannot re-wrap — is
+ * checked before anything is written. Resumable: run it again and it goes on where the target is.
+ */
+export async function copyStore(stores: CopyStores, options: StoreCopyOptions): Promise<StoreCopyResult> {
+  const { source, target } = stores;
+  const until = await source.events.headPosition();
+  const targetIsEmpty = (await historyPages(target.events, { excludedStreamPrefixes: NOT_HISTORY, pageSize: 1 }).next()).done === true;
+  const keyring = { source: source.keyring, target: target.keyring, sourceKeys: keyEncryptionKeysById(options.sourceKeys), targetKey: options.targetKey };
+  await checkKeyringCopy(keyring, { historyIsEmpty: targetIsEmpty });
+  const history = await copyHistory({
+    source: source.events,
+    target: target.events,
+    until,
+    excludedStreamPrefixes: NOT_HISTORY,
+    ...(options.batchEvents !== undefined ? { batchEvents: options.batchEvents } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const keys = await copyKeyring(keyring);
+  return { history, keyring: keys, identical: history.source.events === history.target.events && history.source.digest === history.target.digest };
+}
+
+/** The configuration the product on the target would run with: the same one, its store moved. */
+function targetConfig(config: AppConfig, target: CopyTarget): AppConfig {
+  if ('eventStoreUrl' in target) return { ...config, eventStoreUrl: target.eventStoreUrl };
+  return { ...config, eventStoreUrl: undefined, dataDir: resolve(target.dataDir) };
+}
+
+/** The configured store's keyring, read only; an embedded install that never encrypted a key has none. */
+function sourceKeyring(config: AppConfig): DataKeyStore | (Pick<DataKeyStore, 'entries'> & { close(): Promise<void> }) {
+  if (config.eventStoreUrl) return openConfiguredDataKeyStore(config);
+  const file = join(config.dataDir, EMBEDDED_FILES.keyring);
+  if (existsSync(file)) return new SqliteDataKeyStore(file, { readOnly: true });
+  return { entries: async function* () {}, close: async () => undefined };
+}
+
+export interface ConfiguredCopy extends StoreCopyResult {
+  /** The source's current KEK file when it is the development key in DATA_DIR (KEY_ENCRYPTION_KEY unset). */
+  readonly developmentKeyFile?: string;
+}
+
+/**
+ * Copies the configured store (DATA_DIR's, or EVENTSTORE_URL's), opened read-only, to `target`,
+ * opened as the product would open it there (a PostgreSQL database is migrated, a folder created).
+ */
+export async function copyConfiguredStore(
+  config: AppConfig,
+  logger: JsonLogger,
+  target: CopyTarget,
+  options: Omit<StoreCopyOptions, 'sourceKeys' | 'onProgress'> & {
+    readonly onProgress?: (progress: HistoryCopyProgress & { readonly total?: number }) => void;
+  } = {},
+): Promise<ConfiguredCopy> {
+  const destination = targetConfig(config, target);
+  if ((config.eventStoreUrl ?? '') === (destination.eventStoreUrl ?? '') && resolve(config.dataDir) === destination.dataDir)
+    throw new StoreCommandRefused('The target is the configured store itself: name another one');
+  const { keys, developmentKeyFile } = configuredKeyEncryptionKeys(config);
+  const opened: { close(): Promise<void> }[] = [];
+  const keep = <T extends { close(): Promise<void> }>(store: T) => {
+    opened.push(store);
+    return store;
+  };
+  try {
+    const sourceEvents = keep(await openRawEventStore(config, logger, true));
+    const keyring = keep(sourceKeyring(config));
+    // Before the target is opened (a folder created, a database migrated): a KEK that cannot re-wrap leaves nothing behind.
+    checkRewrap(await keyringEntries(keyring), { sourceKeys: keyEncryptionKeysById(keys), targetKey: options.targetKey });
+    const stores: CopyStores = {
+      source: { events: sourceEvents, keyring },
+      target: { events: keep(await openRawEventStore(destination, logger, false)), keyring: keep(openConfiguredDataKeyStore(destination)) },
+    };
+    // The embedded store's positions number its events: its head says how many there are to copy.
+    const total = config.eventStoreUrl ? undefined : Math.max(0, Number((await sourceEvents.headPosition()).commit));
+    const { onProgress } = options;
+    const result = await copyStore(stores, {
+      ...options,
+      sourceKeys: keys,
+      ...(onProgress ? { onProgress: (progress: HistoryCopyProgress) => onProgress({ ...progress, ...(total !== undefined ? { total } : {}) }) } : {}),
+    });
+    return { ...result, ...(developmentKeyFile && !options.targetKey ? { developmentKeyFile } : {}) };
+  } finally {
+    for (const store of opened.reverse()) await store.close().catch(() => undefined);
+  }
+}
