@@ -8,7 +8,7 @@ import { AuditQueryError, parseAuditQuery, type AuditQuery } from '@csp/audit';
 import { checkReport, exportKeyAccessReport, printable, REPORT_FORMATS, verifyKeyAccess, type Difference, type ReportFormat } from '@csp/audit/history';
 import { formatPosition, NotAnEventStoreError, type EventStore, type Position } from '@csp/event-store';
 import { openActivityLogReadModel, openConfiguredEventStore } from '@csp/runtime';
-import { HelpRequested, readCommandLine, UsageError, usageExit } from '../args';
+import { readCommandLine, runSubcommand, UsageError, usageExit } from '../args';
 import { besideTarget, outputTarget, statOf, temporary } from '../output-file';
 import { ProgressBar } from '../progress';
 
@@ -286,33 +286,13 @@ async function checkReportCommand(args: readonly string[]): Promise<number> {
   });
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'replay':
-      return replay(rest);
-    case 'verify':
-      return verify(rest);
-    case 'check-report':
-      return checkReportCommand(rest);
-    case '--help':
-    case '-h':
-    case 'help':
-      throw new HelpRequested();
-    case undefined:
-      throw new UsageError('');
-    default:
-      throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
-  }
-}
-
 // A reader that stops early (`| head`) is not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
 
-main(process.argv.slice(2)).then(
+runSubcommand(process.argv.slice(2), { replay, verify, 'check-report': checkReportCommand }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -18,7 +18,7 @@ import {
   type CopyTarget,
   type StoreProgress,
 } from '@csp/runtime';
-import { HelpRequested, readCommandLine, UsageError, usageExit } from '../args';
+import { readCommandLine, runSubcommand, UsageError, usageExit } from '../args';
 import { besideTarget, outputTarget, temporary } from '../output-file';
 import { count, ProgressBar } from '../progress';
 
@@ -220,28 +220,6 @@ async function copy(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'backup':
-      return backup(rest);
-    case 'verify':
-      return verify(rest);
-    case 'restore':
-      return restore(rest);
-    case 'copy':
-      return copy(rest);
-    case '--help':
-    case '-h':
-    case 'help':
-      throw new HelpRequested();
-    case undefined:
-      throw new UsageError('');
-    default:
-      throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
-  }
-}
-
 /** What the operator gave cannot be used as given: exit 2, nothing changed. */
 const REFUSALS = [
   ConfigError,
@@ -253,7 +231,7 @@ const REFUSALS = [
   KeyEncryptionKeyNotConfiguredError,
 ];
 
-main(process.argv.slice(2))
+runSubcommand(process.argv.slice(2), { backup, verify, restore, copy })
   .then(
     (code) => {
       process.exitCode = code;

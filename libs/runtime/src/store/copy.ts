@@ -53,14 +53,8 @@ export async function copyStore(stores: CopyStores, options: StoreCopyOptions): 
   const targetIsEmpty = (await historyPages(target.events, { excludedStreamPrefixes: NOT_HISTORY, pageSize: 1 }).next()).done === true;
   const keyring = { source: source.keyring, target: target.keyring, sourceKeys: keyEncryptionKeysById(options.sourceKeys), targetKey: options.targetKey };
   await checkKeyringCopy(keyring, { historyIsEmpty: targetIsEmpty });
-  const history = await copyHistory({
-    source: source.events,
-    target: target.events,
-    until,
-    excludedStreamPrefixes: NOT_HISTORY,
-    ...(options.batchEvents !== undefined ? { batchEvents: options.batchEvents } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  const { batchEvents, onProgress } = options;
+  const history = await copyHistory({ source: source.events, target: target.events, until, excludedStreamPrefixes: NOT_HISTORY, batchEvents, onProgress });
   const keys = await copyKeyring(keyring);
   return { history, keyring: keys, identical: history.source.events === history.target.events && history.source.digest === history.target.digest };
 }
