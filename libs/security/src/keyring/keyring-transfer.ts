@@ -119,7 +119,10 @@ function plan(source: readonly DataKeyEntry[], existing: readonly DataKeyEntry[]
   const onTarget = new Map(existing.map((entry) => [entry.tenantId, entry.record]));
   const known = new Set(source.map((entry) => entry.tenantId));
   const stranger = existing.find((entry) => !known.has(entry.tenantId));
-  if (stranger) throw new TargetHoldsOtherKeysError(`The target keyring holds a data key for tenant ${stranger.tenantId}, which the source does not have`);
+  if (stranger)
+    throw new TargetHoldsOtherKeysError(
+      `The target is not empty: its keyring holds a data key for tenant ${stranger.tenantId}, which the source does not have`,
+    );
   return source.map((entry) => {
     const step = stepFor(entry, onTarget.get(entry.tenantId) ?? { state: 'none' });
     if (typeof step === 'object') throw new TargetHoldsOtherKeysError(`The target is not this install's: ${step.conflict}`);

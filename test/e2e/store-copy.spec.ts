@@ -1,0 +1,212 @@
+/**
+ * Moving an embedded install to PostgreSQL with `npm run store -- copy` (compiled; `npm run build`
+ * first): a copy cut off half-way (its connection cut, the process killed) and run again ends with
+ * the same digest on both sides; an audit replay from the copy has the same entries as the one from
+ * the embedded store but for their positions, which are each store's own, and copied back to an
+ * embedded store (positions numbered again from 1) it is byte-identical; the product started on the
+ * copy gives the same keys, credits and software list and goes on with the copied customers and
+ * orders, and the copy back resumes with what it added. Refused, nothing written: a target holding
+ * another history, a key file that is not a key; an unreachable target fails (exit 3).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { digestHistory, type HistorySummary } from '@csp/event-store';
+import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { openPostgresEventStore } from '@csp/event-store/postgres';
+import { createTestDatabase, postgresForTests, type TestDatabase } from '../../libs/event-store/src/postgres/testing/database';
+import { AUDIT_CLI, runCli, STORE_CLI } from '../support/cli';
+import { generateHistory } from '../support/history';
+import { startServer, type RunningServer } from '../support/server';
+import { expectSameProduct, orderLifeWorkload, untilReady, type Workload } from '../support/store-workload';
+import { startTcpProxy } from '../support/tcp-proxy';
+
+jest.setTimeout(240_000);
+
+const withPostgres = postgresForTests('store copy to PostgreSQL');
+const START = '2026-03-02T10:00:00.000Z';
+const KEK = randomBytes(32).toString('base64');
+const SECRET = `copy-${randomBytes(4).toString('hex')}`;
+
+const embeddedDigest = async (dataDir: string): Promise<HistorySummary> => {
+  const store = openSqliteEventStore({ file: join(dataDir, 'events.sqlite'), readOnly: true });
+  try {
+    return await digestHistory(store);
+  } finally {
+    await store.close();
+  }
+};
+const postgresDigest = async (url: string): Promise<HistorySummary> => {
+  const store = await openPostgresEventStore({ connectionString: url, readOnly: true });
+  try {
+    return await digestHistory(store);
+  } finally {
+    await store.close();
+  }
+};
+
+async function eventsIn(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
+  } catch {
+    return 0; // not migrated yet
+  } finally {
+    await client.end();
+  }
+}
+
+(withPostgres ? describe : describe.skip)('moving an embedded install to PostgreSQL', () => {
+  let dataDir: string;
+  let database: TestDatabase;
+  let workload: Workload;
+  let replayed: string;
+  let total: number;
+  const back = join(mkdtempSync(join(tmpdir(), 'csp-copy-back-')), 'data');
+  const embedded = () => ({ DATA_DIR: dataDir, KEY_ENCRYPTION_KEY: KEK });
+  const onPostgres = () => ({
+    EVENTSTORE_URL: database.url,
+    KEY_ENCRYPTION_KEY: KEK,
+    AUTH_JWT_SECRET: SECRET,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'csp-copy-rm-')),
+  });
+  const replay = (env: Record<string, string>) =>
+    runCli(AUDIT_CLI, ['replay', '--partner', workload.partner, '--from', '2026-03-01', '--to', '2026-03-31', '--format', 'jsonl'], env);
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'csp-copy-'));
+    database = await createTestDatabase();
+    // A history large enough that a copy takes a while, then the product's own order life on top.
+    const store = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
+    await generateHistory(store, { partners: 2, customersPerPartner: 20, ordersPerCustomer: 60, seed: 18 });
+    await store.close();
+    const server: RunningServer = await startServer({ dataDir, secret: SECRET, clockStart: START, env: { KEY_ENCRYPTION_KEY: KEK } });
+    try {
+      workload = await orderLifeWorkload(server);
+    } finally {
+      await server.stop();
+    }
+    const run = await replay(embedded());
+    expect(run.code).toBe(0);
+    replayed = run.stdout;
+    total = (await embeddedDigest(dataDir)).events;
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('a copy cut off half-way goes on where the target is when run again, and ends with the same digest on both sides', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(database.url).port || 5432) });
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(proxy.port);
+    let copiedWhenCut = 0;
+    const cut = await runCli(STORE_CLI, ['copy', '--to', viaProxy.toString()], embedded(), (child) => {
+      let looking = false;
+      const poll = setInterval(() => {
+        if (looking || copiedWhenCut > 0) return;
+        looking = true;
+        void eventsIn(database.url).then(async (events) => {
+          looking = false;
+          if (events < 1000) return;
+          copiedWhenCut = events;
+          clearInterval(poll);
+          await proxy.cut();
+          child.kill('SIGKILL');
+        });
+      }, 10);
+      child.once('close', () => clearInterval(poll));
+    });
+    await proxy.close();
+    expect(cut.code === 3 || cut.signal === 'SIGKILL').toBe(true);
+    const left = await eventsIn(database.url);
+    expect(left).toBeGreaterThanOrEqual(1000);
+    expect(left).toBeLessThan(total);
+
+    const resumed = await runCli(STORE_CLI, ['copy', '--to', database.url], embedded());
+    expect(resumed.stderr).toContain('copy: checking the events already on the target');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`(${left.toLocaleString('en-US')} there already, ${(total - left).toLocaleString('en-US')} copied)`);
+    const source = await embeddedDigest(dataDir);
+    expect(resumed.stdout).toContain(`digest: ${source.digest} on both sides (${total.toLocaleString('en-US')} events)`);
+    expect(await postgresDigest(database.url)).toEqual(source);
+    expect(resumed.stdout).toMatch(/keyring: 2 tenant key\(s\), 1 destroyed, 2 written; the target's data keys are wrapped by kek-/);
+  });
+
+  it('an audit replay from the copy has the same entries but for their positions; copied back to an embedded store, byte for byte', async () => {
+    const run = await replay(onPostgres());
+    expect(run.code).toBe(0);
+    // Positions (and so the chain over the entries) are the store's own; everything else is the history's.
+    const withoutPositions = (report: string) =>
+      report
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { entry?: { position: string } })
+        .filter((line) => line.entry)
+        .map(({ entry }) => ({ ...entry, position: undefined }));
+    expect(withoutPositions(run.stdout)).toEqual(withoutPositions(replayed));
+    expect(withoutPositions(replayed).length).toBeGreaterThan(4);
+
+    const copied = await runCli(STORE_CLI, ['copy', '--to-data-dir', back], onPostgres());
+    expect(copied.code).toBe(0);
+    expect(await embeddedDigest(back)).toEqual(await embeddedDigest(dataDir));
+    const home = await replay({ DATA_DIR: back, KEY_ENCRYPTION_KEY: KEK });
+    expect(home.code).toBe(0);
+    expect(home.stdout).toBe(replayed);
+  });
+
+  it('the product on the copy gives the same keys, credits and software list, and goes on with the copied customers and orders', async () => {
+    const server = await startServer({ secret: SECRET, clockStart: START, env: onPostgres() });
+    try {
+      await untilReady(server);
+      await expectSameProduct(server, workload);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('copying back again goes on with what the product added on the copy: the same digest again', async () => {
+    const run = await runCli(STORE_CLI, ['copy', '--to-data-dir', back], onPostgres());
+    expect(run.code).toBe(0);
+    const there = await postgresDigest(database.url);
+    expect(there.events).toBeGreaterThan(total);
+    expect(run.stdout).toContain(`(${total.toLocaleString('en-US')} there already, ${(there.events - total).toLocaleString('en-US')} copied)`);
+    expect(run.stdout).toContain(`digest: ${there.digest} on both sides`);
+    expect(await embeddedDigest(back)).toEqual(there);
+  });
+
+  it('refuses a target that holds another history, and a key file that is not a key, writing nothing; fails on an unreachable one', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'csp-copy-other-'));
+    const store = openSqliteEventStore({ file: join(other, 'events.sqlite') });
+    await generateHistory(store, { partners: 1, customersPerPartner: 1, ordersPerCustomer: 2, seed: 99 });
+    await store.close();
+    const before = await postgresDigest(database.url);
+    const refused = await runCli(STORE_CLI, ['copy', '--to', database.url], { DATA_DIR: other, KEY_ENCRYPTION_KEY: KEK });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^store: The target is not empty: its keyring holds a data key for tenant .*, which the source does not have$/m);
+    expect(await postgresDigest(database.url)).toEqual(before);
+    const behind = await embeddedDigest(back);
+    const ahead = await runCli(STORE_CLI, ['copy', '--to-data-dir', back], embedded());
+    expect(ahead.code).toBe(2);
+    expect(ahead.stderr).toMatch(/^store: The target holds more events than the source: its event #\d+ is /m);
+    expect(await embeddedDigest(back)).toEqual(behind);
+
+    const keyFile = join(other, 'not-a-key');
+    writeFileSync(keyFile, 'short\n');
+    const target = join(mkdtempSync(join(tmpdir(), 'csp-copy-none-')), 'data');
+    const badKey = await runCli(STORE_CLI, ['copy', '--to-data-dir', target, '--target-key-file', keyFile], embedded());
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toMatch(/^--target-key-file .* must hold a 32-byte key/);
+    expect(readdirSync(join(target, '..'))).toEqual([]);
+
+    const unreachable = await runCli(STORE_CLI, ['copy', '--to', 'postgres://postgres@127.0.0.1:1/nothing'], embedded());
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toMatch(/^store copy failed: PostgreSQL is unavailable/m);
+    const notAUrl = await runCli(STORE_CLI, ['copy', '--to', 'mysql://somewhere/db'], embedded());
+    expect(notAUrl.code).toBe(2);
+    expect(notAUrl.stderr).toMatch(/^--to must be an EVENTSTORE_URL/);
+  });
+});
