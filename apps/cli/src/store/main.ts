@@ -54,29 +54,36 @@ target that cannot be reached, a disk full).`;
 
 const MIB = 1 << 20;
 
-/** One progress bar per step of a command, on stderr, each with its own rate. */
+const seconds = (startedMs: number) => (performance.now() - startedMs) / 1000;
+
+/**
+ * One progress bar per step of a command, on stderr, each with its own rate and, once done, its
+ * time: from the end of the step before (or the start), so that the steps' times add up to the run.
+ */
 function progressOnStderr(command: string) {
   let current: { step: string; bar: ProgressBar; startedMs: number } | undefined;
+  let lastMs = performance.now();
+  const finish = () => {
+    if (current) current.bar.done(`${command}: ${current.step} done in ${seconds(current.startedMs).toFixed(1)} s`);
+    current = undefined;
+    lastMs = performance.now();
+  };
   return {
     update(progress: StoreProgress) {
       if (current?.step !== progress.step) {
-        current?.bar.done(`${command}: ${current.step} done`);
+        finish();
         current = {
           step: progress.step,
           bar: new ProgressBar(process.stderr, `${command}: ${progress.step}`, progress.total, undefined, progress.unit),
-          startedMs: performance.now(),
+          startedMs: lastMs,
         };
       }
       current.bar.update(progress.done, progress.done / Math.max((performance.now() - current.startedMs) / 1000, 1e-3));
     },
-    finish() {
-      current?.bar.done(`${command}: ${current.step} done`);
-      current = undefined;
-    },
+    finish,
   };
 }
 
-const seconds = (startedMs: number) => (performance.now() - startedMs) / 1000;
 const rate = (events: number, startedMs: number) => count(events / Math.max(seconds(startedMs), 1e-3));
 
 function keyringLine(manifest: BackupManifest): string {

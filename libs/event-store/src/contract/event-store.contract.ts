@@ -99,6 +99,12 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
           'no_stream',
           0n,
         );
+        // An event id another stream holds, as the first event of an append or a later one: refused, that stream not written.
+        for (const events of [[a1!], [event(), b1!]])
+          await expect(store.appendInOrder([{ streamId: stream('c'), events, expectedRevision: 'no_stream' }])).rejects.toThrow(
+            /already recorded in another stream/,
+          );
+        expect(await store.readStream(stream('c'))).toEqual([]);
         expect(await countMine()).toBe(4);
       });
 

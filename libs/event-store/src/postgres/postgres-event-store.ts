@@ -92,36 +92,20 @@ export class PostgresEventStore implements EventStore {
     return appendResult(outcome, streamId, serialized, expectedRevision);
   }
 
-  /** One transaction: the appends' rows share its transaction id and follow each other by position, which is their global order. */
+  /**
+   * One transaction: the appends' rows share its transaction id and follow each other by position,
+   * which is their global order. All of them in one statement first (one round trip); when one is
+   * refused, they are written again one by one in a new transaction, which says which and why.
+   */
   appendInOrder: NonNullable<EventStore['appendInOrder']> = async (appends) => {
     this.assertWritable();
     const batch = appends.map((append) => ({ ...append, serialized: serialize(append.events) }));
-    const client = await this.pool.connect().catch((error: unknown) => Promise.reject(toPortError(error, 'appending')));
-    // Checked out, a connection has no listener of the pool's: without one a dropped connection's 'error' is unhandled.
-    let lost: Error | undefined;
-    const onError = (error: Error) => {
-      lost = error;
-    };
-    client.on('error', onError);
-    let current = batch[0];
-    try {
-      await client.query('BEGIN');
-      const results: AppendResult[] = [];
-      for (const append of batch) {
-        current = append;
-        const outcome = await this.callAppend(client, append.streamId, append.serialized, append.expectedRevision);
-        results.push(appendResult(outcome, append.streamId, append.serialized, append.expectedRevision));
-      }
-      await client.query('COMMIT');
-      return results;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollback: Error) => (lost ??= rollback));
-      throw current ? await this.appendFailure(error, current.streamId, current.serialized, current.expectedRevision) : toPortError(error, 'appending');
-    } finally {
-      client.off('error', onError);
-      // A connection that failed is dropped, not handed to the next caller.
-      client.release(lost);
-    }
+    if (batch.length === 0) return [];
+    const atOnce = await this.transaction((client) => this.appendAllAtOnce(client, batch)).catch((error: unknown) => {
+      if (isUniqueViolation(error, 'events_event_id')) return undefined;
+      throw error;
+    });
+    return atOnce ?? (await this.transaction((client) => this.appendOneByOne(client, batch)))!;
   };
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -186,7 +170,7 @@ export class PostgresEventStore implements EventStore {
       'SELECT out_outcome, out_revision, out_transaction_id::text AS out_transaction_id, out_position FROM append_events($1, $2, $3, $4, $5, $6)',
       [
         streamId,
-        typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision,
+        expectedText(expectedRevision),
         events.map((e) => e.eventId),
         events.map((e) => e.type),
         events.map((e) => e.data),
@@ -194,6 +178,78 @@ export class PostgresEventStore implements EventStore {
       ],
     );
     return result.rows[0];
+  }
+
+  /** Every append in one statement, in the order given; undefined (for the caller to roll back) when one is refused. */
+  private async appendAllAtOnce(db: { query: Pool['query'] }, batch: readonly SerializedAppend[]): Promise<AppendResult[] | undefined> {
+    // Each append's events are a slice of the statement's arrays, 1-based, bounds inclusive.
+    const bounds = { first: [] as number[], last: [] as number[] };
+    for (const append of batch) {
+      const first = (bounds.last[bounds.last.length - 1] ?? 0) + 1;
+      bounds.first.push(first);
+      bounds.last.push(first + append.serialized.length - 1);
+    }
+    const events = batch.flatMap((append) => append.serialized);
+    const slice = (n: number) => `($${n}::text[])[a.first:a.last]`;
+    const { rows } = await db.query<AppendRow>(
+      `SELECT r.out_outcome, r.out_revision, r.out_transaction_id::text AS out_transaction_id, r.out_position
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) WITH ORDINALITY AS a(stream_id, expected, first, last, n)
+       CROSS JOIN LATERAL append_events(a.stream_id, a.expected, ${slice(5)}, ${slice(6)}, ${slice(7)}, ${slice(8)}) r
+       ORDER BY a.n`,
+      [
+        batch.map((append) => append.streamId),
+        batch.map((append) => expectedText(append.expectedRevision)),
+        bounds.first,
+        bounds.last,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => e.data),
+        events.map((e) => e.metadata),
+      ],
+    );
+    if (rows.length !== batch.length || rows.some((row) => row.out_outcome !== 'appended' && row.out_outcome !== 'retried')) return undefined;
+    // The calls ran in the order given if the positions they wrote increase with it; else the one-by-one path writes them.
+    const written = rows.filter((row) => row.out_outcome === 'appended').map((row) => BigInt(row.out_position!));
+    if (written.some((position, i) => i > 0 && position <= written[i - 1]!)) return undefined;
+    return rows.map((row, i) => appendResult(row, batch[i]!.streamId, batch[i]!.serialized, batch[i]!.expectedRevision));
+  }
+
+  private async appendOneByOne(db: { query: Pool['query'] }, batch: readonly SerializedAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const { streamId, serialized, expectedRevision } of batch) {
+      let outcome: AppendRow | undefined;
+      try {
+        outcome = await this.callAppend(db, streamId, serialized, expectedRevision);
+      } catch (error) {
+        throw await this.appendFailure(error, streamId, serialized, expectedRevision);
+      }
+      results.push(appendResult(outcome, streamId, serialized, expectedRevision));
+    }
+    return results;
+  }
+
+  /** `work` in a transaction on a connection of its own: committed when it answers, rolled back when it answers undefined or fails. */
+  private async transaction<T>(work: (client: { query: Pool['query'] }) => Promise<T | undefined>): Promise<T | undefined> {
+    const client = await this.pool.connect().catch((error: unknown) => Promise.reject(toPortError(error, 'appending')));
+    // Checked out, a connection has no listener of the pool's: without one a dropped connection's 'error' is unhandled.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const value = await work(client);
+      await client.query(value === undefined ? 'ROLLBACK' : 'COMMIT');
+      return value;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollback: Error) => (lost ??= rollback));
+      throw toPortError(error, 'appending');
+    } finally {
+      client.off('error', onError);
+      // A connection that failed is dropped, not handed to the next caller.
+      client.release(lost);
+    }
   }
 
   private async appendFailure(error: unknown, streamId: string, events: readonly SerializedEvent[], expected: ExpectedRevision): Promise<unknown> {
@@ -303,6 +359,16 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 function pageKey(notified: number, after: Position, limit: number, filter: EventFilter | undefined): string {
   return JSON.stringify([notified, after.commit.toString(), after.prepare.toString(), limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
 }
+
+/** One append of appendInOrder, its events as table text. */
+interface SerializedAppend {
+  readonly streamId: string;
+  readonly expectedRevision: ExpectedRevision;
+  readonly serialized: readonly SerializedEvent[];
+}
+
+/** An expected revision as append_events takes it: 'any', 'no_stream', 'stream_exists' or a revision in text. */
+const expectedText = (expected: ExpectedRevision) => (typeof expected === 'bigint' ? expected.toString() : expected);
 
 /** What append_events answered, as the port's result or error. */
 function appendResult(outcome: AppendRow | undefined, streamId: string, events: readonly SerializedEvent[], expected: ExpectedRevision): AppendResult {
