@@ -50,6 +50,13 @@ interface AppendRow {
   out_transaction_id: string | null;
   out_position: string | null;
 }
+/**
+ * The global order, by the table's columns: an unqualified `transaction_id` in ORDER BY would be
+ * the selected `transaction_id::text` (an output name wins there), sorted as text — '1000' before
+ * '999' — and by a sort of every matching row instead of the index.
+ */
+const GLOBAL_ORDER = 'events.transaction_id, events.position';
+const GLOBAL_ORDER_DESC = 'events.transaction_id DESC, events.position DESC';
 /** Below this, every running transaction is finished: rows of older transactions are all there is. */
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
 
@@ -130,7 +137,7 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<Position> {
     this.assertOpen();
     const [row] = await this.query<{ transaction_id: string; position: string }>(
-      `SELECT transaction_id::text AS transaction_id, position FROM events WHERE transaction_id < ${HORIZON} ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+      `SELECT transaction_id::text AS transaction_id, position FROM events WHERE transaction_id < ${HORIZON} ORDER BY ${GLOBAL_ORDER_DESC} LIMIT 1`,
       [],
       'reading the head position',
     );
@@ -283,7 +290,7 @@ export class PostgresEventStore implements EventStore {
     const rows = await this.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < ${HORIZON}${conditions.sql}
-       ORDER BY transaction_id, position LIMIT $3`,
+       ORDER BY ${GLOBAL_ORDER} LIMIT $3`,
       [transactionId, position, limit, ...conditions.params],
       'reading the global log',
     );
