@@ -159,9 +159,11 @@ async function eventsIn(url: string): Promise<number> {
   });
 
   it('the product on the copy gives the same keys, credits and software list, and goes on with the copied customers and orders', async () => {
-    const server = await startServer({ secret: SECRET, clockStart: START, env: onPostgres() });
+    // On the embedded install's own DATA_DIR: its read models name the embedded store's positions, and are rebuilt.
+    const server = await startServer({ dataDir, secret: SECRET, clockStart: START, env: { ...onPostgres(), DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
     try {
       await untilReady(server);
+      expect(server.logs()).toMatch(/Read model rebuilt from the first event.*built from another event store/);
       await expectSameProduct(server, workload);
     } finally {
       await server.stop();
