@@ -224,6 +224,13 @@ async function copy(args: readonly string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`digest: ${history.source.digest} on both sides (${count(history.source.events)} events)\n`);
+  if (result.webhooks.length > 0)
+    process.stdout.write(
+      `webhooks: ${result.webhooks.length} checkpoint(s) name positions of the source, which are the source's own; once the product runs on the target, resume each from its event's position there:\n` +
+        result.webhooks
+          .map((w) => `  POST /v1/webhooks/${w.webhookId}/replay {"fromPosition":"${w.targetPosition}"}   (the source's ${w.sourcePosition})\n`)
+          .join(''),
+    );
   return 0;
 }
 

@@ -1,4 +1,4 @@
-import { type AppendResult, type EventStore, type Position, type RecordedEvent, type StreamAppend } from '../port';
+import { formatPosition, type AppendResult, type EventStore, type Position, type RecordedEvent, type StreamAppend } from '../port';
 import { digestHistory, HistoryDigest, historyPages, type HistoryReadOptions, type HistorySummary } from './history';
 
 /**
@@ -29,6 +29,8 @@ export interface HistoryCopyOptions {
   /** Events per commit on the target (a page of the source); default 1000. */
   readonly batchEvents?: number;
   readonly onProgress?: (progress: HistoryCopyProgress) => void;
+  /** Source positions (formatPosition) whose events the caller needs to find on the target: see `located`. */
+  readonly locate?: ReadonlySet<string>;
 }
 
 export interface HistoryCopyResult {
@@ -38,6 +40,8 @@ export interface HistoryCopyResult {
   /** The source's history up to `until`, and the target's whole history, digested independently. */
   readonly source: HistorySummary;
   readonly target: HistorySummary;
+  /** For each position of `locate` the source has an event at: that event's stream and revision, which the copy keeps. */
+  readonly located: ReadonlyMap<string, { readonly streamId: string; readonly revision: bigint }>;
 }
 
 /**
@@ -53,13 +57,19 @@ export async function copyHistory(options: HistoryCopyOptions): Promise<HistoryC
   const reading: HistoryReadOptions = { excludedStreamPrefixes: options.excludedStreamPrefixes ?? [], pageSize: options.batchEvents ?? 1000 };
   const sourceEvents = new Cursor(historyPages(source, { ...reading, until: options.until }));
   const digest = new HistoryDigest();
+  const located = new Map<string, { streamId: string; revision: bigint }>();
+  const seen = (event: RecordedEvent) => {
+    digest.add(event);
+    if (options.locate?.has(formatPosition(event.position)))
+      located.set(formatPosition(event.position), { streamId: event.streamId, revision: event.revision });
+  };
 
   let alreadyOnTarget = 0;
   for await (const page of historyPages(target, reading)) {
     for (const found of page) {
       const expected = await sourceEvents.next();
       if (!expected || !sameEvent(found, expected)) throw new TargetHoldsOtherEventsError(otherEventsMessage(alreadyOnTarget, found, expected));
-      digest.add(expected);
+      seen(expected);
       alreadyOnTarget++;
     }
     onProgress?.({ phase: 'checking', events: alreadyOnTarget });
@@ -68,13 +78,13 @@ export async function copyHistory(options: HistoryCopyOptions): Promise<HistoryC
   let copied = 0;
   for (let batch = await sourceEvents.rest(); batch.length > 0; batch = await sourceEvents.rest()) {
     await appendInOrder(target, appendsOf(batch));
-    for (const event of batch) digest.add(event);
+    for (const event of batch) seen(event);
     copied += batch.length;
     onProgress?.({ phase: 'copying', events: alreadyOnTarget + copied });
   }
 
   const targetSummary = await digestHistory(target, { ...reading, onPage: (events) => onProgress?.({ phase: 'comparing', events }) });
-  return { alreadyOnTarget, copied, source: { events: digest.events, digest: digest.value() }, target: targetSummary };
+  return { alreadyOnTarget, copied, source: { events: digest.events, digest: digest.value() }, target: targetSummary, located };
 }
 
 /** What both sides must agree on before the copy may go on after an event. */

@@ -2,7 +2,19 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '@csp/config';
 import type { JsonLogger } from '@csp/application';
-import { copyHistory, historyPages, type EventStore, type HistoryCopyProgress, type HistoryCopyResult } from '@csp/event-store';
+import { WEBHOOK_STREAM_PREFIX } from '@csp/domain';
+import {
+  comparePositions,
+  copyHistory,
+  formatPosition,
+  historyPages,
+  START,
+  type EventStore,
+  type HistoryCopyProgress,
+  type HistoryCopyResult,
+  type Position,
+} from '@csp/event-store';
+import type { WebhookCheckpointed } from '@csp/webhooks';
 import { checkKeyringCopy, checkRewrap, copyKeyring, keyEncryptionKeysById, keyringEntries, type DataKeyStore, type KeyringCopyResult } from '@csp/security';
 import { SqliteDataKeyStore } from '@csp/security/sqlite';
 import { KEYRING_STREAM_PREFIX } from '@csp/security/kurrentdb';
@@ -32,6 +44,11 @@ export interface StoreCopyResult {
   readonly keyring: KeyringCopyResult;
   /** Whether both sides' histories have the same events and digest. */
   readonly identical: boolean;
+  /**
+   * The webhooks whose last checkpoint names a position of the source, with the target's position
+   * of the same event: positions are each store's own, so on the target each is resumed from there.
+   */
+  readonly webhooks: readonly { readonly webhookId: string; readonly sourcePosition: string; readonly targetPosition: string }[];
 }
 
 /**
@@ -54,9 +71,44 @@ export async function copyStore(stores: CopyStores, options: StoreCopyOptions): 
   const keyring = { source: source.keyring, target: target.keyring, sourceKeys: keyEncryptionKeysById(options.sourceKeys), targetKey: options.targetKey };
   await checkKeyringCopy(keyring, { historyIsEmpty: targetIsEmpty });
   const { batchEvents, onProgress } = options;
-  const history = await copyHistory({ source: source.events, target: target.events, until, excludedStreamPrefixes: NOT_HISTORY, batchEvents, onProgress });
+  const checkpoints = await webhookCheckpoints(source.events, until);
+  const locate = new Set(checkpoints.values());
+  const history = await copyHistory({
+    source: source.events,
+    target: target.events,
+    until,
+    excludedStreamPrefixes: NOT_HISTORY,
+    batchEvents,
+    onProgress,
+    locate,
+  });
   const keys = await copyKeyring(keyring);
-  return { history, keyring: keys, identical: history.source.events === history.target.events && history.source.digest === history.target.digest };
+  const webhooks = [];
+  for (const [webhookId, sourcePosition] of checkpoints) {
+    const event = history.located.get(sourcePosition);
+    const [there] = event ? await target.events.readStream(event.streamId, { fromRevision: event.revision, maxCount: 1 }) : [];
+    if (there && formatPosition(there.position) !== sourcePosition)
+      webhooks.push({ webhookId, sourcePosition, targetPosition: formatPosition(there.position) });
+  }
+  const identical = history.source.events === history.target.events && history.source.digest === history.target.digest;
+  return { history, keyring: keys, identical, webhooks };
+}
+
+/** Each webhook's last checkpoint in the source's history up to `until`: the position of the last event it delivered. */
+async function webhookCheckpoints(store: EventStore, until: Position): Promise<Map<string, string>> {
+  const checkpoints = new Map<string, string>();
+  const checkpointed: WebhookCheckpointed['type'] = 'WebhookCheckpointed';
+  const filter = { streamPrefixes: [WEBHOOK_STREAM_PREFIX], eventTypes: [checkpointed] };
+  for (let after = START; ;) {
+    const page = await store.readAll({ after, filter, maxCount: 1000 });
+    for (const event of page) {
+      if (comparePositions(event.position, until) > 0) return checkpoints;
+      const { webhookId, position } = event.data as WebhookCheckpointed['data'];
+      checkpoints.set(webhookId, position);
+    }
+    if (page.length === 0) return checkpoints;
+    after = page[page.length - 1]!.position;
+  }
 }
 
 /** The configuration the product on the target would run with: the same one, its store moved. */

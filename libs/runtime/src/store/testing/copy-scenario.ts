@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { digestHistory, EventStoreUnavailableError, TargetHoldsOtherEventsError, type EventStore, type NewEvent } from '@csp/event-store';
+import { digestHistory, EventStoreUnavailableError, formatPosition, TargetHoldsOtherEventsError, type EventStore, type NewEvent } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { TenantKeyring, type DataKeyStore, type KeyBinding } from '@csp/security';
 import { SqliteDataKeyStore } from '@csp/security/sqlite';
@@ -55,7 +55,17 @@ async function history(install: Install) {
     );
   }
   await keyring.destroy(tenants[2]!);
-  return { keys, shredded: tenants[2]! };
+  // A webhook that delivered up to the key of the sixth order, as its dispatcher records it.
+  const webhookId = randomUUID();
+  const deliveredStream = `order-${keys[5]!.binding.orderId}`;
+  const [delivered] = await install.events.readStream(deliveredStream, { fromRevision: 1n, maxCount: 1 });
+  const checkpoint = { webhookId, position: formatPosition(delivered!.position), at: '2026-03-02T10:00:00.000Z' };
+  await install.events.append(
+    `webhook-${webhookId}`,
+    [{ eventId: randomUUID(), type: 'WebhookCheckpointed', data: checkpoint, metadata: meta() }],
+    'no_stream',
+  );
+  return { keys, shredded: tenants[2]!, checkpoint, deliveredStream };
 }
 
 /** The target's events store failing after `appends` appends, as a server that goes away mid-copy. */
@@ -77,25 +87,30 @@ export async function copyThereAndBack(target: Install): Promise<void> {
   const source = embeddedInstall();
   const back = embeddedInstall();
   try {
-    const { keys, shredded } = await history(source);
+    const { keys, shredded, checkpoint, deliveredStream } = await history(source);
     const copy = (stores: CopyStores) => copyStore(stores, { sourceKeys: [kek], batchEvents: 10 });
 
     const interrupted = { source, target: { events: failingAfter(target.events, 20), keyring: target.keyring } };
     await expect(copy(interrupted)).rejects.toBeInstanceOf(EventStoreUnavailableError);
     const partial = await digestHistory(target.events, { excludedStreamPrefixes: ['tenantDataKey-'] });
     expect(partial.events).toBeGreaterThan(0);
-    expect(partial.events).toBeLessThan(72);
+    expect(partial.events).toBeLessThan(73);
 
     const resumed = await copy({ source, target });
     expect(resumed.identical).toBe(true);
     expect(resumed.history.alreadyOnTarget).toBe(partial.events);
     expect(resumed.history.source).toEqual(await digestHistory(source.events));
     expect(resumed.keyring).toEqual(expect.objectContaining({ tenants: 3, destroyed: 1, written: 3 }));
+    // The webhook's checkpoint names the source's position of an event: on the target, that event's.
+    const there = formatPosition((await target.events.readStream(deliveredStream, { fromRevision: 1n, maxCount: 1 }))[0]!.position);
+    expect(resumed.webhooks).toEqual(
+      there === checkpoint.position ? [] : [{ webhookId: checkpoint.webhookId, sourcePosition: checkpoint.position, targetPosition: there }],
+    );
 
-    const there = new TenantKeyring(target.keyring, [kek]);
-    for (const key of keys.filter((k) => k.binding.tenantId !== shredded)) expect(await there.decrypt(key.material, key.binding)).toBe(key.plaintext);
+    const moved = new TenantKeyring(target.keyring, [kek]);
+    for (const key of keys.filter((k) => k.binding.tenantId !== shredded)) expect(await moved.decrypt(key.material, key.binding)).toBe(key.plaintext);
     const gone = keys.find((k) => k.binding.tenantId === shredded)!;
-    await expect(there.decrypt(gone.material, gone.binding)).rejects.toThrow(/destroyed/);
+    await expect(moved.decrypt(gone.material, gone.binding)).rejects.toThrow(/destroyed/);
 
     const returned = await copy({ source: target, target: back });
     expect(returned.identical).toBe(true);
