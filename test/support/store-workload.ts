@@ -107,11 +107,14 @@ export async function orderLifeWorkload(server: Server, partner = randomUUID()):
 /** Waits until the deployment's read models have caught up with the history it found at start. */
 export async function untilReady(server: Server): Promise<void> {
   const call = client(server.baseUrl);
+  let last = '';
   for (let i = 0; i < 600; i++) {
-    if ((await call('GET', '/health/ready')).status === 200) return;
+    const ready = await call('GET', '/health/ready');
+    if (ready.status === 200) return;
+    last = ready.text;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('the read models did not catch up within 60 s');
+  throw new Error(`the read models did not catch up within 60 s: ${last}`);
 }
 
 /**
