@@ -8,7 +8,9 @@
  * orders, and the copy back resumes with what it added. Refused, nothing written: a target holding
  * another history, a key file that is not a key; an unreachable target fails (exit 3).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import { openPostgresEventStore } from '@csp/event-store/postgres';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '../../libs/event-store/src/postgres/testing/database';
 import { AUDIT_CLI, runCli, STORE_CLI } from '../support/cli';
 import { generateHistory } from '../support/history';
-import { startServer, type RunningServer } from '../support/server';
+import { client, mintToken, startServer, type RunningServer } from '../support/server';
 import { expectSameProduct, orderLifeWorkload, untilReady, type Workload } from '../support/store-workload';
 import { startTcpProxy } from '../support/tcp-proxy';
 
@@ -29,6 +31,8 @@ const withPostgres = postgresForTests('store copy to PostgreSQL');
 const START = '2026-03-02T10:00:00.000Z';
 const KEK = randomBytes(32).toString('base64');
 const SECRET = `copy-${randomBytes(4).toString('hex')}`;
+/** The webhook receiver is on loopback, which webhooks never target unless the operator allows it. */
+const HOOKS = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
 
 const embeddedDigest = async (dataDir: string): Promise<HistorySummary> => {
   const store = openSqliteEventStore({ file: join(dataDir, 'events.sqlite'), readOnly: true });
@@ -66,6 +70,10 @@ async function eventsIn(url: string): Promise<number> {
   let workload: Workload;
   let replayed: string;
   let total: number;
+  let receiver: Server;
+  const delivered: { eventId: string; type: string }[] = [];
+  let webhookId: string;
+  const backOffice = mintToken(SECRET, { sub: 'billing', tid: randomUUID(), roles: ['back-office'] });
   const back = join(mkdtempSync(join(tmpdir(), 'csp-copy-back-')), 'data');
   const embedded = () => ({ DATA_DIR: dataDir, KEY_ENCRYPTION_KEY: KEK });
   const onPostgres = () => ({
@@ -73,23 +81,41 @@ async function eventsIn(url: string): Promise<number> {
     KEY_ENCRYPTION_KEY: KEK,
     AUTH_JWT_SECRET: SECRET,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'csp-copy-rm-')),
+    ...HOOKS,
   });
   const replay = (env: Record<string, string>) =>
     runCli(AUDIT_CLI, ['replay', '--partner', workload.partner, '--from', '2026-03-01', '--to', '2026-03-31', '--format', 'jsonl'], env);
 
   beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d));
+      req.on('end', () => {
+        delivered.push(JSON.parse(body) as { eventId: string; type: string });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     dataDir = mkdtempSync(join(tmpdir(), 'csp-copy-'));
     database = await createTestDatabase();
     // A history large enough that a copy takes a while, then the product's own order life on top.
     const store = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
     await generateHistory(store, { partners: 2, customersPerPartner: 20, ordersPerCustomer: 60, seed: 18 });
     await store.close();
-    const server: RunningServer = await startServer({ dataDir, secret: SECRET, clockStart: START, env: { KEY_ENCRYPTION_KEY: KEK } });
+    const server: RunningServer = await startServer({ dataDir, secret: SECRET, clockStart: START, env: { KEY_ENCRYPTION_KEY: KEK, ...HOOKS } });
     try {
+      const hook = await client(server.baseUrl)('POST', '/v1/webhooks', backOffice, {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+      });
+      expect(hook.status).toBe(201);
+      webhookId = hook.body.webhookId;
       workload = await orderLifeWorkload(server);
+      // Everything delivered, then checkpointed when the API stops.
+      for (let i = 0; i < 400 && !delivered.some((e) => e.type === 'CreditIssued'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       await server.stop();
     }
+    expect(delivered.length).toBeGreaterThan(5);
     const run = await replay(embedded());
     expect(run.code).toBe(0);
     replayed = run.stdout;
@@ -97,6 +123,7 @@ async function eventsIn(url: string): Promise<number> {
   });
   afterAll(async () => {
     await database?.drop();
+    await new Promise((resolve) => receiver?.close(resolve));
   });
 
   it('a copy cut off half-way goes on where the target is when run again, and ends with the same digest on both sides', async () => {
@@ -134,6 +161,8 @@ async function eventsIn(url: string): Promise<number> {
     expect(resumed.stdout).toContain(`digest: ${source.digest} on both sides (${total.toLocaleString('en-US')} events)`);
     expect(await postgresDigest(database.url)).toEqual(source);
     expect(resumed.stdout).toMatch(/keyring: 2 tenant key\(s\), 1 destroyed, 2 written; the target's data keys are wrapped by kek-/);
+    expect(resumed.stdout).toContain('webhooks: 1 checkpoint(s) name positions of the source');
+    expect(resumed.stdout).toMatch(new RegExp(`^  ${webhookId}: the source's \\d+ is the target's \\d+/\\d+$`, 'm'));
   });
 
   it('an audit replay from the copy has the same entries but for their positions; copied back to an embedded store, byte for byte', async () => {
@@ -159,12 +188,24 @@ async function eventsIn(url: string): Promise<number> {
   });
 
   it('the product on the copy gives the same keys, credits and software list, and goes on with the copied customers and orders', async () => {
+    // The last copy, the API stopped: the webhook's checkpoint moves to the target's position of its event.
+    const final = await runCli(STORE_CLI, ['copy', '--to', database.url, '--final'], embedded());
+    expect(final.code).toBe(0);
+    expect(final.stdout).toContain(`(${total.toLocaleString('en-US')} there already, 0 copied)`);
+    expect(final.stdout).toContain("webhooks: 1 checkpoint(s) moved to the target's positions");
+    const before = new Set(delivered.map((e) => e.eventId));
     // On the embedded install's own DATA_DIR: its read models name the embedded store's positions, and are rebuilt.
     const server = await startServer({ dataDir, secret: SECRET, clockStart: START, env: { ...onPostgres(), DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
     try {
       await untilReady(server);
       expect(server.logs()).toMatch(/Read model rebuilt from the first event.*built from another event store/);
       await expectSameProduct(server, workload);
+      // The webhook goes on where it was: what the product did on the copy, and nothing it had delivered before.
+      for (let i = 0; i < 400 && !delivered.some((e) => !before.has(e.eventId) && e.type === 'SoftwarePurchased'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const after = delivered.slice(before.size);
+      expect(after.some((e) => e.type === 'SoftwarePurchased')).toBe(true);
+      expect(after.filter((e) => before.has(e.eventId))).toEqual([]);
     } finally {
       await server.stop();
     }

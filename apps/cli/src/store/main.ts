@@ -26,7 +26,7 @@ const USAGE = `Usage:
   npm run store -- backup --to <file>
   npm run store -- verify <file>
   npm run store -- restore --from <file>
-  npm run store -- copy (--to <EVENTSTORE_URL> | --to-data-dir <folder>) [--target-key-file <file>]
+  npm run store -- copy (--to <EVENTSTORE_URL> | --to-data-dir <folder>) [--target-key-file <file>] [--final]
   npm run store -- --help
 
 backup   one consistent backup of the embedded install in DATA_DIR — the event store and the
@@ -44,6 +44,8 @@ copy     the configured store's whole history (DATA_DIR, or EVENTSTORE_URL) and 
          by comparing the history's digest on both sides. A target holding other events is refused.
          --target-key-file: a file holding the target's key-encryption key (base64, 32 bytes) when
          it is not the source's; the data keys are re-wrapped by it
+         --final: the last copy, with the API stopped, before the product starts on the target:
+         moves the webhooks' checkpoints to the target's positions (no copy goes on onto it after)
 
 Read models are not copied: the product builds them from the events at its first start on the
 target or the restored DATA_DIR (give it a fresh DATA_DIR or REDIS_KEY_PREFIX for them).
@@ -189,7 +191,12 @@ function keyFromFile(file: string): Buffer {
 }
 
 async function copy(args: readonly string[]): Promise<number> {
-  const { values } = readCommandLine(args, { to: { type: 'string' }, 'to-data-dir': { type: 'string' }, 'target-key-file': { type: 'string' } });
+  const { values } = readCommandLine(args, {
+    to: { type: 'string' },
+    'to-data-dir': { type: 'string' },
+    'target-key-file': { type: 'string' },
+    final: { type: 'boolean' },
+  });
   if ((values.to === undefined) === (values['to-data-dir'] === undefined))
     throw new UsageError('copy needs one of --to <EVENTSTORE_URL> and --to-data-dir <folder>');
   if (values.to !== undefined && eventStoreKind(values.to) === undefined)
@@ -202,6 +209,7 @@ async function copy(args: readonly string[]): Promise<number> {
   const steps = { checking: 'checking the events already on the target', copying: 'copying events', comparing: "digesting the target's history" } as const;
   const result = await copyConfiguredStore(config, new JsonLogger('warn', { service: 'store' }), target, {
     ...(targetKey ? { targetKey } : {}),
+    final: values.final === true,
     onProgress: ({ phase, events, total }) => progress.update({ step: steps[phase], done: events, ...(total !== undefined ? { total } : {}), unit: 'events' }),
   });
   progress.finish();
@@ -224,12 +232,15 @@ async function copy(args: readonly string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`digest: ${history.source.digest} on both sides (${count(history.source.events)} events)\n`);
-  if (result.webhooks.length > 0)
+  const moves = result.webhooks.map((w) => `  ${w.webhookId}: the source's ${w.sourcePosition} is the target's ${w.targetPosition}\n`).join('');
+  if (result.webhooksMoved)
     process.stdout.write(
-      `webhooks: ${result.webhooks.length} checkpoint(s) name positions of the source, which are the source's own; once the product runs on the target, resume each from its event's position there:\n` +
-        result.webhooks
-          .map((w) => `  POST /v1/webhooks/${w.webhookId}/replay {"fromPosition":"${w.targetPosition}"}   (the source's ${w.sourcePosition})\n`)
-          .join(''),
+      `webhooks: ${result.webhooks.length} checkpoint(s) moved to the target's positions (appended there: copy no more onto this target):\n${moves}`,
+    );
+  else if (result.webhooks.length > 0)
+    process.stdout.write(
+      `webhooks: ${result.webhooks.length} checkpoint(s) name positions of the source, which are the source's own: once the API is stopped, ` +
+        `make the last copy with --final to move them, before the product starts on the target:\n${moves}`,
     );
   return 0;
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '@csp/config';
 import type { JsonLogger } from '@csp/application';
-import { WEBHOOK_STREAM_PREFIX } from '@csp/domain';
+import { schemaVersionOf, WEBHOOK_STREAM_PREFIX, webhookStreamId, type Actor } from '@csp/domain';
 import {
   comparePositions,
   copyHistory,
@@ -14,7 +15,7 @@ import {
   type HistoryCopyResult,
   type Position,
 } from '@csp/event-store';
-import type { WebhookCheckpointed } from '@csp/webhooks';
+import { decideWebhook, evolveWebhook, initialWebhookState, type WebhookCheckpointed, type WebhookEvent } from '@csp/webhooks';
 import { checkKeyringCopy, checkRewrap, copyKeyring, keyEncryptionKeysById, keyringEntries, type DataKeyStore, type KeyringCopyResult } from '@csp/security';
 import { SqliteDataKeyStore } from '@csp/security/sqlite';
 import { KEYRING_STREAM_PREFIX } from '@csp/security/kurrentdb';
@@ -31,6 +32,12 @@ export interface CopyStores {
 }
 
 export interface StoreCopyOptions {
+  /**
+   * The last copy before the product starts on the target: once both digests agree, each webhook's
+   * checkpoint is moved to the target's position of its event (an event appended to the target's
+   * history, so no copy can go on onto this target afterwards).
+   */
+  readonly final?: boolean;
   /** The source's key-encryption keys (needed to re-wrap only). */
   readonly sourceKeys: readonly Buffer[];
   /** The target's key-encryption key, when it is not the source's: the data keys are re-wrapped by it. */
@@ -48,7 +55,15 @@ export interface StoreCopyResult {
    * The webhooks whose last checkpoint names a position of the source, with the target's position
    * of the same event: positions are each store's own, so on the target each is resumed from there.
    */
-  readonly webhooks: readonly { readonly webhookId: string; readonly sourcePosition: string; readonly targetPosition: string }[];
+  readonly webhooks: readonly MovedCheckpoint[];
+  /** Whether those checkpoints were moved on the target (`final`). */
+  readonly webhooksMoved: boolean;
+}
+
+interface MovedCheckpoint {
+  readonly webhookId: string;
+  readonly sourcePosition: string;
+  readonly targetPosition: string;
 }
 
 /**
@@ -83,7 +98,7 @@ export async function copyStore(stores: CopyStores, options: StoreCopyOptions): 
     locate,
   });
   const keys = await copyKeyring(keyring);
-  const webhooks = [];
+  const webhooks: MovedCheckpoint[] = [];
   for (const [webhookId, sourcePosition] of checkpoints) {
     const event = history.located.get(sourcePosition);
     const [there] = event ? await target.events.readStream(event.streamId, { fromRevision: event.revision, maxCount: 1 }) : [];
@@ -91,7 +106,31 @@ export async function copyStore(stores: CopyStores, options: StoreCopyOptions): 
       webhooks.push({ webhookId, sourcePosition, targetPosition: formatPosition(there.position) });
   }
   const identical = history.source.events === history.target.events && history.source.digest === history.target.digest;
-  return { history, keyring: keys, identical, webhooks };
+  const webhooksMoved = identical && options.final === true && webhooks.length > 0;
+  if (webhooksMoved) await moveWebhookCheckpoints(target.events, webhooks, new Date().toISOString());
+  return { history, keyring: keys, identical, webhooks, webhooksMoved };
+}
+
+/** Who the events the copy writes itself are by. */
+const STORE_COPY: Actor = { sub: 'store-copy', tid: '00000000-0000-0000-0000-000000000000', roles: [] };
+
+/**
+ * Each webhook checkpointed anew at the target's position of the event it had delivered last, as
+ * its dispatcher would have: decided by the webhooks context, appended to the webhook's stream.
+ */
+async function moveWebhookCheckpoints(target: EventStore, moved: readonly MovedCheckpoint[], now: string): Promise<void> {
+  for (const { webhookId, targetPosition } of moved) {
+    const stream = webhookStreamId(webhookId);
+    const recorded = await target.readStream(stream);
+    const state = recorded.reduce((folded, event) => evolveWebhook(folded, event as unknown as WebhookEvent), initialWebhookState);
+    const decided = decideWebhook({ type: 'CheckpointWebhook', data: { webhookId, position: targetPosition }, metadata: { actor: STORE_COPY, now } }, state);
+    const metadata = (type: string) => ({ occurredAt: now, actor: STORE_COPY, correlationId: randomUUID(), schemaVersion: schemaVersionOf(type) });
+    await target.append(
+      stream,
+      decided.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: metadata(event.type) })),
+      recorded[recorded.length - 1]?.revision ?? 'no_stream',
+    );
+  }
 }
 
 /** Each webhook's last checkpoint in the source's history up to `until`: the position of the last event it delivered. */

@@ -60,9 +60,19 @@ async function history(install: Install) {
   const deliveredStream = `order-${keys[5]!.binding.orderId}`;
   const [delivered] = await install.events.readStream(deliveredStream, { fromRevision: 1n, maxCount: 1 });
   const checkpoint = { webhookId, position: formatPosition(delivered!.position), at: '2026-03-02T10:00:00.000Z' };
+  const registered = {
+    webhookId,
+    url: 'https://billing.example/hooks',
+    secret: { alg: 'A256GCM', kid: 'kek-x', iv: 'aXY=', tag: 'dGFn', ciphertext: 'Y3Q=' },
+    registeredAt: checkpoint.at,
+    registeredBy: { sub: 'billing', tid: randomUUID(), roles: ['back-office'] },
+  };
   await install.events.append(
     `webhook-${webhookId}`,
-    [{ eventId: randomUUID(), type: 'WebhookCheckpointed', data: checkpoint, metadata: meta() }],
+    [
+      { eventId: randomUUID(), type: 'WebhookRegistered', data: registered, metadata: meta() },
+      { eventId: randomUUID(), type: 'WebhookCheckpointed', data: checkpoint, metadata: meta() },
+    ],
     'no_stream',
   );
   return { keys, shredded: tenants[2]!, checkpoint, deliveredStream };
@@ -88,13 +98,13 @@ export async function copyThereAndBack(target: Install): Promise<void> {
   const back = embeddedInstall();
   try {
     const { keys, shredded, checkpoint, deliveredStream } = await history(source);
-    const copy = (stores: CopyStores) => copyStore(stores, { sourceKeys: [kek], batchEvents: 10 });
+    const copy = (stores: CopyStores, final = false) => copyStore(stores, { sourceKeys: [kek], batchEvents: 10, final });
 
     const interrupted = { source, target: { events: failingAfter(target.events, 20), keyring: target.keyring } };
     await expect(copy(interrupted)).rejects.toBeInstanceOf(EventStoreUnavailableError);
     const partial = await digestHistory(target.events, { excludedStreamPrefixes: ['tenantDataKey-'] });
     expect(partial.events).toBeGreaterThan(0);
-    expect(partial.events).toBeLessThan(73);
+    expect(partial.events).toBeLessThan(74);
 
     const resumed = await copy({ source, target });
     expect(resumed.identical).toBe(true);
@@ -106,6 +116,12 @@ export async function copyThereAndBack(target: Install): Promise<void> {
     expect(resumed.webhooks).toEqual(
       there === checkpoint.position ? [] : [{ webhookId: checkpoint.webhookId, sourcePosition: checkpoint.position, targetPosition: there }],
     );
+    expect(resumed.webhooksMoved).toBe(false);
+    // The last copy moves the checkpoint: the webhook's stream ends with the target's position of its event.
+    const final = await copy({ source, target }, true);
+    expect(final.webhooksMoved).toBe(final.webhooks.length > 0);
+    const [last] = await target.events.readStream(`webhook-${checkpoint.webhookId}`, { direction: 'backwards', maxCount: 1 });
+    expect(last!.data).toEqual(expect.objectContaining({ webhookId: checkpoint.webhookId, position: there }));
 
     const moved = new TenantKeyring(target.keyring, [kek]);
     for (const key of keys.filter((k) => k.binding.tenantId !== shredded)) expect(await moved.decrypt(key.material, key.binding)).toBe(key.plaintext);
@@ -114,7 +130,9 @@ export async function copyThereAndBack(target: Install): Promise<void> {
 
     const returned = await copy({ source: target, target: back });
     expect(returned.identical).toBe(true);
-    expect(returned.history.target).toEqual(await digestHistory(source.events));
+    // The source's history, and the checkpoint the last copy moved.
+    expect(returned.history.target).toEqual(await digestHistory(target.events, { excludedStreamPrefixes: ['tenantDataKey-'] }));
+    expect(returned.history.target.events).toBe((await digestHistory(source.events)).events + (final.webhooksMoved ? 1 : 0));
     const home = new TenantKeyring(back.keyring, [kek]);
     for (const key of keys.filter((k) => k.binding.tenantId !== shredded)) expect(await home.decrypt(key.material, key.binding)).toBe(key.plaintext);
     expect(await back.keyring.read(shredded)).toEqual(expect.objectContaining({ state: 'destroyed' }));
