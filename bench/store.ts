@@ -15,12 +15,12 @@
  * POSTGRES_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { loadConfig } from '@csp/config';
 import type { JsonLogger } from '@csp/application';
 import { TenantKeyring } from '@csp/security';
@@ -29,33 +29,14 @@ import { migrate } from '../libs/event-store/src/postgres/schema';
 import { copyConfiguredStore } from '../libs/runtime/src/store/copy';
 import { cachedHistory } from './lib/history-cache';
 import { log, now, ratio, report, ROOT, x } from './lib/common';
+import { benchDatabase } from './lib/postgres';
 
 const SIZES = (process.env.BENCH_STORE_SIZES ?? '100000,1000000').split(',').map(Number);
-const SERVER = process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEK = Buffer.alloc(32, 5).toString('base64');
 const TENANTS = 200;
 const PAGE = 1000;
 
 const quiet = { info: () => undefined, warn: () => undefined } as unknown as JsonLogger;
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: SERVER });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A database of the benchmark's own; `drop` ends what is still connected. */
-async function database(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `csp_bench_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /** The cached history in a DATA_DIR of the run's own, with a keyring as a live install has one. */
 async function install(file: string): Promise<string> {
@@ -175,10 +156,10 @@ export async function run(): Promise<void> {
       }
 
       log('raw PostgreSQL inserts');
-      const rawDb = await database();
+      const rawDb = await benchDatabase();
       const inserts = await rawPostgresInserts(history.file, rawDb.url).finally(() => rawDb.drop());
       log('copy to PostgreSQL');
-      const target = await database();
+      const target = await benchDatabase();
       const copy = await ourCopy(dataDir, target.url).finally(() => target.drop());
       rows.push([
         events,

@@ -25,7 +25,7 @@ export class UsageError extends Error {
 }
 
 /** `--help` or `-h` was given: the usage is the whole answer (exit 0). */
-export class HelpRequested extends Error {}
+class HelpRequested extends Error {}
 
 /**
  * The options and positionals of a command line. Refused, as a UsageError: an unknown option, a
