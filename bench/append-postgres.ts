@@ -16,7 +16,6 @@
  * connections as writers (Emmett: the pg pool default, 10). Each cell measures each system for BENCH_APPEND_SECONDS (default 4) in
  * two interleaved rounds. POSTGRES_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -24,31 +23,13 @@ import { Client, Pool } from 'pg';
 import { openPostgresEventStore } from '@csp/event-store/postgres';
 import { migrate } from '../libs/event-store/src/postgres/schema';
 import { log, now, ratio, report, ROOT, x, type BenchResult } from './lib/common';
+import { benchDatabase, POSTGRES_SERVER } from './lib/postgres';
 import { asyncSlice as slice, combine, newWriters, throughPort, type CellResult, type Slice } from './lib/append-slices';
 
-const SERVER = process.env.POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 4);
 const ROUNDS = 2;
 const SIZES = [1, 10, 100];
 const WRITERS = [1, 16];
-
-/** A database of the benchmark's own on the server; `drop` ends what is still connected. */
-async function database(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `csp_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: SERVER });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /** Our store: stream row lock, revision and idempotency checks, one transaction per append. */
 async function ours(url: string, writerCount: number, perAppend: number) {
@@ -112,7 +93,7 @@ async function emmett(url: string, writerCount: number, perAppend: number) {
 }
 
 async function serverVersion(): Promise<string> {
-  const client = new Client({ connectionString: SERVER });
+  const client = new Client({ connectionString: POSTGRES_SERVER });
   await client.connect();
   try {
     const { rows } = await client.query<{ version: string; synchronous_commit: string }>(
@@ -133,7 +114,7 @@ async function main(): Promise<BenchResult> {
   for (const writers of WRITERS) {
     for (const perAppend of SIZES) {
       log(`append-postgres: ${writers} writer(s) × ${perAppend} event(s) per append`);
-      const databases = await Promise.all(names.map(() => database()));
+      const databases = await Promise.all(names.map(() => benchDatabase()));
       try {
         const open = { raw, ours, emmett };
         const systems = await Promise.all(names.map((name, i) => open[name](databases[i]!.url, writers, perAppend)));

@@ -16,6 +16,7 @@ const BENCHMARKS: Record<string, { file: string; what: string }> = {
   profile: { file: './profile', what: 'CPU profile of the API under the commands phases: hot spots per phase (not a ratio benchmark)' },
   startup: { file: './startup', what: 'start-up of the embedded API at 100k and 1M events: first start, restarts after a clean stop, vs an empty DATA_DIR' },
   observability: { file: './observability', what: 'what metrics and tracing cost purchase and reveal key: each on and off vs both off, in the same run' },
+  store: { file: './store', what: 'backup, verify, restore and copy to PostgreSQL at 100k and 1M events vs a raw SQLite .backup() and raw pg INSERTs' },
 };
 
 async function main(): Promise<void> {

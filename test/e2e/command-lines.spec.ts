@@ -16,6 +16,7 @@ const CLIS = {
   'projections:rebuild': 'dist/apps/cli/src/projections/rebuild.js',
   'docs:events': 'dist/apps/cli/src/docs/generate-events-doc.js',
   audit: 'dist/apps/cli/src/audit/main.js',
+  store: 'dist/apps/cli/src/store/main.js',
 } as const;
 
 function run(cli: keyof typeof CLIS, args: string[], dataDir: string) {
@@ -47,7 +48,13 @@ describe.each(Object.keys(CLIS) as (keyof typeof CLIS)[])('the %s command line',
 
   it('an unknown option: the reason and the usage on stderr, exit 2, nothing done', () => {
     // With every argument that would otherwise make the command run.
-    const valid = { token: ['--role', 'admin-agent'], 'projections:rebuild': ['all'], 'docs:events': ['--check'], audit: ['check-report', 'report.csv'] }[cli];
+    const valid = {
+      token: ['--role', 'admin-agent'],
+      'projections:rebuild': ['all'],
+      'docs:events': ['--check'],
+      audit: ['check-report', 'report.csv'],
+      store: ['verify', 'backup.tar'],
+    }[cli];
     const result = run(cli, [...valid, '--bogus'], dataDir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^Unknown option '--bogus'/);

@@ -25,7 +25,7 @@ export class UsageError extends Error {
 }
 
 /** `--help` or `-h` was given: the usage is the whole answer (exit 0). */
-export class HelpRequested extends Error {}
+class HelpRequested extends Error {}
 
 /**
  * The options and positionals of a command line. Refused, as a UsageError: an unknown option, a
@@ -71,4 +71,21 @@ export function usageExit(error: unknown, usage: string): number | undefined {
     return 2;
   }
   return undefined;
+}
+
+/**
+ * Runs the subcommand a command line names (`npm run audit -- replay …`): its function gets the
+ * arguments after it. `--help`, `-h` and `help` ask for the usage; no subcommand or an unknown
+ * one is a usage error.
+ */
+export async function runSubcommand(
+  argv: readonly string[],
+  commands: Readonly<Record<string, (args: readonly string[]) => Promise<number>>>,
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') throw new HelpRequested();
+  if (command === undefined) throw new UsageError('');
+  const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (!run) throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
+  return run(rest);
 }

@@ -24,11 +24,13 @@ export class ProgressBar {
     /** Events expected in all, when known: adds a bar and a percentage. */
     private readonly total?: number,
     private readonly nowMs: () => number = () => performance.now(),
+    /** What is counted: events, unless said otherwise (pages of a snapshot, MiB archived). */
+    private readonly unit = 'events',
   ) {}
 
   update(done: number, eventsPerSecond: number): void {
     const percent = this.total ? Math.min(100, (done / this.total) * 100) : undefined;
-    const figures = `${count(done)}${this.total ? `/${count(this.total)}` : ''} events, ${count(eventsPerSecond)} events/s`;
+    const figures = `${count(done)}${this.total ? `/${count(this.total)}` : ''} ${this.unit}, ${count(eventsPerSecond)} ${this.unit}/s`;
     if (this.output.isTTY) {
       const filled = percent !== undefined ? Math.round((percent / 100) * WIDTH) : 0;
       const bar = percent !== undefined ? `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${percent.toFixed(1).padStart(5)}% ` : '';

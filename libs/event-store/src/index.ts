@@ -3,3 +3,4 @@
 // @csp/event-store/postgres.
 export * from './port';
 export * from './upcasting';
+export * from './history';

@@ -139,8 +139,21 @@ export interface SubscriptionHandler {
   (events: readonly RecordedEvent[]): Promise<void> | void;
 }
 
+/** One stream's part of appendInOrder. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Optional: appends to any streams that take their places in the global order in the order given,
+   * each checked and idempotent as append is, in one commit (or a few) instead of one per append.
+   * For copying a history between stores; without it, a caller awaits each append before the next.
+   */
+  appendInOrder?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Events of one stream in revision order; [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of the global log. An empty array means the end was reached. */

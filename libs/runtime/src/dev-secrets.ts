@@ -9,11 +9,8 @@ import { join } from 'node:path';
 export function developmentSecret(dataDir: string, name: string, bytes = 32): { value: Buffer; file: string; created: boolean } {
   const dir = join(dataDir, 'secrets');
   const file = join(dir, name);
-  if (existsSync(file)) {
-    const value = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (value.length !== bytes) throw new Error(`${file} does not hold ${bytes} base64-encoded bytes; delete it to generate a new one`);
-    return { value, file, created: false };
-  }
+  const existing = existingDevelopmentSecret(dataDir, name, bytes);
+  if (existing) return { ...existing, created: false };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const value = randomBytes(bytes);
   // wx: never overwrite a secret another process created a moment ago.
@@ -25,4 +22,13 @@ export function developmentSecret(dataDir: string, name: string, bytes = 32): { 
   }
   chmodSync(file, 0o600);
   return { value, file, created: true };
+}
+
+/** The development secret if DATA_DIR has one; never creates it (a reader of a store must not change DATA_DIR). */
+export function existingDevelopmentSecret(dataDir: string, name: string, bytes = 32): { value: Buffer; file: string } | undefined {
+  const file = join(dataDir, 'secrets', name);
+  if (!existsSync(file)) return undefined;
+  const value = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (value.length !== bytes) throw new Error(`${file} does not hold ${bytes} base64-encoded bytes; delete it to generate a new one`);
+  return { value, file };
 }

@@ -1,12 +1,23 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { comparePositions, parsePosition, type EventStore } from '@csp/event-store';
+import { comparePositions, formatPosition, parsePosition, type EventStore, type RecordedEvent } from '@csp/event-store';
 import type { Projection } from '@csp/projections';
 import type { SqliteReadModelStore } from '@csp/projections/sqlite';
 import type { JsonLogger } from '@csp/application';
 
 /** The key under which the store remembers which event store its read models were built from. */
 const EVENT_STORE_IDENTITY = '$event-store';
+
+/**
+ * Which event store this is: its first event, by id and position. The position matters since a
+ * store can be copied to another (npm run store -- copy) with the same event ids at other
+ * positions, where checkpoints of the original would name the wrong events.
+ */
+const identityOf = (first: RecordedEvent) => `${first.eventId}@${formatPosition(first.position)}`;
+
+/** Recorded before positions were part of it, an identity is the first event's id alone: the same store, then, if that matches. */
+const isIdentityOf = (recorded: string | undefined, first: RecordedEvent | undefined) =>
+  first !== undefined && (recorded === identityOf(first) || recorded === first.eventId);
 
 /**
  * What a projection's read model was built by: its name, the events it reads and the code of its
@@ -30,7 +41,8 @@ function projectionFingerprint(projection: Projection): string {
 /**
  * Durable read models are only as good as what they were built from. Before the read side starts
  * from their checkpoints, forget any model that cannot continue: built from another event store
- * (its first event differs: the data directory's event store was replaced or restored; or none was
+ * (its first event differs, or is at another position: the data directory's event store was
+ * replaced, or the product moved to a copy of it on another store; or none was
  * recorded, because the store was still empty when the models were opened), ahead of this one (a
  * restore to an older backup), or by another version of its projection. Each such model is rebuilt
  * from the first event by the runner, and the log says why.
@@ -51,7 +63,7 @@ export async function reconcileDurableReadModels(
     const built = await store.fingerprint(projection.name);
     let reason: string | undefined;
     // A model with a checkpoint was built from some event store: this one only if its first event is the one recorded.
-    if (checkpoint !== undefined && recorded !== first?.eventId)
+    if (checkpoint !== undefined && !isIdentityOf(recorded, first))
       reason = recorded ? 'built from another event store' : 'built from an event store not recorded';
     else if (position && comparePositions(position, head) > 0) reason = `ahead of the event store (checkpoint ${checkpoint}, head of the store older)`;
     else if (built !== undefined && built !== fingerprint) reason = 'built by another version of its projection';
@@ -62,7 +74,7 @@ export async function reconcileDurableReadModels(
     await store.recordFingerprint(projection.name, fingerprint);
   }
   // An empty store has no identity yet: it is recorded at the first start that finds an event.
-  if (first) await store.recordFingerprint(EVENT_STORE_IDENTITY, first.eventId);
+  if (first) await store.recordFingerprint(EVENT_STORE_IDENTITY, identityOf(first));
 }
 
 /**
@@ -72,7 +84,7 @@ export async function reconcileDurableReadModels(
 export async function recordEventStoreIdentity(store: SqliteReadModelStore, eventStore: EventStore): Promise<void> {
   if ((await store.fingerprint(EVENT_STORE_IDENTITY)) !== undefined) return;
   const [first] = await eventStore.readAll({ maxCount: 1 });
-  if (first) await store.recordFingerprint(EVENT_STORE_IDENTITY, first.eventId);
+  if (first) await store.recordFingerprint(EVENT_STORE_IDENTITY, identityOf(first));
 }
 
 /**

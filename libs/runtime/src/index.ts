@@ -4,3 +4,8 @@
 export * from './runtime';
 export * from './audit-read-model';
 export * from './service-process';
+export * from './store/backup';
+export * from './store/copy';
+export { BackupDamagedError, NotABackupError, StoreCommandRefused } from './store/errors';
+export type { BackupManifest } from './store/manifest';
+export * from './configured-stores';

@@ -2,15 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { eventStoreKind, StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
+import { StartedClock, SystemClock, type AppConfig, type Clock } from '@csp/config';
 import type { EventStore } from '@csp/event-store';
-import { openSqliteEventStore } from '@csp/event-store/sqlite';
-import { connectKurrentDb, openKurrentDbEventStore } from '@csp/event-store/kurrentdb';
-import { openPostgresEventStore } from '@csp/event-store/postgres';
-import { MemoryRateLimiter, ProductKeyVault, TenantKeyring, TokenVerifier, type DataKeyStore, type RateLimiter } from '@csp/security';
-import { SqliteDataKeyStore } from '@csp/security/sqlite';
-import { KurrentDbDataKeyStore, type KeyringClient } from '@csp/security/kurrentdb';
-import { PostgresDataKeyStore } from '@csp/security/postgres';
+import { MemoryRateLimiter, ProductKeyVault, TenantKeyring, TokenVerifier, type RateLimiter } from '@csp/security';
 import { RedisRateLimiter } from '@csp/security/redis';
 import { createReadSide, type ReadModelStore, type ReadSide } from '@csp/projections';
 import { RedisReadModelStore } from '@csp/projections/redis';
@@ -19,6 +13,7 @@ import { loadReferenceData, upcastingEventStore, type JsonLogger, type Reference
 import { WebhookDestinations, WebhookDispatcher } from '@csp/webhooks/module';
 import { Metrics, observedEventStore } from '@csp/observability';
 import { developmentSecret } from './dev-secrets';
+import { EMBEDDED_FILES, openConfiguredDataKeyStore, openRawEventStore, redactUrl } from './configured-stores';
 import { PROJECTIONS } from './projections';
 import { reconcileDurableReadModels, recordEventStoreIdentity, releaseAbandonedLeases } from './durable-read-models';
 import { observeReadModelLag } from './observability';
@@ -167,14 +162,6 @@ export function tokenSigningSecret(config: AppConfig): string {
   return config.auth.jwtSecret ?? developmentSecret(config.dataDir, 'jwt-secret').value.toString('base64');
 }
 
-/** Tenants' data keys live outside the event log, so that destroying one really removes it. */
-function openConfiguredDataKeyStore(config: AppConfig): DataKeyStore {
-  if (!config.eventStoreUrl) return new SqliteDataKeyStore(join(config.dataDir, 'keyring.sqlite'));
-  return eventStoreKind(config.eventStoreUrl) === 'postgres'
-    ? new PostgresDataKeyStore(config.eventStoreUrl)
-    : new KurrentDbDataKeyStore(connectKurrentDb(config.eventStoreUrl) as unknown as KeyringClient);
-}
-
 /** The webhook destination rule with the operator's exceptions (registration and delivery use the same). */
 export function webhookDestinations(config: AppConfig): WebhookDestinations {
   return new WebhookDestinations(config.webhooks.allowedHosts);
@@ -218,10 +205,6 @@ function createWebhookDispatcher(
 /** The name of the webhook dispatcher's lease among the read models' leases. */
 const WEBHOOK_LEASE = 'webhook-dispatcher';
 
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
 /**
  * The event store the configuration names: KurrentDB or PostgreSQL by EVENTSTORE_URL's scheme, else
  * the embedded SQLite file — reading every event in its current schema version
@@ -237,27 +220,6 @@ export async function openConfiguredEventStore(config: AppConfig, logger: JsonLo
   return upcastingEventStore(await openRawEventStore(config, logger, options.readOnly ?? false));
 }
 
-async function openRawEventStore(config: AppConfig, logger: JsonLogger, readOnly: boolean): Promise<EventStore> {
-  if (config.eventStoreUrl && eventStoreKind(config.eventStoreUrl) === 'postgres') {
-    // Connects and migrates (or checks the schema, read-only) before answering: a server that is not there fails the start.
-    const store = await openPostgresEventStore({ connectionString: config.eventStoreUrl, logger, readOnly });
-    logger.info('Event store: PostgreSQL', { url: redactUrl(config.eventStoreUrl), ...(readOnly ? { readOnly } : {}) });
-    return store;
-  }
-  if (config.eventStoreUrl) {
-    const store = await openKurrentDbEventStore({ connectionString: config.eventStoreUrl, logger });
-    // Fail at start-up, not on the first command, when the cluster cannot be reached.
-    await store.headPosition();
-    logger.info('Event store: KurrentDB', { url: redactUrl(config.eventStoreUrl) });
-    return store;
-  }
-  if (!readOnly) mkdirSync(config.dataDir, { recursive: true });
-  const file = join(config.dataDir, 'events.sqlite');
-  const store = openSqliteEventStore({ file, logger, readOnly, integrityCheck: config.eventStoreIntegrityCheck });
-  logger.info('Event store: embedded SQLite', { file, ...(readOnly ? { readOnly } : {}) });
-  return store;
-}
-
 /**
  * The read-model store the configuration names: Redis with REDIS_URL, else the durable embedded
  * one in DATA_DIR (read-models.sqlite), which resumes from its checkpoints at each start.
@@ -268,7 +230,7 @@ export function openConfiguredReadModelStore(config: AppConfig, logger: JsonLogg
     return new RedisReadModelStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
   }
   mkdirSync(config.dataDir, { recursive: true });
-  const file = join(config.dataDir, 'read-models.sqlite');
+  const file = join(config.dataDir, EMBEDDED_FILES.readModels);
   logger.info('Read models: embedded SQLite, resumed from their checkpoints', { file });
   return new SqliteReadModelStore(file);
 }

@@ -67,7 +67,8 @@ export class HealthController {
       if (!this.caughtUp) {
         const target = (await this.headAtStart) ?? head;
         // Once caught up, a process stays ready: lag after that is reported, and alerted on, not a reason to be taken out.
-        this.caughtUp = readModels.every((m) => m.state !== 'running' || comparePositions(checkpointPosition(m.checkpoint), target) >= 0);
+        // A model with nothing left to apply is caught up although events it does not follow (webhook checkpoints) end the log.
+        this.caughtUp = readModels.every((m) => m.state !== 'running' || m.caughtUp || comparePositions(checkpointPosition(m.checkpoint), target) >= 0);
       }
       const status = degraded ? 'degraded' : this.caughtUp ? 'ready' : 'starting';
       if (status !== 'ready') response.status(503);

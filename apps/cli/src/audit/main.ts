@@ -1,15 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { accessSync, constants, readFileSync, realpathSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '@csp/config';
 import { JsonLogger } from '@csp/application';
 import { AuditQueryError, parseAuditQuery, type AuditQuery } from '@csp/audit';
 import { checkReport, exportKeyAccessReport, printable, REPORT_FORMATS, verifyKeyAccess, type Difference, type ReportFormat } from '@csp/audit/history';
 import { formatPosition, NotAnEventStoreError, type EventStore, type Position } from '@csp/event-store';
 import { openActivityLogReadModel, openConfiguredEventStore } from '@csp/runtime';
-import { HelpRequested, readCommandLine, UsageError, usageExit } from '../args';
+import { readCommandLine, runSubcommand, UsageError, usageExit } from '../args';
+import { besideTarget, outputTarget, statOf, temporary } from '../output-file';
 import { ProgressBar } from '../progress';
 
 const USAGE = `Usage:
@@ -83,48 +83,6 @@ const stdoutOutput: Output = {
   discard: async () => undefined,
 };
 
-/** Stats of a path, or undefined when there is nothing there (ENOTDIR: a file where a folder would be). */
-function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
-  }
-}
-
-/**
- * Where --out writes: a file in an existing folder, or an existing file we may replace (followed
- * through symlinks) — never inside DATA_DIR, where the rename would replace the event store or the
- * keyring with a report.
- */
-function outputTarget(file: string, dataDir: string): string {
-  const resolved = resolve(file);
-  const existing = statOf(resolved);
-  if (existing?.isDirectory()) throw new UsageError(`--out ${file} is a folder: name the report's file`, false);
-  if (existing && !existing.isFile()) throw new UsageError(`--out ${file} is not a regular file`, false);
-  const target = existing ? realpathSync(resolved) : resolved;
-  const folder = statOf(dirname(target));
-  if (!folder) throw new UsageError(`--out ${file}: the folder ${dirname(target)} does not exist`, false);
-  if (!folder.isDirectory()) throw new UsageError(`--out ${file}: ${dirname(target)} is not a folder`, false);
-  const store = statOf(dataDir) ? realpathSync(dataDir) : resolve(dataDir);
-  const within = relative(store, realpathSync(dirname(target)));
-  if (within === '' || (!within.startsWith('..') && !isAbsolute(within))) {
-    throw new UsageError(`--out ${file} is inside DATA_DIR (${store}), which holds the event store and the keyring: write the report elsewhere`, false);
-  }
-  if (existing) {
-    try {
-      accessSync(target, constants.W_OK);
-    } catch {
-      throw new UsageError(`--out ${file} exists and is not writable`, false);
-    }
-  }
-  return target;
-}
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /**
  * stdout, or --out: a temporary file created beside the target before any work (so an unwritable
  * folder is refused before the replay), renamed over it once the report is complete and synced (the
@@ -133,33 +91,14 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 async function openOutput(file: string | undefined, dataDir: string): Promise<Output> {
   if (file === undefined) return stdoutOutput;
-  const target = outputTarget(file, dataDir);
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
-  let settled = false;
-  const remove = () => {
-    if (settled) return;
-    settled = true;
-    rmSync(temporary, { force: true });
-  };
-  // Ends the process as the signal would have, once the temporary file is gone.
-  const onSignal = (signal: NodeJS.Signals) => {
-    remove();
-    process.kill(process.pid, signal);
-  };
-  const forget = () => {
-    process.off('exit', remove);
-    for (const signal of SIGNALS) process.off(signal, onSignal);
-  };
-  // Listening before the file exists: a signal between its creation and the listeners would leave it behind.
-  process.once('exit', remove);
-  for (const signal of SIGNALS) process.once(signal, onSignal);
+  const target = outputTarget(file, dataDir, { option: '--out', what: 'report' });
+  const partial = temporary(besideTarget(target, 'partial'));
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     // A report names who touched which key: an existing one keeps its mode, a new one is 0600.
-    handle = await open(temporary, 'wx', (statOf(target)?.mode ?? 0o600) & 0o777);
+    handle = await open(partial.path, 'wx', (statOf(target)?.mode ?? 0o600) & 0o777);
   } catch (error) {
-    settled = true;
-    forget();
+    partial.forget();
     throw new UsageError(`--out ${file}: cannot write in ${dirname(target)}: ${(error as Error).message}`, false);
   }
   return {
@@ -170,14 +109,12 @@ async function openOutput(file: string | undefined, dataDir: string): Promise<Ou
     async commit() {
       await handle.sync();
       await handle.close();
-      renameSync(temporary, target);
-      settled = true;
-      forget();
+      renameSync(partial.path, target);
+      partial.forget();
     },
     async discard() {
       await handle.close().catch(() => undefined);
-      remove();
-      forget();
+      partial.remove();
     },
   };
 }
@@ -349,33 +286,13 @@ async function checkReportCommand(args: readonly string[]): Promise<number> {
   });
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'replay':
-      return replay(rest);
-    case 'verify':
-      return verify(rest);
-    case 'check-report':
-      return checkReportCommand(rest);
-    case '--help':
-    case '-h':
-    case 'help':
-      throw new HelpRequested();
-    case undefined:
-      throw new UsageError('');
-    default:
-      throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
-  }
-}
-
 // A reader that stops early (`| head`) is not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
 
-main(process.argv.slice(2)).then(
+runSubcommand(process.argv.slice(2), { replay, verify, 'check-report': checkReportCommand }).then(
   (code) => {
     process.exitCode = code;
   },

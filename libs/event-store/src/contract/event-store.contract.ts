@@ -75,6 +75,39 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         expect(await store.readStream(stream('missing'), { direction: 'backwards' })).toEqual([]);
       });
 
+      it('appends to several streams in the order given with appendInOrder, where the store has it', async () => {
+        // Without it (KurrentDB), a copy appends one by one.
+        if (!store.appendInOrder) return;
+        const [a1, a2, b1, a3] = [event(), event(), event(), event()];
+        const appends = [
+          { streamId: stream('a'), events: [a1!, a2!], expectedRevision: 'no_stream' as const },
+          { streamId: stream('b'), events: [b1!], expectedRevision: 'no_stream' as const },
+          { streamId: stream('a'), events: [a3!], expectedRevision: 1n },
+        ];
+        const results = await store.appendInOrder(appends);
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([1n, 0n, 2n]);
+        const all = await store.readAll({ filter: mine });
+        expect(all.map((e) => e.eventId)).toEqual([a1, a2, b1, a3].map((e) => e!.eventId));
+        expect(all.map((e) => `${e.streamId.slice(prefix.length)}@${e.revision}`)).toEqual(['a@0', 'a@1', 'b@0', 'a@2']);
+        expect(comparePositions(results[2]!.position, all[3]!.position)).toBe(0);
+        // Retried, the same appends answer as before and write nothing; a wrong revision is refused as append refuses it.
+        expect((await store.appendInOrder(appends)).map((r) => formatPosition(r.position))).toEqual(results.map((r) => formatPosition(r.position)));
+        expect(await countMine()).toBe(4);
+        await expectWrongRevision(
+          store.appendInOrder([{ streamId: stream('b'), events: [event()], expectedRevision: 'no_stream' }]),
+          stream('b'),
+          'no_stream',
+          0n,
+        );
+        // An event id another stream holds, as the first event of an append or a later one: refused, that stream not written.
+        for (const events of [[a1!], [event(), b1!]])
+          await expect(store.appendInOrder([{ streamId: stream('c'), events, expectedRevision: 'no_stream' }])).rejects.toThrow(
+            /already recorded in another stream/,
+          );
+        expect(await store.readStream(stream('c'))).toEqual([]);
+        expect(await countMine()).toBe(4);
+      });
+
       it('appends at the expected revision, with any, and with stream_exists', async () => {
         await store.append(stream('a'), [event()], 'no_stream');
         expect((await store.append(stream('a'), [event()], 0n)).nextExpectedRevision).toBe(1n);

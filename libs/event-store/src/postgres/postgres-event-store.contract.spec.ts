@@ -8,7 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { eventStoreContract } from '../contract';
-import { comparePositions, EventStoreUnavailableError, WrongExpectedRevisionError, type NewEvent, type RecordedEvent, type SubscribeOptions } from '../port';
+import {
+  comparePositions,
+  EventStoreUnavailableError,
+  formatPosition,
+  WrongExpectedRevisionError,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../port';
 import { openPostgresEventStore, type PostgresEventStore } from './postgres-event-store';
 import { SCHEMA_VERSION } from './schema';
 import { createTestDatabase, postgresForTests, terminateConnections, type TestDatabase } from './testing/database';
@@ -101,6 +109,37 @@ function onRealServer(): void {
         await first.end();
         await second.end();
         await subscription.stop();
+      }
+    });
+
+    it('orders the log by transaction id as a number, not as its text (999 before 1000), in reads and for the head', async () => {
+      // A database of its own: rows of made-up old transactions would be everyone's first events.
+      const own = await createTestDatabase();
+      const store = await openPostgresEventStore({ connectionString: own.url });
+      const client = new Client({ connectionString: own.url });
+      client.on('error', () => undefined);
+      await client.connect();
+      try {
+        // As transactions 1000 and 999 wrote them, long finished, 1000's row numbered first.
+        for (const [transactionId, type] of [
+          ['1000', 'Later'],
+          ['999', 'Earlier'],
+        ])
+          await client.query(
+            `INSERT INTO events (transaction_id, stream_id, revision, event_id, type, data, metadata) VALUES ($1::xid8, $2, 0, $3, $4, '{}', $5)`,
+            [transactionId, `s-${type}`, randomUUID(), type, JSON.stringify(event().metadata)],
+          );
+        const read = await store.readAll();
+        expect(read.map((e) => [e.type, formatPosition(e.position).split('/')[0]])).toEqual([
+          ['Earlier', '999'],
+          ['Later', '1000'],
+        ]);
+        expect(await store.headPosition()).toEqual(read[1]!.position);
+        expect((await store.readAll({ after: read[0]!.position })).map((e) => e.type)).toEqual(['Later']);
+      } finally {
+        await client.end();
+        await store.close();
+        await own.drop();
       }
     });
 

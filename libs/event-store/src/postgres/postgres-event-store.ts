@@ -36,6 +36,13 @@ interface AppendRow {
   out_transaction_id: string | null;
   out_position: string | null;
 }
+/**
+ * The global order, by the table's columns: an unqualified `transaction_id` in ORDER BY would be
+ * the selected `transaction_id::text` (an output name wins there), sorted as text — '1000' before
+ * '999' — and by a sort of every matching row instead of the index.
+ */
+const GLOBAL_ORDER = 'events.transaction_id, events.position';
+const GLOBAL_ORDER_DESC = 'events.transaction_id DESC, events.position DESC';
 /** Below this, every running transaction is finished: rows of older transactions are all there is. */
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
 
@@ -67,41 +74,32 @@ export class PostgresEventStore implements port.EventStore {
   }
 
   async append(streamId: string, events: readonly port.NewEvent[], expectedRevision: port.ExpectedRevision): Promise<port.AppendResult> {
-    this.assertOpen();
-    if (this.options.readOnly) throw new Error('The event store is open read-only');
+    this.assertWritable();
     const serialized = serialize(events);
     let outcome: AppendRow | undefined;
     try {
-      // One statement, so one round trip and one transaction: the decision and the write are the
-      // database function's (schema.ts), under the stream row's lock.
-      const result = await this.pool.query<AppendRow>(
-        'SELECT out_outcome, out_revision, out_transaction_id::text AS out_transaction_id, out_position FROM append_events($1, $2, $3, $4, $5, $6)',
-        [
-          streamId,
-          typeof expectedRevision === 'bigint' ? expectedRevision.toString() : expectedRevision,
-          serialized.map((e) => e.eventId),
-          serialized.map((e) => e.type),
-          serialized.map((e) => e.data),
-          serialized.map((e) => e.metadata),
-        ],
-      );
-      outcome = result.rows[0];
+      outcome = await this.callAppend(this.pool, streamId, serialized, expectedRevision);
     } catch (error) {
-      if (isUniqueViolation(error, 'events_event_id')) throw await this.idConflict(streamId, serialized, expectedRevision);
-      throw toPortError(error, `appending to ${streamId}`);
+      throw await this.appendFailure(error, streamId, serialized, expectedRevision);
     }
-    switch (outcome?.out_outcome) {
-      case 'appended':
-      case 'retried':
-        return { nextExpectedRevision: BigInt(outcome.out_revision!), position: positionOf(outcome.out_transaction_id!, outcome.out_position!) };
-      case 'wrong_revision':
-        throw wrongRevision(streamId, expectedRevision, outcome.out_revision === null ? undefined : BigInt(outcome.out_revision));
-      case 'other_stream':
-        throw new Error(`Event id ${serialized[0]!.eventId} is already recorded in another stream than ${streamId}`);
-      case undefined:
-        throw new Error(`append_events answered nothing for ${streamId}`);
-    }
+    return appendResult(outcome, streamId, serialized, expectedRevision);
   }
+
+  /**
+   * One transaction: the appends' rows share its transaction id and follow each other by position,
+   * which is their global order. All of them in one statement first (one round trip); when one is
+   * refused, they are written again one by one in a new transaction, which says which and why.
+   */
+  appendInOrder: NonNullable<port.EventStore['appendInOrder']> = async (appends) => {
+    this.assertWritable();
+    const batch = appends.map((append) => ({ ...append, serialized: serialize(append.events) }));
+    if (batch.length === 0) return [];
+    const atOnce = await this.transaction((client) => this.appendAllAtOnce(client, batch)).catch((error: unknown) => {
+      if (isUniqueViolation(error, 'events_event_id')) return undefined;
+      throw error;
+    });
+    return atOnce ?? (await this.transaction((client) => this.appendOneByOne(client, batch)))!;
+  };
 
   async readStream(streamId: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
@@ -125,7 +123,7 @@ export class PostgresEventStore implements port.EventStore {
   async headPosition(): Promise<port.Position> {
     this.assertOpen();
     const [row] = await this.query<{ transaction_id: string; position: string }>(
-      `SELECT transaction_id::text AS transaction_id, position FROM events WHERE transaction_id < ${HORIZON} ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+      `SELECT transaction_id::text AS transaction_id, position FROM events WHERE transaction_id < ${HORIZON} ORDER BY ${GLOBAL_ORDER_DESC} LIMIT 1`,
       [],
       'reading the head position',
     );
@@ -145,6 +143,107 @@ export class PostgresEventStore implements port.EventStore {
       await this.pool.end();
     })();
     return this.closing;
+  }
+
+  /**
+   * One call of the database function (schema.ts): the decision and the write under the stream
+   * row's lock, in one statement, so one round trip (and one transaction when called alone).
+   */
+  private async callAppend(
+    db: { query: Pool['query'] },
+    streamId: string,
+    events: readonly SerializedEvent[],
+    expectedRevision: port.ExpectedRevision,
+  ): Promise<AppendRow | undefined> {
+    const result = await db.query<AppendRow>(
+      'SELECT out_outcome, out_revision, out_transaction_id::text AS out_transaction_id, out_position FROM append_events($1, $2, $3, $4, $5, $6)',
+      [
+        streamId,
+        expectedText(expectedRevision),
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => e.data),
+        events.map((e) => e.metadata),
+      ],
+    );
+    return result.rows[0];
+  }
+
+  /** Every append in one statement, in the order given; undefined (for the caller to roll back) when one is refused. */
+  private async appendAllAtOnce(db: { query: Pool['query'] }, batch: readonly SerializedAppend[]): Promise<port.AppendResult[] | undefined> {
+    // Each append's events are a slice of the statement's arrays, 1-based, bounds inclusive.
+    const bounds = { first: [] as number[], last: [] as number[] };
+    for (const append of batch) {
+      const first = (bounds.last[bounds.last.length - 1] ?? 0) + 1;
+      bounds.first.push(first);
+      bounds.last.push(first + append.serialized.length - 1);
+    }
+    const events = batch.flatMap((append) => append.serialized);
+    const slice = (n: number) => `($${n}::text[])[a.first:a.last]`;
+    const { rows } = await db.query<AppendRow>(
+      `SELECT r.out_outcome, r.out_revision, r.out_transaction_id::text AS out_transaction_id, r.out_position
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) WITH ORDINALITY AS a(stream_id, expected, first, last, n)
+       CROSS JOIN LATERAL append_events(a.stream_id, a.expected, ${slice(5)}, ${slice(6)}, ${slice(7)}, ${slice(8)}) r
+       ORDER BY a.n`,
+      [
+        batch.map((append) => append.streamId),
+        batch.map((append) => expectedText(append.expectedRevision)),
+        bounds.first,
+        bounds.last,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => e.data),
+        events.map((e) => e.metadata),
+      ],
+    );
+    if (rows.length !== batch.length || rows.some((row) => row.out_outcome !== 'appended' && row.out_outcome !== 'retried')) return undefined;
+    // The calls ran in the order given if the positions they wrote increase with it; else the one-by-one path writes them.
+    const written = rows.filter((row) => row.out_outcome === 'appended').map((row) => BigInt(row.out_position!));
+    if (written.some((position, i) => i > 0 && position <= written[i - 1]!)) return undefined;
+    return rows.map((row, i) => appendResult(row, batch[i]!.streamId, batch[i]!.serialized, batch[i]!.expectedRevision));
+  }
+
+  private async appendOneByOne(db: { query: Pool['query'] }, batch: readonly SerializedAppend[]): Promise<port.AppendResult[]> {
+    const results: port.AppendResult[] = [];
+    for (const { streamId, serialized, expectedRevision } of batch) {
+      let outcome: AppendRow | undefined;
+      try {
+        outcome = await this.callAppend(db, streamId, serialized, expectedRevision);
+      } catch (error) {
+        throw await this.appendFailure(error, streamId, serialized, expectedRevision);
+      }
+      results.push(appendResult(outcome, streamId, serialized, expectedRevision));
+    }
+    return results;
+  }
+
+  /** `work` in a transaction on a connection of its own: committed when it answers, rolled back when it answers undefined or fails. */
+  private async transaction<T>(work: (client: { query: Pool['query'] }) => Promise<T | undefined>): Promise<T | undefined> {
+    const client = await this.pool.connect().catch((error: unknown) => Promise.reject(toPortError(error, 'appending')));
+    // Checked out, a connection has no listener of the pool's: without one a dropped connection's 'error' is unhandled.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const value = await work(client);
+      await client.query(value === undefined ? 'ROLLBACK' : 'COMMIT');
+      return value;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollback: Error) => (lost ??= rollback));
+      throw toPortError(error, 'appending');
+    } finally {
+      client.off('error', onError);
+      // A connection that failed is dropped, not handed to the next caller.
+      client.release(lost);
+    }
+  }
+
+  private async appendFailure(error: unknown, streamId: string, events: readonly SerializedEvent[], expected: port.ExpectedRevision): Promise<unknown> {
+    if (isUniqueViolation(error, 'events_event_id')) return this.idConflict(streamId, events, expected);
+    return toPortError(error, `appending to ${streamId}`);
   }
 
   /** An id of this append is recorded already, not as its first event: in this stream a partial retry, else another stream's. */
@@ -173,7 +272,7 @@ export class PostgresEventStore implements port.EventStore {
     const rows = await this.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < ${HORIZON}${conditions.sql}
-       ORDER BY transaction_id, position LIMIT $3`,
+       ORDER BY ${GLOBAL_ORDER} LIMIT $3`,
       [transactionId, position, limit, ...conditions.params],
       'reading the global log',
     );
@@ -199,6 +298,11 @@ export class PostgresEventStore implements port.EventStore {
 
   private assertOpen(): void {
     if (!this.accepting) throw new EventStoreUnavailableError('The event store is closed');
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.options.readOnly) throw new Error('The event store is open read-only');
   }
 }
 
@@ -243,6 +347,36 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 /** Subscriptions with the same filter at the same position, since the same notification, ask for the same page. */
 function pageKey(notified: number, after: port.Position, limit: number, filter: port.EventFilter | undefined): string {
   return JSON.stringify([notified, after.commit.toString(), after.prepare.toString(), limit, filter?.streamPrefixes ?? null, filter?.eventTypes ?? null]);
+}
+
+/** One append of appendInOrder, its events as table text. */
+interface SerializedAppend {
+  readonly streamId: string;
+  readonly expectedRevision: port.ExpectedRevision;
+  readonly serialized: readonly SerializedEvent[];
+}
+
+/** An expected revision as append_events takes it: 'any', 'no_stream', 'stream_exists' or a revision in text. */
+const expectedText = (expected: port.ExpectedRevision) => (typeof expected === 'bigint' ? expected.toString() : expected);
+
+/** What append_events answered, as the port's result or error. */
+function appendResult(
+  outcome: AppendRow | undefined,
+  streamId: string,
+  events: readonly SerializedEvent[],
+  expected: port.ExpectedRevision,
+): port.AppendResult {
+  switch (outcome?.out_outcome) {
+    case 'appended':
+    case 'retried':
+      return { nextExpectedRevision: BigInt(outcome.out_revision!), position: positionOf(outcome.out_transaction_id!, outcome.out_position!) };
+    case 'wrong_revision':
+      throw wrongRevision(streamId, expected, outcome.out_revision === null ? undefined : BigInt(outcome.out_revision));
+    case 'other_stream':
+      throw new Error(`Event id ${events[0]!.eventId} is already recorded in another stream than ${streamId}`);
+    case undefined:
+      throw new Error(`append_events answered nothing for ${streamId}`);
+  }
 }
 
 function wrongRevision(streamId: string, expected: port.ExpectedRevision, last: bigint | undefined): WrongExpectedRevisionError {

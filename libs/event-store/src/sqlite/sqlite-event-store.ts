@@ -99,6 +99,10 @@ export class SqliteEventStore implements port.EventStore {
     return this.writer.enqueue(streamId, serialized, expectedRevision);
   }
 
+  /** Queued in one turn of the event loop, the appends share group commit's transactions, in the order given. */
+  appendInOrder: NonNullable<port.EventStore['appendInOrder']> = (appends) =>
+    Promise.all(appends.map((append) => this.append(append.streamId, append.events, append.expectedRevision)));
+
   async readStream(streamId: string, options: port.ReadStreamOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     if (options.direction === 'backwards') {

@@ -15,6 +15,12 @@ export type DataKeyRecord =
   /** Crypto-shredded: the wrapped key is gone for good; only the fact and the instant remain. */
   | { readonly state: 'destroyed'; readonly destroyedAt: string };
 
+/** A tenant that has or had a data key, as a keyring holds it: what a backup or a copy to another store carries. */
+export interface DataKeyEntry {
+  readonly tenantId: string;
+  readonly record: Exclude<DataKeyRecord, { readonly state: 'none' }>;
+}
+
 /** The keyring cannot be read or written (its server is down, its disk full): nothing was changed there. */
 export class KeyringUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -33,5 +39,7 @@ export interface DataKeyStore {
   /** Stores the key unless the tenant already has one (or had one); returns what is stored. */
   create(tenantId: string, key: WrappedDataKey): Promise<DataKeyRecord>;
   destroy(tenantId: string, at: string): Promise<void>;
+  /** Every tenant that has or had a data key, destroyed ones too. */
+  entries(): AsyncIterable<DataKeyEntry>;
   close(): Promise<void>;
 }

@@ -2,3 +2,4 @@
 // @csp/security/postgres) are opened by the composition root (libs/runtime) only.
 export * from './data-key-store';
 export * from './tenant-keyring';
+export * from './keyring-transfer';

@@ -70,6 +70,20 @@ describe.each(stores)('%s: envelope encryption', (_name, open) => {
     // Another replica (a second keyring over the same store) cannot read it either: nothing is cached.
   });
 
+  it('lists every tenant that has or had a data key, destroyed ones too', async () => {
+    const store = open();
+    const keyring = new TenantKeyring(store, [kek]);
+    const [active, destroyed] = [randomUUID(), randomUUID()];
+    await keyring.encrypt('K', { ...binding(), tenantId: active });
+    await keyring.encrypt('K', { ...binding(), tenantId: destroyed });
+    await keyring.destroy(destroyed);
+    const entries = new Map<string, unknown>();
+    for await (const entry of store.entries()) entries.set(entry.tenantId, entry.record);
+    expect(entries.get(active)).toEqual(await store.read(active));
+    expect(entries.get(active)).toEqual({ state: 'active', key: expect.objectContaining({ kid: expect.stringMatching(/^kek-/) }) });
+    expect(entries.get(destroyed)).toEqual({ state: 'destroyed', destroyedAt: expect.any(String) });
+  });
+
   it('keeps unwrapping data keys wrapped by an earlier KEK after a rotation', async () => {
     const store = open();
     const before = new TenantKeyring(store, [kek]);

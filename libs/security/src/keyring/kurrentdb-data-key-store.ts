@@ -1,14 +1,29 @@
-import type { AppendToStreamOptions, EventData, ReadStreamOptions, ResolvedEvent, TombstoneStreamOptions } from '@kurrent/kurrentdb-client';
-import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
+import type {
+  AllStreamResolvedEvent,
+  AppendToStreamOptions,
+  EventData,
+  ReadAllOptions,
+  ReadStreamOptions,
+  ResolvedEvent,
+  TombstoneStreamOptions,
+} from '@kurrent/kurrentdb-client';
+import type { DataKeyEntry, DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
 
 /** The part of the KurrentDB client the keyring uses (tests inject a fake). */
 export interface KeyringClient {
   appendToStream(streamName: string, events: EventData[], options?: AppendToStreamOptions): Promise<unknown>;
   readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<ResolvedEvent>;
   tombstoneStream(streamName: string, options?: TombstoneStreamOptions): Promise<unknown>;
+  readAll(options?: ReadAllOptions): AsyncIterable<AllStreamResolvedEvent>;
 }
 
-const streamOf = (tenantId: string) => `tenantDataKey-${tenantId}`;
+/**
+ * The keyring's streams share the log with the product's events: whoever reads the whole log as
+ * the product's history (a copy to another store) leaves these out.
+ */
+export const KEYRING_STREAM_PREFIX = 'tenantDataKey-';
+
+const streamOf = (tenantId: string) => `${KEYRING_STREAM_PREFIX}${tenantId}`;
 /** The client's errors carry a `type` (its ErrorType); read that rather than class names. */
 const typeOf = (error: unknown) => (error as { type?: unknown } | null)?.type;
 
@@ -52,6 +67,18 @@ export class KurrentDbDataKeyStore implements DataKeyStore {
       await this.client.tombstoneStream(streamOf(tenantId));
     } catch (error) {
       if (typeOf(error) !== 'stream-deleted') throw error;
+    }
+  }
+
+  /** The tenants are the keyring's streams in $all (a tombstone stays there as `$streamDeleted`); each one's state is its stream's. */
+  async *entries(): AsyncGenerator<DataKeyEntry> {
+    const tenants = new Set<string>();
+    for await (const { event } of this.client.readAll({ filter: { filterOn: 'streamName', prefixes: [KEYRING_STREAM_PREFIX], checkpointInterval: 1 } })) {
+      if (event?.streamId.startsWith(KEYRING_STREAM_PREFIX)) tenants.add(event.streamId.slice(KEYRING_STREAM_PREFIX.length));
+    }
+    for (const tenantId of [...tenants].sort()) {
+      const record = await this.read(tenantId);
+      if (record.state !== 'none') yield { tenantId, record };
     }
   }
 

@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { EventStoreUnavailableError } from '@csp/event-store/port';
 import { isPostgresUnavailable } from '@csp/event-store/postgres';
-import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
+import type { DataKeyEntry, DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
 
 interface Row {
   dek_id: string | null;
@@ -46,8 +46,24 @@ export class PostgresDataKeyStore implements DataKeyStore {
     return unavailableAsPort(this.destroyKey(tenantId, at));
   }
 
+  /** Reads only: a database whose keyring tables were never created has no entries (and still none). */
+  async *entries(): AsyncGenerator<DataKeyEntry> {
+    const rows = await unavailableAsPort(this.allRows());
+    for (const row of rows) yield { tenantId: row.tenant_id, record: recordOf(row) as DataKeyEntry['record'] };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  private async allRows(): Promise<(Row & { tenant_id: string })[]> {
+    const { rows: tables } = await this.pool.query<{ found: boolean }>(`SELECT to_regclass('data_keys') IS NOT NULL AS found`);
+    if (!tables[0]?.found) return [];
+    const { rows } = await this.pool.query<Row & { tenant_id: string }>(
+      `SELECT tenant_id, k.dek_id, k.kid, k.iv, k.tag, k.ciphertext, k.created_at, d.destroyed_at
+       FROM data_keys k FULL JOIN destroyed_data_keys d USING (tenant_id) ORDER BY tenant_id`,
+    );
+    return rows;
   }
 
   private async readKey(tenantId: string): Promise<DataKeyRecord> {
@@ -59,10 +75,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
        LEFT JOIN destroyed_data_keys d USING (tenant_id)`,
       [tenantId],
     );
-    const row = rows[0];
-    if (row?.destroyed_at) return { state: 'destroyed', destroyedAt: row.destroyed_at };
-    if (!row?.dek_id) return { state: 'none' };
-    return { state: 'active', key: { dekId: row.dek_id, kid: row.kid!, iv: row.iv!, tag: row.tag!, ciphertext: row.ciphertext!, createdAt: row.created_at! } };
+    return recordOf(rows[0]);
   }
 
   private async createKey(tenantId: string, key: WrappedDataKey): Promise<DataKeyRecord> {
@@ -125,6 +138,12 @@ export class PostgresDataKeyStore implements DataKeyStore {
       client.release(broken);
     }
   }
+}
+
+function recordOf(row: Row | undefined): DataKeyRecord {
+  if (row?.destroyed_at) return { state: 'destroyed', destroyedAt: row.destroyed_at };
+  if (!row?.dek_id) return { state: 'none' };
+  return { state: 'active', key: { dekId: row.dek_id, kid: row.kid!, iv: row.iv!, tag: row.tag!, ciphertext: row.ciphertext!, createdAt: row.created_at! } };
 }
 
 /** The keyring lives in the event store's database: a server that is away is the store unavailable (503), not a failure (500). */

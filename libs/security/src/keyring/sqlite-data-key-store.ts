@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { KeyringUnavailableError, type DataKeyRecord, type DataKeyStore, type WrappedDataKey } from './data-key-store';
+import { KeyringUnavailableError, type DataKeyEntry, type DataKeyRecord, type DataKeyStore, type WrappedDataKey } from './data-key-store';
 
 interface Row {
   dek_id: string;
@@ -18,7 +18,13 @@ interface Row {
 export class SqliteDataKeyStore implements DataKeyStore {
   private readonly db: Database.Database;
 
-  constructor(file: string) {
+  /** `readOnly` (a copy to another store): the file must be a keyring already; nothing is created or set. */
+  constructor(file: string, options: { readonly readOnly?: boolean } = {}) {
+    if (options.readOnly) {
+      this.db = new Database(file, { readonly: true, fileMustExist: true });
+      this.db.pragma('busy_timeout = 5000');
+      return;
+    }
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -34,9 +40,13 @@ export class SqliteDataKeyStore implements DataKeyStore {
 
   private readRow(tenantId: string): DataKeyRecord {
     const row = this.db.prepare<[string], Row>('SELECT * FROM data_keys WHERE tenant_id = ?').get(tenantId);
-    if (!row) return { state: 'none' };
-    if (row.destroyed_at !== null) return { state: 'destroyed', destroyedAt: row.destroyed_at };
-    return { state: 'active', key: { dekId: row.dek_id, kid: row.kid!, iv: row.iv!, tag: row.tag!, ciphertext: row.ciphertext!, createdAt: row.created_at } };
+    return row ? recordOf(row) : { state: 'none' };
+  }
+
+  async *entries(): AsyncGenerator<DataKeyEntry> {
+    // All at once (one row per tenant): iterating would keep the connection busy while the caller reads other tenants.
+    const rows = unavailableOnFailure(() => this.db.prepare<[], Row & { tenant_id: string }>('SELECT * FROM data_keys ORDER BY tenant_id').all());
+    for (const row of rows) yield { tenantId: row.tenant_id, record: recordOf(row) };
   }
 
   async create(tenantId: string, key: WrappedDataKey): Promise<DataKeyRecord> {
@@ -63,6 +73,11 @@ export class SqliteDataKeyStore implements DataKeyStore {
   async close(): Promise<void> {
     this.db.close();
   }
+}
+
+function recordOf(row: Row): DataKeyEntry['record'] {
+  if (row.destroyed_at !== null) return { state: 'destroyed', destroyedAt: row.destroyed_at };
+  return { state: 'active', key: { dekId: row.dek_id, kid: row.kid!, iv: row.iv!, tag: row.tag!, ciphertext: row.ciphertext!, createdAt: row.created_at } };
 }
 
 /** SQLite refusing to read or write (a full disk, an I/O error, the file locked or closed) is the keyring being unavailable. */

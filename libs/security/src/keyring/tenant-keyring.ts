@@ -31,6 +31,52 @@ const open = (key: Buffer, sealed: { iv: string; tag: string; ciphertext: string
   return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]);
 };
 
+/** A tenant's data key is wrapped by a key-encryption key that is not configured: it cannot be opened here. */
+export class KeyEncryptionKeyNotConfiguredError extends Error {
+  constructor(
+    readonly tenantId: string,
+    readonly kid: string,
+  ) {
+    super(`The data key of tenant ${tenantId} is wrapped by ${kid}, which is not configured (KEY_ENCRYPTION_KEYS_PREVIOUS?)`);
+    this.name = 'KeyEncryptionKeyNotConfiguredError';
+  }
+}
+
+/** Key-encryption keys by their id (the id events and wrapped keys record). */
+export function keyEncryptionKeysById(keyEncryptionKeys: readonly Buffer[]): Map<string, Buffer> {
+  const keks = new Map<string, Buffer>();
+  for (const kek of keyEncryptionKeys) {
+    if (kek.length !== 32) throw new Error('A key-encryption key must be 32 bytes');
+    keks.set(keyIdOf(kek), kek);
+  }
+  return keks;
+}
+
+/** A wrapped data key is bound to its tenant and its id: moved to another tenant, it does not open. */
+const dekAad = (tenantId: string, dekId: string) => Buffer.from(`dek:${tenantId}:${dekId}`);
+
+/** The tenant's data key wrapped by `kek`. */
+export function wrapDataKey(tenantId: string, dekId: string, dek: Buffer, kek: Buffer, createdAt: string): WrappedDataKey {
+  return { dekId, kid: keyIdOf(kek), ...seal(kek, dek, dekAad(tenantId, dekId)), createdAt };
+}
+
+/** The tenant's data key, opened with whichever of `keks` wrapped it (a wrong or tampered one fails authentication). */
+export function unwrapDataKey(tenantId: string, key: WrappedDataKey, keks: ReadonlyMap<string, Buffer>): Buffer {
+  const kek = keks.get(key.kid);
+  if (!kek) throw new KeyEncryptionKeyNotConfiguredError(tenantId, key.kid);
+  return open(kek, key, dekAad(tenantId, key.dekId));
+}
+
+/**
+ * The same data key wrapped by another key-encryption key (moving a keyring to a store that uses
+ * another KEK); unchanged if `to` wrapped it already. Its id and creation instant stay, so the
+ * events that name it still find it.
+ */
+export function rewrapDataKey(tenantId: string, key: WrappedDataKey, keks: ReadonlyMap<string, Buffer>, to: Buffer): WrappedDataKey {
+  if (key.kid === keyIdOf(to)) return key;
+  return wrapDataKey(tenantId, key.dekId, unwrapDataKey(tenantId, key, keks), to, key.createdAt);
+}
+
 /**
  * Envelope encryption of product keys: each customer tenant has its own data key (DEK), stored
  * wrapped by a key-encryption key (KEK) from configuration; events carry the DEK id and the KEK
@@ -40,7 +86,7 @@ const open = (key: Buffer, sealed: { iv: string; tag: string; ciphertext: string
  * the new one, old ones still unwrap.
  */
 export class TenantKeyring {
-  private readonly keks = new Map<string, Buffer>();
+  private readonly keks: Map<string, Buffer>;
   private readonly currentKid: string;
 
   constructor(
@@ -49,10 +95,7 @@ export class TenantKeyring {
     private readonly clock: () => Date = () => new Date(),
   ) {
     if (keyEncryptionKeys.length === 0) throw new Error('TenantKeyring needs at least one key-encryption key');
-    for (const kek of keyEncryptionKeys) {
-      if (kek.length !== 32) throw new Error('A key-encryption key must be 32 bytes');
-      this.keks.set(keyIdOf(kek), kek);
-    }
+    this.keks = keyEncryptionKeysById(keyEncryptionKeys);
     this.currentKid = keyIdOf(keyEncryptionKeys[0]!);
   }
 
@@ -74,20 +117,11 @@ export class TenantKeyring {
   private async dataKey(tenantId: string, createIfMissing: boolean): Promise<{ dekId: string; dek: Buffer }> {
     let record = await this.store.read(tenantId);
     if (record.state === 'none' && createIfMissing) {
-      const dek = randomBytes(32);
-      const dekId = randomUUID();
-      const wrapped: WrappedDataKey = {
-        dekId,
-        kid: this.currentKid,
-        ...seal(this.keks.get(this.currentKid)!, dek, Buffer.from(`dek:${tenantId}:${dekId}`)),
-        createdAt: this.clock().toISOString(),
-      };
+      const wrapped = wrapDataKey(tenantId, randomUUID(), randomBytes(32), this.keks.get(this.currentKid)!, this.clock().toISOString());
       record = await this.store.create(tenantId, wrapped);
     }
     if (record.state !== 'active') throw new KeyMaterialDestroyedError(tenantId);
-    const kek = this.keks.get(record.key.kid);
-    if (!kek) throw new Error(`The data key of tenant ${tenantId} is wrapped by ${record.key.kid}, which is not configured (KEY_ENCRYPTION_KEYS_PREVIOUS?)`);
-    return { dekId: record.key.dekId, dek: open(kek, record.key, Buffer.from(`dek:${tenantId}:${record.key.dekId}`)) };
+    return { dekId: record.key.dekId, dek: unwrapDataKey(tenantId, record.key, this.keks) };
   }
 }
 

@@ -243,6 +243,8 @@ export class FakeKurrentClient implements KurrentClient {
     this.assertAvailable(streamName);
     this.tombstoned.add(streamName);
     for (let i = this.log.length - 1; i >= 0; i--) if (this.log[i]!.streamId === streamName) this.log.splice(i, 1);
+    // What stays in $all: the server's own tombstone event, in the deleted stream.
+    this.record(streamName, '$streamDeleted', {}, {}, `${streamName}-tombstone`);
     return {};
   }
 }
