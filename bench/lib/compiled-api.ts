@@ -41,7 +41,7 @@ export function startCompiledApi(dataDir: string, options: { port: number; root?
       let liveMs = NaN;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode} before it was ready`);
-        if (now() - began > 60 * 60_000) throw new Error('the API did not become ready within an hour');
+        if (now() - began > 3 * 3_600_000) throw new Error('the API did not become ready within three hours');
         try {
           if (Number.isNaN(liveMs) && (await fetch(`${baseUrl}/health/live`, { signal: AbortSignal.timeout(1000) })).status === 200) liveMs = now() - began;
           if (!Number.isNaN(liveMs) && (await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(1000) })).status === 200)
