@@ -11,12 +11,12 @@
  * (the read models caught up with the history found at start), RSS then, and the peak RSS seen.
  * Baseline in the same run: the same API on an empty DATA_DIR, the floor of start-up.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedHistory } from './lib/history-cache';
-import { log, now, ratio, report, ROOT, sleep, x } from './lib/common';
+import { onCopyOf } from './lib/history-cache';
+import { startCompiledApi } from './lib/compiled-api';
+import { log, now, ratio, report, x } from './lib/common';
 
 const SIZES = (process.env.BENCH_STARTUP_SIZES ?? '100000,1000000').split(',').map(Number);
 const PORT = Number(process.env.BENCH_STARTUP_PORT ?? 3990);
@@ -32,49 +32,21 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 
 /** Starts the compiled API on `dataDir`, measures until ready, and stops it cleanly. */
 async function start(dataDir: string): Promise<Start> {
-  const began = now();
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      DATA_DIR: dataDir,
-      AUTH_JWT_SECRET: 'bench',
-      LOG_LEVEL: 'warn',
-      KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const api = startCompiledApi(dataDir, { port: PORT });
   let peak = 0;
   const sampler = setInterval(() => {
     try {
-      peak = Math.max(peak, rssMb(child.pid!));
+      peak = Math.max(peak, rssMb(api.pid));
     } catch {
       // not started yet, or gone
     }
   }, 100);
-  let liveMs = NaN;
-  let readyMs = NaN;
   try {
-    for (;;) {
-      if (now() - began > 30 * 60_000) throw new Error('the API did not become ready within 30 minutes');
-      try {
-        if (Number.isNaN(liveMs) && (await fetch(`http://127.0.0.1:${PORT}/health/live`, { signal: AbortSignal.timeout(1000) })).status === 200)
-          liveMs = now() - began;
-        if (!Number.isNaN(liveMs) && (await fetch(`http://127.0.0.1:${PORT}/health/ready`, { signal: AbortSignal.timeout(1000) })).status === 200) {
-          readyMs = now() - began;
-          break;
-        }
-      } catch {
-        // not listening yet
-      }
-      await sleep(50);
-    }
-    return { liveMs, readyMs, rssAtReadyMb: rssMb(child.pid!), peakRssMb: Math.max(peak, rssMb(child.pid!)) };
+    const { liveMs, readyMs } = await api.untilReady();
+    return { liveMs, readyMs, rssAtReadyMb: rssMb(api.pid), peakRssMb: Math.max(peak, rssMb(api.pid)) };
   } finally {
     clearInterval(sampler);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await api.stop();
   }
 }
 
@@ -97,10 +69,7 @@ async function main() {
   ];
   rows.push(row('0', 'empty (baseline)', floor));
   for (const size of SIZES) {
-    const history = await cachedHistory(size);
-    const dataDir = mkdtempSync(join(tmpdir(), 'csp-bench-startup-'));
-    try {
-      cpSync(history.dir, dataDir, { recursive: true });
+    await onCopyOf(size, async (history, dataDir) => {
       for (const run of ['first start (read models built)', 'restart after a clean stop', 'restart after a clean stop']) {
         const measured = await start(dataDir);
         log(
@@ -109,9 +78,7 @@ async function main() {
         rows.push(row(history.events.toLocaleString('en-US'), run, measured));
         cells.push({ events: history.events, run, ...measured });
       }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   }
   return {
     name: 'startup',

@@ -2,7 +2,7 @@
  * A generated history of about 1M events (test/support/history.ts, the real deciders) in an
  * embedded SQLite store, built once and cached under the system temp directory between runs.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
@@ -86,4 +86,16 @@ export async function cachedHistory(events = 1_000_000): Promise<CachedHistory> 
   writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
   log(`generated ${history.events.toLocaleString('en-US')} events in ${generatedInSeconds.toFixed(1)} s`);
   return meta;
+}
+
+/** Runs `work` on a DATA_DIR of its own holding a copy of the cached history of `events` events, removed afterwards. */
+export async function onCopyOf<T>(events: number, work: (history: CachedHistory, dataDir: string) => Promise<T>): Promise<T> {
+  const history = await cachedHistory(events);
+  const dataDir = mkdtempSync(join(tmpdir(), 'csp-bench-data-'));
+  try {
+    cpSync(history.dir, dataDir, { recursive: true });
+    return await work(history, dataDir);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }

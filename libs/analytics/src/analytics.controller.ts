@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, Query, type Type } from '@nestjs/common';
 import { QueryBus, type QueryResult } from '@nestjs/cqrs';
 import { ApiRefusals, Ctx, CsvWhenAsked, type Documented, type RequestContext, ReadRoute } from '@csp/http';
-import type { Paged } from './analytics.handler';
+import type { Paged } from './analytics.queries';
 import { AnalyticsQueryDto } from './analytics-query.dto';
 import { GetCancellationAnalyticsQuery } from './cancellations/cancellation-analytics.query';
 import { CancellationAnalyticsResponse } from './cancellations/cancellation-analytics.response';

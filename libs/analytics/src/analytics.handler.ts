@@ -2,34 +2,16 @@ import { Query, type IQueryHandler } from '@nestjs/cqrs';
 import { notFound } from '@csp/domain';
 import { forbidden, ReadModelQueryHandler, type CommandContext } from '@csp/application';
 import { scopeOf } from '@csp/security';
-import { AnalyticsQueries } from './analytics.queries';
+import { AnalyticsQueries, type AnalyticsPage, type AnalyticsScope, type Paged } from './analytics.queries';
 
 /** The answer of one of AnalyticsQueries' questions. */
 export type Answer<Q extends keyof AnalyticsQueries> = AnalyticsQueries[Q] extends (...args: never[]) => Promise<infer R> ? R : never;
-/** A row of a question whose answer is a list. */
-export type Row<Q extends keyof AnalyticsQueries> = Answer<Q> extends readonly (infer R)[] ? R : never;
+/** A row of a question whose answer is a page of a list. */
+export type Row<Q extends keyof AnalyticsQueries> = Answer<Q> extends Paged<infer R> ? R : never;
 
 /** Which partner a question is about: for a partner's own admins always theirs; analysts and back office may name one. */
 export interface AnalyticsFilter {
   readonly partnerTenantId?: string;
-}
-
-/** Which rows of a list: `offset` from 0, `limit` rows. */
-export interface AnalyticsPage {
-  readonly offset: number;
-  readonly limit: number;
-}
-
-/** The partner a question is answered for; none for every partner. */
-export interface AnalyticsScope {
-  readonly partnerTenantId?: string;
-}
-
-export interface Paged<Row> {
-  readonly items: Row[];
-  readonly total: number;
-  readonly offset: number;
-  readonly limit: number;
 }
 
 /** The analytics read models' answers, scoped to what the caller may see. */
@@ -58,22 +40,15 @@ export abstract class PagedAnalyticsQuery<Q extends keyof AnalyticsQueries, Filt
   }
 }
 
-/** Answers a paged question: `ask` lists the rows the caller's scope sees, the page asked for is cut from them. */
+/** Answers a paged question: `ask` reads the page asked for of the rows the caller's scope sees. */
 export abstract class PagedAnalyticsHandler<Q extends keyof AnalyticsQueries, Filter>
   extends AnalyticsHandler
   implements IQueryHandler<PagedAnalyticsQuery<Q, Filter>>
 {
   async execute({ context, filter, page }: PagedAnalyticsQuery<Q, Filter>): Promise<Paged<Row<Q>>> {
     const { analytics, scope } = this.scoped(context, filter);
-    return paged(await this.ask(analytics, scope, filter), page);
+    return this.ask(analytics, scope, filter, page);
   }
 
-  protected abstract ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: Filter): Promise<Row<Q>[]>;
+  protected abstract ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: Filter, page: AnalyticsPage): Promise<Paged<Row<Q>>>;
 }
-
-const paged = <Row>(rows: Row[], { offset, limit }: AnalyticsPage): Paged<Row> => ({
-  items: rows.slice(offset, offset + limit),
-  total: rows.length,
-  offset,
-  limit,
-});

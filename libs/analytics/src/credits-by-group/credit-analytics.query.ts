@@ -1,6 +1,6 @@
 import { QueryHandler } from '@nestjs/cqrs';
-import type { AnalyticsQueries } from '../analytics.queries';
-import { PagedAnalyticsHandler, PagedAnalyticsQuery, type AnalyticsScope } from '../analytics.handler';
+import type { AnalyticsPage, AnalyticsQueries, AnalyticsScope } from '../analytics.queries';
+import { PagedAnalyticsHandler, PagedAnalyticsQuery } from '../analytics.handler';
 
 interface CreditAnalyticsFilter {
   readonly groupBy: 'partner' | 'customer' | 'family';
@@ -11,7 +11,7 @@ export class GetCreditAnalyticsQuery extends PagedAnalyticsQuery<'credits', Cred
 
 @QueryHandler(GetCreditAnalyticsQuery)
 export class GetCreditAnalyticsHandler extends PagedAnalyticsHandler<'credits', CreditAnalyticsFilter> {
-  protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: CreditAnalyticsFilter) {
-    return analytics.credits(scope, filter.groupBy, filter.month);
+  protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: CreditAnalyticsFilter, page: AnalyticsPage) {
+    return analytics.credits(scope, filter.groupBy, filter.month, page);
   }
 }

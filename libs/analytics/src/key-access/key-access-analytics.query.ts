@@ -1,6 +1,6 @@
 import { QueryHandler } from '@nestjs/cqrs';
-import type { AnalyticsQueries } from '../analytics.queries';
-import { PagedAnalyticsHandler, PagedAnalyticsQuery, type AnalyticsScope } from '../analytics.handler';
+import type { AnalyticsPage, AnalyticsQueries, AnalyticsScope } from '../analytics.queries';
+import { PagedAnalyticsHandler, PagedAnalyticsQuery } from '../analytics.handler';
 
 /** UTC days, YYYY-MM-DD, inclusive. */
 interface KeyAccessAnalyticsFilter {
@@ -12,7 +12,7 @@ export class GetKeyAccessAnalyticsQuery extends PagedAnalyticsQuery<'keyAccessPe
 
 @QueryHandler(GetKeyAccessAnalyticsQuery)
 export class GetKeyAccessAnalyticsHandler extends PagedAnalyticsHandler<'keyAccessPerDay', KeyAccessAnalyticsFilter> {
-  protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: KeyAccessAnalyticsFilter) {
-    return analytics.keyAccessPerDay(scope, filter.from, filter.to);
+  protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: KeyAccessAnalyticsFilter, page: AnalyticsPage) {
+    return analytics.keyAccessPerDay(scope, filter.from, filter.to, page);
   }
 }

@@ -1,6 +1,6 @@
 import { QueryHandler } from '@nestjs/cqrs';
-import type { AnalyticsQueries } from '../analytics.queries';
-import { PagedAnalyticsHandler, PagedAnalyticsQuery, type AnalyticsScope } from '../analytics.handler';
+import type { AnalyticsPage, AnalyticsQueries, AnalyticsScope } from '../analytics.queries';
+import { PagedAnalyticsHandler, PagedAnalyticsQuery } from '../analytics.handler';
 
 interface PurchaseAnalyticsFilter {
   readonly groupBy: readonly ('sku' | 'market')[];
@@ -10,7 +10,7 @@ export class GetPurchaseAnalyticsQuery extends PagedAnalyticsQuery<'purchases', 
 
 @QueryHandler(GetPurchaseAnalyticsQuery)
 export class GetPurchaseAnalyticsHandler extends PagedAnalyticsHandler<'purchases', PurchaseAnalyticsFilter> {
-  protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: PurchaseAnalyticsFilter) {
-    return analytics.purchases(scope, filter.groupBy);
+  protected ask(analytics: AnalyticsQueries, scope: AnalyticsScope, filter: PurchaseAnalyticsFilter, page: AnalyticsPage) {
+    return analytics.purchases(scope, filter.groupBy, page);
   }
 }

@@ -113,6 +113,7 @@ export class MemoryReadModelStore implements ReadModelStore {
     if (range.from !== undefined) start = Math.max(start, lowerBound(list, range.from));
     if (range.after !== undefined) start = Math.max(start, lowerBound(list, range.after, true));
     const end = range.before !== undefined ? lowerBound(list, range.before) : list.length;
+    start += range.offset ?? 0;
     const limit = range.limit ?? Number.MAX_SAFE_INTEGER;
     return list.slice(start, Math.max(start, Math.min(end, start + limit)));
   }

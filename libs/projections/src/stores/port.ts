@@ -23,6 +23,11 @@ export interface EntryRange {
   readonly after?: string;
   /** Exclusive upper bound. */
   readonly before?: string;
+  /**
+   * Entries of the range to skip before the first one returned: a page by position, for answers
+   * paged by offset. The store skips them inside its own index, sending none of them.
+   */
+  readonly offset?: number;
   readonly limit?: number;
 }
 

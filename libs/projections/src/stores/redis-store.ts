@@ -189,7 +189,11 @@ export class RedisReadModelStore implements port.ReadModelStore {
     else if (range.from !== undefined) min = `[${range.from}`;
     const max = range.before !== undefined ? `(${range.before}` : '+';
     const key = `${this.base(ns)}i:${index}`;
-    return this.run(() => (range.limit !== undefined ? this.redis.zrangebylex(key, min, max, 'LIMIT', 0, range.limit) : this.redis.zrangebylex(key, min, max)));
+    // A negative count is no limit.
+    const paged = range.limit !== undefined || range.offset !== undefined;
+    return this.run(() =>
+      paged ? this.redis.zrangebylex(key, min, max, 'LIMIT', range.offset ?? 0, range.limit ?? -1) : this.redis.zrangebylex(key, min, max),
+    );
   }
 
   async dump(ns: port.Namespace): Promise<port.ReadModelDump> {

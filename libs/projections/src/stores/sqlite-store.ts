@@ -165,9 +165,10 @@ export class SqliteReadModelStore implements port.ReadModelStore {
       bound('entry >= ?', range.from);
       bound('entry > ?', range.after);
       bound('entry < ?', range.before);
-      const limit = range.limit !== undefined ? ' LIMIT ?' : '';
-      if (range.limit !== undefined) values.push(range.limit);
-      const rows = this.statement(`SELECT entry FROM entries WHERE ${conditions.join(' AND ')} ORDER BY entry${limit}`)
+      // SQLite takes an offset only after a limit; -1 is none.
+      const page = range.limit !== undefined || range.offset !== undefined ? ' LIMIT ? OFFSET ?' : '';
+      if (page) values.push(range.limit ?? -1, range.offset ?? 0);
+      const rows = this.statement(`SELECT entry FROM entries WHERE ${conditions.join(' AND ')} ORDER BY entry${page}`)
         .raw()
         .all(...values) as [string][];
       return rows.map(([entry]) => entry);

@@ -1,14 +1,10 @@
 import { readModelStoreContract } from './contract';
-import { MemoryReadModelStore } from './memory-store';
+import { memoryStoreForTests, sqliteStoreForTests } from '../testing/read-model-stores';
 import { redisForTests, testRedisStore } from '../testing/redis';
-import { testSqliteStore } from '../testing/sqlite';
 
-readModelStoreContract('memory', async () => {
-  const store = new MemoryReadModelStore();
-  return { store, dispose: () => store.close() };
-});
+readModelStoreContract('memory', memoryStoreForTests);
 
-readModelStoreContract('sqlite', async () => testSqliteStore());
+readModelStoreContract('sqlite', sqliteStoreForTests);
 
 if (redisForTests('read-model store contract')) {
   readModelStoreContract('redis', async () => testRedisStore('store'));

@@ -1,1 +1,1 @@
-export { readModelStoreContract } from './read-model-store.contract';
+export { readModelStoreContract, type OpenedReadModelStore } from './read-model-store.contract';

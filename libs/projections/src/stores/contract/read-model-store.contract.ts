@@ -89,6 +89,22 @@ export function readModelStoreContract(name: string, open: () => Promise<OpenedR
       expect(await store.entries(ns(), 'missing')).toEqual([]);
     });
 
+    it('skips an offset of the range before its limit, and answers nothing past its end', async () => {
+      const entries = ['2026-03|a', '2026-03|b', '2026-04|c', '2026-04|d', '2026-04|e', '2026-05|f'];
+      await store.commit(ns(), {
+        ops: entries.map((entry) => ({ op: 'index-add' as const, index: 'i', entry })),
+        expectedCheckpoint: undefined,
+        checkpoint: '1',
+      });
+      expect(await store.entries(ns(), 'i', { offset: 4 })).toEqual(['2026-04|e', '2026-05|f']);
+      expect(await store.entries(ns(), 'i', { offset: 1, limit: 2 })).toEqual(['2026-03|b', '2026-04|c']);
+      expect(await store.entries(ns(), 'i', { from: '2026-04|', before: '2026-04}', offset: 1, limit: 5 })).toEqual(['2026-04|d', '2026-04|e']);
+      expect(await store.entries(ns(), 'i', { after: '2026-03|b', offset: 2, limit: 1 })).toEqual(['2026-04|e']);
+      expect(await store.entries(ns(), 'i', { from: '2026-04|', before: '2026-04}', offset: 3 })).toEqual([]);
+      expect(await store.entries(ns(), 'i', { offset: 0, limit: 1 })).toEqual(['2026-03|a']);
+      expect(await store.entries(ns(), 'i', { offset: Number.MAX_SAFE_INTEGER, limit: 10 })).toEqual([]);
+    });
+
     it('keeps generations apart, switches queries atomically, and drops one whole', async () => {
       expect(await store.currentGeneration(model)).toBe(1);
       await store.commit(ns(), { ops: [{ op: 'put', key: 'a', value: 'old' }], expectedCheckpoint: undefined, checkpoint: '1' });

@@ -1,0 +1,60 @@
+/**
+ * The compiled API as a child process on a DATA_DIR of the benchmark's (embedded stores), from this
+ * tree or from another build of it (a baseline commit built beside it), until it is ready.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { now, ROOT, sleep } from './common';
+
+export interface CompiledApi {
+  readonly pid: number;
+  readonly baseUrl: string;
+  /** Until /health/live answers, then until /health/ready answers 200 (the read models caught up with the history found at start). */
+  untilReady(): Promise<{ liveMs: number; readyMs: number }>;
+  /** SIGTERM, and its exit. */
+  stop(): Promise<void>;
+}
+
+export const BENCH_SECRET = 'bench';
+
+export function startCompiledApi(dataDir: string, options: { port: number; root?: string }): CompiledApi {
+  const began = now();
+  const root = options.root ?? ROOT;
+  const child = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: BENCH_SECRET,
+      LOG_LEVEL: 'warn',
+      KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  return {
+    pid: child.pid!,
+    baseUrl,
+    async untilReady() {
+      let liveMs = NaN;
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode} before it was ready`);
+        if (now() - began > 3 * 3_600_000) throw new Error('the API did not become ready within three hours');
+        try {
+          if (Number.isNaN(liveMs) && (await fetch(`${baseUrl}/health/live`, { signal: AbortSignal.timeout(1000) })).status === 200) liveMs = now() - began;
+          if (!Number.isNaN(liveMs) && (await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(1000) })).status === 200)
+            return { liveMs, readyMs: now() - began };
+        } catch {
+          // not listening yet
+        }
+        await sleep(50);
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
