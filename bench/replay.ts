@@ -1,161 +1,164 @@
 /**
  * npm run bench -- replay
  *
- * An auditor's replay: the key-access history (ProductKeyRevealed, DownloadLinkIssued,
- * SoftwareDownloaded) of one customer over a date range, read straight from the event store of a
- * generated ~1M-event history (cached, see lib/history-cache.ts) through the EventStore port:
- * readAll with a type filter, then customerId and occurredAt checked on each event. Against the
- * raw read limit measured in the same run: the same readAll loop over the whole log, no filter, no
- * processing. For reference (not the product): the same question asked of SQLite directly with
- * json_extract, which shows what pushing the filter into the query would buy.
+ * The auditors' replay (`npm run audit -- replay`, the product's exportKeyAccessReport, JSON lines
+ * with digests) of one partner's, one customer's and one user's month, on a copy of a generated
+ * history of BENCH_REPLAY_SIZES events (default 1,000,000 and 5,000,000; cached between runs, see
+ * lib/history-cache.ts), through the store's key-access indexes. Baselines in the same run, on the
+ * same file: the same replay with the indexes hidden (how it read before: every key-access event of
+ * the log, filtered in JavaScript), whose report must be byte-identical; and the raw read of the
+ * whole log (readAll, no filter, no processing). Also: the one-time build of the indexes when a
+ * store without them is first opened, and the replay of one order (its own stream).
  */
-import Database from 'better-sqlite3';
-import { KEY_ACCESS_EVENT_TYPES } from '@csp/audit';
-import { replayKeyAccess } from '@csp/audit/history';
-import { ORDER_STREAM_PREFIX } from '@csp/domain';
-import { START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
+import { exportKeyAccessReport } from '@csp/audit/history';
+import { KEY_ACCESS_INDEXES, type AuditQuery } from '@csp/audit';
+import { START, type EventStore, type Position } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
 import { log, now, ratio, report, x, type BenchResult } from './lib/common';
-import { cachedHistory } from './lib/history-cache';
+import { onCopyOf, type CachedHistory } from './lib/history-cache';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const ACCESS_TYPES = [...KEY_ACCESS_EVENT_TYPES];
-const PAGE = 1000;
+const SIZES = (process.env.BENCH_REPLAY_SIZES ?? '1000000,5000000').split(',').map(Number);
 const RUNS = 3;
+const DAY = 86_400_000;
 
-interface Timed {
-  seconds: number;
-  scanned: number;
-  matched: number;
+interface Replayed {
+  readonly seconds: number;
+  readonly entries: number;
+  readonly digest: string;
+  readonly bytes: number;
+  readonly text: string;
 }
 
-async function readEverything(store: EventStore): Promise<Timed> {
+async function replay(store: EventStore, query: AuditQuery): Promise<Replayed> {
+  let text = '';
+  const t0 = now();
+  const result = await exportKeyAccessReport(store, query, 'jsonl', (chunk) => {
+    text += chunk;
+  });
+  return { seconds: (now() - t0) / 1000, entries: result.entries, digest: result.finalDigest, bytes: text.length, text };
+}
+
+/** The store as one without indexes reads: the replay scans every key-access event of the log. */
+const withoutIndexes = (store: EventStore): EventStore => ({
+  append: store.append.bind(store),
+  readStream: store.readStream.bind(store),
+  readAll: store.readAll.bind(store),
+  subscribe: store.subscribe.bind(store),
+  headPosition: store.headPosition.bind(store),
+  close: store.close.bind(store),
+});
+
+async function readEverything(store: EventStore): Promise<number> {
   const t0 = now();
   let after: Position = START;
-  let scanned = 0;
   for (;;) {
-    const page = await store.readAll({ after, maxCount: PAGE });
+    const page = await store.readAll({ after, maxCount: 1000 });
     if (page.length === 0) break;
-    scanned += page.length;
     after = page[page.length - 1]!.position;
   }
-  return { seconds: (now() - t0) / 1000, scanned, matched: 0 };
-}
-
-/** The replay as an auditor's tool would do it with the port today. */
-async function replay(store: EventStore, customerId: string, from: string, to: string, head: number): Promise<Timed & { events: RecordedEvent[] }> {
-  const t0 = now();
-  let after: Position = START;
-  const events: RecordedEvent[] = [];
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: PAGE, filter: { streamPrefixes: [ORDER_STREAM_PREFIX], eventTypes: ACCESS_TYPES } });
-    if (page.length === 0) break;
-    for (const e of page) {
-      const at = e.metadata.occurredAt;
-      if ((e.data as { customerId?: string }).customerId === customerId && at >= from && at < to) events.push(e);
-    }
-    after = page[page.length - 1]!.position;
-  }
-  return { seconds: (now() - t0) / 1000, scanned: head, matched: events.length, events };
-}
-
-/** Reference only: the filter pushed into SQL (full scan still, but nothing parsed in JS that does not match). */
-function sqlReplay(file: string, customerId: string, from: string, to: string, head: number): Timed {
-  const db = new Database(file, { readonly: true });
-  try {
-    const t0 = now();
-    const rows = db
-      .prepare(
-        `SELECT * FROM events WHERE type IN (${ACCESS_TYPES.map(() => '?').join(',')}) AND substr(stream_id, 1, ${ORDER_STREAM_PREFIX.length}) = '${ORDER_STREAM_PREFIX}'
-           AND json_extract(data, '$.customerId') = ? AND json_extract(metadata, '$.occurredAt') >= ? AND json_extract(metadata, '$.occurredAt') < ? ORDER BY position`,
-      )
-      .all(...ACCESS_TYPES, customerId, from, to) as { data: string; metadata: string }[];
-    for (const row of rows) {
-      JSON.parse(row.data);
-      JSON.parse(row.metadata);
-    }
-    return { seconds: (now() - t0) / 1000, scanned: head, matched: rows.length };
-  } finally {
-    db.close();
-  }
-}
-
-/** The product's replay of one order (`npm run audit -- replay --order`): its own stream, not the log. */
-async function orderReplay(store: EventStore, orderId: string, from: string, to: string): Promise<Timed> {
-  const t0 = now();
-  let matched = 0;
-  for await (const _entry of replayKeyAccess(store, { orderId, from, to })) matched++;
-  return { seconds: (now() - t0) / 1000, scanned: 0, matched };
+  return (now() - t0) / 1000;
 }
 
 const best = <T extends { seconds: number }>(runs: T[]): T => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 
-async function main(): Promise<BenchResult> {
-  const history = await cachedHistory(EVENTS);
-  const customer = history.sampleCustomers[Math.min(1, history.sampleCustomers.length - 1)]!;
-  const from = new Date(Date.parse(customer.firstOrderAt) - 86_400_000).toISOString();
-  const to = new Date(Date.parse(customer.firstOrderAt) + 30 * 86_400_000).toISOString();
-  const store = openSqliteEventStore({ file: history.file });
-  const head = Number((await store.headPosition()).commit);
-  const raws: Timed[] = [];
-  const replays: (Timed & { events: RecordedEvent[] })[] = [];
-  const sqls: Timed[] = [];
-  const orders: Timed[] = [];
-  let orderId = '';
-  try {
-    log(`warming the page cache; then ${RUNS} interleaved runs of each`);
-    await readEverything(store);
-    for (let i = 0; i < RUNS; i++) {
-      raws.push(await readEverything(store));
-      replays.push(await replay(store, customer.customerId, from, to, head));
-      sqls.push(sqlReplay(history.file, customer.customerId, from, to, head));
-      orderId ||= (replays[0]!.events[0]!.data as { orderId: string }).orderId;
-      orders.push(await orderReplay(store, orderId, from, to));
-      log(
-        `  raw ${raws[i]!.seconds.toFixed(2)} s, replay ${replays[i]!.seconds.toFixed(2)} s (${replays[i]!.matched} events), SQL ${sqls[i]!.seconds.toFixed(2)} s (${sqls[i]!.matched}), one order ${(orders[i]!.seconds * 1000).toFixed(2)} ms (${orders[i]!.matched})`,
-      );
+async function atSize(size: number, rows: unknown[][], cells: unknown[]): Promise<void> {
+  await onCopyOf(size, async (history: CachedHistory, dataDir: string) => {
+    const file = `${dataDir}/events.sqlite`;
+    const t0 = now();
+    const store = openSqliteEventStore({ file, indexes: Object.values(KEY_ACCESS_INDEXES) });
+    const buildSeconds = (now() - t0) / 1000;
+    try {
+      const events = history.events.toLocaleString('en-US');
+      log(`${events} events: the key-access indexes built in ${buildSeconds.toFixed(1)} s at the first open`);
+      const customer = history.sampleCustomers[Math.min(1, history.sampleCustomers.length - 1)]!;
+      const month = {
+        from: new Date(Date.parse(customer.firstOrderAt) - DAY).toISOString(),
+        to: new Date(Date.parse(customer.firstOrderAt) + 30 * DAY).toISOString(),
+      };
+      const user = await firstRevealer(store, customer.partnerTenantId);
+      const queries: [string, AuditQuery][] = [
+        [`one partner's month`, { partnerTenantId: customer.partnerTenantId, ...month }],
+        [`one customer's month`, { customerId: customer.customerId, ...month }],
+        [`one user's month`, { user, ...month }],
+      ];
+      await readEverything(store);
+      const raw = Math.min(await readEverything(store), await readEverything(store));
+      log(`  raw read of the whole log: ${raw.toFixed(2)} s`);
+      rows.push([events, '(raw read of every event, baseline)', '', x(1), raw.toFixed(3), '', history.events]);
+      for (const [what, query] of queries) {
+        const runs: Replayed[] = [];
+        for (let i = 0; i < RUNS; i++) runs.push(await replay(store, query));
+        const indexed = best(runs);
+        const scanned = await replay(withoutIndexes(store), query);
+        if (indexed.text !== scanned.text) throw new Error(`${what}: the indexed replay's report differs from the scan's`);
+        if (indexed.entries === 0) throw new Error(`${what}: nothing replayed; the sample or the range is wrong`);
+        log(
+          `  ${what}: ${indexed.entries} entries, indexed ${(indexed.seconds * 1000).toFixed(1)} ms, scan ${scanned.seconds.toFixed(2)} s (same bytes, digest ${indexed.digest.slice(0, 12)})`,
+        );
+        rows.push([
+          events,
+          what,
+          x(ratio(scanned.seconds, indexed.seconds)),
+          x(ratio(raw, indexed.seconds)),
+          indexed.seconds.toFixed(4),
+          scanned.seconds.toFixed(2),
+          indexed.entries,
+        ]);
+        cells.push({
+          events: history.events,
+          what,
+          query,
+          entries: indexed.entries,
+          bytes: indexed.bytes,
+          digest: indexed.digest,
+          indexedSeconds: indexed.seconds,
+          scanSeconds: scanned.seconds,
+          rawSeconds: raw,
+        });
+      }
+      const orderId = await firstOrderOf(store, customer.customerId, month);
+      const order = await replay(store, { orderId, ...month });
+      rows.push([events, "one of its orders (the order's own stream)", '', x(ratio(raw, order.seconds)), order.seconds.toFixed(4), '', order.entries]);
+      cells.push({ events: history.events, what: 'one order', buildSeconds, orderSeconds: order.seconds });
+      rows.push([events, 'building the indexes (once, at the first open)', '', '', buildSeconds.toFixed(1), '', '']);
+    } finally {
+      await store.close();
     }
-  } finally {
-    await store.close();
-  }
-  const [raw, rep, sql, order] = [best(raws), best(replays), best(sqls), best(orders)];
-  const orderExpected = rep.events.filter((e) => (e.data as { orderId?: string }).orderId === orderId).length;
-  if (order.matched !== orderExpected) throw new Error(`The order replay found ${order.matched} entries, the customer replay ${orderExpected} for that order`);
-  if (rep.matched !== sql.matched) throw new Error(`The replay found ${rep.matched} events, the SQL reference ${sql.matched}`);
-  if (rep.matched === 0) throw new Error('The replay found nothing: the sample customer or date range is wrong');
-  const byType = Object.fromEntries(ACCESS_TYPES.map((t) => [t, rep.events.filter((e) => e.type === t).length]));
-  const perSecond = (t: Timed) => t.scanned / t.seconds;
+  });
+}
+
+async function firstRevealer(store: EventStore, partnerTenantId: string): Promise<string> {
+  const [event] = (await store.readIndexed!(KEY_ACCESS_INDEXES.partnerTenantId, { key: partnerTenantId, from: '0000', before: '9999', maxCount: 1 }))!;
+  const data = event?.data as { revealedBy?: { sub?: string }; issuedBy?: { sub?: string } } | undefined;
+  const sub = data?.revealedBy?.sub ?? data?.issuedBy?.sub;
+  if (!sub) throw new Error(`no key access of partner ${partnerTenantId} names a user`);
+  return sub;
+}
+
+async function firstOrderOf(store: EventStore, customerId: string, month: { from: string; to: string }): Promise<string> {
+  const [event] = (await store.readIndexed!(KEY_ACCESS_INDEXES.customerId, { key: customerId, from: month.from, before: month.to, maxCount: 1 }))!;
+  return (event!.data as { orderId: string }).orderId;
+}
+
+async function main(): Promise<BenchResult> {
+  const rows: unknown[][] = [];
+  const cells: unknown[] = [];
+  for (const size of SIZES) await atSize(size, rows, cells);
   return {
     name: 'replay',
     description:
-      `Key-access history of one customer (${customer.customerId}) from ${from} to ${to}, replayed from the event store of ${head.toLocaleString('en-US')} events ` +
-      '(readAll filtered by the three access event types, customerId and occurredAt checked per event), vs the raw read limit measured in the same run ' +
-      `(readAll over the whole log, no filter). Best of ${RUNS} interleaved runs, page cache warm. Ratio > 1 = faster than reading the whole log.`,
+      "The auditors' replay (exportKeyAccessReport, JSON lines with digests) of a month of one partner, customer and user, through the key-access indexes, " +
+      `against the same replay with the indexes hidden (every key-access event of the log read and filtered, as before; same bytes required) and the raw read of the whole log, ` +
+      `in the same run on the same file. Best of ${RUNS} for the indexed replay, page cache warm.`,
     tables: [
       {
-        title: 'Replay vs the raw read of the whole log',
-        columns: ['read', 'speed / raw read', 'seconds', 'log events covered/s', 'events returned'],
-        rows: [
-          ['replay through the EventStore port', x(ratio(raw.seconds, rep.seconds)), rep.seconds, Math.round(perSecond(rep)), rep.matched],
-          ['(raw read of every event, baseline)', x(1), raw.seconds, Math.round(perSecond(raw)), raw.scanned],
-          ['(reference: filter in SQL with json_extract)', x(ratio(raw.seconds, sql.seconds)), sql.seconds, Math.round(perSecond(sql)), sql.matched],
-          [
-            `one of its orders (replay --order: the order's own stream)`,
-            x(ratio(raw.seconds, order.seconds)),
-            `${(order.seconds * 1000).toFixed(2)} ms`,
-            undefined,
-            order.matched,
-          ],
-        ],
+        title: 'Replay through the indexes vs the scan of the log',
+        columns: ['events', 'replay', 'speed-up over the scan', 'speed / raw read', 'seconds', 'scan seconds', 'entries'],
+        rows,
       },
     ],
-    data: { customer, from, to, head, byType, raw: raws, replay: replays.map(({ events: _e, ...r }) => r), sql: sqls, order: { orderId, runs: orders } },
-    notes: [
-      `returned ${rep.matched} events: ${Object.entries(byType)
-        .map(([t, n]) => `${n} ${t}`)
-        .join(', ')}; the SQL reference returns the same count.`,
-      "Neither the port nor the schema can narrow a replay to one customer or a date range: every such replay scans the whole log, so its time grows with the log, not with the answer. A replay of one order reads only that order's stream.",
-    ],
+    data: { runs: cells },
+    notes: ["Each indexed report is byte-identical to the scan's (checked in the run): the same entries, digests and trailer."],
   };
 }
 

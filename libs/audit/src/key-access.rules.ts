@@ -1,3 +1,4 @@
+import type { DataIndex } from '@csp/event-store/port';
 import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from '@csp/orders';
 
 /*
@@ -7,15 +8,23 @@ import type { DownloadLinkIssued, ProductKeyRevealed, SoftwareDownloaded } from 
  * compares the two) and the analysts' key access per day (libs/analytics analytics.projection.ts).
  */
 
-/** Each key-access event type and the kind of access it records. */
-export const KEY_ACCESS_KINDS = {
-  ProductKeyRevealed: 'key-revealed',
-  DownloadLinkIssued: 'download-link-issued',
-  SoftwareDownloaded: 'software-downloaded',
+/**
+ * Each key-access event type: the kind of access it records, and the fields of its data that hold
+ * the instant of the access and who accessed (read by keyAccessOf, and indexed by the event store).
+ */
+const KEY_ACCESS_EVENTS = {
+  ProductKeyRevealed: { kind: 'key-revealed', at: 'revealedAt', actor: 'revealedBy' },
+  DownloadLinkIssued: { kind: 'download-link-issued', at: 'issuedAt', actor: 'issuedBy' },
+  SoftwareDownloaded: { kind: 'software-downloaded', at: 'downloadedAt', actor: 'client' },
 } as const;
 
-export type KeyAccessEventType = keyof typeof KEY_ACCESS_KINDS;
-export type KeyAccessKind = (typeof KEY_ACCESS_KINDS)[KeyAccessEventType];
+export type KeyAccessEventType = keyof typeof KEY_ACCESS_EVENTS;
+export type KeyAccessKind = (typeof KEY_ACCESS_EVENTS)[KeyAccessEventType]['kind'];
+
+/** Each key-access event type and the kind of access it records. */
+export const KEY_ACCESS_KINDS = Object.fromEntries(Object.entries(KEY_ACCESS_EVENTS).map(([type, { kind }]) => [type, kind])) as {
+  readonly [T in KeyAccessEventType]: (typeof KEY_ACCESS_EVENTS)[T]['kind'];
+};
 
 /** The events that make up the key-access history, in the order of KEY_ACCESS_KINDS. */
 export const KEY_ACCESS_EVENT_TYPES = Object.keys(KEY_ACCESS_KINDS) as readonly KeyAccessEventType[];
@@ -72,12 +81,26 @@ export function keyAccessOf(recorded: { readonly type: string; readonly data: un
     language: d.language,
     fileType: d.fileType,
   };
-  switch (event.type) {
-    case 'ProductKeyRevealed':
-      return { ...common, at: event.data.revealedAt, actor: event.data.revealedBy ?? {}, keyFingerprint: event.data.fingerprint };
-    case 'DownloadLinkIssued':
-      return { ...common, at: event.data.issuedAt, actor: event.data.issuedBy ?? {}, linkId: event.data.linkId };
-    case 'SoftwareDownloaded':
-      return { ...common, at: event.data.downloadedAt, actor: { ...event.data.client }, linkId: event.data.linkId };
-  }
+  const fields = KEY_ACCESS_EVENTS[event.type];
+  const stored = d as unknown as Readonly<Record<string, unknown>>;
+  const access = { ...common, at: stored[fields.at] as string, actor: { ...(stored[fields.actor] as KeyAccessActor | undefined) } };
+  return event.type === 'ProductKeyRevealed' ? { ...access, keyFingerprint: event.data.fingerprint } : { ...access, linkId: event.data.linkId };
 }
+
+/** An index of the key-access events by one field of who or what they concern, and by the instant of the access. */
+function keyAccessIndex(name: string, key: (fields: (typeof KEY_ACCESS_EVENTS)[KeyAccessEventType]) => string): DataIndex {
+  return {
+    name,
+    fields: Object.fromEntries(Object.entries(KEY_ACCESS_EVENTS).map(([type, fields]) => [type, { key: key(fields), at: fields.at }])),
+  };
+}
+
+/**
+ * The indexes the event store keeps so that an auditor's replay of one partner, customer or user
+ * over a range reads only that history (libs/audit replay), whatever the size of the log.
+ */
+export const KEY_ACCESS_INDEXES = {
+  partnerTenantId: keyAccessIndex('key_access_by_partner', () => 'partnerTenantId'),
+  customerId: keyAccessIndex('key_access_by_customer', () => 'customerId'),
+  user: keyAccessIndex('key_access_by_user', (fields) => `${fields.actor}.sub`),
+} as const;

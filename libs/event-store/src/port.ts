@@ -146,6 +146,31 @@ export interface StreamAppend {
   readonly expectedRevision: ExpectedRevision;
 }
 
+/**
+ * A secondary index over event data, which a store may keep: the SQL stores keep each one declared
+ * when they are opened as an expression index the database maintains in each append's own
+ * transaction. For each event type it covers: the path in the stored data of the key, and of the
+ * event's instant (ISO-8601 text, beginning with its date). Paths are dotted field names
+ * (`revealedBy.sub`). A store names the index after its definition, so a changed definition is a
+ * new index.
+ */
+export interface DataIndex {
+  /** Lowercase letters, digits and `_`, e.g. `key_access_by_partner`. */
+  readonly name: string;
+  readonly fields: Readonly<Record<string, { readonly key: string; readonly at: string }>>;
+}
+
+export interface IndexedReadOptions {
+  /** The key's value, compared exactly. */
+  readonly key: string;
+  /** The instant's range, compared as text: `from` inclusive, `before` exclusive. */
+  readonly from: string;
+  readonly before: string;
+  /** Exclusive, as in readAll; default START. */
+  readonly after?: Position;
+  readonly maxCount?: number;
+}
+
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /**
@@ -158,6 +183,13 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of the global log. An empty array means the end was reached. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional: one page, in global order, of the events an index holds for one key in an instant
+   * range (an empty page: the end). Resolves undefined when the store does not keep that index
+   * (it was not declared when the store was opened, nor found in the store), so the caller reads
+   * with readAll instead.
+   */
+  readIndexed?(index: DataIndex, options: IndexedReadOptions): Promise<RecordedEvent[] | undefined>;
   subscribe(handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
   /** Position of the last event in the store (START when empty). */
   headPosition(): Promise<Position>;

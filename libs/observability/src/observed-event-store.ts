@@ -35,6 +35,7 @@ export function observedEventStore(store: EventStore, metrics: Metrics | undefin
     },
     readStream: (streamId, options) => store.readStream(streamId, options),
     readAll: (options) => store.readAll(options),
+    ...(store.readIndexed && { readIndexed: (index, options) => store.readIndexed!(index, options) }),
     subscribe: (handler, options) => store.subscribe(handler, options),
     headPosition: () => store.headPosition(),
     close: () => store.close(),

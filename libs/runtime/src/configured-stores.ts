@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { KEY_ACCESS_INDEXES } from '@csp/audit';
 import { eventStoreKind, type AppConfig } from '@csp/config';
 import type { JsonLogger } from '@csp/application';
 import type { EventStore } from '@csp/event-store';
@@ -39,11 +40,14 @@ export function configuredKeyEncryptionKeys(config: AppConfig): { readonly keys:
     : { keys: [...config.previousKeyEncryptionKeys] };
 }
 
+/** The indexes over event data every writable store keeps (built once where missing), and that readers use where found. */
+const DATA_INDEXES = Object.values(KEY_ACCESS_INDEXES);
+
 /** The configured store as it is stored, no upcasting: for moving a history between stores, which must copy events as they are. */
 export async function openRawEventStore(config: AppConfig, logger: JsonLogger, readOnly: boolean): Promise<EventStore> {
   if (config.eventStoreUrl && eventStoreKind(config.eventStoreUrl) === 'postgres') {
     // Connects and migrates (or checks the schema, read-only) before answering: a server that is not there fails the start.
-    const store = await openPostgresEventStore({ connectionString: config.eventStoreUrl, logger, readOnly });
+    const store = await openPostgresEventStore({ connectionString: config.eventStoreUrl, logger, readOnly, indexes: DATA_INDEXES });
     logger.info('Event store: PostgreSQL', { url: redactUrl(config.eventStoreUrl), ...(readOnly ? { readOnly } : {}) });
     return store;
   }
@@ -56,7 +60,7 @@ export async function openRawEventStore(config: AppConfig, logger: JsonLogger, r
   }
   if (!readOnly) mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, EMBEDDED_FILES.events);
-  const store = openSqliteEventStore({ file, logger, readOnly, integrityCheck: config.eventStoreIntegrityCheck });
+  const store = openSqliteEventStore({ file, logger, readOnly, integrityCheck: config.eventStoreIntegrityCheck, indexes: DATA_INDEXES });
   logger.info('Event store: embedded SQLite', { file, ...(readOnly ? { readOnly } : {}) });
   return store;
 }

@@ -1,7 +1,7 @@
 import { ORDER_STREAM_PREFIX, orderStreamId } from '@csp/domain';
 import { comparePositions, START, type EventStore, type Position, type RecordedEvent } from '@csp/event-store';
 import { accessOf, inQuery, normaliseQuery, type AuditQuery, type KeyAccessEntry } from '../key-access-history.rules';
-import { KEY_ACCESS_EVENT_TYPES } from '../key-access.rules';
+import { KEY_ACCESS_EVENT_TYPES, KEY_ACCESS_INDEXES } from '../key-access.rules';
 import { reportHeader, ReportWriter, type ReportFormat } from '../report/report';
 
 export interface ReplayProgress {
@@ -38,7 +38,8 @@ export async function* replayKeyAccess(store: EventStore, query: AuditQuery, opt
         reachedHead = true;
         break;
       }
-      if (!accessTypes.has(event.type)) continue;
+      // An index holds its types in any stream; the history is the order streams' (as the global read filters).
+      if (!accessTypes.has(event.type) || !event.streamId.startsWith(ORDER_STREAM_PREFIX)) continue;
       scanned++;
       const access = accessOf(event);
       if (access && inQuery(q, access)) yield access;
@@ -52,7 +53,10 @@ export async function* replayKeyAccess(store: EventStore, query: AuditQuery, opt
 /**
  * Where a replay reads, in global order, page by page (never an empty page): one order's history
  * is its own stream, whose revisions follow the global order, so a replay by order reads that
- * instead of the whole log; any other scope reads the key-access events of every order stream.
+ * instead of the whole log; a customer, user or partner is read through the store's index of the
+ * key-access events by that scope and instant (the most selective the query names), where the
+ * store keeps it; otherwise the key-access events of every order stream. Whichever is read, the
+ * query's own rule (inQuery) decides what is in the answer, so the answer is the same.
  */
 async function* pagesToReplay(store: EventStore, q: AuditQuery, pageSize: number): AsyncGenerator<RecordedEvent[]> {
   if (q.orderId !== undefined) {
@@ -60,6 +64,19 @@ async function* pagesToReplay(store: EventStore, q: AuditQuery, pageSize: number
       const page = await store.readStream(orderStreamId(q.orderId), { fromRevision: from, maxCount: pageSize });
       if (page.length > 0) yield page;
       if (page.length < pageSize) return;
+    }
+  }
+  const scope = indexedScope(q);
+  if (scope && store.readIndexed) {
+    for (let after: Position = START, first = true; ; first = false) {
+      const page = await store.readIndexed(scope.index, { ...scope.range, after, maxCount: pageSize });
+      if (page === undefined) {
+        if (first) break;
+        throw new Error(`The event store stopped keeping the index ${scope.index.name} during a replay`);
+      }
+      if (page.length === 0) return;
+      yield page;
+      after = page[page.length - 1]!.position;
     }
   }
   let after: Position = START;
@@ -103,4 +120,24 @@ export async function exportKeyAccessReport(
   buffer += writer.finish();
   await write(buffer);
   return { entries: writer.entries, finalDigest: writer.finalDigest, head };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The index to read for a query and the range of instants to ask it for, as text: the query's
+ * days widened by one on each side, so that every instant in the range is in it whatever zone
+ * offset its text was written with (an ISO-8601 instant begins with its local date, at most a day
+ * from its UTC date). Undefined when the query names no indexed scope, or its range reaches
+ * beyond years of four digits, where text order is not time order.
+ */
+function indexedScope(q: AuditQuery) {
+  const key = q.customerId ?? q.user ?? q.partnerTenantId;
+  if (key === undefined) return undefined;
+  const index =
+    q.customerId !== undefined ? KEY_ACCESS_INDEXES.customerId : q.user !== undefined ? KEY_ACCESS_INDEXES.user : KEY_ACCESS_INDEXES.partnerTenantId;
+  const from = new Date(Date.parse(q.from) - DAY_MS).toISOString().slice(0, 10);
+  const before = new Date(Date.parse(q.to) + 2 * DAY_MS).toISOString().slice(0, 10);
+  if (!/^\d{4}-/.test(from) || !/^\d{4}-/.test(before)) return undefined;
+  return { index, range: { key, from, before } };
 }

@@ -5,6 +5,7 @@ import {
   parsePosition,
   START,
   WrongExpectedRevisionError,
+  type DataIndex,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -16,12 +17,28 @@ export interface OpenedStore {
   dispose(): Promise<void>;
 }
 
+/** What the suite asks of the store it opens: the data indexes to keep, for an adapter that keeps them. */
+export interface ContractStoreOptions {
+  readonly indexes: readonly DataIndex[];
+}
+
+/** The suite's data index: two event types whose key and instant sit at different paths. */
+const CONTRACT_INDEX: DataIndex = {
+  name: 'contract_by_owner',
+  fields: { ContractAccessA: { key: 'owner', at: 'at' }, ContractAccessB: { key: 'by.sub', at: 'when' } },
+};
+
 /**
  * The behaviour every EventStore adapter must have. Each test uses streams named after a fresh
  * UUID, and global reads filter on that prefix, so the suite also runs on a shared server whose
- * log already holds other events.
+ * log already holds other events. `dataIndexes`: the adapter keeps the data indexes it is opened
+ * with (readIndexed); without, it must not offer readIndexed, so that callers read with readAll.
  */
-export function eventStoreContract(adapterName: string, open: () => Promise<OpenedStore>): void {
+export function eventStoreContract(
+  adapterName: string,
+  open: (options: ContractStoreOptions) => Promise<OpenedStore>,
+  capabilities: { readonly dataIndexes?: boolean } = {},
+): void {
   describe(`EventStore contract: ${adapterName}`, () => {
     let opened: OpenedStore;
     let store: EventStore;
@@ -36,7 +53,7 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
     const mine = { streamPrefixes: [] as string[] };
 
     beforeEach(async () => {
-      opened = await open();
+      opened = await open({ indexes: [CONTRACT_INDEX] });
       store = opened.store;
       prefix = `t${randomUUID().replace(/-/g, '')}-`;
       mine.streamPrefixes = [prefix];
@@ -369,6 +386,58 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Open
         await new Promise((r) => setTimeout(r, 300));
         expect(c.seen).toEqual([]);
         await expect(subscription.closed).resolves.toBeUndefined();
+      });
+    });
+
+    describe('data indexes', () => {
+      if (!capabilities.dataIndexes) {
+        it('offers no indexed read, so that callers read the global log', () => {
+          expect(store.readIndexed).toBeUndefined();
+        });
+        return;
+      }
+      const read = (options: Parameters<NonNullable<EventStore['readIndexed']>>[1], index = CONTRACT_INDEX) => store.readIndexed!(index, options);
+      const ids = (events: readonly RecordedEvent[] | undefined) => events?.map((e) => (e.data as { i: number }).i);
+
+      it('reads the events of one key in an instant range, of every type it covers, in global order', async () => {
+        const owner = randomUUID();
+        const other = randomUUID();
+        await store.append(stream('a'), [event('ContractAccessA', { i: 0, owner, at: '2026-03-01T10:00:00.000Z' })], 'no_stream');
+        await store.append(stream('b'), [event('ContractAccessB', { i: 1, by: { sub: owner }, when: '2026-03-02T10:00:00.000Z' })], 'no_stream');
+        await store.append(stream('a'), [event('ContractAccessA', { i: 2, owner: other, at: '2026-03-02T10:00:00.000Z' })], 0n);
+        // Not covered: the type, or the key at another type's path.
+        await store.append(stream('c'), [event('Unindexed', { i: 3, owner, at: '2026-03-02T10:00:00.000Z' })], 'no_stream');
+        await store.append(stream('c'), [event('ContractAccessB', { i: 4, owner, when: '2026-03-02T10:00:00.000Z' })], 0n);
+        await store.append(stream('a'), [event('ContractAccessA', { i: 5, owner, at: '2026-03-03T00:00:00.000Z' })], 1n);
+        await store.append(stream('b'), [event('ContractAccessB', { i: 6, by: { sub: owner }, when: '2026-02-28T23:59:59.999Z' })], 0n);
+        expect(ids(await read({ key: owner, from: '2026-03-01', before: '2026-03-03' }))).toEqual([0, 1]);
+        expect(ids(await read({ key: owner, from: '2026-02-28T23:59:59.999Z', before: '2026-03-03T00:00:00.001Z' }))).toEqual([0, 1, 5, 6]);
+        expect(ids(await read({ key: other, from: '2026-03-01', before: '2026-03-03' }))).toEqual([2]);
+        expect(await read({ key: randomUUID(), from: '2026-03-01', before: '2026-03-03' })).toEqual([]);
+      });
+
+      it('pages strictly after a position, up to a count, and sees what is appended later', async () => {
+        const owner = randomUUID();
+        for (let i = 0; i < 5; i++)
+          await store.append(stream(`s${i}`), [event('ContractAccessA', { i, owner, at: `2026-03-0${i + 1}T00:00:00.000Z` })], 'no_stream');
+        const range = { key: owner, from: '2026-03-01', before: '2026-04-01' };
+        const first = (await read({ ...range, maxCount: 2 }))!;
+        expect(ids(first)).toEqual([0, 1]);
+        const rest = (await read({ ...range, after: first[1]!.position, maxCount: 10 }))!;
+        expect(ids(rest)).toEqual([2, 3, 4]);
+        expect(await read({ ...range, after: rest[2]!.position })).toEqual([]);
+        await store.append(stream('s0'), [event('ContractAccessA', { i: 5, owner, at: '2026-03-31T23:00:00.000Z' })], 0n);
+        expect(ids(await read({ ...range, after: rest[2]!.position }))).toEqual([5]);
+      });
+
+      it('answers undefined for an index it does not keep', async () => {
+        const undeclared: DataIndex = { name: 'contract_undeclared', fields: { ContractAccessA: { key: 'at', at: 'owner' } } };
+        expect(await read({ key: 'x', from: '2026', before: '2027' }, undeclared)).toBeUndefined();
+      });
+
+      it('refuses a definition that is not plain names', async () => {
+        const hostile: DataIndex = { name: 'x', fields: { "A' OR 1=1 --": { key: 'owner', at: 'at' } } };
+        await expect(Promise.resolve().then(() => read({ key: 'x', from: '2026', before: '2027' }, hostile))).rejects.toThrow(/not an event type name/);
       });
     });
 

@@ -57,10 +57,14 @@ function onRealServer(): void {
     await database?.drop();
   });
 
-  eventStoreContract('postgres (real server)', async () => {
-    const store = await openPostgresEventStore({ connectionString: database.url, pollIntervalMs: 50 });
-    return { store, dispose: () => store.close() };
-  });
+  eventStoreContract(
+    'postgres (real server)',
+    async ({ indexes }) => {
+      const store = await openPostgresEventStore({ connectionString: database.url, pollIntervalMs: 50, indexes });
+      return { store, dispose: () => store.close() };
+    },
+    { dataIndexes: true },
+  );
 
   describe('PostgreSQL event store', () => {
     const raw = async () => {

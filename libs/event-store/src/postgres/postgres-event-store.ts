@@ -5,6 +5,8 @@ import type * as port from '../port';
 import { OpenSubscriptions } from '../open-subscriptions';
 import { serialize, type SerializedEvent } from '../serialized-events';
 import { isUniqueViolation, messageOf, toPortError } from './errors';
+import { checkDataIndex } from '../data-index';
+import { ensureDataIndexes, hasDataIndex, indexedConditions } from './data-indexes';
 import { Notifications } from './notifications';
 import { EVENT_COLUMNS, afterParams, filterConditions, positionOf, toRecordedEvent, type EventRow } from './rows';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './schema';
@@ -25,6 +27,8 @@ export interface PostgresEventStoreOptions {
    * refuses any write.
    */
   readonly readOnly?: boolean;
+  /** The data indexes to keep (port.ts DataIndex): each one the database lacks is built at open, unless read-only. */
+  readonly indexes?: readonly port.DataIndex[];
 }
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -56,6 +60,8 @@ export class PostgresEventStore implements port.EventStore {
   private readonly source: EventSource;
   private accepting = true;
   private closing: Promise<void> | undefined;
+  /** The indexes found in the database (looked up again each time until found: another process may build one meanwhile). */
+  private readonly indexesFound = new Set<string>();
 
   constructor(
     private readonly pool: Pool,
@@ -117,6 +123,26 @@ export class PostgresEventStore implements port.EventStore {
   async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     return this.page(options.after ?? START, options.maxCount ?? DEFAULT_PAGE_SIZE, options.filter);
+  }
+
+  /** As page does (global order, below the horizon), through the index's expressions. */
+  async readIndexed(declared: port.DataIndex, options: port.IndexedReadOptions): Promise<port.RecordedEvent[] | undefined> {
+    this.assertOpen();
+    const index = checkDataIndex(declared);
+    if (!this.indexesFound.has(index.storedName)) {
+      const found = await hasDataIndex(this.pool, index).catch((error: unknown) => Promise.reject(toPortError(error, 'reading an index')));
+      if (!found) return undefined;
+      this.indexesFound.add(index.storedName);
+    }
+    const [transactionId, position] = afterParams(options.after);
+    const rows = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE ${indexedConditions(index)} AND (transaction_id, position) > ($4::xid8, $5::bigint) AND transaction_id < ${HORIZON}
+       ORDER BY ${GLOBAL_ORDER} LIMIT $6`,
+      [options.key, options.from, options.before, transactionId, position, options.maxCount ?? DEFAULT_PAGE_SIZE],
+      `reading the index ${index.name}`,
+    );
+    return rows.map(toRecordedEvent);
   }
 
   /** The last event readers can be given: the newest row below the horizon (see page). */
@@ -336,6 +362,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     } else {
       const { from, to } = await migrate(pool);
       if (from !== to) options.logger?.info('Event store schema migrated', { from, to });
+      await ensureDataIndexes(pool, options.indexes ?? [], options.logger);
     }
   } catch (error) {
     await pool.end().catch(() => undefined);

@@ -17,10 +17,14 @@ const event = (type = 'Happened'): NewEvent => ({
 });
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-eventStoreContract('sqlite', async () => {
-  const store = openSqliteEventStore({ file: tempFile(), pollIntervalMs: 50 });
-  return { store, dispose: () => store.close() };
-});
+eventStoreContract(
+  'sqlite',
+  async ({ indexes }) => {
+    const store = openSqliteEventStore({ file: tempFile(), pollIntervalMs: 50, indexes });
+    return { store, dispose: () => store.close() };
+  },
+  { dataIndexes: true },
+);
 
 describe('SQLite event store', () => {
   const opened: SqliteEventStore[] = [];

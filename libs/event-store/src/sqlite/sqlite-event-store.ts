@@ -6,6 +6,7 @@ import { EventStoreUnavailableError, START } from '../port';
 import type * as port from '../port';
 import { OpenSubscriptions } from '../open-subscriptions';
 import { openEventStoreDatabase } from './database';
+import { DataIndexReader, ensureDataIndexes } from './data-indexes';
 import { serialize, type SerializedEvent } from '../serialized-events';
 import { GroupCommitWriter } from './group-commit';
 import { filterConditions, positionOf, sequenceOf, toRecordedEvent, type EventRow } from './rows';
@@ -34,6 +35,8 @@ export interface SqliteEventStoreOptions {
    * writes, work as usual.
    */
   readonly readOnly?: boolean;
+  /** The data indexes to keep (port.ts DataIndex): each one the file lacks is built at open, unless read-only. */
+  readonly indexes?: readonly port.DataIndex[];
 }
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -54,11 +57,21 @@ export class SqliteEventStore implements port.EventStore {
   private readonly pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   private readonly sharedPages = new SharedPages();
   private readonly statements;
+  private readonly indexReader: DataIndexReader;
   private accepting = true;
   private closing: Promise<void> | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = openEventStoreDatabase(options.file, options.logger, { readOnly: options.readOnly ?? false, integrityCheck: options.integrityCheck ?? 'auto' });
+    if (!options.readOnly && options.indexes) {
+      try {
+        ensureDataIndexes(this.db, options.indexes, options.logger);
+      } catch (error) {
+        this.db.close();
+        throw error;
+      }
+    }
+    this.indexReader = new DataIndexReader(this.db);
     this.written.setMaxListeners(0);
     this.writer = options.readOnly
       ? undefined
@@ -115,6 +128,12 @@ export class SqliteEventStore implements port.EventStore {
   async readAll(options: port.ReadAllOptions = {}): Promise<port.RecordedEvent[]> {
     this.assertOpen();
     return this.page(sequenceOf(options.after), Number.MAX_SAFE_INTEGER, options.maxCount ?? DEFAULT_PAGE_SIZE, options.filter);
+  }
+
+  async readIndexed(index: port.DataIndex, options: port.IndexedReadOptions): Promise<port.RecordedEvent[] | undefined> {
+    this.assertOpen();
+    const rows = this.indexReader.page(index, options.key, options.from, options.before, sequenceOf(options.after), options.maxCount ?? DEFAULT_PAGE_SIZE);
+    return rows?.map(toRecordedEvent);
   }
 
   async headPosition(): Promise<port.Position> {

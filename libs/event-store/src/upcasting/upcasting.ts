@@ -103,6 +103,12 @@ export function withUpcasting(store: EventStore, chain: UpcasterChain): EventSto
     append: (streamId, events, expectedRevision) => store.append(streamId, events, expectedRevision),
     readStream: async (streamId, options) => chain.upcastAll(await store.readStream(streamId, options)),
     readAll: async (options) => chain.upcastAll(await store.readAll(options)),
+    ...(store.readIndexed && {
+      readIndexed: async (index, options) => {
+        const page = await store.readIndexed!(index, options);
+        return page && chain.upcastAll(page);
+      },
+    }),
     subscribe: (handler: SubscriptionHandler, options) => store.subscribe((events) => handler(chain.upcastAll(events)), options),
     headPosition: () => store.headPosition(),
     close: () => store.close(),
