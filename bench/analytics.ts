@@ -15,22 +15,18 @@
  * measured too. Each route's answers from both are compared byte for byte.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '../test/support/server';
 import { BENCH_SECRET, startCompiledApi } from './lib/compiled-api';
 import { onCopyOf, type CachedHistory } from './lib/history-cache';
-import { log, now, percentile, ratio, report, ROOT, x } from './lib/common';
+import { log, now, ratio, report, ROOT, x } from './lib/common';
+import { measure, type Measured } from './lib/latency';
 
 const SIZES = (process.env.BENCH_ANALYTICS_SIZES ?? '1000000').split(',').map(Number);
 const BEFORE = process.env.BENCH_ANALYTICS_BEFORE ?? '5d49589';
 const PORT = Number(process.env.BENCH_ANALYTICS_PORT ?? 3991);
-/** Per route: at most this many measured requests, and no more than this many seconds of them (but at least MIN_SAMPLES). */
-const MAX_SAMPLES = 100;
-const MIN_SAMPLES = 20;
-const SECONDS_PER_ROUTE = 20;
 
 /** The build of `commit` (its compiled API), beside this tree, with this tree's node_modules. */
 function built(commit: string): string {
@@ -78,39 +74,6 @@ function routes(history: CachedHistory, deep: { credits: number; keyAccess: numb
     { name: 'key access per day, last page', path: `/v1/analytics/key-access?${all}&offset=${deep.keyAccess}` },
     { name: 'cancellations (unchanged)', path: '/v1/analytics/cancellations' },
   ];
-}
-
-interface Measured {
-  readonly samples: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-  /** SHA-256 of the first answer's body. */
-  readonly answer: string;
-}
-
-/** One request at a time, after three unmeasured. */
-async function measure(baseUrl: string, token: string, path: string): Promise<Measured> {
-  const ask = async () => {
-    const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}`);
-    return text;
-  };
-  const answer = createHash('sha256')
-    .update(await ask())
-    .digest('hex');
-  await ask();
-  await ask();
-  const times: number[] = [];
-  const began = now();
-  while (times.length < MAX_SAMPLES && (times.length < MIN_SAMPLES || now() - began < SECONDS_PER_ROUTE * 1000)) {
-    const t = now();
-    await ask();
-    times.push(now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { samples: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), maxMs: times.at(-1)!, answer };
 }
 
 async function totalOf(baseUrl: string, token: string, path: string): Promise<number> {

@@ -17,6 +17,10 @@ const BENCHMARKS: Record<string, { file: string; what: string }> = {
   startup: { file: './startup', what: 'start-up of the embedded API at 100k and 1M events: first start, restarts after a clean stop, vs an empty DATA_DIR' },
   observability: { file: './observability', what: 'what metrics and tracing cost purchase and reveal key: each on and off vs both off, in the same run' },
   store: { file: './store', what: 'backup, verify, restore and copy to PostgreSQL at 100k and 1M events vs a raw SQLite .backup() and raw pg INSERTs' },
+  scale: {
+    file: './scale',
+    what: 'the embedded API at 100k/1M/5M events: start to listening and ready, RSS, query p50/p99 per route, a 10-minute endurance curve',
+  },
   analytics: {
     file: './analytics',
     what: 'p50/p99 of the analytics routes at 1M events: groupings kept by the projection vs computed per request (the build before)',

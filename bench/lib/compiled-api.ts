@@ -17,7 +17,7 @@ export interface CompiledApi {
 
 export const BENCH_SECRET = 'bench';
 
-export function startCompiledApi(dataDir: string, options: { port: number; root?: string }): CompiledApi {
+export function startCompiledApi(dataDir: string, options: { port: number; root?: string; env?: Record<string, string> }): CompiledApi {
   const began = now();
   const root = options.root ?? ROOT;
   const child = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
@@ -29,6 +29,7 @@ export function startCompiledApi(dataDir: string, options: { port: number; root?
       AUTH_JWT_SECRET: BENCH_SECRET,
       LOG_LEVEL: 'warn',
       KEY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
