@@ -1,5 +1,6 @@
 // The read side: pure projections, the stores they are kept in, the runners that keep them, and the queries over them.
 export * from './projection';
+export * from './projection-fingerprint';
 export * from './stores';
 export * from './runner';
 export * from './read-side';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY_ACCESS_INDEXES } from '@csp/audit';
 import { eventStoreKind, type AppConfig } from '@csp/config';
+import { WEBHOOK_STREAM_PREFIX } from '@csp/domain';
 import type { JsonLogger } from '@csp/application';
 import type { EventStore } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
@@ -60,7 +61,15 @@ export async function openRawEventStore(config: AppConfig, logger: JsonLogger, r
   }
   if (!readOnly) mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, EMBEDDED_FILES.events);
-  const store = openSqliteEventStore({ file, logger, readOnly, integrityCheck: config.eventStoreIntegrityCheck, indexes: DATA_INDEXES });
+  const store = openSqliteEventStore({
+    file,
+    logger,
+    readOnly,
+    integrityCheck: config.eventStoreIntegrityCheck,
+    indexes: DATA_INDEXES,
+    // Webhook registrations, folded when a process takes the delivery lease: a handful of streams in a log of millions.
+    sparseStreamPrefixes: [WEBHOOK_STREAM_PREFIX],
+  });
   logger.info('Event store: embedded SQLite', { file, ...(readOnly ? { readOnly } : {}) });
   return store;
 }

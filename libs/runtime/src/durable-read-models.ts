@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { comparePositions, formatPosition, parsePosition, type EventStore, type RecordedEvent } from '@csp/event-store';
-import type { Projection } from '@csp/projections';
+import { projectionFingerprint, type Projection } from '@csp/projections';
 import type { SqliteReadModelStore } from '@csp/projections/sqlite';
 import type { JsonLogger } from '@csp/application';
 
@@ -18,25 +17,6 @@ const identityOf = (first: RecordedEvent) => `${first.eventId}@${formatPosition(
 /** Recorded before positions were part of it, an identity is the first event's id alone: the same store, then, if that matches. */
 const isIdentityOf = (recorded: string | undefined, first: RecordedEvent | undefined) =>
   first !== undefined && (recorded === identityOf(first) || recorded === first.eventId);
-
-/**
- * What a projection's read model was built by: its name, the events it reads and the code of its
- * functions. A release that changes a projection changes this, and the model is rebuilt at start
- * (a change confined to a helper it calls is not seen: `npm run projections:rebuild` then).
- */
-function projectionFingerprint(projection: Projection): string {
-  const hash = createHash('sha256');
-  hash
-    .update(projection.name)
-    .update('\0')
-    .update([...projection.eventTypes].sort().join(','))
-    .update('\0');
-  for (const key of Object.keys(projection).sort()) {
-    const member = (projection as unknown as Record<string, unknown>)[key];
-    if (typeof member === 'function') hash.update(key).update('\0').update(member.toString()).update('\0');
-  }
-  return hash.digest('hex').slice(0, 32);
-}
 
 /**
  * Durable read models are only as good as what they were built from. Before the read side starts

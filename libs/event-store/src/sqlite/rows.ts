@@ -24,15 +24,22 @@ export const toRecordedEvent = (row: EventRow): RecordedEvent =>
 
 /**
  * SQL conditions (each prefixed with AND) for a filter. Prefixes compare with substr rather than
- * LIKE so that '%' and '_' in stream names are plain characters.
+ * LIKE so that '%' and '_' in stream names are plain characters. With `byStreamRange`, prefixes are
+ * ranges of stream ids instead (from the prefix to the prefix with its last character the next
+ * one), which the stream index (stream_id, revision) can answer.
  */
-export function filterConditions(filter: EventFilter | undefined): { sql: string; params: string[] } {
+export function filterConditions(filter: EventFilter | undefined, byStreamRange = false): { sql: string; params: string[] } {
   const conditions: string[] = [];
   const params: string[] = [];
   if (filter?.streamPrefixes) {
     if (filter.streamPrefixes.length === 0) return { sql: ' AND 0', params: [] };
-    conditions.push(`(${filter.streamPrefixes.map(() => 'substr(stream_id, 1, length(?)) = ?').join(' OR ')})`);
-    for (const prefix of filter.streamPrefixes) params.push(prefix, prefix);
+    if (byStreamRange) {
+      conditions.push(`(${filter.streamPrefixes.map(() => '(stream_id >= ? AND stream_id < ?)').join(' OR ')})`);
+      for (const prefix of filter.streamPrefixes) params.push(prefix, afterPrefix(prefix));
+    } else {
+      conditions.push(`(${filter.streamPrefixes.map(() => 'substr(stream_id, 1, length(?)) = ?').join(' OR ')})`);
+      for (const prefix of filter.streamPrefixes) params.push(prefix, prefix);
+    }
   }
   if (filter?.eventTypes) {
     if (filter.eventTypes.length === 0) return { sql: ' AND 0', params: [] };
@@ -40,4 +47,9 @@ export function filterConditions(filter: EventFilter | undefined): { sql: string
     params.push(...filter.eventTypes);
   }
   return { sql: conditions.map((condition) => ` AND ${condition}`).join(''), params };
+}
+
+/** The first text after every text that starts with `prefix`, in SQLite's byte order (a non-empty prefix of plain characters). */
+function afterPrefix(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }

@@ -37,6 +37,45 @@ describe('SQLite event store', () => {
     await Promise.all(opened.splice(0).map((store) => store.close()));
   });
 
+  describe('sparse stream prefixes', () => {
+    it('reads the streams of a sparse prefix through the stream index with the answers of a scan: order, paging, types, live', async () => {
+      const file = tempFile();
+      const sparse = open({ file, sparseStreamPrefixes: ['webhook-', 'refund-'], pollIntervalMs: 20 });
+      const streams = ['order-1', 'webhook-b', 'order-2', 'webhook-a', 'refund-1', 'webhook-b', 'webhooks', 'webhook', 'order-3'];
+      const revisions = new Map<string, number>();
+      for (const [i, streamId] of streams.entries()) {
+        const revision = revisions.get(streamId);
+        await sparse.append(streamId, [event(i % 2 === 0 ? 'Even' : 'Odd')], revision === undefined ? 'no_stream' : BigInt(revision));
+        revisions.set(streamId, (revision ?? -1) + 1);
+      }
+      const plain = open({ file, readOnly: true });
+      const ids = (events: readonly RecordedEvent[]) => events.map((e) => `${e.streamId}#${e.revision}`);
+      for (const filter of [
+        { streamPrefixes: ['webhook-'] },
+        { streamPrefixes: ['webhook-', 'refund-'] },
+        { streamPrefixes: ['webhook-'], eventTypes: ['Odd'] },
+        { streamPrefixes: ['webhook-', 'order-'] },
+      ]) {
+        const all = await plain.readAll({ filter });
+        expect({ filter, events: ids(await sparse.readAll({ filter })) }).toEqual({ filter, events: ids(all) });
+        const first = await sparse.readAll({ filter, maxCount: 1 });
+        expect(ids(await sparse.readAll({ filter, after: first[0]!.position }))).toEqual(ids(all.slice(1)));
+      }
+      expect(ids(await sparse.readAll({ filter: { streamPrefixes: ['webhook-'] } }))).toEqual(['webhook-b#0', 'webhook-a#0', 'webhook-b#1']);
+
+      const seen: RecordedEvent[] = [];
+      const subscription = sparse.subscribe((events) => void seen.push(...events), { filter: { streamPrefixes: ['webhook-'] } });
+      await sparse.append('webhook-c', [event()], 'no_stream');
+      for (let i = 0; i < 100 && seen.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(ids(seen)).toEqual(['webhook-b#0', 'webhook-a#0', 'webhook-b#1', 'webhook-c#0']);
+      await subscription.stop();
+    });
+
+    it('refuses a prefix that is not plain characters', () => {
+      expect(() => open({ sparseStreamPrefixes: ["x' OR 1=1"] })).toThrow(/plain characters/);
+    });
+  });
+
   describe('durability and start-up', () => {
     it('keeps every acknowledged event across close and reopen', async () => {
       const file = tempFile();

@@ -5,6 +5,7 @@ import { formatPosition, START, type EventFilter, type EventStore, type Position
 import type { Projection } from '../projection';
 import { CheckpointConflictError, type Namespace, type ReadModelStore } from '../stores/port';
 import { applyBatch, PoisonEventError } from './apply-batch';
+import { rebuildReadModel } from './rebuild';
 import { checkpointPosition, hasApplied, measureLag, type LagMeasure } from './lag';
 
 /**
@@ -41,6 +42,12 @@ export interface ProjectionRunnerOptions {
   readonly retryDelayMs?: number;
   /** Where each batch's duration is reported. */
   readonly metrics?: Metrics;
+  /**
+   * The projection's fingerprint (projectionFingerprint), for a store that records what built each
+   * generation (Redis): a generation built by another version of the projection is rebuilt beside
+   * the live one by the runner that holds the lease, and queries switch once it has caught up.
+   */
+  readonly fingerprint?: string;
 }
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -67,6 +74,8 @@ export class ProjectionRunner {
   private changed = signal();
   /** Failures in a row, for the retry back-off; a committed batch resets it. */
   private failures = 0;
+  /** The rebuild after a projection change, while it runs. */
+  private upgrade: { readonly done: Promise<void>; readonly abort: AbortController } | undefined;
   private readonly filter: EventFilter;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
@@ -107,6 +116,7 @@ export class ProjectionRunner {
         this.ns = { model: this.name, generation };
         this.checkpoint = await store.checkpoint(this.ns);
         this.applied = checkpointPosition(this.checkpoint);
+        await this.rebuildIfBuiltByAnotherVersion();
         this.error = undefined;
         this.setState('running');
         const subscription = this.options.eventStore.subscribe((events) => this.handle(events), {
@@ -292,6 +302,57 @@ export class ProjectionRunner {
     };
   }
 
+  /**
+   * A generation built by another version of this projection (or before versions were recorded) is
+   * rebuilt from the first event beside it, in the background; this runner keeps the live one up to
+   * date meanwhile and moves to the new one at the switch (its next commit is refused). One built
+   * by nothing yet is this version's.
+   */
+  private async rebuildIfBuiltByAnotherVersion(): Promise<void> {
+    const { store, fingerprint } = this.options;
+    if (fingerprint === undefined || !store.builtBy || !store.recordBuiltBy || this.upgrade) return;
+    const built = await store.builtBy(this.ns);
+    if (built === fingerprint) return;
+    if (this.checkpoint === undefined) {
+      await store.recordBuiltBy(this.ns, fingerprint);
+      return;
+    }
+    this.log.warn(
+      'Read model built by another version of its projection: rebuilding it beside the live one, which queries read until the new one has caught up',
+      {
+        model: this.name,
+        generation: this.ns.generation,
+        builtBy: built ?? 'not recorded',
+      },
+    );
+    const abort = new AbortController();
+    const done = rebuildReadModel({
+      eventStore: this.options.eventStore,
+      store,
+      projection: this.options.projection,
+      streamPrefixes: this.options.streamPrefixes,
+      signal: abort.signal,
+      ...(this.options.leaseOwner ? { leaseOwner: this.options.leaseOwner } : {}),
+    }).then(
+      (result) =>
+        this.log.info('Read model rebuilt after its projection changed; queries read the new generation', {
+          model: this.name,
+          generation: result.generation,
+          events: result.events,
+          seconds: Math.round(result.seconds),
+        }),
+      (error: unknown) => {
+        this.upgrade = undefined;
+        if (!abort.signal.aborted)
+          this.log.warn('Rebuilding the read model after its projection changed failed; the runner tries again when it restarts', {
+            model: this.name,
+            error: (error as Error).message,
+          });
+      },
+    );
+    this.upgrade = { done, abort };
+  }
+
   /** Whether the store no longer holds the generation and checkpoint the failed batch started from. */
   private async storeMovedUnder(checkpoint: string | undefined): Promise<boolean> {
     try {
@@ -313,6 +374,8 @@ export class ProjectionRunner {
     this.stopping = true;
     this.wakeSleeper();
     await this.subscription?.stop();
+    this.upgrade?.abort.abort();
+    await this.upgrade?.done;
     await this.loop;
     if (this.options.leaseOwner) await this.options.store.releaseLease(this.name, this.options.leaseOwner).catch(() => undefined);
   }

@@ -1,6 +1,7 @@
 import { START, type EventStore, type Position } from '@csp/event-store';
 import type { Projection } from '../projection';
 import type { ReadModelStore } from '../stores/port';
+import { projectionFingerprint } from '../projection-fingerprint';
 import { applyBatch } from './apply-batch';
 
 export interface RebuildProgress {
@@ -32,6 +33,10 @@ export interface RebuildOptions {
    * generation number just before the switch can finish its reads; default 1 s.
    */
   readonly dropAfterMs?: number;
+  /** Commits only while this owner holds the model's lease (a runner's rebuild): losing it fails the rebuild. */
+  readonly leaseOwner?: string;
+  /** Stops the rebuild before its next batch (it fails with the signal's reason; nothing is switched). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -57,9 +62,13 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
   let lastReportMs = -Infinity;
   const progress = (done: boolean): RebuildProgress => ({ model, events, seconds: seconds(), eventsPerSecond: events / Math.max(seconds(), 1e-9), done });
   for (;;) {
+    options.signal?.throwIfAborted();
     const page = await eventStore.readAll({ after, maxCount: options.batchSize ?? 1000, filter: { streamPrefixes: options.streamPrefixes } });
     if (page.length === 0) break;
-    checkpoint = await applyBatch(projection, store, ns, page, { expectedCheckpoint: checkpoint });
+    checkpoint = await applyBatch(projection, store, ns, page, {
+      expectedCheckpoint: checkpoint,
+      ...(options.leaseOwner ? { leaseOwner: options.leaseOwner } : {}),
+    });
     after = page[page.length - 1]!.position;
     events += page.length;
     if (seconds() * 1000 - lastReportMs >= (options.progressEveryMs ?? 250)) {
@@ -67,6 +76,9 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
       options.onProgress?.(progress(false));
     }
   }
+  // What built the new generation, for a store that records it (a runner of another release rebuilds what this one built).
+  await store.recordBuiltBy?.(ns, projectionFingerprint(projection));
+  options.signal?.throwIfAborted();
   await store.switchGeneration(model, generation);
   const result = { ...progress(true), generation, previousGeneration };
   options.onProgress?.(result);

@@ -90,5 +90,12 @@ export interface ReadModelStore {
   releaseLease(model: string, owner: string): Promise<void>;
   /** Who holds the model's lease now (a live projector renews it), if anyone. */
   leaseHolder(model: string): Promise<string | undefined>;
+  /**
+   * Optional, for a store shared by processes of several releases (Redis): the fingerprint of the
+   * projection that built a generation (projectionFingerprint), so that a runner of another
+   * release rebuilds it beside the live one. Undefined for one never recorded.
+   */
+  builtBy?(ns: Namespace): Promise<string | undefined>;
+  recordBuiltBy?(ns: Namespace, fingerprint: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type * as port from './port';
  *   <prefix>rm:<model>:current              generation that queries read (string integer; absent = 1)
  *   <prefix>rm:<model>:lease                owner id of the projector applying events (PX ttl)
  *   <prefix>rm:<model>:g<n>:cp              checkpoint: position of the last event applied
+ *   <prefix>rm:<model>:g<n>:fp              fingerprint of the projection that built the generation
  *   <prefix>rm:<model>:g<n>:d:<key>         a document, JSON
  *   <prefix>rm:<model>:g<n>:i:<index>       an ordered index: sorted set, every score 0, read BYLEX
  */
@@ -248,6 +249,14 @@ export class RedisReadModelStore implements port.ReadModelStore {
 
   async releaseLease(model: string, owner: string): Promise<void> {
     await this.run(() => this.scripts.cspRelease(`${this.model(model)}lease`, owner));
+  }
+
+  async builtBy(ns: port.Namespace): Promise<string | undefined> {
+    return (await this.run(() => this.redis.get(`${this.base(ns)}fp`))) ?? undefined;
+  }
+
+  async recordBuiltBy(ns: port.Namespace, fingerprint: string): Promise<void> {
+    await this.run(() => this.redis.set(`${this.base(ns)}fp`, fingerprint));
   }
 
   async leaseHolder(model: string): Promise<string | undefined> {
