@@ -3,7 +3,7 @@
  *
  * End-to-end HTTP throughput and latency (p50/p99) of purchase, reveal key, issue download link
  * and cancel under concurrent load (autocannon, BENCH_CONNECTIONS connections, default 32) against
- * the compiled API (dist/apps/api/src/main.js: embedded SQLite store, in-memory read models,
+ * the compiled API (dist/apps/api/src/main.js: embedded SQLite event store, read models in DATA_DIR/read-models.sqlite,
  * projections running in the same process), each against the HTTP-stack limit measured in the
  * same run: an empty POST route of a NestJS app on the same platform (bench/empty-nest-app.ts).
  * Reveal and link requests go round-robin over the orders bought in the purchase phase; each
@@ -130,7 +130,7 @@ async function main(): Promise<BenchResult> {
   return {
     name: 'commands',
     description:
-      `End-to-end commands over HTTP against the compiled API (embedded SQLite, in-memory read models, projections in-process), autocannon ${depVersion('autocannon')} with ${CONNECTIONS} connections, ` +
+      `End-to-end commands over HTTP against the compiled API (embedded SQLite event store and read models (DATA_DIR/read-models.sqlite), projections in-process), autocannon ${depVersion('autocannon')} with ${CONNECTIONS} connections, ` +
       `${SECONDS} s per phase (cancel: one request per order bought in the purchase phase). Baseline in the same run: an empty POST route of a NestJS/Express app (same body, a same-size Authorization header). ` +
       'Throughput ratio = command req/s ÷ empty-route req/s (the share of the HTTP-stack limit reached); latency ratios = command ÷ empty route (how many times slower); ' +
       "server CPU = CPU time (user + system, /proc) of the server process per 2xx answer, ÷ the empty route's: the steadiest figure when other work shares the machine.",

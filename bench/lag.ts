@@ -105,7 +105,7 @@ async function main(): Promise<BenchResult> {
     name: 'lag',
     description:
       'Acknowledged purchase → visible in every read model (software list ?atLeast=<position>, answered once all read models applied it), measured by a separate probe process. ' +
-      `Load: autocannon, ${CONNECTIONS} connections, ${LOAD_SECONDS} s, cycling purchase → reveal key → issue link → cancel against the compiled API (embedded SQLite, in-memory read models, projections in-process). ` +
+      `Load: autocannon, ${CONNECTIONS} connections, ${LOAD_SECONDS} s, cycling purchase → reveal key → issue link → cancel against the compiled API (embedded SQLite event store and read models (DATA_DIR/read-models.sqlite), projections in-process). ` +
       'Baselines in the same run: the idle API (same probe before the load), and under load the same query for an already-applied position (the read itself).',
     tables: [
       {

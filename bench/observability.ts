@@ -3,7 +3,7 @@
  *
  * What metrics and tracing cost a command: purchase and reveal key under a closed-loop load
  * (BENCH_CONNECTIONS clients, default 16, BENCH_SECONDS per phase, default 6) against the compiled
- * API (embedded SQLite, in-memory read models, projections in process), in five variants started
+ * API (embedded SQLite event store and read models, projections in process), in five variants started
  * one after the other on fresh data, BENCH_ROUNDS times (default 2) in turn: the baseline with
  * neither (METRICS=false, no OTLP endpoint), metrics alone (the default), tracing alone, both, and
  * both with one trace in ten sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio). Tracing
@@ -144,7 +144,7 @@ async function main(): Promise<BenchResult> {
   return {
     name: 'observability',
     description:
-      `The cost of metrics and of tracing per command: purchase and reveal key against the compiled API (embedded SQLite, in-memory read models, projections in process), ` +
+      `The cost of metrics and of tracing per command: purchase and reveal key against the compiled API (embedded SQLite event store and read models, projections in process), ` +
       `${CONNECTIONS} closed-loop keep-alive clients, ${SECONDS} s per phase after a warm-up, each variant on a fresh DATA_DIR, ${ROUNDS} rounds in turn; figures are the medians of the rounds. ` +
       'Baseline in the same run: the same API with METRICS=false and no OTLP endpoint (the tracing SDK not loaded). Tracing samples every request (but in the 10 % variant: OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1) and exports OTLP/HTTP protobuf to a local sink. ' +
       'Ratios = variant ÷ baseline: server CPU per 2xx answer (user + system, /proc; the steadiest figure), throughput, p99 latency.',

@@ -46,11 +46,24 @@ function label(frame: CpuProfile['nodes'][number]['callFrame']): string {
   return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
 }
 
+/** The HTTP framework's own packages: what another platform (Fastify) would replace. */
+const EXPRESS_PACKAGES =
+  /node_modules\/(express|router|body-parser|raw-body|type-is|content-type|parseurl|finalhandler|send|on-finished|media-typer|mime-types|depd|iconv-lite|qs|etag|fresh|path-to-regexp|encodeurl|escape-html|accepts|negotiator|vary|proxy-addr|forwarded|ipaddr\.js|statuses|http-errors|bytes|@nestjs\/platform-express)\//;
+const PSEUDO_FRAMES = new Set(['(garbage collector)', '(idle)', '(program)', '(root)']);
+
+/** Self time of the HTTP layers, a native frame (a socket write) counted with the JavaScript that called it. */
+interface HttpShares {
+  express: number;
+  nest: number;
+  node: number;
+}
+
 interface PhaseProfile {
   samples: number;
   self: { fn: string; category: string; share: number }[];
   categories: { category: string; share: number }[];
   productInclusive: { fn: string; share: number }[];
+  http: HttpShares;
 }
 
 function analyse(profile: CpuProfile, from: number, to: number): PhaseProfile {
@@ -62,6 +75,7 @@ function analyse(profile: CpuProfile, from: number, to: number): PhaseProfile {
   const inclusive = new Map<string, number>();
   let t = profile.startTime;
   let samples = 0;
+  const http = { express: 0, nest: 0, node: 0 };
   profile.samples.forEach((id, i) => {
     t += profile.timeDeltas[i]!;
     if (t < from || t > to) return;
@@ -73,6 +87,13 @@ function analyse(profile: CpuProfile, from: number, to: number): PhaseProfile {
     entry.count++;
     self.set(key, entry);
     categories.set(cat, (categories.get(cat) ?? 0) + 1);
+    let caller: number | undefined = id;
+    while (caller !== undefined && !byId.get(caller)!.callFrame.url && !PSEUDO_FRAMES.has(byId.get(caller)!.callFrame.functionName))
+      caller = parent.get(caller);
+    const url = caller === undefined ? '' : byId.get(caller)!.callFrame.url;
+    if (EXPRESS_PACKAGES.test(url)) http.express++;
+    else if (/node_modules\/@nestjs\/(core|common)\//.test(url)) http.nest++;
+    else if (/^node:(_http|net|internal\/streams|internal\/http|stream)/.test(url)) http.node++;
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)!.callFrame;
@@ -98,6 +119,7 @@ function analyse(profile: CpuProfile, from: number, to: number): PhaseProfile {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 15)
       .map(([fn, n]) => ({ fn, share: share(n) })),
+    http: { express: share(http.express), nest: share(http.nest), node: share(http.node) },
   };
 }
 
@@ -133,7 +155,8 @@ async function main(): Promise<BenchResult> {
     const amount = Math.max(0, pools.cancellable.size - 2 * CONNECTIONS);
     await phase('cancel', () => cannon({ url: api.baseUrl, connections: CONNECTIONS, amount, headers: api.headers, requests: [requests.cancel] }));
   } finally {
-    await api.server.stop();
+    // Stops the API (its profile is written on exit) and removes its DATA_DIR; the profile stays in its own folder.
+    await api.stop();
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`No .cpuprofile was written into ${dir}`);
@@ -154,6 +177,11 @@ async function main(): Promise<BenchResult> {
       `CPU profile (node --cpu-prof, 1 ms sampling) of the compiled API under the commands phases (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each; cancel one request per order). ` +
       `Shares are of the API process's samples inside each phase (idle included). Slowest phase: ${slowest.name} (${Math.round(slowest.requestsPerSecond)} req/s under the profiler). Profile file: ${join(dir, file)}.`,
     tables: [
+      {
+        title: 'HTTP layers, self time (a socket write counted with its caller): Express and its packages are what Fastify would replace',
+        columns: ['phase', 'Express + its packages', 'Nest core/common', 'node http/net/streams', 'req/s under the profiler'],
+        rows: phases.map((p) => [p.name, pct(p.profile.http.express), pct(p.profile.http.nest), pct(p.profile.http.node), Math.round(p.requestsPerSecond)]),
+      },
       ...phases.flatMap((p) => [
         {
           title: `${p.name}: self time by package (${Math.round(p.requestsPerSecond)} req/s under the profiler)`,

@@ -13,6 +13,10 @@ const BENCHMARKS: Record<string, { file: string; what: string }> = {
   replay: { file: './replay', what: "one customer's key-access history for a date range from the event store vs the raw read" },
   registry: { file: './registry', what: "cold load of a partner's customer registry (1k–20k customers) vs the raw read and the old event-by-event fold" },
   lag: { file: './lag', what: 'projection lag (acknowledged command → visible in the read models) under the commands load' },
+  platforms: {
+    file: './platforms',
+    what: 'NestJS on Fastify vs NestJS on Express: the same empty GET and POST routes, side by side (Fastify from bench/.deps)',
+  },
   profile: { file: './profile', what: 'CPU profile of the API under the commands phases: hot spots per phase (not a ratio benchmark)' },
   startup: { file: './startup', what: 'start-up of the embedded API at 100k and 1M events: first start, restarts after a clean stop, vs an empty DATA_DIR' },
   observability: { file: './observability', what: 'what metrics and tracing cost purchase and reveal key: each on and off vs both off, in the same run' },

@@ -22,7 +22,7 @@ export interface ApiFixture {
   stop(): Promise<void>;
 }
 
-/** The compiled API on a fresh DATA_DIR (embedded SQLite, in-memory read models), with one partner and its customers. */
+/** The compiled API on a fresh DATA_DIR (embedded SQLite event store and read models), with one partner and its customers. */
 export async function startApi(options: { customers?: number; env?: Record<string, string>; nodeArgs?: readonly string[] } = {}): Promise<ApiFixture> {
   // The key-access rate limits (SPEC defaults: 60 per user, 600 per tenant a minute) would turn
   // most reveals and links into 429s: the benchmark measures the commands, not the limiter
@@ -129,11 +129,18 @@ export async function cannon(options: CannonOptions): Promise<CannonResult> {
   };
 }
 
-/** The empty Nest app (bench/empty-nest-app.ts) as a child process. */
-export async function startEmptyNest(): Promise<{ baseUrl: string; pid: number | undefined; stop(): Promise<void> }> {
+/** The empty Nest app (bench/empty-nest-app.ts) as a child process: on Express (the API's platform) or on Fastify. */
+export async function startEmptyNest(
+  platform: 'express' | 'fastify' = 'express',
+): Promise<{ baseUrl: string; pid: number | undefined; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'bench/empty-nest-app.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      EMPTY_NEST_PLATFORM: platform,
+      ...(process.env.BENCH_DEPS ? { BENCH_DEPS: process.env.BENCH_DEPS } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

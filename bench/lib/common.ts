@@ -20,6 +20,7 @@ const BENCH_DEPS_DIR = join(ROOT, 'bench/.deps/node_modules');
 const INSTALL_HINT =
   `Install the benchmark-only packages into bench/.deps (git-ignored), from the project root:\n` +
   `  npm install --prefix bench/.deps ${BENCH_PACKAGES.join(' ')}\n` +
+  `  npm install --prefix bench/.deps --legacy-peer-deps @nestjs/platform-fastify@12.5.0   (for platforms only; the flag keeps npm from adding a second @nestjs/core there)\n` +
   `  npm run bench -- <name>      (BENCH_DEPS=<a node_modules folder> points elsewhere)\n` +
   `(emmett-sqlite's sqlite3 dependency builds from source; that is expected.) ` +
   `Once they are devDependencies of the project, BENCH_DEPS is not needed.`;

@@ -175,4 +175,37 @@ describe('token verification', () => {
     await expect(before.verify(`Bearer ${token}`)).resolves.toMatchObject({ sub: 'a' });
     await expect(after.verify(`Bearer ${token}`)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
+
+  it('verifies a token once, and still judges its lifetime at every use', async () => {
+    let now = new Date('2026-03-02T09:00:00Z');
+    const clocked = new TokenVerifier({ jwtSecret: secret, now: () => now });
+    const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+    const token = await hs({ sub: 'a', tid, roles: ['admin-agent'], nbf: seconds('2026-03-02T08:59:00Z'), exp: seconds('2026-03-02T10:00:00Z') });
+    const first = await clocked.verify(`Bearer ${token}`);
+    // The caller's copy is its own: changing it changes nothing for the next request.
+    (first.roles as string[]).push('global-admin');
+    await expect(clocked.verify(`Bearer ${token}`)).resolves.toEqual({ sub: 'a', tid, roles: ['admin-agent'] });
+    // Past exp and the 30 s tolerance: refused as an uncached token is, with the same message.
+    now = new Date('2026-03-02T10:00:31Z');
+    const uncached = new TokenVerifier({ jwtSecret: secret, now: () => now });
+    const expected = await uncached.verify(`Bearer ${token}`).then(
+      () => 'accepted',
+      (error: Error) => error.message,
+    );
+    expect(expected).toBe('The token has expired');
+    await expect(clocked.verify(`Bearer ${token}`)).rejects.toThrow(expected);
+    // Inside the tolerance, and before nbf minus the tolerance.
+    now = new Date('2026-03-02T10:00:29Z');
+    await expect(clocked.verify(`Bearer ${token}`)).resolves.toMatchObject({ sub: 'a' });
+    now = new Date('2026-03-02T08:58:29Z');
+    await expect(clocked.verify(`Bearer ${token}`)).rejects.toThrow('The token\'s "nbf" claim is not acceptable');
+  });
+
+  it('never takes a tampered copy of a verified token for it', async () => {
+    const token = await hs({ sub: 'a', tid, roles: [] });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ sub: 'a' });
+    const [h, , s] = token.split('.');
+    const p = Buffer.from(JSON.stringify({ sub: 'a', tid, roles: ['admin-agent'] })).toString('base64url');
+    await expect(verifier.verify(`Bearer ${h}.${p}.${s}`)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
 });

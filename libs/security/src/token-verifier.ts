@@ -28,11 +28,28 @@ export interface TokenVerifierOptions {
 }
 
 const MAX_TOKEN_LENGTH = 8192;
+/** HS256 tokens whose signature and claims were verified, per generation of the cache (two are kept). */
+const VERIFIED_PER_GENERATION = 1000;
+
+/** What a verified HS256 token leaves to check on its next use: the claims that depend on the time. */
+interface Verified {
+  readonly actor: Actor;
+  readonly nbf?: number;
+  readonly exp?: number;
+}
 
 export class TokenVerifier {
   /** A KeyObject made once: given bytes, jose would make one for every token it verifies. */
   private readonly secret?: KeyObject;
   private readonly jwks?: JWTVerifyGetKey;
+  /**
+   * A client sends the same token with every request: with a shared secret, its signature, header,
+   * issuer, audience and claims verify the same way every time, so they are verified once; the
+   * lifetime (nbf, exp) is checked again at every use, as jose does. Two generations of plain Maps,
+   * the older dropped whole when the newer is full. JWKS tokens are not kept (a key may be withdrawn).
+   */
+  private verified = new Map<string, Verified>();
+  private verifiedBefore = new Map<string, Verified>();
 
   constructor(private readonly options: TokenVerifierOptions) {
     if (options.jwtSecret) this.secret = createSecretKey(Buffer.from(options.jwtSecret, 'utf8'));
@@ -52,11 +69,30 @@ export class TokenVerifier {
     const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/.exec(authorization);
     if (!match || authorization.length > MAX_TOKEN_LENGTH) throw new UnauthenticatedError('The Authorization header must be "Bearer <JWT>"');
     const token = match[1]!;
-    const payload = await this.verifySignature(token);
-    return actorFromClaims(payload);
+    const known = this.verified.get(token) ?? this.verifiedBefore.get(token);
+    if (known && this.stillValid(known)) return { sub: known.actor.sub, tid: known.actor.tid, roles: [...known.actor.roles] };
+    const { payload, withSecret } = await this.verifySignature(token);
+    const actor = actorFromClaims(payload);
+    if (withSecret) this.remember(token, { actor: { ...actor, roles: [...actor.roles] }, nbf: payload.nbf, exp: payload.exp });
+    return actor;
   }
 
-  private async verifySignature(token: string): Promise<JWTPayload> {
+  /** jose's own lifetime checks (lib/jwt_claims_set), on the clock and with the tolerance it is given. */
+  private stillValid({ nbf, exp }: Verified): boolean {
+    const now = Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000);
+    const tolerance = this.options.clockToleranceSeconds ?? 30;
+    return !(nbf !== undefined && nbf > now + tolerance) && !(exp !== undefined && exp <= now - tolerance);
+  }
+
+  private remember(token: string, verified: Verified): void {
+    if (this.verified.size >= VERIFIED_PER_GENERATION) {
+      this.verifiedBefore = this.verified;
+      this.verified = new Map();
+    }
+    this.verified.set(token, verified);
+  }
+
+  private async verifySignature(token: string): Promise<{ payload: JWTPayload; withSecret: boolean }> {
     const common = {
       issuer: this.options.issuer,
       audience: this.options.audience,
@@ -67,10 +103,10 @@ export class TokenVerifier {
     try {
       // The algorithm is chosen by which key we hold, never by the token: no `none`, no HS/RS confusion.
       if (header.alg === 'HS256' && this.secret) {
-        return (await jwtVerify(token, this.secret, { ...common, algorithms: ['HS256'] })).payload;
+        return { payload: (await jwtVerify(token, this.secret, { ...common, algorithms: ['HS256'] })).payload, withSecret: true };
       }
       if ((header.alg === 'RS256' || header.alg === 'ES256') && this.jwks) {
-        return (await jwtVerify(token, this.jwks, { ...common, algorithms: ['RS256', 'ES256'] })).payload;
+        return { payload: (await jwtVerify(token, this.jwks, { ...common, algorithms: ['RS256', 'ES256'] })).payload, withSecret: false };
       }
     } catch (error) {
       throw new UnauthenticatedError(describeJoseError(error));

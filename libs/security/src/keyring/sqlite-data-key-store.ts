@@ -17,6 +17,8 @@ interface Row {
  */
 export class SqliteDataKeyStore implements DataKeyStore {
   private readonly db: Database.Database;
+  /** Prepared once each: a reveal reads its tenant's row, and preparing cost more than the query. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** `readOnly` (a copy to another store): the file must be a keyring already; nothing is created or set. */
   constructor(file: string, options: { readonly readOnly?: boolean } = {}) {
@@ -34,38 +36,48 @@ export class SqliteDataKeyStore implements DataKeyStore {
       created_at TEXT NOT NULL, destroyed_at TEXT)`);
   }
 
+  private statement<P extends unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement as unknown as Database.Statement<P, R>;
+  }
+
   async read(tenantId: string): Promise<DataKeyRecord> {
     return unavailableOnFailure(() => this.readRow(tenantId));
   }
 
   private readRow(tenantId: string): DataKeyRecord {
-    const row = this.db.prepare<[string], Row>('SELECT * FROM data_keys WHERE tenant_id = ?').get(tenantId);
+    const row = this.statement<[string], Row>('SELECT * FROM data_keys WHERE tenant_id = ?').get(tenantId);
     return row ? recordOf(row) : { state: 'none' };
   }
 
   async *entries(): AsyncGenerator<DataKeyEntry> {
     // All at once (one row per tenant): iterating would keep the connection busy while the caller reads other tenants.
-    const rows = unavailableOnFailure(() => this.db.prepare<[], Row & { tenant_id: string }>('SELECT * FROM data_keys ORDER BY tenant_id').all());
+    const rows = unavailableOnFailure(() => this.statement<[], Row & { tenant_id: string }>('SELECT * FROM data_keys ORDER BY tenant_id').all());
     for (const row of rows) yield { tenantId: row.tenant_id, record: recordOf(row) };
   }
 
   async create(tenantId: string, key: WrappedDataKey): Promise<DataKeyRecord> {
     return unavailableOnFailure(() => {
-      this.db
-        .prepare('INSERT OR IGNORE INTO data_keys (tenant_id, dek_id, kid, iv, tag, ciphertext, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(tenantId, key.dekId, key.kid, key.iv, key.tag, key.ciphertext, key.createdAt);
+      this.statement('INSERT OR IGNORE INTO data_keys (tenant_id, dek_id, kid, iv, tag, ciphertext, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        tenantId,
+        key.dekId,
+        key.kid,
+        key.iv,
+        key.tag,
+        key.ciphertext,
+        key.createdAt,
+      );
       return this.readRow(tenantId);
     });
   }
 
   async destroy(tenantId: string, at: string): Promise<void> {
     unavailableOnFailure(() => {
-      this.db
-        .prepare(
-          `INSERT INTO data_keys (tenant_id, dek_id, created_at, destroyed_at) VALUES (?, 'destroyed', ?, ?)
+      this.statement(
+        `INSERT INTO data_keys (tenant_id, dek_id, created_at, destroyed_at) VALUES (?, 'destroyed', ?, ?)
            ON CONFLICT (tenant_id) DO UPDATE SET kid = NULL, iv = NULL, tag = NULL, ciphertext = NULL, destroyed_at = coalesce(destroyed_at, excluded.destroyed_at)`,
-        )
-        .run(tenantId, at, at);
+      ).run(tenantId, at, at);
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     });
   }
