@@ -41,7 +41,8 @@ export function startCompiledApi(dataDir: string, options: { port: number; root?
     async untilReady() {
       let liveMs = NaN;
       for (;;) {
-        if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode} before it was ready`);
+        // Killed by a signal, a process has no exit code but a signal code.
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the API exited (${child.exitCode ?? child.signalCode}) before it was ready`);
         if (now() - began > 3 * 3_600_000) throw new Error('the API did not become ready within three hours');
         try {
           if (Number.isNaN(liveMs) && (await fetch(`${baseUrl}/health/live`, { signal: AbortSignal.timeout(1000) })).status === 200) liveMs = now() - began;
