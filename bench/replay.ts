@@ -14,6 +14,7 @@ import { exportKeyAccessReport } from '@csp/audit/history';
 import { KEY_ACCESS_INDEXES, type AuditQuery } from '@csp/audit';
 import { START, type EventStore, type Position } from '@csp/event-store';
 import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { withoutIndexedReads } from '../test/support/without-indexes';
 import { log, now, ratio, report, x, type BenchResult } from './lib/common';
 import { onCopyOf, type CachedHistory } from './lib/history-cache';
 
@@ -37,16 +38,6 @@ async function replay(store: EventStore, query: AuditQuery): Promise<Replayed> {
   });
   return { seconds: (now() - t0) / 1000, entries: result.entries, digest: result.finalDigest, bytes: text.length, text };
 }
-
-/** The store as one without indexes reads: the replay scans every key-access event of the log. */
-const withoutIndexes = (store: EventStore): EventStore => ({
-  append: store.append.bind(store),
-  readStream: store.readStream.bind(store),
-  readAll: store.readAll.bind(store),
-  subscribe: store.subscribe.bind(store),
-  headPosition: store.headPosition.bind(store),
-  close: store.close.bind(store),
-});
 
 async function readEverything(store: EventStore): Promise<number> {
   const t0 = now();
@@ -89,7 +80,7 @@ async function atSize(size: number, rows: unknown[][], cells: unknown[]): Promis
         const runs: Replayed[] = [];
         for (let i = 0; i < RUNS; i++) runs.push(await replay(store, query));
         const indexed = best(runs);
-        const scanned = await replay(withoutIndexes(store), query);
+        const scanned = await replay(withoutIndexedReads(store), query);
         if (indexed.text !== scanned.text) throw new Error(`${what}: the indexed replay's report differs from the scan's`);
         if (indexed.entries === 0) throw new Error(`${what}: nothing replayed; the sample or the range is wrong`);
         log(

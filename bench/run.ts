@@ -10,25 +10,15 @@ const BENCHMARKS: Record<string, { file: string; what: string }> = {
   'append-postgres': { file: './append-postgres', what: 'PostgreSQL store appends vs raw pg inserts into the same schema (POSTGRES_URL)' },
   commands: { file: './commands', what: 'HTTP throughput and latency of purchase, reveal key, issue link, cancel vs an empty Nest route' },
   rebuild: { file: './rebuild', what: 'projection rebuild of 1M events into memory and Redis vs the raw read and raw Redis writes' },
-  replay: { file: './replay', what: "one customer's key-access history for a date range from the event store vs the raw read" },
+  replay: { file: './replay', what: "auditors' replay of a partner's, customer's, user's month through the indexes vs the scan and the raw read" },
   registry: { file: './registry', what: "cold load of a partner's customer registry (1k–20k customers) vs the raw read and the old event-by-event fold" },
   lag: { file: './lag', what: 'projection lag (acknowledged command → visible in the read models) under the commands load' },
-  platforms: {
-    file: './platforms',
-    what: 'NestJS on Fastify vs NestJS on Express: the same empty GET and POST routes, side by side (Fastify from bench/.deps)',
-  },
+  platforms: { file: './platforms', what: 'NestJS on Fastify vs on Express: the same empty GET and POST routes side by side (Fastify from bench/.deps)' },
   profile: { file: './profile', what: 'CPU profile of the API under the commands phases: hot spots per phase (not a ratio benchmark)' },
-  startup: { file: './startup', what: 'start-up of the embedded API at 100k and 1M events: first start, restarts after a clean stop, vs an empty DATA_DIR' },
   observability: { file: './observability', what: 'what metrics and tracing cost purchase and reveal key: each on and off vs both off, in the same run' },
   store: { file: './store', what: 'backup, verify, restore and copy to PostgreSQL at 100k and 1M events vs a raw SQLite .backup() and raw pg INSERTs' },
-  scale: {
-    file: './scale',
-    what: 'the embedded API at 100k/1M/5M events: start to listening and ready, RSS, query p50/p99 per route, a 10-minute endurance curve',
-  },
-  analytics: {
-    file: './analytics',
-    what: 'p50/p99 of the analytics routes at 1M events: groupings kept by the projection vs computed per request (the build before)',
-  },
+  scale: { file: './scale', what: 'the embedded API at 100k/1M/5M events: start-up, RSS, query p50/p99 per route, a 10-minute endurance curve' },
+  analytics: { file: './analytics', what: 'p50/p99 of the analytics routes at 1M events: groupings kept vs computed per request (the build before)' },
 };
 
 async function main(): Promise<void> {

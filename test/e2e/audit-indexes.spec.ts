@@ -21,6 +21,7 @@ import { upcastingEventStore } from '../../libs/application/src/upcasting';
 import { openRawEventStore } from '../../libs/runtime/src/configured-stores';
 import { createTestDatabase, postgresForTests, type TestDatabase } from '../../libs/event-store/src/postgres/testing/database';
 import { generateHistory, type GeneratedHistory } from '../support/history';
+import { withoutIndexedReads } from '../support/without-indexes';
 
 jest.setTimeout(180_000);
 
@@ -39,14 +40,14 @@ async function report(store: EventStore, query: AuditQuery): Promise<string> {
 }
 
 /** The store, read as a store without indexes reads: every key-access event of the log. */
-const scanning = (store: EventStore): EventStore => ({ ...bound(store), readIndexed: undefined });
+const scanning = withoutIndexedReads;
 /** The store, counting its indexed reads. */
 function counting(store: EventStore): { store: EventStore; indexedReads: () => number } {
   let reads = 0;
   const readIndexed = store.readIndexed!.bind(store);
   return {
     store: {
-      ...bound(store),
+      ...withoutIndexedReads(store),
       readIndexed: (index, options) => {
         reads++;
         return readIndexed(index, options);
@@ -55,14 +56,6 @@ function counting(store: EventStore): { store: EventStore; indexedReads: () => n
     indexedReads: () => reads,
   };
 }
-const bound = (store: EventStore): EventStore => ({
-  append: store.append.bind(store),
-  readStream: store.readStream.bind(store),
-  readAll: store.readAll.bind(store),
-  subscribe: store.subscribe.bind(store),
-  headPosition: store.headPosition.bind(store),
-  close: store.close.bind(store),
-});
 
 interface Shape {
   readonly name: string;

@@ -97,7 +97,10 @@ function keyAccessIndex(name: string, key: (fields: (typeof KEY_ACCESS_EVENTS)[K
 
 /**
  * The indexes the event store keeps so that an auditor's replay of one partner, customer or user
- * over a range reads only that history (libs/audit replay), whatever the size of the log.
+ * over a range reads only that history (libs/audit replay), whatever the size of the log. They read
+ * the events as stored: an upcaster that moves one of these fields (an instant, partnerTenantId,
+ * customerId, the actor's sub) must come with an index that also reads the old place, or the
+ * replay through the index would miss the events stored before it.
  */
 export const KEY_ACCESS_INDEXES = {
   partnerTenantId: keyAccessIndex('key_access_by_partner', () => 'partnerTenantId'),

@@ -31,7 +31,15 @@ export async function hasDataIndex(db: { query: Pool['query'] }, index: CheckedD
   return rows[0]?.valid === true;
 }
 
-/** Builds each declared index the database does not have yet (once: over the whole history), saying so in the log. */
+/** How long a process waits between two looks at whether another one has built the indexes. */
+const BUILDER_POLL_MS = 500;
+
+/**
+ * Builds each declared index the database does not have yet (once: over the whole history), saying
+ * so in the log. One process builds; the others look again every BUILDER_POLL_MS with
+ * pg_try_advisory_lock rather than wait inside pg_advisory_lock: a session waiting in a statement
+ * holds a snapshot, which the builder's CREATE INDEX CONCURRENTLY would wait for in turn (a deadlock).
+ */
 export async function ensureDataIndexes(pool: Pool, indexes: readonly port.DataIndex[], logger: Logger | undefined): Promise<void> {
   if (indexes.length === 0) return;
   const checked = indexes.map(checkDataIndex);
@@ -42,7 +50,12 @@ export async function ensureDataIndexes(pool: Pool, indexes: readonly port.DataI
   };
   client.on('error', onError);
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [INDEX_LOCK]);
+    for (;;) {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [INDEX_LOCK]);
+      if (rows[0]?.locked) break;
+      if ((await Promise.all(checked.map((index) => hasDataIndex(client, index)))).every(Boolean)) return;
+      await new Promise((resolve) => setTimeout(resolve, BUILDER_POLL_MS));
+    }
     try {
       for (const index of checked) {
         if (await hasDataIndex(client, index)) continue;

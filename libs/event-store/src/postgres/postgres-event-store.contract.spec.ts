@@ -195,6 +195,29 @@ function onRealServer(): void {
       }
     });
 
+    it('builds a data index once when several processes start at once on a history, each then reading through it', async () => {
+      const fresh = await createTestDatabase();
+      const index = { name: 'started_together', fields: { Indexed: { key: 'who', at: 'at' } } };
+      try {
+        const writer = await openPostgresEventStore({ connectionString: fresh.url });
+        for (let i = 0; i < 20; i++) await writer.append(`s-${i}`, [event('Indexed', { who: `w${i % 2}`, at: `2026-03-0${(i % 9) + 1}` })], 'no_stream');
+        await writer.close();
+        const stores = await Promise.all(Array.from({ length: 5 }, () => openPostgresEventStore({ connectionString: fresh.url, indexes: [index] })));
+        const pages = await Promise.all(stores.map((s) => s.readIndexed(index, { key: 'w1', from: '2026-03-01', before: '2026-04-01' })));
+        await Promise.all(stores.map((s) => s.close()));
+        for (const page of pages) expect(page?.map((e) => e.streamId)).toEqual(Array.from({ length: 10 }, (_, i) => `s-${2 * i + 1}`));
+        const client = new Client({ connectionString: fresh.url });
+        await client.connect();
+        const { rows } = await client.query<{ valid: boolean }>(
+          `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE 'events_data_started_together_%'`,
+        );
+        await client.end();
+        expect(rows).toEqual([{ valid: true }]);
+      } finally {
+        await fresh.drop();
+      }
+    });
+
     it('opens read-only only on a database that holds the store, and refuses appends there', async () => {
       const empty = await createTestDatabase();
       try {

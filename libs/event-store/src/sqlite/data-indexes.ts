@@ -20,7 +20,10 @@ export function ensureDataIndexes(db: Database.Database, indexes: readonly port.
     if (hasIndex(db, index)) continue;
     const started = Date.now();
     logger?.info('Building an index of the event store (once, over the whole history)', { index: index.storedName });
-    // Another process opening the store meanwhile waits for this build rather than fail after the usual 5 s.
+    // This connection waits for another process's write lock longer than the usual 5 s (another
+    // process building the same index, say). Another process writing meanwhile waits only its own
+    // busy timeout for this build's lock, so its appends fail during a long build: the build is
+    // made once, at the first start of a release that declares the index, before the API listens.
     const timeout = db.pragma('busy_timeout', { simple: true }) as number;
     db.pragma('busy_timeout = 600000');
     try {

@@ -65,6 +65,8 @@ export class SqliteEventStore implements port.EventStore {
   private readonly statements;
   private readonly indexReader: DataIndexReader;
   private readonly sparse: ReadonlySet<string>;
+  /** The name of the unique index on (stream_id, revision), which sparse prefixes are read through. */
+  private readonly streamIndex: string | undefined;
   private accepting = true;
   private closing: Promise<void> | undefined;
 
@@ -82,6 +84,7 @@ export class SqliteEventStore implements port.EventStore {
     }
     this.indexReader = new DataIndexReader(this.db);
     this.sparse = new Set(options.sparseStreamPrefixes);
+    this.streamIndex = this.sparse.size > 0 ? streamIndexOf(this.db) : undefined;
     this.written.setMaxListeners(0);
     this.writer = options.readOnly
       ? undefined
@@ -173,9 +176,8 @@ export class SqliteEventStore implements port.EventStore {
     const { sql, params } = filterConditions(filter, sparse);
     let statement = this.pageStatements.get(sql);
     if (!statement) {
-      // The stream index is the table's UNIQUE (stream_id, revision), the second of its automatic indexes (schema.ts).
       statement = this.db.prepare<unknown[], EventRow>(
-        `SELECT * FROM events${sparse ? ' INDEXED BY sqlite_autoindex_events_2' : ''} WHERE position > ? AND position <= ?${sql} ORDER BY position LIMIT ?`,
+        `SELECT * FROM events${sparse && this.streamIndex ? ` INDEXED BY "${this.streamIndex}"` : ''} WHERE position > ? AND position <= ?${sql} ORDER BY position LIMIT ?`,
       );
       this.pageStatements.set(sql, statement);
     }
@@ -185,6 +187,15 @@ export class SqliteEventStore implements port.EventStore {
   private assertOpen(): void {
     if (!this.db.open) throw new EventStoreUnavailableError('The event store is closed');
   }
+}
+
+/** The table's unique index on (stream_id, revision) (schema.ts: an automatic one, whose name SQLite chooses). */
+function streamIndexOf(db: Database.Database): string | undefined {
+  const indexes = db.pragma('index_list(events)') as { name: string; unique: number }[];
+  return indexes.find(
+    (index) =>
+      index.unique === 1 && (db.pragma(`index_info("${index.name}")`) as { name: string }[]).map((column) => column.name).join(',') === 'stream_id,revision',
+  )?.name;
 }
 
 export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {

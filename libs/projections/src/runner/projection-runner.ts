@@ -144,6 +144,18 @@ export class ProjectionRunner {
           this.log.info('Read model changed under this runner; resuming from the stored checkpoint', { model: this.name, generation: this.ns.generation });
           continue;
         }
+        // During a rebuild after a projection change, the new code meets documents the old version
+        // built: an event it cannot apply there waits for the new generation instead of stopping it.
+        if (error instanceof PoisonEventError && this.upgrade) {
+          this.log.warn('Event not applicable to the generation another version built; waiting for the rebuilt one', {
+            model: this.name,
+            eventId: error.event.eventId,
+            eventType: error.event.type,
+            error: error.message,
+          });
+          await this.upgrade.done;
+          continue;
+        }
         if (error instanceof PoisonEventError) {
           this.error = error.message;
           this.log.error('Read model stopped on a poison event: fix the projection or the event, then restart', {
@@ -334,13 +346,15 @@ export class ProjectionRunner {
       signal: abort.signal,
       ...(this.options.leaseOwner ? { leaseOwner: this.options.leaseOwner } : {}),
     }).then(
-      (result) =>
+      (result) => {
+        this.upgrade = undefined;
         this.log.info('Read model rebuilt after its projection changed; queries read the new generation', {
           model: this.name,
           generation: result.generation,
           events: result.events,
           seconds: Math.round(result.seconds),
-        }),
+        });
+      },
       (error: unknown) => {
         this.upgrade = undefined;
         if (!abort.signal.aborted)

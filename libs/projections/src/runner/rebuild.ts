@@ -76,9 +76,16 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
       options.onProgress?.(progress(false));
     }
   }
+  options.signal?.throwIfAborted();
+  // A rebuild under a lease switches only while it holds the lease and nobody switched meanwhile.
+  // (Checked, then switched: a lease lost in between is not seen; the next holder then finds the
+  // generation built by this version, or rebuilds it.)
+  if (options.leaseOwner !== undefined) {
+    if ((await store.leaseHolder(model)) !== options.leaseOwner) throw new Error(`Lost the lease of ${model} before switching to generation ${generation}`);
+    if ((await store.currentGeneration(model)) !== previousGeneration) throw new Error(`${model} was switched by another rebuild meanwhile`);
+  }
   // What built the new generation, for a store that records it (a runner of another release rebuilds what this one built).
   await store.recordBuiltBy?.(ns, projectionFingerprint(projection));
-  options.signal?.throwIfAborted();
   await store.switchGeneration(model, generation);
   const result = { ...progress(true), generation, previousGeneration };
   options.onProgress?.(result);

@@ -91,6 +91,30 @@ function counter(step: 1 | 10): Projection {
     await next.stop();
   });
 
+  it('waits for the rebuilt generation when the new code cannot apply an event to what the old version built', async () => {
+    const eventStore = new InMemoryEventStore();
+    const half = Math.floor(log.length / 2);
+    await appendAll(eventStore, log.slice(0, half));
+    const before = await run(eventStore, counter(1));
+    await before.stop();
+    // The new version keeps { n } and refuses the old version's bare number.
+    const reshaped: Projection = {
+      ...counter(1),
+      apply: (_event, docs) => {
+        const doc = docs.get('count');
+        if (typeof doc === 'number') throw new Error('a count of the old shape');
+        return [{ op: 'put', key: 'count', value: { n: ((doc as { n: number } | undefined)?.n ?? 0) + 1 } }];
+      },
+    };
+    const side = createReadSide({ eventStore, store: redis.store, projections: [reshaped], leaseOwner: 'this-process' });
+    await side.start();
+    await appendAll(eventStore, log.slice(half));
+    await until(async () => ((await count()) as { n?: number } | undefined)?.n === seen(log));
+    expect(await count()).toEqual({ n: seen(log) });
+    expect(side.runners[0]!.status().state).toBe('running');
+    await side.stop();
+  });
+
   it('leaves the rebuild to the lease holder: a process on standby rebuilds nothing', async () => {
     const eventStore = new InMemoryEventStore();
     await appendAll(eventStore, log);
