@@ -119,6 +119,8 @@ function routes(history: CachedHistory) {
 }
 
 interface SizeResult {
+  /** The size asked for (the generated history holds a few more events: whole orders). */
+  readonly size: number;
   readonly events: number;
   readonly first: Start & { cached: boolean };
   readonly restarts: Start[];
@@ -146,7 +148,7 @@ async function atSize(size: number): Promise<SizeResult> {
     });
     for (const s of restarts)
       log(`  restart: live ${s.liveMs.toFixed(0)} ms, ready ${s.readyMs.toFixed(0)} ms, RSS ${s.rssAtReadyMb.toFixed(0)} MB (peak ${s.peakRssMb.toFixed(0)})`);
-    return { events: history.events, first, restarts, routes: measuredRoutes };
+    return { size, events: history.events, first, restarts, routes: measuredRoutes };
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
@@ -256,7 +258,7 @@ async function main() {
   const queries: unknown[][] = [];
   for (const r of results) {
     const events = r.events.toLocaleString('en-US');
-    const filed = FILED[r.events];
+    const filed = FILED[r.size];
     starts.push(startRow(events, `first start: read models built${r.first.cached ? ' (cached from an earlier run)' : ''}`, r.first));
     for (const s of r.restarts) {
       const vsFiled = filed?.firstAnswerMs
