@@ -14,10 +14,12 @@ const field = (path: readonly string[]) => `(data #>> '{${path.join(',')}}')`;
 const byType = (index: CheckedDataIndex, part: 'key' | 'at') =>
   `((CASE type ${index.types.map((t) => `WHEN '${t.type}' THEN ${field(t[part])}`).join(' ')} END) COLLATE "C")`;
 
+const typeCondition = (index: CheckedDataIndex) => `type IN (${index.types.map((t) => `'${t.type}'`).join(', ')})`;
+
 /** The SQL of a read: the conditions (parameters $1 key, $2 from, $3 before, numbered from there on by the caller). */
 export function indexedConditions(index: CheckedDataIndex): string {
   const at = byType(index, 'at');
-  return `type IN (${index.types.map((t) => `'${t.type}'`).join(', ')}) AND ${byType(index, 'key')} = $1 AND ${at} >= $2 AND ${at} < $3`;
+  return `${typeCondition(index)} AND ${byType(index, 'key')} = $1 AND ${at} >= $2 AND ${at} < $3`;
 }
 
 /** Any constant every process agrees on: one builder at a time, the others find its work done. */
@@ -63,8 +65,7 @@ export async function ensureDataIndexes(pool: Pool, indexes: readonly port.DataI
         logger?.info('Building an index of the event store (once, over the whole history; appends go on)', { index: index.storedName });
         await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${index.storedName}"`);
         await client.query(
-          `CREATE INDEX CONCURRENTLY "${index.storedName}" ON events (${byType(index, 'key')}, ${byType(index, 'at')})
-           WHERE type IN (${index.types.map((t) => `'${t.type}'`).join(', ')})`,
+          `CREATE INDEX CONCURRENTLY "${index.storedName}" ON events (${byType(index, 'key')}, ${byType(index, 'at')}) WHERE ${typeCondition(index)}`,
         );
         // Statistics on the new expressions, so that the planner sees how few rows one key has.
         await client.query('ANALYZE events');
