@@ -3,7 +3,6 @@ import { CUSTOMER_REGISTRY_STREAM_PREFIX, ORDER_STREAM_PREFIX, REFUND_REQUEST_ST
 import type { EventStore, Position } from '@csp/event-store';
 import type { Metrics } from '@csp/observability';
 import type { Projection } from './projection';
-import { projectionFingerprint } from './projection-fingerprint';
 import { checkpointPosition, hasApplied, measureLag } from './runner/lag';
 import { ProjectionRunner, type RunnerLag } from './runner/projection-runner';
 import type { ReadModelStore } from './stores/port';
@@ -82,8 +81,6 @@ export function createReadSide(options: ReadSideOptions): ReadSide {
             leaseOwner: options.leaseOwner,
             batchSize: options.batchSize,
             metrics: options.metrics,
-            // A store shared across releases says what built each model: one built by another version is rebuilt beside it.
-            ...(store.builtBy ? { fingerprint: projectionFingerprint(projection) } : {}),
           }),
       )
     : [];

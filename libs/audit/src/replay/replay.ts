@@ -127,6 +127,8 @@ export async function exportKeyAccessReport(
 
 const DAY_MS = 86_400_000;
 const INDEXED_PAGE_SIZE = 10_000;
+/** The scopes of a query an index can narrow it to, the most selective first (their names are the query's and KEY_ACCESS_INDEXES'). */
+const INDEXED_SCOPES = ['customerId', 'user', 'partnerTenantId'] as const satisfies readonly (keyof typeof KEY_ACCESS_INDEXES & keyof AuditQuery)[];
 
 /**
  * The index to read for a query and the range of instants to ask it for, as text: the query's
@@ -136,10 +138,10 @@ const INDEXED_PAGE_SIZE = 10_000;
  * beyond years of four digits, where text order is not time order.
  */
 function indexedScope(q: AuditQuery) {
-  const key = q.customerId ?? q.user ?? q.partnerTenantId;
-  if (key === undefined) return undefined;
-  const index =
-    q.customerId !== undefined ? KEY_ACCESS_INDEXES.customerId : q.user !== undefined ? KEY_ACCESS_INDEXES.user : KEY_ACCESS_INDEXES.partnerTenantId;
+  const scope = INDEXED_SCOPES.find((name) => q[name] !== undefined);
+  if (scope === undefined) return undefined;
+  const key = q[scope]!;
+  const index = KEY_ACCESS_INDEXES[scope];
   const from = new Date(Date.parse(q.from) - DAY_MS).toISOString().slice(0, 10);
   const before = new Date(Date.parse(q.to) + 2 * DAY_MS).toISOString().slice(0, 10);
   if (!/^\d{4}-/.test(from) || !/^\d{4}-/.test(before)) return undefined;

@@ -5,6 +5,7 @@ import { formatPosition, START, type EventFilter, type EventStore, type Position
 import type { Projection } from '../projection';
 import { CheckpointConflictError, type Namespace, type ReadModelStore } from '../stores/port';
 import { applyBatch, PoisonEventError } from './apply-batch';
+import { projectionFingerprint } from '../projection-fingerprint';
 import { rebuildReadModel } from './rebuild';
 import { checkpointPosition, hasApplied, measureLag, type LagMeasure } from './lag';
 
@@ -42,12 +43,6 @@ export interface ProjectionRunnerOptions {
   readonly retryDelayMs?: number;
   /** Where each batch's duration is reported. */
   readonly metrics?: Metrics;
-  /**
-   * The projection's fingerprint (projectionFingerprint), for a store that records what built each
-   * generation (Redis): a generation built by another version of the projection is rebuilt beside
-   * the live one by the runner that holds the lease, and queries switch once it has caught up.
-   */
-  readonly fingerprint?: string;
 }
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -316,13 +311,16 @@ export class ProjectionRunner {
 
   /**
    * A generation built by another version of this projection (or before versions were recorded) is
-   * rebuilt from the first event beside it, in the background; this runner keeps the live one up to
+   * rebuilt from the first event beside it, in the background, by the runner that holds the lease
+   * (supervise calls this only once it has it); this runner keeps the live one up to
    * date meanwhile and moves to the new one at the switch (its next commit is refused). One built
    * by nothing yet is this version's.
    */
   private async rebuildIfBuiltByAnotherVersion(): Promise<void> {
-    const { store, fingerprint } = this.options;
-    if (fingerprint === undefined || !store.builtBy || !store.recordBuiltBy || this.upgrade) return;
+    const { store } = this.options;
+    // Only a store shared across releases (Redis) records what built each generation.
+    if (!store.builtBy || !store.recordBuiltBy || this.upgrade) return;
+    const fingerprint = projectionFingerprint(this.options.projection);
     const built = await store.builtBy(this.ns);
     if (built === fingerprint) return;
     if (this.checkpoint === undefined) {
