@@ -177,3 +177,29 @@ it('listens at once on a history its read models have not seen, says starting un
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+it('listens and answers liveness before its application is loaded, builds a missing event-store index meanwhile off the event loop, and answers what came meanwhile', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'csp-durable-early-'));
+  // A history written without the key-access indexes, as by a release before them.
+  const events = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
+  await generateHistory(events, { partners: 2, customersPerPartner: 50, ordersPerCustomer: 10, maxEvents: 10_000 });
+  await events.close();
+  const server = await startServer({ dataDir, secret, env, until: 'listening' });
+  try {
+    const call = client(server.baseUrl);
+    const live = await call('GET', '/health/live');
+    expect({ status: live.status, body: live.body }).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(server.logs()).not.toMatch(/Serving on port/);
+    // Taken before the application serves, answered by it once it does.
+    const customerId = await registerCustomer(server, 'Before serving');
+    expect(server.logs()).toMatch(/Serving on port/);
+    expect(await nameOf(server, customerId)).toBe('Before serving');
+    const order = ['Listening on port', 'Building an index of the event store', 'Event store index built', 'Serving on port'].map((line) =>
+      server.logs().indexOf(line),
+    );
+    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -32,13 +32,18 @@ export interface ServerOptions {
   readonly secret?: string;
   /** More environment for the process. */
   readonly env?: Record<string, string>;
+  /** Resolve as soon as it listens, before its application is loaded; once that serves by default. */
+  readonly until?: 'listening' | 'serving';
   /** Flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
   readonly nodeArgs?: readonly string[];
   /** Keep only the last this many characters of output (a long benchmark); all of it by default. */
   readonly keepLogChars?: number;
 }
 
-/** Starts the real compiled API (`npm run build` first) as a child process on a free port. */
+/**
+ * Starts the real compiled API (`npm run build` first) as a child process on a free port; resolves
+ * once the application serves (it listens, and answers liveness, earlier: `until`).
+ */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'csp-e2e-'));
   const secret = options.secret ?? `e2e-${randomUUID()}`;
@@ -49,7 +54,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.clockStart ? { CLOCK_START: options.clockStart } : {}),
     ...options.env,
   };
-  const started = await startCompiled('API', 'dist/apps/api/src/main.js', env, /"msg":"Listening on port (\d+)"/, options);
+  const started = await startCompiled(
+    'API',
+    'dist/apps/api/src/main.js',
+    env,
+    options.until === 'listening' ? /"msg":"Listening on port (\d+)"/ : /"msg":"Serving on port (\d+)"/,
+    options,
+  );
   const port = Number(started.ready[1]);
   return { baseUrl: `http://127.0.0.1:${port}`, port, dataDir, secret, ...started.service };
 }

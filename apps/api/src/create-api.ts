@@ -6,16 +6,31 @@ import { observeCommands } from '@csp/application';
 import { tracingEnabled } from '@csp/observability';
 import type { Runtime } from '@csp/runtime';
 import { ApiModule } from './app.module';
-import { accessLog, applyHttpLimits, httpMetrics, httpTracing, jsonBody, requestContext, serveOpenApi, strictValidationPipe } from '@csp/http';
+import {
+  accessLog,
+  applyHttpLimits,
+  httpMetrics,
+  httpTracing,
+  jsonBody,
+  ListeningExpressAdapter,
+  requestContext,
+  serveOpenApi,
+  strictValidationPipe,
+} from '@csp/http';
+import type { EarlyListener } from '@csp/http/early-listener';
 
-/** Builds the HTTP app (not yet listening) over a runtime. */
-export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.over(runtime), {
-    bodyParser: false,
-    logger: runtime.logger,
-    abortOnError: false,
-  });
-  applyHttpLimits(app.getHttpServer(), runtime.config.http, runtime.logger);
+/**
+ * Builds the HTTP app over a runtime: on its own server, not yet listening, or on the early
+ * listener's, which its `listen` then takes over.
+ */
+export async function createApi(runtime: Runtime, early?: EarlyListener): Promise<NestExpressApplication> {
+  const options = { bodyParser: false, logger: runtime.logger, abortOnError: false };
+  const module = ApiModule.over(runtime);
+  const app = early
+    ? await NestFactory.create<NestExpressApplication>(module, new ListeningExpressAdapter(early), options)
+    : await NestFactory.create<NestExpressApplication>(module, options);
+  // The early listener applied them before it listened (Node reads one of them then).
+  if (!early) applyHttpLimits(app.getHttpServer(), runtime.config.http, runtime.logger);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // First, so that every later middleware, the route and its log lines run inside the request's span.

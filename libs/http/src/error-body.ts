@@ -30,6 +30,4 @@ export class ErrorBody {
   error!: Refusal;
 }
 
-export const errorBody = (code: string, message: string, details?: Record<string, unknown>): ErrorBody => ({
-  error: details === undefined ? { code, message } : { code, message, details },
-});
+export { errorBody } from './error-shape';

@@ -2,7 +2,7 @@ import { maxHeaderSize, STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AppConfig } from '@csp/config';
 import type { JsonLogger } from '@csp/application';
-import { errorBody } from './error-body';
+import { errorBody } from './error-shape';
 
 /**
  * The HTTP server's own limits and refusals, before any route runs: a connection that sends

@@ -11,6 +11,7 @@ export { httpMetrics } from './http-metrics';
 export { httpTracing } from './http-tracing';
 export { ApiExceptionFilter } from './exception.filter';
 export { applyHttpLimits } from './http-server';
+export { ListeningExpressAdapter } from './listening-adapter';
 export { jsonBody } from './json-body';
 export { Money, PerCurrencyProperty } from './money.response';
 export {

@@ -5,7 +5,7 @@ import { eventStoreKind, type AppConfig } from '@csp/config';
 import { WEBHOOK_STREAM_PREFIX } from '@csp/domain';
 import type { JsonLogger } from '@csp/application';
 import type { EventStore } from '@csp/event-store';
-import { openSqliteEventStore } from '@csp/event-store/sqlite';
+import { openSqliteEventStore, prepareSqliteFileAside } from '@csp/event-store/sqlite';
 import { connectKurrentDb, openKurrentDbEventStore } from '@csp/event-store/kurrentdb';
 import { openPostgresEventStore } from '@csp/event-store/postgres';
 import type { DataKeyStore } from '@csp/security';
@@ -61,6 +61,8 @@ export async function openRawEventStore(config: AppConfig, logger: JsonLogger, r
   }
   if (!readOnly) mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, EMBEDDED_FILES.events);
+  // Whatever may take long at this open (a first index build, a check after a crash) runs off the event loop.
+  if (!readOnly) await prepareSqliteFileAside(file, { integrityCheck: config.eventStoreIntegrityCheck, indexes: DATA_INDEXES, logger });
   const store = openSqliteEventStore({
     file,
     logger,

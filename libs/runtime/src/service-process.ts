@@ -2,7 +2,8 @@ import type { JsonLogger } from '@csp/application';
 
 /**
  * A long-running service's process (the API, the projector): `main` starts it; a failure to start
- * is one JSON line on stderr and exit code 1, before anything was served.
+ * is one JSON line on stderr and exit code 1, before the application served anything (the API's
+ * early listener may have answered liveness meanwhile).
  */
 export function runService(main: () => Promise<void>): void {
   main().catch((error: unknown) => {

@@ -23,7 +23,8 @@ export function ensureDataIndexes(db: Database.Database, indexes: readonly port.
     // This connection waits for another process's write lock longer than the usual 5 s (another
     // process building the same index, say). Another process writing meanwhile waits only its own
     // busy timeout for this build's lock, so its appends fail during a long build: the build is
-    // made once, at the first start of a release that declares the index, before the API listens.
+    // made once, at the first start of a release that declares the index, before the API serves
+    // (the root runs it on a worker thread, prepare-aside.ts, while the API answers liveness).
     const timeout = db.pragma('busy_timeout', { simple: true }) as number;
     db.pragma('busy_timeout = 600000');
     try {
@@ -35,7 +36,7 @@ export function ensureDataIndexes(db: Database.Database, indexes: readonly port.
   }
 }
 
-const hasIndex = (db: Database.Database, index: CheckedDataIndex) =>
+export const hasIndex = (db: Database.Database, index: CheckedDataIndex) =>
   db.prepare<[string], { found: number }>(`SELECT 1 AS found FROM sqlite_master WHERE type = 'index' AND name = ?`).get(index.storedName) !== undefined;
 
 /** Reads pages of the indexes the file has; an index it does not have reads as undefined (see the port). */
