@@ -8,7 +8,8 @@
  *   - the first start on the history alone (every read model built; cached with the read models it
  *     leaves, BENCH_SCALE_FRESH=1 to build again), then two restarts after a clean stop on a copy:
  *     until /health/live answers (listening), until /health/ready answers 200 (caught up), RSS at
- *     ready and the peak RSS seen;
+ *     ready and the peak RSS seen; also until the application serves (the API listens and answers
+ *     liveness before it is loaded) and the longest a liveness probe waited from listening to ready;
  *   - the query routes one request at a time (p50/p99 at the client, answer size): a heavy
  *     customer's software list and order history, credits, the activity log, analytics.
  * Then the endurance curve at BENCH_SCALE_ENDURANCE_SIZE events (default 1,000,000): 8 clients of
@@ -47,7 +48,11 @@ const FILED: Record<number, { firstAnswerMs?: number; rssMb?: number; note: stri
 
 interface Start {
   readonly liveMs: number;
+  /** Until the application answers (it listens, and answers liveness, before). */
+  readonly servingMs: number;
   readonly readyMs: number;
+  /** The longest a liveness probe (every 50 ms) waited, from listening to ready. */
+  readonly longestLiveWaitMs: number;
   readonly rssAtReadyMb: number;
   readonly peakRssMb: number;
 }
@@ -66,8 +71,8 @@ async function started<T>(dataDir: string, work: (api: CompiledApi, start: Start
     }
   }, 100);
   try {
-    const { liveMs, readyMs } = await api.untilReady();
-    const start = { liveMs, readyMs, rssAtReadyMb: rssMb(api.pid), peakRssMb: Math.max(peak, rssMb(api.pid)) };
+    const { liveMs, servingMs, readyMs, longestLiveWaitMs } = await api.untilReady();
+    const start = { liveMs, servingMs, readyMs, longestLiveWaitMs, rssAtReadyMb: rssMb(api.pid), peakRssMb: Math.max(peak, rssMb(api.pid)) };
     clearInterval(sampler);
     return await work(api, start);
   } finally {
@@ -147,7 +152,9 @@ async function atSize(size: number): Promise<SizeResult> {
       return out;
     });
     for (const s of restarts)
-      log(`  restart: live ${s.liveMs.toFixed(0)} ms, ready ${s.readyMs.toFixed(0)} ms, RSS ${s.rssAtReadyMb.toFixed(0)} MB (peak ${s.peakRssMb.toFixed(0)})`);
+      log(
+        `  restart: live ${s.liveMs.toFixed(0)} ms, serving ${s.servingMs.toFixed(0)} ms, ready ${s.readyMs.toFixed(0)} ms, longest live wait ${s.longestLiveWaitMs.toFixed(0)} ms, RSS ${s.rssAtReadyMb.toFixed(0)} MB (peak ${s.peakRssMb.toFixed(0)})`,
+      );
     return { size, events: history.events, first, restarts, routes: measuredRoutes };
   } finally {
     rmSync(copy, { recursive: true, force: true });
@@ -249,7 +256,9 @@ async function main() {
     x(ratio(s.liveMs, floor.liveMs)),
     x(ratio(s.readyMs, floor.readyMs)),
     Math.round(s.liveMs),
+    Math.round(s.servingMs),
     Math.round(s.readyMs),
+    Math.round(s.longestLiveWaitMs),
     Math.round(s.rssAtReadyMb),
     Math.round(s.peakRssMb),
     filed,
@@ -295,7 +304,9 @@ async function main() {
           'live / empty',
           'ready / empty',
           'live ms',
+          'serving ms',
           'ready ms',
+          'longest live wait ms',
           'RSS at ready MB',
           'peak RSS MB',
           'filed (first answer, RSS) → now',
