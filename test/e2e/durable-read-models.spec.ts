@@ -152,19 +152,26 @@ it('after a SIGKILL during a burst of purchases, read models equal a fresh rebui
   }
 });
 
-it('listens at once on a history its read models have not seen, says starting until they caught up, and takes commands meanwhile', async () => {
+it('listens at once, before its application is loaded, on a history written without the event-store indexes and unseen by its read models: builds the indexes off the event loop, says starting until the read models caught up, takes commands meanwhile', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'csp-durable-start-'));
+  // Without the key-access indexes, as by a release before them.
   const events = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
   await generateHistory(events, { partners: 4, customersPerPartner: 100, ordersPerCustomer: 10, maxEvents: 40_000 });
   await events.close();
-  const server = await startServer({ dataDir, secret, env });
+  const server = await startServer({ dataDir, secret, env, until: 'listening' });
   const call = client(server.baseUrl);
   try {
-    expect((await call('GET', '/health/live')).status).toBe(200);
+    const live = await call('GET', '/health/live');
+    expect({ status: live.status, body: live.body }).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(server.logs()).not.toMatch(/Serving on port/);
+    // Sent before the application serves, answered by it once it does; taken while the read models catch up.
+    const customerId = await registerCustomer(server, 'While starting');
+    const order = ['Listening on port', 'Building an index of the event store', 'Event store index built', 'Serving on port'].map((line) =>
+      server.logs().indexOf(line),
+    );
+    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
     const starting = await call('GET', '/health/ready');
     expect({ status: starting.status, body: starting.body.status }).toEqual({ status: 503, body: 'starting' });
-    // A command is taken while the read models catch up.
-    const customerId = await registerCustomer(server, 'While starting');
     let ready = starting;
     for (let i = 0; i < 600 && ready.status !== 200; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -172,32 +179,6 @@ it('listens at once on a history its read models have not seen, says starting un
     }
     expect(ready.body.status).toBe('ready');
     expect(await nameOf(server, customerId)).toBe('While starting');
-  } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-});
-
-it('listens and answers liveness before its application is loaded, builds a missing event-store index meanwhile off the event loop, and answers what came meanwhile', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'csp-durable-early-'));
-  // A history written without the key-access indexes, as by a release before them.
-  const events = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
-  await generateHistory(events, { partners: 2, customersPerPartner: 50, ordersPerCustomer: 10, maxEvents: 10_000 });
-  await events.close();
-  const server = await startServer({ dataDir, secret, env, until: 'listening' });
-  try {
-    const call = client(server.baseUrl);
-    const live = await call('GET', '/health/live');
-    expect({ status: live.status, body: live.body }).toEqual({ status: 200, body: { status: 'ok' } });
-    expect(server.logs()).not.toMatch(/Serving on port/);
-    // Taken before the application serves, answered by it once it does.
-    const customerId = await registerCustomer(server, 'Before serving');
-    expect(server.logs()).toMatch(/Serving on port/);
-    expect(await nameOf(server, customerId)).toBe('Before serving');
-    const order = ['Listening on port', 'Building an index of the event store', 'Event store index built', 'Serving on port'].map((line) =>
-      server.logs().indexOf(line),
-    );
-    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
