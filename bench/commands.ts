@@ -8,12 +8,19 @@
  * same run: an empty POST route of a NestJS app on the same platform (bench/empty-nest-app.ts).
  * Reveal and link requests go round-robin over the orders bought in the purchase phase; each
  * cancel takes an order of its own, so every request of every phase is expected to succeed.
+ * BENCH_COMMANDS_SHAPE=split: the API as a scaled-out replica instead (RUN_PROJECTIONS=false, read
+ * models, leases and rate limits in Redis at REDIS_URL, default 127.0.0.1:6379, under a key prefix
+ * of its own, deleted after): what a command costs once the projections run elsewhere.
  */
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { cannon, commandRequests, OrderPool, startApi, startEmptyNest, type CannonResult } from './lib/api';
 import { depVersion, log, now, ratio, report, x, type BenchResult } from './lib/common';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SPLIT = process.env.BENCH_COMMANDS_SHAPE === 'split';
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 async function main(): Promise<BenchResult> {
   const body = JSON.stringify({ line: 1, version: '2025', language: 'en-us', fileType: 'x64' });
@@ -45,8 +52,9 @@ async function main(): Promise<BenchResult> {
   }
   log(`  empty GET ${Math.round(emptyGet.requestsPerSecond)} req/s, POST ${Math.round(emptyPost.requestsPerSecond)} req/s`);
 
-  log('starting the API');
-  const api = await startApi();
+  log(`starting the API${SPLIT ? ' (split shape: RUN_PROJECTIONS=false, Redis)' : ''}`);
+  const prefix = `csp-bench-commands-${randomUUID()}:`;
+  const api = await startApi(SPLIT ? { env: { RUN_PROJECTIONS: 'false', REDIS_URL, REDIS_KEY_PREFIX: prefix } } : {});
   const phases: { name: string; result: CannonResult }[] = [];
   try {
     const purchased: string[] = [];
@@ -111,6 +119,7 @@ async function main(): Promise<BenchResult> {
     });
   } finally {
     await api.stop();
+    if (SPLIT) await deleteKeys(prefix);
   }
 
   /** A table row: the result's figures and, for the ratios, the same figures of the empty POST route. */
@@ -128,9 +137,9 @@ async function main(): Promise<BenchResult> {
     result.non2xx + result.errors + result.timeouts,
   ];
   return {
-    name: 'commands',
+    name: SPLIT ? 'commands-split' : 'commands',
     description:
-      `End-to-end commands over HTTP against the compiled API (embedded SQLite event store and read models (DATA_DIR/read-models.sqlite), projections in-process), autocannon ${depVersion('autocannon')} with ${CONNECTIONS} connections, ` +
+      `End-to-end commands over HTTP against the compiled API (${SPLIT ? 'split shape: embedded SQLite event store, RUN_PROJECTIONS=false, read models, leases and rate limits in Redis, no projector running' : 'embedded SQLite event store and read models (DATA_DIR/read-models.sqlite), projections in-process'}), autocannon ${depVersion('autocannon')} with ${CONNECTIONS} connections, ` +
       `${SECONDS} s per phase (cancel: one request per order bought in the purchase phase). Baseline in the same run: an empty POST route of a NestJS/Express app (same body, a same-size Authorization header). ` +
       'Throughput ratio = command req/s ÷ empty-route req/s (the share of the HTTP-stack limit reached); latency ratios = command ÷ empty route (how many times slower); ' +
       "server CPU = CPU time (user + system, /proc) of the server process per 2xx answer, ÷ the empty route's: the steadiest figure when other work shares the machine.",
@@ -179,4 +188,19 @@ async function main(): Promise<BenchResult> {
 export async function run(): Promise<void> {
   const started = now();
   report(await main(), started);
+}
+
+/** The split run's keys, whatever wrote them. */
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
