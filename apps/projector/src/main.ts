@@ -1,7 +1,8 @@
 import { tracing } from './tracing';
-import { createServer } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { loadConfig } from '@csp/config';
 import { JsonLogger } from '@csp/application/logging';
+import { listenEarly } from '@csp/http/early-listener';
 import type { ProjectorRuntime } from '@csp/runtime';
 import { runService, stopOnSignal } from '@csp/runtime/service-process';
 
@@ -11,24 +12,40 @@ import { runService, stopOnSignal } from '@csp/runtime/service-process';
  * (APIs that do not project do not). Several instances are safe: only the holder of a read
  * model's lease applies events to it, and only the holder of the webhook lease delivers.
  *
- * Its health server listens first, as the API's does: liveness is answered while the runtime
- * loads and opens its stores; readiness and metrics answer 503 until then.
+ * Its health server listens first, as the API does (listenEarly): liveness is answered while the
+ * runtime loads and opens its stores, and readiness and metrics wait for it.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel, { service: 'projector' });
-  // Set once the runtime is up; the health server answers before.
-  const loaded: { runtime?: ProjectorRuntime } = {};
+  const early = await listenEarly(config.projectorPort, config.http, logger);
+  logger.info(`Projector health on port ${early.port}`, { port: early.port });
+  try {
+    const { createProjectorRuntime } = await import('@csp/runtime');
+    const runtime = await createProjectorRuntime(config, logger);
+    early.serve(healthOf(runtime));
+    stopOnSignal(
+      logger,
+      async () => {
+        early.server.close();
+        await runtime.close();
+      },
+      tracing,
+    );
+  } catch (error) {
+    early.fail();
+    throw error;
+  }
+}
 
-  const health = createServer((request, response) => {
+/** The projector's routes: its probes and its metrics. */
+function healthOf({ readSide, webhooks, metrics }: ProjectorRuntime): RequestListener {
+  return (request, response) => {
     const send = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
     if (request.url === '/health/live') return send(200, { status: 'ok' });
-    if (!loaded.runtime && (request.url === '/health/ready' || request.url === '/metrics'))
-      return send(503, { status: 'unavailable', error: 'The projector is still starting' });
-    const { readSide, webhooks, metrics } = loaded.runtime ?? {};
     if (request.url === '/metrics' && metrics) {
       void metrics.scrape().then(
         ({ contentType, body }) => {
@@ -39,7 +56,7 @@ async function main(): Promise<void> {
       );
       return;
     }
-    if (request.url === '/health/ready' && readSide && webhooks) {
+    if (request.url === '/health/ready') {
       void readSide.lag().then(
         (lag) => send(lag.every((l) => l.state !== 'failed') ? 200 : 503, { status: 'ready', readModels: lag, deliveringWebhooks: webhooks.delivering }),
         (error: Error) => send(503, { status: 'unavailable', error: error.message }),
@@ -47,25 +64,7 @@ async function main(): Promise<void> {
       return;
     }
     send(404, { error: { code: 'not_found', message: 'No such resource' } });
-  });
-  await new Promise<void>((resolve, reject) => {
-    health.once('error', reject);
-    health.listen(config.projectorPort, resolve);
-  });
-  logger.info(`Projector health on port ${config.projectorPort}`, { port: config.projectorPort });
-
-  const { createProjectorRuntime } = await import('@csp/runtime');
-  const started = await createProjectorRuntime(config, logger);
-  loaded.runtime = started;
-
-  stopOnSignal(
-    logger,
-    async () => {
-      health.close();
-      await started.close();
-    },
-    tracing,
-  );
+  };
 }
 
 runService(main);
