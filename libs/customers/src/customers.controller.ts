@@ -37,6 +37,9 @@ export class CustomersController {
       description: "Destroyed: the tenant's product keys can never be revealed again (410); fingerprints and the audit trail stay",
     },
   )
+  @ApiRefusals({
+    503: '`read_model_behind`: the customers read model has not yet applied what was committed when the command came, so it cannot know whether the customer exists; retry after `Retry-After` seconds',
+  })
   destroyKeyMaterial(
     @Ctx() context: RequestContext,
     @Param('customerId', UuidParam) customerId: string,

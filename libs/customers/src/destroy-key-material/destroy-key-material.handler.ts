@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertAllowed, CLOCK, EVENT_STORE, eventMetadata, READ_SIDE, type CommandContext } from '@csp/application';
+import { answerById, assertAllowed, CLOCK, EVENT_STORE, eventMetadata, READ_SIDE, ReadConsistency, type CommandContext } from '@csp/application';
 import type { Clock } from '@csp/config';
 import { customerRegistryStreamId } from '@csp/domain';
 import { formatPosition, type EventStore } from '@csp/event-store';
@@ -42,19 +42,26 @@ export class DestroyKeyMaterialHandler implements ICommandHandler<DestroyKeyMate
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly keyring: TenantKeyring,
+    private readonly consistency: ReadConsistency,
   ) {
     this.customers = new CustomersQueries(readSide.store);
   }
 
   async execute({ context, customerId, reason }: DestroyKeyMaterialCommand): Promise<KeyMaterialDestruction> {
-    const customer = await this.customers.customer(customerId);
-    assertAllowed(
-      'customer.destroyKeyMaterial',
-      context.actor,
-      customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId },
-      'customer',
-    );
-    const { tenantId, partnerTenantId } = customer!;
+    // Whose customer it is, the customers read model says: asked once it has applied what was
+    // committed when the command came (a registration just made included), as a query by id is, so
+    // that a model still behind answers 503 read_model_behind rather than a 404 it cannot know.
+    const freshness = await this.consistency.ensure(undefined);
+    const { tenantId, partnerTenantId } = await answerById(freshness, async () => {
+      const customer = await this.customers.customer(customerId);
+      assertAllowed(
+        'customer.destroyKeyMaterial',
+        context.actor,
+        customer && { partnerTenantId: customer.partnerTenantId, customerTenantId: customer.tenantId },
+        'customer',
+      );
+      return customer!;
+    });
     const now = this.clock.now();
     await this.keyring.destroy(tenantId);
     const events = decideKeyMaterialDestruction({
