@@ -65,10 +65,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return { baseUrl: `http://127.0.0.1:${port}`, port, dataDir, secret, ...started.service };
 }
 
-/** Starts the compiled projector process; resolves once its health server listens. */
+/** Starts the compiled projector process; resolves once it runs (its health server listens before). */
 export async function startProjector(env: Record<string, string>): Promise<Running & { port: number }> {
   const port = await freePort();
-  const started = await startCompiled('projector', 'dist/apps/projector/src/main.js', { PROJECTOR_PORT: String(port), ...env }, /Projector health on port/);
+  const started = await startCompiled('projector', 'dist/apps/projector/src/main.js', { PROJECTOR_PORT: String(port), ...env }, /"msg":"Projector running"/);
   return { port, ...started.service };
 }
 

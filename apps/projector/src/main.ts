@@ -4,7 +4,7 @@ import { loadConfig } from '@csp/config';
 import { JsonLogger } from '@csp/application/logging';
 import { listenEarly } from '@csp/http/early-listener';
 import type { ProjectorRuntime } from '@csp/runtime';
-import { runService, stopOnSignal } from '@csp/runtime/service-process';
+import { runService, stopDuringStartUp, stopOnSignal } from '@csp/runtime/service-process';
 
 /**
  * The projections as their own process, for installs that scale the API out: reads the event
@@ -20,10 +20,13 @@ async function main(): Promise<void> {
   const logger = new JsonLogger(config.logLevel, { service: 'projector' });
   const early = await listenEarly(config.projectorPort, config.http, logger);
   logger.info(`Projector health on port ${early.port}`, { port: early.port });
+  const startingStop = stopDuringStartUp(logger, () => early.fail());
   try {
     const { createProjectorRuntime } = await import('@csp/runtime');
     const runtime = await createProjectorRuntime(config, logger);
     early.serve(healthOf(runtime));
+    logger.info('Projector running', { startedInMs: Math.round(process.uptime() * 1000) });
+    startingStop();
     stopOnSignal(
       logger,
       async () => {

@@ -11,7 +11,7 @@ import { stampResponse } from './request-context.middleware';
  * about a second, and opening the stores longer on a first start that builds an index over an old
  * history; a probe or a client should not find the port closed meanwhile. Until the application
  * takes over, liveness is answered here (the process is up), and every other request waits for the
- * application, in arrival order, for at most `holdMs`: then it is answered 503 with Retry-After, as
+ * application, in arrival order, for at most 10 s (half the request timeout if shorter): then it is answered 503 with Retry-After, as
  * it is at once if the start fails. Built on node:http alone, so that it listens before anything heavy
  * is loaded.
  */
@@ -33,7 +33,9 @@ interface Held {
   readonly timer: NodeJS.Timeout;
 }
 
-export async function listenEarly(port: number, limits: AppConfig['http'], logger: JsonLogger, holdMs = HOLD_MS): Promise<EarlyListener> {
+export async function listenEarly(port: number, limits: AppConfig['http'], logger: JsonLogger, hold = HOLD_MS): Promise<EarlyListener> {
+  // Within the request timeout: a body held unread past it would be answered 408 by Node instead.
+  const holdMs = Math.min(hold, Math.floor(limits.requestTimeoutMs / 2));
   const held = new Set<Held>();
   let failed = false;
 

@@ -58,7 +58,11 @@ const SERVER_REFUSALS: Refusals = {
   431: '`headers_too_large`: the request headers exceed the limit',
 };
 /** What any route that reads or writes a store may answer when it cannot be reached (exception.filter.ts). */
-const STORE_REFUSALS: Refusals = { 503: '`store_unavailable`: the event store or the read-model store cannot be reached; nothing was recorded' };
+const STORE_REFUSALS: Refusals = {
+  503:
+    '`store_unavailable`: the event store or the read-model store cannot be reached; nothing was recorded. ' +
+    '`service_starting` (early-listener.ts): the process listens but had not finished starting within 10 s (a first start building its indexes); nothing was recorded, retry after `Retry-After` seconds',
+};
 /** What any command may answer when its stream kept changing under it (the stream repository retries first). */
 const COMMAND_REFUSALS: Refusals = { 409: '`concurrent_change`: the resource was changed concurrently too many times; retry the request' };
 const PATH_REFUSALS: Refusals = {

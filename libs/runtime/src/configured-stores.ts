@@ -62,12 +62,14 @@ export async function openRawEventStore(config: AppConfig, logger: JsonLogger, r
   if (!readOnly) mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, EMBEDDED_FILES.events);
   // Whatever may take long at this open (a first index build, a check after a crash) runs off the event loop.
-  if (!readOnly) await prepareSqliteFileAside(file, { integrityCheck: config.eventStoreIntegrityCheck, indexes: DATA_INDEXES, logger });
+  const integrityCheck = readOnly
+    ? config.eventStoreIntegrityCheck
+    : await prepareSqliteFileAside(file, { integrityCheck: config.eventStoreIntegrityCheck, indexes: DATA_INDEXES, logger });
   const store = openSqliteEventStore({
     file,
     logger,
     readOnly,
-    integrityCheck: config.eventStoreIntegrityCheck,
+    integrityCheck,
     indexes: DATA_INDEXES,
     // Webhook registrations, folded when a process takes the delivery lease: a handful of streams in a log of millions.
     sparseStreamPrefixes: [WEBHOOK_STREAM_PREFIX],

@@ -29,3 +29,23 @@ export function stopOnSignal(logger: JsonLogger, close: () => Promise<void>, tra
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }
+
+/**
+ * Until stopOnSignal takes over, at the end of a start (which may take minutes: a first index
+ * build): a SIGTERM or SIGINT stops the process at once, after `stop` (answer what waits), exit 0.
+ * Returns what removes it.
+ */
+export function stopDuringStartUp(logger: JsonLogger, stop: () => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    logger.info('Shutting down during start-up', { signal });
+    stop();
+    // A moment for the answers to be written; what was being built is redone at the next start.
+    setTimeout(() => process.exit(0), 100);
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+  return () => {
+    process.off('SIGTERM', handler);
+    process.off('SIGINT', handler);
+  };
+}

@@ -1,12 +1,22 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Logger } from '@csp/config';
 import { MIGRATIONS, PRAGMAS, SCHEMA_VERSION } from './schema';
 import { inspectWal } from './wal-inspection';
 import { NotAnEventStoreError } from '../port';
 
-/** When to run SQLite's integrity check at open: after an unclean stop only, or at every open. */
-export type IntegrityCheck = 'auto' | 'always';
+/**
+ * When to run SQLite's integrity check at open: after an unclean stop only, or at every open;
+ * `checked`: it was run at this start already, on the file as it is (prepare-aside.ts).
+ */
+export type IntegrityCheck = 'auto' | 'always' | 'checked';
+
+/**
+ * Written beside the file when its check fails, removed when one passes. A failed open closes the
+ * file, and that close removes the write-ahead log, the sign of an unclean stop: without the
+ * marker, the next start would skip the check and serve the damaged file.
+ */
+export const damageMarkerOf = (file: string) => `${file}-damaged`;
 
 /**
  * Opens the event store file ready for use: durable pragmas, an integrity check after an unclean
@@ -36,10 +46,18 @@ export function openEventStoreDatabase(
   }
   try {
     for (const pragma of PRAGMAS) db.pragma(pragma);
-    if (options.integrityCheck === 'always' || unclean) {
+    const damaged = existsSync(damageMarkerOf(file));
+    if (options.integrityCheck !== 'checked' && (options.integrityCheck === 'always' || unclean || damaged)) {
       const started = Date.now();
-      checkIntegrity(db, file);
-      logger?.info('Event store integrity checked', { file, reason: unclean ? 'not closed cleanly' : 'asked for', ms: Date.now() - started });
+      try {
+        checkIntegrity(db, file);
+      } catch (error) {
+        writeFileSync(damageMarkerOf(file), `${new Date().toISOString()} ${messageOf(error)}\n`);
+        throw error;
+      }
+      rmSync(damageMarkerOf(file), { force: true });
+      const reason = damaged ? 'found damaged before' : unclean ? 'not closed cleanly' : 'asked for';
+      logger?.info('Event store integrity checked', { file, reason, ms: Date.now() - started });
     }
     migrate(db, file);
     return db;

@@ -93,10 +93,14 @@ describe('preparing a store file on a worker thread (what its open may have to d
     const file = await history();
     writeFileSync(`${file}-wal`, '');
     const { lines, logger } = recordingLogger();
-    await prepareSqliteFileAside(file, { logger });
+    expect(await prepareSqliteFileAside(file, { logger })).toBe('checked');
     expect(lines).toEqual([
       expect.objectContaining({ message: 'Event store integrity checked', fields: expect.objectContaining({ reason: 'not closed cleanly' }) }),
     ]);
+    // Checked once: the open that follows, told so, does not read the whole file again.
+    const opening = recordingLogger();
+    await openSqliteEventStore({ file, integrityCheck: 'checked', logger: opening.logger }).close();
+    expect(opening.lines).toEqual([]);
 
     const corrupt = `${file}.corrupt`;
     copyFileSync(file, corrupt);
@@ -104,5 +108,21 @@ describe('preparing a store file on a worker thread (what its open may have to d
     writeSync(fd, Buffer.alloc(4096, 0xab), 0, 4096, Math.floor(statSync(corrupt).size / 2 / 4096) * 4096);
     closeSync(fd);
     await expect(prepareSqliteFileAside(corrupt, { integrityCheck: 'always' })).rejects.toThrow(`${corrupt} failed its integrity check`);
+    // The failed open removed the write-ahead log; the marker it left keeps the next starts checking.
+    expect(() => statSync(`${corrupt}-wal`)).toThrow();
+    await expect(prepareSqliteFileAside(corrupt, {})).rejects.toThrow(`${corrupt} failed its integrity check`);
+    expect(() => openSqliteEventStore({ file: corrupt })).toThrow(`${corrupt} failed its integrity check`);
+  });
+
+  it('checks a file once found damaged at every start until a check passes (restored), then forgets it', async () => {
+    const file = await history();
+    writeFileSync(`${file}-damaged`, 'found damaged by an earlier start');
+    const { lines, logger } = recordingLogger();
+    expect(await prepareSqliteFileAside(file, { logger })).toBe('checked');
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'Event store integrity checked', fields: expect.objectContaining({ reason: 'found damaged before' }) }),
+    ]);
+    expect(() => statSync(`${file}-damaged`)).toThrow();
+    expect(await prepareSqliteFileAside(file, {})).toBe('auto');
   });
 });
