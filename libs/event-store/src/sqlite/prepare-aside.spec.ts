@@ -45,6 +45,13 @@ async function history(): Promise<string> {
   return file;
 }
 
+/** The worker ran the check, for that reason, and said so through the caller's logger. */
+async function expectCheckedOnTheWorker(file: string, reason: string): Promise<void> {
+  const { lines, logger } = recordingLogger();
+  expect(await prepareSqliteFileAside(file, { logger })).toBe('checked');
+  expect(lines).toEqual([expect.objectContaining({ message: 'Event store integrity checked', fields: expect.objectContaining({ reason }) })]);
+}
+
 const indexed = (file: string) => {
   // Writable: a read-only connection would leave a -wal behind, an unclean stop to the next open.
   const db = new Database(file, { fileMustExist: true });
@@ -92,11 +99,7 @@ describe('preparing a store file on a worker thread (what its open may have to d
   it('runs the integrity check after an unclean stop there, and refuses a damaged file with the message the open gives', async () => {
     const file = await history();
     writeFileSync(`${file}-wal`, '');
-    const { lines, logger } = recordingLogger();
-    expect(await prepareSqliteFileAside(file, { logger })).toBe('checked');
-    expect(lines).toEqual([
-      expect.objectContaining({ message: 'Event store integrity checked', fields: expect.objectContaining({ reason: 'not closed cleanly' }) }),
-    ]);
+    await expectCheckedOnTheWorker(file, 'not closed cleanly');
     // Checked once: the open that follows, told so, does not read the whole file again.
     const opening = recordingLogger();
     await openSqliteEventStore({ file, integrityCheck: 'checked', logger: opening.logger }).close();
@@ -117,11 +120,7 @@ describe('preparing a store file on a worker thread (what its open may have to d
   it('checks a file once found damaged at every start until a check passes (restored), then forgets it', async () => {
     const file = await history();
     writeFileSync(`${file}-damaged`, 'found damaged by an earlier start');
-    const { lines, logger } = recordingLogger();
-    expect(await prepareSqliteFileAside(file, { logger })).toBe('checked');
-    expect(lines).toEqual([
-      expect.objectContaining({ message: 'Event store integrity checked', fields: expect.objectContaining({ reason: 'found damaged before' }) }),
-    ]);
+    await expectCheckedOnTheWorker(file, 'found damaged before');
     expect(() => statSync(`${file}-damaged`)).toThrow();
     expect(await prepareSqliteFileAside(file, {})).toBe('auto');
   });
