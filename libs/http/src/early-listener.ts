@@ -11,9 +11,9 @@ import { stampResponse } from './request-context.middleware';
  * about a second, and opening the stores longer on a first start that builds an index over an old
  * history; a probe or a client should not find the port closed meanwhile. Until the application
  * takes over, liveness is answered here (the process is up), and every other request waits for the
- * application, in arrival order, for at most 10 s (half the request timeout if shorter): then it is answered 503 with Retry-After, as
- * it is at once if the start fails. Built on node:http alone, so that it listens before anything heavy
- * is loaded.
+ * application, in arrival order, for at most 10 s (half the request timeout if shorter): then it is
+ * answered 503 with Retry-After, as it is at once if the start fails. Built on node:http alone, so
+ * that it listens before anything heavy is loaded.
  */
 export interface EarlyListener {
   readonly server: Server;
