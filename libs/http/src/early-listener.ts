@@ -4,7 +4,7 @@ import type { AppConfig } from '@csp/config';
 import type { JsonLogger } from '@csp/application';
 import { errorBody } from './error-shape';
 import { applyHttpLimits } from './http-server';
-import { stampResponse } from './request-context.middleware';
+import { pathOf, stampResponse } from './request-context.middleware';
 
 /**
  * The API's socket, listening before the application is loaded. Loading the modules and Nest takes
@@ -40,7 +40,7 @@ export async function listenEarly(port: number, limits: AppConfig['http'], logge
   let failed = false;
 
   const early: RequestListener = (request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = pathOf(request);
     if (failed) return unavailable(request, response, 'The service failed to start');
     if (path === '/health/live' && (request.method === 'GET' || request.method === 'HEAD')) return answer(request, response, 200, { status: 'ok' });
     const entry: Held = {
@@ -93,7 +93,7 @@ export async function listenEarly(port: number, limits: AppConfig['http'], logge
 }
 
 function unavailable(request: IncomingMessage, response: ServerResponse, message: string): void {
-  const path = (request.url ?? '/').split('?')[0];
+  const path = pathOf(request);
   // The readiness probe keeps its own body (status and error), as the application answers it when a store cannot be asked.
   const body = path === '/health/ready' ? { status: 'unavailable', error: message } : errorBody('service_starting', message, { retryAfterSeconds: 1 });
   response.setHeader('Retry-After', '1');

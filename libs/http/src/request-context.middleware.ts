@@ -4,6 +4,9 @@ import type { NextFunction, Request, Response } from 'express';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The request's path, without its query: what express calls `request.path`, for a plain request. */
+export const pathOf = (request: IncomingMessage): string => (request.url ?? '/').split('?')[0]!;
+
 /**
  * The ids and headers every response carries, whoever answers it: the application, or the early
  * listener before the application is loaded. Correlation ids flow in from callers
@@ -21,7 +24,7 @@ export function stampResponse(request: IncomingMessage, response: ServerResponse
   response.setHeader('Referrer-Policy', 'no-referrer');
   response.setHeader('Cache-Control', 'no-store');
   // The API serves JSON, which needs nothing; the /docs page loads its own scripts and styles.
-  const path = (request.url ?? '/').split('?')[0]!;
+  const path = pathOf(request);
   const docs = path === '/docs' || path.startsWith('/docs/');
   response.setHeader(
     'Content-Security-Policy',
